@@ -1,0 +1,120 @@
+package dev.solstice.integration.amqp;
+
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import com.rabbitmq.client.Recoverable;
+import com.rabbitmq.client.RecoveryListener;
+import dev.solstice.integration.config.EnvReader;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Owns the one AMQP connection of the process. The official client recovers a connection (and its
+ * channels, consumers and declarations) after it was lost; it does not retry a first connection
+ * that failed, so this class does, with a growing delay, for as long as the service runs. The
+ * service therefore starts without a broker and reports itself not ready until one answers.
+ */
+public final class AmqpConnector implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(AmqpConnector.class);
+  private static final Duration MAX_RETRY = Duration.ofSeconds(10);
+
+  private final ConnectionFactory factory = new ConnectionFactory();
+  private final String name;
+  private final String redactedUri;
+  private final List<Consumer<Connection>> onConnect = new CopyOnWriteArrayList<>();
+  private final ScheduledExecutorService scheduler;
+  private volatile Connection connection;
+  private volatile boolean closed;
+
+  public AmqpConnector(URI uri, String connectionName) {
+    try {
+      factory.setUri(uri);
+    } catch (Exception e) {
+      throw new IllegalArgumentException("AMQP_URL: not a usable AMQP URL: " + EnvReader.redact(uri.toString()), e);
+    }
+    this.name = connectionName;
+    this.redactedUri = EnvReader.redact(uri.toString());
+    factory.setAutomaticRecoveryEnabled(true);
+    factory.setTopologyRecoveryEnabled(true);
+    factory.setNetworkRecoveryInterval(1000);
+    factory.setConnectionTimeout(5000);
+    factory.setRequestedHeartbeat(30);
+    this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "amqp-connect-" + connectionName);
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  /** Registers work to do once connected (open channels, declare, consume); runs at most once per callback. */
+  public void onConnect(Consumer<Connection> callback) {
+    onConnect.add(callback);
+    Connection current = connection;
+    if (current != null) {
+      scheduler.execute(() -> callback.accept(current));
+    }
+  }
+
+  /** Starts connecting in the background; returns at once. */
+  public void start() {
+    scheduler.execute(() -> connect(Duration.ofMillis(200)));
+  }
+
+  private void connect(Duration nextDelay) {
+    if (closed) {
+      return;
+    }
+    try {
+      Connection c = factory.newConnection(name);
+      ((Recoverable) c).addRecoveryListener(new RecoveryListener() {
+        @Override
+        public void handleRecovery(Recoverable recoverable) {
+          LOG.info("AMQP connection to {} recovered", redactedUri);
+        }
+
+        @Override
+        public void handleRecoveryStarted(Recoverable recoverable) {
+          LOG.warn("AMQP connection to {} lost; recovering", redactedUri);
+        }
+      });
+      connection = c;
+      LOG.info("AMQP connected to {}", redactedUri);
+      for (Consumer<Connection> callback : onConnect) {
+        callback.accept(c);
+      }
+    } catch (Exception e) {
+      LOG.warn("AMQP connection to {} failed ({}); retrying in {} ms", redactedUri, e.getMessage(), nextDelay.toMillis());
+      Duration after = nextDelay.multipliedBy(2).compareTo(MAX_RETRY) > 0 ? MAX_RETRY : nextDelay.multipliedBy(2);
+      scheduler.schedule(() -> connect(after), nextDelay.toMillis(), TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /** True while the connection is open (false while it is being recovered). */
+  public boolean isOpen() {
+    Connection c = connection;
+    return c != null && c.isOpen();
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    scheduler.shutdownNow();
+    Connection c = connection;
+    if (c != null && c.isOpen()) {
+      try {
+        c.close(5000);
+      } catch (Exception e) {
+        LOG.debug("closing AMQP connection", e);
+      }
+    }
+  }
+}

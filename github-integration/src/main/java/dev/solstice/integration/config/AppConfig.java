@@ -1,0 +1,193 @@
+package dev.solstice.integration.config;
+
+import dev.solstice.jobrequest.amqp.QueueTopology;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything the service reads from its environment, parsed and validated once, in {@code Main}.
+ * Verticles receive this record and never read the environment themselves.
+ *
+ * @param webhookSecrets every secret a signature may be made with (rotation keeps two); empty only
+ *     when {@code allowUnsignedWebhooks}
+ * @param maxBodyBytes largest accepted webhook body (GitHub caps payloads at 25 MB)
+ * @param logsBaseUrl prefix of each job's {@code details_url}; null when unknown
+ * @param redisUrl shared state (delivery ledger, token cache, check-run map); null keeps it in memory
+ */
+public record AppConfig(
+    String httpHost,
+    int httpPort,
+    String webhookPath,
+    List<String> webhookSecrets,
+    boolean allowUnsignedWebhooks,
+    long maxBodyBytes,
+    URI amqpUri,
+    QueueTopology jobs,
+    QueueTopology results,
+    QueueTopology intake,
+    Duration confirmTimeout,
+    int intakePrefetch,
+    int resultsPrefetch,
+    int maxAttempts,
+    List<Duration> retryDelays,
+    String checkName,
+    String logsBaseUrl,
+    String runsOnDefault,
+    Map<String, String> runsOnMap,
+    String redisUrl,
+    Duration deliveryDedupTtl,
+    int rateLimitPerMinute,
+    List<String> warnings) {
+
+  public static final String DEFAULT_HTTP_ADDR = "0.0.0.0:8082";
+  public static final String DEFAULT_WEBHOOK_PATH = "/webhooks/github";
+  public static final String DEFAULT_AMQP_URL = "amqp://127.0.0.1:5672/%2f";
+  public static final long GITHUB_MAX_PAYLOAD = 25L * 1024 * 1024;
+
+  /** Default names of the durable intake flow (raw webhook deliveries awaiting processing). */
+  public static final QueueTopology INTAKE = new QueueTopology("solstice.webhooks", "webhook.v1",
+      "solstice.webhooks.v1", "solstice.dlx", "solstice.webhooks.v1.dlq", false);
+
+  /**
+   * Builds the configuration from environment variables, then lets command-line flags override them.
+   *
+   * @throws ConfigException naming every variable that is wrong
+   */
+  public static AppConfig fromEnv(Map<String, String> env, List<String> args) {
+    List<String> warnings = new ArrayList<>();
+    EnvReader in = new EnvReader(env);
+    Map<String, String> flags = Flags.parse(args, in.errors());
+
+    String addr = flags.getOrDefault("--http-addr", in.string("HTTP_ADDR", DEFAULT_HTTP_ADDR));
+    String host = null;
+    int port = 0;
+    int colon = addr.lastIndexOf(':');
+    try {
+      host = colon <= 0 ? "0.0.0.0" : addr.substring(0, colon).replace("[", "").replace("]", "");
+      port = Integer.parseInt(addr.substring(colon + 1));
+      if (port < 0 || port > 65535) {
+        throw new NumberFormatException();
+      }
+    } catch (NumberFormatException | IndexOutOfBoundsException e) {
+      in.error((flags.containsKey("--http-addr") ? "--http-addr" : "HTTP_ADDR")
+          + ": expected host:port with a port from 0 to 65535, got \"" + addr + "\"");
+    }
+
+    String path = flags.getOrDefault("--webhook-path", in.string("WEBHOOK_PATH", DEFAULT_WEBHOOK_PATH));
+    if (!path.startsWith("/")) {
+      in.error("WEBHOOK_PATH: expected a path starting with /, got \"" + path + "\"");
+    }
+
+    String secretVar = in.raw("GITHUB_WEBHOOK_SECRET") != null ? "GITHUB_WEBHOOK_SECRET" : "WEBHOOK_SECRET";
+    List<String> secrets = in.list(secretVar);
+    boolean unsigned = in.bool("ALLOW_UNSIGNED_WEBHOOKS", false);
+    if (secrets.isEmpty() && !unsigned) {
+      in.error("GITHUB_WEBHOOK_SECRET: not set (nor its alias WEBHOOK_SECRET); set the App's webhook secret,"
+          + " or ALLOW_UNSIGNED_WEBHOOKS=true to accept unsigned webhooks (development only)");
+    }
+
+    boolean quorum = in.bool("AMQP_QUORUM", false);
+    QueueTopology jobs = new QueueTopology(
+        in.string("AMQP_EXCHANGE", QueueTopology.JOBS.exchange()),
+        in.string("AMQP_ROUTING_KEY", QueueTopology.JOBS.routingKey()),
+        in.string("AMQP_QUEUE", QueueTopology.JOBS.queue()),
+        in.string("AMQP_DLX", QueueTopology.JOBS.deadLetterExchange()),
+        in.string("AMQP_DLQ", QueueTopology.JOBS.deadLetterQueue()), quorum);
+    QueueTopology results = new QueueTopology(
+        in.string("AMQP_RESULTS_EXCHANGE", QueueTopology.RESULTS.exchange()),
+        in.string("AMQP_RESULTS_ROUTING_KEY", QueueTopology.RESULTS.routingKey()),
+        in.string("AMQP_RESULTS_QUEUE", QueueTopology.RESULTS.queue()),
+        jobs.deadLetterExchange(),
+        in.string("AMQP_RESULTS_DLQ", QueueTopology.RESULTS.deadLetterQueue()), quorum);
+    QueueTopology intake = new QueueTopology(
+        in.string("AMQP_INTAKE_EXCHANGE", INTAKE.exchange()),
+        INTAKE.routingKey(),
+        in.string("AMQP_INTAKE_QUEUE", INTAKE.queue()),
+        jobs.deadLetterExchange(),
+        in.string("AMQP_INTAKE_DLQ", INTAKE.deadLetterQueue()), quorum);
+
+    String logsBase = in.raw("LOGS_BASE_URL");
+    if (logsBase == null && in.raw("ORCH_HTTP_BASE") != null) {
+      logsBase = in.raw("ORCH_HTTP_BASE");
+      warnings.add("ORCH_HTTP_BASE is deprecated; rename it to LOGS_BASE_URL");
+    }
+    if (logsBase == null && in.raw("S3_ENDPOINT") != null) {
+      logsBase = stripSlash(in.raw("S3_ENDPOINT")) + "/" + in.string("S3_BUCKET", "solstice-logs");
+    }
+    if (logsBase != null) {
+      in.uri(logsBase.equals(in.raw("ORCH_HTTP_BASE")) ? "ORCH_HTTP_BASE" : "LOGS_BASE_URL", logsBase, "http", "https");
+      logsBase = stripSlash(logsBase);
+    }
+
+    URI amqp = in.uri("AMQP_URL", DEFAULT_AMQP_URL, "amqp", "amqps");
+    String redis = in.raw("REDIS_URL");
+    if (redis != null) {
+      in.uri("REDIS_URL", redis, "redis", "rediss", "unix");
+    }
+    if (unsigned) {
+      warnings.add("ALLOW_UNSIGNED_WEBHOOKS=true: webhook signatures are NOT checked; anyone who can reach "
+          + path + " can enqueue jobs. Never run this way in production.");
+    }
+
+    AppConfig config = new AppConfig(host, port, path, secrets, unsigned,
+        in.positiveLong("MAX_BODY_BYTES", GITHUB_MAX_PAYLOAD),
+        amqp, jobs, results, intake,
+        in.duration("AMQP_CONFIRM_TIMEOUT", Duration.ofSeconds(5)),
+        in.integer("INTAKE_PREFETCH", 16, 1, 10_000),
+        in.integer("RESULTS_PREFETCH", 32, 1, 10_000),
+        in.integer("INTAKE_MAX_ATTEMPTS", 8, 1, 1000),
+        in.durations("INTAKE_RETRY_DELAYS", List.of(Duration.ofSeconds(5), Duration.ofSeconds(30),
+            Duration.ofMinutes(2), Duration.ofMinutes(10), Duration.ofMinutes(30))),
+        in.string("GITHUB_CHECK_NAME", "Solstice CI"),
+        logsBase,
+        in.raw("RUNS_ON_DEFAULT"),
+        runsOnMap(in),
+        redis,
+        in.duration("DELIVERY_DEDUP_TTL", Duration.ofDays(7)),
+        in.integer("WEBHOOK_RATE_LIMIT_PER_MINUTE", 6000, 0, 10_000_000),
+        List.copyOf(warnings));
+    if (!in.errors().isEmpty()) {
+      throw new ConfigException(in.errors());
+    }
+    return config;
+  }
+
+  private static Map<String, String> runsOnMap(EnvReader in) {
+    Map<String, String> map = new LinkedHashMap<>();
+    for (String entry : in.list("RUNS_ON_MAP")) {
+      int eq = entry.indexOf('=');
+      String repo = eq < 0 ? "" : entry.substring(0, eq).trim();
+      if (eq < 0 || !repo.matches("[^/\\s]+/[^/\\s]+") || entry.substring(eq + 1).isBlank()) {
+        in.error("RUNS_ON_MAP: expected owner/repo=label pairs separated by commas, got \"" + entry + "\"");
+        continue;
+      }
+      map.put(repo.toLowerCase(java.util.Locale.ROOT), entry.substring(eq + 1).trim());
+    }
+    return Map.copyOf(map);
+  }
+
+  private static String stripSlash(String url) {
+    return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+  }
+
+  /** The runner label for a repository without one in its workflow: RUNS_ON_MAP, else RUNS_ON_DEFAULT. */
+  public String runsOnFor(String fullName) {
+    String mapped = fullName == null ? null : runsOnMap.get(fullName.toLowerCase(java.util.Locale.ROOT));
+    return mapped != null ? mapped : runsOnDefault;
+  }
+
+  @Override
+  public String toString() {
+    return "AppConfig[http=" + httpHost + ":" + httpPort + webhookPath
+        + ", webhookSecrets=" + webhookSecrets.size() + " configured (redacted)"
+        + ", allowUnsigned=" + allowUnsignedWebhooks
+        + ", amqp=" + EnvReader.redact(String.valueOf(amqpUri))
+        + ", jobs=" + jobs + ", results=" + results + ", intake=" + intake
+        + ", redis=" + (redisUrl == null ? "none" : EnvReader.redact(redisUrl))
+        + ", checkName=" + checkName + ", logsBaseUrl=" + logsBaseUrl + "]";
+  }
+}

@@ -1,0 +1,40 @@
+package dev.solstice.integration.intake;
+
+import dev.solstice.integration.webhook.BuildTrigger;
+import dev.solstice.jobrequest.JobRequest;
+import io.vertx.core.Future;
+import java.time.Clock;
+import java.util.List;
+import java.util.function.Function;
+
+/** One job per trigger, with no workflow: the orchestrator decides what to run. */
+public final class DefaultJobPlanner implements JobPlanner {
+
+  private final Clock clock;
+  private final Function<String, String> runsOn;
+
+  /** @param runsOn runner label for a repository full name (RUNS_ON_MAP, else RUNS_ON_DEFAULT) */
+  public DefaultJobPlanner(Clock clock, Function<String, String> runsOn) {
+    this.clock = clock;
+    this.runsOn = runsOn;
+  }
+
+  @Override
+  public Future<List<JobRequest>> plan(BuildTrigger trigger, WebhookDelivery delivery) {
+    return Future.succeededFuture(List.of(defaultJob(trigger, delivery, clock, runsOn.apply(trigger.repository()))));
+  }
+
+  /** The single job of a repository without a workflow file. */
+  public static JobRequest defaultJob(BuildTrigger trigger, WebhookDelivery delivery, Clock clock, String runsOn) {
+    return JobRequest.builder(RequestIds.of(delivery.deliveryId(), RequestIds.DEFAULT_JOB),
+            trigger.repoUrl(), trigger.commitSha(), clock.instant())
+        .runsOn(runsOn)
+        .repository(trigger.repository())
+        .installationId(trigger.installationId())
+        .event(trigger.event())
+        .ref(trigger.ref())
+        .pullRequestNumber(trigger.pullRequestNumber())
+        .deliveryId(delivery.deliveryId())
+        .build();
+  }
+}

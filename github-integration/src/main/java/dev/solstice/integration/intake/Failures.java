@@ -1,0 +1,50 @@
+package dev.solstice.integration.intake;
+
+import dev.solstice.integration.amqp.PublishException;
+import dev.solstice.integration.webhook.InvalidWebhookException;
+import dev.solstice.jobrequest.JobMessageException;
+
+/** Whether trying the same delivery again later can succeed. */
+public final class Failures {
+
+  private Failures() {
+  }
+
+  public static boolean retryable(Throwable error) {
+    Throwable e = unwrap(error);
+    if (e instanceof InvalidWebhookException || e instanceof JobMessageException) {
+      return false;
+    }
+    if (e instanceof PublishException p) {
+      return p.retryable();
+    }
+    if (e instanceof Retryable r) {
+      return r.retryable();
+    }
+    // Unknown errors may be passing ones (a bug fixed by a deploy, a dependency restarting): retry,
+    // bounded by the attempt limit, then park.
+    return true;
+  }
+
+  /** A failure that knows whether it is worth retrying. */
+  public interface Retryable {
+    boolean retryable();
+  }
+
+  /** One line for a header or a log: type and message, no stack. */
+  public static String describe(Throwable error) {
+    Throwable e = unwrap(error);
+    String message = e.getMessage() == null ? "" : ": " + e.getMessage();
+    String line = e.getClass().getSimpleName() + message;
+    return line.length() > 1000 ? line.substring(0, 1000) + "…" : line;
+  }
+
+  private static Throwable unwrap(Throwable e) {
+    while ((e instanceof java.util.concurrent.CompletionException || e instanceof java.util.concurrent.ExecutionException)
+        && e.getCause() != null) {
+      e = e.getCause();
+    }
+    return e;
+  }
+
+}

@@ -1,0 +1,108 @@
+package dev.solstice.integration.intake;
+
+import dev.solstice.integration.amqp.AmqpConnector;
+import dev.solstice.integration.amqp.Delivery;
+import dev.solstice.integration.amqp.QueueConsumer;
+import dev.solstice.integration.amqp.Topology;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * Consumes the intake queue. A delivery is acked only after its JobRequests were confirmed (or it
+ * was found to need none). A passing failure sends it to a delay queue for a later attempt; a
+ * permanent one, or the last attempt, parks it in the dead-letter queue with the reason.
+ */
+public final class IntakeVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(IntakeVerticle.class);
+
+  private final AmqpConnector connector;
+  private final IntakeQueue intake;
+  private final DeliveryProcessor processor;
+  private final int prefetch;
+  private final int maxAttempts;
+  private final IntakeMetrics metrics;
+  private QueueConsumer consumer;
+
+  public IntakeVerticle(AmqpConnector connector, IntakeQueue intake, DeliveryProcessor processor,
+      int prefetch, int maxAttempts, IntakeMetrics metrics) {
+    this.connector = connector;
+    this.intake = intake;
+    this.processor = processor;
+    this.prefetch = prefetch;
+    this.maxAttempts = maxAttempts;
+    this.metrics = metrics;
+  }
+
+  @Override
+  public Future<?> start() {
+    consumer = new QueueConsumer(context, connector, intake.topology(), prefetch, channel -> {
+      for (Duration delay : intake.retryDelays()) {
+        Topology.declareDelay(channel, intake.topology(), delay);
+      }
+    }, this::handle);
+    return Future.succeededFuture();
+  }
+
+  /** True while the intake consumer is registered on an open channel. */
+  public boolean isConsuming() {
+    return consumer != null && consumer.isConsuming();
+  }
+
+  private void handle(Delivery message) {
+    WebhookDelivery delivery;
+    try {
+      delivery = WebhookDelivery.from(message);
+    } catch (RuntimeException e) {
+      LOG.error("unreadable intake message {}; dead-lettering it: {}", message.properties().getMessageId(), e.getMessage());
+      message.reject();
+      return;
+    }
+    processor.process(delivery)
+        .onSuccess(outcome -> {
+          withMdc(delivery, () -> LOG.info("delivery processed: {} (attempt {})", outcome, delivery.attempt()));
+          metrics.processed(delivery.event(), outcome.name().toLowerCase(java.util.Locale.ROOT));
+          message.ack();
+        })
+        .onFailure(error -> failed(message, delivery, error));
+  }
+
+  private void failed(Delivery message, WebhookDelivery delivery, Throwable error) {
+    String reason = Failures.describe(error);
+    boolean retry = Failures.retryable(error) && delivery.attempt() < maxAttempts;
+    Future<Void> rescheduled = retry ? intake.retryLater(delivery, reason) : intake.park(delivery, reason);
+    withMdc(delivery, () -> {
+      if (retry) {
+        LOG.warn("delivery failed (attempt {} of {}), retrying in {}: {}", delivery.attempt(), maxAttempts,
+            intake.delayBefore(delivery.attempt() + 1), reason);
+      } else {
+        LOG.error("delivery failed (attempt {} of {}), parked in {}: {}", delivery.attempt(), maxAttempts,
+            intake.topology().deadLetterQueue(), reason);
+      }
+    });
+    metrics.failed(delivery.event(), retry ? "retry" : "parked");
+    rescheduled
+        .onSuccess(v -> message.ack())
+        // The broker would not take the retry either: leave the message unacked; it is redelivered
+        // when the channel closes, or after the recovery that the broker problem calls for.
+        .onFailure(e -> LOG.warn("could not reschedule delivery {}: {}", delivery.deliveryId(), e.getMessage()));
+  }
+
+  private static void withMdc(WebhookDelivery d, Runnable log) {
+    try (var a = MDC.putCloseable("delivery_id", d.deliveryId()); var b = MDC.putCloseable("event", d.event())) {
+      log.run();
+    }
+  }
+
+  @Override
+  public Future<?> stop() {
+    return consumer == null ? Future.succeededFuture() : consumer.pause().eventually(() -> {
+      consumer.close();
+      return Future.succeededFuture();
+    });
+  }
+}

@@ -1,0 +1,81 @@
+package dev.solstice.integration.ops;
+
+import dev.solstice.integration.intake.IntakeMetrics;
+import dev.solstice.integration.webhook.WebhookMetrics;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+
+/**
+ * The service's own meters, named as {@code docs/operations.md} lists them. Vert.x adds its HTTP
+ * server and pool meters, and {@link io.micrometer.core.instrument.binder.jvm} the JVM's.
+ */
+public final class Metrics implements WebhookMetrics, IntakeMetrics {
+
+  private final MeterRegistry registry;
+  private final Counter signatureFailures;
+
+  public Metrics(MeterRegistry registry) {
+    this.registry = registry;
+    this.signatureFailures = Counter.builder("solstice_webhook_signature_failures")
+        .description("Webhooks refused for a missing or wrong signature").register(registry);
+  }
+
+  public MeterRegistry registry() {
+    return registry;
+  }
+
+  @Override
+  public void received(String event) {
+    count("solstice_webhooks_received", "event", event);
+  }
+
+  @Override
+  public void signatureFailure() {
+    signatureFailures.increment();
+  }
+
+  @Override
+  public void invalid(String event) {
+    count("solstice_webhooks_failed", "event", event, "reason", "invalid");
+  }
+
+  @Override
+  public void ignored(String event) {
+    count("solstice_webhooks_ignored", "event", event);
+  }
+
+  @Override
+  public void accepted(String event) {
+    count("solstice_webhooks_accepted", "event", event);
+  }
+
+  @Override
+  public void unavailable(String event) {
+    count("solstice_webhooks_failed", "event", event, "reason", "broker_unavailable");
+  }
+
+  @Override
+  public void processed(String event, String outcome) {
+    count("solstice_webhooks_processed", "event", event, "outcome", outcome);
+  }
+
+  @Override
+  public void failed(String event, String disposition) {
+    count("solstice_webhooks_failed", "event", event, "reason", disposition);
+    if ("parked".equals(disposition)) {
+      count("solstice_dlq_parked", "queue", "intake");
+    } else {
+      count("solstice_retries", "queue", "intake");
+    }
+  }
+
+  /** Counts one occurrence of a named counter with tag pairs. */
+  public void count(String name, String... tags) {
+    for (int i = 1; i < tags.length; i += 2) {
+      if (tags[i] == null) {
+        tags[i] = "none";
+      }
+    }
+    registry.counter(name, tags).increment();
+  }
+}

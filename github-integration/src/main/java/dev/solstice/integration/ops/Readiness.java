@@ -1,0 +1,35 @@
+package dev.solstice.integration.ops;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.healthchecks.HealthChecks;
+import io.vertx.ext.healthchecks.Status;
+import java.util.function.BooleanSupplier;
+
+/** Liveness (the process answers) and readiness (each dependency is up), as vertx-health-check procedures. */
+public final class Readiness {
+
+  private final HealthChecks liveness;
+  private final HealthChecks readiness;
+
+  public Readiness(Vertx vertx) {
+    this.liveness = HealthChecks.create(vertx);
+    this.readiness = HealthChecks.create(vertx);
+    liveness.register("event-loop", promise -> promise.complete(Status.OK()));
+  }
+
+  /** Adds a readiness check that is up while {@code up} says so. */
+  public Readiness check(String name, BooleanSupplier up) {
+    readiness.register(name, promise -> promise.complete(
+        up.getAsBoolean() ? Status.OK() : Status.KO(new JsonObject().put("reason", name + " is down"))));
+    return this;
+  }
+
+  public HealthChecks liveness() {
+    return liveness;
+  }
+
+  public HealthChecks readiness() {
+    return readiness;
+  }
+}

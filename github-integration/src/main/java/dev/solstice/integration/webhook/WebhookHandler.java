@@ -1,0 +1,110 @@
+package dev.solstice.integration.webhook;
+
+import dev.solstice.integration.amqp.PublishException;
+import dev.solstice.integration.intake.IntakeQueue;
+import dev.solstice.integration.intake.WebhookDelivery;
+import io.vertx.core.Handler;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * {@code POST /webhooks/github}: verify, parse, and hand the delivery to the durable intake queue.
+ * Answers 202 only once the broker confirmed it holds the delivery; GitHub work happens later, so
+ * this answer never waits on GitHub.
+ *
+ * <ul>
+ *   <li>401: signature missing or wrong (nothing is enqueued)</li>
+ *   <li>400: not JSON, or a field we need is missing (the body says which)</li>
+ *   <li>415: not {@code application/json} (set the App's webhook content type to JSON)</li>
+ *   <li>200 for ping, 204 for events and actions that trigger nothing</li>
+ *   <li>503 when the broker did not confirm in time; GitHub's redelivery or a retry is then safe</li>
+ * </ul>
+ */
+public final class WebhookHandler implements Handler<RoutingContext> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(WebhookHandler.class);
+
+  private final SignatureVerifier verifier;
+  private final boolean allowUnsigned;
+  private final WebhookParser parser;
+  private final IntakeQueue intake;
+  private final Clock clock;
+  private final WebhookMetrics metrics;
+
+  public WebhookHandler(SignatureVerifier verifier, boolean allowUnsigned, WebhookParser parser,
+      IntakeQueue intake, Clock clock, WebhookMetrics metrics) {
+    this.verifier = verifier;
+    this.allowUnsigned = allowUnsigned;
+    this.parser = parser;
+    this.intake = intake;
+    this.clock = clock;
+    this.metrics = metrics;
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    String event = ctx.request().getHeader("X-GitHub-Event");
+    String deliveryId = ctx.request().getHeader("X-GitHub-Delivery");
+    byte[] body = ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
+    metrics.received(event);
+    try (var a = MDC.putCloseable("delivery_id", deliveryId); var b = MDC.putCloseable("event", event)) {
+      if (!allowUnsigned && !verifier.verify(body, ctx.request().getHeader(SignatureVerifier.HEADER))) {
+        metrics.signatureFailure();
+        LOG.warn("rejected webhook from {}: missing or wrong {}", ctx.request().remoteAddress(), SignatureVerifier.HEADER);
+        respond(ctx, 401, "signature missing or invalid (" + SignatureVerifier.HEADER + ")");
+        return;
+      }
+      String contentType = ctx.request().getHeader("Content-Type");
+      if (contentType != null && !contentType.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
+        respond(ctx, 415, "content type " + contentType + " is not supported; configure the webhook to send application/json");
+        return;
+      }
+      if (deliveryId == null || deliveryId.isBlank()) {
+        respond(ctx, 400, "missing X-GitHub-Delivery header");
+        return;
+      }
+      WebhookEvent parsed = parser.parse(event, body);
+      if (parsed instanceof WebhookEvent.Ping ping) {
+        ctx.response().setStatusCode(200).putHeader("Content-Type", "application/json")
+            .end(new JsonObject().put("ok", true).put("zen", ping.zen()).encode());
+      } else if (parsed instanceof WebhookEvent.Ignored ignored) {
+        LOG.debug("ignored: {}", ignored.reason());
+        metrics.ignored(event);
+        ctx.response().setStatusCode(204).end();
+      } else {
+        enqueue(ctx, new WebhookDelivery(deliveryId, event, body, clock.instant(), 1));
+      }
+    } catch (InvalidWebhookException e) {
+      metrics.invalid(event);
+      respond(ctx, 400, e.getMessage());
+    }
+  }
+
+  private void enqueue(RoutingContext ctx, WebhookDelivery delivery) {
+    intake.enqueue(delivery)
+        .onSuccess(v -> {
+          metrics.accepted(delivery.event());
+          ctx.response().setStatusCode(202).putHeader("Content-Type", "application/json")
+              .end(new JsonObject().put("delivery_id", delivery.deliveryId()).put("status", "queued").encode());
+        })
+        .onFailure(e -> {
+          metrics.unavailable(delivery.event());
+          LOG.warn("delivery {} not accepted: {}", delivery.deliveryId(), e.getMessage());
+          ctx.response().putHeader("Retry-After", "5");
+          respond(ctx, 503, e instanceof PublishException ? "temporarily unable to accept: " + e.getMessage()
+              : "temporarily unable to accept");
+        });
+  }
+
+  static void respond(RoutingContext ctx, int status, String error) {
+    if (ctx.response().ended()) {
+      return;
+    }
+    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
+        .end(new JsonObject().put("error", error).encode());
+  }
+}

@@ -1,0 +1,175 @@
+package dev.solstice.integration.webhook;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.util.Set;
+
+/**
+ * Turns a verified delivery ({@code X-GitHub-Event} + body) into a {@link WebhookEvent}. Thread-safe.
+ *
+ * @throws InvalidWebhookException when the body is not JSON or lacks a field we need, naming it
+ */
+public final class WebhookParser {
+
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+  private static final Set<String> PR_ACTIONS = Set.of("opened", "synchronize", "reopened");
+  private static final String ZERO_SHA = "0000000000000000000000000000000000000000";
+
+  public WebhookEvent parse(String event, byte[] body) {
+    if (event == null || event.isBlank()) {
+      throw new InvalidWebhookException("missing X-GitHub-Event header");
+    }
+    JsonNode root = readJson(body);
+    return switch (event) {
+      case "ping" -> new WebhookEvent.Ping(root.path("zen").asText(""));
+      case "push" -> push(root);
+      case "pull_request" -> pullRequest(root);
+      case "check_suite" -> checkSuite(root);
+      case "check_run" -> checkRun(root);
+      default -> new WebhookEvent.Ignored("event " + event + " does not trigger builds");
+    };
+  }
+
+  private static JsonNode readJson(byte[] body) {
+    JsonNode root;
+    try {
+      root = MAPPER.readTree(body);
+    } catch (IOException e) {
+      throw new InvalidWebhookException("body is not valid JSON: " + firstLine(e.getMessage()));
+    }
+    if (root == null || !root.isObject()) {
+      throw new InvalidWebhookException("body must be a JSON object");
+    }
+    return root;
+  }
+
+  private WebhookEvent push(JsonNode root) {
+    String after = text(root, "after");
+    if (root.path("deleted").asBoolean(false) || ZERO_SHA.equals(after)) {
+      return new WebhookEvent.Ignored("push deletes " + root.path("ref").asText("a ref"));
+    }
+    JsonNode repo = object(root, "repository");
+    return new BuildTrigger("push", null, text(repo, "repository.full_name", "full_name"),
+        cloneUrl(repo, "repository"), sha(after, "after"), root.path("ref").asText(null), null,
+        installationId(root), null, null, null,
+        root.path("head_commit").path("message").asText(null), root.path("sender").path("login").asText(null));
+  }
+
+  private WebhookEvent pullRequest(JsonNode root) {
+    String action = text(root, "action");
+    if (!PR_ACTIONS.contains(action)) {
+      return new WebhookEvent.Ignored("pull_request action " + action + " does not trigger builds");
+    }
+    JsonNode pr = object(root, "pull_request");
+    JsonNode head = object(pr, "pull_request.head", "head");
+    int number = root.path("number").asInt(pr.path("number").asInt(0));
+    if (number <= 0) {
+      throw new InvalidWebhookException("missing field: number");
+    }
+    JsonNode headRepo = head.path("repo");
+    // A fork that was deleted leaves head.repo null; the base repository still serves refs/pull/N/head.
+    String repoUrl = headRepo.isObject()
+        ? cloneUrl(headRepo, "pull_request.head.repo")
+        : cloneUrl(object(root, "repository"), "repository");
+    JsonNode base = object(root, "repository");
+    return new BuildTrigger("pull_request", action, text(base, "repository.full_name", "full_name"),
+        repoUrl, sha(text(head, "pull_request.head.sha", "sha"), "pull_request.head.sha"),
+        "refs/pull/" + number + "/head", number, installationId(root), null, null, null, null,
+        root.path("sender").path("login").asText(null));
+  }
+
+  private WebhookEvent checkSuite(JsonNode root) {
+    String action = text(root, "action");
+    if (!"rerequested".equals(action)) {
+      return new WebhookEvent.Ignored("check_suite action " + action + " does not trigger builds");
+    }
+    JsonNode suite = object(root, "check_suite");
+    JsonNode repo = object(root, "repository");
+    String branch = suite.path("head_branch").asText(null);
+    return new BuildTrigger("check_suite", action, text(repo, "repository.full_name", "full_name"),
+        cloneUrl(repo, "repository"), sha(text(suite, "check_suite.head_sha", "head_sha"), "check_suite.head_sha"),
+        branch == null ? null : "refs/heads/" + branch, firstPullRequest(suite), installationId(root),
+        suite.path("app").path("id").asLong(0), null, null, null, root.path("sender").path("login").asText(null));
+  }
+
+  private WebhookEvent checkRun(JsonNode root) {
+    String action = text(root, "action");
+    if (!"rerequested".equals(action)) {
+      return new WebhookEvent.Ignored("check_run action " + action + " does not trigger builds");
+    }
+    JsonNode run = object(root, "check_run");
+    JsonNode repo = object(root, "repository");
+    String branch = run.path("check_suite").path("head_branch").asText(null);
+    return new BuildTrigger("check_run", action, text(repo, "repository.full_name", "full_name"),
+        cloneUrl(repo, "repository"), sha(text(run, "check_run.head_sha", "head_sha"), "check_run.head_sha"),
+        branch == null ? null : "refs/heads/" + branch, firstPullRequest(run), installationId(root),
+        run.path("app").path("id").asLong(0), run.path("external_id").asText(null),
+        run.path("name").asText(null), null, root.path("sender").path("login").asText(null));
+  }
+
+  private static Integer firstPullRequest(JsonNode node) {
+    JsonNode prs = node.path("pull_requests");
+    return prs.isArray() && !prs.isEmpty() && prs.get(0).path("number").canConvertToInt()
+        ? prs.get(0).path("number").asInt() : null;
+  }
+
+  private static Long installationId(JsonNode root) {
+    JsonNode id = root.path("installation").path("id");
+    return id.canConvertToLong() && id.asLong() > 0 ? id.asLong() : null;
+  }
+
+  private static String cloneUrl(JsonNode repo, String where) {
+    String url = repo.path("clone_url").asText(null);
+    if (url == null || url.isBlank()) {
+      url = repo.path("ssh_url").asText(null);
+    }
+    if (url == null || url.isBlank()) {
+      throw new InvalidWebhookException("missing field: " + where + ".clone_url (and no ssh_url)");
+    }
+    return url;
+  }
+
+  private static String sha(String value, String where) {
+    if (!value.matches("[0-9a-f]{40}([0-9a-f]{24})?")) {
+      throw new InvalidWebhookException("field " + where + " is not a commit SHA: \"" + abbreviate(value) + "\"");
+    }
+    return value;
+  }
+
+  private static JsonNode object(JsonNode parent, String path) {
+    return object(parent, path, path);
+  }
+
+  private static JsonNode object(JsonNode parent, String path, String field) {
+    JsonNode node = parent.path(field);
+    if (!node.isObject()) {
+      throw new InvalidWebhookException("missing field: " + path + (node.isMissingNode() ? "" : " (must be an object)"));
+    }
+    return node;
+  }
+
+  private static String text(JsonNode parent, String field) {
+    return text(parent, field, field);
+  }
+
+  private static String text(JsonNode parent, String path, String field) {
+    JsonNode node = parent.path(field);
+    if (!node.isTextual() || node.asText().isEmpty()) {
+      throw new InvalidWebhookException("missing field: " + path + (node.isMissingNode() || node.isNull() ? "" : " (must be a string)"));
+    }
+    return node.asText();
+  }
+
+  private static String abbreviate(String value) {
+    return value.length() > 64 ? value.substring(0, 64) + "…" : value;
+  }
+
+  private static String firstLine(String message) {
+    if (message == null) {
+      return "unreadable";
+    }
+    int nl = message.indexOf('\n');
+    return nl < 0 ? message : message.substring(0, nl);
+  }
+}

@@ -1,0 +1,106 @@
+package dev.solstice.integration.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class AppConfigTest {
+
+  @Test
+  void defaultsMatchTheDocumentedOnes() {
+    AppConfig c = AppConfig.fromEnv(Map.of("GITHUB_WEBHOOK_SECRET", "s"), List.of());
+    assertThat(c.httpHost()).isEqualTo("0.0.0.0");
+    assertThat(c.httpPort()).isEqualTo(8082);
+    assertThat(c.webhookPath()).isEqualTo("/webhooks/github");
+    assertThat(c.amqpUri()).hasToString("amqp://127.0.0.1:5672/%2f");
+    assertThat(c.jobs().exchange()).isEqualTo("solstice.jobs");
+    assertThat(c.jobs().routingKey()).isEqualTo("jobrequest.v1");
+    assertThat(c.jobs().queue()).isEqualTo("solstice.jobs.v1");
+    assertThat(c.jobs().deadLetterExchange()).isEqualTo("solstice.dlx");
+    assertThat(c.jobs().deadLetterQueue()).isEqualTo("solstice.jobs.v1.dlq");
+    assertThat(c.maxBodyBytes()).isEqualTo(25L * 1024 * 1024);
+    assertThat(c.checkName()).isEqualTo("Solstice CI");
+  }
+
+  @Test
+  void flagsOverrideTheEnvironment() {
+    AppConfig c = AppConfig.fromEnv(Map.of("GITHUB_WEBHOOK_SECRET", "s", "HTTP_ADDR", "127.0.0.1:9000",
+        "WEBHOOK_PATH", "/env"), List.of("--http-addr", "127.0.0.1:9100", "--webhook-path=/flag"));
+    assertThat(c.httpHost()).isEqualTo("127.0.0.1");
+    assertThat(c.httpPort()).isEqualTo(9100);
+    assertThat(c.webhookPath()).isEqualTo("/flag");
+  }
+
+  @Test
+  void webhookSecretAliasIsUsedWhenTheMainNameIsUnset() {
+    assertThat(AppConfig.fromEnv(Map.of("WEBHOOK_SECRET", "a,b"), List.of()).webhookSecrets()).containsExactly("a", "b");
+    assertThat(AppConfig.fromEnv(Map.of("WEBHOOK_SECRET", "old", "GITHUB_WEBHOOK_SECRET", "new"), List.of())
+        .webhookSecrets()).containsExactly("new");
+  }
+
+  @Test
+  void refusesToStartWithoutASecretAndNamesBothWaysOut() {
+    assertThatThrownBy(() -> AppConfig.fromEnv(Map.of(), List.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("GITHUB_WEBHOOK_SECRET")
+        .hasMessageContaining("ALLOW_UNSIGNED_WEBHOOKS");
+  }
+
+  @Test
+  void unsignedModeStartsWithALoudWarning() {
+    AppConfig c = AppConfig.fromEnv(Map.of("ALLOW_UNSIGNED_WEBHOOKS", "true"), List.of());
+    assertThat(c.allowUnsignedWebhooks()).isTrue();
+    assertThat(c.warnings()).anySatisfy(w -> assertThat(w).contains("NOT checked"));
+  }
+
+  @Test
+  void deprecatedOrchHttpBaseStillWorksWithAWarning() {
+    AppConfig c = AppConfig.fromEnv(Map.of("GITHUB_WEBHOOK_SECRET", "s", "ORCH_HTTP_BASE", "http://orch:8081/"), List.of());
+    assertThat(c.logsBaseUrl()).isEqualTo("http://orch:8081");
+    assertThat(c.warnings()).anySatisfy(w -> assertThat(w).contains("ORCH_HTTP_BASE is deprecated"));
+    AppConfig both = AppConfig.fromEnv(Map.of("GITHUB_WEBHOOK_SECRET", "s", "ORCH_HTTP_BASE", "http://old",
+        "LOGS_BASE_URL", "http://new"), List.of());
+    assertThat(both.logsBaseUrl()).isEqualTo("http://new");
+    assertThat(both.warnings()).isEmpty();
+  }
+
+  @Test
+  void reportsEveryProblemAtOnceNamingEachVariable() {
+    assertThatThrownBy(() -> AppConfig.fromEnv(Map.of("HTTP_ADDR", "0.0.0.0:80a", "AMQP_URL", "http://x",
+        "INTAKE_PREFETCH", "-1", "AMQP_CONFIRM_TIMEOUT", "soon", "RUNS_ON_MAP", "nope"), List.of()))
+        .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
+            .hasSize(6)
+            .anySatisfy(p -> assertThat(p).startsWith("HTTP_ADDR:").contains("80a"))
+            .anySatisfy(p -> assertThat(p).startsWith("AMQP_URL:"))
+            .anySatisfy(p -> assertThat(p).startsWith("INTAKE_PREFETCH:"))
+            .anySatisfy(p -> assertThat(p).startsWith("AMQP_CONFIRM_TIMEOUT:"))
+            .anySatisfy(p -> assertThat(p).startsWith("RUNS_ON_MAP:"))
+            .anySatisfy(p -> assertThat(p).startsWith("GITHUB_WEBHOOK_SECRET:")));
+  }
+
+  @Test
+  void runsOnComesFromTheMapThenTheDefault() {
+    AppConfig c = AppConfig.fromEnv(Map.of("GITHUB_WEBHOOK_SECRET", "s", "RUNS_ON_DEFAULT", "linux",
+        "RUNS_ON_MAP", "Codertocat/Hello-World=big-box, o/r=arm"), List.of());
+    assertThat(c.runsOnFor("codertocat/hello-world")).isEqualTo("big-box");
+    assertThat(c.runsOnFor("o/r")).isEqualTo("arm");
+    assertThat(c.runsOnFor("x/y")).isEqualTo("linux");
+  }
+
+  @Test
+  void durationsTakeUnits() {
+    AppConfig c = AppConfig.fromEnv(Map.of("GITHUB_WEBHOOK_SECRET", "s", "INTAKE_RETRY_DELAYS", "250ms,2s,1m"), List.of());
+    assertThat(c.retryDelays()).containsExactly(Duration.ofMillis(250), Duration.ofSeconds(2), Duration.ofMinutes(1));
+  }
+
+  @Test
+  void toStringRedactsSecretsAndCredentials() {
+    AppConfig c = AppConfig.fromEnv(Map.of("GITHUB_WEBHOOK_SECRET", "hunter2-secret",
+        "AMQP_URL", "amqp://user:pa55word@broker:5672/%2f"), List.of());
+    assertThat(c.toString()).doesNotContain("hunter2-secret").doesNotContain("pa55word").contains("***@broker");
+  }
+}

@@ -1,0 +1,133 @@
+package dev.solstice.integration.webhook;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.solstice.integration.testing.Fixtures;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class WebhookParserTest {
+
+  private final WebhookParser parser = new WebhookParser();
+  private final ObjectMapper json = new ObjectMapper();
+
+  @Test
+  void pushBecomesATriggerOnTheAfterCommit() {
+    BuildTrigger t = (BuildTrigger) parser.parse("push", Fixtures.webhook("push.json"));
+    assertThat(t.event()).isEqualTo("push");
+    assertThat(t.repository()).isEqualTo("Codertocat/Hello-World");
+    assertThat(t.repoUrl()).isEqualTo("https://github.com/Codertocat/Hello-World.git");
+    assertThat(t.commitSha()).isEqualTo("6113728f27ae82c7b1a177c8d03f9e96e0adf246");
+    assertThat(t.ref()).isEqualTo("refs/heads/master");
+    assertThat(t.installationId()).isEqualTo(1L);
+    assertThat(t.pullRequestNumber()).isNull();
+  }
+
+  @Test
+  void pushFallsBackToTheSshUrlWithoutACloneUrl() throws Exception {
+    ObjectNode push = (ObjectNode) json.readTree(Fixtures.webhook("push.json"));
+    ((ObjectNode) push.get("repository")).remove("clone_url");
+    BuildTrigger t = (BuildTrigger) parser.parse("push", json.writeValueAsBytes(push));
+    assertThat(t.repoUrl()).isEqualTo("git@github.com:Codertocat/Hello-World.git");
+  }
+
+  @Test
+  void branchDeletionIsIgnored() {
+    assertThat(parser.parse("push", Fixtures.webhook("push.deleted.json"))).isInstanceOf(WebhookEvent.Ignored.class);
+  }
+
+  @Test
+  void zeroAfterShaIsADeletionEvenWithoutTheDeletedFlag() throws Exception {
+    ObjectNode push = (ObjectNode) json.readTree(Fixtures.webhook("push.json"));
+    push.put("after", "0000000000000000000000000000000000000000");
+    assertThat(parser.parse("push", json.writeValueAsBytes(push))).isInstanceOf(WebhookEvent.Ignored.class);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"pull_request.opened.json", "pull_request.synchronize.json", "pull_request.reopened.json"})
+  void pullRequestActionsThatChangeCodeTriggerOnTheHeadSha(String fixture) throws Exception {
+    var payload = json.readTree(Fixtures.webhook(fixture));
+    BuildTrigger t = (BuildTrigger) parser.parse("pull_request", Fixtures.webhook(fixture));
+    assertThat(t.commitSha()).isEqualTo(payload.at("/pull_request/head/sha").asText());
+    assertThat(t.repoUrl()).isEqualTo(payload.at("/pull_request/head/repo/clone_url").asText());
+    assertThat(t.pullRequestNumber()).isEqualTo(payload.get("number").asInt());
+    assertThat(t.ref()).isEqualTo("refs/pull/" + payload.get("number").asInt() + "/head");
+  }
+
+  @Test
+  void closedPullRequestIsIgnored() {
+    assertThat(parser.parse("pull_request", Fixtures.webhook("pull_request.closed.json")))
+        .isInstanceOf(WebhookEvent.Ignored.class);
+  }
+
+  @Test
+  void pingAndUnknownEvents() {
+    assertThat(parser.parse("ping", Fixtures.webhook("ping.json"))).isInstanceOf(WebhookEvent.Ping.class);
+    assertThat(parser.parse("installation", Fixtures.webhook("installation.created.json")))
+        .isInstanceOf(WebhookEvent.Ignored.class);
+  }
+
+  @Test
+  void checkRunRerequestKeepsTheOriginalShaAndTheRunsIdentity() throws Exception {
+    var payload = json.readTree(Fixtures.webhook("check_run.rerequested.json"));
+    BuildTrigger t = (BuildTrigger) parser.parse("check_run", Fixtures.webhook("check_run.rerequested.json"));
+    assertThat(t.commitSha()).isEqualTo(payload.at("/check_run/head_sha").asText());
+    assertThat(t.checkAppId()).isEqualTo(payload.at("/check_run/app/id").asLong());
+    assertThat(t.rerunCheckName()).isEqualTo(payload.at("/check_run/name").asText());
+    assertThat(t.isRerun()).isTrue();
+  }
+
+  @Test
+  void checkSuiteRerequestTriggersOnTheSuitesHeadSha() throws Exception {
+    var payload = json.readTree(Fixtures.webhook("check_suite.rerequested.json"));
+    BuildTrigger t = (BuildTrigger) parser.parse("check_suite", Fixtures.webhook("check_suite.rerequested.json"));
+    assertThat(t.commitSha()).isEqualTo(payload.at("/check_suite/head_sha").asText());
+    assertThat(t.checkAppId()).isEqualTo(29310L);
+  }
+
+  @Test
+  void malformedJsonSaysSo() {
+    assertThatThrownBy(() -> parser.parse("push", "{\"ref\": ".getBytes(StandardCharsets.UTF_8)))
+        .isInstanceOf(InvalidWebhookException.class)
+        .hasMessageStartingWith("body is not valid JSON");
+  }
+
+  @Test
+  void missingRepositoryNamesTheField() throws Exception {
+    ObjectNode push = (ObjectNode) json.readTree(Fixtures.webhook("push.json"));
+    push.remove("repository");
+    assertThatThrownBy(() -> parser.parse("push", json.writeValueAsBytes(push)))
+        .isInstanceOf(InvalidWebhookException.class)
+        .hasMessage("missing field: repository");
+  }
+
+  @Test
+  void nullHeadShaNamesTheField() throws Exception {
+    ObjectNode pr = (ObjectNode) json.readTree(Fixtures.webhook("pull_request.synchronize.json"));
+    ((ObjectNode) pr.at("/pull_request/head")).putNull("sha");
+    assertThatThrownBy(() -> parser.parse("pull_request", json.writeValueAsBytes(pr)))
+        .isInstanceOf(InvalidWebhookException.class)
+        .hasMessage("missing field: pull_request.head.sha");
+  }
+
+  @Test
+  void nonShaAfterIsRefused() throws Exception {
+    ObjectNode push = (ObjectNode) json.readTree(Fixtures.webhook("push.json"));
+    push.put("after", "refs/heads/main");
+    assertThatThrownBy(() -> parser.parse("push", json.writeValueAsBytes(push)))
+        .isInstanceOf(InvalidWebhookException.class)
+        .hasMessageContaining("after");
+  }
+
+  @Test
+  void jsonThatIsNotAnObjectIsRefused() {
+    assertThatThrownBy(() -> parser.parse("push", "[1,2]".getBytes(StandardCharsets.UTF_8)))
+        .isInstanceOf(InvalidWebhookException.class)
+        .hasMessage("body must be a JSON object");
+  }
+}
