@@ -1,0 +1,90 @@
+package dev.solstice.orchestrator;
+
+import dev.solstice.jobrequest.Conclusion;
+import dev.solstice.jobrequest.amqp.QueueTopology;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Configuration of the stub orchestrator, read from environment variables only (see README).
+ *
+ * @param amqpUrl broker URL; may carry a password, so {@link #toString()} redacts it
+ * @param jobs the JobRequest flow the stub consumes
+ * @param results the JobResult flow the stub publishes to
+ * @param prefetch unacknowledged JobRequests the broker hands out at once, i.e. concurrent jobs
+ * @param execute run scripts with bash instead of simulating them
+ * @param defaultOutcome conclusion of simulated jobs that do not ask for one
+ * @param defaultDuration duration of simulated jobs that do not ask for one
+ * @param s3 log storage; null when {@code S3_ENDPOINT} is unset and logs are not uploaded
+ */
+public record StubSettings(String amqpUrl, QueueTopology jobs, QueueTopology results, int prefetch,
+    boolean execute, Conclusion defaultOutcome, Duration defaultDuration, S3Settings s3) {
+
+  public static final String DEFAULT_AMQP_URL = "amqp://127.0.0.1:5672/%2f";
+  public static final int DEFAULT_PREFETCH = 8;
+  public static final long DEFAULT_DURATION_MS = 200;
+  /** AMQP's prefetch count is an unsigned short. */
+  static final int MAX_PREFETCH = 65_535;
+
+  /**
+   * Reads the settings from the given environment.
+   *
+   * @throws InvalidSettingsException naming every variable with an unusable value
+   */
+  public static StubSettings fromEnv(Map<String, String> env) {
+    EnvReader in = new EnvReader(env);
+    Optional<URI> amqp = in.uri("AMQP_URL", Set.of("amqp", "amqps"));
+    boolean quorum = in.bool("AMQP_QUORUM", false);
+    String deadLetterExchange = in.string("AMQP_DLX", QueueTopology.JOBS.deadLetterExchange());
+    QueueTopology jobs = new QueueTopology(
+        in.string("AMQP_EXCHANGE", QueueTopology.JOBS.exchange()),
+        in.string("AMQP_ROUTING_KEY", QueueTopology.JOBS.routingKey()),
+        in.string("AMQP_QUEUE", QueueTopology.JOBS.queue()),
+        deadLetterExchange,
+        in.string("AMQP_DLQ", QueueTopology.JOBS.deadLetterQueue()),
+        quorum);
+    // Both flows share one dead-letter exchange (as in deploy/rabbitmq), hence no AMQP_RESULTS_DLX.
+    QueueTopology results = new QueueTopology(
+        in.string("AMQP_RESULTS_EXCHANGE", QueueTopology.RESULTS.exchange()),
+        in.string("AMQP_RESULTS_ROUTING_KEY", QueueTopology.RESULTS.routingKey()),
+        in.string("AMQP_RESULTS_QUEUE", QueueTopology.RESULTS.queue()),
+        deadLetterExchange,
+        in.string("AMQP_RESULTS_DLQ", QueueTopology.RESULTS.deadLetterQueue()),
+        quorum);
+    int prefetch = in.positiveInt("STUB_PREFETCH", DEFAULT_PREFETCH, MAX_PREFETCH);
+    boolean execute = in.bool("STUB_EXECUTE", false);
+    Conclusion outcome = in.conclusion("STUB_DEFAULT_OUTCOME", Conclusion.SUCCESS);
+    long durationMs = in.nonNegativeLong("STUB_DEFAULT_DURATION_MS", DEFAULT_DURATION_MS);
+    S3Settings s3 = S3Settings.read(in);
+    if (!in.problems().isEmpty()) {
+      throw new InvalidSettingsException(in.problems());
+    }
+    return new StubSettings(amqp.map(URI::toString).orElse(DEFAULT_AMQP_URL), jobs, results, prefetch,
+        execute, outcome, Duration.ofMillis(durationMs), s3);
+  }
+
+  /** The same settings with script execution switched on or off (the {@code --execute} flag). */
+  public StubSettings withExecute(boolean enabled) {
+    return new StubSettings(amqpUrl, jobs, results, prefetch, enabled, defaultOutcome, defaultDuration, s3);
+  }
+
+  /** Whether job logs are uploaded; without S3 the JobResults carry no log_url. */
+  public boolean uploadsLogs() {
+    return s3 != null;
+  }
+
+  /** {@link #amqpUrl()} with the password replaced, safe to log. */
+  public String redactedAmqpUrl() {
+    return Redaction.url(amqpUrl);
+  }
+
+  @Override
+  public String toString() {
+    return "StubSettings[amqpUrl=" + redactedAmqpUrl() + ", jobs=" + jobs + ", results=" + results
+        + ", prefetch=" + prefetch + ", execute=" + execute + ", defaultOutcome=" + defaultOutcome.apiName()
+        + ", defaultDuration=" + defaultDuration.toMillis() + "ms, s3=" + (s3 == null ? "disabled" : s3) + "]";
+  }
+}

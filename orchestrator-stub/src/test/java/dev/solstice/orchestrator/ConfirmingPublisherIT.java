@@ -1,0 +1,83 @@
+package dev.solstice.orchestrator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.BuiltinExchangeType;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import io.vertx.core.Vertx;
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Publisher confirms and mandatory publishing against the real broker on 127.0.0.1:5672. */
+class ConfirmingPublisherIT {
+
+  private final String suffix = "-it-" + UUID.randomUUID().toString().substring(0, 8);
+  private final String exchange = "solstice.publisher" + suffix;
+  private final String queue = "solstice.publisher.q" + suffix;
+  private Vertx vertx;
+  private Connection admin;
+  private Connection connection;
+  private Channel channel;
+  private ConfirmingPublisher publisher;
+
+  @BeforeEach
+  void connect() throws Exception {
+    vertx = Vertx.vertx();
+    ConnectionFactory factory = new ConnectionFactory();
+    factory.setUri("amqp://guest:guest@127.0.0.1:5672/%2f");
+    admin = factory.newConnection("confirming-publisher IT admin");
+    connection = factory.newConnection("confirming-publisher IT");
+    channel = admin.createChannel();
+    channel.exchangeDeclare(exchange, BuiltinExchangeType.DIRECT, false, true, null);
+    channel.queueDeclare(queue, false, false, true, null);
+    channel.queueBind(queue, exchange, "bound");
+    publisher = ConfirmingPublisher.open(vertx, vertx.getOrCreateContext(), connection);
+  }
+
+  @AfterEach
+  void disconnect() throws Exception {
+    channel.queueDelete(queue);
+    channel.exchangeDelete(exchange);
+    admin.close();
+    if (connection.isOpen()) {
+      connection.close();
+    }
+    vertx.close().await(10, TimeUnit.SECONDS);
+  }
+
+  private static AMQP.BasicProperties properties() {
+    return new AMQP.BasicProperties.Builder().messageId(UUID.randomUUID().toString()).deliveryMode(2).build();
+  }
+
+  @Test
+  void publicationSucceedsOnceTheBrokerConfirmedAndTheMessageIsQueued() throws Exception {
+    publisher.publish(exchange, "bound", properties(), "hello".getBytes(StandardCharsets.UTF_8))
+        .await(10, TimeUnit.SECONDS);
+
+    assertThat(new String(channel.basicGet(queue, true).getBody(), StandardCharsets.UTF_8)).isEqualTo("hello");
+  }
+
+  @Test
+  void unroutableMessageFailsInsteadOfVanishing() {
+    assertThatThrownBy(() -> publisher.publish(exchange, "nobody-listens", properties(), new byte[] {1})
+        .await(10, TimeUnit.SECONDS))
+        .hasMessageContaining("returned")
+        .hasMessageContaining("nobody-listens");
+  }
+
+  @Test
+  void publicationFailsWhenTheChannelIsGone() throws Exception {
+    connection.abort();
+
+    assertThatThrownBy(() -> publisher.publish(exchange, "bound", properties(), new byte[] {1})
+        .await(10, TimeUnit.SECONDS)).isNotNull();
+  }
+}

@@ -1,0 +1,24 @@
+package dev.solstice.orchestrator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class MainTest {
+
+  @Test
+  void helpNamesBothFlagsAndEveryVariable() {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    Main.usage(new PrintStream(out, true, StandardCharsets.UTF_8));
+
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains("--execute", "--help",
+        "AMQP_URL", "AMQP_EXCHANGE", "AMQP_ROUTING_KEY", "AMQP_QUEUE", "AMQP_DLX", "AMQP_DLQ",
+        "AMQP_RESULTS_EXCHANGE", "AMQP_RESULTS_ROUTING_KEY", "AMQP_RESULTS_QUEUE", "AMQP_RESULTS_DLQ",
+        "AMQP_QUORUM", "STUB_PREFETCH", "STUB_EXECUTE", "STUB_DEFAULT_OUTCOME", "STUB_DEFAULT_DURATION_MS",
+        "S3_ENDPOINT", "S3_BUCKET", "S3_REGION", "S3_ACCESS_KEY", "S3_SECRET_KEY",
+        "SOLSTICE_STUB_OUTCOME", "SOLSTICE_STUB_DURATION_MS");
+  }
+}

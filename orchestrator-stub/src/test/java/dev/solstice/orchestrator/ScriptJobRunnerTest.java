@@ -1,0 +1,109 @@
+package dev.solstice.orchestrator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.solstice.jobrequest.Conclusion;
+import io.vertx.core.Vertx;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class ScriptJobRunnerTest {
+
+  private static Vertx vertx;
+  private static ScriptJobRunner runner;
+
+  @BeforeAll
+  static void startVertx() {
+    vertx = Vertx.vertx();
+    runner = new ScriptJobRunner(vertx);
+  }
+
+  @AfterAll
+  static void closeVertx() throws Exception {
+    vertx.close().await(10, TimeUnit.SECONDS);
+  }
+
+  private static RunOutcome run(List<String> script, Map<String, String> env, Integer timeoutSeconds)
+      throws Exception {
+    return runner.run(TestJobs.job(script, env, timeoutSeconds)).await(30, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void scriptExitingZeroSucceedsAndItsOutputIsLogged() throws Exception {
+    RunOutcome outcome = run(List.of("echo hello from the job", "echo to stderr >&2"), Map.of(), 10);
+
+    assertThat(outcome.conclusion()).isEqualTo(Conclusion.SUCCESS);
+    assertThat(outcome.log()).contains("+ echo hello from the job\n", "hello from the job\n", "to stderr\n");
+  }
+
+  @Test
+  void nonZeroExitFailsWithTheExitCodeInTheSummary() throws Exception {
+    RunOutcome outcome = run(List.of("echo before", "exit 3", "echo never"), Map.of(), 10);
+
+    assertThat(outcome.conclusion()).isEqualTo(Conclusion.FAILURE);
+    assertThat(outcome.summary()).contains("exit code 3");
+    assertThat(outcome.log()).containsPattern("(?m)^before$").doesNotContainPattern("(?m)^never$");
+  }
+
+  @Test
+  void failingCommandStopsTheScriptBecauseOfBashDashE() throws Exception {
+    RunOutcome outcome = run(List.of("false", "echo unreachable"), Map.of(), 10);
+
+    assertThat(outcome.conclusion()).isEqualTo(Conclusion.FAILURE);
+    assertThat(outcome.summary()).contains("exit code 1");
+    assertThat(outcome.log()).doesNotContainPattern("(?m)^unreachable$");
+  }
+
+  @Test
+  void scriptOverItsTimeoutIsKilledWithItsChildrenAndTimesOut() throws Exception {
+    // A marker argument lets us find the child process afterwards.
+    String marker = "31." + System.nanoTime() % 1000;
+    long start = System.nanoTime();
+    RunOutcome outcome = run(List.of("echo sleeping", "sleep " + marker), Map.of(), 1);
+
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+    assertThat(outcome.conclusion()).isEqualTo(Conclusion.TIMED_OUT);
+    assertThat(outcome.summary()).contains("timed out after 1 s");
+    assertThat(outcome.log()).contains("sleeping\n");
+    await().atMost(Duration.ofSeconds(5)).until(() -> ProcessHandle.allProcesses()
+        .noneMatch(p -> p.info().commandLine().orElse("").contains("sleep " + marker)));
+  }
+
+  @Test
+  void jobSeesItsEnvOverAMinimalEnvironmentAndNotTheStubs() throws Exception {
+    RunOutcome outcome = run(List.of("echo \"GREETING=$GREETING CI=$CI\"", "env | cut -d= -f1 | sort | tr '\\n' ' '"),
+        Map.of("GREETING", "hi", "CI", "job-says"), 10);
+
+    assertThat(outcome.conclusion()).isEqualTo(Conclusion.SUCCESS);
+    assertThat(outcome.log()).contains("GREETING=hi CI=job-says");
+    String names = outcome.log().lines().filter(l -> l.contains("SOLSTICE_REQUEST_ID") && !l.startsWith("+"))
+        .findFirst().orElseThrow();
+    Set<String> seen = Arrays.stream(names.trim().split(" ")).collect(Collectors.toSet());
+    assertThat(seen).isSubsetOf("CI", "GREETING", "HOME", "LANG", "PATH", "PWD", "SHLVL", "SOLSTICE_REQUEST_ID",
+        "TMPDIR", "_", "OLDPWD");
+  }
+
+  @Test
+  void temporaryDirectoryIsRemovedAfterTheJob() throws Exception {
+    RunOutcome outcome = run(List.of("echo \"home=$HOME\"", "touch leftover.txt"), Map.of(), 10);
+
+    Matcher home = Pattern.compile("(?m)^home=(.+)$").matcher(outcome.log());
+    assertThat(home.find()).isTrue();
+    Path workDir = Path.of(home.group(1));
+    assertThat(workDir.getFileName().toString()).isEqualTo("work");
+    assertThat(Files.exists(workDir.getParent())).isFalse();
+  }
+}
