@@ -3,6 +3,13 @@ package dev.solstice.integration;
 import dev.solstice.integration.amqp.AmqpConnector;
 import dev.solstice.integration.amqp.ConfirmingPublisher;
 import dev.solstice.integration.amqp.JobPublisher;
+import dev.solstice.integration.amqp.RetryRoute;
+import dev.solstice.integration.checks.CheckRunMap;
+import dev.solstice.integration.checks.CheckRunReporter;
+import dev.solstice.integration.checks.JobResultVerticle;
+import dev.solstice.integration.github.GitHubClient;
+import dev.solstice.integration.github.WebClientGitHubClient;
+import dev.solstice.integration.workflow.WorkflowExpander;
 import dev.solstice.integration.config.AppConfig;
 import dev.solstice.integration.http.HttpVerticle;
 import dev.solstice.integration.http.SourceRateLimiter;
@@ -29,7 +36,7 @@ import io.vertx.redis.client.RedisAPI;
 import io.vertx.redis.client.RedisOptions;
 import java.time.Clock;
 import java.util.List;
-import java.util.function.Function;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,44 +52,35 @@ public final class IntegrationService {
   private final AmqpConnector connector;
   private final ConfirmingPublisher publisher;
   private final Redis redis;
+  private final GitHubClient github;
   private final List<String> deployments;
   private final HttpVerticle http;
   private final IntakeVerticle intakeVerticle;
+  private final JobResultVerticle results;
   private final Readiness readiness;
 
   private IntegrationService(Vertx vertx, AmqpConnector connector, ConfirmingPublisher publisher, Redis redis,
-      List<String> deployments, HttpVerticle http, IntakeVerticle intakeVerticle, Readiness readiness) {
+      GitHubClient github, List<String> deployments, HttpVerticle http, IntakeVerticle intakeVerticle,
+      JobResultVerticle results, Readiness readiness) {
     this.vertx = vertx;
     this.connector = connector;
     this.publisher = publisher;
     this.redis = redis;
+    this.github = github;
     this.deployments = deployments;
     this.http = http;
     this.intakeVerticle = intakeVerticle;
+    this.results = results;
     this.readiness = readiness;
   }
 
-  /** Builds the job planner from the shared pieces; the default plans one job per trigger. */
-  @FunctionalInterface
-  public interface PlannerFactory extends Function<Parts, JobPlanner> {
-  }
-
-  /** What a planner may use. */
-  public record Parts(Vertx vertx, AppConfig config, Clock clock, RedisAPI redis, Metrics metrics) {
-  }
-
   public static Future<IntegrationService> start(Vertx vertx, AppConfig config, MeterRegistry registry, Clock clock) {
-    return start(vertx, config, registry, clock,
-        parts -> new DefaultJobPlanner(parts.clock(), parts.config()::runsOnFor));
-  }
-
-  public static Future<IntegrationService> start(Vertx vertx, AppConfig config, MeterRegistry registry, Clock clock,
-      PlannerFactory plannerFactory) {
     config.warnings().forEach(w -> LOG.warn(w));
     Metrics metrics = new Metrics(registry);
     AmqpConnector connector = new AmqpConnector(config.amqpUri(), "solstice-github-integration");
     ConfirmingPublisher publisher = new ConfirmingPublisher(vertx, connector, config.confirmTimeout(),
-        List.of(config.intake(), config.jobs()), "main");
+        config.github() == null ? List.of(config.intake(), config.jobs())
+            : List.of(config.intake(), config.jobs(), config.results()), "main");
     IntakeQueue intake = new IntakeQueue(publisher, config.intake(), config.retryDelays());
 
     Redis redis = config.redisUrl() == null ? null
@@ -92,7 +90,20 @@ public final class IntegrationService {
         ? new InMemoryDeliveryLedger(config.deliveryDedupTtl(), 1_000_000, clock)
         : new RedisDeliveryLedger(redisApi, "solstice:delivery:", config.deliveryDedupTtl());
 
-    JobPlanner planner = plannerFactory.apply(new Parts(vertx, config, clock, redisApi, metrics));
+    GitHubClient github = config.github() == null ? null : WebClientGitHubClient.create(vertx, config.github(), registry);
+    JobPlanner planner;
+    JobResultVerticle results = null;
+    if (github == null) {
+      planner = new DefaultJobPlanner(clock, config::runsOnFor);
+    } else {
+      CheckRunMap runs = redisApi == null ? CheckRunMap.inMemory()
+          : CheckRunMap.redis(redisApi, "solstice:checkrun:", Duration.ofDays(30));
+      CheckRunReporter reporter = new CheckRunReporter(github, runs, config.checkName(), config.logsBaseUrl(),
+          config.github().appId(), clock);
+      planner = new WorkflowExpander(github, reporter, clock, config::runsOnFor);
+      results = new JobResultVerticle(connector, new RetryRoute(publisher, config.results(), config.retryDelays()),
+          reporter, config.resultsPrefetch(), config.maxAttempts(), metrics);
+    }
     DeliveryProcessor processor = new DeliveryProcessor(new WebhookParser(), planner,
         new JobPublisher(publisher, config.jobs()), ledger);
     IntakeVerticle intakeVerticle = new IntakeVerticle(connector, intake, processor, config.intakePrefetch(),
@@ -102,6 +113,9 @@ public final class IntegrationService {
         .check("amqp-connection", connector::isOpen)
         .check("amqp-publisher", publisher::isReady)
         .check("intake-consumer", intakeVerticle::isConsuming);
+    if (results != null) {
+      readiness.check("results-consumer", results::isConsuming);
+    }
     if (redis != null) {
       readiness.check("redis", ledger::isHealthy);
     }
@@ -114,9 +128,14 @@ public final class IntegrationService {
         registry instanceof PrometheusMeterRegistry prom ? PrometheusScrapingHandler.create(prom) : null);
 
     connector.start();
-    return vertx.deployVerticle(intakeVerticle)
-        .compose(intakeId -> vertx.deployVerticle(http).map(httpId -> List.of(httpId, intakeId)))
-        .map(ids -> new IntegrationService(vertx, connector, publisher, redis, ids, http, intakeVerticle, readiness));
+    JobResultVerticle resultsVerticle = results;
+    Future<String> resultsDeployed = results == null ? Future.succeededFuture(null) : vertx.deployVerticle(results);
+    return resultsDeployed
+        .compose(resultsId -> vertx.deployVerticle(intakeVerticle)
+            .compose(intakeId -> vertx.deployVerticle(http)
+                .map(httpId -> resultsId == null ? List.of(httpId, intakeId) : List.of(httpId, intakeId, resultsId))))
+        .map(ids -> new IntegrationService(vertx, connector, publisher, redis, github, ids, http, intakeVerticle,
+            resultsVerticle, readiness));
   }
 
   public int httpPort() {
@@ -124,7 +143,8 @@ public final class IntegrationService {
   }
 
   public boolean isReady() {
-    return connector.isOpen() && publisher.isReady() && intakeVerticle.isConsuming();
+    return connector.isOpen() && publisher.isReady() && intakeVerticle.isConsuming()
+        && (results == null || results.isConsuming());
   }
 
   public Readiness readiness() {
@@ -145,6 +165,9 @@ public final class IntegrationService {
         .eventually(() -> {
           publisher.close();
           connector.close();
+          if (github != null) {
+            github.close();
+          }
           if (redis != null) {
             redis.close();
           }

@@ -54,7 +54,7 @@ public final class Main {
         .withMetrics(new MicrometerMetricsFactory(registry))
         .build();
     LOG.info("starting with {}", config);
-    IntegrationService.start(vertx, config, registry, Clock.systemUTC(), Wiring.planner())
+    IntegrationService.start(vertx, config, registry, Clock.systemUTC())
         .onSuccess(service -> Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(vertx, service), "shutdown")))
         .onFailure(e -> {
           LOG.error("failed to start: {}", e.getMessage(), e);

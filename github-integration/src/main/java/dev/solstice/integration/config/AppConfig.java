@@ -1,5 +1,6 @@
 package dev.solstice.integration.config;
 
+import dev.solstice.integration.github.GitHubSettings;
 import dev.solstice.jobrequest.amqp.QueueTopology;
 import java.net.URI;
 import java.time.Duration;
@@ -17,6 +18,8 @@ import java.util.Map;
  * @param maxBodyBytes largest accepted webhook body (GitHub caps payloads at 25 MB)
  * @param logsBaseUrl prefix of each job's {@code details_url}; null when unknown
  * @param redisUrl shared state (delivery ledger, token cache, check-run map); null keeps it in memory
+ * @param github the GitHub App; null when none is configured (intake-only mode: default jobs, no
+ *     check runs, no workflow files)
  */
 public record AppConfig(
     String httpHost,
@@ -41,6 +44,7 @@ public record AppConfig(
     String redisUrl,
     Duration deliveryDedupTtl,
     int rateLimitPerMinute,
+    GitHubSettings github,
     List<String> warnings) {
 
   public static final String DEFAULT_HTTP_ADDR = "0.0.0.0:8082";
@@ -133,6 +137,14 @@ public record AppConfig(
           + path + " can enqueue jobs. Never run this way in production.");
     }
 
+    GitHubSettings github = null;
+    if (in.raw("GITHUB_APP_ID") != null || in.raw("GITHUB_APP_KEY_PATH") != null || in.raw("GITHUB_APP_KEY") != null) {
+      github = GitHubSettings.fromEnv(env, in.errors());
+    } else {
+      warnings.add("no GitHub App configured (GITHUB_APP_ID, GITHUB_APP_KEY_PATH): intake-only mode, one default"
+          + " job per push or pull request, no workflow files and no check runs");
+    }
+
     AppConfig config = new AppConfig(host, port, path, secrets, unsigned,
         in.positiveLong("MAX_BODY_BYTES", GITHUB_MAX_PAYLOAD),
         amqp, jobs, results, intake,
@@ -149,6 +161,7 @@ public record AppConfig(
         redis,
         in.duration("DELIVERY_DEDUP_TTL", Duration.ofDays(7)),
         in.integer("WEBHOOK_RATE_LIMIT_PER_MINUTE", 6000, 0, 10_000_000),
+        github,
         List.copyOf(warnings));
     if (!in.errors().isEmpty()) {
       throw new ConfigException(in.errors());
@@ -188,6 +201,7 @@ public record AppConfig(
         + ", amqp=" + EnvReader.redact(String.valueOf(amqpUri))
         + ", jobs=" + jobs + ", results=" + results + ", intake=" + intake
         + ", redis=" + (redisUrl == null ? "none" : EnvReader.redact(redisUrl))
-        + ", checkName=" + checkName + ", logsBaseUrl=" + logsBaseUrl + "]";
+        + ", checkName=" + checkName + ", logsBaseUrl=" + logsBaseUrl
+        + ", github=" + (github == null ? "none (intake-only)" : github.toString()) + "]";
   }
 }

@@ -8,8 +8,12 @@ public final class ConfigException extends RuntimeException {
   private final List<String> problems;
 
   public ConfigException(List<String> problems) {
-    super("invalid configuration:\n  " + String.join("\n  ", problems));
-    this.problems = List.copyOf(problems);
+    this(List.copyOf(new java.util.LinkedHashSet<>(problems)), true);
+  }
+
+  private ConfigException(List<String> distinct, boolean unused) {
+    super("invalid configuration:\n  " + String.join("\n  ", distinct));
+    this.problems = distinct;
   }
 
   public List<String> problems() {

@@ -24,10 +24,15 @@ public final class DefaultJobPlanner implements JobPlanner {
     return Future.succeededFuture(List.of(defaultJob(trigger, delivery, clock, runsOn.apply(trigger.repository()))));
   }
 
+  /** Where a job's log goes, relative to LOGS_BASE_URL. */
+  public static String logPath(java.util.UUID requestId) {
+    return "/logs/" + requestId + ".log";
+  }
+
   /** The single job of a repository without a workflow file. */
   public static JobRequest defaultJob(BuildTrigger trigger, WebhookDelivery delivery, Clock clock, String runsOn) {
-    return JobRequest.builder(RequestIds.of(delivery.deliveryId(), RequestIds.DEFAULT_JOB),
-            trigger.repoUrl(), trigger.commitSha(), clock.instant())
+    var id = RequestIds.of(delivery.deliveryId(), RequestIds.DEFAULT_JOB);
+    return JobRequest.builder(id, trigger.repoUrl(), trigger.commitSha(), clock.instant())
         .runsOn(runsOn)
         .repository(trigger.repository())
         .installationId(trigger.installationId())
@@ -35,6 +40,7 @@ public final class DefaultJobPlanner implements JobPlanner {
         .ref(trigger.ref())
         .pullRequestNumber(trigger.pullRequestNumber())
         .deliveryId(delivery.deliveryId())
+        .logPath(logPath(id))
         .build();
   }
 }

@@ -1,6 +1,8 @@
 package dev.solstice.integration.intake;
 
 import dev.solstice.integration.amqp.PublishException;
+import dev.solstice.integration.github.GitHubApiException;
+import dev.solstice.integration.github.NotAFileException;
 import dev.solstice.integration.webhook.InvalidWebhookException;
 import dev.solstice.jobrequest.JobMessageException;
 
@@ -13,6 +15,12 @@ public final class Failures {
   public static boolean retryable(Throwable error) {
     Throwable e = unwrap(error);
     if (e instanceof InvalidWebhookException || e instanceof JobMessageException) {
+      return false;
+    }
+    if (e instanceof GitHubApiException g) {
+      return g.retryable();
+    }
+    if (e instanceof NotAFileException) {
       return false;
     }
     if (e instanceof PublishException p) {

@@ -1,7 +1,7 @@
 package dev.solstice.integration.intake;
 
 import dev.solstice.integration.amqp.ConfirmingPublisher;
-import dev.solstice.integration.amqp.Topology;
+import dev.solstice.integration.amqp.RetryRoute;
 import dev.solstice.jobrequest.amqp.QueueTopology;
 import io.vertx.core.Future;
 import java.time.Duration;
@@ -16,12 +16,12 @@ public final class IntakeQueue {
 
   private final ConfirmingPublisher publisher;
   private final QueueTopology intake;
-  private final List<Duration> retryDelays;
+  private final RetryRoute retries;
 
   public IntakeQueue(ConfirmingPublisher publisher, QueueTopology intake, List<Duration> retryDelays) {
     this.publisher = publisher;
     this.intake = intake;
-    this.retryDelays = retryDelays;
+    this.retries = new RetryRoute(publisher, intake, retryDelays);
   }
 
   /** Completes once the broker holds the delivery on disk. */
@@ -29,26 +29,20 @@ public final class IntakeQueue {
     return publisher.publish(intake.exchange(), intake.routingKey(), delivery.properties(null), delivery.body());
   }
 
-  /** Schedules the next attempt after the delay for this attempt number (the last delay repeats). */
   public Future<Void> retryLater(WebhookDelivery failed, String reason) {
-    Duration delay = delayBefore(failed.attempt() + 1);
-    WebhookDelivery next = failed.nextAttempt();
-    return publisher.publish("", Topology.delayQueueName(intake, delay), next.properties(reason), next.body());
+    return retries.retryLater(failed.properties(null), failed.body(), failed.attempt(), reason);
   }
 
-  /** Parks the delivery in the dead-letter queue for an operator. */
   public Future<Void> park(WebhookDelivery failed, String reason) {
-    return publisher.publish(intake.deadLetterExchange(), intake.routingKey(), failed.properties(reason), failed.body());
+    return retries.park(failed.properties(null), failed.body(), failed.attempt(), reason);
   }
 
-  /** The delay before attempt {@code n} (n ≥ 2). */
   public Duration delayBefore(int attempt) {
-    int index = Math.min(attempt - 2, retryDelays.size() - 1);
-    return retryDelays.get(Math.max(index, 0));
+    return retries.delayBefore(attempt);
   }
 
   public List<Duration> retryDelays() {
-    return retryDelays;
+    return retries.delays();
   }
 
   public QueueTopology topology() {

@@ -66,11 +66,6 @@ public final class ServiceHarness implements AutoCloseable {
   }
 
   public static ServiceHarness start(Vertx vertx, Map<String, String> env) throws Exception {
-    return start(vertx, env, null);
-  }
-
-  public static ServiceHarness start(Vertx vertx, Map<String, String> env, IntegrationService.PlannerFactory planner)
-      throws Exception {
     AppConfig config = AppConfig.fromEnv(env, List.of());
     TestBroker broker = new TestBroker();
     broker.track(config.jobs());
@@ -78,14 +73,24 @@ public final class ServiceHarness implements AutoCloseable {
     broker.track(config.intake());
     for (Duration d : config.retryDelays()) {
       broker.trackQueue(dev.solstice.integration.amqp.Topology.delayQueueName(config.intake(), d));
+      broker.trackQueue(dev.solstice.integration.amqp.Topology.delayQueueName(config.results(), d));
     }
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    var started = planner == null
-        ? IntegrationService.start(vertx, config, registry, Clock.systemUTC())
-        : IntegrationService.start(vertx, config, registry, Clock.systemUTC(), planner);
-    IntegrationService service = started.toCompletionStage().toCompletableFuture().get();
+    var started = IntegrationService.start(vertx, config, registry, Clock.systemUTC());
+    IntegrationService service;
+    try {
+      service = started.toCompletionStage().toCompletableFuture().get();
+    } catch (Exception e) {
+      broker.close(); // the connector may have declared the flows before the failure
+      throw e;
+    }
     ServiceHarness harness = new ServiceHarness(vertx, broker, config, service, registry);
-    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(service::isReady);
+    try {
+      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(service::isReady);
+    } catch (RuntimeException e) {
+      harness.close();
+      throw e;
+    }
     return harness;
   }
 

@@ -73,17 +73,18 @@ public final class TestBroker implements AutoCloseable {
 
   @Override
   public void close() throws Exception {
-    for (String q : queues) {
-      try {
-        channel.queueDelete(q);
-      } catch (IOException ignored) {
+    // A fresh channel per deletion: a failed one (already gone) closes its channel.
+    for (String q : new java.util.LinkedHashSet<>(queues)) {
+      try (Channel c = connection.createChannel()) {
+        c.queueDelete(q);
+      } catch (Exception ignored) {
         // already gone
       }
     }
-    for (String x : exchanges) {
-      try {
-        channel.exchangeDelete(x);
-      } catch (IOException ignored) {
+    for (String x : new java.util.LinkedHashSet<>(exchanges)) {
+      try (Channel c = connection.createChannel()) {
+        c.exchangeDelete(x);
+      } catch (Exception ignored) {
         // already gone
       }
     }

@@ -1,0 +1,198 @@
+package dev.solstice.integration.checks;
+
+import dev.solstice.integration.github.Annotation;
+import dev.solstice.integration.github.CheckRun;
+import dev.solstice.integration.github.CheckRunCreate;
+import dev.solstice.integration.github.CheckRunOutput;
+import dev.solstice.integration.github.CheckRunQuery;
+import dev.solstice.integration.github.CheckRunUpdate;
+import dev.solstice.integration.github.GitHubClient;
+import dev.solstice.integration.github.RepoRef;
+import dev.solstice.integration.workflow.InvalidWorkflowException;
+import dev.solstice.jobrequest.JobRequest;
+import dev.solstice.jobrequest.JobResult;
+import dev.solstice.jobrequest.JobStatus;
+import io.vertx.core.Future;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Everything the service writes to GitHub's Checks API, with as few calls as possible: one to
+ * create a job's run (queued), one per status change reported by the orchestrator.
+ */
+public final class CheckRunReporter {
+
+  /** Name suffix of the run that reports an invalid workflow file. */
+  public static final String WORKFLOW_RUN = "workflow";
+
+  private final GitHubClient github;
+  private final CheckRunMap runs;
+  private final String checkName;
+  private final String logsBaseUrl;
+  private final long appId;
+  private final Clock clock;
+
+  public CheckRunReporter(GitHubClient github, CheckRunMap runs, String checkName, String logsBaseUrl, long appId,
+      Clock clock) {
+    this.github = github;
+    this.runs = runs;
+    this.checkName = checkName;
+    this.logsBaseUrl = logsBaseUrl;
+    this.appId = appId;
+    this.clock = clock;
+  }
+
+  /** {@code Solstice CI / build}, or the bare check name for the default job. */
+  public String runName(String jobId) {
+    return jobId == null ? checkName : checkName + " / " + jobId;
+  }
+
+  /** The job id a run of ours is named for (null for the default job), or empty if not ours. */
+  public Optional<String> jobIdOf(String runName) {
+    if (checkName.equals(runName)) {
+      return Optional.of("");
+    }
+    String prefix = checkName + " / ";
+    return runName != null && runName.startsWith(prefix) ? Optional.of(runName.substring(prefix.length())) : Optional.empty();
+  }
+
+  public long appId() {
+    return appId;
+  }
+
+  /** Where the job's log will be: LOGS_BASE_URL + log path; null without a base. */
+  public String detailsUrl(JobRequest job) {
+    return logsBaseUrl == null || job.logPath() == null ? null : logsBaseUrl + job.logPath();
+  }
+
+  /**
+   * The job's queued check run: the one created before for this request_id (a replay), else a new
+   * one. Returns the job carrying the run's id.
+   */
+  public Future<JobRequest> queue(JobRequest job) {
+    return runs.get(job.requestId()).compose(existing -> {
+      if (existing.isPresent()) {
+        return Future.succeededFuture(job.withCheckRunId(existing.get()));
+      }
+      CheckRunCreate create = new CheckRunCreate(runName(job.workflowJobId()), job.commitSha(), "queued",
+          job.requestId().toString(), detailsUrl(job), null,
+          CheckRunOutput.of("Queued", waitingSummary(job)));
+      return github.createCheckRun(job.installationId(), RepoRef.parse(job.repository()), create)
+          .compose(run -> runs.put(job.requestId(), run.id()).map(job.withCheckRunId(run.id())));
+    });
+  }
+
+  private static String waitingSummary(JobRequest job) {
+    String base = "Waiting for a runner" + (job.runsOn() == null ? "." : " labelled `" + job.runsOn() + "`.");
+    return job.needs().isEmpty() ? base : base + " Runs after: " + String.join(", ", job.needs()) + ".";
+  }
+
+  /**
+   * One failed run named for the workflow, with the error as its text and an annotation on the line,
+   * as GitHub Actions reports an invalid workflow. Reused on a replay of the same delivery.
+   */
+  public Future<Void> invalidWorkflow(long installationId, String repository, String sha, UUID requestId,
+      InvalidWorkflowException error) {
+    return runs.get(requestId).compose(existing -> {
+      if (existing.isPresent()) {
+        return Future.succeededFuture();
+      }
+      CheckRunOutput output = new CheckRunOutput("Invalid workflow file",
+          "`" + error.path() + "` line " + error.line() + ": " + error.reason(),
+          "```\n" + error.formatted() + "\n```",
+          List.of(new Annotation(error.path(), error.line(), error.line(), error.column(), error.column(),
+              "failure", error.reason(), "Invalid workflow file", null)));
+      CheckRunCreate create = CheckRunCreate.completed(runName(WORKFLOW_RUN), sha, "failure", requestId.toString(),
+          null, clock.instant(), clock.instant(), output);
+      return github.createCheckRun(installationId, RepoRef.parse(repository), create)
+          .compose(run -> runs.put(requestId, run.id()));
+    });
+  }
+
+  /** Moves the job's run to in_progress (started) or completes it (completed). */
+  public Future<Void> report(JobResult result) {
+    if (result.repository() == null || result.installationId() == null || result.commitSha() == null) {
+      return Future.failedFuture(new UnreportableResultException("result " + result.requestId()
+          + " lacks repository, commit_sha or installation_id; cannot find its check run"));
+    }
+    RepoRef repo = RepoRef.parse(result.repository());
+    long installation = result.installationId();
+    return checkRunOf(result, repo, installation).compose(id -> {
+      if (id.isEmpty()) {
+        return createCompleted(result, repo, installation);
+      }
+      return github.updateCheckRun(installation, repo, id.get(), update(result)).mapEmpty();
+    });
+  }
+
+  private Future<Optional<Long>> checkRunOf(JobResult result, RepoRef repo, long installation) {
+    if (result.checkRunId() != null) {
+      return Future.succeededFuture(Optional.of(result.checkRunId()));
+    }
+    return runs.get(result.requestId()).compose(mapped -> {
+      if (mapped.isPresent()) {
+        return Future.succeededFuture(mapped);
+      }
+      String name = runName(result.workflowJobId());
+      return github.listCheckRuns(installation, repo, result.commitSha(), new CheckRunQuery(name, "all", appId))
+          .map(list -> list.stream().filter(r -> result.requestId().toString().equals(r.externalId()))
+              .map(CheckRun::id).findFirst());
+    });
+  }
+
+  /** No run exists (it was never created, or deleted): create one so the commit still shows the result. */
+  private Future<Void> createCompleted(JobResult result, RepoRef repo, long installation) {
+    String name = runName(result.workflowJobId());
+    String externalId = result.requestId().toString();
+    CheckRunCreate create;
+    if (result.status() == JobStatus.STARTED) {
+      create = new CheckRunCreate(name, result.commitSha(), "in_progress", externalId, result.logUrl(),
+          result.startedAt(), null);
+    } else {
+      CheckRunUpdate u = update(result);
+      create = CheckRunCreate.completed(name, result.commitSha(), u.conclusion(), externalId, result.logUrl(),
+          u.startedAt(), u.completedAt(), u.output());
+    }
+    return github.createCheckRun(installation, repo, create).compose(run -> runs.put(result.requestId(), run.id()));
+  }
+
+  private CheckRunUpdate update(JobResult result) {
+    if (result.status() == JobStatus.STARTED) {
+      return CheckRunUpdate.inProgress(result.startedAt() != null ? result.startedAt() : clock.instant());
+    }
+    String conclusion = result.conclusion().apiName();
+    String title = switch (conclusion) {
+      case "success" -> "Succeeded";
+      case "failure" -> "Failed";
+      case "timed_out" -> "Timed out";
+      case "cancelled" -> "Cancelled";
+      case "skipped" -> "Skipped";
+      default -> "Finished";
+    };
+    String summary = result.summary() != null ? result.summary() : title + ".";
+    if (result.logUrl() != null) {
+      summary += "\n\n[Full log](" + result.logUrl() + ")";
+    }
+    String text = result.logTail() == null || result.logTail().isEmpty() ? null
+        : "Last lines of the log:\n\n```\n" + tail(result.logTail(), CheckRunOutput.MAX_TEXT - 64) + "\n```";
+    List<Annotation> annotations = result.annotations().stream()
+        .map(a -> new Annotation(a.path(), a.line(), a.endLine() == null ? a.line() : a.endLine(), null, null,
+            a.level().name().toLowerCase(java.util.Locale.ROOT), a.message(), a.title(), null))
+        .toList();
+    return new CheckRunUpdate("completed", conclusion, result.startedAt(),
+        result.finishedAt() != null ? result.finishedAt() : clock.instant(),
+        new CheckRunOutput(title, summary, text, annotations));
+  }
+
+  /** The end of a log, cut at a line start, within GitHub's limit for {@code output.text}. */
+  static String tail(String log, int max) {
+    if (log.length() <= max) {
+      return log.stripTrailing();
+    }
+    String cut = log.substring(log.length() - max);
+    int nl = cut.indexOf('\n');
+    return (nl >= 0 && nl < cut.length() - 1 ? cut.substring(nl + 1) : cut).stripTrailing();
+  }
+}

@@ -1,0 +1,61 @@
+package dev.solstice.integration.github;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import java.util.ArrayDeque;
+import java.util.function.Supplier;
+
+/** Runs at most {@code permits} asynchronous tasks at once; the rest wait in FIFO order. */
+final class AsyncLimiter {
+  private final int permits;
+  private int running;
+  private final ArrayDeque<Runnable> waiting = new ArrayDeque<>();
+
+  AsyncLimiter(int permits) {
+    this.permits = permits;
+  }
+
+  <T> Future<T> run(Supplier<Future<T>> task) {
+    Promise<T> promise = Promise.promise();
+    Runnable start =
+        () -> {
+          Future<T> f;
+          try {
+            f = task.get();
+          } catch (RuntimeException e) {
+            f = Future.failedFuture(e);
+          }
+          f.onComplete(
+              ar -> {
+                release();
+                promise.handle(ar);
+              });
+        };
+    boolean now;
+    synchronized (this) {
+      now = running < permits;
+      if (now) {
+        running++;
+      } else {
+        waiting.add(start);
+      }
+    }
+    if (now) {
+      start.run();
+    }
+    return promise.future();
+  }
+
+  private void release() {
+    Runnable next;
+    synchronized (this) {
+      next = waiting.poll();
+      if (next == null) {
+        running--;
+      }
+    }
+    if (next != null) {
+      next.run();
+    }
+  }
+}

@@ -1,0 +1,63 @@
+package dev.solstice.integration.github;
+
+import io.vertx.core.Future;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Every GitHub call the service makes. Failures are {@link GitHubApiException}s (decide on their
+ * type: {@code instanceof GitHubApiException.NotFound}, {@code .retryable()}, ...), {@link
+ * NotAFileException} for a non-file content answer, and {@link
+ * WriteOperations.WriteNotAllowedException} for a write not on the allowlist. Retries, pacing,
+ * tokens and conditional requests are handled inside; callers never see a status code.
+ */
+public interface GitHubClient {
+
+  /**
+   * The file at {@code path} on {@code ref}, raw bytes (files over 1 MB included); empty when the
+   * path or ref does not exist. A directory, symlink or submodule fails with {@link
+   * NotAFileException}.
+   */
+  Future<Optional<RepoFile>> getContent(long installationId, RepoRef repo, String path, String ref);
+
+  /**
+   * Creates a check run. More than 50 annotations are sent in follow-up updates (GitHub appends
+   * them); the returned run reflects the last request.
+   */
+  Future<CheckRun> createCheckRun(long installationId, RepoRef repo, CheckRunCreate create);
+
+  /**
+   * Updates a check run. More than 50 annotations are split into several PATCHes; the status and
+   * conclusion go with the last one, so "completed" is only visible with all annotations.
+   */
+  Future<CheckRun> updateCheckRun(
+      long installationId, RepoRef repo, long checkRunId, CheckRunUpdate update);
+
+  /** Check runs for a ref (SHA, branch or tag), all pages. */
+  Future<List<CheckRun>> listCheckRuns(
+      long installationId, RepoRef repo, String ref, CheckRunQuery query);
+
+  /** Creates an issue (uses a token with {@code issues: write}). */
+  Future<IssueRef> createIssue(long installationId, RepoRef repo, IssueCreate issue);
+
+  /** Comments on an issue or pull request. */
+  Future<IssueRef> createComment(long installationId, RepoRef repo, int issueNumber, String body);
+
+  /**
+   * One page (up to 100) of the App's webhook deliveries, newest first; {@code cursor} null for
+   * the first page, else {@link HookDeliveryPage#nextCursor()} of the previous one.
+   */
+  Future<HookDeliveryPage> listHookDeliveries(String cursor);
+
+  /** Asks GitHub to redeliver a webhook delivery. */
+  Future<Void> redeliver(long deliveryId);
+
+  /**
+   * Checks the App credentials ({@code GET /app} with the App JWT): call at start-up so a wrong
+   * {@code GITHUB_APP_ID} or key fails fast with {@link GitHubApiException.Unauthorized}.
+   */
+  Future<Void> verifyAppCredentials();
+
+  /** Releases connections. */
+  void close();
+}

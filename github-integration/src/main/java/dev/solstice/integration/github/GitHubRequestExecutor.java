@@ -1,0 +1,385 @@
+package dev.solstice.integration.github;
+
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Everything between an operation and the wire: credentials, write allowlist, pacing, conditional
+ * requests, classification, retries and metrics. One instance per client.
+ */
+final class GitHubRequestExecutor {
+  private static final Logger LOG = LoggerFactory.getLogger(GitHubRequestExecutor.class);
+  static final String API_VERSION = "2022-11-28";
+
+  /** Which credential a request carries. */
+  sealed interface Auth permits AppAuth, InstallationAuth {}
+
+  /** The App JWT. */
+  record AppAuth() implements Auth {}
+
+  /** An installation token for one repository and scope. */
+  record InstallationAuth(long installationId, RepoRef repo, TokenScope scope) implements Auth {}
+
+  /**
+   * @param operation GitHub operation id (checked against the write allowlist)
+   * @param route route template, for errors and metrics
+   * @param path path and query below the API base, already encoded, or an absolute URL below it
+   */
+  record ApiRequest(
+      String operation,
+      HttpMethod method,
+      String route,
+      String path,
+      Buffer body,
+      Auth auth,
+      String accept,
+      Reconciler reconciler) {
+
+    ApiRequest(
+        String operation,
+        HttpMethod method,
+        String route,
+        String path,
+        Buffer body,
+        Auth auth,
+        String accept) {
+      this(operation, method, route, path, body, auth, accept, null);
+    }
+
+    boolean mutating() {
+      return method != HttpMethod.GET && method != HttpMethod.HEAD;
+    }
+
+    long installationId() {
+      return auth instanceof InstallationAuth i ? i.installationId() : 0;
+    }
+
+    String lane() {
+      return auth instanceof InstallationAuth i ? Long.toString(i.installationId()) : "app";
+    }
+  }
+
+  /**
+   * For a create that may have been applied although no answer arrived (timeout, reset, 502/504):
+   * looks for the created object before the create is sent again, so a retry does not duplicate.
+   */
+  @FunctionalInterface
+  interface Reconciler {
+    /** The created object's JSON if GitHub has it, else empty. */
+    Future<java.util.Optional<JsonObject>> find();
+  }
+
+  record ApiResponse(int status, MultiMap headers, Buffer body, boolean fromCache) {
+    String header(String name) {
+      return headers.get(name);
+    }
+  }
+
+  private record Credential(String value, String identity, boolean minted) {
+    @Override
+    public String toString() {
+      return "Credential[" + identity + "]";
+    }
+  }
+
+  private final Vertx vertx;
+  private final GitHubTransport transport;
+  private final String apiBase;
+  private final AppJwtSigner signer;
+  private final RetryPolicy retry;
+  private final Set<String> allowedWrites;
+  private final Clock clock;
+  private final GitHubMetrics metrics;
+  private final WritePacer pacer;
+  private final AsyncLimiter reads;
+  private final EtagCache etags = new EtagCache(2_000, 64L * 1024 * 1024);
+  private final Map<String, Instant> blockedUntil = new ConcurrentHashMap<>();
+  private volatile InstallationTokenProvider tokens;
+
+  GitHubRequestExecutor(
+      Vertx vertx,
+      GitHubTransport transport,
+      String apiBase,
+      AppJwtSigner signer,
+      RetryPolicy retry,
+      PacingPolicy pacing,
+      Set<String> allowedWrites,
+      Clock clock,
+      GitHubMetrics metrics) {
+    this.vertx = vertx;
+    this.transport = transport;
+    this.apiBase = apiBase;
+    this.signer = signer;
+    this.retry = retry;
+    this.allowedWrites = Set.copyOf(allowedWrites);
+    this.clock = clock;
+    this.metrics = metrics;
+    this.pacer = new WritePacer(vertx, pacing, clock);
+    this.reads = new AsyncLimiter(pacing.maxConcurrentReads());
+  }
+
+  void tokens(InstallationTokenProvider tokens) {
+    this.tokens = tokens;
+  }
+
+  String apiBase() {
+    return apiBase;
+  }
+
+  /**
+   * Executes with retries. Fails with a {@link GitHubApiException}, or {@link
+   * WriteOperations.WriteNotAllowedException} for a write that is not allowlisted.
+   */
+  Future<ApiResponse> execute(ApiRequest r) {
+    if (r.mutating()) {
+      if (WriteOperations.CREATE_INSTALLATION_TOKEN.equals(r.operation())) {
+        // Minting is not content creation, and writes wait for it: pacing it would deadlock.
+        return attempt(r, 1, false);
+      }
+      if (!allowedWrites.contains(r.operation())) {
+        return Future.failedFuture(new WriteOperations.WriteNotAllowedException(r.operation()));
+      }
+      return pacer.submit(r.lane(), () -> attempt(r, 1, false));
+    }
+    return reads.run(() -> attempt(r, 1, false));
+  }
+
+  private Future<ApiResponse> attempt(ApiRequest r, int attempt, boolean reauthenticated) {
+    return waitWhileBlocked(r)
+        .compose(v -> credential(r))
+        .compose(
+            cred ->
+                sendOnce(r, cred)
+                    .recover(err -> afterFailure(r, cred, err, attempt, reauthenticated)));
+  }
+
+  private Future<ApiResponse> afterFailure(
+      ApiRequest r, Credential cred, Throwable err, int attempt, boolean reauthenticated) {
+    if (!(err instanceof GitHubApiException e)) {
+      return Future.failedFuture(err);
+    }
+    if (e instanceof GitHubApiException.Unauthorized
+        && r.auth() instanceof InstallationAuth i
+        && cred.minted()
+        && !reauthenticated) {
+      // The cached token was revoked or expired early: mint a fresh one, once.
+      metrics.retry("unauthorized");
+      LOG.info(
+          "{} {}: token refused for installation {}, minting a new one",
+          r.method(),
+          r.route(),
+          i.installationId());
+      return tokens
+          .invalidate(i.installationId(), i.repo(), i.scope(), cred.value())
+          .compose(v -> attempt(r, attempt, true));
+    }
+    if (!e.retryable() || attempt >= retry.maxAttempts()) {
+      return Future.failedFuture(e);
+    }
+    Duration wait;
+    String reason;
+    if (e instanceof GitHubApiException.RateLimited rl) {
+      reason =
+          rl instanceof GitHubApiException.RateLimited.Primary
+              ? "primary_rate_limit"
+              : "secondary_rate_limit";
+      wait =
+          rl.retryAt()
+              .map(at -> Duration.between(clock.instant(), at))
+              .orElse(retry.secondaryDefaultWait());
+      if (wait.isNegative()) {
+        wait = Duration.ZERO;
+      }
+      if (wait.compareTo(retry.maxRateLimitWait()) > 0) {
+        LOG.warn(
+            "{} {}: rate limited for {} s, more than the {} s we may wait; giving up",
+            r.method(),
+            r.route(),
+            wait.toSeconds(),
+            retry.maxRateLimitWait().toSeconds());
+        return Future.failedFuture(e);
+      }
+    } else {
+      reason = "transient";
+      wait = retry.backoff(attempt, ThreadLocalRandom.current().nextDouble());
+    }
+    metrics.retry(reason);
+    LOG.info(
+        "{} {}: {} (attempt {}/{}), retrying in {} ms",
+        r.method(),
+        r.route(),
+        e.getMessage(),
+        attempt,
+        retry.maxAttempts(),
+        wait.toMillis());
+    boolean mayHaveBeenApplied =
+        r.reconciler() != null && e instanceof GitHubApiException.Transient && ambiguous(e);
+    return sleep(wait)
+        .compose(x -> mayHaveBeenApplied ? reconcile(r) : Future.succeededFuture(null))
+        .compose(
+            created ->
+                created != null
+                    ? Future.succeededFuture(created)
+                    : attempt(r, attempt + 1, reauthenticated));
+  }
+
+  /** No answer or a gateway error: GitHub may or may not have applied the request. */
+  private static boolean ambiguous(GitHubApiException e) {
+    return e.status() == 0 || e.status() == 502 || e.status() == 504;
+  }
+
+  /** The object a lost create produced, as its answer, or null to send the create again. */
+  private Future<ApiResponse> reconcile(ApiRequest r) {
+    return r.reconciler()
+        .find()
+        .map(
+            found -> {
+              if (found.isEmpty()) {
+                return null;
+              }
+              LOG.info(
+                  "{} {}: the lost request was applied; not sending it again",
+                  r.method(),
+                  r.route());
+              return new ApiResponse(
+                  201, MultiMap.caseInsensitiveMultiMap(), found.get().toBuffer(), false);
+            })
+        .otherwise(failure -> null); // cannot tell: send again, as without a reconciler
+  }
+
+  /** When GitHub said the primary quota is empty, wait for the reset instead of sending. */
+  private Future<Void> waitWhileBlocked(ApiRequest r) {
+    Instant until = blockedUntil.get(r.lane());
+    if (until == null) {
+      return Future.succeededFuture();
+    }
+    Duration wait = Duration.between(clock.instant(), until);
+    if (wait.isNegative() || wait.isZero()) {
+      blockedUntil.remove(r.lane(), until);
+      return Future.succeededFuture();
+    }
+    if (wait.compareTo(retry.maxRateLimitWait()) > 0) {
+      return Future.failedFuture(
+          new GitHubApiException.RateLimited.Primary(
+              new GitHubApiException.Facts(
+                  403,
+                  r.method().name(),
+                  r.route(),
+                  r.installationId(),
+                  "not sent: primary rate limit still exhausted",
+                  ""),
+              until,
+              "waiting for the reset would exceed the maximum rate-limit wait"));
+    }
+    return sleep(wait);
+  }
+
+  /** Vert.x timers refuse 0 ms. */
+  private Future<Void> sleep(Duration d) {
+    long ms = d.toMillis();
+    return ms <= 0 ? Future.succeededFuture() : vertx.timer(ms).mapEmpty();
+  }
+
+  private Future<Credential> credential(ApiRequest r) {
+    if (r.auth() instanceof InstallationAuth i) {
+      return tokens
+          .token(i.installationId(), i.repo(), i.scope())
+          .map(
+              t ->
+                  new Credential(
+                      t.token(),
+                      "inst:" + i.installationId() + ":" + i.scope() + ":" + t.source(),
+                      t.source() == InstallationToken.Source.MINTED));
+    }
+    return Future.succeededFuture(new Credential(signer.jwt(), "app", false));
+  }
+
+  private Future<ApiResponse> sendOnce(ApiRequest r, Credential cred) {
+    String url = r.path().startsWith("http") ? r.path() : apiBase + r.path();
+    if (!url.startsWith(apiBase + "/")) {
+      // Never send a credential to a host other than the configured API.
+      return Future.failedFuture(
+          new IllegalArgumentException("refusing to call outside GITHUB_API_BASE: " + url));
+    }
+    MultiMap headers =
+        MultiMap.caseInsensitiveMultiMap()
+            .add("Accept", r.accept())
+            .add("Authorization", "Bearer " + cred.value())
+            .add("X-GitHub-Api-Version", API_VERSION);
+    if (r.body() != null) {
+      headers.add("Content-Type", "application/json; charset=utf-8");
+    }
+    String etagKey = null;
+    EtagCache.Entry cached = null;
+    if (r.method() == HttpMethod.GET) {
+      etagKey = cred.identity() + " " + r.accept() + " " + url;
+      cached = etags.get(etagKey);
+      if (cached != null) {
+        headers.add("If-None-Match", cached.etag());
+      }
+    }
+    final String key = etagKey;
+    final EtagCache.Entry entry = cached;
+    GitHubTransport.Request request =
+        new GitHubTransport.Request(r.method(), url, headers, r.body(), retry.requestTimeout());
+    return transport
+        .send(request)
+        .recover(
+            t -> {
+              metrics.request(r.route(), 0);
+              return Future.failedFuture(
+                  ErrorClassifier.transportFailure(
+                      t, r.method().name(), r.route(), r.installationId()));
+            })
+        .compose(
+            resp -> {
+              Instant now = clock.instant();
+              metrics.request(r.route(), resp.status());
+              trackRateLimit(r, resp);
+              if (resp.status() == 304 && entry != null) {
+                return Future.succeededFuture(
+                    new ApiResponse(200, entry.headers(), entry.body(), true));
+              }
+              if (resp.status() >= 200 && resp.status() < 300) {
+                String etag = resp.header("etag");
+                if (key != null && etag != null) {
+                  etags.put(key, new EtagCache.Entry(etag, resp.headers(), resp.body()));
+                }
+                return Future.succeededFuture(
+                    new ApiResponse(resp.status(), resp.headers(), resp.body(), false));
+              }
+              GitHubApiException e =
+                  ErrorClassifier.classify(
+                      resp, r.method().name(), r.route(), r.installationId(), now);
+              if (e instanceof GitHubApiException.RateLimited.Primary p && p.retryAt().isPresent()) {
+                blockedUntil.put(r.lane(), p.retryAt().get());
+              }
+              return Future.failedFuture(e);
+            });
+  }
+
+  private void trackRateLimit(ApiRequest r, GitHubTransport.Response resp) {
+    String remaining = resp.header("x-ratelimit-remaining");
+    if (remaining == null) {
+      return;
+    }
+    try {
+      metrics.rateLimitRemaining(r.lane(), Long.parseLong(remaining.trim()));
+    } catch (NumberFormatException ignored) {
+      // not worth failing a call over a malformed header
+    }
+  }
+}

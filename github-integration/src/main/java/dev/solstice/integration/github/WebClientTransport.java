@@ -1,0 +1,49 @@
+package dev.solstice.integration.github;
+
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.client.HttpRequest;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+
+/** {@link GitHubTransport} over a Vert.x {@link WebClient}. */
+public final class WebClientTransport implements GitHubTransport {
+  private final WebClient client;
+
+  public WebClientTransport(Vertx vertx) {
+    this(vertx, new WebClientOptions());
+  }
+
+  public WebClientTransport(Vertx vertx, WebClientOptions options) {
+    WebClientOptions o = new WebClientOptions(options);
+    o.setUserAgent("solstice-ci");
+    // GitHub closes idle keep-alive connections; do not hand out stale ones for long.
+    o.setKeepAliveTimeout(30);
+    if (o.getConnectTimeout() > 10_000) {
+      o.setConnectTimeout(10_000);
+    }
+    this.client = WebClient.create(vertx, o);
+  }
+
+  @Override
+  public Future<Response> send(Request request) {
+    HttpRequest<io.vertx.core.buffer.Buffer> req =
+        client.requestAbs(request.method(), request.url()).timeout(request.timeout().toMillis());
+    req.putHeaders(request.headers());
+    Future<io.vertx.ext.web.client.HttpResponse<io.vertx.core.buffer.Buffer>> sent =
+        request.body() == null ? req.send() : req.sendBuffer(request.body());
+    return sent.map(
+        r -> {
+          MultiMap headers = MultiMap.caseInsensitiveMultiMap().addAll(r.headers());
+          io.vertx.core.buffer.Buffer body = r.body();
+          return new Response(
+              r.statusCode(), headers, body == null ? io.vertx.core.buffer.Buffer.buffer() : body);
+        });
+  }
+
+  @Override
+  public void close() {
+    client.close();
+  }
+}

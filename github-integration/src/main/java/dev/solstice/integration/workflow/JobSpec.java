@@ -1,0 +1,22 @@
+package dev.solstice.integration.workflow;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One job of a workflow, with what its group gave it already applied.
+ *
+ * @param group the enclosing group's name, or null
+ * @param runsOn the job's label, else its group's; null when neither names one
+ * @param timeoutSeconds null for the orchestrator's default
+ * @param line 1-based line of the {@code job} node in the workflow file
+ */
+public record JobSpec(String id, String group, String runsOn, List<String> script, Map<String, String> env,
+    Integer timeoutSeconds, List<String> needs, int line) {
+
+  public JobSpec {
+    script = List.copyOf(script);
+    env = Map.copyOf(env);
+    needs = List.copyOf(needs);
+  }
+}
