@@ -1,0 +1,94 @@
+package dev.solstice.sandbox;
+
+import dev.solstice.integration.webhook.SignatureVerifier;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code scripts/run-local.sh}: the product in a local sandbox. Prints a signed curl of a real push
+ * webhook, then every check run as the simulated GitHub sees it change.
+ */
+public final class SandboxMain {
+
+  private static final Logger LOG = LoggerFactory.getLogger("sandbox");
+
+  private SandboxMain() {
+  }
+
+  public static void main(String[] args) throws Exception {
+    Map<String, String> env = new HashMap<>(System.getenv());
+    env.putIfAbsent("HTTP_ADDR", "127.0.0.1:8082");
+    env.putIfAbsent("GITHUB_WEBHOOK_SECRET", "sandbox-" + HexFormat.of().formatHex(new java.security.SecureRandom().generateSeed(8)));
+    env.putIfAbsent("RUNS_ON_DEFAULT", "linux-x64");
+    env.putIfAbsent("STUB_DEFAULT_DURATION_MS", "1500");
+    Path dir = Path.of(env.getOrDefault("SANDBOX_DIR", ".sandbox"));
+
+    Vertx vertx = Vertx.vertx();
+    SandboxStack stack = SandboxStack.start(vertx, env, dir);
+    stack.startOrchestrator();
+
+    byte[] push;
+    try (InputStream in = SandboxMain.class.getResourceAsStream("/webhooks/push.json")) {
+      push = in.readAllBytes();
+    }
+    Path pushFile = dir.resolve("push.json");
+    Files.write(pushFile, push);
+    String secret = env.get("GITHUB_WEBHOOK_SECRET");
+    String url = "http://" + env.get("HTTP_ADDR") + stack.config().webhookPath();
+    System.out.printf("""
+
+        Solstice sandbox is up.
+          webhook endpoint   %s   (secret: %s)
+          GitHub simulator   %s   (App %d, installation %d, repository %s)
+          S3 logs            %s/%s
+          health / metrics   http://%s/health/ready   http://%s/metrics
+
+        Deliver a real push webhook (its commit has a 3-job .solstice/workflow.kdl):
+
+          curl -i -X POST %s \\
+            -H 'Content-Type: application/json' -H 'X-GitHub-Event: push' \\
+            -H "X-GitHub-Delivery: $(cat /proc/sys/kernel/random/uuid)" \\
+            -H 'X-Hub-Signature-256: %s' \\
+            --data-binary @%s
+
+        Check runs appear below as the simulated GitHub records them. Ctrl-C stops everything.
+
+        """, url, secret, stack.github().baseUrl(), stack.github().app().id(), SandboxStack.INSTALLATION,
+        SandboxStack.REPO, stack.s3().endpoint(), SandboxStack.LOG_BUCKET, env.get("HTTP_ADDR"), env.get("HTTP_ADDR"),
+        url, SignatureVerifier.sign(secret, push), pushFile);
+
+    Map<Long, String> seen = new ConcurrentHashMap<>();
+    vertx.setPeriodic(500, id -> {
+      for (JsonObject run : stack.github().checkRuns(SandboxStack.REPO)) {
+        String state = run.getString("status") + (run.getString("conclusion") == null ? "" : " (" + run.getString("conclusion") + ")");
+        if (!state.equals(seen.put(run.getLong("id"), state))) {
+          LOG.info("check run #{} '{}' on {}: {}  {}", run.getLong("id"), run.getString("name"),
+              run.getString("head_sha").substring(0, 7), state,
+              run.getString("details_url") == null ? "" : run.getString("details_url"));
+        }
+      }
+    });
+
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        stack.close();
+        vertx.close().toCompletionStage().toCompletableFuture().get();
+      } catch (Exception e) {
+        LOG.warn("stopping: {}", e.toString());
+      }
+      stopped.countDown();
+    }));
+    stopped.await();
+  }
+}

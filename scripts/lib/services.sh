@@ -1,0 +1,60 @@
+# Sourced by the scripts in scripts/: make sure the services the tests and the sandbox need answer
+# on this machine, installing them with apt-get (as root) where they are missing.
+# shellcheck shell=bash
+
+port_open() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
+
+wait_port() { # host port name seconds
+  local i
+  for ((i = 0; i < $4 * 2; i++)); do
+    if port_open "$1" "$2"; then return 0; fi
+    sleep 0.5
+  done
+  echo "error: $3 did not start answering on $1:$2 within $4 s" >&2
+  return 1
+}
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else return 1; fi
+}
+
+apt_install() {
+  if ! command -v apt-get >/dev/null; then
+    echo "error: $1 is not installed and this is not a Debian/Ubuntu machine; install $1 and start it" >&2
+    return 1
+  fi
+  echo "installing $* with apt-get..." >&2
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq \
+    && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null \
+    || { echo "error: could not install $* (run as root, or: sudo apt-get install $*)" >&2; return 1; }
+}
+
+ensure_rabbitmq() {
+  if port_open 127.0.0.1 5672; then return 0; fi
+  if ! command -v rabbitmq-server >/dev/null && [ ! -x /usr/sbin/rabbitmq-server ]; then
+    apt_install rabbitmq-server || return 1
+  fi
+  echo "starting RabbitMQ..." >&2
+  # Debian's package starts it under systemd where there is one; without systemd, start it detached.
+  if ! port_open 127.0.0.1 5672; then
+    as_root rabbitmq-server -detached >/dev/null 2>&1 || as_root service rabbitmq-server start >/dev/null 2>&1 || true
+  fi
+  wait_port 127.0.0.1 5672 RabbitMQ 120
+  # The port opens a little before the broker accepts logins.
+  for _ in $(seq 1 60); do
+    if as_root rabbitmqctl -q await_startup >/dev/null 2>&1; then break; fi
+    sleep 1
+  done
+}
+
+ensure_redis() {
+  if port_open 127.0.0.1 6379; then return 0; fi
+  if ! command -v redis-server >/dev/null; then
+    apt_install redis-server || return 1
+  fi
+  echo "starting Redis..." >&2
+  as_root mkdir -p /var/lib/redis /var/log/redis 2>/dev/null || true
+  redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no \
+    --dir /tmp --logfile /tmp/solstice-redis.log >/dev/null
+  wait_port 127.0.0.1 6379 Redis 30
+}

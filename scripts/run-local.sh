@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Builds everything and runs the service in a local sandbox: a real RabbitMQ (started, or installed
+# with apt-get when run as root), and in one JVM the GitHub API simulator, an S3-compatible store
+# (s3proxy), the github-integration service and the orchestrator stub. Prints a signed curl to try.
+# Stop with Ctrl-C.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+# shellcheck source=lib/services.sh
+source scripts/lib/services.sh
+
+if ! ensure_rabbitmq; then
+  cat >&2 <<'MSG'
+RabbitMQ is needed and could not be started here. On Debian/Ubuntu:
+  sudo apt-get update && sudo apt-get install -y rabbitmq-server && sudo rabbitmq-server -detached
+or point AMQP_URL at a broker you have, e.g. AMQP_URL=amqp://user:pass@host:5672/%2f
+MSG
+  exit 1
+fi
+
+if [ "${SKIP_BUILD:-}" != "1" ]; then
+  echo "building (mvn package, tests skipped; run scripts/test.sh for those)..." >&2
+  mvn -B -q -ntp package -DskipTests
+fi
+mkdir -p .sandbox
+exec java ${JAVA_OPTS:-} -jar sandbox/target/solstice-sandbox.jar "$@"

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Runs the whole test suite: unit tests (*Test) and integration tests (*IT) against a real RabbitMQ
+# and Redis on 127.0.0.1, which this script starts (or installs with apt-get) when they are absent.
+# .ci/run calls exactly this.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+# shellcheck source=lib/services.sh
+source scripts/lib/services.sh
+
+ensure_rabbitmq
+ensure_redis
+: "${KDL_SUITE_DIR:=$(cd .. && pwd)/shared/kdl-test-suite}"
+export KDL_SUITE_DIR
+mvn -B -ntp verify "$@"
