@@ -1,57 +1,106 @@
 package dev.solstice.integration.config;
 
-/** The text of {@code --help}: every variable with its default; docs/configuration.md is the same list. */
+import java.util.List;
+
+/**
+ * Every environment variable the service reads, with its default and meaning: the one list that
+ * {@code --help} prints and {@code docs/configuration.md} shows (a test keeps the two equal, and
+ * checks that every variable the code reads is here).
+ */
 public final class Help {
+
+  /** One variable: its name, its default as text ("required", "none", a value) and what it does. */
+  public record Variable(String name, String defaultValue, String meaning) {
+  }
+
+  public static final List<Variable> VARIABLES = List.of(
+      new Variable("HTTP_ADDR", "0.0.0.0:8082", "listen address (flag --http-addr overrides)"),
+      new Variable("WEBHOOK_PATH", "/webhooks/github", "webhook endpoint path (flag --webhook-path overrides)"),
+      new Variable("GITHUB_WEBHOOK_SECRET", "required", "webhook secret; two comma-separated while rotating (alias WEBHOOK_SECRET)"),
+      new Variable("WEBHOOK_SECRET", "none", "alias of GITHUB_WEBHOOK_SECRET, used when that is unset"),
+      new Variable("ALLOW_UNSIGNED_WEBHOOKS", "false", "accept webhooks without a signature; development only"),
+      new Variable("MAX_BODY_BYTES", "26214400", "largest webhook body accepted (GitHub's maximum is 25 MB); larger is 413"),
+      new Variable("WEBHOOK_RATE_LIMIT_PER_MINUTE", "6000", "requests per source address per minute before 429; 0 turns it off"),
+      new Variable("AMQP_URL", "amqp://127.0.0.1:5672/%2f", "RabbitMQ (amqps:// for TLS)"),
+      new Variable("AMQP_EXCHANGE", "solstice.jobs", "JobRequest exchange"),
+      new Variable("AMQP_ROUTING_KEY", "jobrequest.v1", "JobRequest routing key"),
+      new Variable("AMQP_QUEUE", "solstice.jobs.v1", "JobRequest queue"),
+      new Variable("AMQP_DLX", "solstice.dlx", "dead-letter exchange of every flow"),
+      new Variable("AMQP_DLQ", "solstice.jobs.v1.dlq", "JobRequest dead-letter queue"),
+      new Variable("AMQP_RESULTS_EXCHANGE", "solstice.results", "JobResult exchange"),
+      new Variable("AMQP_RESULTS_ROUTING_KEY", "jobresult.v1", "JobResult routing key"),
+      new Variable("AMQP_RESULTS_QUEUE", "solstice.results.v1", "JobResult queue"),
+      new Variable("AMQP_RESULTS_DLQ", "solstice.results.v1.dlq", "JobResult dead-letter queue"),
+      new Variable("AMQP_INTAKE_EXCHANGE", "solstice.webhooks", "durable webhook intake exchange"),
+      new Variable("AMQP_INTAKE_QUEUE", "solstice.webhooks.v1", "durable webhook intake queue"),
+      new Variable("AMQP_INTAKE_DLQ", "solstice.webhooks.v1.dlq", "parked webhook deliveries"),
+      new Variable("AMQP_QUORUM", "false", "declare the queues as quorum queues (replicated)"),
+      new Variable("AMQP_CONFIRM_TIMEOUT", "5s", "longest wait for a publisher confirm before 503 / retry"),
+      new Variable("INTAKE_PREFETCH", "16", "webhook deliveries processed at once per replica"),
+      new Variable("INTAKE_MAX_ATTEMPTS", "8", "processing attempts of a delivery or result before it is parked"),
+      new Variable("INTAKE_RETRY_DELAYS", "5s,30s,2m,10m,30m", "delays between attempts; the last one repeats"),
+      new Variable("RESULTS_PREFETCH", "32", "JobResults processed at once per replica"),
+      new Variable("DELIVERY_DEDUP_TTL", "7d", "how long a delivery id is remembered against duplicates"),
+      new Variable("REDIS_URL", "none (in memory)", "shared state of several replicas: delivery ledger, token cache, check-run map"),
+      new Variable("GITHUB_API_BASE", "https://api.github.com", "GitHub REST API; https://HOST/api/v3 for GitHub Enterprise Server"),
+      new Variable("GITHUB_APP_ID", "none", "GitHub App id; without it the service runs intake-only (default jobs, no check runs)"),
+      new Variable("GITHUB_APP_KEY_PATH", "none", "the App's private key file (PEM, PKCS#1 as GitHub hands it out, or PKCS#8)"),
+      new Variable("GITHUB_APP_KEY", "none", "the private key itself (PEM text), instead of GITHUB_APP_KEY_PATH"),
+      new Variable("GITHUB_TOKEN", "none", "static token used when the App's token exchange fails"),
+      new Variable("TOKEN_CACHE_KEY", "required with REDIS_URL", "base64 of 32 bytes: AES-GCM key of installation tokens cached in Redis"),
+      new Variable("GITHUB_TOKEN_CACHE_PREFIX", "solstice:github:token:", "Redis key prefix of cached tokens"),
+      new Variable("GITHUB_MAX_ATTEMPTS", "5", "attempts of a GitHub request on transient errors"),
+      new Variable("GITHUB_RETRY_BASE_DELAY", "500ms", "first backoff delay (exponential, full jitter)"),
+      new Variable("GITHUB_RETRY_MAX_DELAY", "30s", "largest backoff delay"),
+      new Variable("GITHUB_MAX_RATE_LIMIT_WAIT", "5m", "longest wait for a GitHub rate limit before failing (the delivery is retried later)"),
+      new Variable("GITHUB_REQUEST_TIMEOUT", "15s", "timeout of one GitHub request"),
+      new Variable("GITHUB_WRITES_PER_MINUTE", "80", "content-creating requests per minute per installation (GitHub's secondary limit)"),
+      new Variable("GITHUB_WRITES_PER_HOUR", "500", "content-creating requests per hour per installation"),
+      new Variable("GITHUB_WRITE_MIN_INTERVAL", "0ms", "least time between two writes of one installation"),
+      new Variable("GITHUB_MAX_CONCURRENT_READS", "16", "GitHub reads in flight at once"),
+      new Variable("GITHUB_ALLOWED_WRITES", "all", "write operations allowed, by GitHub operation id (checks/create,checks/update,...)"),
+      new Variable("GITHUB_CHECK_NAME", "Solstice CI", "check run name; jobs are '<name> / <job id>'"),
+      new Variable("LOGS_BASE_URL", "S3_ENDPOINT/S3_BUCKET", "prefix of each job's details_url (deprecated alias ORCH_HTTP_BASE)"),
+      new Variable("ORCH_HTTP_BASE", "none", "deprecated alias of LOGS_BASE_URL, used when that is unset"),
+      new Variable("S3_ENDPOINT", "none", "S3-compatible store of job logs; gives the default LOGS_BASE_URL"),
+      new Variable("S3_BUCKET", "solstice-logs", "bucket of job logs"),
+      new Variable("RUNS_ON_DEFAULT", "none", "runner label when neither the job, its group nor RUNS_ON_MAP names one"),
+      new Variable("RUNS_ON_MAP", "none", "per-repository runner labels: owner/repo=label,..."),
+      new Variable("LOG_FORMAT", "json", "json (one object per line) or text"),
+      new Variable("LOG_LEVEL", "INFO", "root log level"));
 
   private Help() {
   }
 
   public static String text() {
-    return """
+    StringBuilder out = new StringBuilder("""
         solstice github-integration: GitHub webhooks in, JobRequests on RabbitMQ out, Check Runs back.
 
         Usage: java -jar github-integration.jar [--http-addr HOST:PORT] [--webhook-path PATH] [--help]
         Flags override the environment variables of the same meaning.
 
-        Environment variables (default in brackets):
-          HTTP_ADDR                  listen address [0.0.0.0:8082]
-          WEBHOOK_PATH               webhook endpoint path [/webhooks/github]
-          GITHUB_WEBHOOK_SECRET      webhook secret(s), comma-separated to rotate (alias: WEBHOOK_SECRET) [required]
-          ALLOW_UNSIGNED_WEBHOOKS    accept unsigned webhooks; development only [false]
-          MAX_BODY_BYTES             largest webhook body accepted [26214400]
-          WEBHOOK_RATE_LIMIT_PER_MINUTE  requests per source address per minute, 0 = off [6000]
-          AMQP_URL                   broker [amqp://127.0.0.1:5672/%2f]
-          AMQP_EXCHANGE              JobRequest exchange [solstice.jobs]
-          AMQP_ROUTING_KEY           JobRequest routing key [jobrequest.v1]
-          AMQP_QUEUE                 JobRequest queue [solstice.jobs.v1]
-          AMQP_DLX                   dead-letter exchange [solstice.dlx]
-          AMQP_DLQ                   JobRequest dead-letter queue [solstice.jobs.v1.dlq]
-          AMQP_RESULTS_EXCHANGE      JobResult exchange [solstice.results]
-          AMQP_RESULTS_ROUTING_KEY   JobResult routing key [jobresult.v1]
-          AMQP_RESULTS_QUEUE         JobResult queue [solstice.results.v1]
-          AMQP_RESULTS_DLQ           JobResult dead-letter queue [solstice.results.v1.dlq]
-          AMQP_INTAKE_EXCHANGE       durable webhook intake exchange [solstice.webhooks]
-          AMQP_INTAKE_QUEUE          durable webhook intake queue [solstice.webhooks.v1]
-          AMQP_INTAKE_DLQ            parked deliveries [solstice.webhooks.v1.dlq]
-          AMQP_QUORUM                declare work queues as quorum queues [false]
-          AMQP_CONFIRM_TIMEOUT       longest wait for a publisher confirm [5s]
-          INTAKE_PREFETCH            deliveries processed at once [16]
-          INTAKE_MAX_ATTEMPTS        processing attempts before a delivery is parked [8]
-          INTAKE_RETRY_DELAYS        delays between attempts, the last repeats [5s,30s,2m,10m,30m]
-          RESULTS_PREFETCH           JobResults processed at once [32]
-          DELIVERY_DEDUP_TTL         how long a delivery id is remembered [7d]
-          REDIS_URL                  shared state for several replicas, e.g. redis://host:6379 [in memory]
-          GITHUB_API_BASE            GitHub REST API base [https://api.github.com]
-          GITHUB_APP_ID              GitHub App id [required for GitHub calls]
-          GITHUB_APP_KEY_PATH        App private key PEM file (or GITHUB_APP_KEY with the PEM text)
-          GITHUB_TOKEN               static token used when the App exchange fails [none]
-          TOKEN_CACHE_KEY            base64 AES key encrypting tokens cached in Redis [required with REDIS_URL]
-          GITHUB_CHECK_NAME          check run name prefix [Solstice CI]
-          LOGS_BASE_URL              prefix of each job's details_url (deprecated alias: ORCH_HTTP_BASE) [S3_ENDPOINT/S3_BUCKET]
-          S3_ENDPOINT, S3_BUCKET     where the orchestrator stores logs, used for LOGS_BASE_URL [none, solstice-logs]
-          RUNS_ON_DEFAULT            runner label when neither job nor RUNS_ON_MAP names one [none]
-          RUNS_ON_MAP                per-repository labels: owner/repo=label,... [none]
-          LOG_FORMAT                 json or text [json]
-        """;
+        Environment variables [default]:
+        """);
+    int width = VARIABLES.stream().mapToInt(v -> v.name().length()).max().orElse(0) + 2;
+    for (Variable v : VARIABLES) {
+      out.append("  ").append(v.name()).append(" ".repeat(width - v.name().length()))
+          .append(v.meaning()).append(" [").append(v.defaultValue()).append("]\n");
+    }
+    return out.toString();
+  }
+
+  /** docs/configuration.md's table, generated from the same list. */
+  public static String markdownTable() {
+    StringBuilder out = new StringBuilder("| variable | default | meaning |\n|---|---|---|\n");
+    for (Variable v : VARIABLES) {
+      out.append("| `").append(v.name()).append("` | ").append(v.defaultValue().replace("|", "\\|"))
+          .append(" | ").append(v.meaning().replace("|", "\\|")).append(" |\n");
+    }
+    return out.toString();
+  }
+
+  /** Prints the markdown table (used to regenerate docs/configuration.md). */
+  public static void main(String[] args) {
+    System.out.print(markdownTable());
   }
 }

@@ -1,0 +1,54 @@
+package dev.solstice.integration.docs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.solstice.integration.config.Help;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/** --help, docs/configuration.md and the code agree on every variable. */
+class ConfigurationDocsTest {
+
+  private static final Path ROOT = Path.of(System.getProperty("solstice.root", ".."));
+  private static final Pattern ENV_READ = Pattern.compile(
+      "(?:raw|string|integer|positiveLong|bool|duration|durations|list|uri|env\\.get|env\\.getOrDefault|"
+          + "positiveLong\\(env,|duration\\(env,|blankToNull\\(env\\.get)\\(?\\s*\"([A-Z][A-Z0-9_]+)\"");
+
+  @Test
+  void configurationDocShowsExactlyTheHelpTable() throws IOException {
+    String doc = Files.readString(ROOT.resolve("docs/configuration.md"));
+    assertThat(doc).contains(Help.markdownTable());
+  }
+
+  @Test
+  void helpListsEveryVariableTheServiceReads() throws IOException {
+    Set<String> read = new TreeSet<>();
+    try (Stream<Path> files = Files.walk(ROOT.resolve("github-integration/src/main/java"))) {
+      for (Path file : files.filter(p -> p.toString().endsWith(".java")).toList()) {
+        Matcher m = ENV_READ.matcher(Files.readString(file));
+        while (m.find()) {
+          read.add(m.group(1));
+        }
+      }
+    }
+    Set<String> documented = Help.VARIABLES.stream().map(Help.Variable::name).collect(Collectors.toSet());
+    assertThat(read).as("variables read by the code").isNotEmpty().contains("HTTP_ADDR", "GITHUB_APP_ID");
+    assertThat(documented).containsAll(read);
+  }
+
+  @Test
+  void helpTextShowsEachVariableWithItsDefault() {
+    String help = Help.text();
+    for (Help.Variable v : Help.VARIABLES) {
+      assertThat(help).contains(v.name()).contains("[" + v.defaultValue() + "]");
+    }
+  }
+}
