@@ -22,6 +22,7 @@ import dev.solstice.integration.intake.IntakeVerticle;
 import dev.solstice.integration.intake.JobPlanner;
 import dev.solstice.integration.intake.RedisDeliveryLedger;
 import dev.solstice.integration.ops.Metrics;
+import dev.solstice.integration.ops.QueueDepthGauge;
 import dev.solstice.integration.ops.Readiness;
 import dev.solstice.integration.webhook.SignatureVerifier;
 import dev.solstice.integration.webhook.WebhookHandler;
@@ -58,10 +59,13 @@ public final class IntegrationService {
   private final IntakeVerticle intakeVerticle;
   private final JobResultVerticle results;
   private final Readiness readiness;
+  private final QueueDepthGauge depths;
+  private volatile dev.solstice.integration.recovery.MissedDeliveryJob missedDeliveries;
 
   private IntegrationService(Vertx vertx, AmqpConnector connector, ConfirmingPublisher publisher, Redis redis,
       GitHubClient github, List<String> deployments, HttpVerticle http, IntakeVerticle intakeVerticle,
-      JobResultVerticle results, Readiness readiness) {
+      JobResultVerticle results, Readiness readiness, QueueDepthGauge depths) {
+    this.depths = depths;
     this.vertx = vertx;
     this.connector = connector;
     this.publisher = publisher;
@@ -77,10 +81,16 @@ public final class IntegrationService {
   public static Future<IntegrationService> start(Vertx vertx, AppConfig config, MeterRegistry registry, Clock clock) {
     config.warnings().forEach(w -> LOG.warn(w));
     Metrics metrics = new Metrics(registry);
-    AmqpConnector connector = new AmqpConnector(config.amqpUri(), "solstice-github-integration");
+    // Unique per process, so an operator (or a test) can tell replicas apart in rabbitmqctl list_connections.
+    AmqpConnector connector = new AmqpConnector(config.amqpUri(),
+        "solstice-github-integration-" + java.util.UUID.randomUUID().toString().substring(0, 8));
+    Metrics.bindJvm(registry);
     ConfirmingPublisher publisher = new ConfirmingPublisher(vertx, connector, config.confirmTimeout(),
         config.github() == null ? List.of(config.intake(), config.jobs())
-            : List.of(config.intake(), config.jobs(), config.results()), "main");
+            : List.of(config.intake(), config.jobs(), config.results()), "main", registry);
+    QueueDepthGauge depths = new QueueDepthGauge(connector, registry, List.of(config.intake().queue(), config.jobs().queue(),
+        config.results().queue(), config.intake().deadLetterQueue(), config.jobs().deadLetterQueue(),
+        config.results().deadLetterQueue()));
     IntakeQueue intake = new IntakeQueue(publisher, config.intake(), config.retryDelays());
 
     Redis redis = config.redisUrl() == null ? null
@@ -105,7 +115,8 @@ public final class IntegrationService {
           reporter, config.resultsPrefetch(), config.maxAttempts(), metrics);
     }
     DeliveryProcessor processor = new DeliveryProcessor(new WebhookParser(), planner,
-        new JobPublisher(publisher, config.jobs()), ledger);
+        new JobPublisher(publisher, config.jobs()), ledger,
+        n -> metrics.registry().counter("solstice_jobrequests_published").increment(n));
     IntakeVerticle intakeVerticle = new IntakeVerticle(connector, intake, processor, config.intakePrefetch(),
         config.maxAttempts(), metrics);
 
@@ -127,6 +138,12 @@ public final class IntegrationService {
         readiness.liveness(), readiness.readiness(),
         registry instanceof PrometheusMeterRegistry prom ? PrometheusScrapingHandler.create(prom) : null);
 
+    dev.solstice.integration.recovery.MissedDeliveryJob missed = config.missedDeliveries().enabled() && github != null
+        ? new dev.solstice.integration.recovery.MissedDeliveryJob(vertx, github, ledger,
+            redisApi == null ? dev.solstice.integration.recovery.CheckpointStore.inMemory()
+                : dev.solstice.integration.recovery.CheckpointStore.redis(redisApi, "solstice:missed-deliveries:"),
+            config.missedDeliveries(), clock, registry)
+        : null;
     connector.start();
     JobResultVerticle resultsVerticle = results;
     Future<String> resultsDeployed = results == null ? Future.succeededFuture(null) : vertx.deployVerticle(results);
@@ -135,7 +152,20 @@ public final class IntegrationService {
             .compose(intakeId -> vertx.deployVerticle(http)
                 .map(httpId -> resultsId == null ? List.of(httpId, intakeId) : List.of(httpId, intakeId, resultsId))))
         .map(ids -> new IntegrationService(vertx, connector, publisher, redis, github, ids, http, intakeVerticle,
-            resultsVerticle, readiness));
+            resultsVerticle, readiness, depths))
+        .onSuccess(service -> service.startMissedDeliveries(missed));
+  }
+
+  private void startMissedDeliveries(dev.solstice.integration.recovery.MissedDeliveryJob job) {
+    if (job != null) {
+      missedDeliveries = job;
+      job.start();
+    }
+  }
+
+  /** The missed-delivery job, when MISSED_DELIVERIES is on. */
+  public java.util.Optional<dev.solstice.integration.recovery.MissedDeliveryJob> missedDeliveries() {
+    return java.util.Optional.ofNullable(missedDeliveries);
   }
 
   public int httpPort() {
@@ -151,11 +181,19 @@ public final class IntegrationService {
     return readiness;
   }
 
+  /** The AMQP connection's client-provided name, as {@code rabbitmqctl list_connections} shows it. */
+  public String connectionName() {
+    return connector.name();
+  }
+
   /**
    * Graceful stop: stop accepting webhooks, stop consuming, let in-flight confirms and acks finish
    * (bounded), then close the connection. Unacked deliveries go back to the queue.
    */
   public Future<Void> stop() {
+    if (missedDeliveries != null) {
+      missedDeliveries.stop();
+    }
     Future<Void> undeployed = Future.succeededFuture();
     for (String id : deployments) {
       undeployed = undeployed.compose(v -> vertx.undeploy(id));
@@ -164,6 +202,7 @@ public final class IntegrationService {
         .compose(v -> drain(System.currentTimeMillis() + 10_000))
         .eventually(() -> {
           publisher.close();
+          depths.close();
           connector.close();
           if (github != null) {
             github.close();

@@ -98,6 +98,10 @@ public final class AmqpConnector implements AutoCloseable {
     }
   }
 
+  public String name() {
+    return name;
+  }
+
   /** True while the connection is open (false while it is being recovered). */
   public boolean isOpen() {
     Connection c = connection;

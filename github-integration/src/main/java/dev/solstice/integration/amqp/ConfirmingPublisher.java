@@ -7,6 +7,8 @@ import com.rabbitmq.client.ConfirmListener;
 import com.rabbitmq.client.Recoverable;
 import com.rabbitmq.client.RecoveryListener;
 import dev.solstice.jobrequest.amqp.QueueTopology;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -37,7 +39,7 @@ public final class ConfirmingPublisher implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(ConfirmingPublisher.class);
 
-  private record Pending(Promise<Void> promise, Context context, String messageId, long timer) {
+  private record Pending(Promise<Void> promise, Context context, String messageId, long timer, long startNanos) {
   }
 
   private final Vertx vertx;
@@ -47,11 +49,16 @@ public final class ConfirmingPublisher implements AutoCloseable {
   private final ConcurrentNavigableMap<Long, Pending> pending = new ConcurrentSkipListMap<>();
   private final Map<String, String> returned = new java.util.concurrent.ConcurrentHashMap<>();
   private final AtomicLong generation = new AtomicLong();
+  private final Timer confirmLatency;
   private volatile Channel channel;
 
   public ConfirmingPublisher(Vertx vertx, AmqpConnector connector, Duration confirmTimeout,
-      List<QueueTopology> topologies, String name) {
+      List<QueueTopology> topologies, String name, MeterRegistry registry) {
     this.vertx = vertx;
+    this.confirmLatency = Timer.builder("solstice_publish_confirm")
+        .description("Time from publish to the broker's confirm")
+        .publishPercentileHistogram()
+        .register(registry);
     this.confirmTimeout = confirmTimeout;
     this.topologies = topologies;
     this.thread = Executors.newSingleThreadExecutor(r -> {
@@ -128,7 +135,7 @@ public final class ConfirmingPublisher implements AutoCloseable {
           fail(p, "no confirm from the broker within " + confirmTimeout.toMillis() + " ms");
         }
       });
-      pending.put(seq, new Pending(promise, context, properties.getMessageId(), timer));
+      pending.put(seq, new Pending(promise, context, properties.getMessageId(), timer, System.nanoTime()));
       try {
         ch.basicPublish(exchange, routingKey, true, properties, body);
       } catch (IOException | RuntimeException e) {
@@ -155,6 +162,7 @@ public final class ConfirmingPublisher implements AutoCloseable {
         fail(p, "unroutable: " + returnReason);
       } else {
         vertx.cancelTimer(p.timer());
+        confirmLatency.record(System.nanoTime() - p.startNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
         p.context().runOnContext(v -> p.promise().tryComplete());
       }
     }

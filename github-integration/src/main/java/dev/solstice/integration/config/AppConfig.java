@@ -20,6 +20,7 @@ import java.util.Map;
  * @param redisUrl shared state (delivery ledger, token cache, check-run map); null keeps it in memory
  * @param github the GitHub App; null when none is configured (intake-only mode: default jobs, no
  *     check runs, no workflow files)
+ * @param missedDeliveries the job that asks GitHub to redeliver webhooks that never reached us
  */
 public record AppConfig(
     String httpHost,
@@ -45,6 +46,7 @@ public record AppConfig(
     Duration deliveryDedupTtl,
     int rateLimitPerMinute,
     GitHubSettings github,
+    dev.solstice.integration.recovery.MissedDeliverySettings missedDeliveries,
     List<String> warnings) {
 
   public static final String DEFAULT_HTTP_ADDR = "0.0.0.0:8082";
@@ -162,6 +164,7 @@ public record AppConfig(
         in.duration("DELIVERY_DEDUP_TTL", Duration.ofDays(7)),
         in.integer("WEBHOOK_RATE_LIMIT_PER_MINUTE", 6000, 0, 10_000_000),
         github,
+        dev.solstice.integration.recovery.MissedDeliverySettings.fromEnv(in, github != null || in.raw("GITHUB_APP_ID") != null),
         List.copyOf(warnings));
     if (!in.errors().isEmpty()) {
       throw new ConfigException(in.errors());

@@ -20,15 +20,36 @@ public final class DeliveryProcessor {
   private final JobPlanner planner;
   private final JobPublisher publisher;
   private final DeliveryLedger ledger;
+  private final java.util.function.IntConsumer published;
 
-  public DeliveryProcessor(WebhookParser parser, JobPlanner planner, JobPublisher publisher, DeliveryLedger ledger) {
+  /** @param published told how many JobRequests each delivery published (for metrics) */
+  public DeliveryProcessor(WebhookParser parser, JobPlanner planner, JobPublisher publisher, DeliveryLedger ledger,
+      java.util.function.IntConsumer published) {
+    this.published = published;
     this.parser = parser;
     this.planner = planner;
     this.publisher = publisher;
     this.ledger = ledger;
   }
 
+  /**
+   * Copies of one delivery in this process at the same time (a duplicate send, a redelivery after a
+   * connection loss while the first copy is still being worked on) are processed one after the
+   * other, so the second finds the first in the ledger instead of planning (and creating check
+   * runs) a second time. Called on one event loop; the map is only touched there.
+   */
+  private final java.util.Map<String, Future<Outcome>> inFlight = new java.util.concurrent.ConcurrentHashMap<>();
+
   public Future<Outcome> process(WebhookDelivery delivery) {
+    String id = delivery.deliveryId();
+    Future<Outcome> before = inFlight.get(id);
+    Future<Outcome> mine = before == null ? processOnce(delivery)
+        : before.transform(ignored -> processOnce(delivery));
+    inFlight.put(id, mine);
+    return mine.onComplete(ar -> inFlight.remove(id, mine));
+  }
+
+  private Future<Outcome> processOnce(WebhookDelivery delivery) {
     return ledger.isDone(delivery.deliveryId()).compose(done -> {
       if (done) {
         return Future.succeededFuture(Outcome.DUPLICATE);
@@ -38,7 +59,7 @@ public final class DeliveryProcessor {
         return Future.succeededFuture(Outcome.IGNORED);
       }
       return planner.plan(trigger, delivery)
-          .compose(publisher::publishAll)
+          .compose(jobs -> publisher.publishAll(jobs).onSuccess(v -> published.accept(jobs.size())))
           .compose(v -> ledger.markDone(delivery.deliveryId()))
           .map(Outcome.PUBLISHED);
     });

@@ -100,9 +100,23 @@ public final class IntakeVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return consumer == null ? Future.succeededFuture() : consumer.pause().eventually(() -> {
-      consumer.close();
+    // Graceful: take nothing new, let deliveries in hand finish (their JobRequests confirmed, the
+    // ledger written, the ack sent), bounded; whatever is still unacked then is redelivered.
+    return consumer == null ? Future.succeededFuture() : consumer.pause()
+        .compose(v -> settled(System.currentTimeMillis() + 10_000))
+        .eventually(() -> {
+          consumer.close();
+          return Future.succeededFuture();
+        });
+  }
+
+  private Future<Void> settled(long deadline) {
+    if (consumer.unacked() <= 0 || System.currentTimeMillis() > deadline) {
+      if (consumer.unacked() > 0) {
+        LOG.warn("stopping with {} intake deliveries unfinished; the broker redelivers them", consumer.unacked());
+      }
       return Future.succeededFuture();
-    });
+    }
+    return vertx.timer(50).compose(v -> settled(deadline));
   }
 }

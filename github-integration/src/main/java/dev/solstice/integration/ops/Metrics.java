@@ -20,6 +20,14 @@ public final class Metrics implements WebhookMetrics, IntakeMetrics {
         .description("Webhooks refused for a missing or wrong signature").register(registry);
   }
 
+  /** JVM memory, GC, threads and CPU, as every JVM service exposes them. */
+  public static void bindJvm(MeterRegistry registry) {
+    new io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics().bindTo(registry);
+    new io.micrometer.core.instrument.binder.jvm.JvmGcMetrics().bindTo(registry);
+    new io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics().bindTo(registry);
+    new io.micrometer.core.instrument.binder.system.ProcessorMetrics().bindTo(registry);
+  }
+
   public MeterRegistry registry() {
     return registry;
   }

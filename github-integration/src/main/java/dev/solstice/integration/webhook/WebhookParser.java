@@ -3,6 +3,9 @@ package dev.solstice.integration.webhook;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -13,7 +16,14 @@ import java.util.Set;
 public final class WebhookParser {
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
-  private static final Set<String> PR_ACTIONS = Set.of("opened", "synchronize", "reopened");
+  /**
+   * Pull request actions that may start a build: the three that change the head, plus
+   * ready_for_review and labeled, which a workflow's {@code on} section can select.
+   */
+  public static final Set<String> PR_ACTIONS = Set.of("opened", "synchronize", "reopened", "ready_for_review",
+      "labeled");
+  /** GitHub puts at most this many commits in a push payload; beyond, the file list is incomplete. */
+  static final int PUSH_COMMITS_CAP = 20;
   private static final String ZERO_SHA = "0000000000000000000000000000000000000000";
 
   public WebhookEvent parse(String event, byte[] body) {
@@ -50,10 +60,31 @@ public final class WebhookParser {
       return new WebhookEvent.Ignored("push deletes " + root.path("ref").asText("a ref"));
     }
     JsonNode repo = object(root, "repository");
+    String sender = root.path("sender").path("login").asText(null);
     return new BuildTrigger("push", null, text(repo, "repository.full_name", "full_name"),
         cloneUrl(repo, "repository"), sha(after, "after"), root.path("ref").asText(null), null,
         installationId(root), null, null, null,
-        root.path("head_commit").path("message").asText(null), root.path("sender").path("login").asText(null));
+        root.path("head_commit").path("message").asText(null), sender,
+        root.path("sender").path("type").asText(null), sender, null, List.of(), false, null, false, null, null,
+        root.path("before").asText(null), changedFiles(root.path("commits")));
+  }
+
+  /** Files added, modified or removed by a push's commits; null when the payload cannot tell. */
+  private static List<String> changedFiles(JsonNode commits) {
+    if (!commits.isArray() || commits.isEmpty() || commits.size() >= PUSH_COMMITS_CAP) {
+      return null;
+    }
+    Set<String> files = new LinkedHashSet<>();
+    for (JsonNode commit : commits) {
+      for (String kind : List.of("added", "modified", "removed")) {
+        JsonNode list = commit.path(kind);
+        if (!list.isArray()) {
+          return null;
+        }
+        list.forEach(f -> files.add(f.asText()));
+      }
+    }
+    return new ArrayList<>(files);
   }
 
   private WebhookEvent pullRequest(JsonNode root) {
@@ -73,10 +104,22 @@ public final class WebhookParser {
         ? cloneUrl(headRepo, "pull_request.head.repo")
         : cloneUrl(object(root, "repository"), "repository");
     JsonNode base = object(root, "repository");
-    return new BuildTrigger("pull_request", action, text(base, "repository.full_name", "full_name"),
+    String baseName = text(base, "repository.full_name", "full_name");
+    String headName = headRepo.isObject() ? headRepo.path("full_name").asText(null) : null;
+    boolean fork = headName == null || !headName.equalsIgnoreCase(baseName);
+    List<String> labels = new ArrayList<>();
+    pr.path("labels").forEach(l -> {
+      if (l.path("name").isTextual()) {
+        labels.add(l.path("name").asText());
+      }
+    });
+    String sender = root.path("sender").path("login").asText(null);
+    return new BuildTrigger("pull_request", action, baseName,
         repoUrl, sha(text(head, "pull_request.head.sha", "sha"), "pull_request.head.sha"),
         "refs/pull/" + number + "/head", number, installationId(root), null, null, null, null,
-        root.path("sender").path("login").asText(null));
+        sender, root.path("sender").path("type").asText(null), pr.path("user").path("login").asText(sender),
+        pr.path("author_association").asText(null), labels, pr.path("draft").asBoolean(false), headName, fork,
+        pr.path("base").path("ref").asText(null), pr.path("base").path("sha").asText(null), null, null);
   }
 
   private WebhookEvent checkSuite(JsonNode root) {

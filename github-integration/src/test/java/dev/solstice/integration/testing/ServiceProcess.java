@@ -1,0 +1,86 @@
+package dev.solstice.integration.testing;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The service's runnable jar ({@code target/github-integration.jar}, built by {@code package}
+ * before failsafe runs) started as a separate process with exactly the given environment; output
+ * goes to a file the test can read.
+ */
+public final class ServiceProcess implements AutoCloseable {
+
+  public static final Path JAR = Path.of(System.getProperty("solstice.root", ".."),
+      "github-integration/target/github-integration.jar");
+
+  private final Process process;
+  private final Path output;
+
+  private ServiceProcess(Process process, Path output) {
+    this.process = process;
+    this.output = output;
+  }
+
+  public static ServiceProcess start(Map<String, String> env, String... args) throws IOException {
+    Path output = Files.createTempFile("solstice-service", ".log");
+    String java = ProcessHandle.current().info().command().orElse("java");
+    List<String> command = new java.util.ArrayList<>(List.of(java, "-Xmx256m", "-jar", JAR.toString()));
+    command.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
+    pb.environment().clear();
+    pb.environment().put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
+    pb.environment().putAll(env);
+    return new ServiceProcess(pb.start(), output);
+  }
+
+  public static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  /** Waits for the process to exit; its exit code. */
+  public int waitFor(Duration timeout) throws InterruptedException, IOException {
+    if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new AssertionError("the service did not exit within " + timeout + "; output:\n" + output());
+    }
+    return process.exitValue();
+  }
+
+  public String output() throws IOException {
+    return Files.readString(output, StandardCharsets.UTF_8);
+  }
+
+  public List<String> lines() throws IOException {
+    return Files.readAllLines(output, StandardCharsets.UTF_8);
+  }
+
+  /** SIGTERM: the graceful stop. */
+  public void terminate() {
+    process.destroy();
+  }
+
+  /** SIGKILL. */
+  public void kill() {
+    process.destroyForcibly();
+  }
+
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
+  @Override
+  public void close() throws Exception {
+    if (process.isAlive()) {
+      process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    }
+    Files.deleteIfExists(output);
+  }
+}
