@@ -88,6 +88,12 @@ public final class SandboxStack implements AutoCloseable {
    * @param workDir where the App's private key file is written
    */
   public static SandboxStack start(Vertx vertx, Map<String, String> env, Path workDir) throws Exception {
+    return start(vertx, env, workDir, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+  }
+
+  /** As {@link #start(Vertx, Map, Path)}, reporting to the given registry (the one Vert.x's own metrics use). */
+  public static SandboxStack start(Vertx vertx, Map<String, String> env, Path workDir,
+      PrometheusMeterRegistry registry) throws Exception {
     GitHubSimulator github = await(GitHubSimulator.start(vertx));
     github.installation(INSTALLATION, REPO);
     github.putFile(REPO, PUSH_SHA, ".solstice/workflow.kdl", DEMO_WORKFLOW);
@@ -101,7 +107,6 @@ public final class SandboxStack implements AutoCloseable {
       full.put("GITHUB_APP_KEY_PATH", key.toString());
       full.putAll(s3.env(LOG_BUCKET));
       AppConfig config = AppConfig.fromEnv(full, List.of());
-      PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
       IntegrationService service = await(IntegrationService.start(vertx, config, registry, Clock.systemUTC()));
       return new SandboxStack(vertx, github, s3, service, config, Map.copyOf(full), registry);
     } catch (Exception e) {
