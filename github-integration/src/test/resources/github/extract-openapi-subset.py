@@ -26,6 +26,8 @@ OPERATIONS = [
     ("/repos/{owner}/{repo}/check-runs", "post"),
     ("/repos/{owner}/{repo}/check-runs/{check_run_id}", "patch"),
     ("/repos/{owner}/{repo}/commits/{ref}/check-runs", "get"),
+    ("/repos/{owner}/{repo}/pulls/{pull_number}/files", "get"),
+    ("/repos/{owner}/{repo}/compare/{basehead}", "get"),
     ("/repos/{owner}/{repo}/issues", "post"),
     ("/repos/{owner}/{repo}/issues/{issue_number}/comments", "post"),
     ("/app/hook/deliveries", "get"),

@@ -87,7 +87,8 @@ public final class IntegrationService {
     Metrics.bindJvm(registry);
     ConfirmingPublisher publisher = new ConfirmingPublisher(vertx, connector, config.confirmTimeout(),
         config.github() == null ? List.of(config.intake(), config.jobs())
-            : List.of(config.intake(), config.jobs(), config.results()), "main", registry);
+            : List.of(config.intake(), config.jobs(), config.results(),
+                dev.solstice.jobrequest.amqp.QueueTopology.cancelsOf(config.jobs())), "main", registry);
     QueueDepthGauge depths = new QueueDepthGauge(connector, registry, List.of(config.intake().queue(), config.jobs().queue(),
         config.results().queue(), config.intake().deadLetterQueue(), config.jobs().deadLetterQueue(),
         config.results().deadLetterQueue()));
@@ -110,9 +111,19 @@ public final class IntegrationService {
           : CheckRunMap.redis(redisApi, "solstice:checkrun:", Duration.ofDays(30));
       CheckRunReporter reporter = new CheckRunReporter(github, runs, config.checkName(), config.logsBaseUrl(),
           config.github().appId(), clock);
-      planner = new WorkflowExpander(github, reporter, clock, config::runsOnFor);
+      // Issue 9: needs gating and superseded runs (state shared through Redis when configured).
+      dev.solstice.integration.workflow.RunStore runStore = redisApi == null
+          ? dev.solstice.integration.workflow.RunStore.inMemory(clock)
+          : dev.solstice.integration.workflow.RunStore.redis(redisApi, "solstice:runs:", Duration.ofDays(7));
+      JobPublisher jobPublisher = new JobPublisher(publisher, config.jobs());
+      dev.solstice.integration.workflow.RunCoordinator coordinator = new dev.solstice.integration.workflow.RunCoordinator(
+          runStore, reporter,
+          job -> jobPublisher.publish(job).onSuccess(v -> metrics.registry().counter("solstice_jobrequests_published").increment()),
+          cancel -> jobPublisher.publishCancel(dev.solstice.jobrequest.amqp.QueueTopology.cancelsOf(config.jobs()), cancel),
+          clock);
+      planner = new WorkflowExpander(github, reporter, clock, config::runsOnFor, config.policy(), coordinator);
       results = new JobResultVerticle(connector, new RetryRoute(publisher, config.results(), config.retryDelays()),
-          reporter, config.resultsPrefetch(), config.maxAttempts(), metrics);
+          reporter, config.resultsPrefetch(), config.maxAttempts(), metrics, coordinator::onResult);
     }
     DeliveryProcessor processor = new DeliveryProcessor(new WebhookParser(), planner,
         new JobPublisher(publisher, config.jobs()), ledger,

@@ -27,6 +27,12 @@ public final class Main {
 
   public static void main(String[] args) {
     List<String> argList = Arrays.asList(args);
+    if (!argList.isEmpty() && argList.get(0).equals("dlq")) {
+      // Operator command: inspect and replay parked messages (docs/runbook.md), then exit.
+      System.exit(dev.solstice.integration.cli.DlqCommand.run(argList.subList(1, argList.size()), System.getenv(),
+          System.out, System.err));
+      return;
+    }
     if (argList.contains("--help") || argList.contains("-h")) {
       System.out.println(Help.text());
       return;

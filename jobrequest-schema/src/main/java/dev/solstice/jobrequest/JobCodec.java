@@ -33,6 +33,15 @@ public final class JobCodec {
     return write(result);
   }
 
+  public static byte[] encode(JobCancel cancel) {
+    return write(cancel);
+  }
+
+  /** @throws JobMessageException if the bytes are not a JSON jobcancel.v1 object */
+  public static JobCancel decodeCancel(byte[] json) {
+    return read(json, JobCancel.class);
+  }
+
   /** @throws JobMessageException if the bytes are not a JSON jobrequest.v1 object */
   public static JobRequest decodeRequest(byte[] json) {
     return read(json, JobRequest.class);

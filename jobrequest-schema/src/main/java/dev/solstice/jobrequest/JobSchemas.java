@@ -22,12 +22,16 @@ public final class JobSchemas {
   /** Classpath location of the jobresult.v1 schema. */
   public static final String JOB_RESULT_V1 = "/schema/job-result.v1.json";
 
+  /** Classpath location of the jobcancel.v1 schema. */
+  public static final String JOB_CANCEL_V1 = "/schema/job-cancel.v1.json";
+
   private static final SchemaRegistry REGISTRY = SchemaRegistry.withDefaultDialect(
       SpecificationVersion.DRAFT_2020_12,
       builder -> builder.schemaRegistryConfig(
           com.networknt.schema.SchemaRegistryConfig.builder().formatAssertionsEnabled(true).build()));
   private static final Schema REQUEST = load(JOB_REQUEST_V1);
   private static final Schema RESULT = load(JOB_RESULT_V1);
+  private static final Schema CANCEL = load(JOB_CANCEL_V1);
 
   private JobSchemas() {
   }
@@ -40,6 +44,11 @@ public final class JobSchemas {
   /** Problems of a jobresult.v1 document, one line each; empty when valid. */
   public static List<String> validateResult(String json) {
     return validate(RESULT, json);
+  }
+
+  /** Problems of a jobcancel.v1 document, one line each; empty when valid. */
+  public static List<String> validateCancel(String json) {
+    return validate(CANCEL, json);
   }
 
   private static List<String> validate(Schema schema, String json) {

@@ -35,7 +35,8 @@ class JobContractTest {
   @MethodSource("examples")
   void everyGoldenExampleValidatesAgainstItsSchema(Path example) throws IOException {
     String json = Files.readString(example);
-    List<String> problems = isRequest(example) ? JobSchemas.validateRequest(json) : JobSchemas.validateResult(json);
+    List<String> problems = isRequest(example) ? JobSchemas.validateRequest(json)
+        : isCancel(example) ? JobSchemas.validateCancel(json) : JobSchemas.validateResult(json);
     assertThat(problems).isEmpty();
   }
 
@@ -45,6 +46,7 @@ class JobContractTest {
     byte[] original = Files.readAllBytes(example);
     byte[] reencoded = isRequest(example)
         ? JobCodec.encode(JobCodec.decodeRequest(original))
+        : isCancel(example) ? JobCodec.encode(JobCodec.decodeCancel(original))
         : JobCodec.encode(JobCodec.decodeResult(original));
     assertThat(tree(reencoded)).isEqualTo(tree(original));
   }
@@ -111,6 +113,37 @@ class JobContractTest {
     assertThat(node.get("repository").asText()).isEqualTo("Codertocat/Hello-World");
     assertThat(JobSchemas.validateResult(node.toString())).isEmpty();
     assertThat(request.env()).isEqualTo(Map.of("CI", "true", "JAVA_VERSION", "17"));
+  }
+
+  @Test
+  void cancelOfARequestNamesItAndValidates() throws IOException {
+    JobRequest request = JobCodec.decodeRequest(example("jobrequest.v1.workflow-job.json"));
+    JobCancel cancel = JobCancel.superseded(request, "ec26c3e57ca3a959ca5aad62de7213c562f8c821",
+        Instant.parse("2026-11-25T10:17:02Z"));
+    JsonNode node = tree(JobCodec.encode(cancel));
+    assertThat(node.get("request_id").asText()).isEqualTo(request.requestId().toString());
+    assertThat(node.get("reason").asText()).isEqualTo("superseded");
+    assertThat(node.get("check_run_id").asLong()).isEqualTo(4);
+    assertThat(JobSchemas.validateCancel(node.toString())).isEmpty();
+    assertThat(cancel.messageId()).isEqualTo(JobCancel.superseded(request, "0".repeat(40), Instant.EPOCH).messageId())
+        .isNotEqualTo(request.requestId());
+    ObjectNode bad = (ObjectNode) node;
+    bad.remove("reason");
+    bad.put("request_id", "x");
+    assertThat(JobSchemas.validateCancel(bad.toString())).hasSize(2);
+  }
+
+  @Test
+  void cancelFlowIsDerivedFromTheJobFlow() {
+    var cancels = dev.solstice.jobrequest.amqp.QueueTopology.cancelsOf(dev.solstice.jobrequest.amqp.QueueTopology.JOBS);
+    assertThat(cancels.exchange()).isEqualTo("solstice.jobs");
+    assertThat(cancels.routingKey()).isEqualTo("jobcancel.v1");
+    assertThat(cancels.queue()).isEqualTo("solstice.jobs.v1.cancel");
+    assertThat(cancels.deadLetterQueue()).isEqualTo("solstice.jobs.v1.cancel.dlq");
+  }
+
+  private static boolean isCancel(Path example) {
+    return example.getFileName().toString().startsWith("jobcancel.");
   }
 
   private static boolean isRequest(Path example) {

@@ -6,20 +6,27 @@ import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.Delivery;
 import com.rabbitmq.client.Recoverable;
 import com.rabbitmq.client.RecoveryListener;
+import dev.solstice.jobrequest.Conclusion;
+import dev.solstice.jobrequest.JobCancel;
 import dev.solstice.jobrequest.JobCodec;
 import dev.solstice.jobrequest.JobMessageException;
 import dev.solstice.jobrequest.JobRequest;
 import dev.solstice.jobrequest.JobResult;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -36,6 +43,11 @@ import org.slf4j.LoggerFactory;
  * <p>Jobs run concurrently up to the prefetch. Broker calls and blocking work run on worker threads;
  * the job pipeline itself runs on this verticle's event loop. The AMQP client reconnects by itself
  * after a connection loss (automatic recovery) and resumes consuming.
+ *
+ * <p>Cancels ({@code jobcancel.v1}, on {@code <jobs queue>.cancel}) are honoured: a job cancelled
+ * before it arrives is not run, one running is abandoned (its outcome ignored), and both are reported
+ * {@code completed} with conclusion {@code cancelled}. Cancelled ids are remembered (the last
+ * {@value #REMEMBERED_CANCELS}), since a cancel may overtake its request.
  */
 public final class StubOrchestratorVerticle extends VerticleBase {
 
@@ -44,11 +56,32 @@ public final class StubOrchestratorVerticle extends VerticleBase {
   static final Duration REQUEUE_DELAY = Duration.ofSeconds(5);
   private static final Duration RECOVERY_INTERVAL = Duration.ofSeconds(3);
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
+  static final int REMEMBERED_CANCELS = 100_000;
 
   private final StubSettings settings;
   private final Function<Vertx, LogStore> logStores;
   /** Jobs between delivery and ack; confined to the event loop. */
   private final Set<Future<Void>> inFlight = new HashSet<>();
+  /** Cancelled request ids, oldest first; confined to the event loop. */
+  private final Map<UUID, String> cancelled = new LinkedHashMap<>() {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<UUID, String> eldest) {
+      return size() > REMEMBERED_CANCELS;
+    }
+  };
+  /**
+   * Request ids this stub already reported completed, oldest first: the front door may publish a
+   * JobRequest twice (a crash between the broker's confirm and its own bookkeeping), with the same
+   * request_id, so a copy is acknowledged without running again. Confined to the event loop.
+   */
+  private final Map<UUID, Boolean> done = new LinkedHashMap<>() {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<UUID, Boolean> eldest) {
+      return size() > REMEMBERED_CANCELS;
+    }
+  };
+  /** Jobs running now, completed early by a cancel; confined to the event loop. */
+  private final Map<UUID, Promise<RunOutcome>> running = new HashMap<>();
   private boolean stopping;
 
   private JobRunner runner;
@@ -57,6 +90,7 @@ public final class StubOrchestratorVerticle extends VerticleBase {
   private Channel consumeChannel;
   private ConfirmingPublisher publisher;
   private volatile String consumerTag;
+  private volatile String cancelConsumerTag;
 
   public StubOrchestratorVerticle(StubSettings settings) {
     this(settings, vertx -> settings.uploadsLogs() ? new S3LogStore(vertx, settings.s3()) : LogStore.disabled());
@@ -98,6 +132,9 @@ public final class StubOrchestratorVerticle extends VerticleBase {
     return vertx.executeBlocking(() -> {
           if (consumerTag != null && consumeChannel.isOpen()) {
             consumeChannel.basicCancel(consumerTag);
+          }
+          if (cancelConsumerTag != null && consumeChannel.isOpen()) {
+            consumeChannel.basicCancel(cancelConsumerTag);
           }
           return null;
         }, false)
@@ -156,11 +193,20 @@ public final class StubOrchestratorVerticle extends VerticleBase {
     consumeChannel = connection.createChannel();
     AmqpTopology.declare(consumeChannel, settings.jobs());
     AmqpTopology.declare(consumeChannel, settings.results());
+    AmqpTopology.declare(consumeChannel, cancels());
     publisher = ConfirmingPublisher.open(vertx, context, connection);
     return null;
   }
 
+  private dev.solstice.jobrequest.amqp.QueueTopology cancels() {
+    return dev.solstice.jobrequest.amqp.QueueTopology.cancelsOf(settings.jobs());
+  }
+
   private String consume() throws Exception {
+    consumeChannel.basicQos(100);
+    cancelConsumerTag = consumeChannel.basicConsume(cancels().queue(), false,
+        (tag, delivery) -> context.runOnContext(v -> handleCancel(delivery)),
+        tag -> LOG.warn("the broker cancelled consuming {}; cancels are not honoured until restarted", cancels().queue()));
     consumeChannel.basicQos(settings.prefetch());
     consumerTag = consumeChannel.basicConsume(settings.jobs().queue(), false,
         // Called on the AMQP client's thread: hop onto the event loop.
@@ -189,8 +235,14 @@ public final class StubOrchestratorVerticle extends VerticleBase {
       settle(tag, Settlement.DEAD_LETTER);
       return;
     }
+    if (done.containsKey(request.requestId()) || running.containsKey(request.requestId())) {
+      LOG.info("job {} is a copy of a job already run or running; acknowledging it without running", request.requestId());
+      settle(tag, Settlement.ACK);
+      return;
+    }
     LOG.info("job {} received{}", request.requestId(), delivery.getEnvelope().isRedeliver() ? " (redelivered)" : "");
     Future<Void> job = process(request, JobMessages.deliveryId(delivery, request))
+        .onSuccess(v -> done.put(request.requestId(), Boolean.TRUE))
         .compose(v -> settle(tag, Settlement.ACK))
         .recover(e -> {
           LOG.error("job {} failed in the stub, requeueing it in {} s: {}", request.requestId(),
@@ -201,11 +253,62 @@ public final class StubOrchestratorVerticle extends VerticleBase {
     job.onComplete(ar -> inFlight.remove(job));
   }
 
+  private void handleCancel(Delivery delivery) {
+    long tag = delivery.getEnvelope().getDeliveryTag();
+    JobCancel cancel;
+    try {
+      cancel = JobCodec.decodeCancel(delivery.getBody());
+      if (cancel.requestId() == null) {
+        throw new JobMessageException("jobcancel.v1 without request_id", null);
+      }
+    } catch (JobMessageException e) {
+      LOG.warn("dead-lettering an unusable cancel (message_id {}): {}", delivery.getProperties().getMessageId(),
+          e.getMessage());
+      settle(tag, Settlement.DEAD_LETTER);
+      return;
+    }
+    String reason = cancel.reason() == null ? "cancelled" : cancel.reason();
+    cancelled.put(cancel.requestId(), reason);
+    Promise<RunOutcome> job = running.get(cancel.requestId());
+    LOG.info("job {} cancelled ({}){}", cancel.requestId(), reason, job != null ? ": stopping it" : "");
+    if (job != null) {
+      job.tryComplete(cancelledOutcome(reason, "while it ran"));
+    }
+    settle(tag, Settlement.ACK);
+  }
+
+  private static RunOutcome cancelledOutcome(String reason, String when) {
+    String text = "Cancelled " + when + " (" + reason + ").";
+    return new RunOutcome(Conclusion.CANCELLED, text, text + "\n");
+  }
+
   /** Started result, run, log upload, completed result; succeeds once the completed result is confirmed. */
   private Future<Void> process(JobRequest request, String deliveryId) {
     Instant startedAt = Instant.now();
+    String cancelReason = cancelled.get(request.requestId());
+    if (cancelReason != null) {
+      RunOutcome notRun = cancelledOutcome(cancelReason, "before it started");
+      LOG.info("job {} was cancelled before it started; not running it", request.requestId());
+      return publish(JobResult.completed(request, Conclusion.CANCELLED, null, Instant.now(), notRun.summary(), null,
+          null, List.of()), deliveryId);
+    }
+    Promise<RunOutcome> ran = Promise.promise();
+    running.put(request.requestId(), ran);
     return publish(JobResult.started(request, startedAt), deliveryId)
-        .compose(v -> runner.run(request))
+        .compose(v -> {
+          runner.run(request).onComplete(ar -> {
+            if (ar.succeeded()) {
+              ran.tryComplete(ar.result());
+            } else {
+              ran.tryFail(ar.cause());
+            }
+          });
+          return ran.future();
+        })
+        .eventually(() -> {
+          running.remove(request.requestId());
+          return Future.succeededFuture();
+        })
         .compose(outcome -> storeLog(request, outcome)
             .map(logUrl -> JobResult.completed(request, outcome.conclusion(), startedAt, Instant.now(),
                 outcome.summary(), logUrl, outcome.logTail(), List.of())))

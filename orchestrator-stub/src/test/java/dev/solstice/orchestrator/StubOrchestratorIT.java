@@ -93,7 +93,9 @@ class StubOrchestratorIT {
   void removeFlows() throws Exception {
     vertx.close().await(60, TimeUnit.SECONDS);
     Channel cleanup = broker.createChannel();
-    for (String queue : List.of(jobs.queue(), jobs.deadLetterQueue(), results.queue(), results.deadLetterQueue())) {
+    QueueTopology cancels = QueueTopology.cancelsOf(jobs);
+    for (String queue : List.of(jobs.queue(), jobs.deadLetterQueue(), results.queue(), results.deadLetterQueue(),
+        cancels.queue(), cancels.deadLetterQueue())) {
       cleanup.queueDelete(queue);
     }
     for (String exchange : List.of(jobs.exchange(), results.exchange(), jobs.deadLetterExchange())) {
@@ -134,6 +136,23 @@ class StubOrchestratorIT {
     assertThat(result.logTail()).isEqualTo(log);
     assertThat(s3.contentType(bucket, "logs/" + job.requestId() + ".log")).startsWith("text/plain");
     await().atMost(PATIENCE).until(() -> readyCount(jobs.queue()) == 0);
+  }
+
+  @Test
+  void aCopyOfAJobAlreadyRunIsAcknowledgedWithoutRunningAgain() throws Exception {
+    deploy(Map.of("STUB_DEFAULT_OUTCOME", "success"));
+    JobRequest job = TestJobs.job(List.of("echo once"), Map.of());
+    JobRequest other = TestJobs.job(List.of("echo other"), Map.of());
+
+    publish(job);
+    awaitCompleted(job);
+    publish(job); // the same request_id again, as a front-door replay would send it
+    publish(other);
+    awaitCompleted(other);
+
+    await().atMost(PATIENCE).until(() -> readyCount(jobs.queue()) == 0);
+    assertThat(resultsOf(job)).extracting(r -> r.result().status())
+        .containsExactly(JobStatus.STARTED, JobStatus.COMPLETED);
   }
 
   @Test
@@ -294,6 +313,48 @@ class StubOrchestratorIT {
         : new StubOrchestratorVerticle(settings, logStores);
     vertx.deployVerticle(stub).await(30, TimeUnit.SECONDS);
     return stub;
+  }
+
+  private void publishCancel(JobRequest job) throws IOException {
+    byte[] body = JobCodec.encode(dev.solstice.jobrequest.JobCancel.superseded(job,
+        "4444444444444444444444444444444444444444", java.time.Instant.now()));
+    assertThat(JobSchemas.validateCancel(new String(body, StandardCharsets.UTF_8))).isEmpty();
+    QueueTopology cancels = QueueTopology.cancelsOf(jobs);
+    channel.basicPublish(cancels.exchange(), cancels.routingKey(), new AMQP.BasicProperties.Builder()
+        .contentType(MessageProperties.CONTENT_TYPE).deliveryMode(MessageProperties.PERSISTENT)
+        .type("jobcancel.v1").build(), body);
+  }
+
+  // ---------------------------------------------------------------- cancels
+
+  @Test
+  void aJobCancelledBeforeItArrivesIsNotRunAndOneRunningIsStopped() throws Exception {
+    deploy(Map.of("STUB_DEFAULT_OUTCOME", "success"));
+    JobRequest early = TestJobs.job(List.of("make"), Map.of());
+    JobRequest running = TestJobs.job(List.of("make"), Map.of("SOLSTICE_STUB_DURATION_MS", "20000"));
+    JobRequest other = TestJobs.job(List.of("make"), Map.of());
+
+    publishCancel(early);
+    Thread.sleep(300); // the cancel is consumed first (it may also overtake its request in production)
+    publish(early);
+    Received notRun = awaitCompleted(early);
+    assertThat(notRun.result().conclusion()).isEqualTo(Conclusion.CANCELLED);
+    assertThat(resultsOf(early)).extracting(r -> r.result().status()).containsExactly(JobStatus.COMPLETED);
+    assertThat(JobSchemas.validateResult(notRun.json())).isEmpty();
+
+    publish(running);
+    await().atMost(PATIENCE).until(() -> !resultsOf(running).isEmpty());
+    long before = System.nanoTime();
+    publishCancel(running);
+    Received stopped = awaitCompleted(running);
+    assertThat(Duration.ofNanos(System.nanoTime() - before)).isLessThan(Duration.ofSeconds(10));
+    assertThat(stopped.result().conclusion()).isEqualTo(Conclusion.CANCELLED);
+    assertThat(stopped.result().summary()).contains("superseded");
+
+    publish(other);
+    assertThat(awaitCompleted(other).result().conclusion()).isEqualTo(Conclusion.SUCCESS);
+    await().atMost(PATIENCE).until(() -> readyCount(jobs.queue()) == 0
+        && readyCount(QueueTopology.cancelsOf(jobs).queue()) == 0);
   }
 
   private void publish(JobRequest job) throws IOException {

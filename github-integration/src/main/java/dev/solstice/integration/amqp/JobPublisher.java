@@ -29,6 +29,17 @@ public final class JobPublisher {
     return publisher.publish(jobs.exchange(), jobs.routingKey(), properties(request), JobCodec.encode(request));
   }
 
+  /** Publishes a jobcancel.v1 on the cancel flow (message id derived from the request id). */
+  public Future<Void> publishCancel(QueueTopology cancels, dev.solstice.jobrequest.JobCancel cancel) {
+    AMQP.BasicProperties props = new AMQP.BasicProperties.Builder()
+        .contentType(MessageProperties.CONTENT_TYPE)
+        .deliveryMode(MessageProperties.PERSISTENT)
+        .messageId(cancel.messageId().toString())
+        .type(dev.solstice.jobrequest.JobCancel.SCHEMA_VERSION)
+        .build();
+    return publisher.publish(cancels.exchange(), cancels.routingKey(), props, JobCodec.encode(cancel));
+  }
+
   static AMQP.BasicProperties properties(JobRequest request) {
     return new AMQP.BasicProperties.Builder()
         .contentType(MessageProperties.CONTENT_TYPE)

@@ -86,7 +86,79 @@ public final class CheckRunReporter {
 
   private static String waitingSummary(JobRequest job) {
     String base = "Waiting for a runner" + (job.runsOn() == null ? "." : " labelled `" + job.runsOn() + "`.");
-    return job.needs().isEmpty() ? base : base + " Runs after: " + String.join(", ", job.needs()) + ".";
+    if (job.needs().isEmpty()) {
+      return base;
+    }
+    return "Waiting for " + String.join(", ", job.needs().stream().map(n -> "`" + n + "`").toList())
+        + " to succeed; then it is queued for a runner" + (job.runsOn() == null ? "." : " labelled `" + job.runsOn() + "`.");
+  }
+
+  /** One check run that is not going to run, with its request id (for replays) and job id. */
+  public record NotRun(UUID requestId, String jobId) {
+  }
+
+  /**
+   * Completes, without running anything, the check runs of jobs a filter, skip marker or policy
+   * decided not to run ({@code skipped}, or {@code neutral} for a held pull request), so a required
+   * check never stays pending. A name that already has a run of ours on the commit (a real result
+   * from another event at the same commit) is left alone, so a skip never hides a result. Reused on
+   * a replay of the same delivery.
+   */
+  public Future<Void> notRun(long installationId, String repository, String sha, List<NotRun> jobs, String conclusion,
+      String title, String summary) {
+    RepoRef repo = RepoRef.parse(repository);
+    Future<List<NotRun>> pending = Future.succeededFuture(new java.util.ArrayList<>());
+    for (NotRun job : jobs) {
+      pending = pending.compose(list -> runs.get(job.requestId()).map(existing -> {
+        if (existing.isEmpty()) {
+          list.add(job);
+        }
+        return list;
+      }));
+    }
+    return pending.compose(todo -> {
+      if (todo.isEmpty()) {
+        return Future.succeededFuture();
+      }
+      return github.listCheckRuns(installationId, repo, sha, new CheckRunQuery(null, "latest", appId))
+          .compose(existing -> {
+            java.util.Set<String> taken = new java.util.HashSet<>();
+            existing.forEach(r -> taken.add(r.name()));
+            Future<Void> chain = Future.succeededFuture();
+            for (NotRun job : todo) {
+              String name = runName(job.jobId());
+              if (taken.contains(name)) {
+                continue;
+              }
+              CheckRunCreate create = CheckRunCreate.completed(name, sha, conclusion, job.requestId().toString(),
+                  null, clock.instant(), clock.instant(), CheckRunOutput.of(title, summary));
+              chain = chain.compose(v -> github.createCheckRun(installationId, repo, create)
+                  .compose(run -> runs.put(job.requestId(), run.id())));
+            }
+            return chain;
+          });
+    });
+  }
+
+  /**
+   * Completes a queued job's check run without a result from the orchestrator: {@code skipped} when
+   * a job it needs failed, {@code cancelled} when a newer head superseded it.
+   */
+  public Future<Void> complete(JobRequest job, String conclusion, String title, String summary) {
+    RepoRef repo = RepoRef.parse(job.repository());
+    Future<Optional<Long>> id = job.checkRunId() != null ? Future.succeededFuture(Optional.of(job.checkRunId()))
+        : runs.get(job.requestId());
+    return id.compose(found -> {
+      java.time.Instant now = clock.instant();
+      if (found.isEmpty()) {
+        return github.createCheckRun(job.installationId(), repo, CheckRunCreate.completed(runName(job.workflowJobId()),
+                job.commitSha(), conclusion, job.requestId().toString(), detailsUrl(job), now, now,
+                CheckRunOutput.of(title, summary)))
+            .compose(run -> runs.put(job.requestId(), run.id()));
+      }
+      return github.updateCheckRun(job.installationId(), repo, found.get(),
+          new CheckRunUpdate("completed", conclusion, null, now, CheckRunOutput.of(title, summary))).mapEmpty();
+    });
   }
 
   /**

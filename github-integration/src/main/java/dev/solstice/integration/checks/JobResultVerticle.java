@@ -31,10 +31,21 @@ public final class JobResultVerticle extends VerticleBase {
   private final int prefetch;
   private final int maxAttempts;
   private final Metrics metrics;
+  private final java.util.function.Function<JobResult, Future<Void>> afterReport;
   private QueueConsumer consumer;
 
   public JobResultVerticle(AmqpConnector connector, RetryRoute retries, CheckRunReporter reporter, int prefetch,
       int maxAttempts, Metrics metrics) {
+    this(connector, retries, reporter, prefetch, maxAttempts, metrics, r -> Future.succeededFuture());
+  }
+
+  /**
+   * @param afterReport what else a result causes once its check run is updated (the run's next jobs:
+   *     {@code RunCoordinator.onResult}); a failure retries the result like a GitHub failure
+   */
+  public JobResultVerticle(AmqpConnector connector, RetryRoute retries, CheckRunReporter reporter, int prefetch,
+      int maxAttempts, Metrics metrics, java.util.function.Function<JobResult, Future<Void>> afterReport) {
+    this.afterReport = afterReport;
     this.connector = connector;
     this.retries = retries;
     this.reporter = reporter;
@@ -70,6 +81,7 @@ public final class JobResultVerticle extends VerticleBase {
     try (var a = MDC.putCloseable("request_id", String.valueOf(result.requestId()));
         var b = MDC.putCloseable("repository", result.repository())) {
       reporter.report(result)
+          .compose(v -> afterReport.apply(result))
           .onSuccess(v -> {
             metrics.count("solstice_results_consumed", "outcome", "reported");
             metrics.count("solstice_checkrun_updates", "outcome", result.status().name().toLowerCase(java.util.Locale.ROOT));
@@ -94,10 +106,24 @@ public final class JobResultVerticle extends VerticleBase {
           attempt, retries.flow().deadLetterQueue(), reason);
       metrics.count("solstice_dlq_parked", "queue", "results");
     }
+    reschedule(message, attempt, retry, reason, retries.delayBefore(attempt + 1).toMillis());
+  }
+
+  /**
+   * Acks once the retry (or the parked copy) is confirmed. When the broker would not take it either,
+   * only the rescheduling is tried again later, with a growing delay: leaving the message unacked on
+   * a channel that stays open would hold a prefetch slot forever and, a few of those later, stop the
+   * consumer. If the channel dies meanwhile, the broker redelivers the message and the ack is dropped.
+   */
+  private void reschedule(Delivery message, int attempt, boolean retry, String reason, long delay) {
     (retry ? retries.retryLater(message.properties(), message.body(), attempt, reason)
         : retries.park(message.properties(), message.body(), attempt, reason))
         .onSuccess(v -> message.ack())
-        .onFailure(e -> LOG.warn("could not reschedule result {}: {}", message.properties().getMessageId(), e.getMessage()));
+        .onFailure(e -> {
+          LOG.warn("could not reschedule result {}: {}; trying again in {} ms", message.properties().getMessageId(),
+              e.getMessage(), delay);
+          vertx.setTimer(delay, id -> reschedule(message, attempt, retry, reason, Math.min(60_000, delay * 2)));
+        });
   }
 
   @Override

@@ -47,6 +47,7 @@ public record AppConfig(
     int rateLimitPerMinute,
     GitHubSettings github,
     dev.solstice.integration.recovery.MissedDeliverySettings missedDeliveries,
+    dev.solstice.integration.policy.PolicySettings policy,
     List<String> warnings) {
 
   public static final String DEFAULT_HTTP_ADDR = "0.0.0.0:8082";
@@ -165,11 +166,32 @@ public record AppConfig(
         in.integer("WEBHOOK_RATE_LIMIT_PER_MINUTE", 6000, 0, 10_000_000),
         github,
         dev.solstice.integration.recovery.MissedDeliverySettings.fromEnv(in, github != null || in.raw("GITHUB_APP_ID") != null),
+        policy(in),
         List.copyOf(warnings));
     if (!in.errors().isEmpty()) {
       throw new ConfigException(in.errors());
     }
     return config;
+  }
+
+  /** REPO_ALLOWLIST, REPO_DENYLIST and FORK_PR_POLICY (issue 9: who runs, and fork pull requests). */
+  private static dev.solstice.integration.policy.PolicySettings policy(EnvReader in) {
+    var repos = dev.solstice.integration.policy.RepoAccess.allowAll();
+    try {
+      repos = dev.solstice.integration.policy.RepoAccess.of(in.list("REPO_ALLOWLIST"), in.list("REPO_DENYLIST"));
+    } catch (IllegalArgumentException e) {
+      in.error("REPO_ALLOWLIST/REPO_DENYLIST: expected comma-separated owner or owner/name globs: " + e.getMessage());
+    }
+    var fork = dev.solstice.integration.policy.ForkPolicy.MEMBERS;
+    String raw = in.raw("FORK_PR_POLICY");
+    if (raw != null) {
+      try {
+        fork = dev.solstice.integration.policy.ForkPolicy.parse(raw);
+      } catch (IllegalArgumentException e) {
+        in.error("FORK_PR_POLICY: " + e.getMessage());
+      }
+    }
+    return new dev.solstice.integration.policy.PolicySettings(repos, fork);
   }
 
   private static Map<String, String> runsOnMap(EnvReader in) {

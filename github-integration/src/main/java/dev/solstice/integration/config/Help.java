@@ -71,6 +71,9 @@ public final class Help {
       new Variable("S3_BUCKET", "solstice-logs", "bucket of job logs"),
       new Variable("RUNS_ON_DEFAULT", "none", "runner label when neither the job, its group nor RUNS_ON_MAP names one"),
       new Variable("RUNS_ON_MAP", "none", "per-repository runner labels: owner/repo=label,..."),
+      new Variable("REPO_ALLOWLIST", "none (all)", "repositories served: comma-separated owner or owner/name globs; others get no jobs and no GitHub call"),
+      new Variable("REPO_DENYLIST", "none", "repositories never served (owner or owner/name globs); wins over REPO_ALLOWLIST"),
+      new Variable("FORK_PR_POLICY", "members", "fork pull requests run automatically: never, members (author OWNER, MEMBER or COLLABORATOR) or always; a held one gets a neutral check run"),
       new Variable("LOG_FORMAT", "json", "json (one object per line) or text"),
       new Variable("LOG_LEVEL", "INFO", "root log level"));
 

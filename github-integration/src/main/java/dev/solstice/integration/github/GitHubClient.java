@@ -37,6 +37,18 @@ public interface GitHubClient {
   Future<List<CheckRun>> listCheckRuns(
       long installationId, RepoRef repo, String ref, CheckRunQuery query);
 
+  /**
+   * The files a pull request changes ({@code GET /repos/{owner}/{repo}/pulls/{number}/files}, every
+   * page of 100). GitHub lists at most 3,000; a list that long is marked incomplete.
+   */
+  Future<ChangedFiles> listPullRequestFiles(long installationId, RepoRef repo, int pullNumber);
+
+  /**
+   * The files changed between two commits ({@code GET /repos/{owner}/{repo}/compare/{base}...{head}}).
+   * GitHub lists at most 300, on the first page only; a list that long is marked incomplete.
+   */
+  Future<ChangedFiles> compareFiles(long installationId, RepoRef repo, String base, String head);
+
   /** Creates an issue (uses a token with {@code issues: write}). */
   Future<IssueRef> createIssue(long installationId, RepoRef repo, IssueCreate issue);
 

@@ -10,7 +10,9 @@ public enum TokenScope {
   /** Reading files and writing check runs: what CI reporting needs. */
   CHECKS(Map.of("checks", "write", "contents", "read", "metadata", "read")),
   /** Creating issues and issue/PR comments: only for issue writes. */
-  ISSUES(Map.of("issues", "write", "metadata", "read"));
+  ISSUES(Map.of("issues", "write", "metadata", "read")),
+  /** Listing a pull request's files (path filters). */
+  PULL_REQUESTS(Map.of("pull_requests", "read", "metadata", "read"));
 
   private final Map<String, String> permissions;
 

@@ -463,6 +463,80 @@ public final class WebClientGitHubClient implements GitHubClient {
   }
 
   @Override
+  public Future<ChangedFiles> listPullRequestFiles(long installationId, RepoRef repo, int pullNumber) {
+    String p = repoPath(repo) + "/pulls/" + pullNumber + "/files?per_page=100";
+    return filesPage(installationId, repo, p, new ArrayList<>(), 1);
+  }
+
+  private Future<ChangedFiles> filesPage(
+      long installationId, RepoRef repo, String path, List<String> acc, int page) {
+    ApiRequest r =
+        new ApiRequest(
+            "pulls/list-files",
+            HttpMethod.GET,
+            "/repos/{owner}/{repo}/pulls/{pull_number}/files",
+            path,
+            null,
+            new InstallationAuth(installationId, repo, TokenScope.PULL_REQUESTS),
+            JSON);
+    return executor
+        .execute(r)
+        .compose(
+            resp -> {
+              JsonArray arr = resp.body().toJsonArray();
+              for (int i = 0; i < arr.size(); i++) {
+                addFile(acc, arr.getJsonObject(i));
+              }
+              Optional<String> next = nextLink(resp.header("link"));
+              if (next.isPresent() && page < ChangedFiles.MAX_PULL_REQUEST_FILES / 100) {
+                return filesPage(installationId, repo, next.get(), acc, page + 1);
+              }
+              boolean complete =
+                  next.isEmpty() && acc.size() < ChangedFiles.MAX_PULL_REQUEST_FILES;
+              return Future.succeededFuture(new ChangedFiles(acc, complete));
+            });
+  }
+
+  /** A file entry's path, and for a rename also the path it had. */
+  private static void addFile(List<String> acc, JsonObject file) {
+    String name = file.getString("filename");
+    if (name != null) {
+      acc.add(name);
+    }
+    String previous = file.getString("previous_filename");
+    if (previous != null) {
+      acc.add(previous);
+    }
+  }
+
+  @Override
+  public Future<ChangedFiles> compareFiles(
+      long installationId, RepoRef repo, String base, String head) {
+    String p =
+        repoPath(repo) + "/compare/" + encode(base) + "..." + encode(head) + "?per_page=100";
+    ApiRequest r =
+        new ApiRequest(
+            "repos/compare-commits-with-basehead",
+            HttpMethod.GET,
+            "/repos/{owner}/{repo}/compare/{basehead}",
+            p,
+            null,
+            new InstallationAuth(installationId, repo, TokenScope.CHECKS),
+            JSON);
+    return executor
+        .execute(r)
+        .map(
+            resp -> {
+              JsonArray arr = resp.body().toJsonObject().getJsonArray("files", new JsonArray());
+              List<String> files = new ArrayList<>();
+              for (int i = 0; i < arr.size(); i++) {
+                addFile(files, arr.getJsonObject(i));
+              }
+              return new ChangedFiles(files, arr.size() < ChangedFiles.MAX_COMPARE_FILES);
+            });
+  }
+
+  @Override
   public Future<IssueRef> createIssue(long installationId, RepoRef repo, IssueCreate issue) {
     return executor
         .execute(

@@ -48,6 +48,7 @@ public final class HttpVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     router.post(webhookPath)
         .handler(rateLimiter)
+        .handler(new NoFormsHandler())
         .handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes))
         .handler(webhook)
         .failureHandler(this::failure);

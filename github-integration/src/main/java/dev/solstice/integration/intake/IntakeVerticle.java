@@ -85,11 +85,29 @@ public final class IntakeVerticle extends VerticleBase {
       }
     });
     metrics.failed(delivery.event(), retry ? "retry" : "parked");
+    settle(message, delivery, retry, reason, rescheduled, intake.delayBefore(delivery.attempt() + 1).toMillis());
+  }
+
+  /**
+   * Acks once the retry (or the parked copy) is confirmed. When the broker would not take it
+   * either, the message stays in hand and only the rescheduling is tried again after the same delay
+   * (not the processing, which would publish the JobRequests again): if the channel dies meanwhile
+   * the broker redelivers the message (and the ack is dropped); if it lives (a black-holed network
+   * that came back), leaving the message unacked would hold a prefetch slot forever and, a few of
+   * those later, starve the intake.
+   */
+  private void settle(Delivery message, WebhookDelivery delivery, boolean retry, String reason,
+      Future<Void> rescheduled, long delay) {
     rescheduled
         .onSuccess(v -> message.ack())
-        // The broker would not take the retry either: leave the message unacked; it is redelivered
-        // when the channel closes, or after the recovery that the broker problem calls for.
-        .onFailure(e -> LOG.warn("could not reschedule delivery {}: {}", delivery.deliveryId(), e.getMessage()));
+        .onFailure(e -> {
+          LOG.warn("could not reschedule delivery {}: {}; trying again in {} ms", delivery.deliveryId(),
+              e.getMessage(), delay);
+          long longest = Math.min(60_000, intake.retryDelays().get(intake.retryDelays().size() - 1).toMillis());
+          vertx.setTimer(delay, id -> settle(message, delivery, retry, reason,
+              retry ? intake.retryLater(delivery, reason) : intake.park(delivery, reason),
+              Math.min(Math.max(delay, longest), delay * 2)));
+        });
   }
 
   private static void withMdc(WebhookDelivery d, Runnable log) {

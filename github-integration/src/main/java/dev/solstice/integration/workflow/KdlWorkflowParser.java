@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+import dev.solstice.integration.policy.Triggers;
 
 /**
  * Reads {@code .solstice/workflow.kdl} (format: {@code docs/workflow-kdl.md}) into a validated
@@ -46,12 +47,16 @@ public final class KdlWorkflowParser {
   }
 
   /** One parse: the source (for error excerpts) and what was read so far. */
-  private static final class Reader {
+  static final class Reader {
     private final String path;
     private final String source;
     private final Map<String, JobSpec> jobs = new LinkedHashMap<>();
     private final Map<String, KdlNode> needsNodes = new LinkedHashMap<>();
     private String name;
+    private Triggers on;
+    private KdlNode onNode;
+    private Boolean cancelPush;
+    private Boolean cancelPullRequest;
 
     Reader(String path, String source) {
       this.path = path;
@@ -64,8 +69,16 @@ public final class KdlWorkflowParser {
           case "name" -> name = singleString(node, "name");
           case "job" -> job(node, null, null, Map.of());
           case "group" -> group(node);
+          case "on" -> {
+            if (onNode != null) {
+              throw error(node, "a second 'on' section (the first is on line " + line(onNode) + ")");
+            }
+            onNode = node;
+            on = new TriggerReader(this).read(node);
+          }
+          case "cancel_superseded" -> cancelSuperseded(node);
           default -> throw error(node, "unknown node '" + node.getName()
-              + "' at the top level; expected job, group or name");
+              + "' at the top level; expected job, group, name, on or cancel_superseded");
         }
       }
       if (jobs.isEmpty()) {
@@ -73,7 +86,38 @@ public final class KdlWorkflowParser {
             SourceExcerpt.format(path, source, 1, 1, "the workflow has no jobs; add a job \"<id>\" { script \"...\" } block"));
       }
       checkNeeds();
-      return new Workflow(name, List.copyOf(jobs.values()));
+      return new Workflow(name, List.copyOf(jobs.values()), on, cancelPush != null && cancelPush,
+          cancelPullRequest == null || cancelPullRequest);
+    }
+
+    /** {@code cancel_superseded #true}, or per event: {@code cancel_superseded push=#true pull_request=#false}. */
+    private void cancelSuperseded(KdlNode node) {
+      if (!node.getChildren().isEmpty()) {
+        throw error(node, "cancel_superseded takes no block");
+      }
+      if (node.getArguments().size() == 1 && node.getProperties().isEmpty()) {
+        boolean all = bool(node, node.getArguments().get(0), "cancel_superseded");
+        cancelPush = all;
+        cancelPullRequest = all;
+        return;
+      }
+      if (!node.getArguments().isEmpty() || node.getProperties().isEmpty()) {
+        throw error(node, "cancel_superseded takes #true or #false, or push=#true|#false and pull_request=#true|#false");
+      }
+      for (var e : node.getProperties().entrySet()) {
+        switch (e.getKey()) {
+          case "push" -> cancelPush = bool(node, e.getValue(), "cancel_superseded push");
+          case "pull_request" -> cancelPullRequest = bool(node, e.getValue(), "cancel_superseded pull_request");
+          default -> throw error(node, "unknown property '" + e.getKey() + "' of cancel_superseded; expected push or pull_request");
+        }
+      }
+    }
+
+    boolean bool(KdlNode node, KdlValue<?> v, String what) {
+      if (!(v.value() instanceof Boolean b)) {
+        throw error(node, what + " takes #true or #false, not " + v);
+      }
+      return b;
     }
 
     private void group(KdlNode node) {
@@ -216,14 +260,14 @@ public final class KdlWorkflowParser {
       return (int) seconds;
     }
 
-    private String singleString(KdlNode node, String what) {
+    String singleString(KdlNode node, String what) {
       if (node.getArguments().size() != 1 || !node.getArguments().get(0).isString()) {
         throw error(node, what + " takes exactly one string: " + what + " \"...\"");
       }
       return (String) node.getArguments().get(0).value();
     }
 
-    private List<String> strings(KdlNode node, String what) {
+    List<String> strings(KdlNode node, String what) {
       if (node.getArguments().isEmpty()) {
         throw error(node, what + " needs at least one string");
       }
@@ -253,11 +297,11 @@ public final class KdlWorkflowParser {
       return String.valueOf(v.value());
     }
 
-    private int line(KdlNode node) {
+    int line(KdlNode node) {
       return node.location() == null ? 1 : node.location().line();
     }
 
-    private InvalidWorkflowException error(KdlNode node, String reason) {
+    InvalidWorkflowException error(KdlNode node, String reason) {
       int line = line(node);
       int column = node.location() == null ? 1 : node.location().column();
       return new InvalidWorkflowException(path, line, column, reason, SourceExcerpt.format(path, source, line, column, reason));

@@ -103,4 +103,20 @@ class AppConfigTest {
         "AMQP_URL", "amqp://user:pa55word@broker:5672/%2f"), List.of());
     assertThat(c.toString()).doesNotContain("hunter2-secret").doesNotContain("pa55word").contains("***@broker");
   }
+
+  @Test
+  void repositoryListsAndForkPolicy() {
+    AppConfig defaults = AppConfig.fromEnv(Map.of("GITHUB_WEBHOOK_SECRET", "s"), List.of());
+    assertThat(defaults.policy().repos().isOpen()).isTrue();
+    assertThat(defaults.policy().forkPolicy()).isEqualTo(dev.solstice.integration.policy.ForkPolicy.MEMBERS);
+    AppConfig c = AppConfig.fromEnv(Map.of("GITHUB_WEBHOOK_SECRET", "s", "REPO_ALLOWLIST", "acme, partner/ci-*",
+        "REPO_DENYLIST", "acme/secret", "FORK_PR_POLICY", "never"), List.of());
+    assertThat(c.policy().repos().allows("acme/widgets")).isTrue();
+    assertThat(c.policy().repos().allows("acme/secret")).isFalse();
+    assertThat(c.policy().repos().allows("other/x")).isFalse();
+    assertThat(c.policy().forkPolicy()).isEqualTo(dev.solstice.integration.policy.ForkPolicy.NEVER);
+    assertThatThrownBy(() -> AppConfig.fromEnv(Map.of("GITHUB_WEBHOOK_SECRET", "s", "FORK_PR_POLICY", "sometimes",
+        "REPO_DENYLIST", "a/b/c"), List.of()))
+        .hasMessageContaining("FORK_PR_POLICY").hasMessageContaining("REPO_DENYLIST");
+  }
 }

@@ -171,7 +171,8 @@ class DefinitionsMatchServiceIT {
       assertThat(harness.service().isReady()).as("service ready against " + file).isTrue();
 
       Set<String> declaredByCode = new LinkedHashSet<>();
-      for (QueueTopology t : List.of(config.jobs(), config.results(), config.intake())) {
+      for (QueueTopology t : List.of(config.jobs(), config.results(), config.intake(),
+          QueueTopology.cancelsOf(config.jobs()))) {
         declaredByCode.add(t.queue());
         declaredByCode.add(t.deadLetterQueue());
       }
@@ -195,7 +196,8 @@ class DefinitionsMatchServiceIT {
       // ... and the code's own declarations are accepted on top of the file's, including the results
       // delay queues, which the running service may not declare yet (a channel error would throw).
       try (Channel ch = connection.createChannel()) {
-        for (QueueTopology t : List.of(config.jobs(), config.results(), config.intake())) {
+        for (QueueTopology t : List.of(config.jobs(), config.results(), config.intake(),
+            QueueTopology.cancelsOf(config.jobs()))) {
           Topology.declare(ch, t);
         }
         for (Duration d : config.retryDelays()) {
@@ -221,7 +223,8 @@ class DefinitionsMatchServiceIT {
     Set<String> exchanges = new LinkedHashSet<>();
     Set<String> queues = new LinkedHashSet<>();
     Set<String> bindings = new LinkedHashSet<>();
-    for (QueueTopology t : List.of(config.jobs(), config.results(), config.intake())) {
+    for (QueueTopology t : List.of(config.jobs(), config.results(), config.intake(),
+        QueueTopology.cancelsOf(config.jobs()))) {
       exchanges.add(exchangeLine(t.exchange(), "direct", true, false, false, Map.of()));
       exchanges.add(exchangeLine(t.deadLetterExchange(), "direct", true, false, false, Map.of()));
       queues.add(queueLine(t.queue(), true, false, t.queueArguments()));
@@ -326,9 +329,16 @@ class DefinitionsMatchServiceIT {
    * The name an object gets in an isolated run: name + suffix, except delay queues, whose name is derived
    * from the (suffixed) work queue: {@code <queue+suffix>.retry.<ms>ms}.
    */
+  private static final Pattern CANCEL_QUEUE = Pattern.compile("(.+)(\\.cancel(?:\\.dlq)?)");
+
   static String rename(String name, String suffix) {
     Matcher m = DELAY_QUEUE.matcher(name);
-    return m.matches() ? m.group(1) + suffix + m.group(2) : name + suffix;
+    if (m.matches()) {
+      return m.group(1) + suffix + m.group(2);
+    }
+    // The cancel flow's queues are named after the jobs queue: <jobs queue>.cancel(.dlq).
+    Matcher c = CANCEL_QUEUE.matcher(name);
+    return c.matches() ? c.group(1) + suffix + c.group(2) : name + suffix;
   }
 
   /** Applies the file's exchanges, queues and bindings as an operator's import would, with renamed names. */

@@ -130,4 +130,77 @@ class WebhookParserTest {
         .isInstanceOf(InvalidWebhookException.class)
         .hasMessage("body must be a JSON object");
   }
+
+  @Test
+  void pushCarriesTheFactsTriggerFiltersNeed() {
+    BuildTrigger t = (BuildTrigger) parser.parse("push", Fixtures.webhook("push.json"));
+    assertThat(t.headCommitMessage()).isEqualTo("Initial commit");
+    assertThat(t.sender()).isEqualTo("Codertocat");
+    assertThat(t.senderType()).isEqualTo("User");
+    assertThat(t.senderIsBot()).isFalse();
+    assertThat(t.author()).isEqualTo("Codertocat");
+    assertThat(t.branch()).isEqualTo("master");
+    assertThat(t.tag()).isNull();
+    assertThat(t.beforeSha()).isEqualTo("0000000000000000000000000000000000000000");
+    assertThat(t.changedFiles()).containsExactly("README.md");
+    assertThat(t.fork()).isFalse();
+    BuildTrigger tag = (BuildTrigger) parser.parse("push", Fixtures.webhook("push.tag.json"));
+    assertThat(tag.tag()).isNotNull();
+    assertThat(tag.branch()).isNull();
+  }
+
+  @Test
+  void pushFilesAreUnknownAtGitHubsCapOfTwentyCommits() throws Exception {
+    ObjectNode push = (ObjectNode) json.readTree(Fixtures.webhook("push.json"));
+    var commits = push.withArray("commits");
+    var one = commits.get(0);
+    for (int i = 1; i < 20; i++) {
+      commits.add(one.deepCopy());
+    }
+    ((ObjectNode) push.get("sender")).put("type", "Bot").put("login", "dependabot[bot]");
+    BuildTrigger t = (BuildTrigger) parser.parse("push", json.writeValueAsBytes(push));
+    assertThat(t.changedFiles()).isNull();
+    assertThat(t.senderIsBot()).isTrue();
+  }
+
+  @Test
+  void pullRequestCarriesAuthorLabelsDraftAndBase() {
+    BuildTrigger t = (BuildTrigger) parser.parse("pull_request", Fixtures.webhook("pull_request.synchronize.json"));
+    assertThat(t.author()).isEqualTo("Codertocat");
+    assertThat(t.authorAssociation()).isEqualTo("OWNER");
+    assertThat(t.labels()).containsExactly("bug");
+    assertThat(t.draft()).isFalse();
+    assertThat(t.headRepository()).isEqualTo("Codertocat/Hello-World");
+    assertThat(t.fork()).isFalse();
+    assertThat(t.baseRef()).isEqualTo("master");
+    assertThat(t.baseSha()).isEqualTo("f95f852bd8fca8fcc58a9a2d6c842781e32a215e");
+    assertThat(t.changedFiles()).isNull();
+  }
+
+  @Test
+  void pullRequestFromAForkOrADeletedForkIsAFork() throws Exception {
+    ObjectNode pr = (ObjectNode) json.readTree(Fixtures.webhook("pull_request.synchronize.json"));
+    ((ObjectNode) pr.at("/pull_request/head/repo")).put("full_name", "Forker/Hello-World");
+    ((ObjectNode) pr.get("pull_request")).put("author_association", "FIRST_TIME_CONTRIBUTOR").put("draft", true);
+    BuildTrigger fork = (BuildTrigger) parser.parse("pull_request", json.writeValueAsBytes(pr));
+    assertThat(fork.fork()).isTrue();
+    assertThat(fork.headRepository()).isEqualTo("Forker/Hello-World");
+    assertThat(fork.authorAssociation()).isEqualTo("FIRST_TIME_CONTRIBUTOR");
+    assertThat(fork.draft()).isTrue();
+    ((ObjectNode) pr.at("/pull_request/head")).putNull("repo");
+    BuildTrigger deleted = (BuildTrigger) parser.parse("pull_request", json.writeValueAsBytes(pr));
+    assertThat(deleted.fork()).isTrue();
+    assertThat(deleted.headRepository()).isNull();
+  }
+
+  @Test
+  void readyForReviewAndLabeledAreTriggersThatTheWorkflowDecidesOn() throws Exception {
+    ObjectNode pr = (ObjectNode) json.readTree(Fixtures.webhook("pull_request.synchronize.json"));
+    for (String action : new String[] {"ready_for_review", "labeled"}) {
+      pr.put("action", action);
+      assertThat(parser.parse("pull_request", json.writeValueAsBytes(pr))).isInstanceOf(BuildTrigger.class);
+    }
+    pr.put("action", "assigned");
+    assertThat(parser.parse("pull_request", json.writeValueAsBytes(pr))).isInstanceOf(WebhookEvent.Ignored.class);
+  }
 }

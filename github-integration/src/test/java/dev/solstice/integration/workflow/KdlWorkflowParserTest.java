@@ -176,4 +176,82 @@ class KdlWorkflowParserTest {
     assertThat(invalid("job \"a\" { script \"x\"; timeout 0; }").reason()).startsWith("timeout must be");
     assertThat(invalid("job \"a\" { script \"x\"; env \"1BAD\"=\"v\"; }").reason()).contains("not a valid environment variable name");
   }
+
+  @Test
+  void readsTheOnSectionAndCancelSuperseded() {
+    Workflow w = parse("""
+        on {
+            push {
+                branches "main" "release/**"
+                tags "v*"
+                paths "src/**" "!src/**/*.md"
+            }
+            pull_request {
+                types "opened" "synchronize" "ready_for_review"
+                branches_ignore "legacy"
+                paths_ignore "docs/**"
+                labels "ci"
+                labels_ignore "no-ci"
+                drafts #true
+            }
+            ignore_bots #false
+            authors "alice" "dependabot[bot]"
+            authors_ignore "mallory"
+        }
+        cancel_superseded push=#true
+        job "build" {
+            script "make"
+        }
+        """);
+    assertThat(w.on()).isNotNull();
+    assertThat(w.on().push().branches().patterns()).containsExactly("main", "release/**");
+    assertThat(w.on().push().tags().matches("v1.0")).isTrue();
+    assertThat(w.on().push().paths().patterns()).containsExactly("src/**", "!src/**/*.md");
+    assertThat(w.on().pullRequest().types()).containsExactlyInAnyOrder("opened", "synchronize", "ready_for_review");
+    assertThat(w.on().pullRequest().branchesIgnore().matches("legacy")).isTrue();
+    assertThat(w.on().pullRequest().labels()).containsExactly("ci");
+    assertThat(w.on().pullRequest().labelsIgnore()).containsExactly("no-ci");
+    assertThat(w.on().pullRequest().drafts()).isTrue();
+    assertThat(w.on().ignoreBots()).isFalse();
+    assertThat(w.on().authors().matches("dependabot[bot]")).isTrue();
+    assertThat(w.on().authors().matches("dependabotb")).isFalse();
+    assertThat(w.on().authorsIgnore().matches("Mallory")).isTrue();
+    assertThat(w.cancelsSuperseded("push")).isTrue();
+    assertThat(w.cancelsSuperseded("pull_request")).isTrue();
+  }
+
+  @Test
+  void withoutOnTheWorkflowRunsEverywhereAndCancelsSupersededPullRequestsOnly() {
+    Workflow w = parse("job \"build\" {\n    script \"make\"\n}\n");
+    assertThat(w.on()).isNull();
+    assertThat(w.cancelsSuperseded("pull_request")).isTrue();
+    assertThat(w.cancelsSuperseded("push")).isFalse();
+    Workflow off = parse("cancel_superseded #false\njob \"build\" {\n    script \"make\"\n}\n");
+    assertThat(off.cancelsSuperseded("pull_request")).isFalse();
+    Workflow bare = parse("on {\n    push\n}\njob \"build\" {\n    script \"make\"\n}\n");
+    assertThat(bare.on().push()).isNotNull();
+    assertThat(bare.on().pullRequest()).isNull();
+    assertThat(bare.on().ignoreBots()).isTrue();
+    assertThat(bare.on().push().drafts()).isFalse();
+  }
+
+  @Test
+  void refusesMistakesInTheOnSection() {
+    String job = "job \"build\" {\n    script \"make\"\n}\n";
+    assertThat(invalid("on {\n    pushh\n}\n" + job).getMessage()).contains("unknown node 'pushh' in on");
+    assertThat(invalid("on {\n    push {\n        branch \"main\"\n    }\n}\n" + job).getMessage())
+        .contains("unknown node 'branch' in push");
+    assertThat(invalid("on {\n    push {\n        labels \"ci\"\n    }\n}\n" + job).getMessage())
+        .contains("unknown node 'labels' in push");
+    InvalidWorkflowException type = invalid("on {\n    pull_request {\n        types \"closed\"\n    }\n}\n" + job);
+    assertThat(type.getMessage()).contains("\"closed\"");
+    assertThat(type.line()).isEqualTo(3);
+    assertThat(invalid("on {\n    push {\n        tags \"v[0-9\"\n    }\n}\n" + job).getMessage()).contains("unclosed");
+    assertThat(invalid("on {\n    ignore_bots #false\n}\n" + job).getMessage()).contains("names no event");
+    assertThat(invalid("on {\n    push\n}\non {\n    push\n}\n" + job).getMessage()).contains("second 'on'");
+    assertThat(invalid("on {\n    push\n    push\n}\n" + job).getMessage()).contains("twice");
+    assertThat(invalid("on {\n    pull_request {\n        drafts \"yes\"\n    }\n}\n" + job).getMessage())
+        .contains("#true or #false");
+    assertThat(invalid("cancel_superseded tags=#true\n" + job).getMessage()).contains("unknown property 'tags'");
+  }
 }

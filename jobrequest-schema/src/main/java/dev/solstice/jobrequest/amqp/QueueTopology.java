@@ -22,6 +22,17 @@ public record QueueTopology(String exchange, String routingKey, String queue,
   public static final QueueTopology RESULTS = new QueueTopology(
       "solstice.results", "jobresult.v1", "solstice.results.v1", "solstice.dlx", "solstice.results.v1.dlq", false);
 
+  /**
+   * The cancel flow that goes with a JobRequest flow: the same exchange and dead-letter exchange,
+   * routing key {@code jobcancel.v1}, queue {@code <jobs queue>.cancel} (default
+   * {@code solstice.jobs.v1.cancel}) and its {@code .dlq}. Derived, so both ends agree without more
+   * settings.
+   */
+  public static QueueTopology cancelsOf(QueueTopology jobs) {
+    return new QueueTopology(jobs.exchange(), "jobcancel.v1", jobs.queue() + ".cancel", jobs.deadLetterExchange(),
+        jobs.queue() + ".cancel.dlq", jobs.quorum());
+  }
+
   /** Arguments of the work queue's declaration; a redeclaration with other arguments is refused by the broker. */
   public Map<String, Object> queueArguments() {
     Map<String, Object> args = new LinkedHashMap<>();

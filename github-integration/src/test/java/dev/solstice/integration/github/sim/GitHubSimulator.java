@@ -76,7 +76,7 @@ public final class GitHubSimulator {
   private static final DateTimeFormatter HTTP_DATE =
       DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
   private static final Map<String, String> DEFAULT_PERMISSIONS =
-      Map.of("checks", "write", "contents", "read", "metadata", "read", "issues", "write");
+      Map.of("checks", "write", "contents", "read", "metadata", "read", "issues", "write", "pull_requests", "read");
 
   /** The GitHub App: its id and the key pair it signs JWTs with. */
   public record App(long id, String slug, KeyPair keys) {
@@ -139,6 +139,8 @@ public final class GitHubSimulator {
   private final Map<String, List<JsonObject>> checkRuns = new HashMap<>();
   private final Map<Long, List<JsonObject>> annotations = new HashMap<>();
   private final Map<String, List<JsonObject>> issues = new HashMap<>();
+  private final Map<String, List<String>> pullFiles = new HashMap<>();
+  private final Map<String, List<String>> compares = new HashMap<>();
   private final Map<String, List<JsonObject>> comments = new HashMap<>();
   private final List<JsonObject> deliveries = new ArrayList<>();
   private final List<Long> redelivered = new ArrayList<>();
@@ -203,6 +205,8 @@ public final class GitHubSimulator {
     router.post("/repos/:owner/:repo/check-runs").handler(this::createCheckRun);
     router.patch("/repos/:owner/:repo/check-runs/:id").handler(this::updateCheckRun);
     router.get("/repos/:owner/:repo/commits/:ref/check-runs").handler(this::listCheckRuns);
+    router.get("/repos/:owner/:repo/pulls/:number/files").handler(this::listPullRequestFiles);
+    router.get("/repos/:owner/:repo/compare/:basehead").handler(this::compare);
     router.post("/repos/:owner/:repo/issues").handler(this::createIssue);
     router.post("/repos/:owner/:repo/issues/:number/comments").handler(this::createComment);
     router.route().handler(ctx -> error(ctx, 404, "Not Found", null));
@@ -282,6 +286,16 @@ public final class GitHubSimulator {
     putFile(repo, sha, path, text.getBytes(StandardCharsets.UTF_8));
   }
 
+  /** The files pull request {@code number} of {@code repo} changes (pulls/list-files, pages of per_page). */
+  public synchronized void putPullRequestFiles(String repo, int number, List<String> paths) {
+    pullFiles.put(norm(repo) + "#" + number, List.copyOf(paths));
+  }
+
+  /** The files changed between two commits (repos/compare-commits-with-basehead, at most 300 listed). */
+  public synchronized void putCompare(String repo, String base, String head, List<String> paths) {
+    compares.put(norm(repo) + ":" + base + "..." + head, List.copyOf(paths));
+  }
+
   public synchronized void putSymlink(String repo, String sha, String path, String target) {
     put(repo, sha, path, new SymlinkEntry(target));
   }
@@ -319,16 +333,26 @@ public final class GitHubSimulator {
 
   /** Adds a webhook delivery to the App's log; returns its id. */
   public synchronized long addHookDelivery(String event, String action, int statusCode) {
+    return addHookDelivery(java.util.UUID.randomUUID().toString(), event, action, statusCode, false);
+  }
+
+  /**
+   * Adds one attempt of delivery {@code guid} (the {@code X-GitHub-Delivery} id) to the App's log,
+   * newest first, delivered now (the simulator's clock); returns the attempt's id.
+   */
+  public synchronized long addHookDelivery(
+      String guid, String event, String action, int statusCode, boolean redelivery) {
     long id = ids.incrementAndGet();
     deliveries.add(
         0,
         new JsonObject()
             .put("id", id)
-            .put("guid", java.util.UUID.randomUUID().toString())
+            .put("guid", guid)
             .put("delivered_at", now().truncatedTo(ChronoUnit.SECONDS).toString())
-            .put("redelivery", false)
+            .put("redelivery", redelivery)
             .put("duration", 0.12)
-            .put("status", statusCode < 300 ? "OK" : "failed")
+            // GitHub: "OK" for a 2xx; a timeout or refused connection has status_code 0.
+            .put("status", statusCode >= 200 && statusCode < 300 ? "OK" : statusCode == 0 ? "Timeout" : "failed")
             .put("status_code", statusCode)
             .put("event", event)
             .put("action", action)
@@ -990,6 +1014,82 @@ public final class GitHubSimulator {
     conditional(ctx, 200, answer.toBuffer(), "application/json; charset=utf-8");
   }
 
+  private void listPullRequestFiles(RoutingContext ctx) {
+    if (!authorize(ctx, "pull_requests", "read")) {
+      return;
+    }
+    String repo = norm(ctx.pathParam("owner") + "/" + ctx.pathParam("repo"));
+    List<String> all;
+    synchronized (this) {
+      all = pullFiles.get(repo + "#" + ctx.pathParam("number"));
+    }
+    if (all == null) {
+      error(ctx, 404, "Not Found", null);
+      return;
+    }
+    all = all.subList(0, Math.min(all.size(), 3000)); // GitHub lists at most 3000 files
+    int perPage = Math.min(100, Integer.parseInt(ctx.request().getParam("per_page", "30")));
+    int page = Integer.parseInt(ctx.request().getParam("page", "1"));
+    int from = Math.min(all.size(), (page - 1) * perPage);
+    int to = Math.min(all.size(), from + perPage);
+    if (to < all.size()) {
+      String q = ctx.request().query().replaceAll("(^|&)page=\\d+", "");
+      ctx.response().putHeader("link", "<" + baseUrl + info(ctx).path + "?" + (q.isEmpty() ? "" : q.replaceFirst("^&", "") + "&")
+          + "page=" + (page + 1) + ">; rel=\"next\"");
+    }
+    JsonArray list = new JsonArray();
+    for (String f : all.subList(from, to)) {
+      list.add(fileJson(f));
+    }
+    conditional(ctx, 200, list.toBuffer(), "application/json; charset=utf-8");
+  }
+
+  private JsonObject fileJson(String path) {
+    return new JsonObject()
+        .put("sha", sha1Hex(path))
+        .put("filename", path)
+        .put("status", "modified")
+        .put("additions", 1)
+        .put("deletions", 0)
+        .put("changes", 1)
+        .put("blob_url", "https://github.com/blob/" + path)
+        .put("raw_url", "https://github.com/raw/" + path)
+        .put("contents_url", baseUrl + "/contents/" + path);
+  }
+
+  private void compare(RoutingContext ctx) {
+    if (!authorize(ctx, "contents", "read")) {
+      return;
+    }
+    String repo = norm(ctx.pathParam("owner") + "/" + ctx.pathParam("repo"));
+    String basehead = ctx.pathParam("basehead");
+    List<String> all;
+    synchronized (this) {
+      all = compares.get(repo + ":" + basehead);
+    }
+    if (all == null) {
+      error(ctx, 404, "Not Found", null);
+      return;
+    }
+    JsonArray files = new JsonArray();
+    all.stream().limit(300).forEach(f -> files.add(fileJson(f))); // at most 300, first page only
+    JsonObject answer = new JsonObject()
+        .put("url", baseUrl + info(ctx).path)
+        .put("html_url", "https://github.com/" + repo + "/compare/" + basehead)
+        .put("permalink_url", "https://github.com/" + repo + "/compare/" + basehead)
+        .put("diff_url", "https://github.com/" + repo + "/compare/" + basehead + ".diff")
+        .put("patch_url", "https://github.com/" + repo + "/compare/" + basehead + ".patch")
+        .put("base_commit", new JsonObject().put("sha", basehead.substring(0, Math.max(0, basehead.indexOf("...")))))
+        .put("merge_base_commit", new JsonObject().put("sha", basehead.substring(0, Math.max(0, basehead.indexOf("...")))))
+        .put("status", "ahead")
+        .put("ahead_by", 1)
+        .put("behind_by", 0)
+        .put("total_commits", 1)
+        .put("commits", new JsonArray())
+        .put("files", files);
+    conditional(ctx, 200, answer.toBuffer(), "application/json; charset=utf-8");
+  }
+
   private void createIssue(RoutingContext ctx) {
     CallInfo info = ctx.get(CALL);
     if (!authorize(ctx, "issues", "write")) {
@@ -1253,6 +1353,12 @@ public final class GitHubSimulator {
       }
       if (rest.matches("commits/.+/check-runs")) {
         return "checks/list-for-ref";
+      }
+      if (rest.matches("pulls/\\d+/files")) {
+        return "pulls/list-files";
+      }
+      if (rest.startsWith("compare/")) {
+        return "repos/compare-commits-with-basehead";
       }
       if (rest.equals("issues") && method.equals("POST")) {
         return "issues/create";

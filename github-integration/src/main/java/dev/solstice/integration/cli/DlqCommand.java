@@ -1,0 +1,324 @@
+package dev.solstice.integration.cli;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import com.rabbitmq.client.GetResponse;
+import dev.solstice.integration.config.AppConfig;
+import dev.solstice.integration.config.EnvReader;
+import dev.solstice.jobrequest.amqp.MessageProperties;
+import dev.solstice.jobrequest.amqp.QueueTopology;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code java -jar github-integration.jar dlq list|replay|drop ...}: look at the messages parked in a
+ * flow's dead-letter queue, send chosen ones back to their work queue, or delete them. Reads the
+ * same variables as the service ({@code AMQP_URL}, {@code AMQP_INTAKE_*}, {@code AMQP_RESULTS_*},
+ * {@code AMQP_QUEUE}/{@code AMQP_DLQ}/...); needs no webhook secret and no GitHub App.
+ *
+ * <p>Messages are read with {@code basic.get} without ack; those not replayed or dropped go back to
+ * the DLQ (in place) when the command's channel closes, so {@code list} changes nothing.
+ */
+public final class DlqCommand {
+
+  static final String USAGE = """
+      usage: java -jar github-integration.jar dlq <command> [options]
+
+        list    [--flow intake|results|jobs] [--limit N]        show parked messages (nothing is removed)
+        replay  [--flow ...] (--id ID ... | --all) [--limit N]  send parked messages back to the work queue
+        drop    [--flow ...] --id ID ...                        delete parked messages for good
+
+        --flow   which flow's dead-letter queue [intake]: intake = webhook deliveries, results = JobResults,
+                 jobs = JobRequests rejected by an orchestrator
+        --id     a message id or X-GitHub-Delivery id (repeat, or comma-separate)
+        --all    every message parked now (at most --limit)
+        --limit  most messages to look at [1000]
+
+      The broker and queue names come from the service's variables: AMQP_URL, AMQP_INTAKE_EXCHANGE,
+      AMQP_INTAKE_QUEUE, AMQP_INTAKE_DLQ, AMQP_RESULTS_*, AMQP_EXCHANGE, AMQP_QUEUE, AMQP_DLQ, AMQP_DLX.
+      A replayed message starts again at attempt 1; a webhook delivery already processed is dropped by
+      the delivery ledger, so replaying too much never duplicates work.
+      """;
+
+  private DlqCommand() {
+  }
+
+  public static void main(String[] args) {
+    System.exit(run(List.of(args), System.getenv(), System.out, System.err));
+  }
+
+  /** Runs a command; the exit status (0 ok, 1 failure, 2 usage). */
+  public static int run(List<String> args, Map<String, String> env, PrintStream out, PrintStream err) {
+    if (args.isEmpty() || args.contains("--help") || args.contains("-h")) {
+      (args.isEmpty() ? err : out).print(USAGE);
+      return args.isEmpty() ? 2 : 0;
+    }
+    String command = args.get(0);
+    String flow = "intake";
+    int limit = 1000;
+    boolean all = false;
+    Set<String> ids = new LinkedHashSet<>();
+    for (int i = 1; i < args.size(); i++) {
+      String a = args.get(i);
+      String value = a.contains("=") ? a.substring(a.indexOf('=') + 1) : (i + 1 < args.size() ? args.get(i + 1) : null);
+      String name = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
+      boolean consumed = !a.contains("=");
+      switch (name) {
+        case "--all" -> {
+          all = true;
+          consumed = false;
+        }
+        case "--flow" -> flow = value;
+        case "--id" -> {
+          if (value != null) {
+            for (String id : value.split(",")) {
+              if (!id.isBlank()) {
+                ids.add(id.trim());
+              }
+            }
+          }
+        }
+        case "--limit" -> {
+          try {
+            limit = Integer.parseInt(String.valueOf(value));
+          } catch (NumberFormatException e) {
+            err.println("--limit: expected a number, got " + value);
+            return 2;
+          }
+        }
+        default -> {
+          err.println(a + ": unknown option\n" + USAGE);
+          return 2;
+        }
+      }
+      if (consumed) {
+        if (value == null) {
+          err.println(name + ": needs a value");
+          return 2;
+        }
+        i++;
+      }
+    }
+    if (!List.of("list", "replay", "drop").contains(command)) {
+      err.println(command + ": unknown command\n" + USAGE);
+      return 2;
+    }
+    if (command.equals("replay") && ids.isEmpty() && !all) {
+      err.println("replay: name messages with --id, or pass --all");
+      return 2;
+    }
+    if (command.equals("drop") && ids.isEmpty()) {
+      err.println("drop: name messages with --id");
+      return 2;
+    }
+    EnvReader in = new EnvReader(env);
+    QueueTopology topology = topology(in, flow);
+    var uri = in.uri("AMQP_URL", AppConfig.DEFAULT_AMQP_URL, "amqp", "amqps");
+    if (topology == null) {
+      err.println("--flow: expected intake, results or jobs, got " + flow);
+      return 2;
+    }
+    if (!in.errors().isEmpty()) {
+      in.errors().forEach(err::println);
+      return 2;
+    }
+    ConnectionFactory factory = new ConnectionFactory();
+    try {
+      factory.setUri(uri);
+      factory.setConnectionTimeout(5000);
+      try (Connection connection = factory.newConnection("solstice-dlq-cli")) {
+        return switch (command) {
+          case "list" -> list(connection, topology, limit, out);
+          case "replay" -> replay(connection, topology, ids, all, limit, out, err);
+          default -> drop(connection, topology, ids, limit, out);
+        };
+      }
+    } catch (Exception e) {
+      Throwable root = e;
+      while (root.getMessage() == null && root.getCause() != null) {
+        root = root.getCause();
+      }
+      err.println("dlq " + command + " failed: " + root + " (broker " + EnvReader.redact(String.valueOf(uri)) + ")");
+      return 1;
+    }
+  }
+
+  static QueueTopology topology(EnvReader in, String flow) {
+    QueueTopology jobs = new QueueTopology(
+        in.string("AMQP_EXCHANGE", QueueTopology.JOBS.exchange()),
+        in.string("AMQP_ROUTING_KEY", QueueTopology.JOBS.routingKey()),
+        in.string("AMQP_QUEUE", QueueTopology.JOBS.queue()),
+        in.string("AMQP_DLX", QueueTopology.JOBS.deadLetterExchange()),
+        in.string("AMQP_DLQ", QueueTopology.JOBS.deadLetterQueue()), false);
+    return switch (flow == null ? "" : flow) {
+      case "jobs" -> jobs;
+      case "results" -> new QueueTopology(
+          in.string("AMQP_RESULTS_EXCHANGE", QueueTopology.RESULTS.exchange()),
+          in.string("AMQP_RESULTS_ROUTING_KEY", QueueTopology.RESULTS.routingKey()),
+          in.string("AMQP_RESULTS_QUEUE", QueueTopology.RESULTS.queue()),
+          jobs.deadLetterExchange(),
+          in.string("AMQP_RESULTS_DLQ", QueueTopology.RESULTS.deadLetterQueue()), false);
+      case "intake" -> new QueueTopology(
+          in.string("AMQP_INTAKE_EXCHANGE", AppConfig.INTAKE.exchange()),
+          AppConfig.INTAKE.routingKey(),
+          in.string("AMQP_INTAKE_QUEUE", AppConfig.INTAKE.queue()),
+          jobs.deadLetterExchange(),
+          in.string("AMQP_INTAKE_DLQ", AppConfig.INTAKE.deadLetterQueue()), false);
+      default -> null;
+    };
+  }
+
+  private static int list(Connection connection, QueueTopology t, int limit, PrintStream out) throws Exception {
+    try (Channel ch = connection.createChannel()) {
+      long total = ch.messageCount(t.deadLetterQueue());
+      out.println(total + " parked in " + t.deadLetterQueue() + (total > limit ? " (showing " + limit + ")" : ""));
+      out.println("message_id\tdelivery_id\ttype\tattempts\treceived_at\treason");
+      for (int n = 0; n < limit; n++) {
+        GetResponse r = ch.basicGet(t.deadLetterQueue(), false);
+        if (r == null) {
+          break;
+        }
+        out.println(describe(r));
+      }
+      // No ack: closing the channel puts every message back.
+    }
+    return 0;
+  }
+
+  private static int replay(Connection connection, QueueTopology t, Set<String> ids, boolean all, int limit,
+      PrintStream out, PrintStream err) throws Exception {
+    int replayed = 0;
+    Set<String> found = new LinkedHashSet<>();
+    try (Channel ch = connection.createChannel()) {
+      ch.confirmSelect();
+      List<String> unroutable = new ArrayList<>();
+      ch.addReturnListener(r -> unroutable.add(r.getProperties().getMessageId()));
+      long total = Math.min(limit, ch.messageCount(t.deadLetterQueue()));
+      for (long n = 0; n < total; n++) {
+        GetResponse r = ch.basicGet(t.deadLetterQueue(), false);
+        if (r == null) {
+          break;
+        }
+        String match = matches(r, ids);
+        if (!all && match == null) {
+          continue; // left unacked: back to the DLQ when the channel closes
+        }
+        if (match != null) {
+          found.add(match);
+        }
+        ch.basicPublish(t.exchange(), t.routingKey(), true, fresh(r.getProps()), r.getBody());
+        ch.waitForConfirmsOrDie(10_000);
+        if (!unroutable.isEmpty()) {
+          err.println("replay: " + t.exchange() + "/" + t.routingKey() + " routes to no queue; " + unroutable
+              + " left in " + t.deadLetterQueue());
+          return 1;
+        }
+        ch.basicAck(r.getEnvelope().getDeliveryTag(), false);
+        replayed++;
+        out.println("replayed " + describe(r));
+      }
+    }
+    out.println(replayed + " replayed to " + t.queue());
+    return reportMissing(ids, found, err);
+  }
+
+  private static int drop(Connection connection, QueueTopology t, Set<String> ids, int limit, PrintStream out)
+      throws Exception {
+    int dropped = 0;
+    Set<String> found = new LinkedHashSet<>();
+    try (Channel ch = connection.createChannel()) {
+      long total = Math.min(limit, ch.messageCount(t.deadLetterQueue()));
+      for (long n = 0; n < total; n++) {
+        GetResponse r = ch.basicGet(t.deadLetterQueue(), false);
+        if (r == null) {
+          break;
+        }
+        String match = matches(r, ids);
+        if (match != null) {
+          found.add(match);
+          ch.basicAck(r.getEnvelope().getDeliveryTag(), false);
+          dropped++;
+          out.println("dropped " + describe(r));
+        }
+      }
+    }
+    out.println(dropped + " dropped from " + t.deadLetterQueue());
+    return reportMissing(ids, found, System.err);
+  }
+
+  private static int reportMissing(Set<String> ids, Set<String> found, PrintStream err) {
+    Set<String> missing = new LinkedHashSet<>(ids);
+    missing.removeAll(found);
+    if (!missing.isEmpty()) {
+      err.println("not found in the dead-letter queue: " + String.join(", ", missing));
+      return 1;
+    }
+    return 0;
+  }
+
+  private static String matches(GetResponse r, Set<String> ids) {
+    String messageId = r.getProps().getMessageId();
+    if (messageId != null && ids.contains(messageId)) {
+      return messageId;
+    }
+    String delivery = header(r.getProps(), MessageProperties.DELIVERY_ID_HEADER);
+    return delivery != null && ids.contains(delivery) ? delivery : null;
+  }
+
+  /** The same message, starting over: attempt 1, no reason, no broker death records. */
+  static AMQP.BasicProperties fresh(AMQP.BasicProperties props) {
+    Map<String, Object> headers = props.getHeaders() == null ? new HashMap<>() : new HashMap<>(props.getHeaders());
+    Object reason = headers.remove(MessageProperties.PARK_REASON_HEADER);
+    headers.remove("x-death");
+    headers.remove("x-first-death-exchange");
+    headers.remove("x-first-death-queue");
+    headers.remove("x-first-death-reason");
+    headers.remove("x-last-death-exchange");
+    headers.remove("x-last-death-queue");
+    headers.remove("x-last-death-reason");
+    headers.put(MessageProperties.ATTEMPTS_HEADER, 1);
+    headers.put("x-solstice-replayed-at", Instant.now().toString());
+    if (reason != null) {
+      headers.put("x-solstice-replayed-after", reason.toString());
+    }
+    return props.builder().headers(headers).deliveryMode(MessageProperties.PERSISTENT).build();
+  }
+
+  private static String describe(GetResponse r) {
+    AMQP.BasicProperties p = r.getProps();
+    String reason = header(p, MessageProperties.PARK_REASON_HEADER);
+    if (reason == null) {
+      reason = deathReason(p);
+    }
+    String parkedAt = p.getTimestamp() == null ? "-" : p.getTimestamp().toInstant().toString();
+    return String.join("\t", String.valueOf(p.getMessageId()),
+        String.valueOf(header(p, MessageProperties.DELIVERY_ID_HEADER)), String.valueOf(p.getType()),
+        String.valueOf(header(p, MessageProperties.ATTEMPTS_HEADER)), parkedAt,
+        reason == null ? "-" : reason.replace('\n', ' ').replace('\t', ' '));
+  }
+
+  private static String deathReason(AMQP.BasicProperties p) {
+    Object deaths = p.getHeaders() == null ? null : p.getHeaders().get("x-death");
+    if (deaths instanceof List<?> list && !list.isEmpty() && list.get(0) instanceof Map<?, ?> d) {
+      return "broker: " + d.get("reason") + " from " + d.get("queue");
+    }
+    return null;
+  }
+
+  private static String header(AMQP.BasicProperties p, String name) {
+    Object v = p.getHeaders() == null ? null : p.getHeaders().get(name);
+    if (v == null) {
+      return null;
+    }
+    return v instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : v.toString();
+  }
+}

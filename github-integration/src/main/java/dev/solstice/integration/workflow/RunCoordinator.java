@@ -1,0 +1,251 @@
+package dev.solstice.integration.workflow;
+
+import dev.solstice.integration.checks.CheckRunReporter;
+import dev.solstice.integration.intake.Failures;
+import dev.solstice.integration.workflow.RunStore.Head;
+import dev.solstice.integration.workflow.RunStore.JobState;
+import dev.solstice.jobrequest.JobCancel;
+import dev.solstice.jobrequest.JobRequest;
+import dev.solstice.jobrequest.JobResult;
+import dev.solstice.jobrequest.JobStatus;
+import io.vertx.core.Future;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What happens to a workflow run after its webhook: a job with {@code needs} is enqueued by the
+ * JobResult consumer once every job it needs succeeded, and skipped (its check run completed
+ * {@code skipped}) when one did not; a new head of a branch or pull request cancels the jobs of the
+ * previous head that did not start (a {@code jobcancel.v1} message for those already queued, check
+ * runs {@code cancelled}). State lives in a {@link RunStore}, so any replica continues a run; every
+ * step is idempotent and guarded by a short claim, so a redelivered webhook or result neither
+ * enqueues a job twice nor cancels twice.
+ */
+public final class RunCoordinator {
+
+  private static final Logger LOG = LoggerFactory.getLogger(RunCoordinator.class);
+  static final Duration CLAIM_LEASE = Duration.ofSeconds(30);
+
+  private final RunStore store;
+  private final CheckRunReporter checks;
+  private final Function<JobRequest, Future<Void>> enqueue;
+  private final Function<JobCancel, Future<Void>> cancel;
+  private final Clock clock;
+
+  public RunCoordinator(RunStore store, CheckRunReporter checks, Function<JobRequest, Future<Void>> enqueue,
+      Function<JobCancel, Future<Void>> cancel, Clock clock) {
+    this.store = store;
+    this.checks = checks;
+    this.enqueue = enqueue;
+    this.cancel = cancel;
+    this.clock = clock;
+  }
+
+  /** The run id of a delivery's workflow run. */
+  public static UUID runId(String deliveryId) {
+    return UUID.nameUUIDFromBytes(("solstice-run:" + deliveryId).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  /** The concurrency group of a trigger: its pull request, else its ref; null when neither. */
+  public static String group(String repository, String event, Integer pullRequest, String ref) {
+    if ("pull_request".equals(event) && pullRequest != null) {
+      return repository.toLowerCase(java.util.Locale.ROOT) + ":pr:" + pullRequest;
+    }
+    return "push".equals(event) && ref != null ? repository.toLowerCase(java.util.Locale.ROOT) + ":" + ref : null;
+  }
+
+  /**
+   * Records a run whose jobs (with their check runs) were just created, and returns the ones to
+   * enqueue now: those without needs. The others wait for {@link #onResult}.
+   */
+  public Future<List<JobRequest>> start(UUID runId, List<JobRequest> jobs) {
+    return store.save(runId, jobs).compose(v -> store.states(runId)).compose(states -> {
+      List<JobRequest> now = jobs.stream().filter(j -> j.needs().isEmpty()).toList();
+      Future<Void> marked = Future.succeededFuture();
+      for (JobRequest j : now) {
+        // A replayed delivery must not move a job that already started or finished back to queued.
+        if (states.get(j.workflowJobId()) == null) {
+          marked = marked.compose(x -> store.setState(runId, j.workflowJobId(), JobState.QUEUED));
+        }
+      }
+      return marked.map(now);
+    });
+  }
+
+  /**
+   * Cancels the jobs of the group's previous head that have not started, then makes {@code runId}
+   * the group's head. Nothing happens when the head is already this run or this commit (a replay).
+   */
+  public Future<Void> supersede(String group, UUID runId, String sha) {
+    return store.head(group).compose(previous -> {
+      if (previous.isPresent() && !previous.get().runId().equals(runId) && !previous.get().sha().equals(sha)) {
+        return cancelRun(previous.get().runId(), sha).compose(v -> store.setHead(group, new Head(runId, sha)));
+      }
+      if (previous.isPresent() && previous.get().runId().equals(runId)) {
+        return Future.succeededFuture();
+      }
+      return store.setHead(group, new Head(runId, sha));
+    });
+  }
+
+  private Future<Void> cancelRun(UUID runId, String newSha) {
+    return store.jobs(runId).compose(jobs -> store.states(runId).compose(states -> {
+      Future<Void> chain = Future.succeededFuture();
+      for (JobRequest job : jobs.values()) {
+        String state = states.get(job.workflowJobId());
+        if (state == null || JobState.QUEUED.equals(state)) {
+          chain = chain.compose(v -> cancelJob(runId, job, newSha));
+        }
+      }
+      return chain;
+    }));
+  }
+
+  private Future<Void> cancelJob(UUID runId, JobRequest job, String newSha) {
+    String id = job.workflowJobId();
+    return withClaim(runId, id, state -> {
+      if (state != null && !JobState.QUEUED.equals(state)) {
+        return Future.succeededFuture(); // started or finished meanwhile: let it be
+      }
+      LOG.info("cancelling job {} ({}) of {}@{}: superseded by {}", id, job.requestId(), job.repository(),
+          job.commitSha(), newSha);
+      Future<Void> sent = state == null ? Future.succeededFuture()
+          : cancel.apply(JobCancel.superseded(job, newSha, clock.instant()));
+      return sent
+          .compose(v -> checks.complete(job, "cancelled", "Cancelled",
+              "Superseded by a newer commit, `" + shortSha(newSha) + "`, before it started."))
+          .compose(v -> store.setState(runId, id, JobState.CANCELLED));
+    });
+  }
+
+  /**
+   * Records a result of a stored run and moves the run on: after a success, enqueues the jobs whose
+   * needs have all succeeded; after anything else, skips every job that (transitively) needs it.
+   */
+  public Future<Void> onResult(JobResult result) {
+    if (result.workflowJobId() == null) {
+      return Future.succeededFuture();
+    }
+    return store.runOf(result.requestId()).compose(run -> {
+      if (run.isEmpty()) {
+        return Future.succeededFuture();
+      }
+      UUID runId = run.get();
+      String jobId = result.workflowJobId();
+      if (result.status() == JobStatus.STARTED) {
+        return store.states(runId).compose(states -> JobState.terminal(states.get(jobId)) ? Future.succeededFuture()
+            : store.setState(runId, jobId, JobState.STARTED));
+      }
+      String conclusion = result.conclusion().apiName();
+      return store.setState(runId, jobId, JobState.completed(conclusion))
+          .compose(v -> store.jobs(runId))
+          .compose(jobs -> store.states(runId).compose(states -> "success".equals(conclusion)
+              ? enqueueReady(runId, jobId, jobs, states)
+              : skipDependents(runId, jobId, conclusion, jobs, states)));
+    });
+  }
+
+  private Future<Void> enqueueReady(UUID runId, String done, Map<String, JobRequest> jobs, Map<String, String> states) {
+    Future<Void> chain = Future.succeededFuture();
+    for (JobRequest job : jobs.values()) {
+      if (!job.needs().contains(done) || states.get(job.workflowJobId()) != null) {
+        continue;
+      }
+      if (job.needs().stream().allMatch(n -> JobState.succeeded(states.get(n)))) {
+        chain = chain.compose(v -> withClaim(runId, job.workflowJobId(), state -> {
+          if (state != null) {
+            return Future.succeededFuture();
+          }
+          LOG.info("job {} of {}@{}: its needs succeeded, enqueueing it", job.workflowJobId(), job.repository(),
+              job.commitSha());
+          return enqueue.apply(job).compose(x -> store.setState(runId, job.workflowJobId(), JobState.QUEUED));
+        }));
+      }
+    }
+    return chain;
+  }
+
+  private Future<Void> skipDependents(UUID runId, String failed, String conclusion, Map<String, JobRequest> jobs,
+      Map<String, String> states) {
+    Set<String> doomed = new LinkedHashSet<>();
+    Deque<String> todo = new ArrayDeque<>(List.of(failed));
+    while (!todo.isEmpty()) {
+      String current = todo.poll();
+      for (JobRequest job : jobs.values()) {
+        if (job.needs().contains(current) && doomed.add(job.workflowJobId())) {
+          todo.add(job.workflowJobId());
+        }
+      }
+    }
+    Future<Void> chain = Future.succeededFuture();
+    for (String id : doomed) {
+      JobRequest job = jobs.get(id);
+      if (states.get(id) != null) {
+        continue;
+      }
+      List<String> path = new ArrayList<>(job.needs());
+      String why = job.needs().contains(failed)
+          ? "`" + failed + "` concluded `" + conclusion + "`."
+          : "`" + failed + "`, which " + String.join(", ", path.stream().map(p -> "`" + p + "`").toList())
+              + " needs, concluded `" + conclusion + "`.";
+      chain = chain.compose(v -> withClaim(runId, id, state -> {
+        if (state != null) {
+          return Future.succeededFuture();
+        }
+        LOG.info("job {} of {}@{} skipped: {} concluded {}", id, job.repository(), job.commitSha(), failed, conclusion);
+        return checks.complete(job, "skipped", "Skipped", "Not run: " + why)
+            .compose(x -> store.setState(runId, id, JobState.SKIPPED));
+      }));
+    }
+    return chain;
+  }
+
+  /**
+   * Runs {@code action} with the job's current state while holding its claim. When another replica
+   * holds it, fails retryably unless the state already moved on (then there is nothing to do).
+   */
+  private Future<Void> withClaim(UUID runId, String jobId, Function<String, Future<Void>> action) {
+    return store.claim(runId, jobId, CLAIM_LEASE).compose(acquired -> {
+      if (!acquired) {
+        return store.states(runId).compose(states -> states.get(jobId) != null ? Future.succeededFuture()
+            : Future.failedFuture(new ClaimHeldException(runId, jobId)));
+      }
+      return store.states(runId)
+          .compose(states -> action.apply(states.get(jobId)))
+          .eventually(() -> store.release(runId, jobId));
+    });
+  }
+
+  private static String shortSha(String sha) {
+    return sha == null || sha.length() < 7 ? String.valueOf(sha) : sha.substring(0, 7);
+  }
+
+  /** Another replica is changing the same job right now; try again shortly. */
+  public static final class ClaimHeldException extends RuntimeException implements Failures.Retryable {
+    ClaimHeldException(UUID runId, String jobId) {
+      super("job " + jobId + " of run " + runId + " is being changed by another replica");
+    }
+
+    @Override
+    public boolean retryable() {
+      return true;
+    }
+  }
+
+  /** For tests and logs: the state of one job of a run. */
+  public Future<Optional<String>> state(UUID runId, String jobId) {
+    return store.states(runId).map(s -> Optional.ofNullable(s.get(jobId)));
+  }
+}

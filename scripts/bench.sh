@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# One command for the end-to-end benchmark (docs/benchmarks.md): builds what it needs, makes sure
+# RabbitMQ runs, then runs github-integration under load next to RabbitMQ's PerfTest and a bare
+# Vert.x server on the same machine and broker, and rewrites the figures sections of
+# docs/benchmarks.md and the raw results in docs/bench/.
+#
+#   scripts/bench.sh              full run, a few minutes (30 s per load phase)
+#   scripts/bench.sh --smoke      CI: a few seconds per phase, well under 2 minutes; results go to
+#                                 bench/target/bench-smoke/, docs/ is left alone
+#   scripts/bench.sh --budget 180 derive the phase length from a total budget in seconds
+#   scripts/bench.sh --no-build   reuse the jars already built
+#   (other options: java -jar bench/target/solstice-bench.jar --help)
+#
+# A benchmark, not a test: it exits non-zero only when it could not run, never on a number.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+# shellcheck source=lib/services.sh
+source scripts/lib/services.sh
+
+build=true
+args=()
+for a in "$@"; do
+  if [ "$a" = "--no-build" ]; then build=false; else args+=("$a"); fi
+done
+
+if $build; then
+  echo "building github-integration and bench..." >&2
+  mvn -B -q -ntp package -DskipTests -pl bench -am
+fi
+ensure_rabbitmq
+
+# Run the bench in the background so a TERM to this script (a CI timeout) reaches it: its shutdown
+# hook stops the service process and deletes the run's queues.
+java -jar bench/target/solstice-bench.jar --command "scripts/bench.sh${*:+ $*}" "${args[@]}" &
+pid=$!
+trap 'kill -TERM "$pid" 2>/dev/null || true' INT TERM
+status=0
+wait "$pid" || status=$?
+if kill -0 "$pid" 2>/dev/null; then wait "$pid" || status=$?; fi # interrupted: let it clean up
+exit "$status"
