@@ -67,14 +67,7 @@ class EndToEndIT {
     Map<String, String> env = ServiceHarness.isolatedEnv(Map.of("RUNS_ON_DEFAULT", "fallback-label"));
     stack = SandboxStack.start(vertx, env, workDir);
     broker = new TestBroker();
-    broker.track(stack.config().jobs());
-    broker.track(stack.config().results());
-    broker.track(stack.config().intake());
-    broker.track(QueueTopology.cancelsOf(stack.config().jobs()));
-    for (Duration d : stack.config().retryDelays()) {
-      broker.trackQueue(dev.solstice.integration.amqp.Topology.delayQueueName(stack.config().intake(), d));
-      broker.trackQueue(dev.solstice.integration.amqp.Topology.delayQueueName(stack.config().results(), d));
-    }
+    broker.trackAll(stack.config());
     await().atMost(Duration.ofSeconds(20)).until(stack.service()::isReady);
     http = WebClient.create(vertx);
     requestTap = tap(stack.config().jobs().routingKey());
@@ -530,10 +523,7 @@ class EndToEndIT {
     stack.close();
     Map<String, String> env = ServiceHarness.isolatedEnv(Map.of("REPO_DENYLIST", "codertocat/*"));
     stack = SandboxStack.start(vertx, env, workDir);
-    broker.track(stack.config().jobs());
-    broker.track(stack.config().results());
-    broker.track(stack.config().intake());
-    broker.track(QueueTopology.cancelsOf(stack.config().jobs()));
+    broker.trackAll(stack.config());
     await().atMost(Duration.ofSeconds(20)).until(stack.service()::isReady);
 
     assertThat(post("push", Fixtures.webhook("push.json"))).isEqualTo(202);
@@ -581,10 +571,7 @@ class EndToEndIT {
   void forkPullRequestAllowedByPolicyStillRunsTheBaseWorkflowOnTheForksCommit() throws Exception {
     stack.close();
     stack = SandboxStack.start(vertx, ServiceHarness.isolatedEnv(Map.of("FORK_PR_POLICY", "always")), workDir);
-    broker.track(stack.config().jobs());
-    broker.track(stack.config().results());
-    broker.track(stack.config().intake());
-    broker.track(QueueTopology.cancelsOf(stack.config().jobs()));
+    broker.trackAll(stack.config());
     await().atMost(Duration.ofSeconds(20)).until(stack.service()::isReady);
     String forkSha = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
     ObjectNode pr = (ObjectNode) json.readTree(Fixtures.webhook("pull_request.synchronize.json"));

@@ -45,13 +45,7 @@ class OperabilityIT {
     Map<String, String> env = ServiceHarness.isolatedEnv(Map.of());
     stack = SandboxStack.start(vertx, env, Files.createTempDirectory("solstice-ops"), registry);
     broker = new TestBroker();
-    broker.track(stack.config().jobs());
-    broker.track(stack.config().results());
-    broker.track(stack.config().intake());
-    for (Duration d : stack.config().retryDelays()) {
-      broker.trackQueue(dev.solstice.integration.amqp.Topology.delayQueueName(stack.config().intake(), d));
-      broker.trackQueue(dev.solstice.integration.amqp.Topology.delayQueueName(stack.config().results(), d));
-    }
+    broker.trackAll(stack.config());
     http = WebClient.create(vertx);
     await().atMost(Duration.ofSeconds(20)).until(stack.service()::isReady);
   }

@@ -31,16 +31,23 @@ public final class DefaultJobPlanner implements JobPlanner {
 
   /** The single job of a repository without a workflow file. */
   public static JobRequest defaultJob(BuildTrigger trigger, WebhookDelivery delivery, Clock clock, String runsOn) {
-    var id = RequestIds.of(delivery.deliveryId(), RequestIds.DEFAULT_JOB);
+    return job(trigger, delivery, RequestIds.DEFAULT_JOB, clock).runsOn(runsOn).build();
+  }
+
+  /**
+   * A job of this trigger with what every job carries (ids, commit, repository, event, log path);
+   * the caller adds what is particular to the job.
+   */
+  public static JobRequest.Builder job(BuildTrigger trigger, WebhookDelivery delivery, String jobId, Clock clock) {
+    var id = RequestIds.of(delivery.deliveryId(), jobId);
     return JobRequest.builder(id, trigger.repoUrl(), trigger.commitSha(), clock.instant())
-        .runsOn(runsOn)
         .repository(trigger.repository())
         .installationId(trigger.installationId())
         .event(trigger.event())
         .ref(trigger.ref())
         .pullRequestNumber(trigger.pullRequestNumber())
         .deliveryId(delivery.deliveryId())
-        .logPath(logPath(id))
-        .build();
+        .logPath(logPath(id));
   }
+
 }

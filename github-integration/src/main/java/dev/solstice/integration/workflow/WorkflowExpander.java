@@ -244,21 +244,13 @@ public final class WorkflowExpander implements JobPlanner {
   }
 
   private JobRequest request(BuildTrigger trigger, WebhookDelivery delivery, JobSpec spec) {
-    var id = RequestIds.of(delivery.deliveryId(), spec.id());
-    return JobRequest.builder(id, trigger.repoUrl(), trigger.commitSha(), clock.instant())
+    return DefaultJobPlanner.job(trigger, delivery, spec.id(), clock)
         .workflow(Workflow.PATH, spec.id())
         .runsOn(spec.runsOn() != null ? spec.runsOn() : runsOnFallback.apply(trigger.repository()))
-        .repository(trigger.repository())
-        .installationId(trigger.installationId())
-        .event(trigger.event())
-        .ref(trigger.ref())
-        .pullRequestNumber(trigger.pullRequestNumber())
-        .deliveryId(delivery.deliveryId())
         .script(spec.script())
         .env(spec.env())
         .timeoutSeconds(spec.timeoutSeconds())
         .needs(spec.needs())
-        .logPath(DefaultJobPlanner.logPath(id))
         .build();
   }
 

@@ -68,13 +68,7 @@ public final class ServiceHarness implements AutoCloseable {
   public static ServiceHarness start(Vertx vertx, Map<String, String> env) throws Exception {
     AppConfig config = AppConfig.fromEnv(env, List.of());
     TestBroker broker = new TestBroker();
-    broker.track(config.jobs());
-    broker.track(config.results());
-    broker.track(config.intake());
-    for (Duration d : config.retryDelays()) {
-      broker.trackQueue(dev.solstice.integration.amqp.Topology.delayQueueName(config.intake(), d));
-      broker.trackQueue(dev.solstice.integration.amqp.Topology.delayQueueName(config.results(), d));
-    }
+    broker.trackAll(config);
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     var started = IntegrationService.start(vertx, config, registry, Clock.systemUTC());
     IntegrationService service;

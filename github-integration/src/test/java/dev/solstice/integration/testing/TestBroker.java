@@ -45,6 +45,18 @@ public final class TestBroker implements AutoCloseable {
     return t;
   }
 
+  /** Remembers every queue and exchange a service with this configuration declares. */
+  public void trackAll(dev.solstice.integration.config.AppConfig config) {
+    track(config.jobs());
+    track(config.results());
+    track(config.intake());
+    track(QueueTopology.cancelsOf(config.jobs()));
+    for (java.time.Duration d : config.retryDelays()) {
+      trackQueue(dev.solstice.integration.amqp.Topology.delayQueueName(config.intake(), d));
+      trackQueue(dev.solstice.integration.amqp.Topology.delayQueueName(config.results(), d));
+    }
+  }
+
   public void trackQueue(String queue) {
     queues.add(queue);
   }
