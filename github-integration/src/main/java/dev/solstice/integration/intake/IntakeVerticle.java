@@ -7,9 +7,9 @@ import dev.solstice.integration.amqp.Topology;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import java.time.Duration;
+import dev.solstice.integration.ops.LogContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 
 /**
  * Consumes the intake queue. A delivery is acked only after its JobRequests were confirmed (or it
@@ -64,7 +64,7 @@ public final class IntakeVerticle extends VerticleBase {
     }
     processor.process(delivery)
         .onSuccess(outcome -> {
-          withMdc(delivery, () -> LOG.info("delivery processed: {} (attempt {})", outcome, delivery.attempt()));
+          LogContext.with(delivery.deliveryId(), delivery.event(), null, () -> LOG.info("delivery processed: {} (attempt {})", outcome, delivery.attempt()));
           metrics.processed(delivery.event(), outcome.name().toLowerCase(java.util.Locale.ROOT));
           message.ack();
         })
@@ -75,7 +75,7 @@ public final class IntakeVerticle extends VerticleBase {
     String reason = Failures.describe(error);
     boolean retry = Failures.retryable(error) && delivery.attempt() < maxAttempts;
     Future<Void> rescheduled = retry ? intake.retryLater(delivery, reason) : intake.park(delivery, reason);
-    withMdc(delivery, () -> {
+    LogContext.with(delivery.deliveryId(), delivery.event(), null, () -> {
       if (retry) {
         LOG.warn("delivery failed (attempt {} of {}), retrying in {}: {}", delivery.attempt(), maxAttempts,
             intake.delayBefore(delivery.attempt() + 1), reason);
@@ -108,12 +108,6 @@ public final class IntakeVerticle extends VerticleBase {
               retry ? intake.retryLater(delivery, reason) : intake.park(delivery, reason),
               Math.min(Math.max(delay, longest), delay * 2)));
         });
-  }
-
-  private static void withMdc(WebhookDelivery d, Runnable log) {
-    try (var a = MDC.putCloseable("delivery_id", d.deliveryId()); var b = MDC.putCloseable("event", d.event())) {
-      log.run();
-    }
   }
 
   @Override

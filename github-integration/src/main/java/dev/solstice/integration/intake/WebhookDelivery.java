@@ -52,8 +52,4 @@ public record WebhookDelivery(String deliveryId, String event, byte[] body, Inst
         received != null ? Instant.parse(received) : Instant.now(),
         attempts != null ? Integer.parseInt(attempts) : 1);
   }
-
-  public WebhookDelivery nextAttempt() {
-    return new WebhookDelivery(deliveryId, event, body, receivedAt, attempt + 1);
-  }
 }
