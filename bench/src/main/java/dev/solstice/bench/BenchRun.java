@@ -1,6 +1,6 @@
 package dev.solstice.bench;
 
-import dev.solstice.integration.github.sim.RecordedCall;
+import dev.solstice.simulator.github.RecordedCall;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

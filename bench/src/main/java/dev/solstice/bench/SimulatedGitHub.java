@@ -1,7 +1,7 @@
 package dev.solstice.bench;
 
-import dev.solstice.integration.github.sim.GitHubSimulator;
-import dev.solstice.integration.github.sim.RecordedCall;
+import dev.solstice.simulator.github.GitHubSimulator;
+import dev.solstice.simulator.github.RecordedCall;
 import io.vertx.core.Vertx;
 import java.lang.reflect.Field;
 import java.nio.file.Files;
@@ -14,7 +14,7 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
-/** The GitHub API simulator from github-integration's test-jar, set up for load. */
+/** The GitHub API simulator (github-simulator module), set up for load. */
 final class SimulatedGitHub implements AutoCloseable {
   static final String WORKFLOW_PATH = ".solstice/workflow.kdl";
   /**

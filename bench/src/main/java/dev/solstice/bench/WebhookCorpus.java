@@ -1,9 +1,8 @@
 package dev.solstice.bench;
 
+import dev.solstice.simulator.github.RecordedWebhooks;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.ArrayList;
@@ -13,8 +12,8 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Signed {@code push} bodies: the real @octokit/webhooks-examples payload (github-integration's
- * test resource webhooks/push.json), compacted as GitHub sends it, with the repository and
+ * Signed {@code push} bodies: the real @octokit/webhooks-examples payload (the github-simulator's
+ * recorded webhooks/push.json), compacted as GitHub sends it, with the repository and
  * installation rewritten so deliveries spread over many repositories.
  *
  * <p>Only the body is signed, not the X-GitHub-Delivery header, so one body per repository is
@@ -33,14 +32,7 @@ final class WebhookCorpus {
 
   WebhookCorpus(String secret) {
     this.secret = secret;
-    try (InputStream in = WebhookCorpus.class.getResourceAsStream("/webhooks/push.json")) {
-      if (in == null) {
-        throw new IllegalStateException("webhooks/push.json missing from the classpath (github-integration test-jar)");
-      }
-      template = new JsonObject(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    }
+    template = new JsonObject(Buffer.buffer(RecordedWebhooks.payload("push.json")));
   }
 
   /** Repository {@code Codertocat/Hello-World-<suffix>} owned by installation {@code installationId}. */

@@ -17,7 +17,7 @@ import dev.solstice.jobrequest.JobSchemas;
 import dev.solstice.jobrequest.JobStatus;
 import dev.solstice.jobrequest.amqp.MessageProperties;
 import dev.solstice.jobrequest.amqp.QueueTopology;
-import dev.solstice.orchestrator.testing.S3TestServer;
+import dev.solstice.simulator.s3.S3TestServer;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;

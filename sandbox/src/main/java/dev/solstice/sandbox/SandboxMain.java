@@ -1,9 +1,9 @@
 package dev.solstice.sandbox;
 
 import dev.solstice.integration.webhook.SignatureVerifier;
+import dev.solstice.simulator.github.RecordedWebhooks;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -37,10 +37,7 @@ public final class SandboxMain {
     SandboxStack stack = SandboxStack.start(vertx, env, dir);
     stack.startOrchestrator();
 
-    byte[] push;
-    try (InputStream in = SandboxMain.class.getResourceAsStream("/webhooks/push.json")) {
-      push = in.readAllBytes();
-    }
+    byte[] push = RecordedWebhooks.payload("push.json");
     Path pushFile = dir.resolve("push.json");
     Files.write(pushFile, push);
     String secret = env.get("GITHUB_WEBHOOK_SECRET");

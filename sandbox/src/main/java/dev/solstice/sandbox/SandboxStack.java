@@ -2,10 +2,10 @@ package dev.solstice.sandbox;
 
 import dev.solstice.integration.IntegrationService;
 import dev.solstice.integration.config.AppConfig;
-import dev.solstice.integration.github.sim.GitHubSimulator;
+import dev.solstice.simulator.github.GitHubSimulator;
 import dev.solstice.orchestrator.StubOrchestratorVerticle;
 import dev.solstice.orchestrator.StubSettings;
-import dev.solstice.orchestrator.testing.S3TestServer;
+import dev.solstice.simulator.s3.S3TestServer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;

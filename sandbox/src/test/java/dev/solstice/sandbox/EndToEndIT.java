@@ -7,8 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.GetResponse;
-import dev.solstice.integration.github.sim.GitHubSimulator;
-import dev.solstice.integration.testing.Fixtures;
+import dev.solstice.simulator.github.GitHubSimulator;
+import dev.solstice.simulator.github.RecordedWebhooks;
 import dev.solstice.integration.testing.ServiceHarness;
 import dev.solstice.integration.testing.TestBroker;
 import dev.solstice.integration.webhook.SignatureVerifier;
@@ -154,7 +154,7 @@ class EndToEndIT {
 
   @Test
   void pushOfAThreeJobWorkflowQueuesThreeJobsAndCompletesThreeCheckRuns() throws Exception {
-    assertThat(post("push", Fixtures.webhook("push.json"))).isEqualTo(202);
+    assertThat(post("push", RecordedWebhooks.payload("push.json"))).isEqualTo(202);
 
     // "test" needs "build": only lint and build are queued at first; test's run waits, queued.
     List<JobRequest> jobs = peekJobs(2);
@@ -219,7 +219,7 @@ class EndToEndIT {
   @Test
   void pullRequestSynchronizeRunsTheWorkflowOfTheHeadSha() throws Exception {
     stack.startOrchestrator();
-    assertThat(post("pull_request", Fixtures.webhook("pull_request.synchronize.json"))).isEqualTo(202);
+    assertThat(post("pull_request", RecordedWebhooks.payload("pull_request.synchronize.json"))).isEqualTo(202);
 
     await().atMost(Duration.ofSeconds(30)).until(() -> runs(SandboxStack.PR_SHA).size() == 3
         && runs(SandboxStack.PR_SHA).stream().allMatch(r -> "completed".equals(r.getString("status"))));
@@ -234,7 +234,7 @@ class EndToEndIT {
     String sha = "1111111111111111111111111111111111111111";
     github().putFile(SandboxStack.REPO, sha, ".solstice/workflow.kdl",
         "job \"build\" {\n    script \"make\"\n}\njob \"test\" {\n    script \"make test\"\n    needs \"biuld\"\n}\n");
-    ObjectNode push = (ObjectNode) json.readTree(Fixtures.webhook("push.json"));
+    ObjectNode push = (ObjectNode) json.readTree(RecordedWebhooks.payload("push.json"));
     push.put("after", sha);
 
     assertThat(post("push", json.writeValueAsBytes(push))).isEqualTo(202);
@@ -256,11 +256,11 @@ class EndToEndIT {
 
   @Test
   void rerunButtonsEnqueueTheSameCommitAgainWithNewIds() throws Exception {
-    assertThat(post("push", Fixtures.webhook("push.json"))).isEqualTo(202);
+    assertThat(post("push", RecordedWebhooks.payload("push.json"))).isEqualTo(202);
     Set<UUID> first = peekJobs(2).stream().map(JobRequest::requestId).collect(Collectors.toSet());
     broker.drain(stack.config().jobs().queue());
 
-    ObjectNode suite = (ObjectNode) json.readTree(Fixtures.webhook("check_suite.rerequested.json"));
+    ObjectNode suite = (ObjectNode) json.readTree(RecordedWebhooks.payload("check_suite.rerequested.json"));
     ((ObjectNode) suite.get("check_suite")).put("head_sha", SandboxStack.PUSH_SHA);
     ((ObjectNode) suite.at("/check_suite/app")).put("id", github().app().id());
     ((ObjectNode) suite.get("installation")).put("id", SandboxStack.INSTALLATION);
@@ -274,7 +274,7 @@ class EndToEndIT {
     assertThat(runs(SandboxStack.PUSH_SHA)).hasSize(6);
     broker.drain(stack.config().jobs().queue());
 
-    ObjectNode single = (ObjectNode) json.readTree(Fixtures.webhook("check_run.rerequested.json"));
+    ObjectNode single = (ObjectNode) json.readTree(RecordedWebhooks.payload("check_run.rerequested.json"));
     ObjectNode checkRun = (ObjectNode) single.get("check_run");
     checkRun.put("head_sha", SandboxStack.PUSH_SHA);
     checkRun.put("name", "Solstice CI / build");
@@ -301,7 +301,7 @@ class EndToEndIT {
 
   @Test
   void skipMarkerInTheHeadCommitQueuesNothingAndCompletesTheChecksAsSkipped() throws Exception {
-    ObjectNode push = (ObjectNode) json.readTree(Fixtures.webhook("push.json"));
+    ObjectNode push = (ObjectNode) json.readTree(RecordedWebhooks.payload("push.json"));
     ((ObjectNode) push.get("head_commit")).put("message", "Fix a typo in the README [skip ci]");
 
     assertThat(post("push", json.writeValueAsBytes(push))).isEqualTo(202);
@@ -327,7 +327,7 @@ class EndToEndIT {
   @Test
   void forkPullRequestOfAContributorIsHeldWithANeutralCheckFromTheBaseWorkflow() throws Exception {
     String forkSha = "2222222222222222222222222222222222222222";
-    ObjectNode pr = (ObjectNode) json.readTree(Fixtures.webhook("pull_request.synchronize.json"));
+    ObjectNode pr = (ObjectNode) json.readTree(RecordedWebhooks.payload("pull_request.synchronize.json"));
     ObjectNode pull = (ObjectNode) pr.get("pull_request");
     String baseSha = pull.at("/base/sha").asText();
     ObjectNode head = (ObjectNode) pull.get("head");
@@ -380,7 +380,7 @@ class EndToEndIT {
             script "echo linting"
         }
         """);
-    ObjectNode push = (ObjectNode) json.readTree(Fixtures.webhook("push.json"));
+    ObjectNode push = (ObjectNode) json.readTree(RecordedWebhooks.payload("push.json"));
     push.put("after", sha);
     stack.startOrchestrator();
 
@@ -409,7 +409,7 @@ class EndToEndIT {
         "script \"echo linting\"\n        env SOLSTICE_STUB_DURATION_MS=\"1500\"");
     github().putFile(SandboxStack.REPO, first, ".solstice/workflow.kdl", slow);
     github().putFile(SandboxStack.REPO, second, ".solstice/workflow.kdl", slow);
-    ObjectNode pr = (ObjectNode) json.readTree(Fixtures.webhook("pull_request.synchronize.json"));
+    ObjectNode pr = (ObjectNode) json.readTree(RecordedWebhooks.payload("pull_request.synchronize.json"));
     ((ObjectNode) pr.at("/pull_request/head")).put("sha", first);
 
     assertThat(post("pull_request", json.writeValueAsBytes(pr))).isEqualTo(202);
@@ -469,7 +469,7 @@ class EndToEndIT {
       files.add("docs/page-" + i + ".md");
     }
     github().putPullRequestFiles(SandboxStack.REPO, 2, files);
-    ObjectNode pr = (ObjectNode) json.readTree(Fixtures.webhook("pull_request.synchronize.json"));
+    ObjectNode pr = (ObjectNode) json.readTree(RecordedWebhooks.payload("pull_request.synchronize.json"));
     ((ObjectNode) pr.at("/pull_request/head")).put("sha", docsOnly);
 
     assertThat(post("pull_request", json.writeValueAsBytes(pr))).isEqualTo(202);
@@ -507,7 +507,7 @@ class EndToEndIT {
             script "echo building"
         }
         """);
-    ObjectNode push = (ObjectNode) json.readTree(Fixtures.webhook("push.json")); // to refs/heads/master
+    ObjectNode push = (ObjectNode) json.readTree(RecordedWebhooks.payload("push.json")); // to refs/heads/master
     push.put("after", sha);
 
     assertThat(post("push", json.writeValueAsBytes(push))).isEqualTo(202);
@@ -526,7 +526,7 @@ class EndToEndIT {
     broker.trackAll(stack.config());
     await().atMost(Duration.ofSeconds(20)).until(stack.service()::isReady);
 
-    assertThat(post("push", Fixtures.webhook("push.json"))).isEqualTo(202);
+    assertThat(post("push", RecordedWebhooks.payload("push.json"))).isEqualTo(202);
 
     await().atMost(Duration.ofSeconds(10)).until(() -> stack.registry().find("solstice_webhooks_processed")
         .counters().stream().mapToDouble(c -> c.count()).sum() >= 1);
@@ -551,7 +551,7 @@ class EndToEndIT {
         }
         """);
     github().putCompare(SandboxStack.REPO, before, sha, List.of("docs/guide.md", "README.md"));
-    ObjectNode push = (ObjectNode) json.readTree(Fixtures.webhook("push.json"));
+    ObjectNode push = (ObjectNode) json.readTree(RecordedWebhooks.payload("push.json"));
     push.put("after", sha).put("before", before);
     var commits = push.withArray("commits");
     for (int i = 1; i < 20; i++) {
@@ -574,7 +574,7 @@ class EndToEndIT {
     broker.trackAll(stack.config());
     await().atMost(Duration.ofSeconds(20)).until(stack.service()::isReady);
     String forkSha = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
-    ObjectNode pr = (ObjectNode) json.readTree(Fixtures.webhook("pull_request.synchronize.json"));
+    ObjectNode pr = (ObjectNode) json.readTree(RecordedWebhooks.payload("pull_request.synchronize.json"));
     ObjectNode pull = (ObjectNode) pr.get("pull_request");
     String baseSha = pull.at("/base/sha").asText();
     ((ObjectNode) pull.get("head")).put("sha", forkSha);

@@ -3,7 +3,7 @@ package dev.solstice.sandbox;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.solstice.integration.testing.Fixtures;
+import dev.solstice.simulator.github.RecordedWebhooks;
 import dev.solstice.integration.testing.ServiceHarness;
 import dev.solstice.integration.testing.TestBroker;
 import dev.solstice.integration.webhook.SignatureVerifier;
@@ -83,14 +83,14 @@ class OperabilityIT {
     await().atMost(Duration.ofSeconds(30)).until(() -> get("/health/ready").statusCode() == 200);
     assertThat(get("/health").statusCode()).isEqualTo(200);
     // And it works again without a restart.
-    byte[] body = Fixtures.webhook("push.json");
+    byte[] body = RecordedWebhooks.payload("push.json");
     assertThat(post("push", body, SignatureVerifier.sign(ServiceHarness.SECRET, body))).isEqualTo(202);
   }
 
   @Test
   void metricsExposeTheDocumentedNamesAfterADelivery() throws Exception {
     stack.startOrchestrator();
-    byte[] body = Fixtures.webhook("push.json");
+    byte[] body = RecordedWebhooks.payload("push.json");
     assertThat(post("push", body, SignatureVerifier.sign(ServiceHarness.SECRET, body))).isEqualTo(202);
     assertThat(post("push", body, "sha256=" + "0".repeat(64))).isEqualTo(401);
     await().atMost(Duration.ofSeconds(30)).until(() -> stack.github().checkRuns(SandboxStack.REPO).stream()

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.solstice.integration.github.CapturedLogs;
 import dev.solstice.integration.intake.RequestIds;
-import dev.solstice.integration.testing.Fixtures;
+import dev.solstice.simulator.github.RecordedWebhooks;
 import dev.solstice.integration.testing.ServiceHarness;
 import dev.solstice.integration.webhook.SignatureVerifier;
 import io.vertx.core.Vertx;
@@ -66,7 +66,7 @@ class BadInputCorpusIT {
     try (ServiceHarness h = ServiceHarness.start(vertx, ServiceHarness.isolatedEnv(Map.of(
         "WEBHOOK_RATE_LIMIT_PER_MINUTE", "5")))) {
       FaultSupport.track(h.broker(), h.config());
-      byte[] push = Fixtures.webhook("push.json");
+      byte[] push = RecordedWebhooks.payload("push.json");
       List<Integer> statuses = new ArrayList<>();
       String retryAfter = null;
       for (int i = 0; i < 8; i++) {
@@ -89,7 +89,7 @@ class BadInputCorpusIT {
   @Test
   void everyBadInputGetsItsAnswerAndTheServiceStaysHealthy() throws Exception {
     try (GitHubStack s = GitHubStack.start(vertx, Map.of("MAX_BODY_BYTES", Integer.toString(1024 * 1024)), LOGS)) {
-      byte[] push = Fixtures.webhook("push.json");
+      byte[] push = RecordedWebhooks.payload("push.json");
       byte[] tampered = push.clone();
       tampered[tampered.length / 2] = (byte) (tampered[tampered.length / 2] == 'a' ? 'b' : 'a');
       JsonObject noRepo = new JsonObject(io.vertx.core.buffer.Buffer.buffer(push));
@@ -127,7 +127,7 @@ class BadInputCorpusIT {
           signed("unknown event type", "marketplace_purchase", push, 204),
           new Case("no event header", null, push, SignatureVerifier.sign(SECRET, push), "application/json", true, 400),
           new Case("no delivery id", "push", push, SignatureVerifier.sign(SECRET, push), "application/json", false, 400),
-          signed("branch deletion push", "push", Fixtures.webhook("push.deleted.json"), 204)));
+          signed("branch deletion push", "push", RecordedWebhooks.payload("push.deleted.json"), 204)));
 
       // Hostile workflow files: each at its own commit; accepted at the door, one failed check run each.
       Map<String, String> hostile = new LinkedHashMap<>();

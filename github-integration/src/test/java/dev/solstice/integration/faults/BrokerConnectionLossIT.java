@@ -3,7 +3,7 @@ package dev.solstice.integration.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.solstice.integration.github.CapturedLogs;
-import dev.solstice.integration.testing.Fixtures;
+import dev.solstice.simulator.github.RecordedWebhooks;
 import dev.solstice.integration.testing.ServiceHarness;
 import io.vertx.core.Vertx;
 import java.net.http.HttpClient;
@@ -56,7 +56,7 @@ class BrokerConnectionLossIT {
         "INTAKE_RETRY_DELAYS", "200ms,500ms")))) {
       FaultSupport.track(h.broker(), h.config());
       List<String> ids = FaultSupport.deliveryIds(N);
-      byte[] body = Fixtures.webhook("push.json");
+      byte[] body = RecordedWebhooks.payload("push.json");
       WebhookLoad load = new WebhookLoad(ServiceHarness.SECRET, () -> h.service().httpPort());
       HttpClient probe = HttpClient.newHttpClient();
       AtomicInteger closed = new AtomicInteger();

@@ -3,7 +3,7 @@ package dev.solstice.integration.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.solstice.integration.github.CapturedLogs;
-import dev.solstice.integration.testing.Fixtures;
+import dev.solstice.simulator.github.RecordedWebhooks;
 import dev.solstice.integration.testing.ServiceHarness;
 import dev.solstice.integration.testing.TestBroker;
 import io.vertx.core.Vertx;
@@ -56,7 +56,7 @@ class BrokerOutageIT {
              "AMQP_CONFIRM_TIMEOUT", "2s",
              "WEBHOOK_RATE_LIMIT_PER_MINUTE", "0")))) {
       FaultSupport.track(h.broker(), h.config());
-      byte[] body = Fixtures.webhook("push.json");
+      byte[] body = RecordedWebhooks.payload("push.json");
       WebhookLoad load = new WebhookLoad(ServiceHarness.SECRET, () -> h.service().httpPort());
       HttpClient probe = HttpClient.newHttpClient();
       List<String> all = new ArrayList<>();

@@ -7,7 +7,7 @@ import com.rabbitmq.client.GetResponse;
 import dev.solstice.integration.cli.DlqCommand;
 import dev.solstice.integration.github.CapturedLogs;
 import dev.solstice.integration.intake.RequestIds;
-import dev.solstice.integration.testing.Fixtures;
+import dev.solstice.simulator.github.RecordedWebhooks;
 import dev.solstice.integration.testing.ServiceHarness;
 import dev.solstice.jobrequest.amqp.MessageProperties;
 import io.vertx.core.Vertx;
@@ -70,7 +70,7 @@ class DlqReplayIT {
     AMQP.BasicProperties props = new AMQP.BasicProperties.Builder().contentType("application/json").deliveryMode(2)
         .messageId(deliveryId).type("webhook.push").headers(headers).build();
     h.broker().channel().basicPublish(h.config().intake().deadLetterExchange(), h.config().intake().routingKey(), props,
-        Fixtures.webhook("push.json"));
+        RecordedWebhooks.payload("push.json"));
   }
 
   @Test

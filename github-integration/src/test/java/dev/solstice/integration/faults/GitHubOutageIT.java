@@ -3,7 +3,7 @@ package dev.solstice.integration.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.solstice.integration.github.CapturedLogs;
-import dev.solstice.integration.github.sim.Fault;
+import dev.solstice.simulator.github.Fault;
 import dev.solstice.integration.intake.RequestIds;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;

@@ -1,7 +1,8 @@
 package dev.solstice.integration.faults;
 
 import dev.solstice.integration.github.CapturedLogs;
-import dev.solstice.integration.github.sim.GitHubSimulator;
+import dev.solstice.simulator.github.GitHubSimulator;
+import dev.solstice.simulator.github.RecordedWebhooks;
 import dev.solstice.integration.testing.ServiceHarness;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -69,7 +70,7 @@ final class GitHubStack implements AutoCloseable {
   }
 
   static byte[] pushAt(String sha, String ref) {
-    JsonObject push = new JsonObject(io.vertx.core.buffer.Buffer.buffer(dev.solstice.integration.testing.Fixtures.webhook("push.json")));
+    JsonObject push = new JsonObject(io.vertx.core.buffer.Buffer.buffer(RecordedWebhooks.payload("push.json")));
     push.put("after", sha);
     push.put("ref", ref);
     return push.toBuffer().getBytes();

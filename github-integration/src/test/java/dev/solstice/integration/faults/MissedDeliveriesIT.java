@@ -6,7 +6,7 @@ import dev.solstice.integration.github.CapturedLogs;
 import dev.solstice.integration.github.PacingPolicy;
 import dev.solstice.integration.github.RetryPolicy;
 import dev.solstice.integration.github.WebClientGitHubClient;
-import dev.solstice.integration.github.sim.GitHubSimulator;
+import dev.solstice.simulator.github.GitHubSimulator;
 import dev.solstice.integration.intake.InMemoryDeliveryLedger;
 import dev.solstice.integration.recovery.CheckpointStore;
 import dev.solstice.integration.recovery.MissedDeliveryJob;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.solstice.integration.config.AppConfig;
 import dev.solstice.integration.github.CapturedLogs;
-import dev.solstice.integration.testing.Fixtures;
+import dev.solstice.simulator.github.RecordedWebhooks;
 import dev.solstice.integration.testing.ServiceHarness;
 import dev.solstice.integration.testing.TestBroker;
 import java.time.Duration;
@@ -55,7 +55,7 @@ class ServiceKilledIT {
       child.start().awaitReady(Duration.ofSeconds(60));
       int n = 2000;
       List<String> ids = FaultSupport.deliveryIds(n);
-      byte[] body = Fixtures.webhook("push.json");
+      byte[] body = RecordedWebhooks.payload("push.json");
       WebhookLoad load = new WebhookLoad(ServiceHarness.SECRET, child::port);
       AtomicInteger acceptedAtKill = new AtomicInteger(-1);
       AtomicReference<Throwable> killerFailed = new AtomicReference<>();
@@ -111,7 +111,7 @@ class ServiceKilledIT {
       child.start().awaitReady(Duration.ofSeconds(60));
       int n = 1000;
       List<String> ids = FaultSupport.deliveryIds(n);
-      byte[] body = Fixtures.webhook("push.json");
+      byte[] body = RecordedWebhooks.payload("push.json");
       WebhookLoad load = new WebhookLoad(ServiceHarness.SECRET, child::port);
       AtomicInteger exit = new AtomicInteger(-1);
       long[] stopMillis = {0};

@@ -2,7 +2,7 @@ package dev.solstice.integration.github;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.solstice.integration.github.sim.TestKeys;
+import dev.solstice.simulator.github.TestKeys;
 import io.jsonwebtoken.Claims;
 import io.jsonwebtoken.Jws;
 import io.jsonwebtoken.Jwts;

@@ -3,7 +3,7 @@ package dev.solstice.integration.github;
 import static dev.solstice.integration.github.Futures.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.solstice.integration.github.sim.GitHubSimulator;
+import dev.solstice.simulator.github.GitHubSimulator;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package dev.solstice.integration.github;
 
-import dev.solstice.integration.github.sim.GitHubSimulator;
+import dev.solstice.simulator.github.GitHubSimulator;
 import java.time.Duration;
 
 /** Client settings for tests: tiny retry delays, generous pacing. */

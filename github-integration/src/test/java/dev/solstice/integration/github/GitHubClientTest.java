@@ -4,9 +4,9 @@ import static dev.solstice.integration.github.Futures.await;
 import static dev.solstice.integration.github.Futures.awaitFailure;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.solstice.integration.github.sim.Fault;
-import dev.solstice.integration.github.sim.GitHubSimulator;
-import dev.solstice.integration.github.sim.RecordedCall;
+import dev.solstice.simulator.github.Fault;
+import dev.solstice.simulator.github.GitHubSimulator;
+import dev.solstice.simulator.github.RecordedCall;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

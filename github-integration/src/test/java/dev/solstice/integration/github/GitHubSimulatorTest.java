@@ -3,8 +3,8 @@ package dev.solstice.integration.github;
 import static dev.solstice.integration.github.Futures.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.solstice.integration.github.sim.GitHubSimulator;
-import dev.solstice.integration.github.sim.OpenApiSubset;
+import dev.solstice.simulator.github.GitHubSimulator;
+import dev.solstice.simulator.github.OpenApiSubset;
 import io.jsonwebtoken.Jwts;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;

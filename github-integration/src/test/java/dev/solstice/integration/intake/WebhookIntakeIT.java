@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.GetResponse;
-import dev.solstice.integration.testing.Fixtures;
+import dev.solstice.simulator.github.RecordedWebhooks;
 import dev.solstice.integration.testing.ServiceHarness;
 import dev.solstice.jobrequest.JobCodec;
 import dev.solstice.jobrequest.JobRequest;
@@ -62,7 +62,7 @@ class WebhookIntakeIT {
 
   @Test
   void signedPushBecomesOneConfirmedJobRequestValidAgainstTheSchema() throws Exception {
-    byte[] body = Fixtures.webhook("push.json");
+    byte[] body = RecordedWebhooks.payload("push.json");
     String delivery = UUID.randomUUID().toString();
 
     var response = harness.post("push", delivery, body);
@@ -92,7 +92,7 @@ class WebhookIntakeIT {
 
   @Test
   void pullRequestSynchronizeBuildsTheHeadShaFromTheHeadRepository() throws Exception {
-    var response = harness.post("pull_request", UUID.randomUUID().toString(), Fixtures.webhook("pull_request.synchronize.json"));
+    var response = harness.post("pull_request", UUID.randomUUID().toString(), RecordedWebhooks.payload("pull_request.synchronize.json"));
 
     assertThat(response.statusCode()).isEqualTo(202);
     JobRequest job = JobCodec.decodeRequest(awaitJobs(1).get(0).getBody());
@@ -104,7 +104,7 @@ class WebhookIntakeIT {
 
   @Test
   void badSignatureIs401AndNothingIsQueued() throws Exception {
-    byte[] body = Fixtures.webhook("push.json");
+    byte[] body = RecordedWebhooks.payload("push.json");
     var wrong = harness.post("push", UUID.randomUUID().toString(), body,
         dev.solstice.integration.webhook.SignatureVerifier.sign("not-the-secret", body), "application/json");
     var missing = harness.post("push", UUID.randomUUID().toString(), body, null, "application/json");
@@ -118,10 +118,10 @@ class WebhookIntakeIT {
 
   @Test
   void answersEachKindOfDeliveryAsDocumented() throws Exception {
-    assertThat(harness.post("ping", UUID.randomUUID().toString(), Fixtures.webhook("ping.json")).statusCode()).isEqualTo(200);
-    assertThat(harness.post("push", UUID.randomUUID().toString(), Fixtures.webhook("push.deleted.json")).statusCode()).isEqualTo(204);
-    assertThat(harness.post("pull_request", UUID.randomUUID().toString(), Fixtures.webhook("pull_request.closed.json")).statusCode()).isEqualTo(204);
-    assertThat(harness.post("installation", UUID.randomUUID().toString(), Fixtures.webhook("installation.created.json")).statusCode()).isEqualTo(204);
+    assertThat(harness.post("ping", UUID.randomUUID().toString(), RecordedWebhooks.payload("ping.json")).statusCode()).isEqualTo(200);
+    assertThat(harness.post("push", UUID.randomUUID().toString(), RecordedWebhooks.payload("push.deleted.json")).statusCode()).isEqualTo(204);
+    assertThat(harness.post("pull_request", UUID.randomUUID().toString(), RecordedWebhooks.payload("pull_request.closed.json")).statusCode()).isEqualTo(204);
+    assertThat(harness.post("installation", UUID.randomUUID().toString(), RecordedWebhooks.payload("installation.created.json")).statusCode()).isEqualTo(204);
     var malformed = harness.post("push", UUID.randomUUID().toString(), "{\"ref\":".getBytes(StandardCharsets.UTF_8));
     assertThat(malformed.statusCode()).isEqualTo(400);
     assertThat(malformed.bodyAsJsonObject().getString("error")).startsWith("body is not valid JSON");
@@ -130,7 +130,7 @@ class WebhookIntakeIT {
     assertThat(wrongShape.bodyAsJsonObject().getString("error")).isEqualTo("missing field: repository");
 
     // None of those asks for work: after a push that does, exactly one job is queued.
-    assertThat(harness.post("push", UUID.randomUUID().toString(), Fixtures.webhook("push.json")).statusCode()).isEqualTo(202);
+    assertThat(harness.post("push", UUID.randomUUID().toString(), RecordedWebhooks.payload("push.json")).statusCode()).isEqualTo(202);
     assertThat(awaitJobs(1)).hasSize(1);
     assertThat(harness.get("/health/ready").statusCode()).isEqualTo(200);
   }
@@ -138,7 +138,7 @@ class WebhookIntakeIT {
   @Test
   void sameDeliveryTwiceYieldsOneJob() throws Exception {
     String delivery = UUID.randomUUID().toString();
-    byte[] body = Fixtures.webhook("push.json");
+    byte[] body = RecordedWebhooks.payload("push.json");
     assertThat(harness.post("push", delivery, body).statusCode()).isEqualTo(202);
     assertThat(awaitJobs(1)).hasSize(1);
 
@@ -150,7 +150,7 @@ class WebhookIntakeIT {
 
   @Test
   void jobRequestRejectedByAConsumerLandsInTheDeadLetterQueue() throws Exception {
-    assertThat(harness.post("push", UUID.randomUUID().toString(), Fixtures.webhook("push.json")).statusCode()).isEqualTo(202);
+    assertThat(harness.post("push", UUID.randomUUID().toString(), RecordedWebhooks.payload("push.json")).statusCode()).isEqualTo(202);
     await().atMost(Duration.ofSeconds(15)).until(() -> harness.broker().count(jobsQueue()) == 1);
 
     GetResponse taken = harness.broker().channel().basicGet(jobsQueue(), false);
@@ -168,7 +168,7 @@ class WebhookIntakeIT {
   void oversizedBodyIs413() throws Exception {
     harness.close();
     harness = ServiceHarness.start(vertx, ServiceHarness.isolatedEnv(Map.of("MAX_BODY_BYTES", "1024")));
-    var response = harness.post("push", UUID.randomUUID().toString(), Fixtures.webhook("push.json"));
+    var response = harness.post("push", UUID.randomUUID().toString(), RecordedWebhooks.payload("push.json"));
     assertThat(response.statusCode()).isEqualTo(413);
   }
 }

@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.solstice.integration.config.Help;
-import dev.solstice.integration.testing.Fixtures;
+import dev.solstice.simulator.github.RecordedWebhooks;
 import dev.solstice.integration.testing.ServiceHarness;
 import dev.solstice.integration.testing.ServiceProcess;
 import dev.solstice.integration.testing.TestBroker;
@@ -71,7 +71,7 @@ class MainIT {
           .statusCode() == 200);
 
       String delivery = UUID.randomUUID().toString();
-      byte[] body = Fixtures.webhook("push.json");
+      byte[] body = RecordedWebhooks.payload("push.json");
       HttpResponse<String> response = http.send(HttpRequest.newBuilder(base.resolve("/webhooks/github"))
           .header("Content-Type", "application/json").header("X-GitHub-Event", "push")
           .header("X-GitHub-Delivery", delivery)

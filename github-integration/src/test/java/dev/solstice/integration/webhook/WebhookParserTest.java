@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.solstice.integration.testing.Fixtures;
+import dev.solstice.simulator.github.RecordedWebhooks;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -18,7 +18,7 @@ class WebhookParserTest {
 
   @Test
   void pushBecomesATriggerOnTheAfterCommit() {
-    BuildTrigger t = (BuildTrigger) parser.parse("push", Fixtures.webhook("push.json"));
+    BuildTrigger t = (BuildTrigger) parser.parse("push", RecordedWebhooks.payload("push.json"));
     assertThat(t.event()).isEqualTo("push");
     assertThat(t.repository()).isEqualTo("Codertocat/Hello-World");
     assertThat(t.repoUrl()).isEqualTo("https://github.com/Codertocat/Hello-World.git");
@@ -30,7 +30,7 @@ class WebhookParserTest {
 
   @Test
   void pushFallsBackToTheSshUrlWithoutACloneUrl() throws Exception {
-    ObjectNode push = (ObjectNode) json.readTree(Fixtures.webhook("push.json"));
+    ObjectNode push = (ObjectNode) json.readTree(RecordedWebhooks.payload("push.json"));
     ((ObjectNode) push.get("repository")).remove("clone_url");
     BuildTrigger t = (BuildTrigger) parser.parse("push", json.writeValueAsBytes(push));
     assertThat(t.repoUrl()).isEqualTo("git@github.com:Codertocat/Hello-World.git");
@@ -38,12 +38,12 @@ class WebhookParserTest {
 
   @Test
   void branchDeletionIsIgnored() {
-    assertThat(parser.parse("push", Fixtures.webhook("push.deleted.json"))).isInstanceOf(WebhookEvent.Ignored.class);
+    assertThat(parser.parse("push", RecordedWebhooks.payload("push.deleted.json"))).isInstanceOf(WebhookEvent.Ignored.class);
   }
 
   @Test
   void zeroAfterShaIsADeletionEvenWithoutTheDeletedFlag() throws Exception {
-    ObjectNode push = (ObjectNode) json.readTree(Fixtures.webhook("push.json"));
+    ObjectNode push = (ObjectNode) json.readTree(RecordedWebhooks.payload("push.json"));
     push.put("after", "0000000000000000000000000000000000000000");
     assertThat(parser.parse("push", json.writeValueAsBytes(push))).isInstanceOf(WebhookEvent.Ignored.class);
   }
@@ -51,8 +51,8 @@ class WebhookParserTest {
   @ParameterizedTest
   @ValueSource(strings = {"pull_request.opened.json", "pull_request.synchronize.json", "pull_request.reopened.json"})
   void pullRequestActionsThatChangeCodeTriggerOnTheHeadSha(String fixture) throws Exception {
-    var payload = json.readTree(Fixtures.webhook(fixture));
-    BuildTrigger t = (BuildTrigger) parser.parse("pull_request", Fixtures.webhook(fixture));
+    var payload = json.readTree(RecordedWebhooks.payload(fixture));
+    BuildTrigger t = (BuildTrigger) parser.parse("pull_request", RecordedWebhooks.payload(fixture));
     assertThat(t.commitSha()).isEqualTo(payload.at("/pull_request/head/sha").asText());
     assertThat(t.repoUrl()).isEqualTo(payload.at("/pull_request/head/repo/clone_url").asText());
     assertThat(t.pullRequestNumber()).isEqualTo(payload.get("number").asInt());
@@ -61,21 +61,21 @@ class WebhookParserTest {
 
   @Test
   void closedPullRequestIsIgnored() {
-    assertThat(parser.parse("pull_request", Fixtures.webhook("pull_request.closed.json")))
+    assertThat(parser.parse("pull_request", RecordedWebhooks.payload("pull_request.closed.json")))
         .isInstanceOf(WebhookEvent.Ignored.class);
   }
 
   @Test
   void pingAndUnknownEvents() {
-    assertThat(parser.parse("ping", Fixtures.webhook("ping.json"))).isInstanceOf(WebhookEvent.Ping.class);
-    assertThat(parser.parse("installation", Fixtures.webhook("installation.created.json")))
+    assertThat(parser.parse("ping", RecordedWebhooks.payload("ping.json"))).isInstanceOf(WebhookEvent.Ping.class);
+    assertThat(parser.parse("installation", RecordedWebhooks.payload("installation.created.json")))
         .isInstanceOf(WebhookEvent.Ignored.class);
   }
 
   @Test
   void checkRunRerequestKeepsTheOriginalShaAndTheRunsIdentity() throws Exception {
-    var payload = json.readTree(Fixtures.webhook("check_run.rerequested.json"));
-    BuildTrigger t = (BuildTrigger) parser.parse("check_run", Fixtures.webhook("check_run.rerequested.json"));
+    var payload = json.readTree(RecordedWebhooks.payload("check_run.rerequested.json"));
+    BuildTrigger t = (BuildTrigger) parser.parse("check_run", RecordedWebhooks.payload("check_run.rerequested.json"));
     assertThat(t.commitSha()).isEqualTo(payload.at("/check_run/head_sha").asText());
     assertThat(t.checkAppId()).isEqualTo(payload.at("/check_run/app/id").asLong());
     assertThat(t.rerunCheckName()).isEqualTo(payload.at("/check_run/name").asText());
@@ -84,8 +84,8 @@ class WebhookParserTest {
 
   @Test
   void checkSuiteRerequestTriggersOnTheSuitesHeadSha() throws Exception {
-    var payload = json.readTree(Fixtures.webhook("check_suite.rerequested.json"));
-    BuildTrigger t = (BuildTrigger) parser.parse("check_suite", Fixtures.webhook("check_suite.rerequested.json"));
+    var payload = json.readTree(RecordedWebhooks.payload("check_suite.rerequested.json"));
+    BuildTrigger t = (BuildTrigger) parser.parse("check_suite", RecordedWebhooks.payload("check_suite.rerequested.json"));
     assertThat(t.commitSha()).isEqualTo(payload.at("/check_suite/head_sha").asText());
     assertThat(t.checkAppId()).isEqualTo(29310L);
   }
@@ -99,7 +99,7 @@ class WebhookParserTest {
 
   @Test
   void missingRepositoryNamesTheField() throws Exception {
-    ObjectNode push = (ObjectNode) json.readTree(Fixtures.webhook("push.json"));
+    ObjectNode push = (ObjectNode) json.readTree(RecordedWebhooks.payload("push.json"));
     push.remove("repository");
     assertThatThrownBy(() -> parser.parse("push", json.writeValueAsBytes(push)))
         .isInstanceOf(InvalidWebhookException.class)
@@ -108,7 +108,7 @@ class WebhookParserTest {
 
   @Test
   void nullHeadShaNamesTheField() throws Exception {
-    ObjectNode pr = (ObjectNode) json.readTree(Fixtures.webhook("pull_request.synchronize.json"));
+    ObjectNode pr = (ObjectNode) json.readTree(RecordedWebhooks.payload("pull_request.synchronize.json"));
     ((ObjectNode) pr.at("/pull_request/head")).putNull("sha");
     assertThatThrownBy(() -> parser.parse("pull_request", json.writeValueAsBytes(pr)))
         .isInstanceOf(InvalidWebhookException.class)
@@ -117,7 +117,7 @@ class WebhookParserTest {
 
   @Test
   void nonShaAfterIsRefused() throws Exception {
-    ObjectNode push = (ObjectNode) json.readTree(Fixtures.webhook("push.json"));
+    ObjectNode push = (ObjectNode) json.readTree(RecordedWebhooks.payload("push.json"));
     push.put("after", "refs/heads/main");
     assertThatThrownBy(() -> parser.parse("push", json.writeValueAsBytes(push)))
         .isInstanceOf(InvalidWebhookException.class)
@@ -133,7 +133,7 @@ class WebhookParserTest {
 
   @Test
   void pushCarriesTheFactsTriggerFiltersNeed() {
-    BuildTrigger t = (BuildTrigger) parser.parse("push", Fixtures.webhook("push.json"));
+    BuildTrigger t = (BuildTrigger) parser.parse("push", RecordedWebhooks.payload("push.json"));
     assertThat(t.headCommitMessage()).isEqualTo("Initial commit");
     assertThat(t.sender()).isEqualTo("Codertocat");
     assertThat(t.senderType()).isEqualTo("User");
@@ -144,14 +144,14 @@ class WebhookParserTest {
     assertThat(t.beforeSha()).isEqualTo("0000000000000000000000000000000000000000");
     assertThat(t.changedFiles()).containsExactly("README.md");
     assertThat(t.fork()).isFalse();
-    BuildTrigger tag = (BuildTrigger) parser.parse("push", Fixtures.webhook("push.tag.json"));
+    BuildTrigger tag = (BuildTrigger) parser.parse("push", RecordedWebhooks.payload("push.tag.json"));
     assertThat(tag.tag()).isNotNull();
     assertThat(tag.branch()).isNull();
   }
 
   @Test
   void pushFilesAreUnknownAtGitHubsCapOfTwentyCommits() throws Exception {
-    ObjectNode push = (ObjectNode) json.readTree(Fixtures.webhook("push.json"));
+    ObjectNode push = (ObjectNode) json.readTree(RecordedWebhooks.payload("push.json"));
     var commits = push.withArray("commits");
     var one = commits.get(0);
     for (int i = 1; i < 20; i++) {
@@ -165,7 +165,7 @@ class WebhookParserTest {
 
   @Test
   void pullRequestCarriesAuthorLabelsDraftAndBase() {
-    BuildTrigger t = (BuildTrigger) parser.parse("pull_request", Fixtures.webhook("pull_request.synchronize.json"));
+    BuildTrigger t = (BuildTrigger) parser.parse("pull_request", RecordedWebhooks.payload("pull_request.synchronize.json"));
     assertThat(t.author()).isEqualTo("Codertocat");
     assertThat(t.authorAssociation()).isEqualTo("OWNER");
     assertThat(t.labels()).containsExactly("bug");
@@ -179,7 +179,7 @@ class WebhookParserTest {
 
   @Test
   void pullRequestFromAForkOrADeletedForkIsAFork() throws Exception {
-    ObjectNode pr = (ObjectNode) json.readTree(Fixtures.webhook("pull_request.synchronize.json"));
+    ObjectNode pr = (ObjectNode) json.readTree(RecordedWebhooks.payload("pull_request.synchronize.json"));
     ((ObjectNode) pr.at("/pull_request/head/repo")).put("full_name", "Forker/Hello-World");
     ((ObjectNode) pr.get("pull_request")).put("author_association", "FIRST_TIME_CONTRIBUTOR").put("draft", true);
     BuildTrigger fork = (BuildTrigger) parser.parse("pull_request", json.writeValueAsBytes(pr));
@@ -195,7 +195,7 @@ class WebhookParserTest {
 
   @Test
   void readyForReviewAndLabeledAreTriggersThatTheWorkflowDecidesOn() throws Exception {
-    ObjectNode pr = (ObjectNode) json.readTree(Fixtures.webhook("pull_request.synchronize.json"));
+    ObjectNode pr = (ObjectNode) json.readTree(RecordedWebhooks.payload("pull_request.synchronize.json"));
     for (String action : new String[] {"ready_for_review", "labeled"}) {
       pr.put("action", action);
       assertThat(parser.parse("pull_request", json.writeValueAsBytes(pr))).isInstanceOf(BuildTrigger.class);

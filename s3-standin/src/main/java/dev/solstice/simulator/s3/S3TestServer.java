@@ -1,4 +1,4 @@
-package dev.solstice.orchestrator.testing;
+package dev.solstice.simulator.s3;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -22,9 +22,8 @@ import software.amazon.awssdk.services.s3.S3Client;
  * An in-memory S3-compatible server for tests: s3proxy with its {@code transient} blob store on a free
  * port of 127.0.0.1, requiring AWS signatures (v2 or v4) with {@link #ACCESS_KEY}/{@link #SECRET_KEY}.
  *
- * <p>Shipped in this module's test-jar for other modules' tests; they need test dependencies on
- * {@code dev.solstice:orchestrator-stub:test-jar}, {@code org.gaul:s3proxy} and
- * {@code software.amazon.awssdk:s3} + {@code url-connection-client}.
+ * <p>Main code of {@code dev.solstice:s3-standin}, which brings s3proxy and the AWS SDK with it: the
+ * orchestrator stub's tests use it in test scope, the sandbox at compile scope.
  *
  * <pre>{@code
  * try (S3TestServer s3 = S3TestServer.start()) {

@@ -1,6 +1,8 @@
 /**
- * A GitHub REST API simulator for tests, shipped in this module's test-jar so other modules can
- * reuse it ({@code <type>test-jar</type>} of {@code dev.solstice:github-integration}).
+ * A GitHub REST API simulator, main code of the {@code dev.solstice:github-simulator} module: the
+ * service's tests, the sandbox and the bench all run against it. It is GitHub, not a client of ours,
+ * so it does not depend on {@code github-integration}; {@link
+ * dev.solstice.simulator.github.RecordedWebhooks} serves the recorded webhook payloads.
  *
  * <pre>{@code
  * GitHubSimulator sim = GitHubSimulator.start(vertx).toCompletionStage().toCompletableFuture().get();
@@ -18,6 +20,6 @@
  * }</pre>
  *
  * <p>Share a {@code Clock} with the client ({@link
- * dev.solstice.integration.github.sim.GitHubSimulator#clock}) to let tokens age without sleeping.
+ * dev.solstice.simulator.github.GitHubSimulator#clock}) to let tokens age without sleeping.
  */
-package dev.solstice.integration.github.sim;
+package dev.solstice.simulator.github;

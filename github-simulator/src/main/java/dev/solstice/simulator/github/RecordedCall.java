@@ -1,4 +1,4 @@
-package dev.solstice.integration.github.sim;
+package dev.solstice.simulator.github;
 
 import java.time.Instant;
 

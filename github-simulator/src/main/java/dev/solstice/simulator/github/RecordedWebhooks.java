@@ -1,0 +1,32 @@
+package dev.solstice.simulator.github;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+
+/**
+ * Real webhook payloads recorded by GitHub ({@code @octokit/webhooks-examples}), shipped as this
+ * module's resources under {@code /webhooks} (see the README there): {@code push.json},
+ * {@code pull_request.synchronize.json}, ...
+ */
+public final class RecordedWebhooks {
+
+  private RecordedWebhooks() {
+  }
+
+  /**
+   * The payload's bytes as recorded.
+   *
+   * @throws IllegalArgumentException if there is no payload of that name
+   */
+  public static byte[] payload(String name) {
+    try (InputStream in = RecordedWebhooks.class.getResourceAsStream("/webhooks/" + name)) {
+      if (in == null) {
+        throw new IllegalArgumentException("no recorded webhook " + name);
+      }
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
