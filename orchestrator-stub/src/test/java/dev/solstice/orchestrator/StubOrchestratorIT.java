@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
@@ -37,6 +39,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /**
  * The stub end to end against the real RabbitMQ on 127.0.0.1:5672 and an in-process S3 server. Every
@@ -334,8 +337,23 @@ class StubOrchestratorIT {
     JobRequest running = TestJobs.job(List.of("make"), Map.of("SOLSTICE_STUB_DURATION_MS", "20000"));
     JobRequest other = TestJobs.job(List.of("make"), Map.of());
 
-    publishCancel(early);
-    Thread.sleep(300); // the cancel is consumed first (it may also overtake its request in production)
+    // The cancel is taken in first (it may also overtake its request in production): the stub says so.
+    ListAppender<ILoggingEvent> stubLog = new ListAppender<>();
+    ch.qos.logback.classic.Logger stubLogger =
+        (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(StubOrchestratorVerticle.class);
+    stubLog.start();
+    stubLogger.addAppender(stubLog);
+    try {
+      publishCancel(early);
+      String taken = "job " + early.requestId() + " cancelled";
+      await().atMost(PATIENCE).until(() -> {
+        synchronized (stubLog) { // appends hold the appender's lock
+          return stubLog.list.stream().anyMatch(e -> e.getFormattedMessage().startsWith(taken));
+        }
+      });
+    } finally {
+      stubLogger.detachAppender(stubLog);
+    }
     publish(early);
     Received notRun = awaitCompleted(early);
     assertThat(notRun.result().conclusion()).isEqualTo(Conclusion.CANCELLED);

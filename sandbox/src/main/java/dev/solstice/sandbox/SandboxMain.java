@@ -41,7 +41,10 @@ public final class SandboxMain {
     Path pushFile = dir.resolve("push.json");
     Files.write(pushFile, push);
     String secret = env.get("GITHUB_WEBHOOK_SECRET");
-    String url = "http://" + env.get("HTTP_ADDR") + stack.config().webhookPath();
+    // The port the service bound, not the one asked for: HTTP_ADDR may say port 0 (RunLocalIT does).
+    String configured = env.get("HTTP_ADDR");
+    String addr = configured.substring(0, configured.lastIndexOf(':') + 1) + stack.service().httpPort();
+    String url = "http://" + addr + stack.config().webhookPath();
     System.out.printf("""
 
         Solstice sandbox is up.
@@ -61,7 +64,7 @@ public final class SandboxMain {
         Check runs appear below as the simulated GitHub records them. Ctrl-C stops everything.
 
         """, url, secret, stack.github().baseUrl(), stack.github().app().id(), SandboxStack.INSTALLATION,
-        SandboxStack.REPO, stack.s3().endpoint(), SandboxStack.LOG_BUCKET, env.get("HTTP_ADDR"), env.get("HTTP_ADDR"),
+        SandboxStack.REPO, stack.s3().endpoint(), SandboxStack.LOG_BUCKET, addr, addr,
         url, SignatureVerifier.sign(secret, push), pushFile);
 
     Map<Long, String> seen = new ConcurrentHashMap<>();

@@ -3,7 +3,6 @@ package dev.solstice.sandbox;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -29,15 +28,11 @@ class RunLocalIT {
 
   @Test
   void printedWebhookEndsInCompletedCheckRuns() throws Exception {
-    int port;
-    try (ServerSocket s = new ServerSocket(0)) {
-      port = s.getLocalPort();
-    }
     Path dir = Files.createTempDirectory("solstice-run-local");
     Path out = dir.resolve("out.log");
     // Queue names of its own, so the test never meets a sandbox a developer is running.
     java.util.Map<String, String> env = dev.solstice.integration.testing.ServiceHarness.isolatedEnv(
-        java.util.Map.of("HTTP_ADDR", "127.0.0.1:" + port, "SANDBOX_DIR", dir.toString(), "STUB_DEFAULT_DURATION_MS", "100"));
+        java.util.Map.of("HTTP_ADDR", "127.0.0.1:0", "SANDBOX_DIR", dir.toString(), "STUB_DEFAULT_DURATION_MS", "100"));
     ProcessBuilder pb = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-Xmx384m",
         "-jar", JAR.toAbsolutePath().toString()).redirectErrorStream(true).redirectOutput(out.toFile());
     pb.environment().putAll(env);
@@ -45,6 +40,11 @@ class RunLocalIT {
     try {
       await().atMost(Duration.ofSeconds(90)).until(() -> Files.readString(out).contains("Check runs appear below"));
       String printed = Files.readString(out);
+      // The service binds a free port itself (HTTP_ADDR port 0); the sandbox prints the one it got.
+      Matcher endpoint = Pattern.compile("webhook endpoint\\s+http://127\\.0\\.0\\.1:(\\d+)/").matcher(printed);
+      assertThat(endpoint.find()).as(printed).isTrue();
+      int port = Integer.parseInt(endpoint.group(1));
+      assertThat(port).isPositive();
       Matcher signature = Pattern.compile("X-Hub-Signature-256: (sha256=[0-9a-f]{64})").matcher(printed);
       assertThat(signature.find()).as(printed).isTrue();
       Matcher body = Pattern.compile("--data-binary @(\\S+)").matcher(printed);

@@ -1,5 +1,6 @@
 package dev.solstice.integration.faults;
 
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.solstice.integration.github.CapturedLogs;
@@ -65,24 +66,13 @@ class BrokerConnectionLossIT {
       Thread closer = new Thread(() -> {
         try {
           for (int threshold : new int[] {300, 900, 1500}) {
-            while (load.accepted.get() < threshold && load.requests() < N) {
-              Thread.sleep(5);
-            }
-            long readyBy = System.nanoTime() + 15_000_000_000L;
-            while (FaultSupport.ready(probe, h.service().httpPort()) != 200 && System.nanoTime() < readyBy) {
-              Thread.sleep(20);
-            }
+            int reached = threshold;
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(5))
+                .until(() -> load.accepted.get() >= reached || load.requests() >= N);
+            // Ready again after the previous close (or give up waiting after 15 s and close anyway).
+            within(Duration.ofSeconds(15), () -> FaultSupport.ready(probe, h.service().httpPort()) == 200);
             closed.addAndGet(Rabbitmqctl.closeByClientName(h.service().connectionName(), "fault test: connection lost"));
-            long until = System.nanoTime() + 3_000_000_000L;
-            boolean down = false;
-            while (System.nanoTime() < until) {
-              if (FaultSupport.ready(probe, h.service().httpPort()) != 200) {
-                down = true;
-                break;
-              }
-              Thread.sleep(20);
-            }
-            if (down) {
+            if (within(Duration.ofSeconds(3), () -> FaultSupport.ready(probe, h.service().httpPort()) != 200)) {
               notReadySeen.incrementAndGet();
             }
           }
@@ -120,6 +110,16 @@ class BrokerConnectionLossIT {
       assertThat(tally.copies().values()).as("copies per request_id").allMatch(c -> c <= 2);
       assertThat(h.broker().count(h.config().intake().deadLetterQueue())).as("parked").isZero();
       assertThat(FaultSupport.ready(probe, h.service().httpPort())).isEqualTo(200);
+    }
+  }
+
+  /** Whether {@code condition} came true within {@code d} (polled every 20 ms). */
+  private static boolean within(Duration d, java.util.concurrent.Callable<Boolean> condition) {
+    try {
+      await().atMost(d).pollInterval(Duration.ofMillis(20)).until(condition);
+      return true;
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      return false;
     }
   }
 }

@@ -76,7 +76,9 @@ class BrokerOutageIT {
       long refusedSlowest = duringRefused.stream().flatMap(id -> load.answers.get(id).stream())
           .mapToLong(WebhookLoad.Answer::millis).max().orElse(0);
       int refused503 = load.unavailable.get();
-      Thread.sleep(Math.max(0, 5000 - (System.nanoTime() - downAt) / 1_000_000));
+      // Unreachable for 5 s in all, readiness down throughout.
+      stillHolds(Duration.ofNanos(Math.max(0, 5_000_000_000L - (System.nanoTime() - downAt))),
+          () -> FaultSupport.ready(probe, h.service().httpPort()) == 503);
       proxy.restore();
       long restoredAt = System.nanoTime();
       org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
@@ -91,7 +93,11 @@ class BrokerOutageIT {
       load.sendAll("push", duringBlackHole, body, 20);
       long blackHoleSlowest = (System.nanoTime() - blackHoleStart) / 1_000_000;
       int blackHole503 = load.unavailable.get() - refused503;
-      Thread.sleep(Math.max(0, 4000 - (System.nanoTime() - blackHoleStart) / 1_000_000));
+      // Black-holed for 4 s in all: no JobRequest reaches the broker meanwhile.
+      String jobs = h.config().jobs().queue();
+      long jobsInBlackHole = h.broker().count(jobs);
+      stillHolds(Duration.ofNanos(Math.max(0, 4_000_000_000L - (System.nanoTime() - blackHoleStart))),
+          () -> h.broker().count(jobs) == jobsInBlackHole);
       proxy.restore();
       org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
           .until(() -> FaultSupport.ready(probe, h.service().httpPort()) == 200);
@@ -114,7 +120,9 @@ class BrokerOutageIT {
       }
       proxy.pause(); // the consumer is still working through them
 
-      Thread.sleep(6000);
+      // 6 s of black hole: the consumer's JobRequests and reschedules all go unconfirmed (none reaches the broker).
+      long jobsInHand = h.broker().count(jobs);
+      stillHolds(Duration.ofSeconds(6), () -> h.broker().count(jobs) == jobsInHand);
       proxy.restore();
       List<String> expected = new ArrayList<>(all);
       expected.addAll(inHand);
@@ -145,5 +153,11 @@ class BrokerOutageIT {
       assertThat(tally.copies().values()).as("copies per request_id")
           .allMatch(c -> c <= h.config().maxAttempts());
     }
+  }
+
+  /** Waits {@code d} while {@code condition} holds; fails if it stops holding for good. */
+  private static void stillHolds(Duration d, java.util.concurrent.Callable<Boolean> condition) {
+    org.awaitility.Awaitility.await().during(d).atMost(d.plusSeconds(3)).pollInterval(Duration.ofMillis(50))
+        .until(condition);
   }
 }

@@ -1,7 +1,9 @@
 package dev.solstice.integration.faults;
 
+import static org.awaitility.Awaitility.await;
+
+import dev.solstice.integration.testing.BoundPort;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,7 +16,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * The service's runnable jar as a separate process (built by {@code package}, before failsafe),
@@ -23,15 +28,21 @@ import java.util.concurrent.TimeUnit;
 final class ChildService implements AutoCloseable {
 
   private final Map<String, String> env;
-  private final int port;
   private final Path output;
   private final List<Long> pids = new ArrayList<>();
   private Process process;
+  /** Where this start's output begins in the file shared by every start. */
+  private long startOffset;
+  /**
+   * The port the last start that became ready bound (-1 before): while a restart is under way
+   * requests still go to the old port and are refused, as they would be by a service that is down.
+   */
+  private volatile int port = -1;
 
   ChildService(Map<String, String> env) throws IOException {
-    this.port = freePort();
     this.env = new HashMap<>(env);
-    this.env.put("HTTP_ADDR", "127.0.0.1:" + port);
+    // Each start binds a free port itself and logs it (a restart may get another one).
+    this.env.put("HTTP_ADDR", BoundPort.ANY_LOOPBACK);
     this.env.put("LOG_FORMAT", "text");
     this.output = Files.createTempFile("solstice-child", ".log");
   }
@@ -50,33 +61,32 @@ final class ChildService implements AutoCloseable {
     Path local = Path.of("target/github-integration.jar");
     Path built = Files.exists(local) ? local
         : Path.of(System.getProperty("solstice.root", ".."), "github-integration/target/github-integration.jar");
-    long deadline = System.nanoTime() + 120_000_000_000L;
-    while (true) {
-      Path copy = Files.createTempFile("github-integration", ".jar");
-      copy.toFile().deleteOnExit();
-      try {
-        Files.copy(built, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        try (java.util.jar.JarFile jar = new java.util.jar.JarFile(copy.toFile())) {
-          if (jar.getEntry("dev/solstice/integration/Main.class") != null
-              && jar.getEntry("io/vertx/core/Vertx.class") != null && jar.getManifest() != null) {
-            snapshot = copy;
-            return copy;
-          }
-        }
-      } catch (IOException e) {
-        // being rewritten: try again
-      }
-      Files.deleteIfExists(copy);
-      if (System.nanoTime() > deadline) {
-        throw new IOException("no complete " + built + " within 120 s");
-      }
-      try {
-        Thread.sleep(1000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IOException(e);
-      }
+    try {
+      snapshot = await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1))
+          .until(() -> completeCopy(built), Optional::isPresent).get();
+    } catch (ConditionTimeoutException e) {
+      throw new IOException("no complete " + built + " within 120 s", e);
     }
+    return snapshot;
+  }
+
+  /** A copy of the jar if it is complete (being rewritten: empty, try again). */
+  private static Optional<Path> completeCopy(Path built) throws IOException {
+    Path copy = Files.createTempFile("github-integration", ".jar");
+    copy.toFile().deleteOnExit();
+    try {
+      Files.copy(built, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      try (java.util.jar.JarFile jar = new java.util.jar.JarFile(copy.toFile())) {
+        if (jar.getEntry("dev/solstice/integration/Main.class") != null
+            && jar.getEntry("io/vertx/core/Vertx.class") != null && jar.getManifest() != null) {
+          return Optional.of(copy);
+        }
+      }
+    } catch (IOException e) {
+      // being rewritten
+    }
+    Files.deleteIfExists(copy);
+    return Optional.empty();
   }
 
   ChildService start() throws IOException {
@@ -87,31 +97,47 @@ final class ChildService implements AutoCloseable {
     pb.environment().clear();
     pb.environment().put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
     pb.environment().putAll(env);
+    startOffset = Files.size(output);
     process = pb.start();
     pids.add(process.pid());
     return this;
   }
 
-  /** Waits for {@code /health/ready} to answer 200. */
+  /** Waits for the port this start bound, then for {@code /health/ready} to answer 200 on it. */
   ChildService awaitReady(Duration within) throws Exception {
     HttpClient client = HttpClient.newHttpClient();
-    long deadline = System.nanoTime() + within.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (!process.isAlive()) {
-        throw new AssertionError("the service exited with " + process.exitValue() + ":\n" + output());
-      }
-      try {
-        HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/ready"))
-            .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() == 200) {
-          return this;
+    int bound;
+    try {
+      bound = await().atMost(within).pollInterval(Duration.ofMillis(100))
+          .until(() -> BoundPort.in(outputOfThisStart()), OptionalInt::isPresent).getAsInt();
+      int listening = bound;
+      await().atMost(within).pollInterval(Duration.ofMillis(100)).until(() -> {
+        assertAlive();
+        try {
+          return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + listening + "/health/ready"))
+              .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+        } catch (IOException e) {
+          return false; // not answering yet
         }
-      } catch (IOException e) {
-        // not listening yet
-      }
-      Thread.sleep(100);
+      });
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError("the service was not ready within " + within + ":\n" + output(), e);
     }
-    throw new AssertionError("the service was not ready within " + within + ":\n" + output());
+    port = bound;
+    return this;
+  }
+
+  private String outputOfThisStart() throws IOException {
+    assertAlive();
+    byte[] all = Files.readAllBytes(output);
+    int from = (int) Math.min(startOffset, all.length);
+    return new String(all, from, all.length - from, StandardCharsets.UTF_8);
+  }
+
+  private void assertAlive() throws IOException {
+    if (!process.isAlive()) {
+      throw new AssertionError("the service exited with " + process.exitValue() + ":\n" + output());
+    }
   }
 
   int port() {
@@ -147,11 +173,5 @@ final class ChildService implements AutoCloseable {
       process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
     }
     Files.deleteIfExists(output);
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
   }
 }

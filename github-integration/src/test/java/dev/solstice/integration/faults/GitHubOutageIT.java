@@ -78,11 +78,14 @@ class GitHubOutageIT {
         assertThat(s.service.post("push", deliveries.get(i), GitHubStack.pushAt(shas.get(i))).statusCode()).isEqualTo(202);
         slowest = Math.max(slowest, (System.nanoTime() - t) / 1_000_000);
       }
-      Thread.sleep(4000);
+      // Each phase lasts while nothing gets through: no JobRequest while GitHub answers 502 (4 s) ...
+      String jobs = s.service.config().jobs().queue();
+      noJobRequestFor(s, jobs, Duration.ofSeconds(4));
       int after502 = s.sim.calls().size() - callsBefore;
       s.sim.clearFaults();
       s.sim.inject(Fault.secondaryRateLimit(Duration.ofSeconds(1)).times(1_000_000));
-      Thread.sleep(3000);
+      // ... nor while it answers secondary rate limits (3 s).
+      noJobRequestFor(s, jobs, Duration.ofSeconds(3));
       s.sim.clearFaults();
       double outageSeconds = (System.nanoTime() - start) / 1e9;
       int outageCalls = s.sim.calls().size() - callsBefore;
@@ -125,5 +128,11 @@ class GitHubOutageIT {
       assertThat(s.service.broker().count(s.service.config().intake().deadLetterQueue())).as("parked").isZero();
       assertThat(s.sim.schemaViolations()).isEmpty();
     }
+  }
+
+  /** Waits {@code d} during which the jobs queue stays empty; fails if a JobRequest arrives and stays. */
+  private static void noJobRequestFor(GitHubStack s, String jobs, Duration d) {
+    org.awaitility.Awaitility.await().during(d).atMost(d.plusSeconds(2)).pollInterval(Duration.ofMillis(100))
+        .until(() -> s.service.broker().count(jobs) == 0);
   }
 }

@@ -1,5 +1,6 @@
 package dev.solstice.integration.faults;
 
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.solstice.integration.config.AppConfig;
@@ -62,13 +63,15 @@ class ServiceKilledIT {
       long[] downMillis = {0};
       Thread killer = new Thread(() -> {
         try {
-          while (load.accepted.get() < 800) {
-            Thread.sleep(2);
-          }
+          await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(2))
+              .until(() -> load.accepted.get() >= 800);
           acceptedAtKill.set(load.accepted.get());
+          int refusedBefore = load.noAnswer.get() + load.unavailable.get();
           child.kill();
           long down = System.nanoTime();
-          Thread.sleep(500);
+          // Down until the load has met the dead service, then back.
+          await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(5))
+              .until(() -> load.noAnswer.get() + load.unavailable.get() > refusedBefore);
           child.start().awaitReady(Duration.ofSeconds(60));
           downMillis[0] = (System.nanoTime() - down) / 1_000_000;
         } catch (Throwable e) {
@@ -118,9 +121,8 @@ class ServiceKilledIT {
       AtomicReference<Throwable> stopperFailed = new AtomicReference<>();
       Thread stopper = new Thread(() -> {
         try {
-          while (load.accepted.get() < 400) {
-            Thread.sleep(2);
-          }
+          await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(2))
+              .until(() -> load.accepted.get() >= 400);
           long t = System.nanoTime();
           exit.set(child.terminate(Duration.ofSeconds(30)));
           stopMillis[0] = (System.nanoTime() - t) / 1_000_000;

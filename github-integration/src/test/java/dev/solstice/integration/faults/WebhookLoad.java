@@ -1,5 +1,7 @@
 package dev.solstice.integration.faults;
 
+import static org.awaitility.Awaitility.await;
+
 import dev.solstice.integration.webhook.SignatureVerifier;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -7,15 +9,21 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.IntSupplier;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * Sends signed webhook deliveries the way GitHub does (one POST each, 10 s patience), with bounded
@@ -87,22 +95,49 @@ final class WebhookLoad {
   /** As {@link #sendAll(String, List, byte[], int)}, starting at most {@code perSecond} requests a second (0: no limit). */
   void sendAll(String event, List<String> ids, byte[] body, int concurrency, int perSecond) throws InterruptedException {
     Semaphore slots = new Semaphore(concurrency);
-    long start = System.nanoTime();
-    int i = 0;
-    for (String id : ids) {
-      if (perSecond > 0) {
-        long due = start + (long) i * 1_000_000_000L / perSecond;
-        long wait = due - System.nanoTime();
-        if (wait > 0) {
-          Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
-        }
+    if (perSecond <= 0) {
+      for (String id : ids) {
+        slots.acquire();
+        send(event, id, body).whenComplete((a, e) -> slots.release());
       }
-      i++;
-      slots.acquire();
-      send(event, id, body).whenComplete((a, e) -> slots.release());
+    } else {
+      paced(ids, perSecond, id -> {
+        slots.acquireUninterruptibly();
+        send(event, id, body).whenComplete((a, e) -> slots.release());
+      });
     }
     if (!slots.tryAcquire(concurrency, 60, TimeUnit.SECONDS)) {
       throw new AssertionError("requests still unanswered after 60 s");
+    }
+  }
+
+  /**
+   * Hands the ids to {@code start} one per tick of a fixed-rate timer, {@code perSecond} ticks a
+   * second (a start that blocks on a free slot delays the following ticks, it does not bunch them).
+   */
+  private static void paced(List<String> ids, int perSecond, Consumer<String> start) throws InterruptedException {
+    ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+    Iterator<String> next = ids.iterator();
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    try {
+      timer.scheduleAtFixedRate(() -> {
+        try {
+          if (next.hasNext()) {
+            start.accept(next.next());
+          }
+          if (!next.hasNext()) {
+            done.complete(null);
+          }
+        } catch (RuntimeException e) {
+          done.completeExceptionally(e);
+          throw e;
+        }
+      }, 0, 1_000_000_000L / perSecond, TimeUnit.NANOSECONDS);
+      done.get();
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("pacing failed", e.getCause());
+    } finally {
+      timer.shutdownNow();
     }
   }
 
@@ -114,21 +149,27 @@ final class WebhookLoad {
     }).toList();
   }
 
-  /** Resends what was not accepted until everything is (as GitHub's redelivery would); how many rounds. */
-  int resendUntilAccepted(String event, List<String> ids, byte[] body, int concurrency, Duration within)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + within.toNanos();
-    int rounds = 0;
-    for (List<String> pending = notAccepted(ids); !pending.isEmpty(); pending = notAccepted(ids)) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError(pending.size() + " deliveries still not accepted after " + within
-            + "; last answers e.g. " + answers.get(pending.get(0)));
-      }
-      Thread.sleep(500);
-      sendAll(event, pending, body, concurrency);
-      rounds++;
+  /**
+   * Resends what was not accepted until everything is (as GitHub's redelivery would), a round every
+   * 500 ms at most; how many rounds.
+   */
+  int resendUntilAccepted(String event, List<String> ids, byte[] body, int concurrency, Duration within) {
+    AtomicInteger rounds = new AtomicInteger();
+    if (notAccepted(ids).isEmpty()) {
+      return 0;
     }
-    return rounds;
+    try {
+      await().atMost(within).pollDelay(Duration.ofMillis(500)).pollInterval(Duration.ofMillis(500)).until(() -> {
+        sendAll(event, notAccepted(ids), body, concurrency);
+        rounds.incrementAndGet();
+        return notAccepted(ids).isEmpty();
+      });
+    } catch (ConditionTimeoutException e) {
+      List<String> pending = notAccepted(ids);
+      throw new AssertionError(pending.size() + " deliveries still not accepted after " + within
+          + "; last answers e.g. " + (pending.isEmpty() ? "none" : answers.get(pending.get(0))), e);
+    }
+    return rounds.get();
   }
 
   int requests() {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.solstice.integration.config.Help;
 import dev.solstice.simulator.github.RecordedWebhooks;
+import dev.solstice.integration.testing.BoundPort;
 import dev.solstice.integration.testing.ServiceHarness;
 import dev.solstice.integration.testing.ServiceProcess;
 import dev.solstice.integration.testing.TestBroker;
@@ -55,9 +56,9 @@ class MainIT {
   @Test
   void logsOneJsonObjectPerLineCarryingTheDeliveryAndStopsGracefullyOnSigterm() throws Exception {
     Map<String, String> env = new HashMap<>(ServiceHarness.isolatedEnv(Map.of()));
-    int port = ServiceProcess.freePort();
-    env.put("HTTP_ADDR", "127.0.0.1:" + port);
+    env.put("HTTP_ADDR", BoundPort.ANY_LOOPBACK);
     try (TestBroker broker = new TestBroker(); ServiceProcess p = ServiceProcess.start(env)) {
+      int port = p.awaitPort(Duration.ofSeconds(60));
       broker.track(new dev.solstice.jobrequest.amqp.QueueTopology(env.get("AMQP_EXCHANGE"), "jobrequest.v1",
           env.get("AMQP_QUEUE"), env.get("AMQP_DLX"), env.get("AMQP_DLQ"), false));
       broker.track(new dev.solstice.jobrequest.amqp.QueueTopology(env.get("AMQP_INTAKE_EXCHANGE"), "webhook.v1",

@@ -1,13 +1,15 @@
 package dev.solstice.integration.testing;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -40,10 +42,19 @@ public final class ServiceProcess implements AutoCloseable {
     return new ServiceProcess(pb.start(), output);
   }
 
-  public static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
+  /**
+   * The HTTP port the service bound, once it logged it (start it with {@code HTTP_ADDR}
+   * {@link BoundPort#ANY_LOOPBACK}).
+   *
+   * @throws AssertionError if the process exits first
+   */
+  public int awaitPort(Duration within) {
+    return await().atMost(within).until(() -> {
+      if (!process.isAlive()) {
+        throw new AssertionError("the service exited with " + process.exitValue() + ":\n" + output());
+      }
+      return BoundPort.in(output());
+    }, OptionalInt::isPresent).getAsInt();
   }
 
   /** Waits for the process to exit; its exit code. */
