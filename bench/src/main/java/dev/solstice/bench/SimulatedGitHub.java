@@ -2,72 +2,41 @@ package dev.solstice.bench;
 
 import dev.solstice.simulator.github.GitHubSimulator;
 import dev.solstice.simulator.github.RecordedCall;
+import dev.solstice.simulator.github.SimulatorLauncher;
 import io.vertx.core.Vertx;
-import java.lang.reflect.Field;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /** The GitHub API simulator (github-simulator module), set up for load. */
 final class SimulatedGitHub implements AutoCloseable {
-  static final String WORKFLOW_PATH = ".solstice/workflow.kdl";
+  static final String WORKFLOW_PATH = SimulatorLauncher.WORKFLOW_PATH;
   /**
    * Two independent jobs. Not {@code needs "build"} on the second: the service enqueues a job with
    * needs only once the JobResults of what it needs arrived (RunCoordinator), and the bench has no
    * orchestrator sending results, so both JobRequests would not be due at the webhook.
    */
-  static final String WORKFLOW = """
-      job "build" {
-          script "make"
-      }
-      job "test" {
-          script "make test"
-      }
-      """;
+  static final String WORKFLOW = SimulatorLauncher.TWO_JOBS;
   static final int JOBS_PER_PUSH = 2;
 
   private final GitHubSimulator sim;
-  private final boolean callLogSwapped;
 
-  private SimulatedGitHub(GitHubSimulator sim, boolean callLogSwapped) {
+  private SimulatedGitHub(GitHubSimulator sim) {
     this.sim = sim;
-    this.callLogSwapped = callLogSwapped;
   }
 
   static SimulatedGitHub start(Vertx vertx) throws Exception {
-    GitHubSimulator sim = GitHubSimulator.start(vertx).toCompletionStage().toCompletableFuture()
-        .get(30, TimeUnit.SECONDS);
-    // GitHub's 5,000 requests/hour per installation would stop a load test within seconds.
-    sim.rateLimit(1_000_000_000L);
-    return new SimulatedGitHub(sim, swapCallLog(sim));
+    return new SimulatedGitHub(SimulatorLauncher.on(vertx).forLoad().start());
   }
 
   /**
-   * The simulator records every call in a CopyOnWriteArrayList, which copies the whole log on each
-   * request: fine for tests, quadratic under load, and that CPU would be taken from the service on
-   * the same two cores. Swap in a synchronized ArrayList (calls() copies it through toArray, which
-   * is synchronized). Returns false, and leaves the simulator as it is, if that is not possible.
+   * Always true now: the simulator records calls in a synchronized list under load ({@link
+   * SimulatorLauncher#forLoad()}), not copy-on-write (quadratic, CPU taken from the service).
    */
-  private static boolean swapCallLog(GitHubSimulator sim) {
-    try {
-      Field f = GitHubSimulator.class.getDeclaredField("calls");
-      f.setAccessible(true);
-      f.set(sim, Collections.synchronizedList(new ArrayList<RecordedCall>()));
-      return true;
-    } catch (ReflectiveOperationException | RuntimeException e) {
-      System.err.println("note: could not swap the simulator's call log (" + e + "); it stays copy-on-write");
-      return false;
-    }
-  }
-
   boolean callLogSwapped() {
-    return callLogSwapped;
+    return true;
   }
 
   String baseUrl() {
@@ -80,9 +49,7 @@ final class SimulatedGitHub implements AutoCloseable {
 
   /** Writes the App's private key (PKCS#1, as GitHub hands it out) for GITHUB_APP_KEY_PATH. */
   Path writeAppKey(Path dir) throws Exception {
-    Path pem = dir.resolve("app-key.pem");
-    Files.writeString(pem, sim.app().pkcs1Pem());
-    return pem;
+    return sim.app().writePkcs1Pem(dir.resolve("app-key.pem"));
   }
 
   /** Installs the App on the repository and serves the two-job workflow at {@code sha}. */
@@ -127,6 +94,6 @@ final class SimulatedGitHub implements AutoCloseable {
 
   @Override
   public void close() throws Exception {
-    sim.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    SimulatorLauncher.stop(sim);
   }
 }

@@ -21,7 +21,7 @@ import javax.crypto.spec.SecretKeySpec;
  * spends no CPU on HMAC while the service spends its usual share.
  */
 final class WebhookCorpus {
-  static final String SHA = "6113728f27ae82c7b1a177c8d03f9e96e0adf246";
+  static final String SHA = RecordedWebhooks.PUSH_SHA;
   static final String OWNER = "Codertocat";
 
   /** One repository's signed body. */

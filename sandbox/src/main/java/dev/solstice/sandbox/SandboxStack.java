@@ -3,16 +3,15 @@ package dev.solstice.sandbox;
 import dev.solstice.integration.IntegrationService;
 import dev.solstice.integration.config.AppConfig;
 import dev.solstice.simulator.github.GitHubSimulator;
+import dev.solstice.simulator.github.RecordedWebhooks;
+import dev.solstice.simulator.github.SimulatorLauncher;
 import dev.solstice.orchestrator.StubOrchestratorVerticle;
 import dev.solstice.orchestrator.StubSettings;
 import dev.solstice.simulator.s3.S3TestServer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
@@ -29,7 +28,7 @@ public final class SandboxStack implements AutoCloseable {
   public static final String REPO = "Codertocat/Hello-World";
   public static final long INSTALLATION = 1;
   /** {@code after} of the recorded push fixture. */
-  public static final String PUSH_SHA = "6113728f27ae82c7b1a177c8d03f9e96e0adf246";
+  public static final String PUSH_SHA = RecordedWebhooks.PUSH_SHA;
   /** Head SHA of the recorded pull_request fixtures. */
   public static final String PR_SHA = "ec26c3e57ca3a959ca5aad62de7213c562f8c821";
   public static final String LOG_BUCKET = "solstice-logs";
@@ -94,13 +93,11 @@ public final class SandboxStack implements AutoCloseable {
   /** As {@link #start(Vertx, Map, Path)}, reporting to the given registry (the one Vert.x's own metrics use). */
   public static SandboxStack start(Vertx vertx, Map<String, String> env, Path workDir,
       PrometheusMeterRegistry registry) throws Exception {
-    GitHubSimulator github = await(GitHubSimulator.start(vertx));
-    github.installation(INSTALLATION, REPO);
-    github.putFile(REPO, PUSH_SHA, ".solstice/workflow.kdl", DEMO_WORKFLOW);
-    github.putFile(REPO, PR_SHA, ".solstice/workflow.kdl", DEMO_WORKFLOW);
+    GitHubSimulator github = SimulatorLauncher.on(vertx).repository(INSTALLATION, REPO)
+        .workflow(REPO, PUSH_SHA, DEMO_WORKFLOW).workflow(REPO, PR_SHA, DEMO_WORKFLOW).start();
     S3TestServer s3 = S3TestServer.start();
     try {
-      Path key = writeKey(workDir, github.app().pkcs1Pem());
+      Path key = github.app().writePkcs1Pem(workDir.resolve("github-app-" + ProcessHandle.current().pid() + ".pem"));
       Map<String, String> full = new HashMap<>(env);
       full.put("GITHUB_API_BASE", github.baseUrl());
       full.put("GITHUB_APP_ID", Long.toString(github.app().id()));
@@ -119,16 +116,6 @@ public final class SandboxStack implements AutoCloseable {
   /** Starts the orchestrator stub on the same broker and names. */
   public void startOrchestrator() throws Exception {
     stubDeployment = await(vertx.deployVerticle(new StubOrchestratorVerticle(StubSettings.fromEnv(env))));
-  }
-
-  private static Path writeKey(Path dir, String pem) throws IOException {
-    Files.createDirectories(dir);
-    Path key = dir.resolve("github-app-" + ProcessHandle.current().pid() + ".pem");
-    Files.deleteIfExists(key);
-    Files.createFile(key, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    Files.writeString(key, pem);
-    key.toFile().deleteOnExit();
-    return key;
   }
 
   public GitHubSimulator github() {
@@ -158,7 +145,7 @@ public final class SandboxStack implements AutoCloseable {
     }
     await(service.stop());
     s3.close();
-    await(github.close());
+    SimulatorLauncher.stop(github);
   }
 
   static <T> T await(io.vertx.core.Future<T> future) throws Exception {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.solstice.integration.github.CapturedLogs;
 import dev.solstice.simulator.github.Fault;
+import dev.solstice.simulator.github.SimulatorLauncher;
 import dev.solstice.integration.intake.RequestIds;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -62,7 +63,7 @@ class GitHubOutageIT {
       Set<UUID> expected = new HashSet<>();
       for (int i = 0; i < n; i++) {
         String sha = String.format("%040x", 0xabc000 + i);
-        s.sim.putFile(GitHubStack.REPO, sha, ".solstice/workflow.kdl", GitHubStack.TWO_JOBS);
+        s.sim.putFile(GitHubStack.REPO, sha, SimulatorLauncher.WORKFLOW_PATH, GitHubStack.TWO_JOBS);
         shas.add(sha);
         String d = UUID.randomUUID().toString();
         deliveries.add(d);

@@ -3,6 +3,7 @@ package dev.solstice.integration.faults;
 import dev.solstice.integration.github.CapturedLogs;
 import dev.solstice.simulator.github.GitHubSimulator;
 import dev.solstice.simulator.github.RecordedWebhooks;
+import dev.solstice.simulator.github.SimulatorLauncher;
 import dev.solstice.integration.testing.ServiceHarness;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -15,15 +16,8 @@ final class GitHubStack implements AutoCloseable {
 
   static final String REPO = "Codertocat/Hello-World";
   static final long INSTALLATION = 1;
-  static final String SHA = "6113728f27ae82c7b1a177c8d03f9e96e0adf246";
-  static final String TWO_JOBS = """
-      job "build" {
-          script "make"
-      }
-      job "test" {
-          script "make test"
-      }
-      """;
+  static final String SHA = RecordedWebhooks.PUSH_SHA;
+  static final String TWO_JOBS = SimulatorLauncher.TWO_JOBS;
 
   final GitHubSimulator sim;
   final ServiceHarness service;
@@ -34,9 +28,7 @@ final class GitHubStack implements AutoCloseable {
   }
 
   static GitHubStack start(Vertx vertx, Map<String, String> overrides, CapturedLogs logs) throws Exception {
-    GitHubSimulator sim = GitHubSimulator.start(vertx).toCompletionStage().toCompletableFuture().get();
-    sim.installation(INSTALLATION, REPO);
-    sim.putFile(REPO, SHA, ".solstice/workflow.kdl", TWO_JOBS);
+    GitHubSimulator sim = SimulatorLauncher.on(vertx).repository(INSTALLATION, REPO).workflow(REPO, SHA, TWO_JOBS).start();
     logs.pem(sim.app().pkcs1Pem());
     logs.secret(ServiceHarness.SECRET);
     Map<String, String> env = new HashMap<>(Map.of(
@@ -86,7 +78,7 @@ final class GitHubStack implements AutoCloseable {
     try {
       service.close();
     } finally {
-      sim.close().toCompletionStage().toCompletableFuture().get();
+      SimulatorLauncher.stop(sim);
     }
   }
 

@@ -14,8 +14,12 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -92,6 +96,19 @@ public final class GitHubSimulator {
     public String pkcs8Pem() {
       return TestKeys.pkcs8Pem(keys);
     }
+
+    /**
+     * Writes the private key (PKCS#1) to {@code file}, readable by its owner only, for a client
+     * configured with a key path; the file is deleted when the JVM exits.
+     */
+    public Path writePkcs1Pem(Path file) throws IOException {
+      Files.createDirectories(file.toAbsolutePath().getParent());
+      Files.deleteIfExists(file);
+      Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      Files.writeString(file, pkcs1Pem());
+      file.toFile().deleteOnExit();
+      return file;
+    }
   }
 
   private record Installation(long id, Set<String> repos, Map<String, String> permissions) {}
@@ -149,7 +166,8 @@ public final class GitHubSimulator {
   private final Map<String, Long> maxInFlightWrites = new HashMap<>();
   private final Map<String, Integer> repoIds = new HashMap<>();
   private final List<Fault> faults = new CopyOnWriteArrayList<>();
-  private final List<RecordedCall> calls = new CopyOnWriteArrayList<>();
+  /** Copy-on-write by default; {@link #cheapCallLog()} swaps it for a synchronized list. */
+  private volatile List<RecordedCall> calls = new CopyOnWriteArrayList<>();
   private final List<String> schemaViolations = new CopyOnWriteArrayList<>();
   private final AtomicLong ids = new AtomicLong(1000);
   private String staticToken;
@@ -368,21 +386,29 @@ public final class GitHubSimulator {
 
   /** Every request received, in arrival order. */
   public List<RecordedCall> calls() {
-    return List.copyOf(calls);
+    return List.copyOf(calls); // toArray: atomic for both kinds of log
+  }
+
+  /**
+   * Records calls in a synchronized list instead of a copy-on-write one, which copies the whole log
+   * on each request: fine for tests, quadratic under load (the bench). Calls so far are kept.
+   */
+  public synchronized void cheapCallLog() {
+    calls = java.util.Collections.synchronizedList(new ArrayList<>(calls));
   }
 
   public List<RecordedCall> calls(Predicate<RecordedCall> filter) {
-    return calls.stream().filter(filter).collect(Collectors.toList());
+    return calls().stream().filter(filter).collect(Collectors.toList());
   }
 
   /** Number of requests for an operation id, e.g. {@code count("checks/create")}. */
   public long count(String operation) {
-    return calls.stream().filter(c -> c.operation().equals(operation)).count();
+    return calls().stream().filter(c -> c.operation().equals(operation)).count();
   }
 
   /** Installation tokens minted ({@code apps/create-installation-access-token} answered 201). */
   public long mints() {
-    return calls.stream()
+    return calls().stream()
         .filter(c -> c.operation().equals("apps/create-installation-access-token") && c.status() == 201)
         .count();
   }
@@ -747,7 +773,7 @@ public final class GitHubSimulator {
       return false;
     }
     String value = auth.replaceFirst("(?i)^(bearer|token)\\s+", "");
-    String repo = norm(ctx.pathParam("owner") + "/" + ctx.pathParam("repo"));
+    String repo = repoOf(ctx);
     synchronized (this) {
       if (value.equals(staticToken)) {
         return true;
@@ -775,7 +801,7 @@ public final class GitHubSimulator {
     if (!authorize(ctx, "contents", "read")) {
       return;
     }
-    String repo = norm(ctx.pathParam("owner") + "/" + ctx.pathParam("repo"));
+    String repo = repoOf(ctx);
     String raw = ctx.request().path().substring(prefix.length());
     String prefix = "/repos/" + ctx.pathParam("owner") + "/" + ctx.pathParam("repo") + "/contents/";
     String path = decodePath(raw.length() > prefix.length() ? raw.substring(prefix.length()) : "");
@@ -860,11 +886,7 @@ public final class GitHubSimulator {
   }
 
   private void createCheckRun(RoutingContext ctx) {
-    CallInfo info = ctx.get(CALL);
-    if (!authorize(ctx, "checks", "write")) {
-      return;
-    }
-    JsonObject body = validBody(ctx, info, true);
+    JsonObject body = authorizedBody(ctx, "checks");
     if (body == null) {
       return;
     }
@@ -875,7 +897,7 @@ public final class GitHubSimulator {
       error(ctx, 422, "Invalid request.\n\n\"conclusion\" wasn't supplied.", null);
       return;
     }
-    String repo = norm(ctx.pathParam("owner") + "/" + ctx.pathParam("repo"));
+    String repo = repoOf(ctx);
     long id = ids.incrementAndGet();
     JsonObject run =
         new JsonObject()
@@ -902,15 +924,11 @@ public final class GitHubSimulator {
   }
 
   private void updateCheckRun(RoutingContext ctx) {
-    CallInfo info = ctx.get(CALL);
-    if (!authorize(ctx, "checks", "write")) {
-      return;
-    }
-    JsonObject body = validBody(ctx, info, true);
+    JsonObject body = authorizedBody(ctx, "checks");
     if (body == null) {
       return;
     }
-    String repo = norm(ctx.pathParam("owner") + "/" + ctx.pathParam("repo"));
+    String repo = repoOf(ctx);
     synchronized (this) {
       JsonObject run =
           checkRuns.getOrDefault(repo, List.of()).stream()
@@ -974,7 +992,7 @@ public final class GitHubSimulator {
     if (!authorize(ctx, "checks", "read")) {
       return;
     }
-    String repo = norm(ctx.pathParam("owner") + "/" + ctx.pathParam("repo"));
+    String repo = repoOf(ctx);
     String ref = ctx.pathParam("ref");
     String name = ctx.request().getParam("check_name");
     String filter = ctx.request().getParam("filter", "latest");
@@ -1018,7 +1036,7 @@ public final class GitHubSimulator {
     if (!authorize(ctx, "pull_requests", "read")) {
       return;
     }
-    String repo = norm(ctx.pathParam("owner") + "/" + ctx.pathParam("repo"));
+    String repo = repoOf(ctx);
     List<String> all;
     synchronized (this) {
       all = pullFiles.get(repo + "#" + ctx.pathParam("number"));
@@ -1061,7 +1079,7 @@ public final class GitHubSimulator {
     if (!authorize(ctx, "contents", "read")) {
       return;
     }
-    String repo = norm(ctx.pathParam("owner") + "/" + ctx.pathParam("repo"));
+    String repo = repoOf(ctx);
     String basehead = ctx.pathParam("basehead");
     List<String> all;
     synchronized (this) {
@@ -1091,15 +1109,11 @@ public final class GitHubSimulator {
   }
 
   private void createIssue(RoutingContext ctx) {
-    CallInfo info = ctx.get(CALL);
-    if (!authorize(ctx, "issues", "write")) {
-      return;
-    }
-    JsonObject body = validBody(ctx, info, true);
+    JsonObject body = authorizedBody(ctx, "issues");
     if (body == null) {
       return;
     }
-    String repo = norm(ctx.pathParam("owner") + "/" + ctx.pathParam("repo"));
+    String repo = repoOf(ctx);
     synchronized (this) {
       List<JsonObject> list = issues.computeIfAbsent(repo, k -> new ArrayList<>());
       int number = list.size() + 1;
@@ -1135,15 +1149,11 @@ public final class GitHubSimulator {
   }
 
   private void createComment(RoutingContext ctx) {
-    CallInfo info = ctx.get(CALL);
-    if (!authorize(ctx, "issues", "write")) {
-      return;
-    }
-    JsonObject body = validBody(ctx, info, true);
+    JsonObject body = authorizedBody(ctx, "issues");
     if (body == null) {
       return;
     }
-    String repo = norm(ctx.pathParam("owner") + "/" + ctx.pathParam("repo"));
+    String repo = repoOf(ctx);
     String number = ctx.pathParam("number");
     synchronized (this) {
       long id = ids.incrementAndGet();
@@ -1219,6 +1229,17 @@ public final class GitHubSimulator {
   // ---- response helpers ------------------------------------------------------------------
 
   /** Parses and schema-checks the body; answers 400/422 itself and returns null on failure. */
+  /**
+   * The body of a write with an installation token: null (the answer already sent) when the token
+   * lacks {@code permission: write} or the body is not what GitHub accepts.
+   */
+  private JsonObject authorizedBody(RoutingContext ctx, String permission) {
+    if (!authorize(ctx, permission, "write")) {
+      return null;
+    }
+    return validBody(ctx, ctx.get(CALL), true);
+  }
+
   private JsonObject validBody(RoutingContext ctx, CallInfo info, boolean required) {
     String text = ctx.body().asString();
     if (text == null || text.isBlank()) {
@@ -1407,6 +1428,11 @@ public final class GitHubSimulator {
 
   private String norm(String repo) {
     return repo.toLowerCase(Locale.ROOT);
+  }
+
+  /** The {@code owner/repo} of the request path, lower-cased as repositories are keyed. */
+  private String repoOf(RoutingContext ctx) {
+    return norm(ctx.pathParam("owner") + "/" + ctx.pathParam("repo"));
   }
 
   private static String stripSlash(String p) {

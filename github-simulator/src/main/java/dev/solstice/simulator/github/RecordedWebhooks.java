@@ -11,6 +11,9 @@ import java.io.UncheckedIOException;
  */
 public final class RecordedWebhooks {
 
+  /** The commit of {@code push.json} (its {@code after}). */
+  public static final String PUSH_SHA = "6113728f27ae82c7b1a177c8d03f9e96e0adf246";
+
   private RecordedWebhooks() {
   }
 
