@@ -25,7 +25,7 @@ done
 
 if $build; then
   echo "building github-integration and bench..." >&2
-  mvn -B -q -ntp package -DskipTests -pl bench -am
+  mvn -B -q -ntp package -DskipTests -pl github-integration,bench -am  # bench runs the service jar, it does not link it
 fi
 ensure_rabbitmq
 

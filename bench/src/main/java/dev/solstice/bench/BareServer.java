@@ -15,7 +15,7 @@ public final class BareServer {
     String host = args.length > 0 ? args[0] : "127.0.0.1";
     int port = args.length > 1 ? Integer.parseInt(args[1]) : 8099;
     Vertx vertx = Vertx.vertx();
-    vertx.createHttpServer()
+    int bound = vertx.createHttpServer()
         .requestHandler(req -> req.body().onComplete(body -> {
           if (req.method().name().equals("GET")) {
             req.response().setStatusCode(200).end("ok");
@@ -24,7 +24,7 @@ public final class BareServer {
           }
         }))
         .listen(port, host)
-        .toCompletionStage().toCompletableFuture().get();
-    System.out.println("bare server listening on " + host + ":" + port);
+        .toCompletionStage().toCompletableFuture().get().actualPort();
+    System.out.println("bare server listening on " + host + ":" + bound); // port 0 asks for any free one
   }
 }

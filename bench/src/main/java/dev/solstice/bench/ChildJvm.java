@@ -5,12 +5,16 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A JVM the bench starts as a separate process (the service, the bare server, PerfTest), so its
@@ -53,6 +57,28 @@ final class ChildJvm implements AutoCloseable {
     long t0 = System.nanoTime();
     Process p = pb.start();
     return new ChildJvm(name, p, t0, log);
+  }
+
+  /** "listening on 127.0.0.1:41234": what the service (HttpVerticle) and BareServer print once bound. */
+  private static final Pattern LISTENING = Pattern.compile("listening on [^\\s\"]+:(\\d+)");
+
+  /**
+   * The port the child bound (started with port 0), read from its log every 10 ms: a port picked by
+   * opening and closing a socket could be taken by another process before the child binds it.
+   */
+  int awaitPort(Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException(name + " exited with " + process.exitValue() + " before it listened; see " + log);
+      }
+      Matcher m = LISTENING.matcher(Files.readString(log, StandardCharsets.UTF_8));
+      if (m.find()) {
+        return Integer.parseInt(m.group(1));
+      }
+      Thread.sleep(10);
+    }
+    throw new IllegalStateException(name + " did not listen within " + timeout + "; see " + log);
   }
 
   /** Polls {@code url} every 10 ms until it answers 200; returns ms from process start to then. */
