@@ -8,11 +8,23 @@ import org.junit.jupiter.api.Test;
 class RedactionTest {
 
   @Test
-  void passwordMasksOnlyThePassword() {
+  void masksOnlyThePasswordOfTheUserInfo() {
     assertThat(Redaction.password("amqp://guest:guest@127.0.0.1:5672/%2f")).isEqualTo("amqp://guest:***@127.0.0.1:5672/%2f");
-    assertThat(Redaction.password("amqp://bot:p%40ss@mq/vh")).isEqualTo("amqp://bot:***@mq/vh");
-    assertThat(Redaction.password("amqp://bot@mq/vh")).isEqualTo("amqp://bot@mq/vh");
+  }
+
+  @Test
+  void keepsUrlsWithoutPasswordAsTheyAre() {
     assertThat(Redaction.password("amqp://127.0.0.1:5672/%2f")).isEqualTo("amqp://127.0.0.1:5672/%2f");
+    assertThat(Redaction.password("amqp://bot@mq/vh")).isEqualTo("amqp://bot@mq/vh");
+  }
+
+  @Test
+  void masksPercentEncodedPasswords() {
+    assertThat(Redaction.password("amqp://bot:p%40ss@mq/vh")).isEqualTo("amqp://bot:***@mq/vh");
+  }
+
+  @Test
+  void masksAValueThatIsNotAUrlEntirely() {
     assertThat(Redaction.password("not a url with a secret")).isEqualTo("***");
   }
 
@@ -21,6 +33,7 @@ class RedactionTest {
     assertThat(Redaction.userInfo("redis://user:hunter2@redis:6379/0")).isEqualTo("redis://***@redis:6379/0");
     assertThat(Redaction.userInfo("redis://hunter2@redis")).isEqualTo("redis://***@redis");
     assertThat(Redaction.userInfo("redis://redis:6379")).isEqualTo("redis://redis:6379");
+    assertThat(Redaction.userInfo(null)).isNull();
   }
 
   @Test
