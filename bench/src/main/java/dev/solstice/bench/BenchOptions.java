@@ -102,7 +102,7 @@ record BenchOptions(
   static BenchOptions parse(String[] args) {
     Flags f = new Flags();
     try {
-      new CommandLine(f).parseArgs(args);
+      new CommandLine(f).setExpandAtFiles(false).parseArgs(args);
     } catch (UnmatchedArgumentException e) {
       throw new UsageException("unknown option " + e.getUnmatched().get(0) + "\n" + USAGE);
     } catch (MissingParameterException e) {

@@ -84,7 +84,7 @@ public final class Main {
   /** The flags of {@code args}; throws on an unknown argument. */
   static Flags parse(String... args) {
     Flags flags = new Flags();
-    new CommandLine(flags).parseArgs(args);
+    new CommandLine(flags).setExpandAtFiles(false).parseArgs(args);
     return flags;
   }
 

@@ -110,7 +110,8 @@ public final class DlqCommand {
 
   /** Runs a command; the exit status (0 ok, 1 failure, 2 usage). */
   public static int run(List<String> args, Map<String, String> env, PrintStream out, PrintStream err) {
-    CommandLine dlq = new CommandLine(new Root());
+    // An argument such as @name is a value, not a file of arguments to expand.
+    CommandLine dlq = new CommandLine(new Root()).setExpandAtFiles(false);
     ParseResult parsed;
     try {
       parsed = dlq.parseArgs(args.toArray(String[]::new));

@@ -35,7 +35,7 @@ public final class Flags {
    */
   public static Flags parse(List<String> args, List<String> errors) {
     Flags flags = new Flags();
-    CommandLine cli = new CommandLine(flags);
+    CommandLine cli = new CommandLine(flags).setExpandAtFiles(false);
     // Every problem, not only the first: they join the configuration's own problems.
     cli.getCommandSpec().parser().collectErrors(true);
     for (Exception e : cli.parseArgs(args.toArray(String[]::new)).errors()) {

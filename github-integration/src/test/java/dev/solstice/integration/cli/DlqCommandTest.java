@@ -64,6 +64,9 @@ class DlqCommandTest {
     err.reset();
     assertThat(run("list", "--flow=nowhere")).isEqualTo(2);
     assertThat(err()).contains("--flow: expected intake, results or jobs, got nowhere");
+    err.reset();
+    assertThat(run("list", "--flow", "@nowhere")).isEqualTo(2);
+    assertThat(err()).contains("got @nowhere");
   }
 
   @Test
