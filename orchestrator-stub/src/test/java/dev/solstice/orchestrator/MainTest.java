@@ -6,6 +6,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine.ParameterException;
 
@@ -42,5 +48,22 @@ class MainTest {
     for (var v : StubSettings.CATALOGUE.variables()) {
       assertThat(out.toString(StandardCharsets.UTF_8)).contains(v.name()).contains("[" + v.defaultValue() + "]");
     }
+  }
+
+  @Test
+  void catalogueListsEveryVariableTheStubReads() throws Exception {
+    Path main = Path.of(System.getProperty("solstice.root", ".."), "orchestrator-stub/src/main/java");
+    Pattern read = Pattern.compile("in\\.\\w+\\(\\s*\"([A-Z][A-Z0-9_]+)\"");
+    Set<String> names = new TreeSet<>();
+    try (var files = Files.walk(main)) {
+      for (Path file : files.filter(p -> p.toString().endsWith("Settings.java")).toList()) {
+        Matcher m = read.matcher(Files.readString(file));
+        while (m.find()) {
+          names.add(m.group(1));
+        }
+      }
+    }
+    assertThat(names).as("variables read by the stub").contains("AMQP_URL", "STUB_PREFETCH", "S3_SECRET_KEY");
+    assertThat(StubSettings.CATALOGUE.names()).containsAll(names);
   }
 }
