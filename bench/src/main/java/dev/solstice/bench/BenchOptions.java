@@ -1,8 +1,13 @@
 package dev.solstice.bench;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.MissingParameterException;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
  * Command-line options. Durations are per measured phase; {@code --budget} derives them from a
@@ -48,41 +53,80 @@ record BenchOptions(
         --render FILE        only re-render --doc from a results.json of an earlier run (no load)
       """;
 
-  static BenchOptions parse(String[] args) {
-    boolean smoke = false;
-    Integer duration = null;
-    Integer budget = null;
+  /** The command line as picocli sees it; {@link #parse} derives the defaults that depend on --smoke. */
+  @Command(name = "solstice-bench")
+  static final class Flags {
+    @Option(names = "--smoke")
+    boolean smoke;
+
+    @Option(names = "--duration", paramLabel = "SECONDS")
+    Integer duration;
+
+    @Option(names = "--budget", paramLabel = "SECONDS")
+    Integer budget;
+
+    @Option(names = "--concurrency", paramLabel = "N")
     int concurrency = 64;
+
+    @Option(names = "--repos", paramLabel = "N")
     int repos = 64;
+
+    @Option(names = "--amqp-url", paramLabel = "URL")
     String amqp = "amqp://guest:guest@127.0.0.1:5672/%2f";
+
+    @Option(names = "--service-jar", paramLabel = "PATH")
     Path serviceJar = Path.of("github-integration/target/github-integration.jar");
+
+    @Option(names = "--bench-jar", paramLabel = "PATH")
     Path benchJar = Path.of("bench/target/solstice-bench.jar");
-    Path out = null;
-    Path doc = null;
+
+    @Option(names = "--out", paramLabel = "DIR")
+    Path out;
+
+    @Option(names = "--doc", paramLabel = "FILE")
+    Path doc;
+
+    @Option(names = "--jvm-opts", paramLabel = "OPTS")
     String jvmOpts = "-Xmx512m";
-    String command = null;
-    Path render = null;
-    List<String> rest = new ArrayList<>(List.of(args));
-    while (!rest.isEmpty()) {
-      String a = rest.remove(0);
-      switch (a) {
-        case "--smoke" -> smoke = true;
-        case "--duration" -> duration = Integer.parseInt(value(a, rest));
-        case "--budget" -> budget = Integer.parseInt(value(a, rest));
-        case "--concurrency" -> concurrency = Integer.parseInt(value(a, rest));
-        case "--repos" -> repos = Integer.parseInt(value(a, rest));
-        case "--amqp-url" -> amqp = value(a, rest);
-        case "--service-jar" -> serviceJar = Path.of(value(a, rest));
-        case "--bench-jar" -> benchJar = Path.of(value(a, rest));
-        case "--out" -> out = Path.of(value(a, rest));
-        case "--doc" -> doc = Path.of(value(a, rest));
-        case "--jvm-opts" -> jvmOpts = value(a, rest);
-        case "--command" -> command = value(a, rest);
-        case "--render" -> render = Path.of(value(a, rest));
-        case "--help", "-h" -> throw new UsageException(USAGE);
-        default -> throw new UsageException("unknown option " + a + "\n" + USAGE);
-      }
+
+    @Option(names = "--command", paramLabel = "LINE")
+    String command;
+
+    @Option(names = "--render", paramLabel = "FILE")
+    Path render;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true)
+    boolean help;
+  }
+
+  static BenchOptions parse(String[] args) {
+    Flags f = new Flags();
+    try {
+      new CommandLine(f).setExpandAtFiles(false).parseArgs(args);
+    } catch (UnmatchedArgumentException e) {
+      throw new UsageException("unknown option " + e.getUnmatched().get(0) + "\n" + USAGE);
+    } catch (MissingParameterException e) {
+      throw new UsageException((e.getMissing().isEmpty() || !(e.getMissing().get(0) instanceof OptionSpec o)
+          ? e.getMessage() : o.longestName() + " needs a value"));
+    } catch (ParameterException e) {
+      throw new UsageException(e.getMessage() + "\n" + USAGE);
     }
+    if (f.help) {
+      throw new UsageException(USAGE);
+    }
+    boolean smoke = f.smoke;
+    Integer duration = f.duration;
+    Integer budget = f.budget;
+    int concurrency = f.concurrency;
+    int repos = f.repos;
+    String amqp = f.amqp;
+    Path serviceJar = f.serviceJar;
+    Path benchJar = f.benchJar;
+    Path out = f.out;
+    Path doc = f.doc;
+    String jvmOpts = f.jvmOpts;
+    String command = f.command;
+    Path render = f.render;
     int phase;
     if (duration != null) {
       phase = duration;
@@ -107,13 +151,6 @@ record BenchOptions(
     }
     return new BenchOptions(smoke, phase, warmup, smoke ? 1 : 3, concurrency, repos, amqp, serviceJar,
         benchJar, out, doc, jvmOpts, command, render);
-  }
-
-  private static String value(String flag, List<String> rest) {
-    if (rest.isEmpty()) {
-      throw new UsageException(flag + " needs a value");
-    }
-    return rest.remove(0);
   }
 
   /** A bad command line: the message is printed as is. */

@@ -37,7 +37,6 @@ import io.vertx.redis.client.RedisAPI;
 import io.vertx.redis.client.RedisOptions;
 import java.time.Clock;
 import java.util.List;
-import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -99,7 +98,7 @@ public final class IntegrationService {
     RedisAPI redisApi = redis == null ? null : RedisAPI.api(redis);
     DeliveryLedger ledger = redisApi == null
         ? new InMemoryDeliveryLedger(config.deliveryDedupTtl(), 1_000_000, clock)
-        : new RedisDeliveryLedger(redisApi, "solstice:delivery:", config.deliveryDedupTtl());
+        : new RedisDeliveryLedger(redisApi, config.redisKeys().deliveries(), config.deliveryDedupTtl());
 
     GitHubClient github = config.github() == null ? null : WebClientGitHubClient.create(vertx, config.github(), registry);
     JobPlanner planner;
@@ -108,13 +107,13 @@ public final class IntegrationService {
       planner = new DefaultJobPlanner(clock, config::runsOnFor);
     } else {
       CheckRunMap runs = redisApi == null ? CheckRunMap.inMemory()
-          : CheckRunMap.redis(redisApi, "solstice:checkrun:", Duration.ofDays(30));
+          : CheckRunMap.redis(redisApi, config.redisKeys().checkRuns(), config.redisKeys().checkRunTtl());
       CheckRunReporter reporter = new CheckRunReporter(github, runs, config.checkName(), config.logsBaseUrl(),
           config.github().appId(), clock);
       // Issue 9: needs gating and superseded runs (state shared through Redis when configured).
       dev.solstice.integration.workflow.RunStore runStore = redisApi == null
           ? dev.solstice.integration.workflow.RunStore.inMemory(clock)
-          : dev.solstice.integration.workflow.RunStore.redis(redisApi, "solstice:runs:", Duration.ofDays(7));
+          : dev.solstice.integration.workflow.RunStore.redis(redisApi, config.redisKeys().runs(), config.redisKeys().runTtl());
       JobPublisher jobPublisher = new JobPublisher(publisher, config.jobs());
       dev.solstice.integration.workflow.RunCoordinator coordinator = new dev.solstice.integration.workflow.RunCoordinator(
           runStore, reporter,
@@ -152,7 +151,7 @@ public final class IntegrationService {
     dev.solstice.integration.recovery.MissedDeliveryJob missed = config.missedDeliveries().enabled() && github != null
         ? new dev.solstice.integration.recovery.MissedDeliveryJob(vertx, github, ledger,
             redisApi == null ? dev.solstice.integration.recovery.CheckpointStore.inMemory()
-                : dev.solstice.integration.recovery.CheckpointStore.redis(redisApi, "solstice:missed-deliveries:"),
+                : dev.solstice.integration.recovery.CheckpointStore.redis(redisApi, config.redisKeys().missedDeliveries()),
             config.missedDeliveries(), clock, registry)
         : null;
     connector.start();

@@ -2,6 +2,7 @@ package dev.solstice.integration;
 
 import dev.solstice.integration.config.AppConfig;
 import dev.solstice.integration.config.ConfigException;
+import dev.solstice.integration.config.Flags;
 import dev.solstice.integration.config.Help;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -10,6 +11,7 @@ import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -33,7 +35,8 @@ public final class Main {
           System.out, System.err));
       return;
     }
-    if (argList.contains("--help") || argList.contains("-h")) {
+    List<String> flagProblems = new ArrayList<>();
+    if (Flags.parse(argList, flagProblems).help()) {
       System.out.println(Help.text());
       return;
     }

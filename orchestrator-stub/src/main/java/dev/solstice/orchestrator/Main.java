@@ -1,7 +1,13 @@
 package dev.solstice.orchestrator;
 
+import dev.solstice.platform.config.InvalidConfigurationException;
 import io.vertx.core.Vertx;
 import java.io.PrintStream;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.UnmatchedArgumentException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,26 +25,35 @@ public final class Main {
   private Main() {
   }
 
+  /** The command line: {@code --execute} and {@code --help}. */
+  @Command(name = "orchestrator-stub")
+  static final class Flags {
+    @Option(names = "--execute")
+    boolean execute;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true)
+    boolean help;
+  }
+
   public static void main(String[] args) {
-    boolean execute = false;
-    for (String arg : args) {
-      switch (arg) {
-        case "--help", "-h" -> {
-          usage(System.out);
-          return;
-        }
-        case "--execute" -> execute = true;
-        default -> {
-          System.err.println("unknown argument: " + arg);
-          usage(System.err);
-          System.exit(2);
-        }
-      }
+    Flags flags;
+    try {
+      flags = parse(args);
+    } catch (ParameterException e) {
+      System.err.println(problem(e));
+      usage(System.err);
+      System.exit(2);
+      return;
     }
+    if (flags.help) {
+      usage(System.out);
+      return;
+    }
+    boolean execute = flags.execute;
     StubSettings settings;
     try {
       settings = StubSettings.fromEnv(System.getenv());
-    } catch (InvalidSettingsException e) {
+    } catch (InvalidConfigurationException e) {
       System.err.println(e.getMessage());
       System.exit(2);
       return;
@@ -66,6 +81,21 @@ public final class Main {
     }, "solstice-stub-shutdown"));
   }
 
+  /** The flags of {@code args}; throws on an unknown argument. */
+  static Flags parse(String... args) {
+    Flags flags = new Flags();
+    new CommandLine(flags).setExpandAtFiles(false).parseArgs(args);
+    return flags;
+  }
+
+  /** The parse error, worded as before picocli: {@code unknown argument: X}. */
+  static String problem(ParameterException e) {
+    if (e instanceof UnmatchedArgumentException u && !u.getUnmatched().isEmpty()) {
+      return "unknown argument: " + u.getUnmatched().get(0);
+    }
+    return e.getMessage();
+  }
+
   static void usage(PrintStream out) {
     out.println("""
         Solstice CI stub orchestrator: consumes JobRequests from RabbitMQ and publishes JobResults.
@@ -76,25 +106,7 @@ public final class Main {
           --help      print this help and exit
 
         Environment (defaults in brackets):
-          AMQP_URL                  broker URL [amqp://127.0.0.1:5672/%2f]
-          AMQP_EXCHANGE             JobRequest exchange [solstice.jobs]
-          AMQP_ROUTING_KEY          JobRequest routing key [jobrequest.v1]
-          AMQP_QUEUE                JobRequest queue [solstice.jobs.v1]
-          AMQP_DLX                  dead-letter exchange, both flows [solstice.dlx]
-          AMQP_DLQ                  JobRequest dead-letter queue [solstice.jobs.v1.dlq]
-          AMQP_RESULTS_EXCHANGE     JobResult exchange [solstice.results]
-          AMQP_RESULTS_ROUTING_KEY  JobResult routing key [jobresult.v1]
-          AMQP_RESULTS_QUEUE        JobResult queue [solstice.results.v1]
-          AMQP_RESULTS_DLQ          JobResult dead-letter queue [solstice.results.v1.dlq]
-          AMQP_QUORUM               declare quorum queues [false]
-          STUB_PREFETCH             jobs run at once (unacked JobRequests) [8]
-          STUB_EXECUTE              same as --execute [false]
-          STUB_DEFAULT_OUTCOME      conclusion of simulated jobs [success]
-          STUB_DEFAULT_DURATION_MS  duration of simulated jobs [200]
-          S3_ENDPOINT               S3-compatible endpoint for logs; unset: logs are not uploaded
-          S3_BUCKET                 log bucket, created if missing [solstice-logs]
-          S3_REGION                 signing region [us-east-1]
-          S3_ACCESS_KEY, S3_SECRET_KEY  static credentials [AWS SDK default chain]
+        """ + StubSettings.CATALOGUE.text("  ") + """
 
         Per job (in the JobRequest's env, simulate mode):
           SOLSTICE_STUB_OUTCOME     conclusion, e.g. failure

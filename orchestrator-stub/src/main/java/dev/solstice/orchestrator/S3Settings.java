@@ -1,9 +1,10 @@
 package dev.solstice.orchestrator;
 
+import dev.solstice.platform.config.EnvReader;
+import dev.solstice.platform.config.Redaction;
 import java.net.URI;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -22,13 +23,13 @@ public record S3Settings(URI endpoint, String bucket, String region, String acce
 
   /** Reads the S3 variables; empty when {@code S3_ENDPOINT} is unset (uploads disabled). */
   static S3Settings read(EnvReader in) {
-    Optional<URI> endpoint = in.uri("S3_ENDPOINT", Set.of("http", "https"));
+    Optional<URI> endpoint = in.hostUri("S3_ENDPOINT", "http", "https");
     String bucket = in.string("S3_BUCKET", DEFAULT_BUCKET);
     in.require(BUCKET.matcher(bucket).matches(),
         "S3_BUCKET: expected 3-63 lowercase letters, digits, dots or hyphens, got \"" + bucket + "\"");
     String region = in.string("S3_REGION", DEFAULT_REGION);
-    String accessKey = in.raw("S3_ACCESS_KEY").orElse(null);
-    String secretKey = in.raw("S3_SECRET_KEY").orElse(null);
+    String accessKey = in.raw("S3_ACCESS_KEY");
+    String secretKey = in.raw("S3_SECRET_KEY");
     in.require((accessKey == null) == (secretKey == null),
         "S3_ACCESS_KEY, S3_SECRET_KEY: set both or neither (neither uses the AWS default credentials chain)");
     return endpoint.map(uri -> new S3Settings(withoutTrailingSlash(uri), bucket, region.toLowerCase(Locale.ROOT),
@@ -42,7 +43,7 @@ public record S3Settings(URI endpoint, String bucket, String region, String acce
 
   @Override
   public String toString() {
-    return "S3Settings[endpoint=" + Redaction.url(endpoint.toString()) + ", bucket=" + bucket + ", region="
+    return "S3Settings[endpoint=" + Redaction.password(endpoint.toString()) + ", bucket=" + bucket + ", region="
         + region + ", credentials=" + (hasStaticKeys() ? "S3_ACCESS_KEY " + accessKey + " (secret redacted)"
         : "default chain") + "]";
   }

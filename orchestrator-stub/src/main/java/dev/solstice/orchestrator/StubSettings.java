@@ -2,11 +2,15 @@ package dev.solstice.orchestrator;
 
 import dev.solstice.jobrequest.Conclusion;
 import dev.solstice.jobrequest.amqp.QueueTopology;
+import dev.solstice.platform.config.Catalogue;
+import dev.solstice.platform.config.EnvReader;
+import dev.solstice.platform.config.InvalidConfigurationException;
+import dev.solstice.platform.config.Redaction;
+import dev.solstice.platform.config.Variable;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Configuration of the stub orchestrator, read from environment variables only (see README).
@@ -29,15 +33,38 @@ public record StubSettings(String amqpUrl, QueueTopology jobs, QueueTopology res
   /** AMQP's prefetch count is an unsigned short. */
   static final int MAX_PREFETCH = 65_535;
 
+  /** Every variable the stub reads, as {@code --help} shows them. */
+  public static final Catalogue CATALOGUE = Catalogue.of(
+      Variable.of("AMQP_URL", DEFAULT_AMQP_URL, "broker URL"),
+      Variable.of("AMQP_EXCHANGE", QueueTopology.JOBS.exchange(), "JobRequest exchange"),
+      Variable.of("AMQP_ROUTING_KEY", QueueTopology.JOBS.routingKey(), "JobRequest routing key"),
+      Variable.of("AMQP_QUEUE", QueueTopology.JOBS.queue(), "JobRequest queue"),
+      Variable.of("AMQP_DLX", QueueTopology.JOBS.deadLetterExchange(), "dead-letter exchange, both flows"),
+      Variable.of("AMQP_DLQ", QueueTopology.JOBS.deadLetterQueue(), "JobRequest dead-letter queue"),
+      Variable.of("AMQP_RESULTS_EXCHANGE", QueueTopology.RESULTS.exchange(), "JobResult exchange"),
+      Variable.of("AMQP_RESULTS_ROUTING_KEY", QueueTopology.RESULTS.routingKey(), "JobResult routing key"),
+      Variable.of("AMQP_RESULTS_QUEUE", QueueTopology.RESULTS.queue(), "JobResult queue"),
+      Variable.of("AMQP_RESULTS_DLQ", QueueTopology.RESULTS.deadLetterQueue(), "JobResult dead-letter queue"),
+      Variable.of("AMQP_QUORUM", "false", "declare quorum queues"),
+      Variable.of("STUB_PREFETCH", String.valueOf(DEFAULT_PREFETCH), "jobs run at once (unacked JobRequests)"),
+      Variable.of("STUB_EXECUTE", "false", "same as --execute"),
+      Variable.of("STUB_DEFAULT_OUTCOME", "success", "conclusion of simulated jobs"),
+      Variable.of("STUB_DEFAULT_DURATION_MS", String.valueOf(DEFAULT_DURATION_MS), "duration of simulated jobs"),
+      Variable.of("S3_ENDPOINT", "none: logs are not uploaded", "S3-compatible endpoint for logs"),
+      Variable.of("S3_BUCKET", S3Settings.DEFAULT_BUCKET, "log bucket, created if missing"),
+      Variable.of("S3_REGION", S3Settings.DEFAULT_REGION, "signing region"),
+      Variable.of("S3_ACCESS_KEY", "AWS SDK default chain", "static credentials, with S3_SECRET_KEY"),
+      Variable.secret("S3_SECRET_KEY", "AWS SDK default chain", "static credentials, with S3_ACCESS_KEY"));
+
   /**
    * Reads the settings from the given environment.
    *
-   * @throws InvalidSettingsException naming every variable with an unusable value
+   * @throws InvalidConfigurationException naming every variable with an unusable value
    */
   public static StubSettings fromEnv(Map<String, String> env) {
     EnvReader in = new EnvReader(env);
-    Optional<URI> amqp = in.uri("AMQP_URL", Set.of("amqp", "amqps"));
-    boolean quorum = in.bool("AMQP_QUORUM", false);
+    Optional<URI> amqp = in.hostUri("AMQP_URL", "amqp", "amqps");
+    boolean quorum = in.strictBool("AMQP_QUORUM", false);
     String deadLetterExchange = in.string("AMQP_DLX", QueueTopology.JOBS.deadLetterExchange());
     QueueTopology jobs = new QueueTopology(
         in.string("AMQP_EXCHANGE", QueueTopology.JOBS.exchange()),
@@ -55,13 +82,12 @@ public record StubSettings(String amqpUrl, QueueTopology jobs, QueueTopology res
         in.string("AMQP_RESULTS_DLQ", QueueTopology.RESULTS.deadLetterQueue()),
         quorum);
     int prefetch = in.positiveInt("STUB_PREFETCH", DEFAULT_PREFETCH, MAX_PREFETCH);
-    boolean execute = in.bool("STUB_EXECUTE", false);
-    Conclusion outcome = in.conclusion("STUB_DEFAULT_OUTCOME", Conclusion.SUCCESS);
+    boolean execute = in.strictBool("STUB_EXECUTE", false);
+    Conclusion outcome = in.parsed("STUB_DEFAULT_OUTCOME", Conclusion.SUCCESS, Conclusions::parse,
+        "expected one of " + Conclusions.names());
     long durationMs = in.nonNegativeLong("STUB_DEFAULT_DURATION_MS", DEFAULT_DURATION_MS);
     S3Settings s3 = S3Settings.read(in);
-    if (!in.problems().isEmpty()) {
-      throw new InvalidSettingsException(in.problems());
-    }
+    in.check();
     return new StubSettings(amqp.map(URI::toString).orElse(DEFAULT_AMQP_URL), jobs, results, prefetch,
         execute, outcome, Duration.ofMillis(durationMs), s3);
   }
@@ -78,7 +104,7 @@ public record StubSettings(String amqpUrl, QueueTopology jobs, QueueTopology res
 
   /** {@link #amqpUrl()} with the password replaced, safe to log. */
   public String redactedAmqpUrl() {
-    return Redaction.url(amqpUrl);
+    return Redaction.password(amqpUrl);
   }
 
   @Override

@@ -6,6 +6,7 @@ import static org.assertj.core.api.InstanceOfAssertFactories.list;
 
 import dev.solstice.jobrequest.Conclusion;
 import dev.solstice.jobrequest.amqp.QueueTopology;
+import dev.solstice.platform.config.InvalidConfigurationException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
@@ -63,8 +64,8 @@ class StubSettingsTest {
         "S3_ENDPOINT", "minio:9000",
         "S3_BUCKET", "Bad_Bucket",
         "S3_ACCESS_KEY", "AK")))
-        .isInstanceOf(InvalidSettingsException.class)
-        .extracting(e -> ((InvalidSettingsException) e).problems(), list(String.class))
+        .isInstanceOf(InvalidConfigurationException.class)
+        .extracting(e -> ((InvalidConfigurationException) e).problems(), list(String.class))
         .containsExactlyInAnyOrder(
             "STUB_PREFETCH: expected a positive integer up to 65535, got \"x\"",
             "AMQP_QUORUM: expected true or false, got \"yes\"",

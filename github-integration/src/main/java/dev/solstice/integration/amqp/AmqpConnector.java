@@ -4,7 +4,7 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.Recoverable;
 import com.rabbitmq.client.RecoveryListener;
-import dev.solstice.integration.config.EnvReader;
+import dev.solstice.platform.config.Redaction;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -39,10 +39,10 @@ public final class AmqpConnector implements AutoCloseable {
     try {
       factory.setUri(uri);
     } catch (Exception e) {
-      throw new IllegalArgumentException("AMQP_URL: not a usable AMQP URL: " + EnvReader.redact(uri.toString()), e);
+      throw new IllegalArgumentException("AMQP_URL: not a usable AMQP URL: " + Redaction.userInfo(uri.toString()), e);
     }
     this.name = connectionName;
-    this.redactedUri = EnvReader.redact(uri.toString());
+    this.redactedUri = Redaction.userInfo(uri.toString());
     factory.setAutomaticRecoveryEnabled(true);
     factory.setTopologyRecoveryEnabled(true);
     factory.setNetworkRecoveryInterval(1000);

@@ -6,9 +6,10 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.GetResponse;
 import dev.solstice.integration.config.AppConfig;
-import dev.solstice.integration.config.EnvReader;
 import dev.solstice.jobrequest.amqp.MessageProperties;
 import dev.solstice.jobrequest.amqp.QueueTopology;
+import dev.solstice.platform.config.EnvReader;
+import dev.solstice.platform.config.Redaction;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -18,6 +19,15 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.MissingParameterException;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
  * {@code java -jar github-integration.jar dlq list|replay|drop ...}: look at the messages parked in a
@@ -56,60 +66,83 @@ public final class DlqCommand {
     System.exit(run(List.of(args), System.getenv(), System.out, System.err));
   }
 
+  /** The options every command takes (each command uses those its usage names). */
+  static final class Options {
+    @Option(names = "--flow", paramLabel = "FLOW")
+    String flow = "intake";
+
+    @Option(names = "--id", paramLabel = "ID", split = ",")
+    List<String> ids = new ArrayList<>();
+
+    @Option(names = "--all")
+    boolean all;
+
+    @Option(names = "--limit", paramLabel = "N")
+    String limit = "1000";
+
+    @Option(names = {"-h", "--help"}, usageHelp = true)
+    boolean help;
+  }
+
+  @Command(name = "dlq", subcommands = {ListCommand.class, ReplayCommand.class, DropCommand.class})
+  static final class Root {
+    @Option(names = {"-h", "--help"}, usageHelp = true)
+    boolean help;
+  }
+
+  /** A command: list, replay or drop. */
+  abstract static class Subcommand {
+    @Mixin
+    Options options;
+  }
+
+  @Command(name = "list")
+  static final class ListCommand extends Subcommand {
+  }
+
+  @Command(name = "replay")
+  static final class ReplayCommand extends Subcommand {
+  }
+
+  @Command(name = "drop")
+  static final class DropCommand extends Subcommand {
+  }
+
   /** Runs a command; the exit status (0 ok, 1 failure, 2 usage). */
   public static int run(List<String> args, Map<String, String> env, PrintStream out, PrintStream err) {
-    if (args.isEmpty() || args.contains("--help") || args.contains("-h")) {
-      (args.isEmpty() ? err : out).print(USAGE);
-      return args.isEmpty() ? 2 : 0;
+    // An argument such as @name is a value, not a file of arguments to expand.
+    CommandLine dlq = new CommandLine(new Root()).setExpandAtFiles(false);
+    ParseResult parsed;
+    try {
+      parsed = dlq.parseArgs(args.toArray(String[]::new));
+    } catch (ParameterException e) {
+      err.println(problem(dlq, e) + "\n" + USAGE);
+      return 2;
     }
-    String command = args.get(0);
-    String flow = "intake";
-    int limit = 1000;
-    boolean all = false;
+    if (!parsed.hasSubcommand()) {
+      (parsed.isUsageHelpRequested() ? out : err).print(USAGE);
+      return parsed.isUsageHelpRequested() ? 0 : 2;
+    }
+    ParseResult sub = parsed.subcommand();
+    if (sub.isUsageHelpRequested()) {
+      out.print(USAGE);
+      return 0;
+    }
+    String command = sub.commandSpec().name();
+    Options options = ((Subcommand) sub.commandSpec().userObject()).options;
+    String flow = options.flow;
+    boolean all = options.all;
     Set<String> ids = new LinkedHashSet<>();
-    for (int i = 1; i < args.size(); i++) {
-      String a = args.get(i);
-      String value = a.contains("=") ? a.substring(a.indexOf('=') + 1) : (i + 1 < args.size() ? args.get(i + 1) : null);
-      String name = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
-      boolean consumed = !a.contains("=");
-      switch (name) {
-        case "--all" -> {
-          all = true;
-          consumed = false;
-        }
-        case "--flow" -> flow = value;
-        case "--id" -> {
-          if (value != null) {
-            for (String id : value.split(",")) {
-              if (!id.isBlank()) {
-                ids.add(id.trim());
-              }
-            }
-          }
-        }
-        case "--limit" -> {
-          try {
-            limit = Integer.parseInt(String.valueOf(value));
-          } catch (NumberFormatException e) {
-            err.println("--limit: expected a number, got " + value);
-            return 2;
-          }
-        }
-        default -> {
-          err.println(a + ": unknown option\n" + USAGE);
-          return 2;
-        }
-      }
-      if (consumed) {
-        if (value == null) {
-          err.println(name + ": needs a value");
-          return 2;
-        }
-        i++;
+    for (String id : options.ids) {
+      if (!id.isBlank()) {
+        ids.add(id.trim());
       }
     }
-    if (!List.of("list", "replay", "drop").contains(command)) {
-      err.println(command + ": unknown command\n" + USAGE);
+    int limit;
+    try {
+      limit = Integer.parseInt(options.limit);
+    } catch (NumberFormatException e) {
+      err.println("--limit: expected a number, got " + options.limit);
       return 2;
     }
     if (command.equals("replay") && ids.isEmpty() && !all) {
@@ -147,9 +180,21 @@ public final class DlqCommand {
       while (root.getMessage() == null && root.getCause() != null) {
         root = root.getCause();
       }
-      err.println("dlq " + command + " failed: " + root + " (broker " + EnvReader.redact(String.valueOf(uri)) + ")");
+      err.println("dlq " + command + " failed: " + root + " (broker " + Redaction.userInfo(String.valueOf(uri)) + ")");
       return 1;
     }
+  }
+
+  /** The parse error as today's messages put it: an unknown command or option, or a value missing. */
+  private static String problem(CommandLine root, ParameterException e) {
+    if (e instanceof UnmatchedArgumentException u && !u.getUnmatched().isEmpty()) {
+      return u.getUnmatched().get(0) + (u.getCommandLine() == root ? ": unknown command" : ": unknown option");
+    }
+    if (e instanceof MissingParameterException m && !m.getMissing().isEmpty()
+        && m.getMissing().get(0) instanceof OptionSpec option) {
+      return option.longestName() + ": needs a value";
+    }
+    return e.getMessage();
   }
 
   static QueueTopology topology(EnvReader in, String flow) {

@@ -1,7 +1,10 @@
 package dev.solstice.integration.config;
 
 import dev.solstice.integration.github.GitHubSettings;
+import dev.solstice.integration.recovery.MissedDeliverySettings;
 import dev.solstice.jobrequest.amqp.QueueTopology;
+import dev.solstice.platform.config.EnvReader;
+import dev.solstice.platform.config.Redaction;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,6 +21,7 @@ import java.util.Map;
  * @param maxBodyBytes largest accepted webhook body (GitHub caps payloads at 25 MB)
  * @param logsBaseUrl prefix of each job's {@code details_url}; null when unknown
  * @param redisUrl shared state (delivery ledger, token cache, check-run map); null keeps it in memory
+ * @param redisKeys the prefix and time-to-live of the keys kept in Redis
  * @param github the GitHub App; null when none is configured (intake-only mode: default jobs, no
  *     check runs, no workflow files)
  * @param missedDeliveries the job that asks GitHub to redeliver webhooks that never reached us
@@ -43,10 +47,11 @@ public record AppConfig(
     String runsOnDefault,
     Map<String, String> runsOnMap,
     String redisUrl,
+    RedisKeys redisKeys,
     Duration deliveryDedupTtl,
     int rateLimitPerMinute,
     GitHubSettings github,
-    dev.solstice.integration.recovery.MissedDeliverySettings missedDeliveries,
+    MissedDeliverySettings missedDeliveries,
     dev.solstice.integration.policy.PolicySettings policy,
     List<String> warnings) {
 
@@ -67,9 +72,9 @@ public record AppConfig(
   public static AppConfig fromEnv(Map<String, String> env, List<String> args) {
     List<String> warnings = new ArrayList<>();
     EnvReader in = new EnvReader(env);
-    Map<String, String> flags = Flags.parse(args, in.errors());
+    Flags flags = Flags.parse(args, in.errors());
 
-    String addr = flags.getOrDefault("--http-addr", in.string("HTTP_ADDR", DEFAULT_HTTP_ADDR));
+    String addr = flags.httpAddr != null ? flags.httpAddr : in.string("HTTP_ADDR", DEFAULT_HTTP_ADDR);
     String host = null;
     int port = 0;
     int colon = addr.lastIndexOf(':');
@@ -80,11 +85,11 @@ public record AppConfig(
         throw new NumberFormatException();
       }
     } catch (NumberFormatException | IndexOutOfBoundsException e) {
-      in.error((flags.containsKey("--http-addr") ? "--http-addr" : "HTTP_ADDR")
+      in.error((flags.httpAddr != null ? "--http-addr" : "HTTP_ADDR")
           + ": expected host:port with a port from 0 to 65535, got \"" + addr + "\"");
     }
 
-    String path = flags.getOrDefault("--webhook-path", in.string("WEBHOOK_PATH", DEFAULT_WEBHOOK_PATH));
+    String path = flags.webhookPath != null ? flags.webhookPath : in.string("WEBHOOK_PATH", DEFAULT_WEBHOOK_PATH);
     if (!path.startsWith("/")) {
       in.error("WEBHOOK_PATH: expected a path starting with /, got \"" + path + "\"");
     }
@@ -162,15 +167,16 @@ public record AppConfig(
         in.raw("RUNS_ON_DEFAULT"),
         runsOnMap(in),
         redis,
+        new RedisKeys(in.string("REDIS_KEY_PREFIX", RedisKeys.DEFAULTS.prefix()),
+            in.duration("CHECK_RUN_TTL", RedisKeys.DEFAULTS.checkRunTtl()),
+            in.duration("RUN_STATE_TTL", RedisKeys.DEFAULTS.runTtl())),
         in.duration("DELIVERY_DEDUP_TTL", Duration.ofDays(7)),
         in.integer("WEBHOOK_RATE_LIMIT_PER_MINUTE", 6000, 0, 10_000_000),
         github,
-        dev.solstice.integration.recovery.MissedDeliverySettings.fromEnv(in, github != null || in.raw("GITHUB_APP_ID") != null),
+        MissedDeliverySettings.fromEnv(in, github != null || in.raw("GITHUB_APP_ID") != null),
         policy(in),
         List.copyOf(warnings));
-    if (!in.errors().isEmpty()) {
-      throw new ConfigException(in.errors());
-    }
+    in.check(ConfigException::new);
     return config;
   }
 
@@ -223,9 +229,9 @@ public record AppConfig(
     return "AppConfig[http=" + httpHost + ":" + httpPort + webhookPath
         + ", webhookSecrets=" + webhookSecrets.size() + " configured (redacted)"
         + ", allowUnsigned=" + allowUnsignedWebhooks
-        + ", amqp=" + EnvReader.redact(String.valueOf(amqpUri))
+        + ", amqp=" + Redaction.userInfo(String.valueOf(amqpUri))
         + ", jobs=" + jobs + ", results=" + results + ", intake=" + intake
-        + ", redis=" + (redisUrl == null ? "none" : EnvReader.redact(redisUrl))
+        + ", redis=" + (redisUrl == null ? "none" : Redaction.userInfo(redisUrl))
         + ", checkName=" + checkName + ", logsBaseUrl=" + logsBaseUrl
         + ", github=" + (github == null ? "none (intake-only)" : github.toString()) + "]";
   }

@@ -1,34 +1,51 @@
 package dev.solstice.integration.config;
 
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.MissingParameterException;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.UnmatchedArgumentException;
 
-/** The few command-line flags; they override the environment variables of the same meaning. */
-final class Flags {
+/** The service's command-line flags; they override the environment variables of the same meaning. */
+@Command(name = "github-integration")
+public final class Flags {
 
-  static final Set<String> WITH_VALUE = Set.of("--http-addr", "--webhook-path");
+  @Option(names = "--http-addr", paramLabel = "HOST:PORT")
+  String httpAddr;
 
-  private Flags() {
+  @Option(names = "--webhook-path", paramLabel = "PATH")
+  String webhookPath;
+
+  @Option(names = {"-h", "--help"}, usageHelp = true)
+  boolean help;
+
+  Flags() {
   }
 
-  static Map<String, String> parse(List<String> args, List<String> errors) {
-    Map<String, String> flags = new LinkedHashMap<>();
-    for (int i = 0; i < args.size(); i++) {
-      String arg = args.get(i);
-      String name = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
-      if (name.equals("--help") || name.equals("-h")) {
-        continue;
-      }
-      if (!WITH_VALUE.contains(name)) {
-        errors.add(arg + ": unknown option (see --help)");
-      } else if (arg.contains("=")) {
-        flags.put(name, arg.substring(arg.indexOf('=') + 1));
-      } else if (i + 1 < args.size()) {
-        flags.put(name, args.get(++i));
+  /** Whether {@code --help} or {@code -h} was given. */
+  public boolean help() {
+    return help;
+  }
+
+  /**
+   * Parses {@code args}; each problem (unknown option, missing value) is added to {@code errors},
+   * naming the flag, as configuration problems are.
+   */
+  public static Flags parse(List<String> args, List<String> errors) {
+    Flags flags = new Flags();
+    CommandLine cli = new CommandLine(flags).setExpandAtFiles(false);
+    // Every problem, not only the first: they join the configuration's own problems.
+    cli.getCommandSpec().parser().collectErrors(true);
+    for (Exception e : cli.parseArgs(args.toArray(String[]::new)).errors()) {
+      if (e instanceof UnmatchedArgumentException u) {
+        u.getUnmatched().forEach(arg -> errors.add(arg + ": unknown option (see --help)"));
+      } else if (e instanceof MissingParameterException m && !m.getMissing().isEmpty()
+          && m.getMissing().get(0) instanceof OptionSpec option) {
+        errors.add(option.longestName() + ": needs a value");
       } else {
-        errors.add(name + ": needs a value");
+        errors.add(e.getMessage() + " (see --help)");
       }
     }
     return flags;

@@ -1,21 +1,18 @@
 package dev.solstice.integration.github;
 
+import dev.solstice.platform.config.EnvReader;
+import dev.solstice.platform.config.Redaction;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.interfaces.RSAPrivateKey;
-import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.Base64;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * GitHub client configuration, read from the environment by {@link #fromEnv}.
@@ -41,8 +38,8 @@ import java.util.regex.Pattern;
  *       operation id (e.g. {@code checks/create,checks/update})
  * </ul>
  *
- * Durations accept {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}, a plain number of seconds
- * or ISO-8601 ({@code PT5M}).
+ * Durations take the one syntax of {@link dev.solstice.platform.config.Durations}: {@code 500ms},
+ * {@code 30s}, {@code 5m}, {@code 1h}, {@code 1d}, a plain number of seconds or ISO-8601 ({@code PT5M}).
  *
  * <p>{@link #toString()} redacts the key, the static token, the cache key and Redis credentials.
  */
@@ -66,68 +63,58 @@ public record GitHubSettings(
    */
   public static GitHubSettings fromEnv(Map<String, String> env, List<String> errors) {
     int before = errors.size();
-    URI apiBase = apiBase(env, errors);
-    long appId = positiveLong(env, "GITHUB_APP_ID", null, errors);
-    RSAPrivateKey key = appKey(env, errors);
-    String staticToken = blankToNull(env.get("GITHUB_TOKEN"));
-    String redisUrl = blankToNull(env.get("REDIS_URL"));
+    EnvReader in = new EnvReader(env, errors);
+    URI apiBase = apiBase(in);
+    long appId = in.positiveLong("GITHUB_APP_ID", null);
+    RSAPrivateKey key = appKey(in);
+    String staticToken = in.raw("GITHUB_TOKEN");
+    // REDIS_URL itself is validated once, by AppConfig.
+    String redisUrl = in.raw("REDIS_URL");
     byte[] cacheKey = null;
-    String rawCacheKey = blankToNull(env.get("TOKEN_CACHE_KEY"));
+    String rawCacheKey = in.raw("TOKEN_CACHE_KEY");
     if (rawCacheKey != null) {
       try {
-        cacheKey = Base64.getDecoder().decode(rawCacheKey.trim());
+        cacheKey = Base64.getDecoder().decode(rawCacheKey);
         if (cacheKey.length != 32) {
-          errors.add(
+          in.error(
               "TOKEN_CACHE_KEY: expected base64 of 32 bytes (AES-256), got "
                   + cacheKey.length
                   + " bytes");
           cacheKey = null;
         }
       } catch (IllegalArgumentException e) {
-        errors.add("TOKEN_CACHE_KEY: expected base64 of 32 bytes, the value is not base64");
+        in.error("TOKEN_CACHE_KEY: expected base64 of 32 bytes, the value is not base64");
       }
     } else if (redisUrl != null) {
-      errors.add(
+      in.error(
           "TOKEN_CACHE_KEY: required when REDIS_URL is set (tokens are encrypted at rest);"
               + " generate one with: openssl rand -base64 32");
     }
-    if (redisUrl != null
-        && !(redisUrl.startsWith("redis://")
-            || redisUrl.startsWith("rediss://")
-            || redisUrl.startsWith("unix://"))) {
-      errors.add("REDIS_URL: expected redis://host:port[/db], got \"" + redactUrl(redisUrl) + "\"");
-    }
-    String prefix = env.getOrDefault("GITHUB_TOKEN_CACHE_PREFIX", "solstice:github:token:");
+    String prefix = in.string("GITHUB_TOKEN_CACHE_PREFIX", "solstice:github:token:");
 
     RetryPolicy d = RetryPolicy.defaults();
     RetryPolicy retry =
         new RetryPolicy(
-            (int) positiveLong(env, "GITHUB_MAX_ATTEMPTS", (long) d.maxAttempts(), errors),
-            duration(env, "GITHUB_RETRY_BASE_DELAY", d.baseDelay(), errors),
-            duration(env, "GITHUB_RETRY_MAX_DELAY", d.maxDelay(), errors),
-            duration(env, "GITHUB_MAX_RATE_LIMIT_WAIT", d.maxRateLimitWait(), errors),
+            (int) in.positiveLong("GITHUB_MAX_ATTEMPTS", (long) d.maxAttempts()),
+            in.duration("GITHUB_RETRY_BASE_DELAY", d.baseDelay()),
+            in.duration("GITHUB_RETRY_MAX_DELAY", d.maxDelay()),
+            in.duration("GITHUB_MAX_RATE_LIMIT_WAIT", d.maxRateLimitWait()),
             d.secondaryDefaultWait(),
-            duration(env, "GITHUB_REQUEST_TIMEOUT", d.requestTimeout(), errors));
+            in.duration("GITHUB_REQUEST_TIMEOUT", d.requestTimeout()));
     PacingPolicy p = PacingPolicy.defaults();
     PacingPolicy pacing =
         new PacingPolicy(
-            (int) positiveLong(env, "GITHUB_WRITES_PER_MINUTE", (long) p.writesPerMinute(), errors),
-            (int) positiveLong(env, "GITHUB_WRITES_PER_HOUR", (long) p.writesPerHour(), errors),
-            duration(env, "GITHUB_WRITE_MIN_INTERVAL", p.minInterval(), errors),
-            (int)
-                positiveLong(
-                    env, "GITHUB_MAX_CONCURRENT_READS", (long) p.maxConcurrentReads(), errors));
+            (int) in.positiveLong("GITHUB_WRITES_PER_MINUTE", (long) p.writesPerMinute()),
+            (int) in.positiveLong("GITHUB_WRITES_PER_HOUR", (long) p.writesPerHour()),
+            in.duration("GITHUB_WRITE_MIN_INTERVAL", p.minInterval()),
+            (int) in.positiveLong("GITHUB_MAX_CONCURRENT_READS", (long) p.maxConcurrentReads()));
     Set<String> allowed = new TreeSet<>(WriteOperations.ALL);
-    String allowList = blankToNull(env.get("GITHUB_ALLOWED_WRITES"));
+    String allowList = in.raw("GITHUB_ALLOWED_WRITES");
     if (allowList != null) {
       allowed.clear();
-      for (String op : allowList.split(",")) {
-        String o = op.trim();
-        if (o.isEmpty()) {
-          continue;
-        }
+      for (String o : in.list("GITHUB_ALLOWED_WRITES")) {
         if (!WriteOperations.ALL.contains(o)) {
-          errors.add(
+          in.error(
               "GITHUB_ALLOWED_WRITES: unknown write operation \""
                   + o
                   + "\", known: "
@@ -152,8 +139,8 @@ public record GitHubSettings(
         Set.copyOf(allowed));
   }
 
-  private static URI apiBase(Map<String, String> env, List<String> errors) {
-    String raw = env.getOrDefault("GITHUB_API_BASE", DEFAULT_API_BASE).trim();
+  private static URI apiBase(EnvReader in) {
+    String raw = in.string("GITHUB_API_BASE", DEFAULT_API_BASE);
     while (raw.endsWith("/")) {
       raw = raw.substring(0, raw.length() - 1);
     }
@@ -161,7 +148,7 @@ public record GitHubSettings(
       URI uri = URI.create(raw);
       if (!("https".equals(uri.getScheme()) || "http".equals(uri.getScheme()))
           || uri.getHost() == null) {
-        errors.add(
+        in.error(
             "GITHUB_API_BASE: expected an http(s) URL such as https://api.github.com or"
                 + " https://host/api/v3, got \""
                 + raw
@@ -170,14 +157,14 @@ public record GitHubSettings(
       }
       return uri;
     } catch (IllegalArgumentException e) {
-      errors.add("GITHUB_API_BASE: not a URL: \"" + raw + "\"");
+      in.error("GITHUB_API_BASE: not a URL: \"" + raw + "\"");
       return null;
     }
   }
 
-  private static RSAPrivateKey appKey(Map<String, String> env, List<String> errors) {
-    String path = blankToNull(env.get("GITHUB_APP_KEY_PATH"));
-    String text = blankToNull(env.get("GITHUB_APP_KEY"));
+  private static RSAPrivateKey appKey(EnvReader in) {
+    String path = in.raw("GITHUB_APP_KEY_PATH");
+    String text = in.raw("GITHUB_APP_KEY");
     String variable;
     String pem;
     if (path != null) {
@@ -185,7 +172,7 @@ public record GitHubSettings(
       try {
         pem = Files.readString(Path.of(path), StandardCharsets.US_ASCII);
       } catch (IOException | RuntimeException e) {
-        errors.add(
+        in.error(
             "GITHUB_APP_KEY_PATH: cannot read \""
                 + path
                 + "\" ("
@@ -205,7 +192,7 @@ public record GitHubSettings(
         }
       }
     } else {
-      errors.add(
+      in.error(
           "GITHUB_APP_KEY_PATH: required (or GITHUB_APP_KEY with the PEM text): the GitHub App"
               + " private key");
       return null;
@@ -213,76 +200,9 @@ public record GitHubSettings(
     try {
       return PrivateKeys.readRsaPrivateKey(pem);
     } catch (PrivateKeys.InvalidKeyException e) {
-      errors.add(variable + ": not a usable RSA private key: " + e.getMessage());
+      in.error(variable + ": not a usable RSA private key: " + e.getMessage());
       return null;
     }
-  }
-
-  private static long positiveLong(
-      Map<String, String> env, String name, Long dflt, List<String> errors) {
-    String raw = blankToNull(env.get(name));
-    if (raw == null) {
-      if (dflt == null) {
-        errors.add(name + ": required, a positive integer");
-        return 0;
-      }
-      return dflt;
-    }
-    try {
-      long v = Long.parseLong(raw.trim());
-      if (v > 0) {
-        return v;
-      }
-    } catch (NumberFormatException ignored) {
-      // reported below
-    }
-    errors.add(name + ": expected a positive integer, got \"" + raw + "\"");
-    return dflt == null ? 0 : dflt;
-  }
-
-  private static final Pattern SIMPLE_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)?");
-
-  private static Duration duration(
-      Map<String, String> env, String name, Duration dflt, List<String> errors) {
-    String raw = blankToNull(env.get(name));
-    if (raw == null) {
-      return dflt;
-    }
-    String v = raw.trim().toLowerCase(Locale.ROOT);
-    Matcher m = SIMPLE_DURATION.matcher(v);
-    if (m.matches()) {
-      long n = Long.parseLong(m.group(1));
-      String unit = m.group(2) == null ? "s" : m.group(2);
-      return switch (unit) {
-        case "ms" -> Duration.ofMillis(n);
-        case "m" -> Duration.ofMinutes(n);
-        case "h" -> Duration.ofHours(n);
-        default -> Duration.ofSeconds(n);
-      };
-    }
-    try {
-      Duration d = Duration.parse(raw.trim());
-      if (!d.isNegative()) {
-        return d;
-      }
-    } catch (DateTimeParseException ignored) {
-      // reported below
-    }
-    errors.add(
-        name + ": expected a duration such as 500ms, 30s, 5m or PT5M, got \"" + raw + "\"");
-    return dflt;
-  }
-
-  private static String blankToNull(String s) {
-    return s == null || s.isBlank() ? null : s;
-  }
-
-  static String redactUrl(String url) {
-    if (url == null) {
-      return null;
-    }
-    // redis://user:password@host -> redis://***@host
-    return url.replaceAll("(?<=://)[^@/]*@", "***@");
   }
 
   /** Whether Redis should back the token cache. */
@@ -301,7 +221,7 @@ public record GitHubSettings(
         + ", staticToken="
         + (staticToken == null ? "none" : "***")
         + ", redisUrl="
-        + (redisUrl == null ? "none" : redactUrl(redisUrl))
+        + (redisUrl == null ? "none" : Redaction.userInfo(redisUrl))
         + ", tokenCacheKey="
         + (tokenCacheKey == null ? "none" : "***")
         + ", tokenCachePrefix="

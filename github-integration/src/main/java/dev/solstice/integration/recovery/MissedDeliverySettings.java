@@ -1,6 +1,6 @@
 package dev.solstice.integration.recovery;
 
-import dev.solstice.integration.config.EnvReader;
+import dev.solstice.platform.config.EnvReader;
 import java.time.Duration;
 
 /**

@@ -119,4 +119,45 @@ class AppConfigTest {
         "REPO_DENYLIST", "a/b/c"), List.of()))
         .hasMessageContaining("FORK_PR_POLICY").hasMessageContaining("REPO_DENYLIST");
   }
+
+  @Test
+  void unknownFlagsAndMissingValuesAreReportedWithTheRest() {
+    assertThatThrownBy(() -> AppConfig.fromEnv(Map.of("HTTP_ADDR", "x:1a"), List.of("--verbose", "--webhook-path")))
+        .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
+            .anySatisfy(p -> assertThat(p).isEqualTo("--verbose: unknown option (see --help)"))
+            .anySatisfy(p -> assertThat(p).startsWith("HTTP_ADDR:"))
+            .anySatisfy(p -> assertThat(p).startsWith("GITHUB_WEBHOOK_SECRET:")));
+    assertThatThrownBy(() -> AppConfig.fromEnv(Map.of("GITHUB_WEBHOOK_SECRET", "s"), List.of("--http-addr")))
+        .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
+            .containsExactly("--http-addr: needs a value"));
+  }
+
+  @Test
+  void helpFlagIsNotAConfigurationProblem() {
+    assertThat(AppConfig.fromEnv(Map.of("GITHUB_WEBHOOK_SECRET", "s"), List.of("--help")).httpPort()).isEqualTo(8082);
+  }
+
+  @Test
+  void redisKeysAndTheirLifetimesAreSettings() {
+    RedisKeys defaults = AppConfig.fromEnv(Map.of("GITHUB_WEBHOOK_SECRET", "s"), List.of()).redisKeys();
+    assertThat(defaults).isEqualTo(new RedisKeys("solstice:", Duration.ofDays(30), Duration.ofDays(7)));
+    assertThat(List.of(defaults.deliveries(), defaults.checkRuns(), defaults.runs(), defaults.missedDeliveries()))
+        .containsExactly("solstice:delivery:", "solstice:checkrun:", "solstice:runs:", "solstice:missed-deliveries:");
+    RedisKeys custom = AppConfig.fromEnv(Map.of("GITHUB_WEBHOOK_SECRET", "s", "REDIS_KEY_PREFIX", "staging:",
+        "CHECK_RUN_TTL", "2d", "RUN_STATE_TTL", "12h"), List.of()).redisKeys();
+    assertThat(custom.deliveries()).isEqualTo("staging:delivery:");
+    assertThat(custom.checkRunTtl()).isEqualTo(Duration.ofDays(2));
+    assertThat(custom.runTtl()).isEqualTo(Duration.ofHours(12));
+    assertThatThrownBy(() -> AppConfig.fromEnv(Map.of("GITHUB_WEBHOOK_SECRET", "s", "CHECK_RUN_TTL", "forever"),
+        List.of())).hasMessageContaining("CHECK_RUN_TTL: expected a duration");
+  }
+
+  @Test
+  void redisUrlIsValidatedOnce() {
+    assertThatThrownBy(() -> AppConfig.fromEnv(Map.of("GITHUB_WEBHOOK_SECRET", "s", "REDIS_URL", "http://u:pw@r",
+        "TOKEN_CACHE_KEY", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=", "GITHUB_APP_ID", "1", "GITHUB_APP_KEY", "x"),
+        List.of()))
+        .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
+            .filteredOn(p -> p.startsWith("REDIS_URL:")).singleElement().asString().doesNotContain("pw"));
+  }
 }

@@ -3,6 +3,7 @@ package dev.solstice.integration.docs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.solstice.integration.config.Help;
+import dev.solstice.platform.config.Variable;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +20,7 @@ class ConfigurationDocsTest {
 
   private static final Path ROOT = Path.of(System.getProperty("solstice.root", ".."));
   private static final Pattern ENV_READ = Pattern.compile(
-      "(?:raw|string|integer|positiveLong|bool|duration|durations|list|uri|env\\.get|env\\.getOrDefault|"
+      "(?:raw|optional|string|integer|positiveInt|positiveLong|nonNegativeLong|bool|strictBool|duration|durations|list|uri|hostUri|parsed|env\\.get|env\\.getOrDefault|"
           + "positiveLong\\(env,|duration\\(env,|blankToNull\\(env\\.get)\\(?\\s*\"([A-Z][A-Z0-9_]+)\"");
 
   @Test
@@ -39,7 +40,7 @@ class ConfigurationDocsTest {
         }
       }
     }
-    Set<String> documented = Help.VARIABLES.stream().map(Help.Variable::name).collect(Collectors.toSet());
+    Set<String> documented = Help.VARIABLES.stream().map(Variable::name).collect(Collectors.toSet());
     assertThat(read).as("variables read by the code").isNotEmpty().contains("HTTP_ADDR", "GITHUB_APP_ID");
     assertThat(documented).containsAll(read);
   }
@@ -47,7 +48,7 @@ class ConfigurationDocsTest {
   @Test
   void helpTextShowsEachVariableWithItsDefault() {
     String help = Help.text();
-    for (Help.Variable v : Help.VARIABLES) {
+    for (Variable v : Help.VARIABLES) {
       assertThat(help).contains(v.name()).contains("[" + v.defaultValue() + "]");
     }
   }

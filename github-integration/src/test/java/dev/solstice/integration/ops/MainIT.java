@@ -12,6 +12,7 @@ import dev.solstice.integration.testing.ServiceHarness;
 import dev.solstice.integration.testing.ServiceProcess;
 import dev.solstice.integration.testing.TestBroker;
 import dev.solstice.integration.webhook.SignatureVerifier;
+import dev.solstice.platform.config.Variable;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -47,7 +48,7 @@ class MainIT {
     try (ServiceProcess p = ServiceProcess.start(Map.of(), "--help")) {
       assertThat(p.waitFor(Duration.ofSeconds(30))).isZero();
       String out = p.output();
-      for (Help.Variable v : Help.VARIABLES) {
+      for (Variable v : Help.VARIABLES) {
         assertThat(out).contains(v.name());
       }
     }

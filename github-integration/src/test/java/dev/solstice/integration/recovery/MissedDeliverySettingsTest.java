@@ -2,7 +2,7 @@ package dev.solstice.integration.recovery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.solstice.integration.config.EnvReader;
+import dev.solstice.platform.config.EnvReader;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -1,0 +1,36 @@
+package dev.solstice.integration.config;
+
+import java.time.Duration;
+
+/**
+ * Where the service keeps its shared state in Redis, and for how long.
+ *
+ * @param prefix put before every key ({@code REDIS_KEY_PREFIX}), so several deployments can share one
+ *     Redis; {@code solstice:} by default
+ * @param checkRunTtl how long a job's check run id is remembered ({@code CHECK_RUN_TTL})
+ * @param runTtl how long a workflow run's state is kept ({@code RUN_STATE_TTL})
+ */
+public record RedisKeys(String prefix, Duration checkRunTtl, Duration runTtl) {
+
+  public static final RedisKeys DEFAULTS = new RedisKeys("solstice:", Duration.ofDays(30), Duration.ofDays(7));
+
+  /** Prefix of the delivery ledger's keys (one per X-GitHub-Delivery id). */
+  public String deliveries() {
+    return prefix + "delivery:";
+  }
+
+  /** Prefix of the job id to check run id map. */
+  public String checkRuns() {
+    return prefix + "checkrun:";
+  }
+
+  /** Prefix of the workflow runs' state. */
+  public String runs() {
+    return prefix + "runs:";
+  }
+
+  /** Prefix of the missed-delivery job's checkpoint and counters. */
+  public String missedDeliveries() {
+    return prefix + "missed-deliveries:";
+  }
+}
