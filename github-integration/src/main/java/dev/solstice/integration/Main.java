@@ -35,8 +35,8 @@ public final class Main {
           System.out, System.err));
       return;
     }
-    List<String> flagProblems = new ArrayList<>();
-    if (Flags.parse(argList, flagProblems).help()) {
+    // A bad flag is reported by AppConfig.fromEnv below, with every other configuration problem.
+    if (Flags.parse(argList, new ArrayList<>()).help()) {
       System.out.println(Help.text());
       return;
     }

@@ -150,6 +150,8 @@ class AppConfigTest {
     assertThat(custom.runTtl()).isEqualTo(Duration.ofHours(12));
     assertThatThrownBy(() -> AppConfig.fromEnv(Map.of("GITHUB_WEBHOOK_SECRET", "s", "CHECK_RUN_TTL", "forever"),
         List.of())).hasMessageContaining("CHECK_RUN_TTL: expected a duration");
+    assertThatThrownBy(() -> AppConfig.fromEnv(Map.of("GITHUB_WEBHOOK_SECRET", "s", "RUN_STATE_TTL", "0s"),
+        List.of())).hasMessageContaining("RUN_STATE_TTL: expected a duration longer than zero");
   }
 
   @Test

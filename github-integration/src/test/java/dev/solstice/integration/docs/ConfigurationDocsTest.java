@@ -20,7 +20,7 @@ class ConfigurationDocsTest {
 
   private static final Path ROOT = Path.of(System.getProperty("solstice.root", ".."));
   private static final Pattern ENV_READ = Pattern.compile(
-      "(?:raw|optional|string|integer|positiveInt|positiveLong|nonNegativeLong|bool|strictBool|duration|durations|list|uri|hostUri|parsed|env\\.get|env\\.getOrDefault|"
+      "(?:raw|optional|string|integer|positiveInt|positiveLong|nonNegativeLong|bool|strictBool|duration|positiveDuration|durations|list|uri|hostUri|parsed|env\\.get|env\\.getOrDefault|"
           + "positiveLong\\(env,|duration\\(env,|blankToNull\\(env\\.get)\\(?\\s*\"([A-Z][A-Z0-9_]+)\"");
 
   @Test

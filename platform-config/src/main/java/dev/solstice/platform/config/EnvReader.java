@@ -129,6 +129,12 @@ public final class EnvReader {
     return parsed(name, fallback, Durations::parse, "expected a duration such as " + Durations.EXAMPLES);
   }
 
+  /** A duration longer than zero, e.g. a time-to-live. */
+  public Duration positiveDuration(String name, Duration fallback) {
+    return parsed(name, fallback, v -> Durations.parse(v).filter(d -> !d.isZero()),
+        "expected a duration longer than zero such as " + Durations.EXAMPLES);
+  }
+
   /** A comma-separated list of positive durations, e.g. retry delays {@code 5s,30s,2m}. */
   public List<Duration> durations(String name, List<Duration> fallback) {
     return parsed(name, fallback, v -> {

@@ -37,6 +37,7 @@ class EnvReaderTest {
     assertThat(in.bool("B", false)).isTrue();
     assertThat(in.strictBool("SB", true)).isFalse();
     assertThat(in.duration("D", null)).isEqualTo(Duration.ofDays(30));
+    assertThat(in.positiveDuration("D", null)).isEqualTo(Duration.ofDays(30));
     assertThat(in.durations("DS", null)).containsExactly(Duration.ofSeconds(5), Duration.ofSeconds(30),
         Duration.ofMinutes(2));
     assertThat(in.list("LIST")).containsExactly("a", "b");
@@ -77,6 +78,14 @@ class EnvReaderTest {
             "U: expected a http or https URL, got \"ftp://***@x\"",
             "H: expected an amqp or amqps URL with a host",
             "A, B: set both or neither"));
+  }
+
+  @Test
+  void aTimeToLiveMustBeLongerThanZero() {
+    EnvReader in = new EnvReader(Map.of("TTL", "0s"));
+    assertThat(in.positiveDuration("TTL", Duration.ofDays(1))).isEqualTo(Duration.ofDays(1));
+    assertThat(in.errors()).containsExactly(
+        "TTL: expected a duration longer than zero such as 500ms, 30s, 5m, 6h, 30d or PT5M, got \"0s\"");
   }
 
   @Test
