@@ -17,6 +17,7 @@ import dev.solstice.integration.intake.DefaultJobPlanner;
 import dev.solstice.integration.intake.DeliveryLedger;
 import dev.solstice.integration.intake.DeliveryProcessor;
 import dev.solstice.integration.intake.InMemoryDeliveryLedger;
+import dev.solstice.integration.intake.IntakeMeters;
 import dev.solstice.integration.intake.IntakeQueue;
 import dev.solstice.integration.intake.IntakeVerticle;
 import dev.solstice.integration.intake.JobPlanner;
@@ -26,6 +27,7 @@ import dev.solstice.integration.ops.QueueDepthGauge;
 import dev.solstice.integration.ops.Readiness;
 import dev.solstice.integration.webhook.SignatureVerifier;
 import dev.solstice.integration.webhook.WebhookHandler;
+import dev.solstice.integration.webhook.WebhookMetrics;
 import dev.solstice.integration.webhook.WebhookParser;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -129,7 +131,7 @@ public final class IntegrationService {
         new JobPublisher(publisher, config.jobs()), ledger,
         n -> metrics.registry().counter("solstice_jobrequests_published").increment(n));
     IntakeVerticle intakeVerticle = new IntakeVerticle(connector, intake, processor, config.intakePrefetch(),
-        config.maxAttempts(), metrics);
+        config.maxAttempts(), IntakeMeters.of(metrics));
 
     Readiness readiness = new Readiness(vertx)
         .check("amqp-connection", connector::isOpen)
@@ -143,7 +145,7 @@ public final class IntegrationService {
     }
 
     WebhookHandler webhook = new WebhookHandler(new SignatureVerifier(config.webhookSecrets()),
-        config.allowUnsignedWebhooks(), new WebhookParser(), intake, clock, metrics);
+        config.allowUnsignedWebhooks(), new WebhookParser(), intake::enqueue, clock, WebhookMetrics.of(metrics));
     HttpVerticle http = new HttpVerticle(config.httpHost(), config.httpPort(), config.webhookPath(),
         config.maxBodyBytes(), webhook, new SourceRateLimiter(config.rateLimitPerMinute()),
         readiness.liveness(), readiness.readiness(),

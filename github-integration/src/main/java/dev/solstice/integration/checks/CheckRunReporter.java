@@ -1,5 +1,6 @@
 package dev.solstice.integration.checks;
 
+import dev.solstice.integration.core.UnreportableResultException;
 import dev.solstice.integration.github.Annotation;
 import dev.solstice.integration.github.CheckRun;
 import dev.solstice.integration.github.CheckRunCreate;
@@ -8,7 +9,7 @@ import dev.solstice.integration.github.CheckRunQuery;
 import dev.solstice.integration.github.CheckRunUpdate;
 import dev.solstice.integration.github.GitHubClient;
 import dev.solstice.integration.github.RepoRef;
-import dev.solstice.integration.workflow.InvalidWorkflowException;
+import dev.solstice.integration.core.InvalidWorkflowException;
 import dev.solstice.jobrequest.JobRequest;
 import dev.solstice.jobrequest.JobResult;
 import dev.solstice.jobrequest.JobStatus;

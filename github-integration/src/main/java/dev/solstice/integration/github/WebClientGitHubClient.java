@@ -1,5 +1,7 @@
 package dev.solstice.integration.github;
 
+import dev.solstice.integration.core.NotAFileException;
+import dev.solstice.integration.core.GitHubApiException;
 import dev.solstice.integration.github.GitHubRequestExecutor.ApiRequest;
 import dev.solstice.integration.github.GitHubRequestExecutor.ApiResponse;
 import dev.solstice.integration.github.GitHubRequestExecutor.AppAuth;
@@ -245,7 +247,7 @@ public final class WebClientGitHubClient implements GitHubClient {
                             && o.getString("path", "").startsWith(wanted.isEmpty() ? "" : wanted + "/"));
         return listing
             ? Optional.of(
-                new NotAFileException(repo, path, ref, NotAFileException.Kind.DIRECTORY, null))
+                new NotAFileException(repo.toString(), path, ref, NotAFileException.Kind.DIRECTORY, null))
             : Optional.empty();
       }
       if (!text.startsWith("{")) {
@@ -257,17 +259,17 @@ public final class WebClientGitHubClient implements GitHubClient {
       }
       return switch (o.getString("type", "")) {
         case "dir" -> Optional.of(
-            new NotAFileException(repo, path, ref, NotAFileException.Kind.DIRECTORY, null));
+            new NotAFileException(repo.toString(), path, ref, NotAFileException.Kind.DIRECTORY, null));
         case "symlink" -> Optional.of(
             new NotAFileException(
-                repo,
+                repo.toString(),
                 path,
                 ref,
                 NotAFileException.Kind.SYMLINK,
                 "target " + o.getString("target") + " is not a file in the repository"));
         case "submodule" -> Optional.of(
             new NotAFileException(
-                repo,
+                repo.toString(),
                 path,
                 ref,
                 NotAFileException.Kind.SUBMODULE,

@@ -1,8 +1,9 @@
 package dev.solstice.integration.intake;
 
+import dev.solstice.integration.core.WebhookDelivery;
 import dev.solstice.integration.amqp.JobPublisher;
-import dev.solstice.integration.webhook.BuildTrigger;
-import dev.solstice.integration.webhook.WebhookEvent;
+import dev.solstice.integration.core.BuildTrigger;
+import dev.solstice.integration.core.WebhookEvent;
 import dev.solstice.integration.webhook.WebhookParser;
 import io.vertx.core.Future;
 

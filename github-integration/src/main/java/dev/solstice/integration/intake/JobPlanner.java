@@ -1,6 +1,7 @@
 package dev.solstice.integration.intake;
 
-import dev.solstice.integration.webhook.BuildTrigger;
+import dev.solstice.integration.core.WebhookDelivery;
+import dev.solstice.integration.core.BuildTrigger;
 import dev.solstice.jobrequest.JobRequest;
 import io.vertx.core.Future;
 import java.util.List;

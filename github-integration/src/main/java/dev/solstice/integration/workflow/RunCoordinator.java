@@ -1,7 +1,7 @@
 package dev.solstice.integration.workflow;
 
 import dev.solstice.integration.checks.CheckRunReporter;
-import dev.solstice.integration.intake.Failures;
+import dev.solstice.integration.core.ClaimHeldException;
 import dev.solstice.integration.workflow.RunStore.Head;
 import dev.solstice.integration.workflow.RunStore.JobState;
 import dev.solstice.jobrequest.JobCancel;
@@ -230,18 +230,6 @@ public final class RunCoordinator {
 
   private static String shortSha(String sha) {
     return sha == null || sha.length() < 7 ? String.valueOf(sha) : sha.substring(0, 7);
-  }
-
-  /** Another replica is changing the same job right now; try again shortly. */
-  public static final class ClaimHeldException extends RuntimeException implements Failures.Retryable {
-    ClaimHeldException(UUID runId, String jobId) {
-      super("job " + jobId + " of run " + runId + " is being changed by another replica");
-    }
-
-    @Override
-    public boolean retryable() {
-      return true;
-    }
   }
 
   /** For tests and logs: the state of one job of a run. */

@@ -1,5 +1,6 @@
 package dev.solstice.integration.workflow;
 
+import dev.solstice.integration.core.InvalidWorkflowException;
 import dev.solstice.integration.checks.CheckRunReporter;
 import dev.solstice.integration.policy.EventFilter;
 import dev.solstice.integration.policy.PolicySettings;
@@ -10,9 +11,9 @@ import dev.solstice.integration.github.RepoFile;
 import dev.solstice.integration.github.RepoRef;
 import dev.solstice.integration.intake.DefaultJobPlanner;
 import dev.solstice.integration.intake.JobPlanner;
-import dev.solstice.integration.intake.RequestIds;
-import dev.solstice.integration.intake.WebhookDelivery;
-import dev.solstice.integration.webhook.BuildTrigger;
+import dev.solstice.integration.core.RequestIds;
+import dev.solstice.integration.core.WebhookDelivery;
+import dev.solstice.integration.core.BuildTrigger;
 import dev.solstice.jobrequest.JobRequest;
 import io.vertx.core.Future;
 import java.time.Clock;
@@ -99,7 +100,7 @@ public final class WorkflowExpander implements JobPlanner {
     if (fromBase) {
       workflowRef = trigger.baseSha() != null ? trigger.baseSha() : trigger.baseRef();
       if (workflowRef == null) {
-        return Future.failedFuture(new dev.solstice.integration.webhook.InvalidWebhookException(
+        return Future.failedFuture(new dev.solstice.integration.core.InvalidWebhookException(
             "missing field: pull_request.base.sha (a fork pull request's workflow is read from its base)"));
       }
       String baseRef = workflowRef;

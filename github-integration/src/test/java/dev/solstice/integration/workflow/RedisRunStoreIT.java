@@ -1,10 +1,11 @@
 package dev.solstice.integration.workflow;
 
+import dev.solstice.integration.core.ClaimHeldException;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.solstice.integration.checks.CheckRunMap;
 import dev.solstice.integration.checks.CheckRunReporter;
-import dev.solstice.integration.intake.RequestIds;
+import dev.solstice.integration.core.RequestIds;
 import dev.solstice.jobrequest.Conclusion;
 import dev.solstice.jobrequest.JobRequest;
 import dev.solstice.jobrequest.JobResult;
@@ -126,7 +127,7 @@ class RedisRunStoreIT {
   }
 
   private Future<Void> retrying(java.util.function.Supplier<Future<Void>> step) {
-    return step.get().recover(e -> e instanceof RunCoordinator.ClaimHeldException
+    return step.get().recover(e -> e instanceof ClaimHeldException
         ? vertx.timer(100).compose(t -> retrying(step)) : Future.failedFuture(e));
   }
 

@@ -1,5 +1,6 @@
 package dev.solstice.integration.workflow;
 
+import dev.solstice.integration.core.ClaimHeldException;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.solstice.integration.checks.CheckRunMap;
@@ -15,8 +16,8 @@ import dev.solstice.integration.github.IssueCreate;
 import dev.solstice.integration.github.IssueRef;
 import dev.solstice.integration.github.RepoFile;
 import dev.solstice.integration.github.RepoRef;
-import dev.solstice.integration.intake.Failures;
-import dev.solstice.integration.intake.RequestIds;
+import dev.solstice.integration.core.Failures;
+import dev.solstice.integration.core.RequestIds;
 import dev.solstice.jobrequest.Conclusion;
 import dev.solstice.jobrequest.JobCancel;
 import dev.solstice.jobrequest.JobRequest;
@@ -166,7 +167,7 @@ class RunCoordinatorTest {
     assertThat(await(store.claim(runId, "test", Duration.ofSeconds(30)))).isTrue();
     Future<Void> f = coordinator.onResult(done(job(jobs, "build"), Conclusion.SUCCESS));
     assertThat(f.failed()).isTrue();
-    assertThat(f.cause()).isInstanceOf(RunCoordinator.ClaimHeldException.class);
+    assertThat(f.cause()).isInstanceOf(ClaimHeldException.class);
     assertThat(Failures.retryable(f.cause())).isTrue();
     await(store.release(runId, "test"));
     await(coordinator.onResult(done(job(jobs, "build"), Conclusion.SUCCESS)));

@@ -1,10 +1,11 @@
-package dev.solstice.integration.github;
+package dev.solstice.integration.core;
 
 import java.time.Instant;
 import java.util.Optional;
 
 /**
  * A GitHub API call that failed, classified so callers decide on the type, never on a status code.
+ * {@code github.ErrorClassifier} is the one place that maps an HTTP answer to one of these leaves.
  *
  * <ul>
  *   <li>{@link RateLimited.Primary}: 403/429 with {@code x-ratelimit-remaining: 0}, until {@code
@@ -21,7 +22,7 @@ import java.util.Optional;
  *
  * Messages carry GitHub's {@code message} but never a credential.
  */
-public abstract sealed class GitHubApiException extends RuntimeException {
+public abstract sealed class GitHubApiException extends IntegrationException {
 
   /**
    * What is known about the failed call.
@@ -84,7 +85,8 @@ public abstract sealed class GitHubApiException extends RuntimeException {
     return facts.installationId();
   }
 
-  /** Whether the client retries this kind of failure (within its {@link RetryPolicy}). */
+  /** Whether the client retries this kind of failure (within its retry policy). */
+  @Override
   public abstract boolean retryable();
 
   /** Rate limited; {@link #retryAt()} says when GitHub will accept calls again, if known. */
@@ -104,6 +106,15 @@ public abstract sealed class GitHubApiException extends RuntimeException {
     @Override
     public boolean retryable() {
       return true;
+    }
+
+    /** The time left until {@link #retryAt()}, on this host's clock; empty when GitHub did not say. */
+    @Override
+    public Optional<java.time.Duration> retryAfter() {
+      return retryAt().map(at -> {
+        java.time.Duration left = java.time.Duration.between(Instant.now(), at);
+        return left.isNegative() ? java.time.Duration.ZERO : left;
+      });
     }
 
     /** The hourly quota of the installation (or app) is used up until {@code retryAt}. */
