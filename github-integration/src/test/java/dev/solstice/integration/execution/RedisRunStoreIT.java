@@ -1,6 +1,8 @@
-package dev.solstice.integration.workflow;
+package dev.solstice.integration.execution;
 
+import dev.solstice.integration.workflow.Workflow;
 import dev.solstice.integration.core.ClaimHeldException;
+import dev.solstice.integration.core.JobState;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.solstice.integration.checks.CheckRunMap;
@@ -80,8 +82,8 @@ class RedisRunStoreIT {
     assertThat(await(store.jobs(run))).containsOnlyKeys("build", "test");
     assertThat(await(store.jobs(run)).get("test")).isEqualTo(test);
     assertThat(await(store.states(run))).isEmpty();
-    await(store.setState(run, "build", RunStore.JobState.QUEUED));
-    await(store.setState(run, "build", RunStore.JobState.completed("success")));
+    await(store.setState(run, "build", JobState.QUEUED));
+    await(store.setState(run, "build", JobState.completed("success")));
     assertThat(await(store.states(run))).containsExactly(java.util.Map.entry("build", "completed:success"));
 
     RunStore other = RunStore.redis(redis, prefix, Duration.ofMinutes(5)); // another replica
