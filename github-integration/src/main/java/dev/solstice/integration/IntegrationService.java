@@ -112,7 +112,7 @@ public final class IntegrationService {
     JobResultVerticle results = null;
     if (github == null) {
       planner = Planner.withoutGitHub(config::runsOnFor, clock);
-      executor = new PlanExecutor(null, null, null, jobPublisher, published);
+      executor = new PlanExecutor(null, null, null, jobPublisher::publishAll, published);
     } else {
       CheckRunMap runs = redisApi == null ? CheckRunMap.inMemory()
           : CheckRunMap.redis(redisApi, "solstice:checkrun:", Duration.ofDays(30));
@@ -126,7 +126,7 @@ public final class IntegrationService {
           cancel -> jobPublisher.publishCancel(dev.solstice.jobrequest.amqp.QueueTopology.cancelsOf(config.jobs()), cancel),
           clock);
       planner = Planner.withGitHub(config.github().appId(), reporter.names(), config.policy(), config::runsOnFor, clock);
-      executor = new PlanExecutor(github, reporter, coordinator, jobPublisher, published);
+      executor = new PlanExecutor(github, reporter, coordinator, jobPublisher::publishAll, published);
       results = new JobResultVerticle(connector, new RetryRoute(publisher, config.results(), config.retryDelays()),
           reporter, config.resultsPrefetch(), config.maxAttempts(), metrics, coordinator::onResult);
     }

@@ -43,11 +43,21 @@ public abstract sealed class GitHubApiException extends IntegrationException {
       String requestId) {}
 
   private final Facts facts;
+  private final String explanation;
 
   private GitHubApiException(Facts facts, String explanation, Throwable cause) {
     super(describe(facts, explanation), cause, false, true);
     this.facts = facts;
+    this.explanation = explanation;
   }
+
+  /** What the classifier added to GitHub's message; may be null or empty. */
+  public String explanation() {
+    return explanation;
+  }
+
+  /** The same failure with other facts (e.g. naming the installation an App-level call was for). */
+  public abstract GitHubApiException withFacts(Facts facts);
 
   private static String describe(Facts f, String explanation) {
     StringBuilder sb = new StringBuilder();
@@ -122,12 +132,22 @@ public abstract sealed class GitHubApiException extends IntegrationException {
       public Primary(Facts facts, Instant retryAt, String explanation) {
         super(facts, retryAt, explanation);
       }
+
+      @Override
+      public GitHubApiException withFacts(Facts facts) {
+        return new Primary(facts, retryAt().orElse(null), explanation());
+      }
     }
 
     /** A secondary (abuse) limit: too many requests too fast or too concurrently. */
     public static final class Secondary extends RateLimited {
       public Secondary(Facts facts, Instant retryAt, String explanation) {
         super(facts, retryAt, explanation);
+      }
+
+      @Override
+      public GitHubApiException withFacts(Facts facts) {
+        return new Secondary(facts, retryAt().orElse(null), explanation());
       }
     }
   }
@@ -136,6 +156,11 @@ public abstract sealed class GitHubApiException extends IntegrationException {
   public static final class PermissionDenied extends GitHubApiException {
     public PermissionDenied(Facts facts, String explanation) {
       super(facts, explanation, null);
+    }
+
+    @Override
+    public GitHubApiException withFacts(Facts facts) {
+      return new PermissionDenied(facts, explanation());
     }
 
     @Override
@@ -151,6 +176,11 @@ public abstract sealed class GitHubApiException extends IntegrationException {
     }
 
     @Override
+    public GitHubApiException withFacts(Facts facts) {
+      return new Unauthorized(facts, explanation());
+    }
+
+    @Override
     public boolean retryable() {
       return false;
     }
@@ -160,6 +190,11 @@ public abstract sealed class GitHubApiException extends IntegrationException {
   public static final class NotFound extends GitHubApiException {
     public NotFound(Facts facts, String explanation) {
       super(facts, explanation, null);
+    }
+
+    @Override
+    public GitHubApiException withFacts(Facts facts) {
+      return new NotFound(facts, explanation());
     }
 
     @Override
@@ -175,6 +210,11 @@ public abstract sealed class GitHubApiException extends IntegrationException {
     }
 
     @Override
+    public GitHubApiException withFacts(Facts facts) {
+      return new ValidationFailed(facts, explanation());
+    }
+
+    @Override
     public boolean retryable() {
       return false;
     }
@@ -187,6 +227,11 @@ public abstract sealed class GitHubApiException extends IntegrationException {
     }
 
     @Override
+    public GitHubApiException withFacts(Facts facts) {
+      return new Transient(facts, explanation(), getCause());
+    }
+
+    @Override
     public boolean retryable() {
       return true;
     }
@@ -196,6 +241,11 @@ public abstract sealed class GitHubApiException extends IntegrationException {
   public static final class Rejected extends GitHubApiException {
     public Rejected(Facts facts, String explanation) {
       super(facts, explanation, null);
+    }
+
+    @Override
+    public GitHubApiException withFacts(Facts facts) {
+      return new Rejected(facts, explanation());
     }
 
     @Override

@@ -1,6 +1,5 @@
 package dev.solstice.integration.execution;
 
-import dev.solstice.integration.amqp.JobPublisher;
 import dev.solstice.integration.checks.CheckRunReporter;
 import dev.solstice.integration.core.Plan;
 import dev.solstice.integration.github.GitHubClient;
@@ -32,7 +31,7 @@ public final class PlanExecutor {
   private final GitHubClient github;
   private final CheckRunReporter checks;
   private final RunCoordinator runs;
-  private final JobPublisher publisher;
+  private final Publisher publisher;
   private final IntConsumer published;
 
   /**
@@ -41,13 +40,20 @@ public final class PlanExecutor {
    * @param runs null without a GitHub App
    * @param published told how many JobRequests each plan published (for metrics)
    */
-  public PlanExecutor(GitHubClient github, CheckRunReporter checks, RunCoordinator runs, JobPublisher publisher,
+  public PlanExecutor(GitHubClient github, CheckRunReporter checks, RunCoordinator runs, Publisher publisher,
       IntConsumer published) {
     this.github = github;
     this.checks = checks;
     this.runs = runs;
     this.publisher = publisher;
     this.published = published;
+  }
+
+  /** Where JobRequests go: {@code amqp.JobPublisher#publishAll}, persistent and confirmed. */
+  @FunctionalInterface
+  public interface Publisher {
+    /** Completes once the broker confirmed every request. */
+    Future<Void> publishAll(List<JobRequest> jobs);
   }
 
   /** Reads what the planner asked for, and returns the inputs with it added. */
