@@ -9,23 +9,26 @@ import dev.solstice.integration.checks.CheckRunReporter;
 import dev.solstice.integration.checks.JobResultVerticle;
 import dev.solstice.integration.github.GitHubClient;
 import dev.solstice.integration.github.WebClientGitHubClient;
-import dev.solstice.integration.workflow.WorkflowExpander;
+import dev.solstice.integration.execution.PlanExecutor;
+import dev.solstice.integration.execution.RunCoordinator;
+import dev.solstice.integration.execution.RunStore;
+import dev.solstice.integration.planning.Planner;
 import dev.solstice.integration.config.AppConfig;
 import dev.solstice.integration.http.HttpVerticle;
 import dev.solstice.integration.http.SourceRateLimiter;
-import dev.solstice.integration.intake.DefaultJobPlanner;
 import dev.solstice.integration.intake.DeliveryLedger;
 import dev.solstice.integration.intake.DeliveryProcessor;
 import dev.solstice.integration.intake.InMemoryDeliveryLedger;
+import dev.solstice.integration.intake.IntakeMeters;
 import dev.solstice.integration.intake.IntakeQueue;
 import dev.solstice.integration.intake.IntakeVerticle;
-import dev.solstice.integration.intake.JobPlanner;
 import dev.solstice.integration.intake.RedisDeliveryLedger;
 import dev.solstice.integration.ops.Metrics;
 import dev.solstice.integration.ops.QueueDepthGauge;
 import dev.solstice.integration.ops.Readiness;
 import dev.solstice.integration.webhook.SignatureVerifier;
 import dev.solstice.integration.webhook.WebhookHandler;
+import dev.solstice.integration.webhook.WebhookMetrics;
 import dev.solstice.integration.webhook.WebhookParser;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -101,34 +104,34 @@ public final class IntegrationService {
         : new RedisDeliveryLedger(redisApi, config.redisKeys().deliveries(), config.deliveryDedupTtl());
 
     GitHubClient github = config.github() == null ? null : WebClientGitHubClient.create(vertx, config.github(), registry);
-    JobPlanner planner;
+    JobPublisher jobPublisher = new JobPublisher(publisher, config.jobs());
+    java.util.function.IntConsumer published = n -> metrics.registry().counter("solstice_jobrequests_published").increment(n);
+    Planner planner;
+    PlanExecutor executor;
     JobResultVerticle results = null;
     if (github == null) {
-      planner = new DefaultJobPlanner(clock, config::runsOnFor);
+      planner = Planner.withoutGitHub(config::runsOnFor, clock);
+      executor = new PlanExecutor(null, null, null, jobPublisher::publishAll, published);
     } else {
       CheckRunMap runs = redisApi == null ? CheckRunMap.inMemory()
           : CheckRunMap.redis(redisApi, config.redisKeys().checkRuns(), config.redisKeys().checkRunTtl());
       CheckRunReporter reporter = new CheckRunReporter(github, runs, config.checkName(), config.logsBaseUrl(),
           config.github().appId(), clock);
       // Issue 9: needs gating and superseded runs (state shared through Redis when configured).
-      dev.solstice.integration.workflow.RunStore runStore = redisApi == null
-          ? dev.solstice.integration.workflow.RunStore.inMemory(clock)
-          : dev.solstice.integration.workflow.RunStore.redis(redisApi, config.redisKeys().runs(), config.redisKeys().runTtl());
-      JobPublisher jobPublisher = new JobPublisher(publisher, config.jobs());
-      dev.solstice.integration.workflow.RunCoordinator coordinator = new dev.solstice.integration.workflow.RunCoordinator(
-          runStore, reporter,
-          job -> jobPublisher.publish(job).onSuccess(v -> metrics.registry().counter("solstice_jobrequests_published").increment()),
+      RunStore runStore = redisApi == null ? RunStore.inMemory(clock)
+          : RunStore.redis(redisApi, config.redisKeys().runs(), config.redisKeys().runTtl());
+      RunCoordinator coordinator = new RunCoordinator(runStore, reporter,
+          job -> jobPublisher.publish(job).onSuccess(v -> published.accept(1)),
           cancel -> jobPublisher.publishCancel(dev.solstice.jobrequest.amqp.QueueTopology.cancelsOf(config.jobs()), cancel),
           clock);
-      planner = new WorkflowExpander(github, reporter, clock, config::runsOnFor, config.policy(), coordinator);
+      planner = Planner.withGitHub(config.github().appId(), reporter.names(), config.policy(), config::runsOnFor, clock);
+      executor = new PlanExecutor(github, reporter, coordinator, jobPublisher::publishAll, published);
       results = new JobResultVerticle(connector, new RetryRoute(publisher, config.results(), config.retryDelays()),
           reporter, config.resultsPrefetch(), config.maxAttempts(), metrics, coordinator::onResult);
     }
-    DeliveryProcessor processor = new DeliveryProcessor(new WebhookParser(), planner,
-        new JobPublisher(publisher, config.jobs()), ledger,
-        n -> metrics.registry().counter("solstice_jobrequests_published").increment(n));
+    DeliveryProcessor processor = new DeliveryProcessor(new WebhookParser(), planner, executor, ledger);
     IntakeVerticle intakeVerticle = new IntakeVerticle(connector, intake, processor, config.intakePrefetch(),
-        config.maxAttempts(), metrics);
+        config.maxAttempts(), IntakeMeters.of(metrics));
 
     Readiness readiness = new Readiness(vertx)
         .check("amqp-connection", connector::isOpen)
@@ -142,7 +145,7 @@ public final class IntegrationService {
     }
 
     WebhookHandler webhook = new WebhookHandler(new SignatureVerifier(config.webhookSecrets()),
-        config.allowUnsignedWebhooks(), new WebhookParser(), intake, clock, metrics);
+        config.allowUnsignedWebhooks(), new WebhookParser(), intake::enqueue, clock, WebhookMetrics.of(metrics));
     HttpVerticle http = new HttpVerticle(config.httpHost(), config.httpPort(), config.webhookPath(),
         config.maxBodyBytes(), webhook, new SourceRateLimiter(config.rateLimitPerMinute()),
         readiness.liveness(), readiness.readiness(),

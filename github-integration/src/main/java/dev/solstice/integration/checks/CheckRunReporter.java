@@ -1,5 +1,6 @@
 package dev.solstice.integration.checks;
 
+import dev.solstice.integration.core.UnreportableResultException;
 import dev.solstice.integration.github.Annotation;
 import dev.solstice.integration.github.CheckRun;
 import dev.solstice.integration.github.CheckRunCreate;
@@ -8,7 +9,9 @@ import dev.solstice.integration.github.CheckRunQuery;
 import dev.solstice.integration.github.CheckRunUpdate;
 import dev.solstice.integration.github.GitHubClient;
 import dev.solstice.integration.github.RepoRef;
-import dev.solstice.integration.workflow.InvalidWorkflowException;
+import dev.solstice.integration.core.CheckNames;
+import dev.solstice.integration.core.InvalidWorkflowException;
+import dev.solstice.integration.core.Plan;
 import dev.solstice.jobrequest.JobRequest;
 import dev.solstice.jobrequest.JobResult;
 import dev.solstice.jobrequest.JobStatus;
@@ -24,12 +27,9 @@ import java.util.UUID;
  */
 public final class CheckRunReporter {
 
-  /** Name suffix of the run that reports an invalid workflow file. */
-  public static final String WORKFLOW_RUN = "workflow";
-
   private final GitHubClient github;
   private final CheckRunMap runs;
-  private final String checkName;
+  private final CheckNames names;
   private final String logsBaseUrl;
   private final long appId;
   private final Clock clock;
@@ -38,7 +38,7 @@ public final class CheckRunReporter {
       Clock clock) {
     this.github = github;
     this.runs = runs;
-    this.checkName = checkName;
+    this.names = new CheckNames(checkName);
     this.logsBaseUrl = logsBaseUrl;
     this.appId = appId;
     this.clock = clock;
@@ -46,16 +46,12 @@ public final class CheckRunReporter {
 
   /** {@code Solstice CI / build}, or the bare check name for the default job. */
   public String runName(String jobId) {
-    return jobId == null ? checkName : checkName + " / " + jobId;
+    return names.runName(jobId);
   }
 
-  /** The job id a run of ours is named for (null for the default job), or empty if not ours. */
-  public Optional<String> jobIdOf(String runName) {
-    if (checkName.equals(runName)) {
-      return Optional.of("");
-    }
-    String prefix = checkName + " / ";
-    return runName != null && runName.startsWith(prefix) ? Optional.of(runName.substring(prefix.length())) : Optional.empty();
+  /** How our check runs are named. */
+  public CheckNames names() {
+    return names;
   }
 
   public long appId() {
@@ -93,10 +89,6 @@ public final class CheckRunReporter {
         + " to succeed; then it is queued for a runner" + (job.runsOn() == null ? "." : " labelled `" + job.runsOn() + "`.");
   }
 
-  /** One check run that is not going to run, with its request id (for replays) and job id. */
-  public record NotRun(UUID requestId, String jobId) {
-  }
-
   /**
    * Completes, without running anything, the check runs of jobs a filter, skip marker or policy
    * decided not to run ({@code skipped}, or {@code neutral} for a held pull request), so a required
@@ -104,11 +96,14 @@ public final class CheckRunReporter {
    * from another event at the same commit) is left alone, so a skip never hides a result. Reused on
    * a replay of the same delivery.
    */
-  public Future<Void> notRun(long installationId, String repository, String sha, List<NotRun> jobs, String conclusion,
-      String title, String summary) {
+  public Future<Void> notRun(long installationId, String repository, String sha, Plan.NotRun notRun) {
+    List<Plan.Check> jobs = notRun.checks();
+    String conclusion = notRun.conclusion();
+    String title = notRun.title();
+    String summary = notRun.summary();
     RepoRef repo = RepoRef.parse(repository);
-    Future<List<NotRun>> pending = Future.succeededFuture(new java.util.ArrayList<>());
-    for (NotRun job : jobs) {
+    Future<List<Plan.Check>> pending = Future.succeededFuture(new java.util.ArrayList<>());
+    for (Plan.Check job : jobs) {
       pending = pending.compose(list -> runs.get(job.requestId()).map(existing -> {
         if (existing.isEmpty()) {
           list.add(job);
@@ -125,7 +120,7 @@ public final class CheckRunReporter {
             java.util.Set<String> taken = new java.util.HashSet<>();
             existing.forEach(r -> taken.add(r.name()));
             Future<Void> chain = Future.succeededFuture();
-            for (NotRun job : todo) {
+            for (Plan.Check job : todo) {
               String name = runName(job.jobId());
               if (taken.contains(name)) {
                 continue;
@@ -176,7 +171,7 @@ public final class CheckRunReporter {
           "```\n" + error.formatted() + "\n```",
           List.of(new Annotation(error.path(), error.line(), error.line(), error.column(), error.column(),
               "failure", error.reason(), "Invalid workflow file", null)));
-      CheckRunCreate create = CheckRunCreate.completed(runName(WORKFLOW_RUN), sha, "failure", requestId.toString(),
+      CheckRunCreate create = CheckRunCreate.completed(runName(CheckNames.WORKFLOW_RUN), sha, "failure", requestId.toString(),
           null, clock.instant(), clock.instant(), output);
       return github.createCheckRun(installationId, RepoRef.parse(repository), create)
           .compose(run -> runs.put(requestId, run.id()));

@@ -5,7 +5,7 @@ import dev.solstice.integration.amqp.Delivery;
 import dev.solstice.integration.amqp.QueueConsumer;
 import dev.solstice.integration.amqp.RetryRoute;
 import dev.solstice.integration.amqp.Topology;
-import dev.solstice.integration.intake.Failures;
+import dev.solstice.integration.core.Failures;
 import dev.solstice.integration.ops.Metrics;
 import dev.solstice.jobrequest.JobCodec;
 import dev.solstice.jobrequest.JobResult;

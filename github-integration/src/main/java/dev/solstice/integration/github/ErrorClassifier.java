@@ -1,6 +1,7 @@
 package dev.solstice.integration.github;
 
-import dev.solstice.integration.github.GitHubApiException.Facts;
+import dev.solstice.integration.core.GitHubApiException;
+import dev.solstice.integration.core.GitHubApiException.Facts;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,5 +1,7 @@
 package dev.solstice.integration.github;
 
+import dev.solstice.integration.core.NotAFileException;
+import dev.solstice.integration.core.GitHubApiException;
 import io.vertx.core.Future;
 import java.util.List;
 import java.util.Optional;

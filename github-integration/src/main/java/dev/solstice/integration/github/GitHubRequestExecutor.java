@@ -1,5 +1,6 @@
 package dev.solstice.integration.github;
 
+import dev.solstice.integration.core.GitHubApiException;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;

@@ -1,5 +1,7 @@
 package dev.solstice.integration.github;
 
+import dev.solstice.integration.core.NotAFileException;
+import dev.solstice.integration.core.GitHubApiException;
 import dev.solstice.integration.github.GitHubRequestExecutor.ApiRequest;
 import dev.solstice.integration.github.GitHubRequestExecutor.ApiResponse;
 import dev.solstice.integration.github.GitHubRequestExecutor.AppAuth;
@@ -245,7 +247,7 @@ public final class WebClientGitHubClient implements GitHubClient {
                             && o.getString("path", "").startsWith(wanted.isEmpty() ? "" : wanted + "/"));
         return listing
             ? Optional.of(
-                new NotAFileException(repo, path, ref, NotAFileException.Kind.DIRECTORY, null))
+                new NotAFileException(repo.toString(), path, ref, NotAFileException.Kind.DIRECTORY, null))
             : Optional.empty();
       }
       if (!text.startsWith("{")) {
@@ -257,17 +259,17 @@ public final class WebClientGitHubClient implements GitHubClient {
       }
       return switch (o.getString("type", "")) {
         case "dir" -> Optional.of(
-            new NotAFileException(repo, path, ref, NotAFileException.Kind.DIRECTORY, null));
+            new NotAFileException(repo.toString(), path, ref, NotAFileException.Kind.DIRECTORY, null));
         case "symlink" -> Optional.of(
             new NotAFileException(
-                repo,
+                repo.toString(),
                 path,
                 ref,
                 NotAFileException.Kind.SYMLINK,
                 "target " + o.getString("target") + " is not a file in the repository"));
         case "submodule" -> Optional.of(
             new NotAFileException(
-                repo,
+                repo.toString(),
                 path,
                 ref,
                 NotAFileException.Kind.SUBMODULE,
@@ -676,33 +678,7 @@ public final class WebClientGitHubClient implements GitHubClient {
     GitHubApiException.Facts g =
         new GitHubApiException.Facts(
             f.status(), f.method(), f.route(), installationId, f.githubMessage(), f.requestId());
-    String why = explanation(e);
-    if (e instanceof GitHubApiException.RateLimited.Primary p) {
-      return new GitHubApiException.RateLimited.Primary(g, p.retryAt().orElse(null), why);
-    } else if (e instanceof GitHubApiException.RateLimited.Secondary s) {
-      return new GitHubApiException.RateLimited.Secondary(g, s.retryAt().orElse(null), why);
-    } else if (e instanceof GitHubApiException.PermissionDenied) {
-      return new GitHubApiException.PermissionDenied(g, why);
-    } else if (e instanceof GitHubApiException.Unauthorized) {
-      return new GitHubApiException.Unauthorized(g, why);
-    } else if (e instanceof GitHubApiException.NotFound) {
-      return new GitHubApiException.NotFound(g, why);
-    } else if (e instanceof GitHubApiException.ValidationFailed) {
-      return new GitHubApiException.ValidationFailed(g, why);
-    } else if (e instanceof GitHubApiException.Transient) {
-      return new GitHubApiException.Transient(g, why, e.getCause());
-    }
-    return new GitHubApiException.Rejected(g, why);
-  }
-
-  private static String explanation(GitHubApiException e) {
-    String m = e.getMessage();
-    int i = m.indexOf("\": ");
-    if (i >= 0) {
-      return m.substring(i + 3);
-    }
-    int j = m.lastIndexOf(": ");
-    return j >= 0 ? m.substring(j + 2) : "";
+    return e.withFacts(g);
   }
 
   // ---- helpers ---------------------------------------------------------------------------

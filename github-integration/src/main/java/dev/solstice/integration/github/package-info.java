@@ -10,7 +10,7 @@
  *       dev.solstice.integration.github.InstallationTokenProvider} (per repository and {@link
  *       dev.solstice.integration.github.TokenScope}, cached, optionally shared through Redis by
  *       {@link dev.solstice.integration.github.RedisTokenCache}, AES-GCM at rest).
- *   <li>Failures: {@link dev.solstice.integration.github.GitHubApiException} and its leaves; decide
+ *   <li>Failures: {@link dev.solstice.integration.core.GitHubApiException} and its leaves; decide
  *       on the type, never on a status code.
  *   <li>Politeness: {@link dev.solstice.integration.github.RetryPolicy} (backoff with full jitter,
  *       bounded rate-limit waits), {@link dev.solstice.integration.github.PacingPolicy} (serial,
@@ -20,3 +20,4 @@
  * Secrets (key, JWT, tokens, cache key) never reach a log line or a {@code toString()}.
  */
 package dev.solstice.integration.github;
+

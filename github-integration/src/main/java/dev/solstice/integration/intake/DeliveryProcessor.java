@@ -1,15 +1,20 @@
 package dev.solstice.integration.intake;
 
-import dev.solstice.integration.amqp.JobPublisher;
-import dev.solstice.integration.webhook.BuildTrigger;
-import dev.solstice.integration.webhook.WebhookEvent;
+import dev.solstice.integration.core.WebhookDelivery;
+import dev.solstice.integration.execution.PlanExecutor;
+import dev.solstice.integration.planning.Inputs;
+import dev.solstice.integration.planning.Planner;
+import dev.solstice.integration.planning.Step;
+import dev.solstice.integration.core.BuildTrigger;
+import dev.solstice.integration.core.WebhookEvent;
 import dev.solstice.integration.webhook.WebhookParser;
 import io.vertx.core.Future;
 
 /**
  * Turns one delivery from the intake queue into confirmed JobRequests: skip it if the ledger has
- * it, plan its jobs (GitHub work happens there), publish them with confirms, then record it done.
- * A failure anywhere fails the future and nothing is recorded, so the delivery is processed again.
+ * it, ask the {@link Planner} for its plan (reading through the {@link PlanExecutor} what the
+ * planner asks for), have the executor carry the plan out, then record the delivery done. A
+ * failure anywhere fails the future and nothing is recorded, so the delivery is processed again.
  */
 public final class DeliveryProcessor {
 
@@ -17,18 +22,14 @@ public final class DeliveryProcessor {
   public enum Outcome { PUBLISHED, DUPLICATE, IGNORED }
 
   private final WebhookParser parser;
-  private final JobPlanner planner;
-  private final JobPublisher publisher;
+  private final Planner planner;
+  private final PlanExecutor executor;
   private final DeliveryLedger ledger;
-  private final java.util.function.IntConsumer published;
 
-  /** @param published told how many JobRequests each delivery published (for metrics) */
-  public DeliveryProcessor(WebhookParser parser, JobPlanner planner, JobPublisher publisher, DeliveryLedger ledger,
-      java.util.function.IntConsumer published) {
-    this.published = published;
+  public DeliveryProcessor(WebhookParser parser, Planner planner, PlanExecutor executor, DeliveryLedger ledger) {
     this.parser = parser;
     this.planner = planner;
-    this.publisher = publisher;
+    this.executor = executor;
     this.ledger = ledger;
   }
 
@@ -58,10 +59,22 @@ public final class DeliveryProcessor {
       if (!(event instanceof BuildTrigger trigger)) {
         return Future.succeededFuture(Outcome.IGNORED);
       }
-      return planner.plan(trigger, delivery)
-          .compose(jobs -> publisher.publishAll(jobs).onSuccess(v -> published.accept(jobs.size())))
+      return planAndExecute(trigger, delivery.deliveryId(), Inputs.NONE)
           .compose(v -> ledger.markDone(delivery.deliveryId()))
           .map(Outcome.PUBLISHED);
     });
+  }
+
+  private Future<Void> planAndExecute(BuildTrigger trigger, String deliveryId, Inputs inputs) {
+    Step step;
+    try {
+      step = planner.plan(trigger, deliveryId, inputs);
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+    if (step instanceof Step.Done done) {
+      return executor.execute(done.plan());
+    }
+    return executor.read((Step.Read) step, inputs).compose(more -> planAndExecute(trigger, deliveryId, more));
   }
 }

@@ -1,5 +1,6 @@
 package dev.solstice.integration.intake;
 
+import dev.solstice.integration.core.WebhookDelivery;
 import dev.solstice.integration.amqp.ConfirmingPublisher;
 import dev.solstice.integration.amqp.RetryRoute;
 import dev.solstice.jobrequest.amqp.QueueTopology;
@@ -26,15 +27,15 @@ public final class IntakeQueue {
 
   /** Completes once the broker holds the delivery on disk. */
   public Future<Void> enqueue(WebhookDelivery delivery) {
-    return publisher.publish(intake.exchange(), intake.routingKey(), delivery.properties(null), delivery.body());
+    return publisher.publish(intake.exchange(), intake.routingKey(), IntakeMessages.properties(delivery, null), delivery.body());
   }
 
   public Future<Void> retryLater(WebhookDelivery failed, String reason) {
-    return retries.retryLater(failed.properties(null), failed.body(), failed.attempt(), reason);
+    return retries.retryLater(IntakeMessages.properties(failed, null), failed.body(), failed.attempt(), reason);
   }
 
   public Future<Void> park(WebhookDelivery failed, String reason) {
-    return retries.park(failed.properties(null), failed.body(), failed.attempt(), reason);
+    return retries.park(IntakeMessages.properties(failed, null), failed.body(), failed.attempt(), reason);
   }
 
   public Duration delayBefore(int attempt) {

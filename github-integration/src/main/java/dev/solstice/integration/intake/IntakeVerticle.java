@@ -1,5 +1,7 @@
 package dev.solstice.integration.intake;
 
+import dev.solstice.integration.core.WebhookDelivery;
+import dev.solstice.integration.core.Failures;
 import dev.solstice.integration.amqp.AmqpConnector;
 import dev.solstice.integration.amqp.Delivery;
 import dev.solstice.integration.amqp.QueueConsumer;
@@ -56,7 +58,7 @@ public final class IntakeVerticle extends VerticleBase {
   private void handle(Delivery message) {
     WebhookDelivery delivery;
     try {
-      delivery = WebhookDelivery.from(message);
+      delivery = IntakeMessages.from(message);
     } catch (RuntimeException e) {
       LOG.error("unreadable intake message {}; dead-lettering it: {}", message.properties().getMessageId(), e.getMessage());
       message.reject();

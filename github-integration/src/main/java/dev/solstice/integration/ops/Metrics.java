@@ -1,15 +1,15 @@
 package dev.solstice.integration.ops;
 
-import dev.solstice.integration.intake.IntakeMetrics;
-import dev.solstice.integration.webhook.WebhookMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * The service's own meters, named as {@code docs/operations.md} lists them. Vert.x adds its HTTP
- * server and pool meters, and {@link io.micrometer.core.instrument.binder.jvm} the JVM's.
+ * server and pool meters, and {@link io.micrometer.core.instrument.binder.jvm} the JVM's. The stages
+ * report through their own interfaces ({@code WebhookMetrics}, {@code IntakeMetrics}), adapted to
+ * this class where the service is wired: stages depend on {@code ops}, never the reverse.
  */
-public final class Metrics implements WebhookMetrics, IntakeMetrics {
+public final class Metrics {
 
   private final MeterRegistry registry;
   private final Counter signatureFailures;
@@ -32,42 +32,34 @@ public final class Metrics implements WebhookMetrics, IntakeMetrics {
     return registry;
   }
 
-  @Override
   public void received(String event) {
     count("solstice_webhooks_received", "event", event);
   }
 
-  @Override
   public void signatureFailure() {
     signatureFailures.increment();
   }
 
-  @Override
   public void invalid(String event) {
     count("solstice_webhooks_failed", "event", event, "reason", "invalid");
   }
 
-  @Override
   public void ignored(String event) {
     count("solstice_webhooks_ignored", "event", event);
   }
 
-  @Override
   public void accepted(String event) {
     count("solstice_webhooks_accepted", "event", event);
   }
 
-  @Override
   public void unavailable(String event) {
     count("solstice_webhooks_failed", "event", event, "reason", "broker_unavailable");
   }
 
-  @Override
   public void processed(String event, String outcome) {
     count("solstice_webhooks_processed", "event", event, "outcome", outcome);
   }
 
-  @Override
   public void failed(String event, String disposition) {
     count("solstice_webhooks_failed", "event", event, "reason", disposition);
     if ("parked".equals(disposition)) {

@@ -1,6 +1,6 @@
 package dev.solstice.integration.policy;
 
-import dev.solstice.integration.webhook.BuildTrigger;
+import dev.solstice.integration.core.BuildTrigger;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;

@@ -1,8 +1,10 @@
 package dev.solstice.integration.webhook;
 
 import dev.solstice.integration.amqp.PublishException;
-import dev.solstice.integration.intake.IntakeQueue;
-import dev.solstice.integration.intake.WebhookDelivery;
+import dev.solstice.integration.core.InvalidWebhookException;
+import dev.solstice.integration.core.WebhookDelivery;
+import dev.solstice.integration.core.WebhookEvent;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -26,17 +28,23 @@ import org.slf4j.MDC;
  */
 public final class WebhookHandler implements Handler<RoutingContext> {
 
+  /** Where an accepted delivery goes: the durable intake queue. Completes once the broker holds it. */
+  @FunctionalInterface
+  public interface Intake {
+    Future<Void> enqueue(WebhookDelivery delivery);
+  }
+
   private static final Logger LOG = LoggerFactory.getLogger(WebhookHandler.class);
 
   private final SignatureVerifier verifier;
   private final boolean allowUnsigned;
   private final WebhookParser parser;
-  private final IntakeQueue intake;
+  private final Intake intake;
   private final Clock clock;
   private final WebhookMetrics metrics;
 
   public WebhookHandler(SignatureVerifier verifier, boolean allowUnsigned, WebhookParser parser,
-      IntakeQueue intake, Clock clock, WebhookMetrics metrics) {
+      Intake intake, Clock clock, WebhookMetrics metrics) {
     this.verifier = verifier;
     this.allowUnsigned = allowUnsigned;
     this.parser = parser;

@@ -1,5 +1,8 @@
 package dev.solstice.integration.webhook;
 
+import dev.solstice.integration.core.BuildTrigger;
+import dev.solstice.integration.core.WebhookEvent;
+import dev.solstice.integration.core.InvalidWebhookException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -16,12 +19,8 @@ import java.util.Set;
 public final class WebhookParser {
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
-  /**
-   * Pull request actions that may start a build: the three that change the head, plus
-   * ready_for_review and labeled, which a workflow's {@code on} section can select.
-   */
-  public static final Set<String> PR_ACTIONS = Set.of("opened", "synchronize", "reopened", "ready_for_review",
-      "labeled");
+  /** Pull request actions that may start a build ({@link BuildTrigger#PULL_REQUEST_ACTIONS}). */
+  public static final Set<String> PR_ACTIONS = BuildTrigger.PULL_REQUEST_ACTIONS;
   /** GitHub puts at most this many commits in a push payload; beyond, the file list is incomplete. */
   static final int PUSH_COMMITS_CAP = 20;
   private static final String ZERO_SHA = "0000000000000000000000000000000000000000";

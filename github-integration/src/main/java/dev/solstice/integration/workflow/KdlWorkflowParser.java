@@ -1,5 +1,6 @@
 package dev.solstice.integration.workflow;
 
+import dev.solstice.integration.core.InvalidWorkflowException;
 import dev.solstice.kdl.KdlDocument;
 import dev.solstice.kdl.KdlNode;
 import dev.solstice.kdl.KdlNumber;

@@ -3,7 +3,7 @@ package dev.solstice.integration.workflow;
 import dev.solstice.integration.policy.EventFilter;
 import dev.solstice.integration.policy.PatternList;
 import dev.solstice.integration.policy.Triggers;
-import dev.solstice.integration.webhook.WebhookParser;
+import dev.solstice.integration.core.BuildTrigger;
 import dev.solstice.kdl.KdlNode;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -83,9 +83,9 @@ final class TriggerReader {
       switch (name) {
         case "types" -> {
           for (String type : r.strings(child, "types")) {
-            if (!WebhookParser.PR_ACTIONS.contains(type)) {
+            if (!BuildTrigger.PULL_REQUEST_ACTIONS.contains(type)) {
               throw r.error(child, "pull_request type \"" + type + "\" is not one of "
-                  + String.join(", ", new TreeSet<>(WebhookParser.PR_ACTIONS)));
+                  + String.join(", ", new TreeSet<>(BuildTrigger.PULL_REQUEST_ACTIONS)));
             }
             types.add(type);
           }

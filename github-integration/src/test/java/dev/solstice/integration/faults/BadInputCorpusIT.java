@@ -3,7 +3,7 @@ package dev.solstice.integration.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.solstice.integration.github.CapturedLogs;
-import dev.solstice.integration.intake.RequestIds;
+import dev.solstice.integration.core.RequestIds;
 import dev.solstice.simulator.github.RecordedWebhooks;
 import dev.solstice.integration.testing.ServiceHarness;
 import dev.solstice.integration.webhook.SignatureVerifier;

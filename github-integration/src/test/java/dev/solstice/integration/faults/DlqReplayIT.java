@@ -6,7 +6,7 @@ import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.GetResponse;
 import dev.solstice.integration.cli.DlqCommand;
 import dev.solstice.integration.github.CapturedLogs;
-import dev.solstice.integration.intake.RequestIds;
+import dev.solstice.integration.core.RequestIds;
 import dev.solstice.simulator.github.RecordedWebhooks;
 import dev.solstice.integration.testing.ServiceHarness;
 import dev.solstice.jobrequest.amqp.MessageProperties;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.solstice.integration.github.CapturedLogs;
 import dev.solstice.simulator.github.Fault;
 import dev.solstice.simulator.github.SimulatorLauncher;
-import dev.solstice.integration.intake.RequestIds;
+import dev.solstice.integration.core.RequestIds;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;

@@ -3,7 +3,7 @@ package dev.solstice.integration.faults;
 import static org.awaitility.Awaitility.await;
 
 import com.rabbitmq.client.GetResponse;
-import dev.solstice.integration.intake.RequestIds;
+import dev.solstice.integration.core.RequestIds;
 import dev.solstice.integration.testing.TestBroker;
 import dev.solstice.jobrequest.JobCodec;
 import java.time.Duration;

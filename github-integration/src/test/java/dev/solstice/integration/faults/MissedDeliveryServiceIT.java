@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.solstice.integration.github.CapturedLogs;
-import dev.solstice.integration.intake.RequestIds;
+import dev.solstice.integration.core.RequestIds;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.Map;

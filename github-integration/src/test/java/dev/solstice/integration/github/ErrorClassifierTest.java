@@ -1,5 +1,6 @@
 package dev.solstice.integration.github;
 
+import dev.solstice.integration.core.GitHubApiException;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.MultiMap;

@@ -1,5 +1,7 @@
 package dev.solstice.integration.github;
 
+import dev.solstice.integration.core.NotAFileException;
+import dev.solstice.integration.core.GitHubApiException;
 import static dev.solstice.integration.github.Futures.await;
 import static dev.solstice.integration.github.Futures.awaitFailure;
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,5 +1,6 @@
 package dev.solstice.integration.intake;
 
+import dev.solstice.integration.core.RequestIds;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

@@ -2,7 +2,7 @@ package dev.solstice.integration.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.solstice.integration.webhook.BuildTrigger;
+import dev.solstice.integration.core.BuildTrigger;
 import dev.solstice.integration.workflow.KdlWorkflowParser;
 import dev.solstice.integration.workflow.Workflow;
 import java.nio.charset.StandardCharsets;

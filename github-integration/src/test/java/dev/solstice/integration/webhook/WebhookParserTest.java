@@ -1,5 +1,8 @@
 package dev.solstice.integration.webhook;
 
+import dev.solstice.integration.core.BuildTrigger;
+import dev.solstice.integration.core.WebhookEvent;
+import dev.solstice.integration.core.InvalidWebhookException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

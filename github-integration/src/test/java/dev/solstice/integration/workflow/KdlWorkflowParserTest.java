@@ -1,5 +1,6 @@
 package dev.solstice.integration.workflow;
 
+import dev.solstice.integration.core.InvalidWorkflowException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,4 +1,4 @@
-package dev.solstice.integration.intake;
+package dev.solstice.integration.core;
 
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;

@@ -1,6 +1,7 @@
-package dev.solstice.integration.webhook;
+package dev.solstice.integration.core;
 
 import java.util.List;
+import java.util.Set;
 
 /**
  * A delivery that asks for CI: a push, a pull request opened/synchronized/reopened (or made ready
@@ -57,6 +58,13 @@ public record BuildTrigger(
     String baseSha,
     String beforeSha,
     List<String> changedFiles) implements WebhookEvent {
+
+  /**
+   * Pull request actions that may start a build: the three that change the head, plus
+   * ready_for_review and labeled, which a workflow's {@code on} section can select.
+   */
+  public static final Set<String> PULL_REQUEST_ACTIONS = Set.of("opened", "synchronize", "reopened",
+      "ready_for_review", "labeled");
 
   public BuildTrigger {
     labels = labels == null ? List.of() : List.copyOf(labels);

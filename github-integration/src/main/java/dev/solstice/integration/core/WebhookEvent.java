@@ -1,4 +1,4 @@
-package dev.solstice.integration.webhook;
+package dev.solstice.integration.core;
 
 /** What a verified webhook delivery asks of us. */
 public sealed interface WebhookEvent permits WebhookEvent.Ping, WebhookEvent.Ignored, BuildTrigger {

@@ -1,10 +1,11 @@
-package dev.solstice.integration.github;
+package dev.solstice.integration.core;
 
 import java.time.Instant;
 import java.util.Optional;
 
 /**
  * A GitHub API call that failed, classified so callers decide on the type, never on a status code.
+ * {@code github.ErrorClassifier} is the one place that maps an HTTP answer to one of these leaves.
  *
  * <ul>
  *   <li>{@link RateLimited.Primary}: 403/429 with {@code x-ratelimit-remaining: 0}, until {@code
@@ -21,7 +22,7 @@ import java.util.Optional;
  *
  * Messages carry GitHub's {@code message} but never a credential.
  */
-public abstract sealed class GitHubApiException extends RuntimeException {
+public abstract sealed class GitHubApiException extends IntegrationException {
 
   /**
    * What is known about the failed call.
@@ -42,11 +43,21 @@ public abstract sealed class GitHubApiException extends RuntimeException {
       String requestId) {}
 
   private final Facts facts;
+  private final String explanation;
 
   private GitHubApiException(Facts facts, String explanation, Throwable cause) {
     super(describe(facts, explanation), cause, false, true);
     this.facts = facts;
+    this.explanation = explanation;
   }
+
+  /** What the classifier added to GitHub's message; may be null or empty. */
+  public String explanation() {
+    return explanation;
+  }
+
+  /** The same failure with other facts (e.g. naming the installation an App-level call was for). */
+  public abstract GitHubApiException withFacts(Facts facts);
 
   private static String describe(Facts f, String explanation) {
     StringBuilder sb = new StringBuilder();
@@ -84,7 +95,8 @@ public abstract sealed class GitHubApiException extends RuntimeException {
     return facts.installationId();
   }
 
-  /** Whether the client retries this kind of failure (within its {@link RetryPolicy}). */
+  /** Whether the client retries this kind of failure (within its retry policy). */
+  @Override
   public abstract boolean retryable();
 
   /** Rate limited; {@link #retryAt()} says when GitHub will accept calls again, if known. */
@@ -106,10 +118,24 @@ public abstract sealed class GitHubApiException extends RuntimeException {
       return true;
     }
 
+    /** The time left until {@link #retryAt()}, on this host's clock; empty when GitHub did not say. */
+    @Override
+    public Optional<java.time.Duration> retryAfter() {
+      return retryAt().map(at -> {
+        java.time.Duration left = java.time.Duration.between(Instant.now(), at);
+        return left.isNegative() ? java.time.Duration.ZERO : left;
+      });
+    }
+
     /** The hourly quota of the installation (or app) is used up until {@code retryAt}. */
     public static final class Primary extends RateLimited {
       public Primary(Facts facts, Instant retryAt, String explanation) {
         super(facts, retryAt, explanation);
+      }
+
+      @Override
+      public GitHubApiException withFacts(Facts facts) {
+        return new Primary(facts, retryAt().orElse(null), explanation());
       }
     }
 
@@ -118,6 +144,11 @@ public abstract sealed class GitHubApiException extends RuntimeException {
       public Secondary(Facts facts, Instant retryAt, String explanation) {
         super(facts, retryAt, explanation);
       }
+
+      @Override
+      public GitHubApiException withFacts(Facts facts) {
+        return new Secondary(facts, retryAt().orElse(null), explanation());
+      }
     }
   }
 
@@ -125,6 +156,11 @@ public abstract sealed class GitHubApiException extends RuntimeException {
   public static final class PermissionDenied extends GitHubApiException {
     public PermissionDenied(Facts facts, String explanation) {
       super(facts, explanation, null);
+    }
+
+    @Override
+    public GitHubApiException withFacts(Facts facts) {
+      return new PermissionDenied(facts, explanation());
     }
 
     @Override
@@ -140,6 +176,11 @@ public abstract sealed class GitHubApiException extends RuntimeException {
     }
 
     @Override
+    public GitHubApiException withFacts(Facts facts) {
+      return new Unauthorized(facts, explanation());
+    }
+
+    @Override
     public boolean retryable() {
       return false;
     }
@@ -149,6 +190,11 @@ public abstract sealed class GitHubApiException extends RuntimeException {
   public static final class NotFound extends GitHubApiException {
     public NotFound(Facts facts, String explanation) {
       super(facts, explanation, null);
+    }
+
+    @Override
+    public GitHubApiException withFacts(Facts facts) {
+      return new NotFound(facts, explanation());
     }
 
     @Override
@@ -164,6 +210,11 @@ public abstract sealed class GitHubApiException extends RuntimeException {
     }
 
     @Override
+    public GitHubApiException withFacts(Facts facts) {
+      return new ValidationFailed(facts, explanation());
+    }
+
+    @Override
     public boolean retryable() {
       return false;
     }
@@ -176,6 +227,11 @@ public abstract sealed class GitHubApiException extends RuntimeException {
     }
 
     @Override
+    public GitHubApiException withFacts(Facts facts) {
+      return new Transient(facts, explanation(), getCause());
+    }
+
+    @Override
     public boolean retryable() {
       return true;
     }
@@ -185,6 +241,11 @@ public abstract sealed class GitHubApiException extends RuntimeException {
   public static final class Rejected extends GitHubApiException {
     public Rejected(Facts facts, String explanation) {
       super(facts, explanation, null);
+    }
+
+    @Override
+    public GitHubApiException withFacts(Facts facts) {
+      return new Rejected(facts, explanation());
     }
 
     @Override

@@ -1,5 +1,6 @@
-package dev.solstice.integration.workflow;
+package dev.solstice.integration.execution;
 
+import dev.solstice.integration.core.JobState;
 import dev.solstice.jobrequest.JobCodec;
 import dev.solstice.jobrequest.JobRequest;
 import io.vertx.core.Future;
@@ -66,36 +67,6 @@ public interface RunStore {
       }
       int sp = value.indexOf(' ');
       return Optional.of(new Head(UUID.fromString(value.substring(0, sp)), value.substring(sp + 1)));
-    }
-  }
-
-  /** Values of a job's state. */
-  final class JobState {
-    /** Published to the jobs queue, not yet started. */
-    public static final String QUEUED = "queued";
-    /** The orchestrator reported it started. */
-    public static final String STARTED = "started";
-    /** Not run because a job it needs did not succeed. */
-    public static final String SKIPPED = "skipped";
-    /** Cancelled because a newer head superseded its run. */
-    public static final String CANCELLED = "cancelled";
-    /** Completed: the state is the conclusion prefixed with this ({@code completed:success}). */
-    public static final String COMPLETED_PREFIX = "completed:";
-
-    private JobState() {
-    }
-
-    public static String completed(String conclusion) {
-      return COMPLETED_PREFIX + conclusion;
-    }
-
-    public static boolean succeeded(String state) {
-      return (COMPLETED_PREFIX + "success").equals(state);
-    }
-
-    /** Finished one way or another: completed, skipped or cancelled. */
-    public static boolean terminal(String state) {
-      return state != null && (state.startsWith(COMPLETED_PREFIX) || SKIPPED.equals(state) || CANCELLED.equals(state));
     }
   }
 

@@ -1,10 +1,13 @@
-package dev.solstice.integration.workflow;
+package dev.solstice.integration.execution;
 
+import dev.solstice.integration.workflow.Workflow;
+import dev.solstice.integration.core.ClaimHeldException;
+import dev.solstice.integration.core.JobState;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.solstice.integration.checks.CheckRunMap;
 import dev.solstice.integration.checks.CheckRunReporter;
-import dev.solstice.integration.intake.RequestIds;
+import dev.solstice.integration.core.RequestIds;
 import dev.solstice.jobrequest.Conclusion;
 import dev.solstice.jobrequest.JobRequest;
 import dev.solstice.jobrequest.JobResult;
@@ -79,8 +82,8 @@ class RedisRunStoreIT {
     assertThat(await(store.jobs(run))).containsOnlyKeys("build", "test");
     assertThat(await(store.jobs(run)).get("test")).isEqualTo(test);
     assertThat(await(store.states(run))).isEmpty();
-    await(store.setState(run, "build", RunStore.JobState.QUEUED));
-    await(store.setState(run, "build", RunStore.JobState.completed("success")));
+    await(store.setState(run, "build", JobState.QUEUED));
+    await(store.setState(run, "build", JobState.completed("success")));
     assertThat(await(store.states(run))).containsExactly(java.util.Map.entry("build", "completed:success"));
 
     RunStore other = RunStore.redis(redis, prefix, Duration.ofMinutes(5)); // another replica
@@ -127,7 +130,7 @@ class RedisRunStoreIT {
   }
 
   private Future<Void> retrying(java.util.function.Supplier<Future<Void>> step) {
-    return step.get().recover(e -> e instanceof RunCoordinator.ClaimHeldException
+    return step.get().recover(e -> e instanceof ClaimHeldException
         ? vertx.timer(100).compose(t -> retrying(step)) : Future.failedFuture(e));
   }
 

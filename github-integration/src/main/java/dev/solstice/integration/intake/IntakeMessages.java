@@ -2,39 +2,37 @@ package dev.solstice.integration.intake;
 
 import com.rabbitmq.client.AMQP;
 import dev.solstice.integration.amqp.Delivery;
+import dev.solstice.integration.core.WebhookDelivery;
 import dev.solstice.jobrequest.amqp.MessageProperties;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 
-/**
- * A verified webhook delivery as kept on the intake queue: the raw body exactly as GitHub sent it
- * and the headers that matter. Processing reads it back from there, so nothing is lost between the
- * 202 and the JobRequests.
- *
- * @param attempt 1 for the first processing, counted up by each retry
- */
-public record WebhookDelivery(String deliveryId, String event, byte[] body, Instant receivedAt, int attempt) {
+/** How a {@link WebhookDelivery} is written to, and read back from, an intake message. */
+public final class IntakeMessages {
 
   static final String EVENT_HEADER = "x-github-event";
   static final String RECEIVED_HEADER = "x-solstice-received-at";
 
+  private IntakeMessages() {
+  }
+
   /** AMQP properties of the intake message: persistent, message id = delivery id. */
-  public AMQP.BasicProperties properties(String reason) {
+  public static AMQP.BasicProperties properties(WebhookDelivery delivery, String reason) {
     Map<String, Object> headers = new HashMap<>();
-    headers.put(MessageProperties.DELIVERY_ID_HEADER, deliveryId);
-    headers.put(EVENT_HEADER, event);
-    headers.put(RECEIVED_HEADER, receivedAt.toString());
-    headers.put(MessageProperties.ATTEMPTS_HEADER, attempt);
+    headers.put(MessageProperties.DELIVERY_ID_HEADER, delivery.deliveryId());
+    headers.put(EVENT_HEADER, delivery.event());
+    headers.put(RECEIVED_HEADER, delivery.receivedAt().toString());
+    headers.put(MessageProperties.ATTEMPTS_HEADER, delivery.attempt());
     if (reason != null) {
       headers.put(MessageProperties.PARK_REASON_HEADER, reason);
     }
     return new AMQP.BasicProperties.Builder()
         .contentType(MessageProperties.CONTENT_TYPE)
         .deliveryMode(MessageProperties.PERSISTENT)
-        .messageId(deliveryId)
-        .type("webhook." + event)
-        .timestamp(java.util.Date.from(receivedAt))
+        .messageId(delivery.deliveryId())
+        .type("webhook." + delivery.event())
+        .timestamp(java.util.Date.from(delivery.receivedAt()))
         .headers(headers)
         .build();
   }

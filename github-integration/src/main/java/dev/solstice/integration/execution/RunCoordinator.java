@@ -1,9 +1,12 @@
-package dev.solstice.integration.workflow;
+package dev.solstice.integration.execution;
 
 import dev.solstice.integration.checks.CheckRunReporter;
-import dev.solstice.integration.intake.Failures;
-import dev.solstice.integration.workflow.RunStore.Head;
-import dev.solstice.integration.workflow.RunStore.JobState;
+import dev.solstice.integration.core.ClaimHeldException;
+import dev.solstice.integration.core.JobState;
+import dev.solstice.integration.core.RunStep;
+import dev.solstice.integration.execution.RunStore.Head;
+import dev.solstice.integration.planning.Jobs;
+import dev.solstice.integration.planning.RunPlanner;
 import dev.solstice.jobrequest.JobCancel;
 import dev.solstice.jobrequest.JobRequest;
 import dev.solstice.jobrequest.JobResult;
@@ -11,14 +14,8 @@ import dev.solstice.jobrequest.JobStatus;
 import io.vertx.core.Future;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Deque;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -53,17 +50,9 @@ public final class RunCoordinator {
     this.clock = clock;
   }
 
-  /** The run id of a delivery's workflow run. */
+  /** The run id of a delivery's workflow run ({@link Jobs#runId}). */
   public static UUID runId(String deliveryId) {
-    return UUID.nameUUIDFromBytes(("solstice-run:" + deliveryId).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-  }
-
-  /** The concurrency group of a trigger: its pull request, else its ref; null when neither. */
-  public static String group(String repository, String event, Integer pullRequest, String ref) {
-    if ("pull_request".equals(event) && pullRequest != null) {
-      return repository.toLowerCase(java.util.Locale.ROOT) + ":pr:" + pullRequest;
-    }
-    return "push".equals(event) && ref != null ? repository.toLowerCase(java.util.Locale.ROOT) + ":" + ref : null;
+    return Jobs.runId(deliveryId);
   }
 
   /**
@@ -103,11 +92,8 @@ public final class RunCoordinator {
   private Future<Void> cancelRun(UUID runId, String newSha) {
     return store.jobs(runId).compose(jobs -> store.states(runId).compose(states -> {
       Future<Void> chain = Future.succeededFuture();
-      for (JobRequest job : jobs.values()) {
-        String state = states.get(job.workflowJobId());
-        if (state == null || JobState.QUEUED.equals(state)) {
-          chain = chain.compose(v -> cancelJob(runId, job, newSha));
-        }
+      for (JobRequest job : RunPlanner.cancellable(jobs, states)) {
+        chain = chain.compose(v -> cancelJob(runId, job, newSha));
       }
       return chain;
     }));
@@ -151,61 +137,33 @@ public final class RunCoordinator {
       String conclusion = result.conclusion().apiName();
       return store.setState(runId, jobId, JobState.completed(conclusion))
           .compose(v -> store.jobs(runId))
-          .compose(jobs -> store.states(runId).compose(states -> "success".equals(conclusion)
-              ? enqueueReady(runId, jobId, jobs, states)
-              : skipDependents(runId, jobId, conclusion, jobs, states)));
+          .compose(jobs -> store.states(runId)
+              .compose(states -> execute(runId, jobId, conclusion, RunPlanner.afterResult(jobId, conclusion, jobs, states))));
     });
   }
 
-  private Future<Void> enqueueReady(UUID runId, String done, Map<String, JobRequest> jobs, Map<String, String> states) {
+  /** Carries out a {@link RunStep}: each job enqueued or skipped once, under its claim. */
+  private Future<Void> execute(UUID runId, String done, String conclusion, RunStep step) {
     Future<Void> chain = Future.succeededFuture();
-    for (JobRequest job : jobs.values()) {
-      if (!job.needs().contains(done) || states.get(job.workflowJobId()) != null) {
-        continue;
-      }
-      if (job.needs().stream().allMatch(n -> JobState.succeeded(states.get(n)))) {
-        chain = chain.compose(v -> withClaim(runId, job.workflowJobId(), state -> {
-          if (state != null) {
-            return Future.succeededFuture();
-          }
-          LOG.info("job {} of {}@{}: its needs succeeded, enqueueing it", job.workflowJobId(), job.repository(),
-              job.commitSha());
-          return enqueue.apply(job).compose(x -> store.setState(runId, job.workflowJobId(), JobState.QUEUED));
-        }));
-      }
-    }
-    return chain;
-  }
-
-  private Future<Void> skipDependents(UUID runId, String failed, String conclusion, Map<String, JobRequest> jobs,
-      Map<String, String> states) {
-    Set<String> doomed = new LinkedHashSet<>();
-    Deque<String> todo = new ArrayDeque<>(List.of(failed));
-    while (!todo.isEmpty()) {
-      String current = todo.poll();
-      for (JobRequest job : jobs.values()) {
-        if (job.needs().contains(current) && doomed.add(job.workflowJobId())) {
-          todo.add(job.workflowJobId());
+    for (JobRequest job : step.enqueue()) {
+      chain = chain.compose(v -> withClaim(runId, job.workflowJobId(), state -> {
+        if (state != null) {
+          return Future.succeededFuture();
         }
-      }
+        LOG.info("job {} of {}@{}: its needs succeeded, enqueueing it", job.workflowJobId(), job.repository(),
+            job.commitSha());
+        return enqueue.apply(job).compose(x -> store.setState(runId, job.workflowJobId(), JobState.QUEUED));
+      }));
     }
-    Future<Void> chain = Future.succeededFuture();
-    for (String id : doomed) {
-      JobRequest job = jobs.get(id);
-      if (states.get(id) != null) {
-        continue;
-      }
-      List<String> path = new ArrayList<>(job.needs());
-      String why = job.needs().contains(failed)
-          ? "`" + failed + "` concluded `" + conclusion + "`."
-          : "`" + failed + "`, which " + String.join(", ", path.stream().map(p -> "`" + p + "`").toList())
-              + " needs, concluded `" + conclusion + "`.";
+    for (RunStep.Skip skip : step.skip()) {
+      JobRequest job = skip.job();
+      String id = job.workflowJobId();
       chain = chain.compose(v -> withClaim(runId, id, state -> {
         if (state != null) {
           return Future.succeededFuture();
         }
-        LOG.info("job {} of {}@{} skipped: {} concluded {}", id, job.repository(), job.commitSha(), failed, conclusion);
-        return checks.complete(job, "skipped", "Skipped", "Not run: " + why)
+        LOG.info("job {} of {}@{} skipped: {} concluded {}", id, job.repository(), job.commitSha(), done, conclusion);
+        return checks.complete(job, "skipped", "Skipped", skip.summary())
             .compose(x -> store.setState(runId, id, JobState.SKIPPED));
       }));
     }
@@ -230,18 +188,6 @@ public final class RunCoordinator {
 
   private static String shortSha(String sha) {
     return sha == null || sha.length() < 7 ? String.valueOf(sha) : sha.substring(0, 7);
-  }
-
-  /** Another replica is changing the same job right now; try again shortly. */
-  public static final class ClaimHeldException extends RuntimeException implements Failures.Retryable {
-    ClaimHeldException(UUID runId, String jobId) {
-      super("job " + jobId + " of run " + runId + " is being changed by another replica");
-    }
-
-    @Override
-    public boolean retryable() {
-      return true;
-    }
   }
 
   /** For tests and logs: the state of one job of a run. */

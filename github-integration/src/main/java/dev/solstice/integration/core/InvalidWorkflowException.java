@@ -1,11 +1,11 @@
-package dev.solstice.integration.workflow;
+package dev.solstice.integration.core;
 
 /**
  * A workflow file that cannot run: a KDL syntax error, or a workflow rule broken. Carries where,
  * so the failed check run can annotate the line, and a text with the line and a caret under the
  * column, as a compiler prints it. Not retryable: the same file fails the same way.
  */
-public final class InvalidWorkflowException extends RuntimeException {
+public final class InvalidWorkflowException extends IntegrationException {
 
   private final String path;
   private final int line;
@@ -36,6 +36,11 @@ public final class InvalidWorkflowException extends RuntimeException {
   /** The reason, then the offending line with a caret. */
   public String formatted() {
     return formatted;
+  }
+
+  @Override
+  public boolean retryable() {
+    return false;
   }
 
   /** The reason alone, without location. */

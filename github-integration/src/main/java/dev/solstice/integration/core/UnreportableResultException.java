@@ -1,9 +1,7 @@
-package dev.solstice.integration.checks;
-
-import dev.solstice.integration.intake.Failures;
+package dev.solstice.integration.core;
 
 /** A JobResult that can never be reported (it does not say where); dead-lettered at once. */
-public final class UnreportableResultException extends RuntimeException implements Failures.Retryable {
+public final class UnreportableResultException extends IntegrationException {
   public UnreportableResultException(String message) {
     super(message);
   }

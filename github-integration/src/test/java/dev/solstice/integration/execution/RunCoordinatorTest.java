@@ -1,5 +1,9 @@
-package dev.solstice.integration.workflow;
+package dev.solstice.integration.execution;
 
+import dev.solstice.integration.workflow.Workflow;
+import dev.solstice.integration.core.ClaimHeldException;
+import dev.solstice.integration.core.JobState;
+import dev.solstice.integration.planning.Jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.solstice.integration.checks.CheckRunMap;
@@ -15,8 +19,8 @@ import dev.solstice.integration.github.IssueCreate;
 import dev.solstice.integration.github.IssueRef;
 import dev.solstice.integration.github.RepoFile;
 import dev.solstice.integration.github.RepoRef;
-import dev.solstice.integration.intake.Failures;
-import dev.solstice.integration.intake.RequestIds;
+import dev.solstice.integration.core.Failures;
+import dev.solstice.integration.core.RequestIds;
 import dev.solstice.jobrequest.Conclusion;
 import dev.solstice.jobrequest.JobCancel;
 import dev.solstice.jobrequest.JobRequest;
@@ -126,13 +130,13 @@ class RunCoordinatorTest {
       assertThat(u.conclusion()).isEqualTo("skipped");
       assertThat(u.output().summary()).contains("`build`").contains("timed_out");
     });
-    assertThat(await(coordinator.state(runId, "deploy"))).contains(RunStore.JobState.SKIPPED);
-    assertThat(await(coordinator.state(runId, "lint"))).contains(RunStore.JobState.QUEUED);
+    assertThat(await(coordinator.state(runId, "deploy"))).contains(JobState.SKIPPED);
+    assertThat(await(coordinator.state(runId, "lint"))).contains(JobState.QUEUED);
   }
 
   @Test
   void aNewHeadCancelsThePreviousHeadsJobsThatDidNotStartOnce() throws Exception {
-    String group = RunCoordinator.group("acme/w", "pull_request", 7, "refs/pull/7/head");
+    String group = Jobs.group("acme/w", "pull_request", 7, "refs/pull/7/head");
     List<JobRequest> first = run("d3", SHA1);
     UUID firstRun = RunCoordinator.runId("d3");
     await(coordinator.start(firstRun, first));
@@ -151,7 +155,7 @@ class RunCoordinatorTest {
       assertThat(c.supersededBy()).isEqualTo(SHA2);
     });
     assertThat(github.updates).hasSize(3).allSatisfy(u -> assertThat(u.conclusion()).isEqualTo("cancelled"));
-    assertThat(await(coordinator.state(firstRun, "lint"))).contains(RunStore.JobState.STARTED);
+    assertThat(await(coordinator.state(firstRun, "lint"))).contains(JobState.STARTED);
     // The cancelled build's result (from an orchestrator honouring the cancel) enqueues nothing.
     await(coordinator.onResult(done(job(first, "build"), Conclusion.CANCELLED)));
     assertThat(enqueued).isEmpty();
@@ -166,7 +170,7 @@ class RunCoordinatorTest {
     assertThat(await(store.claim(runId, "test", Duration.ofSeconds(30)))).isTrue();
     Future<Void> f = coordinator.onResult(done(job(jobs, "build"), Conclusion.SUCCESS));
     assertThat(f.failed()).isTrue();
-    assertThat(f.cause()).isInstanceOf(RunCoordinator.ClaimHeldException.class);
+    assertThat(f.cause()).isInstanceOf(ClaimHeldException.class);
     assertThat(Failures.retryable(f.cause())).isTrue();
     await(store.release(runId, "test"));
     await(coordinator.onResult(done(job(jobs, "build"), Conclusion.SUCCESS)));

@@ -1,0 +1,134 @@
+package dev.solstice.integration.execution;
+
+import dev.solstice.integration.checks.CheckRunReporter;
+import dev.solstice.integration.core.Plan;
+import dev.solstice.integration.github.GitHubClient;
+import dev.solstice.integration.github.RepoRef;
+import dev.solstice.integration.ops.LogContext;
+import dev.solstice.integration.planning.Inputs;
+import dev.solstice.integration.planning.Step;
+import dev.solstice.integration.workflow.Workflow;
+import dev.solstice.jobrequest.JobRequest;
+import io.vertx.core.Future;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.IntConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place a delivery's effects happen: reads what the planner asks for, and carries a {@link
+ * Plan} out, in order: the invalid workflow's failed check run; the check runs completed without
+ * running; a queued check run per job, in file order (reused on a replay: the request_id → check
+ * run map); the run recorded and the superseded head's jobs cancelled ({@link RunCoordinator}); the
+ * jobs to run now published with confirms. Every step is idempotent, so a failed delivery can be
+ * carried out again.
+ */
+public final class PlanExecutor {
+
+  private static final Logger LOG = LoggerFactory.getLogger(PlanExecutor.class);
+
+  private final GitHubClient github;
+  private final CheckRunReporter checks;
+  private final RunCoordinator runs;
+  private final Publisher publisher;
+  private final IntConsumer published;
+
+  /**
+   * @param github null without a GitHub App (then plans carry no GitHub work)
+   * @param checks null without a GitHub App
+   * @param runs null without a GitHub App
+   * @param published told how many JobRequests each plan published (for metrics)
+   */
+  public PlanExecutor(GitHubClient github, CheckRunReporter checks, RunCoordinator runs, Publisher publisher,
+      IntConsumer published) {
+    this.github = github;
+    this.checks = checks;
+    this.runs = runs;
+    this.publisher = publisher;
+    this.published = published;
+  }
+
+  /** Where JobRequests go: {@code amqp.JobPublisher#publishAll}, persistent and confirmed. */
+  @FunctionalInterface
+  public interface Publisher {
+    /** Completes once the broker confirmed every request. */
+    Future<Void> publishAll(List<JobRequest> jobs);
+  }
+
+  /** Reads what the planner asked for, and returns the inputs with it added. */
+  public Future<Inputs> read(Step.Read read, Inputs inputs) {
+    RepoRef repo = RepoRef.parse(read.repository());
+    if (read instanceof Step.ReadWorkflow w) {
+      if (w.fromBase()) {
+        LOG.info("{}: the head is untrusted, reading the workflow from the base ({})", w.repository(), w.ref());
+      }
+      return github.getContent(w.installationId(), repo, Workflow.PATH, w.ref())
+          .map(file -> inputs.withWorkflow(new Inputs.WorkflowFile(w.ref(), file.map(f -> f.content()).orElse(null))));
+    }
+    if (read instanceof Step.ReadPullRequestFiles p) {
+      return github.listPullRequestFiles(p.installationId(), repo, p.pullRequest())
+          .map(f -> inputs.withChangedFiles(new Inputs.ChangedFiles(f.complete() ? f.files() : null)));
+    }
+    Step.ReadComparedFiles c = (Step.ReadComparedFiles) read;
+    return github.compareFiles(c.installationId(), repo, c.base(), c.head())
+        .map(f -> inputs.withChangedFiles(new Inputs.ChangedFiles(f.complete() ? f.files() : null)));
+  }
+
+  /** Carries the plan out; completes once every JobRequest it publishes now was confirmed. */
+  public Future<Void> execute(Plan plan) {
+    Plan.Target target = plan.target();
+    if (plan.reason() != null) {
+      LogContext.with(target.deliveryId(), target.event(), target.repository(), () -> LOG.info("{}", plan.reason()));
+    }
+    if (target.installationId() == null) {
+      return publish(plan.publishNow());
+    }
+    long installation = target.installationId();
+    Future<Void> reported = Future.succeededFuture();
+    if (plan.invalidWorkflow() != null) {
+      reported = checks.invalidWorkflow(installation, target.repository(), target.sha(),
+          plan.invalidWorkflow().requestId(), plan.invalidWorkflow().error());
+    }
+    if (plan.notRun() != null) {
+      reported = reported.compose(v -> checks.notRun(installation, target.repository(), target.sha(), plan.notRun()));
+    }
+    return reported
+        .compose(v -> queue(plan.jobs()))
+        .compose(queued -> record(plan, queued))
+        .compose(this::publish);
+  }
+
+  /**
+   * The queued check runs, created one after the other on purpose: the client paces writes per
+   * installation anyway, and creating them in file order shows them in that order on the commit.
+   */
+  private Future<List<JobRequest>> queue(List<JobRequest> jobs) {
+    Future<List<JobRequest>> chain = Future.succeededFuture(new ArrayList<>());
+    for (JobRequest job : jobs) {
+      chain = chain.compose(done -> checks.queue(job).map(queued -> {
+        done.add(queued);
+        return done;
+      }));
+    }
+    return chain;
+  }
+
+  /** Records the run (holding the jobs with needs) and supersedes the previous head; returns the jobs to publish now. */
+  private Future<List<JobRequest>> record(Plan plan, List<JobRequest> queued) {
+    if (plan.runId() == null) {
+      return Future.succeededFuture(queued);
+    }
+    Future<List<JobRequest>> started = runs.start(plan.runId(), queued);
+    Plan.Supersede supersede = plan.supersede();
+    return supersede == null ? started
+        : started.compose(now -> runs.supersede(supersede.group(), supersede.runId(), supersede.sha()).map(now));
+  }
+
+  private Future<Void> publish(List<JobRequest> jobs) {
+    if (jobs.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return publisher.publishAll(jobs).onSuccess(v -> published.accept(jobs.size()));
+  }
+}

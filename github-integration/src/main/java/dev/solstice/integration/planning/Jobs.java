@@ -1,0 +1,64 @@
+package dev.solstice.integration.planning;
+
+import dev.solstice.integration.core.BuildTrigger;
+import dev.solstice.integration.core.RequestIds;
+import dev.solstice.jobrequest.JobRequest;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+
+/** The JobRequests of a trigger, and the ids and groups that make replaying a delivery harmless. */
+public final class Jobs {
+
+  private Jobs() {
+  }
+
+  /** Where a job's log goes, relative to LOGS_BASE_URL. */
+  public static String logPath(UUID requestId) {
+    return "/logs/" + requestId + ".log";
+  }
+
+  /** The single job of a repository without a workflow file. */
+  public static JobRequest defaultJob(BuildTrigger trigger, String deliveryId, Instant now, String runsOn) {
+    return job(trigger, deliveryId, RequestIds.DEFAULT_JOB, now).runsOn(runsOn).build();
+  }
+
+  /**
+   * A job of this trigger with what every job carries (ids, commit, repository, event, log path);
+   * the caller adds what is particular to the job.
+   */
+  public static JobRequest.Builder job(BuildTrigger trigger, String deliveryId, String jobId, Instant now) {
+    var id = RequestIds.of(deliveryId, jobId);
+    return JobRequest.builder(id, trigger.repoUrl(), trigger.commitSha(), now)
+        .repository(trigger.repository())
+        .installationId(trigger.installationId())
+        .event(trigger.event())
+        .ref(trigger.ref())
+        .pullRequestNumber(trigger.pullRequestNumber())
+        .deliveryId(deliveryId)
+        .logPath(logPath(id));
+  }
+
+  /** The same job without its needs (a single check run's Re-run does not wait for them). */
+  public static JobRequest withoutNeeds(JobRequest j) {
+    return new JobRequest(j.schemaVersion(), j.requestId(), j.source(), j.repoUrl(), j.commitSha(), j.workflowPath(),
+        j.workflowJobId(), j.runsOn(), j.submittedAt(), j.repository(), j.installationId(), j.event(), j.ref(),
+        j.pullRequestNumber(), j.deliveryId(), j.script(), j.env(), j.timeoutSeconds(), List.of(), j.checkRunId(),
+        j.logPath());
+  }
+
+  /** The run id of a delivery's workflow run. */
+  public static UUID runId(String deliveryId) {
+    return UUID.nameUUIDFromBytes(("solstice-run:" + deliveryId).getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** The concurrency group of a trigger: its pull request, else its ref; null when neither. */
+  public static String group(String repository, String event, Integer pullRequest, String ref) {
+    if ("pull_request".equals(event) && pullRequest != null) {
+      return repository.toLowerCase(Locale.ROOT) + ":pr:" + pullRequest;
+    }
+    return "push".equals(event) && ref != null ? repository.toLowerCase(Locale.ROOT) + ":" + ref : null;
+  }
+}

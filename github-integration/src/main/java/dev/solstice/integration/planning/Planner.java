@@ -1,0 +1,254 @@
+package dev.solstice.integration.planning;
+
+import dev.solstice.integration.core.BuildTrigger;
+import dev.solstice.integration.core.CheckNames;
+import dev.solstice.integration.core.InvalidWebhookException;
+import dev.solstice.integration.core.InvalidWorkflowException;
+import dev.solstice.integration.core.Plan;
+import dev.solstice.integration.core.RequestIds;
+import dev.solstice.integration.policy.EventFilter;
+import dev.solstice.integration.policy.PolicySettings;
+import dev.solstice.integration.policy.TriggerPolicy;
+import dev.solstice.integration.policy.Verdict;
+import dev.solstice.integration.workflow.JobSpec;
+import dev.solstice.integration.workflow.KdlWorkflowParser;
+import dev.solstice.integration.workflow.Workflow;
+import dev.solstice.jobrequest.JobRequest;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
+
+/**
+ * Decides what a build trigger causes, as a {@link Plan}, from the trigger, the workflow file, the
+ * policies and the changed files; it reads nothing itself (see {@link Step}).
+ *
+ * <p>In order: a check event of another App is ignored; the service's policies ({@link
+ * TriggerPolicy#admission}: a denied repository gets nothing, not even a GitHub call; a skip marker
+ * skips; a fork pull request may be held); the workflow file, read at the exact commit, or at the
+ * pull request's base when the head is an untrusted fork's; its {@code on} section, path filters
+ * included. A trigger that does not run completes the workflow's check runs as {@code skipped}
+ * ({@code neutral} when held), so required checks never stay pending. A trigger that runs gets one
+ * JobRequest per job; when a job has {@code needs} or a new head cancels the previous one's jobs,
+ * the run is recorded and only the jobs without needs are published now. No workflow file: the
+ * default job. An invalid file: one failed check run. Without GitHub (no App configured), every
+ * trigger gets the default job and no check runs.
+ */
+public final class Planner {
+
+  private static final String ZERO_SHA = "0000000000000000000000000000000000000000";
+
+  private final KdlWorkflowParser parser = new KdlWorkflowParser();
+  private final boolean github;
+  private final long appId;
+  private final CheckNames names;
+  private final PolicySettings policy;
+  private final Function<String, String> runsOnFallback;
+  private final Clock clock;
+
+  private Planner(boolean github, long appId, CheckNames names, PolicySettings policy,
+      Function<String, String> runsOnFallback, Clock clock) {
+    this.github = github;
+    this.appId = appId;
+    this.names = names;
+    this.policy = policy;
+    this.runsOnFallback = runsOnFallback;
+    this.clock = clock;
+  }
+
+  /**
+   * @param appId the GitHub App's id (check events of other Apps are ignored)
+   * @param names how our check runs are named (to read a Re-run request's job)
+   * @param runsOnFallback runner label for a repository when neither job nor group names one
+   */
+  public static Planner withGitHub(long appId, CheckNames names, PolicySettings policy,
+      Function<String, String> runsOnFallback, Clock clock) {
+    return new Planner(true, appId, names, policy, runsOnFallback, clock);
+  }
+
+  /** Without a GitHub App: one default job per trigger, whatever the policies; the orchestrator decides. */
+  public static Planner withoutGitHub(Function<String, String> runsOn, Clock clock) {
+    return new Planner(false, 0, null, PolicySettings.defaults(), runsOn, clock);
+  }
+
+  /**
+   * The plan for {@code trigger}, or what to read first.
+   *
+   * @throws InvalidWebhookException when a fork pull request lacks its base commit
+   */
+  public Step plan(BuildTrigger trigger, String deliveryId, Inputs inputs) {
+    Plan.Target target = new Plan.Target(deliveryId, trigger.event(), trigger.repository(), trigger.commitSha(),
+        github ? trigger.installationId() : null);
+    if (!github) {
+      return done(Plan.run(target, List.of(defaultJob(trigger, deliveryId)), null));
+    }
+    if (trigger.checkAppId() != null && trigger.checkAppId() != appId) {
+      return done(Plan.nothing(target, "ignoring " + trigger.event() + " " + trigger.action() + " of another app ("
+          + trigger.checkAppId() + ")"));
+    }
+    Verdict admission = TriggerPolicy.admission(trigger, policy);
+    if (admission.kind() == Verdict.Kind.DENY) {
+      return done(Plan.nothing(target, "not serving " + trigger.event() + " " + trigger.repository() + ": "
+          + admission.reason()));
+    }
+    if (trigger.installationId() == null) {
+      if (!admission.runs()) {
+        return done(Plan.nothing(target, "not running " + trigger.event() + " of " + trigger.repository() + ": "
+            + admission.reason()));
+      }
+      return done(Plan.run(target, List.of(defaultJob(trigger, deliveryId)), trigger.event()
+          + " without an installation: not sent by a GitHub App; queuing the default job without check runs"));
+    }
+    if (inputs.workflow() == null) {
+      return readWorkflow(trigger, admission);
+    }
+    Inputs.WorkflowFile file = inputs.workflow();
+    if (file.content() == null) {
+      if (!admission.runs()) {
+        return done(notRun(target, deliveryId, Collections.singletonList(null), admission));
+      }
+      if (TriggerPolicy.evaluate(null, trigger).kind() == Verdict.Kind.IGNORE) {
+        return done(Plan.nothing(target, null));
+      }
+      return done(Plan.run(target, selectRerun(trigger, List.of(defaultJob(trigger, deliveryId))), null));
+    }
+    Workflow workflow;
+    try {
+      workflow = parser.parse(Workflow.PATH, file.content());
+    } catch (InvalidWorkflowException e) {
+      return done(new Plan(target, List.of(), null, null, null,
+          new Plan.InvalidWorkflow(RequestIds.of(deliveryId, CheckNames.WORKFLOW_RUN), e),
+          "invalid workflow in " + trigger.repository() + "@" + file.ref() + ": " + e.getMessage()));
+    }
+    List<String> jobIds = workflow.jobs().stream().map(JobSpec::id).toList();
+    if (!admission.runs()) {
+      return done(notRun(target, deliveryId, jobIds, admission));
+    }
+    Verdict verdict = TriggerPolicy.evaluate(workflow.on(), trigger);
+    EventFilter pathFilter = verdict.runs() ? TriggerPolicy.pathFilter(workflow.on(), trigger) : null;
+    if (pathFilter != null) {
+      Optional<List<String>> known = changedFilesWithoutGitHub(trigger);
+      if (known == null && inputs.changedFiles() == null) {
+        return readChangedFiles(trigger);
+      }
+      verdict = TriggerPolicy.paths(pathFilter, known != null ? known.orElse(null) : inputs.changedFiles().paths());
+    }
+    if (verdict.kind() == Verdict.Kind.IGNORE) {
+      return done(Plan.nothing(target, trigger.event() + " " + trigger.action() + " of " + trigger.repository() + ": "
+          + verdict.reason()));
+    }
+    if (!verdict.runs()) {
+      return done(notRun(target, deliveryId, jobIds, verdict));
+    }
+    List<JobRequest> jobs = new ArrayList<>();
+    for (JobSpec spec : workflow.jobs()) {
+      jobs.add(request(trigger, deliveryId, spec));
+    }
+    return done(coordinate(target, trigger, deliveryId, workflow, selectRerun(trigger, jobs)));
+  }
+
+  private static Step done(Plan plan) {
+    return new Step.Done(plan);
+  }
+
+  private static Step readWorkflow(BuildTrigger trigger, Verdict admission) {
+    boolean fromBase = admission.kind() == Verdict.Kind.HOLD || TriggerPolicy.untrustedHead(trigger);
+    String ref = trigger.commitSha();
+    if (fromBase) {
+      ref = trigger.baseSha() != null ? trigger.baseSha() : trigger.baseRef();
+      if (ref == null) {
+        throw new InvalidWebhookException(
+            "missing field: pull_request.base.sha (a fork pull request's workflow is read from its base)");
+      }
+    }
+    return new Step.ReadWorkflow(trigger.installationId(), trigger.repository(), ref, fromBase);
+  }
+
+  /**
+   * The changed files when the payload tells (a push's commits), or cannot be known (a new branch
+   * or tag: nothing to compare with: empty); null when GitHub must be asked.
+   */
+  private static Optional<List<String>> changedFilesWithoutGitHub(BuildTrigger trigger) {
+    if (trigger.isPullRequest()) {
+      return null;
+    }
+    if (trigger.changedFiles() != null) {
+      return Optional.of(trigger.changedFiles());
+    }
+    if (trigger.beforeSha() == null || ZERO_SHA.equals(trigger.beforeSha())) {
+      return Optional.empty();
+    }
+    return null;
+  }
+
+  private static Step readChangedFiles(BuildTrigger trigger) {
+    if (trigger.isPullRequest()) {
+      return new Step.ReadPullRequestFiles(trigger.installationId(), trigger.repository(),
+          trigger.pullRequestNumber());
+    }
+    return new Step.ReadComparedFiles(trigger.installationId(), trigger.repository(), trigger.beforeSha(),
+        trigger.commitSha());
+  }
+
+  /** The check runs of jobs that will not run: skipped, or neutral when held. */
+  private static Plan notRun(Plan.Target target, String deliveryId, List<String> jobIds, Verdict verdict) {
+    boolean held = verdict.kind() == Verdict.Kind.HOLD;
+    List<Plan.Check> checks = jobIds.stream()
+        .map(id -> new Plan.Check(RequestIds.of(deliveryId, id == null ? RequestIds.DEFAULT_JOB : id), id)).toList();
+    return new Plan(target, List.of(), null, null,
+        new Plan.NotRun(held ? "neutral" : "skipped", held ? "Waiting for a maintainer" : "Skipped", verdict.reason(),
+            checks),
+        null, "not running " + target.event() + " of " + target.repository() + "@" + target.sha() + ": "
+            + verdict.reason());
+  }
+
+  /** Records the run when jobs wait on needs or a new head cancels the previous head's jobs. */
+  private static Plan coordinate(Plan.Target target, BuildTrigger trigger, String deliveryId, Workflow workflow,
+      List<JobRequest> jobs) {
+    if (jobs.isEmpty()) {
+      return Plan.run(target, jobs, null);
+    }
+    String group = trigger.isRerun() ? null
+        : Jobs.group(trigger.repository(), trigger.event(), trigger.pullRequestNumber(), trigger.ref());
+    boolean cancels = group != null && workflow.cancelsSuperseded(trigger.event());
+    boolean gated = jobs.stream().anyMatch(j -> !j.needs().isEmpty());
+    if (!cancels && !gated) {
+      return Plan.run(target, jobs, null);
+    }
+    var runId = Jobs.runId(deliveryId);
+    return new Plan(target, jobs, runId, cancels ? new Plan.Supersede(group, runId, trigger.commitSha()) : null,
+        null, null, null);
+  }
+
+  /** A single run's Re-run button re-runs only that job (its needs not waited for); every other trigger runs all. */
+  private List<JobRequest> selectRerun(BuildTrigger trigger, List<JobRequest> jobs) {
+    if (!"check_run".equals(trigger.event())) {
+      return jobs;
+    }
+    Optional<String> jobId = names.jobIdOf(trigger.rerunCheckName());
+    if (jobId.isEmpty()) {
+      return List.of();
+    }
+    String wanted = jobId.get().isEmpty() ? null : jobId.get();
+    return jobs.stream().filter(j -> Objects.equals(j.workflowJobId(), wanted))
+        .map(j -> j.needs().isEmpty() ? j : Jobs.withoutNeeds(j)).toList();
+  }
+
+  private JobRequest request(BuildTrigger trigger, String deliveryId, JobSpec spec) {
+    return Jobs.job(trigger, deliveryId, spec.id(), clock.instant())
+        .workflow(Workflow.PATH, spec.id())
+        .runsOn(spec.runsOn() != null ? spec.runsOn() : runsOnFallback.apply(trigger.repository()))
+        .script(spec.script())
+        .env(spec.env())
+        .timeoutSeconds(spec.timeoutSeconds())
+        .needs(spec.needs())
+        .build();
+  }
+
+  private JobRequest defaultJob(BuildTrigger trigger, String deliveryId) {
+    return Jobs.defaultJob(trigger, deliveryId, clock.instant(), runsOnFallback.apply(trigger.repository()));
+  }
+}
