@@ -24,22 +24,18 @@ class ArchitectureTest {
 
   @ArchTest
   static final ArchRule layers = layeredArchitecture().consideringOnlyDependenciesInLayers()
-      .layer("Wiring").definedBy(BASE, BASE + ".cli..")
+      // Main, the assembly, the CLI and the configuration, which reads the environment into every stage's settings.
+      .layer("Wiring").definedBy(BASE, BASE + ".cli..", BASE + ".config..")
       .layer("Edge").definedBy(BASE + ".webhook..", BASE + ".http..", BASE + ".intake..", BASE + ".recovery..")
       .layer("Execution").definedBy(BASE + ".execution..", BASE + ".checks..")
       .layer("Planning").definedBy(BASE + ".planning..", BASE + ".workflow..", BASE + ".policy..")
-      .layer("Infrastructure").definedBy(BASE + ".github..", BASE + ".amqp..", BASE + ".config..", BASE + ".ops..")
+      .layer("Infrastructure").definedBy(BASE + ".github..", BASE + ".amqp..", BASE + ".ops..")
       .layer("Core").definedBy(BASE + ".core..")
       .whereLayer("Wiring").mayNotBeAccessedByAnyLayer()
       .whereLayer("Edge").mayOnlyBeAccessedByLayers("Wiring")
       .whereLayer("Execution").mayOnlyBeAccessedByLayers("Wiring", "Edge")
       .whereLayer("Planning").mayOnlyBeAccessedByLayers("Wiring", "Edge", "Execution", "Infrastructure")
-      .whereLayer("Infrastructure").mayOnlyBeAccessedByLayers("Wiring", "Edge", "Execution")
-      // The configuration reads the policy settings (allow/deny lists, fork policy) from the environment.
-      .ignoreDependency(resideInAPackage(BASE + ".config.."), resideInAPackage(BASE + ".policy.."))
-      // KNOWN REMAINING EDGE, fixed by another part of issue 12 (config ⇄ recovery): AppConfig reads
-      // recovery.MissedDeliverySettings. Remove this line once MissedDeliverySettings has left recovery.
-      .ignoreDependency(resideInAPackage(BASE + ".config.."), resideInAPackage(BASE + ".recovery.."));
+      .whereLayer("Infrastructure").mayOnlyBeAccessedByLayers("Wiring", "Edge", "Execution");
 
   /** The planning layer computes values: no futures, no clients, no clock of its own. */
   @ArchTest
@@ -49,9 +45,7 @@ class ArchitectureTest {
       .because("a plan is computed from its inputs alone; the executor does the I/O");
 
   @ArchTest
-  static final ArchRule noPackageCycles = slices().matching(BASE + ".(*)..").should().beFreeOfCycles()
-      // KNOWN REMAINING CYCLE (config ⇄ recovery), fixed by another part of issue 12; remove with the line above.
-      .ignoreDependency(resideInAPackage(BASE + ".config.."), resideInAPackage(BASE + ".recovery.."));
+  static final ArchRule noPackageCycles = slices().matching(BASE + ".(*)..").should().beFreeOfCycles();
 
   @ArchTest
   static final ArchRule coreDependsOnNothingOfOurs = noClasses().that().resideInAPackage(BASE + ".core..")
