@@ -1,9 +1,9 @@
 package dev.solstice.integration;
 
-import dev.solstice.integration.amqp.AmqpConnector;
-import dev.solstice.integration.amqp.ConfirmingPublisher;
+import dev.solstice.platform.amqp.AmqpConnector;
+import dev.solstice.platform.amqp.ConfirmingPublisher;
 import dev.solstice.integration.amqp.JobPublisher;
-import dev.solstice.integration.amqp.RetryRoute;
+import dev.solstice.platform.amqp.RetryRoute;
 import dev.solstice.integration.checks.CheckRunMap;
 import dev.solstice.integration.checks.CheckRunReporter;
 import dev.solstice.integration.checks.JobResultVerticle;

@@ -1,10 +1,10 @@
 package dev.solstice.integration.checks;
 
-import dev.solstice.integration.amqp.AmqpConnector;
-import dev.solstice.integration.amqp.Delivery;
-import dev.solstice.integration.amqp.QueueConsumer;
-import dev.solstice.integration.amqp.RetryRoute;
-import dev.solstice.integration.amqp.Topology;
+import dev.solstice.platform.amqp.AmqpConnector;
+import dev.solstice.platform.amqp.Delivery;
+import dev.solstice.platform.amqp.QueueConsumer;
+import dev.solstice.platform.amqp.RetryRoute;
+import dev.solstice.platform.amqp.Topology;
 import dev.solstice.integration.intake.Failures;
 import dev.solstice.integration.ops.Metrics;
 import dev.solstice.jobrequest.JobCodec;

@@ -1,6 +1,6 @@
 package dev.solstice.integration.intake;
 
-import dev.solstice.integration.amqp.PublishException;
+import dev.solstice.platform.amqp.PublishException;
 import dev.solstice.integration.github.GitHubApiException;
 import dev.solstice.integration.github.NotAFileException;
 import dev.solstice.integration.webhook.InvalidWebhookException;

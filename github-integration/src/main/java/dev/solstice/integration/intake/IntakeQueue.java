@@ -1,7 +1,7 @@
 package dev.solstice.integration.intake;
 
-import dev.solstice.integration.amqp.ConfirmingPublisher;
-import dev.solstice.integration.amqp.RetryRoute;
+import dev.solstice.platform.amqp.ConfirmingPublisher;
+import dev.solstice.platform.amqp.RetryRoute;
 import dev.solstice.jobrequest.amqp.QueueTopology;
 import io.vertx.core.Future;
 import java.time.Duration;

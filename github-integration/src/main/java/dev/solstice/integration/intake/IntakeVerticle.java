@@ -1,9 +1,9 @@
 package dev.solstice.integration.intake;
 
-import dev.solstice.integration.amqp.AmqpConnector;
-import dev.solstice.integration.amqp.Delivery;
-import dev.solstice.integration.amqp.QueueConsumer;
-import dev.solstice.integration.amqp.Topology;
+import dev.solstice.platform.amqp.AmqpConnector;
+import dev.solstice.platform.amqp.Delivery;
+import dev.solstice.platform.amqp.QueueConsumer;
+import dev.solstice.platform.amqp.Topology;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import java.time.Duration;

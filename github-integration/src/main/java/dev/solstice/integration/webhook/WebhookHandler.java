@@ -1,6 +1,6 @@
 package dev.solstice.integration.webhook;
 
-import dev.solstice.integration.amqp.PublishException;
+import dev.solstice.platform.amqp.PublishException;
 import dev.solstice.integration.intake.IntakeQueue;
 import dev.solstice.integration.intake.WebhookDelivery;
 import io.vertx.core.Handler;

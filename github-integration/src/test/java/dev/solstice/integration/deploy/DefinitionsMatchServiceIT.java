@@ -8,7 +8,7 @@ import com.rabbitmq.client.BuiltinExchangeType;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
-import dev.solstice.integration.amqp.Topology;
+import dev.solstice.platform.amqp.Topology;
 import dev.solstice.integration.config.AppConfig;
 import dev.solstice.integration.testing.ServiceHarness;
 import dev.solstice.integration.testing.TestBroker;

@@ -1,6 +1,6 @@
 package dev.solstice.integration.faults;
 
-import dev.solstice.integration.amqp.Topology;
+import dev.solstice.platform.amqp.Topology;
 import dev.solstice.integration.config.AppConfig;
 import dev.solstice.integration.testing.TestBroker;
 import java.net.URI;

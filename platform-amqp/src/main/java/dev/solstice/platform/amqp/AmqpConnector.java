@@ -1,10 +1,9 @@
-package dev.solstice.integration.amqp;
+package dev.solstice.platform.amqp;
 
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.Recoverable;
 import com.rabbitmq.client.RecoveryListener;
-import dev.solstice.integration.config.EnvReader;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -39,10 +38,10 @@ public final class AmqpConnector implements AutoCloseable {
     try {
       factory.setUri(uri);
     } catch (Exception e) {
-      throw new IllegalArgumentException("AMQP_URL: not a usable AMQP URL: " + EnvReader.redact(uri.toString()), e);
+      throw new IllegalArgumentException("AMQP_URL: not a usable AMQP URL: " + redact(uri.toString()), e);
     }
     this.name = connectionName;
-    this.redactedUri = EnvReader.redact(uri.toString());
+    this.redactedUri = redact(uri.toString());
     factory.setAutomaticRecoveryEnabled(true);
     factory.setTopologyRecoveryEnabled(true);
     factory.setNetworkRecoveryInterval(1000);
@@ -107,6 +106,11 @@ public final class AmqpConnector implements AutoCloseable {
       Duration after = nextDelay.multipliedBy(2).compareTo(MAX_RETRY) > 0 ? MAX_RETRY : nextDelay.multipliedBy(2);
       scheduler.schedule(() -> connect(after), nextDelay.toMillis(), TimeUnit.MILLISECONDS);
     }
+  }
+
+  /** The URL with its user info masked, safe to log (the same masking as the service's configuration). */
+  static String redact(String url) {
+    return url == null ? null : url.replaceAll("(?<=://)[^/@]*@", "***@");
   }
 
   public String name() {
