@@ -3,7 +3,7 @@ package dev.solstice.integration;
 import dev.solstice.platform.amqp.AmqpConnector;
 import dev.solstice.platform.amqp.ConfirmingPublisher;
 import dev.solstice.integration.amqp.JobPublisher;
-import dev.solstice.platform.amqp.RetryRoute;
+import dev.solstice.platform.amqp.RetrySchedule;
 import dev.solstice.integration.checks.CheckRunMap;
 import dev.solstice.integration.checks.CheckRunReporter;
 import dev.solstice.integration.checks.JobResultVerticle;
@@ -16,6 +16,7 @@ import dev.solstice.integration.http.SourceRateLimiter;
 import dev.solstice.integration.intake.DefaultJobPlanner;
 import dev.solstice.integration.intake.DeliveryLedger;
 import dev.solstice.integration.intake.DeliveryProcessor;
+import dev.solstice.integration.intake.FailureVerdicts;
 import dev.solstice.integration.intake.InMemoryDeliveryLedger;
 import dev.solstice.integration.intake.IntakeQueue;
 import dev.solstice.integration.intake.IntakeVerticle;
@@ -92,7 +93,8 @@ public final class IntegrationService {
     QueueDepthGauge depths = new QueueDepthGauge(connector, registry, List.of(config.intake().queue(), config.jobs().queue(),
         config.results().queue(), config.intake().deadLetterQueue(), config.jobs().deadLetterQueue(),
         config.results().deadLetterQueue()));
-    IntakeQueue intake = new IntakeQueue(publisher, config.intake(), config.retryDelays());
+    IntakeQueue intake = new IntakeQueue(publisher, config.intake(),
+        new RetrySchedule(config.retryDelays(), config.maxAttempts()));
 
     Redis redis = config.redisUrl() == null ? null
         : Redis.createClient(vertx, new RedisOptions().setConnectionString(config.redisUrl()).setMaxPoolWaiting(1024));
@@ -122,14 +124,15 @@ public final class IntegrationService {
           cancel -> jobPublisher.publishCancel(dev.solstice.jobrequest.amqp.QueueTopology.cancelsOf(config.jobs()), cancel),
           clock);
       planner = new WorkflowExpander(github, reporter, clock, config::runsOnFor, config.policy(), coordinator);
-      results = new JobResultVerticle(connector, new RetryRoute(publisher, config.results(), config.retryDelays()),
-          reporter, config.resultsPrefetch(), config.maxAttempts(), metrics, coordinator::onResult);
+      results = new JobResultVerticle(connector, publisher, config.results(),
+          new RetrySchedule(config.resultsRetryDelays(), config.resultsMaxAttempts()), reporter,
+          config.resultsPrefetch(), FailureVerdicts.SERVICE, metrics, coordinator::onResult);
     }
     DeliveryProcessor processor = new DeliveryProcessor(new WebhookParser(), planner,
         new JobPublisher(publisher, config.jobs()), ledger,
         n -> metrics.registry().counter("solstice_jobrequests_published").increment(n));
-    IntakeVerticle intakeVerticle = new IntakeVerticle(connector, intake, processor, config.intakePrefetch(),
-        config.maxAttempts(), metrics);
+    IntakeVerticle intakeVerticle = new IntakeVerticle(connector, publisher, intake, processor,
+        config.intakePrefetch(), FailureVerdicts.SERVICE, metrics);
 
     Readiness readiness = new Readiness(vertx)
         .check("amqp-connection", connector::isOpen)

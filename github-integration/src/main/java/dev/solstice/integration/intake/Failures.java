@@ -5,6 +5,9 @@ import dev.solstice.integration.github.GitHubApiException;
 import dev.solstice.integration.github.NotAFileException;
 import dev.solstice.integration.webhook.InvalidWebhookException;
 import dev.solstice.jobrequest.JobMessageException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
 
 /** Whether trying the same delivery again later can succeed. */
 public final class Failures {
@@ -37,6 +40,15 @@ public final class Failures {
   /** A failure that knows whether it is worth retrying. */
   public interface Retryable {
     boolean retryable();
+  }
+
+  /** How long to wait at least before trying again, when the failure says (GitHub's rate-limit reset). */
+  public static Optional<Duration> retryAfter(Throwable error) {
+    Throwable e = unwrap(error);
+    if (e instanceof GitHubApiException.RateLimited r) {
+      return r.retryAt().map(at -> Duration.between(Instant.now(), at)).filter(d -> !d.isNegative());
+    }
+    return Optional.empty();
   }
 
   /** One line for a header or a log: type and message, no stack. */

@@ -42,6 +42,8 @@ final class FaultSupport {
     broker.track(config.intake());
     for (Duration d : config.retryDelays()) {
       broker.trackQueue(Topology.delayQueueName(config.intake(), d));
+    }
+    for (Duration d : config.resultsRetryDelays()) {
       broker.trackQueue(Topology.delayQueueName(config.results(), d));
     }
     return broker;

@@ -53,6 +53,8 @@ public final class TestBroker implements AutoCloseable {
     track(QueueTopology.cancelsOf(config.jobs()));
     for (java.time.Duration d : config.retryDelays()) {
       trackQueue(dev.solstice.platform.amqp.Topology.delayQueueName(config.intake(), d));
+    }
+    for (java.time.Duration d : config.resultsRetryDelays()) {
       trackQueue(dev.solstice.platform.amqp.Topology.delayQueueName(config.results(), d));
     }
   }
