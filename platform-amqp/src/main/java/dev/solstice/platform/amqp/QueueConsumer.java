@@ -93,6 +93,15 @@ public final class QueueConsumer implements AutoCloseable {
     return ch != null && ch.isOpen() && consumerTag != null && !paused;
   }
 
+  /**
+   * True while the channel deliveries came on is open: once it closed, their acks are void (the
+   * broker redelivers them), so there is nothing left to wait for.
+   */
+  public boolean isChannelOpen() {
+    Channel ch = channel;
+    return ch != null && ch.isOpen();
+  }
+
   /** Deliveries handed out and not yet acked or rejected. */
   public int unacked() {
     return unacked.get();

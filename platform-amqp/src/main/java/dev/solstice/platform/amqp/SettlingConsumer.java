@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Declares the flow and one delay queue per delay of the schedule on its channel.
  */
-public final class SettlingConsumer {
+public final class SettlingConsumer implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(SettlingConsumer.class);
   /** Longest wait between two tries of a reschedule the broker would not take. */
@@ -157,8 +157,8 @@ public final class SettlingConsumer {
   }
 
   /**
-   * Graceful stop: takes nothing new, lets messages in hand settle (at most 10 s), then closes;
-   * whatever is still unacked is redelivered by the broker.
+   * Graceful stop: takes nothing new, lets messages in hand settle (at most 10 s, and only while the
+   * channel is open), then closes; whatever is still unacked is redelivered by the broker.
    */
   public Future<Void> stop() {
     return stop(DRAIN_TIMEOUT);
@@ -174,8 +174,14 @@ public final class SettlingConsumer {
         });
   }
 
+  /** Stops at once, without waiting for messages in hand (the broker redelivers them). */
+  @Override
+  public void close() {
+    consumer.close();
+  }
+
   private Future<Void> drained(long deadline) {
-    if (consumer.unacked() <= 0 || System.currentTimeMillis() > deadline) {
+    if (consumer.unacked() <= 0 || !consumer.isChannelOpen() || System.currentTimeMillis() > deadline) {
       if (consumer.unacked() > 0) {
         LOG.warn("stopping with {} messages of {} unfinished; the broker redelivers them", consumer.unacked(),
             flow.queue());
