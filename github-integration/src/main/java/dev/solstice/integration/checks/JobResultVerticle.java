@@ -12,6 +12,7 @@ import dev.solstice.platform.amqp.RetrySchedule;
 import dev.solstice.platform.amqp.SettlingConsumer;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -101,6 +102,12 @@ public final class JobResultVerticle extends VerticleBase {
       LOG.error("result {} not reported (attempt {}), parked in {}: {}", message.properties().getMessageId(),
           f.attempt(), results.deadLetterQueue(), f.reason());
       metrics.count("solstice_dlq_parked", "queue", "results");
+    }
+
+    @Override
+    public void rescheduleFailed(Delivery message, SettlingConsumer.Failure f, Throwable error, Duration wait) {
+      LOG.warn("could not reschedule result {}: {}; trying again in {} ms", message.properties().getMessageId(),
+          error.getMessage(), wait.toMillis());
     }
   }
 

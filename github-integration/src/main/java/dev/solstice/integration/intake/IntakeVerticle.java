@@ -9,6 +9,7 @@ import dev.solstice.platform.amqp.SettlingConsumer;
 import dev.solstice.platform.amqp.UnreadableMessageException;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import java.time.Duration;
 import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -92,6 +93,12 @@ public final class IntakeVerticle extends VerticleBase {
           "delivery failed (attempt {} of {}), parked in {}: {}", f.attempt(), f.maxAttempts(),
           intake.topology().deadLetterQueue(), f.reason()));
       metrics.failed(event, "parked");
+    }
+
+    @Override
+    public void rescheduleFailed(Delivery message, SettlingConsumer.Failure f, Throwable error, Duration wait) {
+      LOG.warn("could not reschedule delivery {}: {}; trying again in {} ms", deliveryId(message), error.getMessage(),
+          wait.toMillis());
     }
 
     private String deliveryId(Delivery message) {

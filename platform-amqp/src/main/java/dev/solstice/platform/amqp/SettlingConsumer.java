@@ -39,7 +39,7 @@ public final class SettlingConsumer implements AutoCloseable {
     default void parking(Delivery message, Failure failure) {
     }
 
-    /** The broker did not take the retry (or parked) copy; it is tried again after {@code wait}. */
+    /** The broker did not take the retry (or parked) copy; it is tried again after {@code wait}. Log it here. */
     default void rescheduleFailed(Delivery message, Failure failure, Throwable error, Duration wait) {
     }
   }
@@ -144,7 +144,7 @@ public final class SettlingConsumer implements AutoCloseable {
     copied
         .onSuccess(v -> message.ack())
         .onFailure(e -> {
-          LOG.warn("could not reschedule message {} of {}: {}; trying again in {} ms",
+          LOG.debug("could not reschedule message {} of {}: {}; trying again in {} ms",
               message.properties().getMessageId(), flow.queue(), e.getMessage(), wait.toMillis());
           outcomes.rescheduleFailed(message, failure, e, wait);
           vertx.setTimer(wait.toMillis(), id -> reschedule(message, failure, min(wait.multipliedBy(2),
