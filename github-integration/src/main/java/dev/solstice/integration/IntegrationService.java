@@ -1,9 +1,9 @@
 package dev.solstice.integration;
 
-import dev.solstice.integration.amqp.AmqpConnector;
-import dev.solstice.integration.amqp.ConfirmingPublisher;
+import dev.solstice.platform.amqp.AmqpConnector;
+import dev.solstice.platform.amqp.ConfirmingPublisher;
 import dev.solstice.integration.amqp.JobPublisher;
-import dev.solstice.integration.amqp.RetryRoute;
+import dev.solstice.platform.amqp.RetrySchedule;
 import dev.solstice.integration.checks.CheckRunMap;
 import dev.solstice.integration.checks.CheckRunReporter;
 import dev.solstice.integration.checks.JobResultVerticle;
@@ -18,6 +18,7 @@ import dev.solstice.integration.http.HttpVerticle;
 import dev.solstice.integration.http.SourceRateLimiter;
 import dev.solstice.integration.intake.DeliveryLedger;
 import dev.solstice.integration.intake.DeliveryProcessor;
+import dev.solstice.integration.intake.FailureVerdicts;
 import dev.solstice.integration.intake.InMemoryDeliveryLedger;
 import dev.solstice.integration.intake.IntakeMeters;
 import dev.solstice.integration.intake.IntakeQueue;
@@ -94,7 +95,8 @@ public final class IntegrationService {
     QueueDepthGauge depths = new QueueDepthGauge(connector, registry, List.of(config.intake().queue(), config.jobs().queue(),
         config.results().queue(), config.intake().deadLetterQueue(), config.jobs().deadLetterQueue(),
         config.results().deadLetterQueue()));
-    IntakeQueue intake = new IntakeQueue(publisher, config.intake(), config.retryDelays());
+    IntakeQueue intake = new IntakeQueue(publisher, config.intake(),
+        new RetrySchedule(config.retryDelays(), config.maxAttempts()));
 
     Redis redis = config.redisUrl() == null ? null
         : Redis.createClient(vertx, new RedisOptions().setConnectionString(config.redisUrl()).setMaxPoolWaiting(1024));
@@ -126,12 +128,13 @@ public final class IntegrationService {
           clock);
       planner = Planner.withGitHub(config.github().appId(), reporter.names(), config.policy(), config::runsOnFor, clock);
       executor = new PlanExecutor(github, reporter, coordinator, jobPublisher::publishAll, published);
-      results = new JobResultVerticle(connector, new RetryRoute(publisher, config.results(), config.retryDelays()),
-          reporter, config.resultsPrefetch(), config.maxAttempts(), metrics, coordinator::onResult);
+      results = new JobResultVerticle(connector, publisher, config.results(),
+          new RetrySchedule(config.resultsRetryDelays(), config.resultsMaxAttempts()), reporter,
+          config.resultsPrefetch(), FailureVerdicts.SERVICE, metrics, coordinator::onResult);
     }
     DeliveryProcessor processor = new DeliveryProcessor(new WebhookParser(), planner, executor, ledger);
-    IntakeVerticle intakeVerticle = new IntakeVerticle(connector, intake, processor, config.intakePrefetch(),
-        config.maxAttempts(), IntakeMeters.of(metrics));
+    IntakeVerticle intakeVerticle = new IntakeVerticle(connector, publisher, intake, processor,
+        config.intakePrefetch(), FailureVerdicts.SERVICE, IntakeMeters.of(metrics));
 
     Readiness readiness = new Readiness(vertx)
         .check("amqp-connection", connector::isOpen)

@@ -1,13 +1,13 @@
 package dev.solstice.orchestrator;
 
 import com.rabbitmq.client.AMQP;
-import com.rabbitmq.client.Delivery;
 import dev.solstice.jobrequest.JobCodec;
 import dev.solstice.jobrequest.JobMessageException;
 import dev.solstice.jobrequest.JobRequest;
 import dev.solstice.jobrequest.JobResult;
 import dev.solstice.jobrequest.JobSchemas;
 import dev.solstice.jobrequest.amqp.MessageProperties;
+import dev.solstice.platform.amqp.Delivery;
 import java.nio.charset.StandardCharsets;
 import java.util.Date;
 import java.util.List;
@@ -40,9 +40,7 @@ final class JobMessages {
     if (request.deliveryId() != null) {
       return request.deliveryId();
     }
-    Map<String, Object> headers = delivery.getProperties().getHeaders();
-    Object header = headers == null ? null : headers.get(MessageProperties.DELIVERY_ID_HEADER);
-    return header == null ? null : header.toString();
+    return delivery.header(MessageProperties.DELIVERY_ID_HEADER);
   }
 
   /** Persistent JSON, message_id = request_id, type = schema version, plus the delivery header when known. */

@@ -1,33 +1,32 @@
 package dev.solstice.orchestrator;
 
-import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.ConnectionFactory;
-import com.rabbitmq.client.Delivery;
-import com.rabbitmq.client.Recoverable;
-import com.rabbitmq.client.RecoveryListener;
 import dev.solstice.jobrequest.Conclusion;
 import dev.solstice.jobrequest.JobCancel;
 import dev.solstice.jobrequest.JobCodec;
 import dev.solstice.jobrequest.JobMessageException;
 import dev.solstice.jobrequest.JobRequest;
 import dev.solstice.jobrequest.JobResult;
+import dev.solstice.jobrequest.amqp.QueueTopology;
+import dev.solstice.platform.amqp.AmqpConnector;
+import dev.solstice.platform.amqp.ConfirmingPublisher;
+import dev.solstice.platform.amqp.Delivery;
+import dev.solstice.platform.amqp.FailurePolicy;
+import dev.solstice.platform.amqp.QueueConsumer;
+import dev.solstice.platform.amqp.SettlingConsumer;
+import dev.solstice.platform.amqp.UnreadableMessageException;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
-import java.io.IOException;
+import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * <p>Delivery guarantee: a JobRequest is acknowledged only after the broker confirmed its
  * {@code completed} result, so a stub that dies mid-job leaves the request to be redelivered (the job
  * may then run twice; consumers of results must tolerate that). Messages that are not valid
- * jobrequest.v1 are rejected without requeueing and dead-lettered into the DLQ.
+ * jobrequest.v1 are parked in the DLQ with the reason. A job that fails in the stub (its result
+ * could not be published) is retried through a delay queue ({@link StubSettings#jobRetries()}).
  *
  * <p>Jobs run concurrently up to the prefetch. Broker calls and blocking work run on worker threads;
  * the job pipeline itself runs on this verticle's event loop. The AMQP client reconnects by itself
@@ -52,16 +52,19 @@ import org.slf4j.LoggerFactory;
 public final class StubOrchestratorVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(StubOrchestratorVerticle.class);
-  /** Pause before requeueing a job whose result could not be published, so a broker problem does not spin. */
-  static final Duration REQUEUE_DELAY = Duration.ofSeconds(5);
-  private static final Duration RECOVERY_INTERVAL = Duration.ofSeconds(3);
-  private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
+  /** How long to wait for the broker's confirm before calling the publication failed. */
+  static final Duration CONFIRM_TIMEOUT = Duration.ofSeconds(30);
+  /** Jobs in flight may take long; the process supervisor's own grace period bounds the stop anyway. */
+  private static final Duration DRAIN_TIMEOUT = Duration.ofMinutes(60);
+  private static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
+  private static final int CANCEL_PREFETCH = 100;
   static final int REMEMBERED_CANCELS = 100_000;
+  /** Only an unusable JobRequest is not worth another try; anything else was the broker or the runner. */
+  private static final FailurePolicy JOB_FAILURES = e -> new FailurePolicy.Verdict(
+      !(e instanceof UnreadableMessageException), Optional.empty(), e.toString());
 
   private final StubSettings settings;
   private final Function<Vertx, LogStore> logStores;
-  /** Jobs between delivery and ack; confined to the event loop. */
-  private final Set<Future<Void>> inFlight = new HashSet<>();
   /** Cancelled request ids, oldest first; confined to the event loop. */
   private final Map<UUID, String> cancelled = new LinkedHashMap<>() {
     @Override
@@ -82,15 +85,13 @@ public final class StubOrchestratorVerticle extends VerticleBase {
   };
   /** Jobs running now, completed early by a cancel; confined to the event loop. */
   private final Map<UUID, Promise<RunOutcome>> running = new HashMap<>();
-  private boolean stopping;
 
   private JobRunner runner;
   private LogStore logStore;
-  private Connection connection;
-  private Channel consumeChannel;
+  private AmqpConnector connector;
   private ConfirmingPublisher publisher;
-  private volatile String consumerTag;
-  private volatile String cancelConsumerTag;
+  private SettlingConsumer jobConsumer;
+  private QueueConsumer cancelConsumer;
 
   public StubOrchestratorVerticle(StubSettings settings) {
     this(settings, vertx -> settings.uploadsLogs() ? new S3LogStore(vertx, settings.s3()) : LogStore.disabled());
@@ -110,10 +111,18 @@ public final class StubOrchestratorVerticle extends VerticleBase {
       LOG.warn("S3_ENDPOINT is not set: job logs are not uploaded and JobResults carry no log_url");
     }
     LOG.info("starting with {}", settings);
-    return vertx.executeBlocking(this::connect, false)
+    // Not retried: a stub that cannot reach its broker at start is misconfigured or started too early,
+    // and its supervisor (compose, systemd) restarts it. Losses after the start are recovered.
+    connector = new AmqpConnector(URI.create(settings.amqpUrl()), "orchestrator-stub " + settings.jobs().queue());
+    publisher = new ConfirmingPublisher(vertx, connector, CONFIRM_TIMEOUT,
+        List.of(settings.jobs(), settings.results(), cancels()), "stub");
+    return vertx.executeBlocking(() -> {
+          connector.connectOnce();
+          return null;
+        }, false)
         .compose(v -> logStore.prepare())
-        .compose(v -> vertx.executeBlocking(this::consume, false))
-        .onSuccess(tag -> LOG.info("consuming {} ({} mode, prefetch {})", settings.jobs().queue(),
+        .compose(v -> consume())
+        .onSuccess(v -> LOG.info("consuming {} ({} mode, prefetch {})", settings.jobs().queue(),
             settings.execute() ? "execute" : "simulate", settings.prefetch()))
         .onFailure(e -> vertx.executeBlocking(() -> {
           closeQuietly();
@@ -127,23 +136,14 @@ public final class StubOrchestratorVerticle extends VerticleBase {
    */
   @Override
   public Future<?> stop() {
-    stopping = true;
-    LOG.info("stopping: no new jobs, waiting for {} in flight", inFlight.size());
-    return vertx.executeBlocking(() -> {
-          if (consumerTag != null && consumeChannel.isOpen()) {
-            consumeChannel.basicCancel(consumerTag);
-          }
-          if (cancelConsumerTag != null && consumeChannel.isOpen()) {
-            consumeChannel.basicCancel(cancelConsumerTag);
-          }
-          return null;
-        }, false)
+    LOG.info("stopping: no new jobs, waiting for the jobs in flight");
+    Future<Void> cancels = cancelConsumer == null ? Future.succeededFuture() : cancelConsumer.pause()
         .recover(e -> {
           LOG.warn("could not cancel the consumer: {}", e.toString());
           return Future.succeededFuture();
-        })
-        .compose(v -> Future.join(new ArrayList<>(inFlight)).<Void>mapEmpty()
-            .recover(e -> Future.succeededFuture()))
+        });
+    return cancels
+        .compose(v -> jobConsumer == null ? Future.succeededFuture() : jobConsumer.stop(DRAIN_TIMEOUT))
         .eventually(() -> vertx.executeBlocking(() -> {
           closeQuietly();
           return null;
@@ -153,118 +153,85 @@ public final class StubOrchestratorVerticle extends VerticleBase {
 
   /** Drops the broker connection without any goodbye, as a crashing process would. For tests. */
   Future<Void> simulateCrash() {
-    stopping = true;
     return vertx.executeBlocking(() -> {
-      connection.abort();
+      connector.abort();
       return null;
     }, false);
   }
 
-  private Void connect() throws Exception {
-    ConnectionFactory factory = new ConnectionFactory();
-    factory.setUri(settings.amqpUrl());
-    // The client re-opens the connection, channels, qos, confirm mode and consumer after a loss.
-    factory.setAutomaticRecoveryEnabled(true);
-    factory.setTopologyRecoveryEnabled(true);
-    factory.setNetworkRecoveryInterval(RECOVERY_INTERVAL.toMillis());
-    factory.setConnectionTimeout((int) CLOSE_TIMEOUT.toMillis());
-    factory.setChannelRpcTimeout((int) Duration.ofSeconds(30).toMillis());
-    factory.setRequestedHeartbeat(30);
-    try {
-      connection = factory.newConnection("orchestrator-stub " + settings.jobs().queue());
-    } catch (IOException | TimeoutException e) {
-      // Not retried: a stub that cannot reach its broker at start is misconfigured or started too early,
-      // and its supervisor (compose, systemd) restarts it. Losses after the start are recovered.
-      throw new IOException("cannot connect to " + settings.redactedAmqpUrl() + ": " + e.getMessage(), e);
-    }
-    ((Recoverable) connection).addRecoveryListener(new RecoveryListener() {
-      @Override
-      public void handleRecovery(Recoverable recoverable) {
-        LOG.info("reconnected to {}", settings.redactedAmqpUrl());
-      }
-
-      @Override
-      public void handleRecoveryStarted(Recoverable recoverable) {
-        LOG.warn("lost the connection to {}; reconnecting", settings.redactedAmqpUrl());
-      }
-    });
-    // Declared on the long-lived consume channel: topology recovery redeclares entities on the channel
-    // that first declared them, so a short-lived setup channel would make recovery fail.
-    consumeChannel = connection.createChannel();
-    AmqpTopology.declare(consumeChannel, settings.jobs());
-    AmqpTopology.declare(consumeChannel, settings.results());
-    AmqpTopology.declare(consumeChannel, cancels());
-    publisher = ConfirmingPublisher.open(vertx, context, connection);
-    return null;
+  private QueueTopology cancels() {
+    return QueueTopology.cancelsOf(settings.jobs());
   }
 
-  private dev.solstice.jobrequest.amqp.QueueTopology cancels() {
-    return dev.solstice.jobrequest.amqp.QueueTopology.cancelsOf(settings.jobs());
-  }
+  /** Starts both consumers; succeeds once they and the publisher are on open channels. */
+  private Future<Void> consume() {
+    cancelConsumer = new QueueConsumer(context, connector, cancels(), CANCEL_PREFETCH, null, this::handleCancel);
+    jobConsumer = new SettlingConsumer(context, connector, publisher, settings.jobs(), settings.jobRetries(),
+        settings.prefetch(), this::handle, JOB_FAILURES, new SettlingConsumer.Outcomes() {
+          @Override
+          public void retrying(Delivery message, SettlingConsumer.Failure f) {
+            LOG.error("job {} failed in the stub, retrying it in {} s: {}", message.properties().getMessageId(),
+                f.delay().toSeconds(), f.reason());
+          }
 
-  private String consume() throws Exception {
-    consumeChannel.basicQos(100);
-    cancelConsumerTag = consumeChannel.basicConsume(cancels().queue(), false,
-        (tag, delivery) -> context.runOnContext(v -> handleCancel(delivery)),
-        tag -> LOG.warn("the broker cancelled consuming {}; cancels are not honoured until restarted", cancels().queue()));
-    consumeChannel.basicQos(settings.prefetch());
-    consumerTag = consumeChannel.basicConsume(settings.jobs().queue(), false,
-        // Called on the AMQP client's thread: hop onto the event loop.
-        (tag, delivery) -> context.runOnContext(v -> handle(delivery)),
-        tag -> {
-          LOG.warn("the broker cancelled consuming {} (queue deleted?); no more jobs until restarted",
-              settings.jobs().queue());
-          context.runOnContext(v -> consumerTag = null);
+          @Override
+          public void rescheduleFailed(Delivery message, SettlingConsumer.Failure f, Throwable e, Duration wait) {
+            LOG.warn("could not reschedule job {}: {}; trying again in {} ms", message.properties().getMessageId(),
+                e.getMessage(), wait.toMillis());
+          }
+
+          @Override
+          public void parking(Delivery message, SettlingConsumer.Failure f) {
+            if (!(f.error() instanceof UnreadableMessageException)) {
+              LOG.error("job {} failed in the stub {} times, parking it: {}", message.properties().getMessageId(),
+                  f.attempt(), f.reason());
+            }
+          }
         });
-    return consumerTag;
+    return ready(System.currentTimeMillis() + READY_TIMEOUT.toMillis());
   }
 
-  private void handle(Delivery delivery) {
-    long tag = delivery.getEnvelope().getDeliveryTag();
-    if (stopping) {
-      // Arrived after we stopped consuming: hand it back for another consumer or the next start.
-      settle(tag, Settlement.REQUEUE);
-      return;
+  private Future<Void> ready(long deadline) {
+    if (publisher.isReady() && jobConsumer.isConsuming() && cancelConsumer.isConsuming()) {
+      return Future.succeededFuture();
     }
+    if (System.currentTimeMillis() > deadline) {
+      return Future.failedFuture("not consuming " + settings.jobs().queue() + " within " + READY_TIMEOUT.toSeconds()
+          + " s of connecting (see the log for the broker's answer)");
+    }
+    return vertx.timer(50).compose(v -> ready(deadline));
+  }
+
+  /** One JobRequest; succeeds once its completed result is confirmed (the consumer then acks it). */
+  private Future<Void> handle(Delivery delivery) {
     JobRequest request;
     try {
-      request = JobMessages.decode(delivery.getBody());
+      request = JobMessages.decode(delivery.body());
     } catch (JobMessageException e) {
       LOG.warn("dead-lettering an unusable message (message_id {}): {}",
-          delivery.getProperties().getMessageId(), e.getMessage());
-      settle(tag, Settlement.DEAD_LETTER);
-      return;
+          delivery.properties().getMessageId(), e.getMessage());
+      return Future.failedFuture(new UnreadableMessageException(e.getMessage(), e));
     }
     if (done.containsKey(request.requestId()) || running.containsKey(request.requestId())) {
       LOG.info("job {} is a copy of a job already run or running; acknowledging it without running", request.requestId());
-      settle(tag, Settlement.ACK);
-      return;
+      return Future.succeededFuture();
     }
-    LOG.info("job {} received{}", request.requestId(), delivery.getEnvelope().isRedeliver() ? " (redelivered)" : "");
-    Future<Void> job = process(request, JobMessages.deliveryId(delivery, request))
-        .onSuccess(v -> done.put(request.requestId(), Boolean.TRUE))
-        .compose(v -> settle(tag, Settlement.ACK))
-        .recover(e -> {
-          LOG.error("job {} failed in the stub, requeueing it in {} s: {}", request.requestId(),
-              REQUEUE_DELAY.toSeconds(), e.toString());
-          return vertx.timer(REQUEUE_DELAY.toMillis()).compose(t -> settle(tag, Settlement.REQUEUE));
-        });
-    inFlight.add(job);
-    job.onComplete(ar -> inFlight.remove(job));
+    LOG.info("job {} received{}", request.requestId(), delivery.redelivered() ? " (redelivered)" : "");
+    return process(request, JobMessages.deliveryId(delivery, request))
+        .onSuccess(v -> done.put(request.requestId(), Boolean.TRUE));
   }
 
   private void handleCancel(Delivery delivery) {
-    long tag = delivery.getEnvelope().getDeliveryTag();
     JobCancel cancel;
     try {
-      cancel = JobCodec.decodeCancel(delivery.getBody());
+      cancel = JobCodec.decodeCancel(delivery.body());
       if (cancel.requestId() == null) {
         throw new JobMessageException("jobcancel.v1 without request_id", null);
       }
     } catch (JobMessageException e) {
-      LOG.warn("dead-lettering an unusable cancel (message_id {}): {}", delivery.getProperties().getMessageId(),
+      LOG.warn("dead-lettering an unusable cancel (message_id {}): {}", delivery.properties().getMessageId(),
           e.getMessage());
-      settle(tag, Settlement.DEAD_LETTER);
+      delivery.reject();
       return;
     }
     String reason = cancel.reason() == null ? "cancelled" : cancel.reason();
@@ -274,7 +241,7 @@ public final class StubOrchestratorVerticle extends VerticleBase {
     if (job != null) {
       job.tryComplete(cancelledOutcome(reason, "while it ran"));
     }
-    settle(tag, Settlement.ACK);
+    delivery.ack();
   }
 
   private static RunOutcome cancelledOutcome(String reason, String when) {
@@ -329,30 +296,18 @@ public final class StubOrchestratorVerticle extends VerticleBase {
         JobMessages.propertiesOf(result, deliveryId), JobCodec.encode(result));
   }
 
-  private enum Settlement { ACK, REQUEUE, DEAD_LETTER }
-
-  private Future<Void> settle(long tag, Settlement settlement) {
-    return vertx.<Void>executeBlocking(() -> {
-      // After a reconnect the client drops settlements of pre-reconnect tags: the broker already requeued those.
-      switch (settlement) {
-        case ACK -> consumeChannel.basicAck(tag, false);
-        case REQUEUE -> consumeChannel.basicNack(tag, false, true);
-        case DEAD_LETTER -> consumeChannel.basicNack(tag, false, false);
-      }
-      return null;
-    }, false).onFailure(e -> LOG.warn("could not {} delivery {}: {}", settlement, tag, e.toString()));
-  }
-
   private void closeQuietly() {
-    try {
-      if (publisher != null) {
-        publisher.close();
-      }
-      if (connection != null && connection.isOpen()) {
-        connection.close((int) CLOSE_TIMEOUT.toMillis());
-      }
-    } catch (Exception e) {
-      LOG.warn("closing the broker connection: {}", e.toString());
+    if (jobConsumer != null) {
+      jobConsumer.close();
+    }
+    if (cancelConsumer != null) {
+      cancelConsumer.close();
+    }
+    if (publisher != null) {
+      publisher.close();
+    }
+    if (connector != null) {
+      connector.close();
     }
     if (logStore != null) {
       logStore.close();

@@ -2,6 +2,7 @@ package dev.solstice.orchestrator;
 
 import dev.solstice.jobrequest.Conclusion;
 import dev.solstice.jobrequest.amqp.QueueTopology;
+import dev.solstice.platform.amqp.RetrySchedule;
 import dev.solstice.platform.config.Catalogue;
 import dev.solstice.platform.config.EnvReader;
 import dev.solstice.platform.config.InvalidConfigurationException;
@@ -9,6 +10,7 @@ import dev.solstice.platform.config.Redaction;
 import dev.solstice.platform.config.Variable;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -23,13 +25,19 @@ import java.util.Optional;
  * @param defaultOutcome conclusion of simulated jobs that do not ask for one
  * @param defaultDuration duration of simulated jobs that do not ask for one
  * @param s3 log storage; null when {@code S3_ENDPOINT} is unset and logs are not uploaded
+ * @param jobRetries when a job fails in the stub (its result could not be published): retried
+ *     through a delay queue after each delay, up to the attempts
  */
 public record StubSettings(String amqpUrl, QueueTopology jobs, QueueTopology results, int prefetch,
-    boolean execute, Conclusion defaultOutcome, Duration defaultDuration, S3Settings s3) {
+    boolean execute, Conclusion defaultOutcome, Duration defaultDuration, S3Settings s3,
+    RetrySchedule jobRetries) {
 
   public static final String DEFAULT_AMQP_URL = "amqp://127.0.0.1:5672/%2f";
   public static final int DEFAULT_PREFETCH = 8;
   public static final long DEFAULT_DURATION_MS = 200;
+  /** A job that failed in the stub is tried again after 5 s, for as long as it takes (a broker outage). */
+  public static final RetrySchedule DEFAULT_JOB_RETRIES = new RetrySchedule(List.of(Duration.ofSeconds(5)),
+      Integer.MAX_VALUE);
   /** AMQP's prefetch count is an unsigned short. */
   static final int MAX_PREFETCH = 65_535;
 
@@ -89,12 +97,13 @@ public record StubSettings(String amqpUrl, QueueTopology jobs, QueueTopology res
     S3Settings s3 = S3Settings.read(in);
     in.check();
     return new StubSettings(amqp.map(URI::toString).orElse(DEFAULT_AMQP_URL), jobs, results, prefetch,
-        execute, outcome, Duration.ofMillis(durationMs), s3);
+        execute, outcome, Duration.ofMillis(durationMs), s3, DEFAULT_JOB_RETRIES);
   }
 
   /** The same settings with script execution switched on or off (the {@code --execute} flag). */
   public StubSettings withExecute(boolean enabled) {
-    return new StubSettings(amqpUrl, jobs, results, prefetch, enabled, defaultOutcome, defaultDuration, s3);
+    return new StubSettings(amqpUrl, jobs, results, prefetch, enabled, defaultOutcome, defaultDuration, s3,
+        jobRetries);
   }
 
   /** Whether job logs are uploaded; without S3 the JobResults carry no log_url. */
@@ -111,6 +120,7 @@ public record StubSettings(String amqpUrl, QueueTopology jobs, QueueTopology res
   public String toString() {
     return "StubSettings[amqpUrl=" + redactedAmqpUrl() + ", jobs=" + jobs + ", results=" + results
         + ", prefetch=" + prefetch + ", execute=" + execute + ", defaultOutcome=" + defaultOutcome.apiName()
-        + ", defaultDuration=" + defaultDuration.toMillis() + "ms, s3=" + (s3 == null ? "disabled" : s3) + "]";
+        + ", defaultDuration=" + defaultDuration.toMillis() + "ms, s3=" + (s3 == null ? "disabled" : s3)
+        + ", jobRetries=" + jobRetries + "]";
   }
 }

@@ -20,6 +20,7 @@ import dev.solstice.jobrequest.JobStatus;
 import dev.solstice.jobrequest.amqp.MessageProperties;
 import dev.solstice.jobrequest.amqp.QueueTopology;
 import dev.solstice.simulator.s3.S3TestServer;
+import dev.solstice.platform.amqp.Topology;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -84,8 +85,8 @@ class StubOrchestratorIT {
   void declareFlowsAndListenForResults() throws IOException {
     vertx = Vertx.vertx();
     channel = broker.createChannel();
-    AmqpTopology.declare(channel, jobs);
-    AmqpTopology.declare(channel, results);
+    Topology.declare(channel, jobs);
+    Topology.declare(channel, results);
     channel.basicConsume(results.queue(), true, (tag, delivery) -> received.add(new Received(
             JobCodec.decodeResult(delivery.getBody()), new String(delivery.getBody(), StandardCharsets.UTF_8),
             delivery.getProperties())),
@@ -100,6 +101,9 @@ class StubOrchestratorIT {
     for (String queue : List.of(jobs.queue(), jobs.deadLetterQueue(), results.queue(), results.deadLetterQueue(),
         cancels.queue(), cancels.deadLetterQueue())) {
       cleanup.queueDelete(queue);
+    }
+    for (java.time.Duration delay : StubSettings.DEFAULT_JOB_RETRIES.delays()) {
+      cleanup.queueDelete(Topology.delayQueueName(jobs, delay));
     }
     for (String exchange : List.of(jobs.exchange(), results.exchange(), jobs.deadLetterExchange())) {
       cleanup.exchangeDelete(exchange);

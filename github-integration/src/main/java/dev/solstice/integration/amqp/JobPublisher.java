@@ -2,6 +2,7 @@ package dev.solstice.integration.amqp;
 
 import com.rabbitmq.client.AMQP;
 import dev.solstice.jobrequest.JobCodec;
+import dev.solstice.platform.amqp.ConfirmingPublisher;
 import dev.solstice.jobrequest.JobRequest;
 import dev.solstice.jobrequest.amqp.MessageProperties;
 import dev.solstice.jobrequest.amqp.QueueTopology;

@@ -42,6 +42,8 @@ public record AppConfig(
     int resultsPrefetch,
     int maxAttempts,
     List<Duration> retryDelays,
+    int resultsMaxAttempts,
+    List<Duration> resultsRetryDelays,
     String checkName,
     String logsBaseUrl,
     String runsOnDefault,
@@ -153,15 +155,20 @@ public record AppConfig(
           + " job per push or pull request, no workflow files and no check runs");
     }
 
+    // Results retry like the intake unless told otherwise.
+    int intakeAttempts = in.integer("INTAKE_MAX_ATTEMPTS", 8, 1, 1000);
+    List<Duration> intakeDelays = in.durations("INTAKE_RETRY_DELAYS", List.of(Duration.ofSeconds(5),
+        Duration.ofSeconds(30), Duration.ofMinutes(2), Duration.ofMinutes(10), Duration.ofMinutes(30)));
     AppConfig config = new AppConfig(host, port, path, secrets, unsigned,
         in.positiveLong("MAX_BODY_BYTES", GITHUB_MAX_PAYLOAD),
         amqp, jobs, results, intake,
         in.duration("AMQP_CONFIRM_TIMEOUT", Duration.ofSeconds(5)),
         in.integer("INTAKE_PREFETCH", 16, 1, 10_000),
         in.integer("RESULTS_PREFETCH", 32, 1, 10_000),
-        in.integer("INTAKE_MAX_ATTEMPTS", 8, 1, 1000),
-        in.durations("INTAKE_RETRY_DELAYS", List.of(Duration.ofSeconds(5), Duration.ofSeconds(30),
-            Duration.ofMinutes(2), Duration.ofMinutes(10), Duration.ofMinutes(30))),
+        intakeAttempts,
+        intakeDelays,
+        in.integer("RESULTS_MAX_ATTEMPTS", intakeAttempts, 1, 1000),
+        in.durations("RESULTS_RETRY_DELAYS", intakeDelays),
         in.string("GITHUB_CHECK_NAME", "Solstice CI"),
         logsBase,
         in.raw("RUNS_ON_DEFAULT"),

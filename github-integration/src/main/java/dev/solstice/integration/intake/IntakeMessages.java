@@ -1,8 +1,8 @@
 package dev.solstice.integration.intake;
 
 import com.rabbitmq.client.AMQP;
-import dev.solstice.integration.amqp.Delivery;
 import dev.solstice.integration.core.WebhookDelivery;
+import dev.solstice.platform.amqp.Delivery;
 import dev.solstice.jobrequest.amqp.MessageProperties;
 import java.time.Instant;
 import java.util.HashMap;

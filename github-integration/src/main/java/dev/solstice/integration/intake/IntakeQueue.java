@@ -1,12 +1,10 @@
 package dev.solstice.integration.intake;
 
 import dev.solstice.integration.core.WebhookDelivery;
-import dev.solstice.integration.amqp.ConfirmingPublisher;
-import dev.solstice.integration.amqp.RetryRoute;
 import dev.solstice.jobrequest.amqp.QueueTopology;
+import dev.solstice.platform.amqp.ConfirmingPublisher;
+import dev.solstice.platform.amqp.RetrySchedule;
 import io.vertx.core.Future;
-import java.time.Duration;
-import java.util.List;
 
 /**
  * The durable intake flow: accepted deliveries wait here for processing, come back here after a
@@ -17,12 +15,12 @@ public final class IntakeQueue {
 
   private final ConfirmingPublisher publisher;
   private final QueueTopology intake;
-  private final RetryRoute retries;
+  private final RetrySchedule retries;
 
-  public IntakeQueue(ConfirmingPublisher publisher, QueueTopology intake, List<Duration> retryDelays) {
+  public IntakeQueue(ConfirmingPublisher publisher, QueueTopology intake, RetrySchedule retries) {
     this.publisher = publisher;
     this.intake = intake;
-    this.retries = new RetryRoute(publisher, intake, retryDelays);
+    this.retries = retries;
   }
 
   /** Completes once the broker holds the delivery on disk. */
@@ -30,20 +28,9 @@ public final class IntakeQueue {
     return publisher.publish(intake.exchange(), intake.routingKey(), IntakeMessages.properties(delivery, null), delivery.body());
   }
 
-  public Future<Void> retryLater(WebhookDelivery failed, String reason) {
-    return retries.retryLater(IntakeMessages.properties(failed, null), failed.body(), failed.attempt(), reason);
-  }
-
-  public Future<Void> park(WebhookDelivery failed, String reason) {
-    return retries.park(IntakeMessages.properties(failed, null), failed.body(), failed.attempt(), reason);
-  }
-
-  public Duration delayBefore(int attempt) {
-    return retries.delayBefore(attempt);
-  }
-
-  public List<Duration> retryDelays() {
-    return retries.delays();
+  /** Delays and attempts of a delivery whose processing failed. */
+  public RetrySchedule retries() {
+    return retries;
   }
 
   public QueueTopology topology() {

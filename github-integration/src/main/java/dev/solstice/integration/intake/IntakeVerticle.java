@@ -1,15 +1,17 @@
 package dev.solstice.integration.intake;
 
 import dev.solstice.integration.core.WebhookDelivery;
-import dev.solstice.integration.core.Failures;
-import dev.solstice.integration.amqp.AmqpConnector;
-import dev.solstice.integration.amqp.Delivery;
-import dev.solstice.integration.amqp.QueueConsumer;
-import dev.solstice.integration.amqp.Topology;
+import dev.solstice.integration.ops.LogContext;
+import dev.solstice.platform.amqp.AmqpConnector;
+import dev.solstice.platform.amqp.ConfirmingPublisher;
+import dev.solstice.platform.amqp.Delivery;
+import dev.solstice.platform.amqp.FailurePolicy;
+import dev.solstice.platform.amqp.SettlingConsumer;
+import dev.solstice.platform.amqp.UnreadableMessageException;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import java.time.Duration;
-import dev.solstice.integration.ops.LogContext;
+import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,30 +25,29 @@ public final class IntakeVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(IntakeVerticle.class);
 
   private final AmqpConnector connector;
+  private final ConfirmingPublisher publisher;
   private final IntakeQueue intake;
   private final DeliveryProcessor processor;
   private final int prefetch;
-  private final int maxAttempts;
+  private final FailurePolicy policy;
   private final IntakeMetrics metrics;
-  private QueueConsumer consumer;
+  private SettlingConsumer consumer;
 
-  public IntakeVerticle(AmqpConnector connector, IntakeQueue intake, DeliveryProcessor processor,
-      int prefetch, int maxAttempts, IntakeMetrics metrics) {
+  public IntakeVerticle(AmqpConnector connector, ConfirmingPublisher publisher, IntakeQueue intake,
+      DeliveryProcessor processor, int prefetch, FailurePolicy policy, IntakeMetrics metrics) {
     this.connector = connector;
+    this.publisher = publisher;
     this.intake = intake;
     this.processor = processor;
     this.prefetch = prefetch;
-    this.maxAttempts = maxAttempts;
+    this.policy = policy;
     this.metrics = metrics;
   }
 
   @Override
   public Future<?> start() {
-    consumer = new QueueConsumer(context, connector, intake.topology(), prefetch, channel -> {
-      for (Duration delay : intake.retryDelays()) {
-        Topology.declareDelay(channel, intake.topology(), delay);
-      }
-    }, this::handle);
+    consumer = new SettlingConsumer(context, connector, publisher, intake.topology(), intake.retries(), prefetch,
+        this::handle, policy, new Outcomes());
     return Future.succeededFuture();
   }
 
@@ -55,82 +56,62 @@ public final class IntakeVerticle extends VerticleBase {
     return consumer != null && consumer.isConsuming();
   }
 
-  private void handle(Delivery message) {
+  private Future<Void> handle(Delivery message) {
     WebhookDelivery delivery;
     try {
       delivery = IntakeMessages.from(message);
     } catch (RuntimeException e) {
-      LOG.error("unreadable intake message {}; dead-lettering it: {}", message.properties().getMessageId(), e.getMessage());
-      message.reject();
-      return;
+      return Future.failedFuture(new UnreadableMessageException("unreadable intake message: " + e.getMessage(), e));
     }
-    processor.process(delivery)
+    return processor.process(delivery)
         .onSuccess(outcome -> {
-          LogContext.with(delivery.deliveryId(), delivery.event(), null, () -> LOG.info("delivery processed: {} (attempt {})", outcome, delivery.attempt()));
-          metrics.processed(delivery.event(), outcome.name().toLowerCase(java.util.Locale.ROOT));
-          message.ack();
+          LogContext.with(delivery.deliveryId(), delivery.event(), null,
+              () -> LOG.info("delivery processed: {} (attempt {})", outcome, delivery.attempt()));
+          metrics.processed(delivery.event(), outcome.name().toLowerCase(Locale.ROOT));
         })
-        .onFailure(error -> failed(message, delivery, error));
+        .mapEmpty();
   }
 
-  private void failed(Delivery message, WebhookDelivery delivery, Throwable error) {
-    String reason = Failures.describe(error);
-    boolean retry = Failures.retryable(error) && delivery.attempt() < maxAttempts;
-    Future<Void> rescheduled = retry ? intake.retryLater(delivery, reason) : intake.park(delivery, reason);
-    LogContext.with(delivery.deliveryId(), delivery.event(), null, () -> {
-      if (retry) {
-        LOG.warn("delivery failed (attempt {} of {}), retrying in {}: {}", delivery.attempt(), maxAttempts,
-            intake.delayBefore(delivery.attempt() + 1), reason);
-      } else {
-        LOG.error("delivery failed (attempt {} of {}), parked in {}: {}", delivery.attempt(), maxAttempts,
-            intake.topology().deadLetterQueue(), reason);
+  /** The logs and metrics of a failed delivery; the consumer reschedules it. */
+  private final class Outcomes implements SettlingConsumer.Outcomes {
+    @Override
+    public void retrying(Delivery message, SettlingConsumer.Failure f) {
+      String event = message.header(IntakeMessages.EVENT_HEADER);
+      LogContext.with(deliveryId(message), event, null, () -> LOG.warn(
+          "delivery failed (attempt {} of {}), retrying in {}: {}", f.attempt(), f.maxAttempts(), f.delay(), f.reason()));
+      metrics.failed(event, "retry");
+    }
+
+    @Override
+    public void parking(Delivery message, SettlingConsumer.Failure f) {
+      if (f.error() instanceof UnreadableMessageException) {
+        LOG.error("unreadable intake message {}; dead-lettering it: {}", message.properties().getMessageId(),
+            f.error().getMessage());
+        return;
       }
-    });
-    metrics.failed(delivery.event(), retry ? "retry" : "parked");
-    settle(message, delivery, retry, reason, rescheduled, intake.delayBefore(delivery.attempt() + 1).toMillis());
-  }
+      String event = message.header(IntakeMessages.EVENT_HEADER);
+      LogContext.with(deliveryId(message), event, null, () -> LOG.error(
+          "delivery failed (attempt {} of {}), parked in {}: {}", f.attempt(), f.maxAttempts(),
+          intake.topology().deadLetterQueue(), f.reason()));
+      metrics.failed(event, "parked");
+    }
 
-  /**
-   * Acks once the retry (or the parked copy) is confirmed. When the broker would not take it
-   * either, the message stays in hand and only the rescheduling is tried again after the same delay
-   * (not the processing, which would publish the JobRequests again): if the channel dies meanwhile
-   * the broker redelivers the message (and the ack is dropped); if it lives (a black-holed network
-   * that came back), leaving the message unacked would hold a prefetch slot forever and, a few of
-   * those later, starve the intake.
-   */
-  private void settle(Delivery message, WebhookDelivery delivery, boolean retry, String reason,
-      Future<Void> rescheduled, long delay) {
-    rescheduled
-        .onSuccess(v -> message.ack())
-        .onFailure(e -> {
-          LOG.warn("could not reschedule delivery {}: {}; trying again in {} ms", delivery.deliveryId(),
-              e.getMessage(), delay);
-          long longest = Math.min(60_000, intake.retryDelays().get(intake.retryDelays().size() - 1).toMillis());
-          vertx.setTimer(delay, id -> settle(message, delivery, retry, reason,
-              retry ? intake.retryLater(delivery, reason) : intake.park(delivery, reason),
-              Math.min(Math.max(delay, longest), delay * 2)));
-        });
+    @Override
+    public void rescheduleFailed(Delivery message, SettlingConsumer.Failure f, Throwable error, Duration wait) {
+      LOG.warn("could not reschedule delivery {}: {}; trying again in {} ms", deliveryId(message), error.getMessage(),
+          wait.toMillis());
+    }
+
+    private String deliveryId(Delivery message) {
+      String id = message.header(dev.solstice.jobrequest.amqp.MessageProperties.DELIVERY_ID_HEADER);
+      return id != null ? id : message.properties().getMessageId();
+    }
   }
 
   @Override
   public Future<?> stop() {
     // Graceful: take nothing new, let deliveries in hand finish (their JobRequests confirmed, the
     // ledger written, the ack sent), bounded; whatever is still unacked then is redelivered.
-    return consumer == null ? Future.succeededFuture() : consumer.pause()
-        .compose(v -> settled(System.currentTimeMillis() + 10_000))
-        .eventually(() -> {
-          consumer.close();
-          return Future.succeededFuture();
-        });
-  }
-
-  private Future<Void> settled(long deadline) {
-    if (consumer.unacked() <= 0 || System.currentTimeMillis() > deadline) {
-      if (consumer.unacked() > 0) {
-        LOG.warn("stopping with {} intake deliveries unfinished; the broker redelivers them", consumer.unacked());
-      }
-      return Future.succeededFuture();
-    }
-    return vertx.timer(50).compose(v -> settled(deadline));
+    return consumer == null ? Future.succeededFuture() : consumer.stop();
   }
 }

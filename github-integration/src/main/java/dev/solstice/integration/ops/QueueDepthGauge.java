@@ -1,7 +1,7 @@
 package dev.solstice.integration.ops;
 
 import com.rabbitmq.client.Channel;
-import dev.solstice.integration.amqp.AmqpConnector;
+import dev.solstice.platform.amqp.AmqpConnector;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;

@@ -1,6 +1,6 @@
 package dev.solstice.integration.webhook;
 
-import dev.solstice.integration.amqp.PublishException;
+import dev.solstice.platform.amqp.PublishException;
 import dev.solstice.integration.core.InvalidWebhookException;
 import dev.solstice.integration.core.WebhookDelivery;
 import dev.solstice.integration.core.WebhookEvent;

@@ -92,6 +92,21 @@ class AppConfigTest {
   }
 
   @Test
+  void resultsRetryLikeTheIntakeUnlessSetApart() {
+    AppConfig same = AppConfig.fromEnv(Map.of("GITHUB_WEBHOOK_SECRET", "s", "INTAKE_RETRY_DELAYS", "1s,2s",
+        "INTAKE_MAX_ATTEMPTS", "3"), List.of());
+    assertThat(same.resultsRetryDelays()).containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(2));
+    assertThat(same.resultsMaxAttempts()).isEqualTo(3);
+
+    AppConfig apart = AppConfig.fromEnv(Map.of("GITHUB_WEBHOOK_SECRET", "s", "INTAKE_RETRY_DELAYS", "1s,2s",
+        "RESULTS_RETRY_DELAYS", "100ms", "RESULTS_MAX_ATTEMPTS", "20"), List.of());
+    assertThat(apart.retryDelays()).containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(2));
+    assertThat(apart.resultsRetryDelays()).containsExactly(Duration.ofMillis(100));
+    assertThat(apart.resultsMaxAttempts()).isEqualTo(20);
+    assertThat(apart.maxAttempts()).isEqualTo(8);
+  }
+
+  @Test
   void durationsTakeUnits() {
     AppConfig c = AppConfig.fromEnv(Map.of("GITHUB_WEBHOOK_SECRET", "s", "INTAKE_RETRY_DELAYS", "250ms,2s,1m"), List.of());
     assertThat(c.retryDelays()).containsExactly(Duration.ofMillis(250), Duration.ofSeconds(2), Duration.ofMinutes(1));

@@ -8,7 +8,7 @@ import com.rabbitmq.client.BuiltinExchangeType;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
-import dev.solstice.integration.amqp.Topology;
+import dev.solstice.platform.amqp.Topology;
 import dev.solstice.integration.config.AppConfig;
 import dev.solstice.integration.testing.ServiceHarness;
 import dev.solstice.integration.testing.TestBroker;
@@ -178,6 +178,8 @@ class DefinitionsMatchServiceIT {
       }
       for (Duration d : config.retryDelays()) {
         declaredByCode.add(Topology.delayQueueName(config.intake(), d));
+      }
+      for (Duration d : config.resultsRetryDelays()) {
         declaredByCode.add(Topology.delayQueueName(config.results(), d));
       }
       assertThat(queues).as("suffixed queues of " + file).containsExactlyInAnyOrderElementsOf(declaredByCode);
@@ -202,6 +204,8 @@ class DefinitionsMatchServiceIT {
         }
         for (Duration d : config.retryDelays()) {
           Topology.declareDelay(ch, config.intake(), d);
+        }
+        for (Duration d : config.resultsRetryDelays()) {
           Topology.declareDelay(ch, config.results(), d);
         }
       }
@@ -233,10 +237,13 @@ class DefinitionsMatchServiceIT {
       bindings.add(bindingLine(t.deadLetterExchange(), t.deadLetterQueue(), "queue", t.routingKey(), Map.of()));
     }
     // Delay queues of the intake flow (declared by the intake consumer) and of the results flow (same rule).
-    for (QueueTopology t : List.of(config.intake(), config.results())) {
-      for (Duration d : config.retryDelays()) {
-        queues.add(queueLine(Topology.delayQueueName(t, d), true, false, Topology.delayArguments(t, d)));
-      }
+    for (Duration d : config.retryDelays()) {
+      queues.add(queueLine(Topology.delayQueueName(config.intake(), d), true, false,
+          Topology.delayArguments(config.intake(), d)));
+    }
+    for (Duration d : config.resultsRetryDelays()) {
+      queues.add(queueLine(Topology.delayQueueName(config.results(), d), true, false,
+          Topology.delayArguments(config.results(), d)));
     }
     return new Expected(exchanges, queues, bindings);
   }

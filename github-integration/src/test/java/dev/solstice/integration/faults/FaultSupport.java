@@ -1,6 +1,6 @@
 package dev.solstice.integration.faults;
 
-import dev.solstice.integration.amqp.Topology;
+import dev.solstice.platform.amqp.Topology;
 import dev.solstice.integration.config.AppConfig;
 import dev.solstice.integration.testing.TestBroker;
 import java.net.URI;
@@ -42,6 +42,8 @@ final class FaultSupport {
     broker.track(config.intake());
     for (Duration d : config.retryDelays()) {
       broker.trackQueue(Topology.delayQueueName(config.intake(), d));
+    }
+    for (Duration d : config.resultsRetryDelays()) {
       broker.trackQueue(Topology.delayQueueName(config.results(), d));
     }
     return broker;

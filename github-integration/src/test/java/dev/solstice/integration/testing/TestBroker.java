@@ -52,8 +52,10 @@ public final class TestBroker implements AutoCloseable {
     track(config.intake());
     track(QueueTopology.cancelsOf(config.jobs()));
     for (java.time.Duration d : config.retryDelays()) {
-      trackQueue(dev.solstice.integration.amqp.Topology.delayQueueName(config.intake(), d));
-      trackQueue(dev.solstice.integration.amqp.Topology.delayQueueName(config.results(), d));
+      trackQueue(dev.solstice.platform.amqp.Topology.delayQueueName(config.intake(), d));
+    }
+    for (java.time.Duration d : config.resultsRetryDelays()) {
+      trackQueue(dev.solstice.platform.amqp.Topology.delayQueueName(config.results(), d));
     }
   }
 

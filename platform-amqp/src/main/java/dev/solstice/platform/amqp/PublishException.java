@@ -1,4 +1,4 @@
-package dev.solstice.integration.amqp;
+package dev.solstice.platform.amqp;
 
 /** The broker did not confirm a message: unreachable, nacked, unroutable or too slow. Retryable. */
 public final class PublishException extends RuntimeException {

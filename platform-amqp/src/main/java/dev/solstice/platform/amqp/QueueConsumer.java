@@ -1,4 +1,4 @@
-package dev.solstice.integration.amqp;
+package dev.solstice.platform.amqp;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
@@ -91,6 +91,15 @@ public final class QueueConsumer implements AutoCloseable {
   public boolean isConsuming() {
     Channel ch = channel;
     return ch != null && ch.isOpen() && consumerTag != null && !paused;
+  }
+
+  /**
+   * True while the channel deliveries came on is open: once it closed, their acks are void (the
+   * broker redelivers them), so there is nothing left to wait for.
+   */
+  public boolean isChannelOpen() {
+    Channel ch = channel;
+    return ch != null && ch.isOpen();
   }
 
   /** Deliveries handed out and not yet acked or rejected. */

@@ -1,10 +1,11 @@
-package dev.solstice.integration.amqp;
+package dev.solstice.platform.amqp;
 
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.Recoverable;
 import com.rabbitmq.client.RecoveryListener;
 import dev.solstice.platform.config.Redaction;
+import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -85,27 +86,53 @@ public final class AmqpConnector implements AutoCloseable {
       return;
     }
     try {
-      Connection c = factory.newConnection(name);
-      ((Recoverable) c).addRecoveryListener(new RecoveryListener() {
-        @Override
-        public void handleRecovery(Recoverable recoverable) {
-          LOG.info("AMQP connection to {} recovered", redactedUri);
-        }
-
-        @Override
-        public void handleRecoveryStarted(Recoverable recoverable) {
-          LOG.warn("AMQP connection to {} lost; recovering", redactedUri);
-        }
-      });
-      connection = c;
-      LOG.info("AMQP connected to {}", redactedUri);
-      for (Consumer<Connection> callback : onConnect) {
-        callback.accept(c);
-      }
+      opened(factory.newConnection(name));
     } catch (Exception e) {
       LOG.warn("AMQP connection to {} failed ({}); retrying in {} ms", redactedUri, e.getMessage(), nextDelay.toMillis());
       Duration after = nextDelay.multipliedBy(2).compareTo(MAX_RETRY) > 0 ? MAX_RETRY : nextDelay.multipliedBy(2);
       scheduler.schedule(() -> connect(after), nextDelay.toMillis(), TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /**
+   * Connects now, blocking the calling thread, and fails instead of retrying: for a process whose
+   * supervisor restarts it when the broker is unreachable at start. Losses after that are recovered.
+   *
+   * @throws IOException naming the (redacted) URL when the broker did not answer
+   */
+  public void connectOnce() throws IOException {
+    try {
+      opened(factory.newConnection(name));
+    } catch (IOException | java.util.concurrent.TimeoutException e) {
+      throw new IOException("cannot connect to " + redactedUri + ": " + e.getMessage(), e);
+    }
+  }
+
+  private void opened(Connection c) {
+    ((Recoverable) c).addRecoveryListener(new RecoveryListener() {
+      @Override
+      public void handleRecovery(Recoverable recoverable) {
+        LOG.info("AMQP connection to {} recovered", redactedUri);
+      }
+
+      @Override
+      public void handleRecoveryStarted(Recoverable recoverable) {
+        LOG.warn("AMQP connection to {} lost; recovering", redactedUri);
+      }
+    });
+    connection = c;
+    LOG.info("AMQP connected to {}", redactedUri);
+    for (Consumer<Connection> callback : onConnect) {
+      callback.accept(c);
+    }
+  }
+
+  /** Drops the connection without any goodbye, as a crashing process would; nothing is recovered. For tests. */
+  public void abort() {
+    closed = true;
+    Connection c = connection;
+    if (c != null) {
+      c.abort();
     }
   }
 

@@ -1,15 +1,20 @@
-package dev.solstice.orchestrator;
+package dev.solstice.platform.amqp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.BuiltinExchangeType;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -24,32 +29,34 @@ class ConfirmingPublisherIT {
   private final String queue = "solstice.publisher.q" + suffix;
   private Vertx vertx;
   private Connection admin;
-  private Connection connection;
   private Channel channel;
+  private AmqpConnector connector;
   private ConfirmingPublisher publisher;
 
   @BeforeEach
   void connect() throws Exception {
     vertx = Vertx.vertx();
     ConnectionFactory factory = new ConnectionFactory();
-    factory.setUri("amqp://guest:guest@127.0.0.1:5672/%2f");
+    factory.setUri(SettlingConsumerIT.URL);
     admin = factory.newConnection("confirming-publisher IT admin");
-    connection = factory.newConnection("confirming-publisher IT");
     channel = admin.createChannel();
     channel.exchangeDeclare(exchange, BuiltinExchangeType.DIRECT, false, true, null);
     channel.queueDeclare(queue, false, false, true, null);
     channel.queueBind(queue, exchange, "bound");
-    publisher = ConfirmingPublisher.open(vertx, vertx.getOrCreateContext(), connection);
+    connector = new AmqpConnector(URI.create(SettlingConsumerIT.URL), "confirming-publisher IT");
+    publisher = new ConfirmingPublisher(vertx, connector, Duration.ofSeconds(10), List.of(), "it",
+        new SimpleMeterRegistry());
+    connector.start();
+    await().atMost(Duration.ofSeconds(10)).until(publisher::isReady);
   }
 
   @AfterEach
   void disconnect() throws Exception {
+    connector.close();
+    publisher.close();
     channel.queueDelete(queue);
     channel.exchangeDelete(exchange);
     admin.close();
-    if (connection.isOpen()) {
-      connection.close();
-    }
     vertx.close().await(10, TimeUnit.SECONDS);
   }
 
@@ -63,21 +70,23 @@ class ConfirmingPublisherIT {
         .await(10, TimeUnit.SECONDS);
 
     assertThat(new String(channel.basicGet(queue, true).getBody(), StandardCharsets.UTF_8)).isEqualTo("hello");
+    assertThat(publisher.inFlight()).isZero();
   }
 
   @Test
   void unroutableMessageFailsInsteadOfVanishing() {
     assertThatThrownBy(() -> publisher.publish(exchange, "nobody-listens", properties(), new byte[] {1})
         .await(10, TimeUnit.SECONDS))
-        .hasMessageContaining("returned")
+        .isInstanceOf(PublishException.class)
+        .hasMessageContaining("unroutable")
         .hasMessageContaining("nobody-listens");
   }
 
   @Test
-  void publicationFailsWhenTheChannelIsGone() throws Exception {
-    connection.abort();
+  void publicationFailsWhenTheConnectionIsGone() {
+    connector.close();
 
     assertThatThrownBy(() -> publisher.publish(exchange, "bound", properties(), new byte[] {1})
-        .await(10, TimeUnit.SECONDS)).isNotNull();
+        .await(10, TimeUnit.SECONDS)).isInstanceOf(PublishException.class);
   }
 }

@@ -1,4 +1,4 @@
-package dev.solstice.integration.amqp;
+package dev.solstice.platform.amqp;
 
 import com.rabbitmq.client.AMQP;
 import dev.solstice.jobrequest.amqp.MessageProperties;
@@ -39,7 +39,14 @@ public final class RetryRoute {
 
   /** Sends attempt {@code attempt + 1} to the delay queue for it; the last delay repeats. */
   public Future<Void> retryLater(AMQP.BasicProperties props, byte[] body, int attempt, String reason) {
-    Duration delay = delayBefore(attempt + 1);
+    return retryAfter(props, body, attempt, delayBefore(attempt + 1), reason);
+  }
+
+  /** Sends attempt {@code attempt + 1} to the delay queue of {@code delay}, which must be one of {@link #delays()}. */
+  public Future<Void> retryAfter(AMQP.BasicProperties props, byte[] body, int attempt, Duration delay, String reason) {
+    if (!delays.contains(delay)) {
+      return Future.failedFuture(new IllegalArgumentException("no delay queue for " + delay + " in " + delays));
+    }
     return publisher.publish("", Topology.delayQueueName(flow, delay), with(props, attempt + 1, reason), body);
   }
 

@@ -1,4 +1,4 @@
-package dev.solstice.integration.amqp;
+package dev.solstice.platform.amqp;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
@@ -9,6 +9,7 @@ import com.rabbitmq.client.RecoveryListener;
 import dev.solstice.jobrequest.amqp.QueueTopology;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -60,6 +61,16 @@ public final class ConfirmingPublisher implements AutoCloseable {
    */
   private volatile boolean recovering;
 
+  /** Without metrics, for a process that exports none. */
+  public ConfirmingPublisher(Vertx vertx, AmqpConnector connector, Duration confirmTimeout,
+      List<QueueTopology> topologies, String name) {
+    this(vertx, connector, confirmTimeout, topologies, name, new CompositeMeterRegistry());
+  }
+
+  /**
+   * @param topologies flows declared on the publishing channel, before anything is published (their
+   *     declarations are then recovered with that long-lived channel)
+   */
   public ConfirmingPublisher(Vertx vertx, AmqpConnector connector, Duration confirmTimeout,
       List<QueueTopology> topologies, String name, MeterRegistry registry) {
     this.vertx = vertx;

@@ -1,4 +1,4 @@
-package dev.solstice.integration.amqp;
+package dev.solstice.platform.amqp;
 
 import com.rabbitmq.client.AMQP;
 import io.vertx.core.Future;
