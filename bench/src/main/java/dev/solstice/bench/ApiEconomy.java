@@ -12,12 +12,15 @@ import java.util.Map;
  * installation nothing else uses, so every call in the log slice is that delivery's.
  */
 final class ApiEconomy {
-  private ApiEconomy() {
-  }
+  private ApiEconomy() {}
 
   /** First push, the same commit again, and a new commit with the same workflow file. */
-  static JsonObject measure(SimulatedGitHub github, LoadGenerator one, WebhookCorpus.Signed push,
-      WebhookCorpus.Signed newCommit) throws Exception {
+  static JsonObject measure(
+      SimulatedGitHub github,
+      LoadGenerator one,
+      WebhookCorpus.Signed push,
+      WebhookCorpus.Signed newCommit)
+      throws Exception {
     JsonObject out = new JsonObject();
     Map<String, WebhookCorpus.Signed> cases = new LinkedHashMap<>();
     cases.put("first_push", push);
@@ -28,8 +31,10 @@ final class ApiEconomy {
       PhaseStats s = one.once("economy-" + c.getKey(), c.getValue(), Duration.ofSeconds(15));
       Thread.sleep(200); // every GitHub call precedes the JobRequests; this is only a margin
       List<RecordedCall> calls = github.calls();
-      Map<String, Long> tally = SimulatedGitHub.tally(calls.subList(before, calls.size()),
-          SimulatedGitHub.about(push.installationId(), push.repository()));
+      Map<String, Long> tally =
+          SimulatedGitHub.tally(
+              calls.subList(before, calls.size()),
+              SimulatedGitHub.about(push.installationId(), push.repository()));
       out.put(c.getKey(), figures(tally, s.jobsOfPhase.sum()));
     }
     BenchRun.log("economy: %s", out.encode());
@@ -39,7 +44,8 @@ final class ApiEconomy {
   private static JsonObject figures(Map<String, Long> tally, long jobs) {
     long total = tally.values().stream().mapToLong(Long::longValue).sum();
     long contents304 = tally.getOrDefault("repos/get-content 304", 0L);
-    return new JsonObject().put("calls", new JsonObject(new LinkedHashMap<>(tally)))
+    return new JsonObject()
+        .put("calls", new JsonObject(new LinkedHashMap<>(tally)))
         .put("token_mints", count(tally, "apps/create-installation-access-token"))
         .put("contents_200", tally.getOrDefault("repos/get-content 200", 0L))
         .put("contents_304", contents304)
@@ -53,8 +59,10 @@ final class ApiEconomy {
   }
 
   private static long count(Map<String, Long> tally, String operation) {
-    return tally.entrySet().stream().filter(e -> e.getKey().startsWith(operation + " "))
-        .mapToLong(Map.Entry::getValue).sum();
+    return tally.entrySet().stream()
+        .filter(e -> e.getKey().startsWith(operation + " "))
+        .mapToLong(Map.Entry::getValue)
+        .sum();
   }
 
   /** Calls by operation and status across the load phases: mints amortised over many pushes. */

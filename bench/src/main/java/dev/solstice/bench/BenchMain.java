@@ -2,20 +2,18 @@ package dev.solstice.bench;
 
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
 
 /**
  * One run of the benchmark: the service under load, its economy of GitHub calls, its memory and
- * start-up, then the broker's limit (PerfTest) and the HTTP limit (bare Vert.x) on the same
- * machine and broker; writes raw results and the figures sections of docs/benchmarks.md.
+ * start-up, then the broker's limit (PerfTest) and the HTTP limit (bare Vert.x) on the same machine
+ * and broker; writes raw results and the figures sections of docs/benchmarks.md.
  *
  * <p>A benchmark, not a test: it exits non-zero only when it could not run (service would not
  * start, broker unreachable), never because of a number.
  */
 public final class BenchMain {
-  private BenchMain() {
-  }
+  private BenchMain() {}
 
   public static void main(String[] args) {
     BenchOptions options;
@@ -79,8 +77,13 @@ public final class BenchMain {
     String section = Report.render(results);
     DocSplicer.splice(o.doc(), section);
     System.out.println(section);
-    System.out.println("raw results: " + o.outDir() + "/ (results.json, *.hgrm, memory.csv); report: " + o.doc()
-        + "; finished " + Instant.now());
+    System.out.println(
+        "raw results: "
+            + o.outDir()
+            + "/ (results.json, *.hgrm, memory.csv); report: "
+            + o.doc()
+            + "; finished "
+            + Instant.now());
   }
 
   private static void perPhase(BenchOptions o, String name, JsonObject figures) throws Exception {

@@ -36,7 +36,8 @@ record BenchOptions(
     String commandLine,
     Path renderOnly) {
 
-  static final String USAGE = """
+  static final String USAGE =
+      """
       Usage: java -jar bench/target/solstice-bench.jar [options]   (normally run by scripts/bench.sh)
         --smoke              a few seconds per phase (CI); writes to bench/target/bench-smoke, not docs/
         --duration SECONDS   measured seconds per load phase [30; smoke 4]
@@ -53,7 +54,10 @@ record BenchOptions(
         --render FILE        only re-render --doc from a results.json of an earlier run (no load)
       """;
 
-  /** The command line as picocli sees it; {@link #parse} derives the defaults that depend on --smoke. */
+  /**
+   * The command line as picocli sees it; {@link #parse} derives the defaults that depend on
+   * --smoke.
+   */
   @Command(name = "solstice-bench")
   static final class Flags {
     @Option(names = "--smoke")
@@ -95,7 +99,9 @@ record BenchOptions(
     @Option(names = "--render", paramLabel = "FILE")
     Path render;
 
-    @Option(names = {"-h", "--help"}, usageHelp = true)
+    @Option(
+        names = {"-h", "--help"},
+        usageHelp = true)
     boolean help;
   }
 
@@ -106,8 +112,10 @@ record BenchOptions(
     } catch (UnmatchedArgumentException e) {
       throw new UsageException("unknown option " + e.getUnmatched().get(0) + "\n" + USAGE);
     } catch (MissingParameterException e) {
-      throw new UsageException((e.getMissing().isEmpty() || !(e.getMissing().get(0) instanceof OptionSpec o)
-          ? e.getMessage() : o.longestName() + " needs a value"));
+      throw new UsageException(
+          (e.getMissing().isEmpty() || !(e.getMissing().get(0) instanceof OptionSpec o)
+              ? e.getMessage()
+              : o.longestName() + " needs a value"));
     } catch (ParameterException e) {
       throw new UsageException(e.getMessage() + "\n" + USAGE);
     }
@@ -149,8 +157,21 @@ record BenchOptions(
     if (command == null) {
       command = "java -jar " + benchJar + " " + String.join(" ", args);
     }
-    return new BenchOptions(smoke, phase, warmup, smoke ? 1 : 3, concurrency, repos, amqp, serviceJar,
-        benchJar, out, doc, jvmOpts, command, render);
+    return new BenchOptions(
+        smoke,
+        phase,
+        warmup,
+        smoke ? 1 : 3,
+        concurrency,
+        repos,
+        amqp,
+        serviceJar,
+        benchJar,
+        out,
+        doc,
+        jvmOpts,
+        command,
+        render);
   }
 
   /** A bad command line: the message is printed as is. */

@@ -21,8 +21,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /** The phases, in order, and everything they start; {@link #cleanup()} undoes all of it. */
 final class BenchRun {
   private static final String WEBHOOK_PATH = "/webhooks/github";
-  /** A second commit with the same workflow file, for the "new commit, unchanged file" economy case. */
+
+  /**
+   * A second commit with the same workflow file, for the "new commit, unchanged file" economy case.
+   */
   private static final String OTHER_SHA = "0d1a26e67d8f5eaf1f6ba5c57fc3c7d91ac0fd1c";
+
   private static final long ECONOMY_INSTALLATION = 9000;
 
   private final BenchOptions o;
@@ -53,12 +57,15 @@ final class BenchRun {
   }
 
   JsonObject execute() throws Exception {
-    JsonObject results = new JsonObject()
-        .put("started_at", Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString())
-        .put("command", o.commandLine())
-        .put("mode", o.smoke() ? "smoke" : "full")
-        .put("machine", MachineInfo.describe())
-        .put("source", MachineInfo.sourceRevision());
+    JsonObject results =
+        new JsonObject()
+            .put(
+                "started_at",
+                Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString())
+            .put("command", o.commandLine())
+            .put("mode", o.smoke() ? "smoke" : "full")
+            .put("machine", MachineInfo.describe())
+            .put("source", MachineInfo.sourceRevision());
     log("run %s, logs in %s, %d s per phase", topology.tag(), work, o.phaseSeconds());
     sweepLeftovers();
 
@@ -67,14 +74,20 @@ final class BenchRun {
     WebhookCorpus corpus = new WebhookCorpus(secret);
     List<WebhookCorpus.Signed> repos = corpus.repositories(o.repos());
     repos.forEach(r -> github.addRepository(r, WebhookCorpus.SHA));
-    WebhookCorpus.Signed economyRepo = corpus.forRepository("economy", ECONOMY_INSTALLATION, WebhookCorpus.SHA);
+    WebhookCorpus.Signed economyRepo =
+        corpus.forRepository("economy", ECONOMY_INSTALLATION, WebhookCorpus.SHA);
     github.addRepository(economyRepo, WebhookCorpus.SHA);
     github.serveWorkflow(economyRepo.repository(), OTHER_SHA);
     int bodyBytes = repos.get(0).body().length();
     Path key = github.writeAppKey(work);
-    results.put("payload", new JsonObject().put("source", "@octokit/webhooks-examples 7.6.1 push (compacted)")
-        .put("bytes", bodyBytes).put("repositories", o.repos()).put("jobs_per_push", SimulatedGitHub.JOBS_PER_PUSH)
-        .put("workflow", SimulatedGitHub.WORKFLOW));
+    results.put(
+        "payload",
+        new JsonObject()
+            .put("source", "@octokit/webhooks-examples 7.6.1 push (compacted)")
+            .put("bytes", bodyBytes)
+            .put("repositories", o.repos())
+            .put("jobs_per_push", SimulatedGitHub.JOBS_PER_PUSH)
+            .put("workflow", SimulatedGitHub.WORKFLOW));
 
     // 5a. Start-up: cold starts from process start to /health/ready = 200; the last one stays up.
     Map<String, String> env = serviceEnv(0, key); // each start binds a free port and logs it
@@ -82,12 +95,20 @@ final class BenchRun {
     results.put("service_env", redacted(env));
     JsonArray startups = new JsonArray();
     for (int i = 1; i <= o.coldStarts(); i++) {
-      service = ChildJvm.start("service", serviceJvmOpts(), List.of("-jar", o.serviceJar().toString()), env,
-          work.resolve("service-" + i + ".log"));
+      service =
+          ChildJvm.start(
+              "service",
+              serviceJvmOpts(),
+              List.of("-jar", o.serviceJar().toString()),
+              env,
+              work.resolve("service-" + i + ".log"));
       port = service.awaitPort(Duration.ofSeconds(60));
-      double ms = service.awaitReady("http://127.0.0.1:" + port + "/health/ready", Duration.ofSeconds(60));
-      startups.add(new JsonObject().put("ready_ms", Math.round(ms)).put("rss_mib_at_ready",
-          MemorySampler.mib(ProcStats.rssBytes(service.pid()))));
+      double ms =
+          service.awaitReady("http://127.0.0.1:" + port + "/health/ready", Duration.ofSeconds(60));
+      startups.add(
+          new JsonObject()
+              .put("ready_ms", Math.round(ms))
+              .put("rss_mib_at_ready", MemorySampler.mib(ProcStats.rssBytes(service.pid()))));
       log("service start %d: ready after %.0f ms", i, ms);
       if (i < o.coldStarts()) {
         service.close();
@@ -104,8 +125,13 @@ final class BenchRun {
     LoadGenerator load = generator(port, repos, true);
 
     // 4. GitHub API economy, one delivery at a time, counted by the simulator.
-    results.put("economy", ApiEconomy.measure(github, generator(port, List.of(economyRepo), true),
-        economyRepo, corpus.forRepository("economy", ECONOMY_INSTALLATION, OTHER_SHA)));
+    results.put(
+        "economy",
+        ApiEconomy.measure(
+            github,
+            generator(port, List.of(economyRepo), true),
+            economyRepo,
+            corpus.forRepository("economy", ECONOMY_INSTALLATION, OTHER_SHA)));
 
     // 1. The service: warm-up, HTTP maximum, end-to-end maximum, fixed rate at half of it.
     sampler.phase("warmup");
@@ -114,42 +140,61 @@ final class BenchRun {
     int callsBefore = github.callCount();
     long jobsBefore = broker.jobRequests();
     JsonObject service1 = new JsonObject();
-    Measured httpMaxRun = measure("service-http-max", metrics, brokerPid,
-        () -> load.closedLoop("service-http-max", phase(), o.concurrency()));
+    Measured httpMaxRun =
+        measure(
+            "service-http-max",
+            metrics,
+            brokerPid,
+            () -> load.closedLoop("service-http-max", phase(), o.concurrency()));
     long backlog = broker.depth(topology.intakeQueue());
     drain(true);
     JsonObject httpMax = httpMaxRun.finish(ensureOut()).put("intake_backlog_at_end", backlog);
     service1.put("http_max", httpMax);
-    Measured e2eRun = measure("service-e2e-max", metrics, brokerPid,
-        () -> load.endToEndLoop("service-e2e-max", phase(), o.concurrency()));
+    Measured e2eRun =
+        measure(
+            "service-e2e-max",
+            metrics,
+            brokerPid,
+            () -> load.endToEndLoop("service-e2e-max", phase(), o.concurrency()));
     drain(false);
     JsonObject e2e = e2eRun.finish(ensureOut());
     service1.put("end_to_end_max", e2e);
-    double e2eRate = e2e.getDouble("jobrequests_consumed_per_second") / SimulatedGitHub.JOBS_PER_PUSH;
+    double e2eRate =
+        e2e.getDouble("jobrequests_consumed_per_second") / SimulatedGitHub.JOBS_PER_PUSH;
     double maxSustained = Math.min(httpMax.getDouble("accepted_per_second"), e2eRate);
     double half = Math.max(1, maxSustained / 2);
-    Measured fixedRun = measure("service-fixed-half", metrics, brokerPid,
-        () -> load.fixedRate("service-fixed-half", phase(), half));
+    Measured fixedRun =
+        measure(
+            "service-fixed-half",
+            metrics,
+            brokerPid,
+            () -> load.fixedRate("service-fixed-half", phase(), half));
     drain(false);
-    JsonObject fixed = fixedRun.finish(ensureOut()).put("target_rate_per_second", PhaseStats.round(half));
+    JsonObject fixed =
+        fixedRun.finish(ensureOut()).put("target_rate_per_second", PhaseStats.round(half));
     service1.put("fixed_half", fixed);
     service1.put("max_sustained_deliveries_per_second", PhaseStats.round(maxSustained));
     List<RecordedCall> allCalls = github.calls();
-    service1.put("github_calls_under_load", ApiEconomy.underLoad(allCalls.subList(callsBefore, allCalls.size()))
-        .put("jobrequests", broker.jobRequests() - jobsBefore));
+    service1.put(
+        "github_calls_under_load",
+        ApiEconomy.underLoad(allCalls.subList(callsBefore, allCalls.size()))
+            .put("jobrequests", broker.jobRequests() - jobsBefore));
     service1.put("jobrequest_mean_bytes", broker.meanJobRequestBytes());
     service1.put("unmatched_jobrequests", tracker.unmatched());
     results.put("service", service1);
 
     // 5b. Memory under sustained load (end-to-end and fixed-rate phases), RSS peak, shutdown.
     sampler.close();
-    JsonObject memory = new JsonObject()
-        .put("jvm_options", serviceJvmOpts())
-        .put("cold_starts", startups)
-        .put("idle", sampler.summary(p -> p.equals("idle")))
-        .put("sustained_load", sampler.summary(p -> p.equals("service-e2e-max") || p.equals("service-fixed-half")))
-        .put("http_max_load", sampler.summary(p -> p.equals("service-http-max")))
-        .put("rss_peak_mib", MemorySampler.mib(ProcStats.peakRssBytes(service.pid())));
+    JsonObject memory =
+        new JsonObject()
+            .put("jvm_options", serviceJvmOpts())
+            .put("cold_starts", startups)
+            .put("idle", sampler.summary(p -> p.equals("idle")))
+            .put(
+                "sustained_load",
+                sampler.summary(p -> p.equals("service-e2e-max") || p.equals("service-fixed-half")))
+            .put("http_max_load", sampler.summary(p -> p.equals("service-http-max")))
+            .put("rss_peak_mib", MemorySampler.mib(ProcStats.peakRssBytes(service.pid())));
     long stopStart = System.nanoTime();
     service.close();
     memory.put("shutdown_ms", Math.round((System.nanoTime() - stopStart) / 1e6));
@@ -161,12 +206,18 @@ final class BenchRun {
 
     // 2. The broker's limit: PerfTest, same size, persistent, confirmed, same broker.
     log("PerfTest for %d s", o.phaseSeconds());
-    results.put("perftest", PerfTestRunner.run(o, topology, bodyBytes, o.phaseSeconds(), work.resolve("perftest.log"),
-        brokerPid));
+    results.put(
+        "perftest",
+        PerfTestRunner.run(
+            o, topology, bodyBytes, o.phaseSeconds(), work.resolve("perftest.log"), brokerPid));
 
-    results.put("simulator", new JsonObject().put("call_log_swapped", github.callLogSwapped())
-        .put("schema_violations", github.schemaViolations().size()));
-    results.put("finished_at", Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
+    results.put(
+        "simulator",
+        new JsonObject()
+            .put("call_log_swapped", github.callLogSwapped())
+            .put("schema_violations", github.schemaViolations().size()));
+    results.put(
+        "finished_at", Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
     results.put("load_average_at_end", MachineInfo.loadAverage());
     return results;
   }
@@ -190,7 +241,8 @@ final class BenchRun {
   }
 
   /** Runs a load phase with CPU and confirmed-JobRequest accounting around its window. */
-  private Measured measure(String name, ServiceMetrics metrics, long brokerPid, Phase phase) throws Exception {
+  private Measured measure(String name, ServiceMetrics metrics, long brokerPid, Phase phase)
+      throws Exception {
     log("%s for %d s", name, o.phaseSeconds());
     sampler.phase(name);
     double confirmedBefore = confirmedJobRequests(metrics.scrape());
@@ -199,9 +251,12 @@ final class BenchRun {
     CpuSnapshot after = CpuSnapshot.take(service.pid(), brokerPid);
     double confirmedAfter = confirmedJobRequests(metrics.scrape());
     sampler.phase("drain");
-    JsonObject extras = new JsonObject()
-        .put("jobrequests_confirmed_per_second", PhaseStats.round((confirmedAfter - confirmedBefore) / stats.windowSeconds()))
-        .put("cpu", before.coresUsedUntil(after));
+    JsonObject extras =
+        new JsonObject()
+            .put(
+                "jobrequests_confirmed_per_second",
+                PhaseStats.round((confirmedAfter - confirmedBefore) / stats.windowSeconds()))
+            .put("cpu", before.coresUsedUntil(after));
     return new Measured(stats, extras);
   }
 
@@ -215,8 +270,13 @@ final class BenchRun {
   }
 
   private JsonObject bareServer(List<WebhookCorpus.Signed> repos, long brokerPid) throws Exception {
-    bare = ChildJvm.start("bare server", o.jvmOpts(), List.of("-cp", o.benchJar().toString(),
-        BareServer.class.getName(), "127.0.0.1", "0"), Map.of(), work.resolve("bare.log"));
+    bare =
+        ChildJvm.start(
+            "bare server",
+            o.jvmOpts(),
+            List.of("-cp", o.benchJar().toString(), BareServer.class.getName(), "127.0.0.1", "0"),
+            Map.of(),
+            work.resolve("bare.log"));
     int port = bare.awaitPort(Duration.ofSeconds(60));
     double ready = bare.awaitReady("http://127.0.0.1:" + port + "/ready", Duration.ofSeconds(60));
     LoadGenerator load = generator(port, repos, false);
@@ -227,8 +287,12 @@ final class BenchRun {
     CpuSnapshot after = CpuSnapshot.take(bare.pid(), brokerPid);
     tracker.forgetOutstanding(); // no JobRequests come from the bare server
     stats.writeHistograms(ensureOut());
-    JsonObject r = stats.toJson().put("cpu", before.coresUsedUntil(after)).put("ready_ms", Math.round(ready))
-        .put("rss_peak_mib", MemorySampler.mib(ProcStats.peakRssBytes(bare.pid())));
+    JsonObject r =
+        stats
+            .toJson()
+            .put("cpu", before.coresUsedUntil(after))
+            .put("ready_ms", Math.round(ready))
+            .put("rss_peak_mib", MemorySampler.mib(ProcStats.peakRssBytes(bare.pid())));
     r.remove("jobrequest_ms_from_intended");
     r.remove("jobrequests_consumed_per_second");
     r.remove("jobrequests_of_phase");
@@ -250,22 +314,27 @@ final class BenchRun {
       if (purge) {
         broker.purge(topology.intakeQueue());
       }
-      if (broker.depth(topology.intakeQueue()) == 0 && tracker.nanosSinceLastJob() > 1_000_000_000L) {
+      if (broker.depth(topology.intakeQueue()) == 0
+          && tracker.nanosSinceLastJob() > 1_000_000_000L) {
         timedOut = false;
         break;
       }
       Thread.sleep(100);
     }
     if (timedOut) {
-      log("drain timed out; purging the intake queue (%d left)", broker.purge(topology.intakeQueue()));
+      log(
+          "drain timed out; purging the intake queue (%d left)",
+          broker.purge(topology.intakeQueue()));
       Thread.sleep(1000);
     }
     tracker.forgetOutstanding();
   }
 
-  private LoadGenerator generator(int port, List<WebhookCorpus.Signed> bodies, boolean expectJobRequests) {
-    LoadGenerator g = new LoadGenerator(vertx, port, WEBHOOK_PATH, bodies, tracker, o.concurrency(),
-        expectJobRequests);
+  private LoadGenerator generator(
+      int port, List<WebhookCorpus.Signed> bodies, boolean expectJobRequests) {
+    LoadGenerator g =
+        new LoadGenerator(
+            vertx, port, WEBHOOK_PATH, bodies, tracker, o.concurrency(), expectJobRequests);
     generators.add(g);
     return g;
   }
@@ -297,9 +366,17 @@ final class BenchRun {
 
   private static JsonObject redacted(Map<String, String> env) {
     JsonObject o = new JsonObject();
-    env.forEach((k, v) -> o.put(k, Set.of("GITHUB_WEBHOOK_SECRET").contains(k) ? "(random per run)"
-        : k.equals("GITHUB_APP_KEY_PATH") ? "(temporary PEM written by the bench)"
-        : k.equals("GITHUB_API_BASE") || k.equals("HTTP_ADDR") ? v.replaceAll(":\\d+", ":<free port>") : v));
+    env.forEach(
+        (k, v) ->
+            o.put(
+                k,
+                Set.of("GITHUB_WEBHOOK_SECRET").contains(k)
+                    ? "(random per run)"
+                    : k.equals("GITHUB_APP_KEY_PATH")
+                        ? "(temporary PEM written by the bench)"
+                        : k.equals("GITHUB_API_BASE") || k.equals("HTTP_ADDR")
+                            ? v.replaceAll(":\\d+", ":<free port>")
+                            : v));
     return o;
   }
 
@@ -324,7 +401,10 @@ final class BenchRun {
   void keepPerfTestOutput() throws Exception {
     Path log = work.resolve("perftest.log");
     if (Files.exists(log)) {
-      Files.copy(log, ensureOut().resolve("perftest.log"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      Files.copy(
+          log,
+          ensureOut().resolve("perftest.log"),
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
   }
 
@@ -340,7 +420,9 @@ final class BenchRun {
     }
   }
 
-  /** Stops every process and deletes every queue of this run; safe to call twice, from any thread. */
+  /**
+   * Stops every process and deletes every queue of this run; safe to call twice, from any thread.
+   */
   void cleanup() {
     if (!cleaned.compareAndSet(false, true)) {
       return;
@@ -362,7 +444,8 @@ final class BenchRun {
       bare.close();
     }
     try (Broker b = broker != null ? broker : new Broker(o.amqpUrl())) {
-      // Known names first; then whatever else the service derived from them (rabbitmqctl, by prefix).
+      // Known names first; then whatever else the service derived from them (rabbitmqctl, by
+      // prefix).
       List<String> failed = b.delete(topology.queues(), topology.exchanges());
       List<List<String>> more = Broker.leftovers(BenchTopology.PREFIX + topology.tag() + ".");
       failed.addAll(b.delete(more.get(0), more.get(1)));
@@ -370,7 +453,9 @@ final class BenchRun {
         log("cleanup could not delete: %s", failed);
       }
     } catch (Exception e) {
-      log("cleanup: broker unreachable, queues %s* may be left: %s", BenchTopology.PREFIX + topology.tag(), e);
+      log(
+          "cleanup: broker unreachable, queues %s* may be left: %s",
+          BenchTopology.PREFIX + topology.tag(), e);
     }
     try {
       if (github != null) {

@@ -7,15 +7,24 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Queue and exchange names of one run: all start with {@code solstice.bench-<tag>.}, so a run
- * never touches the queues of the tests or of a real deployment on the same broker, and what a
- * crashed run left behind can be found by prefix.
+ * Queue and exchange names of one run: all start with {@code solstice.bench-<tag>.}, so a run never
+ * touches the queues of the tests or of a real deployment on the same broker, and what a crashed
+ * run left behind can be found by prefix.
  */
 record BenchTopology(String tag) {
   static final String PREFIX = "solstice.bench-";
-  /** Retry delays given to the service explicitly (its defaults), so the delay queues' names are known. */
-  static final List<Duration> RETRY_DELAYS = List.of(Duration.ofSeconds(5), Duration.ofSeconds(30),
-      Duration.ofMinutes(2), Duration.ofMinutes(10), Duration.ofMinutes(30));
+
+  /**
+   * Retry delays given to the service explicitly (its defaults), so the delay queues' names are
+   * known.
+   */
+  static final List<Duration> RETRY_DELAYS =
+      List.of(
+          Duration.ofSeconds(5),
+          Duration.ofSeconds(30),
+          Duration.ofMinutes(2),
+          Duration.ofMinutes(10),
+          Duration.ofMinutes(30));
 
   String name(String suffix) {
     return PREFIX + tag + "." + suffix;
@@ -59,8 +68,14 @@ record BenchTopology(String tag) {
       }
     }
     // The JobCancel flow is derived from the jobs queue's name (QueueTopology.cancelsOf).
-    q.addAll(List.of(name("jobs.v1.dlq"), name("results.v1.dlq"), name("webhooks.v1.dlq"), jobsQueue() + ".cancel",
-        jobsQueue() + ".cancel.dlq", perfTestQueue()));
+    q.addAll(
+        List.of(
+            name("jobs.v1.dlq"),
+            name("results.v1.dlq"),
+            name("webhooks.v1.dlq"),
+            jobsQueue() + ".cancel",
+            jobsQueue() + ".cancel.dlq",
+            perfTestQueue()));
     return q;
   }
 

@@ -29,20 +29,28 @@ final class Broker implements AutoCloseable {
     connection = f.newConnection("solstice-bench");
   }
 
-  /** Consumes {@code queue} with automatic acks; every message's delivery id goes to the tracker. */
+  /**
+   * Consumes {@code queue} with automatic acks; every message's delivery id goes to the tracker.
+   */
   void consumeJobRequests(String queue, DeliveryTracker tracker) throws IOException {
     Channel ch = connection.createChannel();
     ch.basicQos(1000);
-    ch.basicConsume(queue, true, "solstice-bench", new DefaultConsumer(ch) {
-      @Override
-      public void handleDelivery(String tag, Envelope env, AMQP.BasicProperties props, byte[] body) {
-        long now = System.nanoTime();
-        Object id = props.getHeaders() == null ? null : props.getHeaders().get("x-github-delivery");
-        jobRequests.increment();
-        jobRequestBytes.add(body.length);
-        tracker.jobArrived(id == null ? null : id.toString(), now);
-      }
-    });
+    ch.basicConsume(
+        queue,
+        true,
+        "solstice-bench",
+        new DefaultConsumer(ch) {
+          @Override
+          public void handleDelivery(
+              String tag, Envelope env, AMQP.BasicProperties props, byte[] body) {
+            long now = System.nanoTime();
+            Object id =
+                props.getHeaders() == null ? null : props.getHeaders().get("x-github-delivery");
+            jobRequests.increment();
+            jobRequestBytes.add(body.length);
+            tracker.jobArrived(id == null ? null : id.toString(), now);
+          }
+        });
   }
 
   long jobRequests() {
@@ -74,8 +82,8 @@ final class Broker implements AutoCloseable {
   }
 
   /**
-   * Deletes queues and exchanges, each on its own channel (a failed operation closes its
-   * channel). Returns what could not be deleted.
+   * Deletes queues and exchanges, each on its own channel (a failed operation closes its channel).
+   * Returns what could not be deleted.
    */
   List<String> delete(List<String> queues, List<String> exchanges) {
     List<String> failed = new ArrayList<>();
@@ -107,7 +115,10 @@ final class Broker implements AutoCloseable {
   private static List<String> listByPrefix(String command, String prefix) {
     List<String> names = new ArrayList<>();
     try {
-      Process p = new ProcessBuilder("rabbitmqctl", "-q", command, "name").redirectErrorStream(true).start();
+      Process p =
+          new ProcessBuilder("rabbitmqctl", "-q", command, "name")
+              .redirectErrorStream(true)
+              .start();
       for (String line : new String(p.getInputStream().readAllBytes()).split("\n")) {
         String n = line.trim();
         if (n.startsWith(prefix)) {

@@ -22,7 +22,8 @@ import java.util.regex.Pattern;
  * reaches from a finally block and from a shutdown hook.
  */
 final class ChildJvm implements AutoCloseable {
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
   private final String name;
   private final Process process;
@@ -40,7 +41,8 @@ final class ChildJvm implements AutoCloseable {
    * Starts {@code java <jvmOpts> <args>} with exactly {@code env} (plus PATH/HOME/LANG), output to
    * {@code log}. A clean environment keeps a developer's REDIS_URL or GITHUB_TOKEN out of the run.
    */
-  static ChildJvm start(String name, String jvmOpts, List<String> args, Map<String, String> env, Path log)
+  static ChildJvm start(
+      String name, String jvmOpts, List<String> args, Map<String, String> env, Path log)
       throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -50,7 +52,8 @@ final class ChildJvm implements AutoCloseable {
       }
     }
     cmd.addAll(args);
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
     Map<String, String> childEnv = pb.environment();
     childEnv.keySet().retainAll(List.of("PATH", "HOME", "LANG", "TMPDIR", "TZ"));
     childEnv.putAll(env);
@@ -59,7 +62,10 @@ final class ChildJvm implements AutoCloseable {
     return new ChildJvm(name, p, t0, log);
   }
 
-  /** "listening on 127.0.0.1:41234": what the service (HttpVerticle) and BareServer print once bound. */
+  /**
+   * "listening on 127.0.0.1:41234": what the service (HttpVerticle) and BareServer print once
+   * bound.
+   */
   private static final Pattern LISTENING = Pattern.compile("listening on [^\\s\"]+:(\\d+)");
 
   /**
@@ -70,7 +76,8 @@ final class ChildJvm implements AutoCloseable {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
-        throw new IllegalStateException(name + " exited with " + process.exitValue() + " before it listened; see " + log);
+        throw new IllegalStateException(
+            name + " exited with " + process.exitValue() + " before it listened; see " + log);
       }
       Matcher m = LISTENING.matcher(Files.readString(log, StandardCharsets.UTF_8));
       if (m.find()) {
@@ -84,10 +91,12 @@ final class ChildJvm implements AutoCloseable {
   /** Polls {@code url} every 10 ms until it answers 200; returns ms from process start to then. */
   double awaitReady(String url, Duration timeout) throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
-    HttpRequest req = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2)).GET().build();
+    HttpRequest req =
+        HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2)).GET().build();
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
-        throw new IllegalStateException(name + " exited with " + process.exitValue() + " before it was ready; see " + log);
+        throw new IllegalStateException(
+            name + " exited with " + process.exitValue() + " before it was ready; see " + log);
       }
       try {
         if (HTTP.send(req, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {

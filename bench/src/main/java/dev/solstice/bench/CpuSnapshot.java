@@ -7,14 +7,25 @@ import io.vertx.core.json.JsonObject;
  * The difference of two snapshots says who used the two cores during a phase, including other
  * people's work on a shared machine (machine busy minus the three processes and interrupt time).
  */
-record CpuSnapshot(long nanos, double service, double broker, double bench, double machineBusy, double machineTotal,
+record CpuSnapshot(
+    long nanos,
+    double service,
+    double broker,
+    double bench,
+    double machineBusy,
+    double machineTotal,
     double machineIrq) {
 
   static CpuSnapshot take(long servicePid, long brokerPid) {
     double[] m = ProcStats.machineCpuSeconds();
-    return new CpuSnapshot(System.nanoTime(), servicePid > 0 ? ProcStats.cpuSeconds(servicePid) : 0,
-        brokerPid > 0 ? ProcStats.cpuSeconds(brokerPid) : 0, ProcStats.cpuSeconds(ProcessHandle.current().pid()),
-        m[0], m[1], m[2]);
+    return new CpuSnapshot(
+        System.nanoTime(),
+        servicePid > 0 ? ProcStats.cpuSeconds(servicePid) : 0,
+        brokerPid > 0 ? ProcStats.cpuSeconds(brokerPid) : 0,
+        ProcStats.cpuSeconds(ProcessHandle.current().pid()),
+        m[0],
+        m[1],
+        m[2]);
   }
 
   /** Shares of one core (1.0 = one core busy) between {@code this} (start) and {@code end}. */

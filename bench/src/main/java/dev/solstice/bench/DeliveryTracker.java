@@ -7,9 +7,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
- * Matches each JobRequest to the webhook that caused it, by delivery id (the JobRequest's
- * {@code x-github-delivery} header), so the latency to the queue is measured on one clock: the
- * bench's, from the moment the webhook was due.
+ * Matches each JobRequest to the webhook that caused it, by delivery id (the JobRequest's {@code
+ * x-github-delivery} header), so the latency to the queue is measured on one clock: the bench's,
+ * from the moment the webhook was due.
  */
 final class DeliveryTracker {
   private record Pending(PhaseStats phase, long intended, AtomicInteger jobs) {}
@@ -17,15 +17,19 @@ final class DeliveryTracker {
   private final int jobsPerDelivery;
   private final Map<String, Pending> pending = new ConcurrentHashMap<>();
   private volatile PhaseStats current;
-  private volatile Consumer<PhaseStats> onComplete = p -> { };
-  private final java.util.concurrent.atomic.LongAdder unmatched = new java.util.concurrent.atomic.LongAdder();
+  private volatile Consumer<PhaseStats> onComplete = p -> {};
+  private final java.util.concurrent.atomic.LongAdder unmatched =
+      new java.util.concurrent.atomic.LongAdder();
   private volatile long lastJobNanos = System.nanoTime();
 
   DeliveryTracker(int jobsPerDelivery) {
     this.jobsPerDelivery = jobsPerDelivery;
   }
 
-  /** The phase whose window counts job arrivals; {@code completion} runs when a delivery got all its jobs. */
+  /**
+   * The phase whose window counts job arrivals; {@code completion} runs when a delivery got all its
+   * jobs.
+   */
   void begin(PhaseStats phase, Consumer<PhaseStats> completion) {
     current = phase;
     onComplete = completion;

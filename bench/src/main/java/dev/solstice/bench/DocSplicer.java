@@ -5,15 +5,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Replaces the bench's part of docs/benchmarks.md, between two markers, and leaves everything
- * else (such as the KDL parser section) as it is. Without the markers the part is appended.
+ * Replaces the bench's part of docs/benchmarks.md, between two markers, and leaves everything else
+ * (such as the KDL parser section) as it is. Without the markers the part is appended.
  */
 final class DocSplicer {
-  static final String BEGIN = "<!-- bench:begin (written by scripts/bench.sh: rerun it rather than editing) -->";
+  static final String BEGIN =
+      "<!-- bench:begin (written by scripts/bench.sh: rerun it rather than editing) -->";
   static final String END = "<!-- bench:end -->";
 
-  private DocSplicer() {
-  }
+  private DocSplicer() {}
 
   static void splice(Path doc, String section) throws IOException {
     String old = Files.exists(doc) ? Files.readString(doc) : "# Benchmarks\n";
@@ -22,7 +22,8 @@ final class DocSplicer {
     int e = old.indexOf(END);
     String updated;
     if (b >= 0 && e > b) {
-      updated = old.substring(0, b) + block + old.substring(e + END.length()).replaceFirst("^\n", "");
+      updated =
+          old.substring(0, b) + block + old.substring(e + END.length()).replaceFirst("^\n", "");
     } else {
       updated = old.stripTrailing() + "\n\n" + block;
     }

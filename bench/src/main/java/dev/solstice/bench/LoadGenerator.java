@@ -33,12 +33,21 @@ final class LoadGenerator implements AutoCloseable {
   private final DeliveryTracker tracker;
   private final AtomicLong next = new AtomicLong();
   private final boolean expectJobRequests;
+
   /** Set when the run is interrupted: loops stop instead of sending on a closed client. */
   private volatile boolean closed;
 
-  /** @param expectJobRequests false for the bare server: nothing to match, so nothing is tracked */
-  LoadGenerator(Vertx vertx, int port, String path, List<WebhookCorpus.Signed> bodies, DeliveryTracker tracker,
-      int connections, boolean expectJobRequests) {
+  /**
+   * @param expectJobRequests false for the bare server: nothing to match, so nothing is tracked
+   */
+  LoadGenerator(
+      Vertx vertx,
+      int port,
+      String path,
+      List<WebhookCorpus.Signed> bodies,
+      DeliveryTracker tracker,
+      int connections,
+      boolean expectJobRequests) {
     this.vertx = vertx;
     this.expectJobRequests = expectJobRequests;
     this.context = vertx.getOrCreateContext();
@@ -46,15 +55,19 @@ final class LoadGenerator implements AutoCloseable {
     this.path = path;
     this.bodies = bodies;
     this.tracker = tracker;
-    // Requests beyond the pool wait in the client; at a fixed rate that wait is part of the latency.
-    this.client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true),
-        new PoolOptions().setHttp1MaxSize(connections).setMaxWaitQueueSize(-1));
+    // Requests beyond the pool wait in the client; at a fixed rate that wait is part of the
+    // latency.
+    this.client =
+        vertx.createHttpClient(
+            new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true),
+            new PoolOptions().setHttp1MaxSize(connections).setMaxWaitQueueSize(-1));
   }
 
   /** Keeps {@code concurrency} requests in flight for {@code duration}; counts 2xx answers. */
-  PhaseStats closedLoop(String name, Duration duration, int concurrency) throws InterruptedException {
+  PhaseStats closedLoop(String name, Duration duration, int concurrency)
+      throws InterruptedException {
     PhaseStats stats = new PhaseStats(name);
-    tracker.begin(stats, p -> { });
+    tracker.begin(stats, p -> {});
     long start = System.nanoTime();
     long end = start + duration.toNanos();
     stats.openWindow(start);
@@ -86,22 +99,29 @@ final class LoadGenerator implements AutoCloseable {
     long start = System.nanoTime();
     long end = start + duration.toNanos();
     AtomicInteger inFlight = new AtomicInteger();
-    Runnable refill = () -> context.runOnContext(v -> {
-      while (System.nanoTime() < end && inFlight.get() < window) {
-        inFlight.incrementAndGet();
-        send(stats, System.nanoTime()).onComplete(ar -> {
-          if (ar.failed() || ar.result() / 100 != 2) {
-            inFlight.decrementAndGet(); // no JobRequest will come for it
+    Runnable refill =
+        () ->
+            context.runOnContext(
+                v -> {
+                  while (System.nanoTime() < end && inFlight.get() < window) {
+                    inFlight.incrementAndGet();
+                    send(stats, System.nanoTime())
+                        .onComplete(
+                            ar -> {
+                              if (ar.failed() || ar.result() / 100 != 2) {
+                                inFlight.decrementAndGet(); // no JobRequest will come for it
+                              }
+                            });
+                  }
+                });
+    tracker.begin(
+        stats,
+        phase -> {
+          if (phase == stats) {
+            inFlight.decrementAndGet();
+            refill.run();
           }
         });
-      }
-    });
-    tracker.begin(stats, phase -> {
-      if (phase == stats) {
-        inFlight.decrementAndGet();
-        refill.run();
-      }
-    });
     stats.openWindow(start);
     refill.run();
     // A delivery that never completes would shrink the window; top it up every 100 ms anyway.
@@ -111,10 +131,13 @@ final class LoadGenerator implements AutoCloseable {
     return stats;
   }
 
-  /** Sends at {@code perSecond} for {@code duration}, each request measured from when it was due. */
-  PhaseStats fixedRate(String name, Duration duration, double perSecond) throws InterruptedException {
+  /**
+   * Sends at {@code perSecond} for {@code duration}, each request measured from when it was due.
+   */
+  PhaseStats fixedRate(String name, Duration duration, double perSecond)
+      throws InterruptedException {
     PhaseStats stats = new PhaseStats(name);
-    tracker.begin(stats, p -> { });
+    tracker.begin(stats, p -> {});
     long start = System.nanoTime();
     long end = start + duration.toNanos();
     double interval = 1e9 / perSecond;
@@ -122,17 +145,20 @@ final class LoadGenerator implements AutoCloseable {
     stats.openWindow(start);
     // A 1 ms tick sends every request that has come due, at its due time, even if the previous
     // ones are still waiting: the schedule never waits for the server.
-    long timer = vertx.setPeriodic(1, id -> {
-      long now = System.nanoTime();
-      while (true) {
-        long due = start + (long) (issued.get() * interval);
-        if (due > now || due >= end) {
-          break;
-        }
-        issued.incrementAndGet();
-        send(stats, due);
-      }
-    });
+    long timer =
+        vertx.setPeriodic(
+            1,
+            id -> {
+              long now = System.nanoTime();
+              while (true) {
+                long due = start + (long) (issued.get() * interval);
+                if (due > now || due >= end) {
+                  break;
+                }
+                issued.incrementAndGet();
+                send(stats, due);
+              }
+            });
     awaitWindow(stats, end);
     vertx.cancelTimer(timer);
     return stats;
@@ -150,16 +176,21 @@ final class LoadGenerator implements AutoCloseable {
    * Sends {@code body} once and waits until its JobRequests arrived: the GitHub API economy runs
    * count the simulator's calls around exactly one delivery.
    */
-  PhaseStats once(String name, WebhookCorpus.Signed body, Duration timeout) throws InterruptedException {
+  PhaseStats once(String name, WebhookCorpus.Signed body, Duration timeout)
+      throws InterruptedException {
     PhaseStats stats = new PhaseStats(name);
     CountDownLatch complete = new CountDownLatch(1);
     tracker.begin(stats, p -> complete.countDown());
     stats.openWindow(System.nanoTime());
-    context.runOnContext(v -> send(stats, System.nanoTime(), body).onComplete(ar -> {
-      if (ar.failed() || ar.result() / 100 != 2) {
-        complete.countDown();
-      }
-    }));
+    context.runOnContext(
+        v ->
+            send(stats, System.nanoTime(), body)
+                .onComplete(
+                    ar -> {
+                      if (ar.failed() || ar.result() / 100 != 2) {
+                        complete.countDown();
+                      }
+                    }));
     complete.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     stats.closeWindow(System.nanoTime());
     return stats;
@@ -174,43 +205,54 @@ final class LoadGenerator implements AutoCloseable {
     if (closed) {
       return Future.failedFuture("load generator closed");
     }
-    String deliveryId = expectJobRequests ? tracker.newDelivery(stats, intended) : UUID.randomUUID().toString();
-    MultiMap headers = MultiMap.caseInsensitiveMultiMap()
-        .add("Content-Type", "application/json")
-        .add("User-Agent", "GitHub-Hookshot/solstice-bench")
-        .add("X-GitHub-Event", "push")
-        .add("X-GitHub-Delivery", deliveryId)
-        .add("X-GitHub-Hook-ID", "1")
-        .add("X-Hub-Signature-256", body.signature());
-    RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(port)
-        .setURI(path).setHeaders(headers).setIdleTimeout(60_000);
+    String deliveryId =
+        expectJobRequests ? tracker.newDelivery(stats, intended) : UUID.randomUUID().toString();
+    MultiMap headers =
+        MultiMap.caseInsensitiveMultiMap()
+            .add("Content-Type", "application/json")
+            .add("User-Agent", "GitHub-Hookshot/solstice-bench")
+            .add("X-GitHub-Event", "push")
+            .add("X-GitHub-Delivery", deliveryId)
+            .add("X-GitHub-Hook-ID", "1")
+            .add("X-Hub-Signature-256", body.signature());
+    RequestOptions options =
+        new RequestOptions()
+            .setMethod(HttpMethod.POST)
+            .setHost("127.0.0.1")
+            .setPort(port)
+            .setURI(path)
+            .setHeaders(headers)
+            .setIdleTimeout(60_000);
     stats.sent.increment();
     long[] sentAt = new long[1];
-    return client.request(options)
-        .compose(req -> {
-          sentAt[0] = System.nanoTime();
-          return req.send(body.body());
-        })
+    return client
+        .request(options)
+        .compose(
+            req -> {
+              sentAt[0] = System.nanoTime();
+              return req.send(body.body());
+            })
         .compose(resp -> resp.body().map(b -> resp.statusCode()))
-        .andThen(ar -> {
-          long now = System.nanoTime();
-          if (ar.failed()) {
-            stats.failed.increment();
-            stats.error(ar.cause().toString());
-            tracker.abandon(deliveryId);
-          } else if (ar.result() / 100 == 2) {
-            stats.accepted.increment();
-            if (stats.inWindow(now)) {
-              stats.acceptedInWindow.increment();
-            }
-            PhaseStats.record(stats.httpFromIntended, intended, now);
-            PhaseStats.record(stats.httpFromSent, sentAt[0] == 0 ? intended : sentAt[0], now);
-          } else {
-            stats.rejected.increment();
-            stats.error("HTTP " + ar.result());
-            tracker.abandon(deliveryId);
-          }
-        });
+        .andThen(
+            ar -> {
+              long now = System.nanoTime();
+              if (ar.failed()) {
+                stats.failed.increment();
+                stats.error(ar.cause().toString());
+                tracker.abandon(deliveryId);
+              } else if (ar.result() / 100 == 2) {
+                stats.accepted.increment();
+                if (stats.inWindow(now)) {
+                  stats.acceptedInWindow.increment();
+                }
+                PhaseStats.record(stats.httpFromIntended, intended, now);
+                PhaseStats.record(stats.httpFromSent, sentAt[0] == 0 ? intended : sentAt[0], now);
+              } else {
+                stats.rejected.increment();
+                stats.error("HTTP " + ar.result());
+                tracker.abandon(deliveryId);
+              }
+            });
   }
 
   @Override

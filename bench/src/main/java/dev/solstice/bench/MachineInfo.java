@@ -7,8 +7,7 @@ import java.util.concurrent.TimeUnit;
 
 /** What the figures were measured on: cores, CPU model, memory, JVM, broker version, load. */
 final class MachineInfo {
-  private MachineInfo() {
-  }
+  private MachineInfo() {}
 
   static JsonObject describe() {
     JsonObject o = new JsonObject();
@@ -16,7 +15,9 @@ final class MachineInfo {
     o.put("cpu_model", firstValue(Path.of("/proc/cpuinfo"), "model name"));
     o.put("memory", firstValue(Path.of("/proc/meminfo"), "MemTotal"));
     o.put("kernel", run("uname", "-sr"));
-    o.put("java_version", run(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-version"));
+    o.put(
+        "java_version",
+        run(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-version"));
     o.put("rabbitmq_version", run("rabbitmqctl", "version"));
     o.put("load_average_at_start", read(Path.of("/proc/loadavg")));
     return o;
@@ -25,7 +26,9 @@ final class MachineInfo {
   /** The commit the jars were built from, "-dirty" when the working tree had changes. */
   static String sourceRevision() {
     String rev = run("git", "describe", "--always", "--dirty");
-    return rev.contains("\n") || rev.startsWith("unavailable") || rev.startsWith("fatal") ? null : rev;
+    return rev.contains("\n") || rev.startsWith("unavailable") || rev.startsWith("fatal")
+        ? null
+        : rev;
   }
 
   static String loadAverage() {

@@ -10,7 +10,8 @@ import java.util.function.Predicate;
 
 /** Samples the service's RSS (/proc) and heap in use (/metrics) once a second, tagged by phase. */
 final class MemorySampler implements AutoCloseable {
-  record Sample(double seconds, String phase, long rssBytes, long heapUsedBytes, long heapCommittedBytes) {}
+  record Sample(
+      double seconds, String phase, long rssBytes, long heapUsedBytes, long heapCommittedBytes) {}
 
   private final long pid;
   private final ServiceMetrics metrics;
@@ -49,8 +50,13 @@ final class MemorySampler implements AutoCloseable {
       return;
     }
     synchronized (samples) {
-      samples.add(new Sample((System.nanoTime() - t0) / 1e9, phase, rss,
-          (long) ServiceMetrics.heapUsed(text), (long) ServiceMetrics.heapCommitted(text)));
+      samples.add(
+          new Sample(
+              (System.nanoTime() - t0) / 1e9,
+              phase,
+              rss,
+              (long) ServiceMetrics.heapUsed(text),
+              (long) ServiceMetrics.heapCommitted(text)));
     }
   }
 
@@ -79,10 +85,18 @@ final class MemorySampler implements AutoCloseable {
   }
 
   void writeCsv(Path file) throws IOException {
-    StringBuilder sb = new StringBuilder("seconds,phase,rss_bytes,heap_used_bytes,heap_committed_bytes\n");
+    StringBuilder sb =
+        new StringBuilder("seconds,phase,rss_bytes,heap_used_bytes,heap_committed_bytes\n");
     for (Sample s : samples()) {
-      sb.append(String.format(java.util.Locale.ROOT, "%.1f,%s,%d,%d,%d%n", s.seconds(), s.phase(), s.rssBytes(),
-          s.heapUsedBytes(), s.heapCommittedBytes()));
+      sb.append(
+          String.format(
+              java.util.Locale.ROOT,
+              "%.1f,%s,%d,%d,%d%n",
+              s.seconds(),
+              s.phase(),
+              s.rssBytes(),
+              s.heapUsedBytes(),
+              s.heapCommittedBytes()));
     }
     Files.writeString(file, sb);
   }
@@ -104,5 +118,4 @@ final class MemorySampler implements AutoCloseable {
   public void close() {
     thread.interrupt();
   }
-
 }

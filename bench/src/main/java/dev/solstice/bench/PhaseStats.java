@@ -16,19 +16,25 @@ import org.HdrHistogram.Histogram;
  */
 final class PhaseStats {
   final String name;
+
   /** Request sent to 2xx, from the time the request was due (coordinated-omission aware). */
   final Histogram httpFromIntended = new ConcurrentHistogram(3);
+
   /** Request sent to 2xx, from the time it actually left (what a naive client reports). */
   final Histogram httpFromSent = new ConcurrentHistogram(3);
+
   /** Request due to each JobRequest arriving at the bench's consumer of the jobs queue. */
   final Histogram jobFromIntended = new ConcurrentHistogram(3);
+
   final LongAdder sent = new LongAdder();
   final LongAdder accepted = new LongAdder();
   final LongAdder rejected = new LongAdder();
   final LongAdder failed = new LongAdder();
   final LongAdder acceptedInWindow = new LongAdder();
+
   /** JobRequests of any delivery that arrived inside the window. */
   final LongAdder jobsInWindow = new LongAdder();
+
   final LongAdder jobsOfPhase = new LongAdder();
   final LongAdder deliveriesCompleted = new LongAdder();
   private volatile long windowStart = Long.MAX_VALUE;
@@ -65,20 +71,21 @@ final class PhaseStats {
 
   JsonObject toJson() {
     double secs = windowSeconds();
-    JsonObject o = new JsonObject()
-        .put("phase", name)
-        .put("window_seconds", round(secs))
-        .put("sent", sent.sum())
-        .put("accepted_2xx", accepted.sum())
-        .put("rejected_non_2xx", rejected.sum())
-        .put("failed_io", failed.sum())
-        .put("accepted_per_second", round(acceptedInWindow.sum() / secs))
-        .put("jobrequests_consumed_per_second", round(jobsInWindow.sum() / secs))
-        .put("jobrequests_of_phase", jobsOfPhase.sum())
-        .put("deliveries_completed", deliveriesCompleted.sum())
-        .put("http_ms_from_intended", percentiles(httpFromIntended))
-        .put("http_ms_from_sent", percentiles(httpFromSent))
-        .put("jobrequest_ms_from_intended", percentiles(jobFromIntended));
+    JsonObject o =
+        new JsonObject()
+            .put("phase", name)
+            .put("window_seconds", round(secs))
+            .put("sent", sent.sum())
+            .put("accepted_2xx", accepted.sum())
+            .put("rejected_non_2xx", rejected.sum())
+            .put("failed_io", failed.sum())
+            .put("accepted_per_second", round(acceptedInWindow.sum() / secs))
+            .put("jobrequests_consumed_per_second", round(jobsInWindow.sum() / secs))
+            .put("jobrequests_of_phase", jobsOfPhase.sum())
+            .put("deliveries_completed", deliveriesCompleted.sum())
+            .put("http_ms_from_intended", percentiles(httpFromIntended))
+            .put("http_ms_from_sent", percentiles(httpFromSent))
+            .put("jobrequest_ms_from_intended", percentiles(jobFromIntended));
     if (lastError != null) {
       o.put("last_error", lastError);
     }

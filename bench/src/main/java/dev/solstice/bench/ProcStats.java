@@ -11,8 +11,7 @@ final class ProcStats {
   /** USER_HZ; 100 on every Linux this runs on (sysconf is not reachable from Java). */
   private static final double TICKS_PER_SECOND = 100.0;
 
-  private ProcStats() {
-  }
+  private ProcStats() {}
 
   /** Resident set size in bytes (VmRSS), or -1 when the process is gone. */
   static long rssBytes(long pid) {
@@ -59,7 +58,9 @@ final class ProcStats {
       }
       long idle = Long.parseLong(f[4]) + Long.parseLong(f[5]);
       long irq = Long.parseLong(f[6]) + Long.parseLong(f[7]);
-      return new double[] {(total - idle) / TICKS_PER_SECOND, total / TICKS_PER_SECOND, irq / TICKS_PER_SECOND};
+      return new double[] {
+        (total - idle) / TICKS_PER_SECOND, total / TICKS_PER_SECOND, irq / TICKS_PER_SECOND
+      };
     } catch (IOException | RuntimeException e) {
       return new double[] {-1, -1, -1};
     }
@@ -71,7 +72,8 @@ final class ProcStats {
       List<Path> pids = procs.filter(p -> p.getFileName().toString().matches("\\d+")).toList();
       for (Path p : pids) {
         try {
-          // rabbitmqctl and friends run short-lived beam.smp VMs too; the node is the one booting rabbit.
+          // rabbitmqctl and friends run short-lived beam.smp VMs too; the node is the one booting
+          // rabbit.
           if (Files.readString(p.resolve("comm")).trim().startsWith("beam.smp")
               && Files.readString(p.resolve("cmdline")).contains("-s\0rabbit\0boot")) {
             return Long.parseLong(p.getFileName().toString());

@@ -8,7 +8,8 @@ import java.time.Duration;
 
 /** Reads the service's Prometheus endpoint: heap in use and the count of processed deliveries. */
 final class ServiceMetrics {
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   private final URI uri;
 
@@ -19,8 +20,10 @@ final class ServiceMetrics {
   /** The exposition text, or "" when the service does not answer. */
   String scrape() {
     try {
-      HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r =
+          HTTP.send(
+              HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build(),
+              HttpResponse.BodyHandlers.ofString());
       return r.statusCode() == 200 ? r.body() : "";
     } catch (Exception e) {
       return "";
@@ -53,10 +56,13 @@ final class ServiceMetrics {
     return sum(text, "jvm_memory_committed_bytes", "area=\"heap\"");
   }
 
-  /** JobRequests the broker confirmed, or -1 when the service has no such counter (older builds). */
+  /**
+   * JobRequests the broker confirmed, or -1 when the service has no such counter (older builds).
+   */
   static double jobRequestsPublished(String text) {
     return text.contains("solstice_jobrequests_published_total")
-        ? sum(text, "solstice_jobrequests_published_total") : -1;
+        ? sum(text, "solstice_jobrequests_published_total")
+        : -1;
   }
 
   /** Deliveries whose JobRequests the broker confirmed (the intake acks only after that). */

@@ -13,12 +13,14 @@ import java.util.function.Predicate;
 /** The GitHub API simulator (github-simulator module), set up for load. */
 final class SimulatedGitHub implements AutoCloseable {
   static final String WORKFLOW_PATH = SimulatorLauncher.WORKFLOW_PATH;
+
   /**
    * Two independent jobs. Not {@code needs "build"} on the second: the service enqueues a job with
    * needs only once the JobResults of what it needs arrived (RunCoordinator), and the bench has no
    * orchestrator sending results, so both JobRequests would not be due at the webhook.
    */
   static final String WORKFLOW = SimulatorLauncher.TWO_JOBS;
+
   static final int JOBS_PER_PUSH = 2;
 
   private final GitHubSimulator sim;
@@ -70,7 +72,9 @@ final class SimulatedGitHub implements AutoCloseable {
     return sim.calls().size();
   }
 
-  /** Calls by "operation status", e.g. {@code "repos/get-content 304" -> 12}, in a slice of the log. */
+  /**
+   * Calls by "operation status", e.g. {@code "repos/get-content 304" -> 12}, in a slice of the log.
+   */
   static TreeMap<String, Long> tally(List<RecordedCall> calls, Predicate<RecordedCall> which) {
     TreeMap<String, Long> out = new TreeMap<>();
     for (RecordedCall c : calls) {
@@ -85,7 +89,8 @@ final class SimulatedGitHub implements AutoCloseable {
   static Predicate<RecordedCall> about(long installationId, String repository) {
     String repoPath = "/repos/" + repository.toLowerCase(Locale.ROOT) + "/";
     String mintPath = "/app/installations/" + installationId + "/";
-    return c -> c.path().toLowerCase(Locale.ROOT).startsWith(repoPath) || c.path().startsWith(mintPath);
+    return c ->
+        c.path().toLowerCase(Locale.ROOT).startsWith(repoPath) || c.path().startsWith(mintPath);
   }
 
   List<String> schemaViolations() {

@@ -13,8 +13,8 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Signed {@code push} bodies: the real @octokit/webhooks-examples payload (the github-simulator's
- * recorded webhooks/push.json), compacted as GitHub sends it, with the repository and
- * installation rewritten so deliveries spread over many repositories.
+ * recorded webhooks/push.json), compacted as GitHub sends it, with the repository and installation
+ * rewritten so deliveries spread over many repositories.
  *
  * <p>Only the body is signed, not the X-GitHub-Delivery header, so one body per repository is
  * signed once up front and reused under a fresh delivery id per request: the load generator then
@@ -35,13 +35,18 @@ final class WebhookCorpus {
     template = new JsonObject(Buffer.buffer(RecordedWebhooks.payload("push.json")));
   }
 
-  /** Repository {@code Codertocat/Hello-World-<suffix>} owned by installation {@code installationId}. */
+  /**
+   * Repository {@code Codertocat/Hello-World-<suffix>} owned by installation {@code
+   * installationId}.
+   */
   Signed forRepository(String suffix, long installationId, String sha) {
     JsonObject body = template.copy();
     String name = "Hello-World-" + suffix;
     String full = OWNER + "/" + name;
     JsonObject repo = body.getJsonObject("repository");
-    repo.put("name", name).put("full_name", full).put("clone_url", "https://github.com/" + full + ".git");
+    repo.put("name", name)
+        .put("full_name", full)
+        .put("clone_url", "https://github.com/" + full + ".git");
     body.getJsonObject("installation").put("id", installationId);
     body.put("after", sha);
     byte[] bytes = body.encode().getBytes(StandardCharsets.UTF_8);

@@ -35,20 +35,26 @@ class BenchOptionsTest {
   @Test
   void budgetDerivesThePhaseLength() {
     assertThat(BenchOptions.parse(new String[] {"--budget", "240"}).phaseSeconds()).isEqualTo(40);
-    assertThat(BenchOptions.parse(new String[] {"--budget", "240", "--duration=7"}).phaseSeconds()).isEqualTo(7);
+    assertThat(BenchOptions.parse(new String[] {"--budget", "240", "--duration=7"}).phaseSeconds())
+        .isEqualTo(7);
   }
 
   @Test
   void helpUnknownOptionsAndMissingValuesAreUsageErrors() {
     assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--help"}))
-        .isInstanceOf(BenchOptions.UsageException.class).hasMessageContaining("--smoke");
+        .isInstanceOf(BenchOptions.UsageException.class)
+        .hasMessageContaining("--smoke");
     assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--fast"}))
-        .isInstanceOf(BenchOptions.UsageException.class).hasMessageStartingWith("unknown option --fast");
+        .isInstanceOf(BenchOptions.UsageException.class)
+        .hasMessageStartingWith("unknown option --fast");
     assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--out"}))
-        .isInstanceOf(BenchOptions.UsageException.class).hasMessage("--out needs a value");
+        .isInstanceOf(BenchOptions.UsageException.class)
+        .hasMessage("--out needs a value");
     assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--concurrency", "0"}))
-        .isInstanceOf(BenchOptions.UsageException.class).hasMessageContaining("must be positive");
+        .isInstanceOf(BenchOptions.UsageException.class)
+        .hasMessageContaining("must be positive");
     assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--repos", "many"}))
-        .isInstanceOf(BenchOptions.UsageException.class).hasMessageContaining("--repos");
+        .isInstanceOf(BenchOptions.UsageException.class)
+        .hasMessageContaining("--repos");
   }
 }

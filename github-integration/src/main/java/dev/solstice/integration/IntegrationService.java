@@ -1,19 +1,15 @@
 package dev.solstice.integration;
 
-import dev.solstice.platform.amqp.AmqpConnector;
-import dev.solstice.platform.amqp.ConfirmingPublisher;
 import dev.solstice.integration.amqp.JobPublisher;
-import dev.solstice.platform.amqp.RetrySchedule;
 import dev.solstice.integration.checks.CheckRunMap;
 import dev.solstice.integration.checks.CheckRunReporter;
 import dev.solstice.integration.checks.JobResultVerticle;
-import dev.solstice.integration.github.GitHubClient;
-import dev.solstice.integration.github.WebClientGitHubClient;
+import dev.solstice.integration.config.AppConfig;
 import dev.solstice.integration.execution.PlanExecutor;
 import dev.solstice.integration.execution.RunCoordinator;
 import dev.solstice.integration.execution.RunStore;
-import dev.solstice.integration.planning.Planner;
-import dev.solstice.integration.config.AppConfig;
+import dev.solstice.integration.github.GitHubClient;
+import dev.solstice.integration.github.WebClientGitHubClient;
 import dev.solstice.integration.http.HttpVerticle;
 import dev.solstice.integration.http.SourceRateLimiter;
 import dev.solstice.integration.intake.DeliveryLedger;
@@ -27,10 +23,14 @@ import dev.solstice.integration.intake.RedisDeliveryLedger;
 import dev.solstice.integration.ops.Metrics;
 import dev.solstice.integration.ops.QueueDepthGauge;
 import dev.solstice.integration.ops.Readiness;
+import dev.solstice.integration.planning.Planner;
 import dev.solstice.integration.webhook.SignatureVerifier;
 import dev.solstice.integration.webhook.WebhookHandler;
 import dev.solstice.integration.webhook.WebhookMetrics;
 import dev.solstice.integration.webhook.WebhookParser;
+import dev.solstice.platform.amqp.AmqpConnector;
+import dev.solstice.platform.amqp.ConfirmingPublisher;
+import dev.solstice.platform.amqp.RetrySchedule;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
@@ -45,8 +45,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The assembled service: one AMQP connection, the webhook endpoint, the intake consumer, health
- * and metrics. {@code Main} starts one from the environment; tests start one from a config.
+ * The assembled service: one AMQP connection, the webhook endpoint, the intake consumer, health and
+ * metrics. {@code Main} starts one from the environment; tests start one from a config.
  */
 public final class IntegrationService {
 
@@ -65,9 +65,18 @@ public final class IntegrationService {
   private final QueueDepthGauge depths;
   private volatile dev.solstice.integration.recovery.MissedDeliveryJob missedDeliveries;
 
-  private IntegrationService(Vertx vertx, AmqpConnector connector, ConfirmingPublisher publisher, Redis redis,
-      GitHubClient github, List<String> deployments, HttpVerticle http, IntakeVerticle intakeVerticle,
-      JobResultVerticle results, Readiness readiness, QueueDepthGauge depths) {
+  private IntegrationService(
+      Vertx vertx,
+      AmqpConnector connector,
+      ConfirmingPublisher publisher,
+      Redis redis,
+      GitHubClient github,
+      List<String> deployments,
+      HttpVerticle http,
+      IntakeVerticle intakeVerticle,
+      JobResultVerticle results,
+      Readiness readiness,
+      QueueDepthGauge depths) {
     this.depths = depths;
     this.vertx = vertx;
     this.connector = connector;
@@ -81,33 +90,69 @@ public final class IntegrationService {
     this.readiness = readiness;
   }
 
-  public static Future<IntegrationService> start(Vertx vertx, AppConfig config, MeterRegistry registry, Clock clock) {
+  public static Future<IntegrationService> start(
+      Vertx vertx, AppConfig config, MeterRegistry registry, Clock clock) {
     config.warnings().forEach(w -> LOG.warn(w));
     Metrics metrics = new Metrics(registry);
-    // Unique per process, so an operator (or a test) can tell replicas apart in rabbitmqctl list_connections.
-    AmqpConnector connector = new AmqpConnector(config.amqpUri(),
-        "solstice-github-integration-" + java.util.UUID.randomUUID().toString().substring(0, 8));
+    // Unique per process, so an operator (or a test) can tell replicas apart in rabbitmqctl
+    // list_connections.
+    AmqpConnector connector =
+        new AmqpConnector(
+            config.amqpUri(),
+            "solstice-github-integration-"
+                + java.util.UUID.randomUUID().toString().substring(0, 8));
     Metrics.bindJvm(registry);
-    ConfirmingPublisher publisher = new ConfirmingPublisher(vertx, connector, config.confirmTimeout(),
-        config.github() == null ? List.of(config.intake(), config.jobs())
-            : List.of(config.intake(), config.jobs(), config.results(),
-                dev.solstice.jobrequest.amqp.QueueTopology.cancelsOf(config.jobs())), "main", registry);
-    QueueDepthGauge depths = new QueueDepthGauge(connector, registry, List.of(config.intake().queue(), config.jobs().queue(),
-        config.results().queue(), config.intake().deadLetterQueue(), config.jobs().deadLetterQueue(),
-        config.results().deadLetterQueue()));
-    IntakeQueue intake = new IntakeQueue(publisher, config.intake(),
-        new RetrySchedule(config.retryDelays(), config.maxAttempts()));
+    ConfirmingPublisher publisher =
+        new ConfirmingPublisher(
+            vertx,
+            connector,
+            config.confirmTimeout(),
+            config.github() == null
+                ? List.of(config.intake(), config.jobs())
+                : List.of(
+                    config.intake(),
+                    config.jobs(),
+                    config.results(),
+                    dev.solstice.jobrequest.amqp.QueueTopology.cancelsOf(config.jobs())),
+            "main",
+            registry);
+    QueueDepthGauge depths =
+        new QueueDepthGauge(
+            connector,
+            registry,
+            List.of(
+                config.intake().queue(),
+                config.jobs().queue(),
+                config.results().queue(),
+                config.intake().deadLetterQueue(),
+                config.jobs().deadLetterQueue(),
+                config.results().deadLetterQueue()));
+    IntakeQueue intake =
+        new IntakeQueue(
+            publisher,
+            config.intake(),
+            new RetrySchedule(config.retryDelays(), config.maxAttempts()));
 
-    Redis redis = config.redisUrl() == null ? null
-        : Redis.createClient(vertx, new RedisOptions().setConnectionString(config.redisUrl()).setMaxPoolWaiting(1024));
+    Redis redis =
+        config.redisUrl() == null
+            ? null
+            : Redis.createClient(
+                vertx,
+                new RedisOptions().setConnectionString(config.redisUrl()).setMaxPoolWaiting(1024));
     RedisAPI redisApi = redis == null ? null : RedisAPI.api(redis);
-    DeliveryLedger ledger = redisApi == null
-        ? new InMemoryDeliveryLedger(config.deliveryDedupTtl(), 1_000_000, clock)
-        : new RedisDeliveryLedger(redisApi, config.redisKeys().deliveries(), config.deliveryDedupTtl());
+    DeliveryLedger ledger =
+        redisApi == null
+            ? new InMemoryDeliveryLedger(config.deliveryDedupTtl(), 1_000_000, clock)
+            : new RedisDeliveryLedger(
+                redisApi, config.redisKeys().deliveries(), config.deliveryDedupTtl());
 
-    GitHubClient github = config.github() == null ? null : WebClientGitHubClient.create(vertx, config.github(), registry);
+    GitHubClient github =
+        config.github() == null
+            ? null
+            : WebClientGitHubClient.create(vertx, config.github(), registry);
     JobPublisher jobPublisher = new JobPublisher(publisher, config.jobs());
-    java.util.function.IntConsumer published = n -> metrics.registry().counter("solstice_jobrequests_published").increment(n);
+    java.util.function.IntConsumer published =
+        n -> metrics.registry().counter("solstice_jobrequests_published").increment(n);
     Planner planner;
     PlanExecutor executor;
     JobResultVerticle results = null;
@@ -115,31 +160,67 @@ public final class IntegrationService {
       planner = Planner.withoutGitHub(config::runsOnFor, clock);
       executor = new PlanExecutor(null, null, null, jobPublisher::publishAll, published);
     } else {
-      CheckRunMap runs = redisApi == null ? CheckRunMap.inMemory()
-          : CheckRunMap.redis(redisApi, config.redisKeys().checkRuns(), config.redisKeys().checkRunTtl());
-      CheckRunReporter reporter = new CheckRunReporter(github, runs, config.checkName(), config.logsBaseUrl(),
-          config.github().appId(), clock);
+      CheckRunMap runs =
+          redisApi == null
+              ? CheckRunMap.inMemory()
+              : CheckRunMap.redis(
+                  redisApi, config.redisKeys().checkRuns(), config.redisKeys().checkRunTtl());
+      CheckRunReporter reporter =
+          new CheckRunReporter(
+              github,
+              runs,
+              config.checkName(),
+              config.logsBaseUrl(),
+              config.github().appId(),
+              clock);
       // Issue 9: needs gating and superseded runs (state shared through Redis when configured).
-      RunStore runStore = redisApi == null ? RunStore.inMemory(clock)
-          : RunStore.redis(redisApi, config.redisKeys().runs(), config.redisKeys().runTtl());
-      RunCoordinator coordinator = new RunCoordinator(runStore, reporter,
-          job -> jobPublisher.publish(job).onSuccess(v -> published.accept(1)),
-          cancel -> jobPublisher.publishCancel(dev.solstice.jobrequest.amqp.QueueTopology.cancelsOf(config.jobs()), cancel),
-          clock);
-      planner = Planner.withGitHub(config.github().appId(), reporter.names(), config.policy(), config::runsOnFor, clock);
-      executor = new PlanExecutor(github, reporter, coordinator, jobPublisher::publishAll, published);
-      results = new JobResultVerticle(connector, publisher, config.results(),
-          new RetrySchedule(config.resultsRetryDelays(), config.resultsMaxAttempts()), reporter,
-          config.resultsPrefetch(), FailureVerdicts.SERVICE, metrics, coordinator::onResult);
+      RunStore runStore =
+          redisApi == null
+              ? RunStore.inMemory(clock)
+              : RunStore.redis(redisApi, config.redisKeys().runs(), config.redisKeys().runTtl());
+      RunCoordinator coordinator =
+          new RunCoordinator(
+              runStore,
+              reporter,
+              job -> jobPublisher.publish(job).onSuccess(v -> published.accept(1)),
+              cancel ->
+                  jobPublisher.publishCancel(
+                      dev.solstice.jobrequest.amqp.QueueTopology.cancelsOf(config.jobs()), cancel),
+              clock);
+      planner =
+          Planner.withGitHub(
+              config.github().appId(), reporter.names(), config.policy(), config::runsOnFor, clock);
+      executor =
+          new PlanExecutor(github, reporter, coordinator, jobPublisher::publishAll, published);
+      results =
+          new JobResultVerticle(
+              connector,
+              publisher,
+              config.results(),
+              new RetrySchedule(config.resultsRetryDelays(), config.resultsMaxAttempts()),
+              reporter,
+              config.resultsPrefetch(),
+              FailureVerdicts.SERVICE,
+              metrics,
+              coordinator::onResult);
     }
-    DeliveryProcessor processor = new DeliveryProcessor(new WebhookParser(), planner, executor, ledger);
-    IntakeVerticle intakeVerticle = new IntakeVerticle(connector, publisher, intake, processor,
-        config.intakePrefetch(), FailureVerdicts.SERVICE, IntakeMeters.of(metrics));
+    DeliveryProcessor processor =
+        new DeliveryProcessor(new WebhookParser(), planner, executor, ledger);
+    IntakeVerticle intakeVerticle =
+        new IntakeVerticle(
+            connector,
+            publisher,
+            intake,
+            processor,
+            config.intakePrefetch(),
+            FailureVerdicts.SERVICE,
+            IntakeMeters.of(metrics));
 
-    Readiness readiness = new Readiness(vertx)
-        .check("amqp-connection", connector::isOpen)
-        .check("amqp-publisher", publisher::isReady)
-        .check("intake-consumer", intakeVerticle::isConsuming);
+    Readiness readiness =
+        new Readiness(vertx)
+            .check("amqp-connection", connector::isOpen)
+            .check("amqp-publisher", publisher::isReady)
+            .check("intake-consumer", intakeVerticle::isConsuming);
     if (results != null) {
       readiness.check("results-consumer", results::isConsuming);
     }
@@ -147,28 +228,74 @@ public final class IntegrationService {
       readiness.check("redis", ledger::isHealthy);
     }
 
-    WebhookHandler webhook = new WebhookHandler(new SignatureVerifier(config.webhookSecrets()),
-        config.allowUnsignedWebhooks(), new WebhookParser(), intake::enqueue, clock, WebhookMetrics.of(metrics));
-    HttpVerticle http = new HttpVerticle(config.httpHost(), config.httpPort(), config.webhookPath(),
-        config.maxBodyBytes(), webhook, new SourceRateLimiter(config.rateLimitPerMinute()),
-        readiness.liveness(), readiness.readiness(),
-        registry instanceof PrometheusMeterRegistry prom ? PrometheusScrapingHandler.create(prom) : null);
+    WebhookHandler webhook =
+        new WebhookHandler(
+            new SignatureVerifier(config.webhookSecrets()),
+            config.allowUnsignedWebhooks(),
+            new WebhookParser(),
+            intake::enqueue,
+            clock,
+            WebhookMetrics.of(metrics));
+    HttpVerticle http =
+        new HttpVerticle(
+            config.httpHost(),
+            config.httpPort(),
+            config.webhookPath(),
+            config.maxBodyBytes(),
+            webhook,
+            new SourceRateLimiter(config.rateLimitPerMinute()),
+            readiness.liveness(),
+            readiness.readiness(),
+            registry instanceof PrometheusMeterRegistry prom
+                ? PrometheusScrapingHandler.create(prom)
+                : null);
 
-    dev.solstice.integration.recovery.MissedDeliveryJob missed = config.missedDeliveries().enabled() && github != null
-        ? new dev.solstice.integration.recovery.MissedDeliveryJob(vertx, github, ledger,
-            redisApi == null ? dev.solstice.integration.recovery.CheckpointStore.inMemory()
-                : dev.solstice.integration.recovery.CheckpointStore.redis(redisApi, config.redisKeys().missedDeliveries()),
-            config.missedDeliveries(), clock, registry)
-        : null;
+    dev.solstice.integration.recovery.MissedDeliveryJob missed =
+        config.missedDeliveries().enabled() && github != null
+            ? new dev.solstice.integration.recovery.MissedDeliveryJob(
+                vertx,
+                github,
+                ledger,
+                redisApi == null
+                    ? dev.solstice.integration.recovery.CheckpointStore.inMemory()
+                    : dev.solstice.integration.recovery.CheckpointStore.redis(
+                        redisApi, config.redisKeys().missedDeliveries()),
+                config.missedDeliveries(),
+                clock,
+                registry)
+            : null;
     connector.start();
     JobResultVerticle resultsVerticle = results;
-    Future<String> resultsDeployed = results == null ? Future.succeededFuture(null) : vertx.deployVerticle(results);
+    Future<String> resultsDeployed =
+        results == null ? Future.succeededFuture(null) : vertx.deployVerticle(results);
     return resultsDeployed
-        .compose(resultsId -> vertx.deployVerticle(intakeVerticle)
-            .compose(intakeId -> vertx.deployVerticle(http)
-                .map(httpId -> resultsId == null ? List.of(httpId, intakeId) : List.of(httpId, intakeId, resultsId))))
-        .map(ids -> new IntegrationService(vertx, connector, publisher, redis, github, ids, http, intakeVerticle,
-            resultsVerticle, readiness, depths))
+        .compose(
+            resultsId ->
+                vertx
+                    .deployVerticle(intakeVerticle)
+                    .compose(
+                        intakeId ->
+                            vertx
+                                .deployVerticle(http)
+                                .map(
+                                    httpId ->
+                                        resultsId == null
+                                            ? List.of(httpId, intakeId)
+                                            : List.of(httpId, intakeId, resultsId))))
+        .map(
+            ids ->
+                new IntegrationService(
+                    vertx,
+                    connector,
+                    publisher,
+                    redis,
+                    github,
+                    ids,
+                    http,
+                    intakeVerticle,
+                    resultsVerticle,
+                    readiness,
+                    depths))
         .onSuccess(service -> service.startMissedDeliveries(missed));
   }
 
@@ -180,7 +307,8 @@ public final class IntegrationService {
   }
 
   /** The missed-delivery job, when MISSED_DELIVERIES is on. */
-  public java.util.Optional<dev.solstice.integration.recovery.MissedDeliveryJob> missedDeliveries() {
+  public java.util.Optional<dev.solstice.integration.recovery.MissedDeliveryJob>
+      missedDeliveries() {
     return java.util.Optional.ofNullable(missedDeliveries);
   }
 
@@ -189,7 +317,9 @@ public final class IntegrationService {
   }
 
   public boolean isReady() {
-    return connector.isOpen() && publisher.isReady() && intakeVerticle.isConsuming()
+    return connector.isOpen()
+        && publisher.isReady()
+        && intakeVerticle.isConsuming()
         && (results == null || results.isConsuming());
   }
 
@@ -197,7 +327,9 @@ public final class IntegrationService {
     return readiness;
   }
 
-  /** The AMQP connection's client-provided name, as {@code rabbitmqctl list_connections} shows it. */
+  /**
+   * The AMQP connection's client-provided name, as {@code rabbitmqctl list_connections} shows it.
+   */
   public String connectionName() {
     return connector.name();
   }
@@ -216,18 +348,19 @@ public final class IntegrationService {
     }
     return undeployed
         .compose(v -> drain(System.currentTimeMillis() + 10_000))
-        .eventually(() -> {
-          publisher.close();
-          depths.close();
-          connector.close();
-          if (github != null) {
-            github.close();
-          }
-          if (redis != null) {
-            redis.close();
-          }
-          return Future.succeededFuture();
-        });
+        .eventually(
+            () -> {
+              publisher.close();
+              depths.close();
+              connector.close();
+              if (github != null) {
+                github.close();
+              }
+              if (redis != null) {
+                redis.close();
+              }
+              return Future.succeededFuture();
+            });
   }
 
   private Future<Void> drain(long deadline) {

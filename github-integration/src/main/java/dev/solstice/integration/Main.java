@@ -24,15 +24,15 @@ public final class Main {
 
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
 
-  private Main() {
-  }
+  private Main() {}
 
   public static void main(String[] args) {
     List<String> argList = Arrays.asList(args);
     if (!argList.isEmpty() && argList.get(0).equals("dlq")) {
       // Operator command: inspect and replay parked messages (docs/runbook.md), then exit.
-      System.exit(dev.solstice.integration.cli.DlqCommand.run(argList.subList(1, argList.size()), System.getenv(),
-          System.out, System.err));
+      System.exit(
+          dev.solstice.integration.cli.DlqCommand.run(
+              argList.subList(1, argList.size()), System.getenv(), System.out, System.err));
       return;
     }
     // A bad flag is reported by AppConfig.fromEnv below, with every other configuration problem.
@@ -50,18 +50,25 @@ public final class Main {
       return;
     }
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    Vertx vertx = Vertx.builder()
-        .with(new VertxOptions().setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
-        .withMetrics(new MicrometerMetricsFactory(registry))
-        .build();
+    Vertx vertx =
+        Vertx.builder()
+            .with(
+                new VertxOptions()
+                    .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
+            .withMetrics(new MicrometerMetricsFactory(registry))
+            .build();
     LOG.info("starting with {}", config);
     IntegrationService.start(vertx, config, registry, Clock.systemUTC())
-        .onSuccess(service -> Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(vertx, service), "shutdown")))
-        .onFailure(e -> {
-          LOG.error("failed to start: {}", e.getMessage(), e);
-          vertx.close();
-          System.exit(1);
-        });
+        .onSuccess(
+            service ->
+                Runtime.getRuntime()
+                    .addShutdownHook(new Thread(() -> shutdown(vertx, service), "shutdown")))
+        .onFailure(
+            e -> {
+              LOG.error("failed to start: {}", e.getMessage(), e);
+              vertx.close();
+              System.exit(1);
+            });
   }
 
   private static void shutdown(Vertx vertx, IntegrationService service) {

@@ -5,12 +5,18 @@ import com.fasterxml.jackson.annotation.JsonValue;
 
 /** How a job ended, named as GitHub names check-run conclusions. */
 public enum Conclusion {
-  @JsonProperty("success") SUCCESS,
-  @JsonProperty("failure") FAILURE,
-  @JsonProperty("cancelled") CANCELLED,
-  @JsonProperty("timed_out") TIMED_OUT,
-  @JsonProperty("skipped") SKIPPED,
-  @JsonProperty("neutral") NEUTRAL;
+  @JsonProperty("success")
+  SUCCESS,
+  @JsonProperty("failure")
+  FAILURE,
+  @JsonProperty("cancelled")
+  CANCELLED,
+  @JsonProperty("timed_out")
+  TIMED_OUT,
+  @JsonProperty("skipped")
+  SKIPPED,
+  @JsonProperty("neutral")
+  NEUTRAL;
 
   /** The name GitHub's API uses, e.g. {@code timed_out}. */
   @JsonValue

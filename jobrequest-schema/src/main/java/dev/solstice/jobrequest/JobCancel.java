@@ -8,10 +8,11 @@ import java.util.UUID;
 
 /**
  * Asks the orchestrator not to run (or to stop) a job it was sent, published on the jobs exchange
- * with routing key {@code jobcancel.v1} ({@link dev.solstice.jobrequest.amqp.QueueTopology#cancelsOf}).
- * The orchestrator answers with a {@code completed} JobResult of conclusion {@code cancelled} for a
- * job it had not finished, and ignores a cancel of a finished or unknown job (remembering it for a
- * while, since the cancel may overtake the request).
+ * with routing key {@code jobcancel.v1} ({@link
+ * dev.solstice.jobrequest.amqp.QueueTopology#cancelsOf}). The orchestrator answers with a {@code
+ * completed} JobResult of conclusion {@code cancelled} for a job it had not finished, and ignores a
+ * cancel of a finished or unknown job (remembering it for a while, since the cancel may overtake
+ * the request).
  *
  * @param requestId the JobRequest to cancel
  * @param reason {@code superseded} (a newer commit of the branch or pull request) or another word
@@ -34,12 +35,23 @@ public record JobCancel(
 
   /** Cancels the request because a newer commit replaced its commit. */
   public static JobCancel superseded(JobRequest request, String newSha, Instant at) {
-    return new JobCancel(SCHEMA_VERSION, request.requestId(), SUPERSEDED, at, newSha, request.repository(),
-        request.commitSha(), request.workflowJobId(), request.checkRunId());
+    return new JobCancel(
+        SCHEMA_VERSION,
+        request.requestId(),
+        SUPERSEDED,
+        at,
+        newSha,
+        request.repository(),
+        request.commitSha(),
+        request.workflowJobId(),
+        request.checkRunId());
   }
 
-  /** The AMQP message id of the cancel: name-based on the request id, so a repeat is recognisable. */
+  /**
+   * The AMQP message id of the cancel: name-based on the request id, so a repeat is recognisable.
+   */
   public UUID messageId() {
-    return UUID.nameUUIDFromBytes(("solstice:cancel:" + requestId).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    return UUID.nameUUIDFromBytes(
+        ("solstice:cancel:" + requestId).getBytes(java.nio.charset.StandardCharsets.UTF_8));
   }
 }

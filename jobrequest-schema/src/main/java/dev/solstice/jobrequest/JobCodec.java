@@ -10,20 +10,20 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 
 /**
- * JSON encoding of the job messages. Thread-safe. Decoding ignores unknown properties, so a v1 reader
- * accepts messages from a newer v1 producer.
+ * JSON encoding of the job messages. Thread-safe. Decoding ignores unknown properties, so a v1
+ * reader accepts messages from a newer v1 producer.
  */
 public final class JobCodec {
 
-  private static final ObjectMapper MAPPER = JsonMapper.builder()
-      .addModule(new JavaTimeModule())
-      .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-      .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
-      .build();
+  private static final ObjectMapper MAPPER =
+      JsonMapper.builder()
+          .addModule(new JavaTimeModule())
+          .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
+          .build();
 
-  private JobCodec() {
-  }
+  private JobCodec() {}
 
   public static byte[] encode(JobRequest request) {
     return write(request);
@@ -37,17 +37,23 @@ public final class JobCodec {
     return write(cancel);
   }
 
-  /** @throws JobMessageException if the bytes are not a JSON jobcancel.v1 object */
+  /**
+   * @throws JobMessageException if the bytes are not a JSON jobcancel.v1 object
+   */
   public static JobCancel decodeCancel(byte[] json) {
     return read(json, JobCancel.class);
   }
 
-  /** @throws JobMessageException if the bytes are not a JSON jobrequest.v1 object */
+  /**
+   * @throws JobMessageException if the bytes are not a JSON jobrequest.v1 object
+   */
   public static JobRequest decodeRequest(byte[] json) {
     return read(json, JobRequest.class);
   }
 
-  /** @throws JobMessageException if the bytes are not a JSON jobresult.v1 object */
+  /**
+   * @throws JobMessageException if the bytes are not a JSON jobresult.v1 object
+   */
   public static JobResult decodeResult(byte[] json) {
     return read(json, JobResult.class);
   }
@@ -69,7 +75,8 @@ public final class JobCodec {
     try {
       return MAPPER.readValue(json, type);
     } catch (IOException | IllegalArgumentException e) {
-      throw new JobMessageException("not a valid " + type.getSimpleName() + ": " + e.getMessage(), e);
+      throw new JobMessageException(
+          "not a valid " + type.getSimpleName() + ": " + e.getMessage(), e);
     }
   }
 }

@@ -12,8 +12,8 @@ import java.util.UUID;
  * One CI job, as published on {@code solstice.jobs} with routing key {@code jobrequest.v1}.
  *
  * <p>The first nine components are the fields existing consumers rely on and are always written
- * (nullable ones as JSON {@code null}). The rest are optional additions of v1: they are omitted when
- * null or empty, and readers that do not know them ignore them.
+ * (nullable ones as JSON {@code null}). The rest are optional additions of v1: they are omitted
+ * when null or empty, and readers that do not know them ignore them.
  *
  * @param requestId unique per job; stable across redeliveries of the same webhook
  * @param commitSha the exact commit to build
@@ -21,7 +21,8 @@ import java.util.UUID;
  * @param workflowJobId null for the default job
  * @param runsOn runner label, null to let the orchestrator choose
  * @param timeoutSeconds null for the orchestrator's default
- * @param checkRunId GitHub check run of this job, to be echoed in {@link JobResult}s; null if none yet
+ * @param checkRunId GitHub check run of this job, to be echoed in {@link JobResult}s; null if none
+ *     yet
  */
 public record JobRequest(
     @JsonProperty("schema_version") String schemaVersion,
@@ -56,15 +57,35 @@ public record JobRequest(
   }
 
   /** Starts a request with the required fields; the builder fills the optional ones. */
-  public static Builder builder(UUID requestId, String repoUrl, String commitSha, Instant submittedAt) {
+  public static Builder builder(
+      UUID requestId, String repoUrl, String commitSha, Instant submittedAt) {
     return new Builder(requestId, repoUrl, commitSha, submittedAt);
   }
 
   /** A copy carrying the check run created for this job. */
   public JobRequest withCheckRunId(long id) {
-    return new JobRequest(schemaVersion, requestId, source, repoUrl, commitSha, workflowPath,
-        workflowJobId, runsOn, submittedAt, repository, installationId, event, ref,
-        pullRequestNumber, deliveryId, script, env, timeoutSeconds, needs, id, logPath);
+    return new JobRequest(
+        schemaVersion,
+        requestId,
+        source,
+        repoUrl,
+        commitSha,
+        workflowPath,
+        workflowJobId,
+        runsOn,
+        submittedAt,
+        repository,
+        installationId,
+        event,
+        ref,
+        pullRequestNumber,
+        deliveryId,
+        script,
+        env,
+        timeoutSeconds,
+        needs,
+        id,
+        logPath);
   }
 
   /** Fluent construction of the optional fields; required ones are fixed at {@link #builder}. */
@@ -96,25 +117,100 @@ public record JobRequest(
       this.submittedAt = submittedAt;
     }
 
-    public Builder workflow(String path, String jobId) { workflowPath = path; workflowJobId = jobId; return this; }
-    public Builder runsOn(String label) { runsOn = label; return this; }
-    public Builder repository(String fullName) { repository = fullName; return this; }
-    public Builder installationId(Long id) { installationId = id; return this; }
-    public Builder event(String name) { event = name; return this; }
-    public Builder ref(String fullRef) { ref = fullRef; return this; }
-    public Builder pullRequestNumber(Integer number) { pullRequestNumber = number; return this; }
-    public Builder deliveryId(String id) { deliveryId = id; return this; }
-    public Builder script(List<String> lines) { script = lines; return this; }
-    public Builder env(Map<String, String> vars) { env = vars; return this; }
-    public Builder timeoutSeconds(Integer seconds) { timeoutSeconds = seconds; return this; }
-    public Builder needs(List<String> jobIds) { needs = jobIds; return this; }
-    public Builder checkRunId(Long id) { checkRunId = id; return this; }
-    public Builder logPath(String path) { logPath = path; return this; }
+    public Builder workflow(String path, String jobId) {
+      workflowPath = path;
+      workflowJobId = jobId;
+      return this;
+    }
+
+    public Builder runsOn(String label) {
+      runsOn = label;
+      return this;
+    }
+
+    public Builder repository(String fullName) {
+      repository = fullName;
+      return this;
+    }
+
+    public Builder installationId(Long id) {
+      installationId = id;
+      return this;
+    }
+
+    public Builder event(String name) {
+      event = name;
+      return this;
+    }
+
+    public Builder ref(String fullRef) {
+      ref = fullRef;
+      return this;
+    }
+
+    public Builder pullRequestNumber(Integer number) {
+      pullRequestNumber = number;
+      return this;
+    }
+
+    public Builder deliveryId(String id) {
+      deliveryId = id;
+      return this;
+    }
+
+    public Builder script(List<String> lines) {
+      script = lines;
+      return this;
+    }
+
+    public Builder env(Map<String, String> vars) {
+      env = vars;
+      return this;
+    }
+
+    public Builder timeoutSeconds(Integer seconds) {
+      timeoutSeconds = seconds;
+      return this;
+    }
+
+    public Builder needs(List<String> jobIds) {
+      needs = jobIds;
+      return this;
+    }
+
+    public Builder checkRunId(Long id) {
+      checkRunId = id;
+      return this;
+    }
+
+    public Builder logPath(String path) {
+      logPath = path;
+      return this;
+    }
 
     public JobRequest build() {
-      return new JobRequest(SCHEMA_VERSION, requestId, SOURCE_GITHUB, repoUrl, commitSha,
-          workflowPath, workflowJobId, runsOn, submittedAt, repository, installationId, event, ref,
-          pullRequestNumber, deliveryId, script, env, timeoutSeconds, needs, checkRunId, logPath);
+      return new JobRequest(
+          SCHEMA_VERSION,
+          requestId,
+          SOURCE_GITHUB,
+          repoUrl,
+          commitSha,
+          workflowPath,
+          workflowJobId,
+          runsOn,
+          submittedAt,
+          repository,
+          installationId,
+          event,
+          ref,
+          pullRequestNumber,
+          deliveryId,
+          script,
+          env,
+          timeoutSeconds,
+          needs,
+          checkRunId,
+          logPath);
     }
   }
 }

@@ -44,17 +44,50 @@ public record JobResult(
 
   /** A {@code started} report for the given request, echoing its routing facts. */
   public static JobResult started(JobRequest request, Instant startedAt) {
-    return new JobResult(SCHEMA_VERSION, request.requestId(), JobStatus.STARTED, null, startedAt,
-        null, null, null, null, List.of(), request.repository(), request.commitSha(),
-        request.installationId(), request.workflowJobId(), request.checkRunId());
+    return new JobResult(
+        SCHEMA_VERSION,
+        request.requestId(),
+        JobStatus.STARTED,
+        null,
+        startedAt,
+        null,
+        null,
+        null,
+        null,
+        List.of(),
+        request.repository(),
+        request.commitSha(),
+        request.installationId(),
+        request.workflowJobId(),
+        request.checkRunId());
   }
 
   /** A {@code completed} report for the given request, echoing its routing facts. */
-  public static JobResult completed(JobRequest request, Conclusion conclusion, Instant startedAt,
-      Instant finishedAt, String summary, String logUrl, String logTail, List<Annotation> annotations) {
-    return new JobResult(SCHEMA_VERSION, request.requestId(), JobStatus.COMPLETED, conclusion,
-        startedAt, finishedAt, summary, logUrl, logTail, annotations, request.repository(),
-        request.commitSha(), request.installationId(), request.workflowJobId(), request.checkRunId());
+  public static JobResult completed(
+      JobRequest request,
+      Conclusion conclusion,
+      Instant startedAt,
+      Instant finishedAt,
+      String summary,
+      String logUrl,
+      String logTail,
+      List<Annotation> annotations) {
+    return new JobResult(
+        SCHEMA_VERSION,
+        request.requestId(),
+        JobStatus.COMPLETED,
+        conclusion,
+        startedAt,
+        finishedAt,
+        summary,
+        logUrl,
+        logTail,
+        annotations,
+        request.repository(),
+        request.commitSha(),
+        request.installationId(),
+        request.workflowJobId(),
+        request.checkRunId());
   }
 
   /** A finding to show on a line of a file, as a check-run annotation. */
@@ -69,9 +102,12 @@ public record JobResult(
 
     /** GitHub's annotation levels. */
     public enum Level {
-      @JsonProperty("notice") NOTICE,
-      @JsonProperty("warning") WARNING,
-      @JsonProperty("failure") FAILURE
+      @JsonProperty("notice")
+      NOTICE,
+      @JsonProperty("warning")
+      WARNING,
+      @JsonProperty("failure")
+      FAILURE
     }
   }
 }

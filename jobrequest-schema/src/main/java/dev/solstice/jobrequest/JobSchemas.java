@@ -19,22 +19,26 @@ public final class JobSchemas {
 
   /** Classpath location of the jobrequest.v1 schema. */
   public static final String JOB_REQUEST_V1 = "/schema/job-request.v1.json";
+
   /** Classpath location of the jobresult.v1 schema. */
   public static final String JOB_RESULT_V1 = "/schema/job-result.v1.json";
 
   /** Classpath location of the jobcancel.v1 schema. */
   public static final String JOB_CANCEL_V1 = "/schema/job-cancel.v1.json";
 
-  private static final SchemaRegistry REGISTRY = SchemaRegistry.withDefaultDialect(
-      SpecificationVersion.DRAFT_2020_12,
-      builder -> builder.schemaRegistryConfig(
-          com.networknt.schema.SchemaRegistryConfig.builder().formatAssertionsEnabled(true).build()));
+  private static final SchemaRegistry REGISTRY =
+      SchemaRegistry.withDefaultDialect(
+          SpecificationVersion.DRAFT_2020_12,
+          builder ->
+              builder.schemaRegistryConfig(
+                  com.networknt.schema.SchemaRegistryConfig.builder()
+                      .formatAssertionsEnabled(true)
+                      .build()));
   private static final Schema REQUEST = load(JOB_REQUEST_V1);
   private static final Schema RESULT = load(JOB_RESULT_V1);
   private static final Schema CANCEL = load(JOB_CANCEL_V1);
 
-  private JobSchemas() {
-  }
+  private JobSchemas() {}
 
   /** Problems of a jobrequest.v1 document, one line each; empty when valid. */
   public static List<String> validateRequest(String json) {
@@ -60,7 +64,8 @@ public final class JobSchemas {
       if (in == null) {
         throw new IllegalStateException("schema missing from classpath: " + resource);
       }
-      return REGISTRY.getSchema(new String(in.readAllBytes(), StandardCharsets.UTF_8), InputFormat.JSON);
+      return REGISTRY.getSchema(
+          new String(in.readAllBytes(), StandardCharsets.UTF_8), InputFormat.JSON);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -35,8 +35,10 @@ class JobContractTest {
   @MethodSource("examples")
   void everyGoldenExampleValidatesAgainstItsSchema(Path example) throws IOException {
     String json = Files.readString(example);
-    List<String> problems = isRequest(example) ? JobSchemas.validateRequest(json)
-        : isCancel(example) ? JobSchemas.validateCancel(json) : JobSchemas.validateResult(json);
+    List<String> problems =
+        isRequest(example)
+            ? JobSchemas.validateRequest(json)
+            : isCancel(example) ? JobSchemas.validateCancel(json) : JobSchemas.validateResult(json);
     assertThat(problems).isEmpty();
   }
 
@@ -44,10 +46,12 @@ class JobContractTest {
   @MethodSource("examples")
   void recordsRoundTripEveryGoldenExample(Path example) throws IOException {
     byte[] original = Files.readAllBytes(example);
-    byte[] reencoded = isRequest(example)
-        ? JobCodec.encode(JobCodec.decodeRequest(original))
-        : isCancel(example) ? JobCodec.encode(JobCodec.decodeCancel(original))
-        : JobCodec.encode(JobCodec.decodeResult(original));
+    byte[] reencoded =
+        isRequest(example)
+            ? JobCodec.encode(JobCodec.decodeRequest(original))
+            : isCancel(example)
+                ? JobCodec.encode(JobCodec.decodeCancel(original))
+                : JobCodec.encode(JobCodec.decodeResult(original));
     assertThat(tree(reencoded)).isEqualTo(tree(original));
   }
 
@@ -57,17 +61,33 @@ class JobContractTest {
     node.put("added_in_a_later_minor", "x");
     node.putObject("nested_unknown").put("a", 1);
     JobRequest request = JobCodec.decodeRequest(JobCodec.mapper().writeValueAsBytes(node));
-    assertThat(request.requestId()).isEqualTo(UUID.fromString("5f0c2a6e-3b1d-5a8e-9c4f-1d2e3f4a5b6c"));
+    assertThat(request.requestId())
+        .isEqualTo(UUID.fromString("5f0c2a6e-3b1d-5a8e-9c4f-1d2e3f4a5b6c"));
     assertThat(JobSchemas.validateRequest(node.toString())).isEmpty();
   }
 
   @Test
   void writerAlwaysEmitsTheFieldsExistingConsumersRelyOn() throws IOException {
-    JobRequest request = JobRequest.builder(UUID.randomUUID(), "https://github.com/o/r.git",
-        "6113728f27ae82c7b1a177c8d03f9e96e0adf246", Instant.parse("2026-11-25T10:15:30Z")).build();
+    JobRequest request =
+        JobRequest.builder(
+                UUID.randomUUID(),
+                "https://github.com/o/r.git",
+                "6113728f27ae82c7b1a177c8d03f9e96e0adf246",
+                Instant.parse("2026-11-25T10:15:30Z"))
+            .build();
     JsonNode node = tree(JobCodec.encode(request));
-    assertThat(node.fieldNames()).toIterable().containsExactlyInAnyOrder("schema_version", "request_id",
-        "source", "repo_url", "commit_sha", "workflow_path", "workflow_job_id", "runs_on", "submitted_at");
+    assertThat(node.fieldNames())
+        .toIterable()
+        .containsExactlyInAnyOrder(
+            "schema_version",
+            "request_id",
+            "source",
+            "repo_url",
+            "commit_sha",
+            "workflow_path",
+            "workflow_job_id",
+            "runs_on",
+            "submitted_at");
     assertThat(node.get("workflow_path").isNull()).isTrue();
     assertThat(node.get("submitted_at").asText()).isEqualTo("2026-11-25T10:15:30Z");
     assertThat(JobSchemas.validateRequest(node.toString())).isEmpty();
@@ -91,7 +111,8 @@ class JobContractTest {
     ObjectNode node = (ObjectNode) tree(example("jobresult.v1.completed.json"));
     node.remove("conclusion");
     assertThat(JobSchemas.validateResult(node.toString())).isNotEmpty();
-    assertThatThrownBy(() -> JobCodec.decodeResult(node.toString().getBytes(StandardCharsets.UTF_8)))
+    assertThatThrownBy(
+            () -> JobCodec.decodeResult(node.toString().getBytes(StandardCharsets.UTF_8)))
         .isInstanceOf(JobMessageException.class)
         .hasMessageContaining("conclusion");
   }
@@ -105,8 +126,16 @@ class JobContractTest {
   @Test
   void resultEchoesTheRoutingFactsOfItsRequest() throws IOException {
     JobRequest request = JobCodec.decodeRequest(example("jobrequest.v1.workflow-job.json"));
-    JobResult result = JobResult.completed(request, Conclusion.TIMED_OUT, Instant.EPOCH,
-        Instant.EPOCH.plusSeconds(5), "took too long", null, null, List.of());
+    JobResult result =
+        JobResult.completed(
+            request,
+            Conclusion.TIMED_OUT,
+            Instant.EPOCH,
+            Instant.EPOCH.plusSeconds(5),
+            "took too long",
+            null,
+            null,
+            List.of());
     JsonNode node = tree(JobCodec.encode(result));
     assertThat(node.get("conclusion").asText()).isEqualTo("timed_out");
     assertThat(node.get("check_run_id").asLong()).isEqualTo(4);
@@ -118,14 +147,18 @@ class JobContractTest {
   @Test
   void cancelOfARequestNamesItAndValidates() throws IOException {
     JobRequest request = JobCodec.decodeRequest(example("jobrequest.v1.workflow-job.json"));
-    JobCancel cancel = JobCancel.superseded(request, "ec26c3e57ca3a959ca5aad62de7213c562f8c821",
-        Instant.parse("2026-11-25T10:17:02Z"));
+    JobCancel cancel =
+        JobCancel.superseded(
+            request,
+            "ec26c3e57ca3a959ca5aad62de7213c562f8c821",
+            Instant.parse("2026-11-25T10:17:02Z"));
     JsonNode node = tree(JobCodec.encode(cancel));
     assertThat(node.get("request_id").asText()).isEqualTo(request.requestId().toString());
     assertThat(node.get("reason").asText()).isEqualTo("superseded");
     assertThat(node.get("check_run_id").asLong()).isEqualTo(4);
     assertThat(JobSchemas.validateCancel(node.toString())).isEmpty();
-    assertThat(cancel.messageId()).isEqualTo(JobCancel.superseded(request, "0".repeat(40), Instant.EPOCH).messageId())
+    assertThat(cancel.messageId())
+        .isEqualTo(JobCancel.superseded(request, "0".repeat(40), Instant.EPOCH).messageId())
         .isNotEqualTo(request.requestId());
     ObjectNode bad = (ObjectNode) node;
     bad.remove("reason");
@@ -135,7 +168,9 @@ class JobContractTest {
 
   @Test
   void cancelFlowIsDerivedFromTheJobFlow() {
-    var cancels = dev.solstice.jobrequest.amqp.QueueTopology.cancelsOf(dev.solstice.jobrequest.amqp.QueueTopology.JOBS);
+    var cancels =
+        dev.solstice.jobrequest.amqp.QueueTopology.cancelsOf(
+            dev.solstice.jobrequest.amqp.QueueTopology.JOBS);
     assertThat(cancels.exchange()).isEqualTo("solstice.jobs");
     assertThat(cancels.routingKey()).isEqualTo("jobcancel.v1");
     assertThat(cancels.queue()).isEqualTo("solstice.jobs.v1.cancel");

@@ -7,24 +7,26 @@ package dev.solstice.kdl;
  */
 public record KdlNull(String type) implements KdlValue<Object> {
 
-    /** A {@code #null} without type annotation. */
-    public KdlNull() {
-        this(null);
-    }
+  /** A {@code #null} without type annotation. */
+  public KdlNull() {
+    this(null);
+  }
 
-    /** @return always {@code null} */
-    @Override
-    public Object value() {
-        return null;
-    }
+  /**
+   * @return always {@code null}
+   */
+  @Override
+  public Object value() {
+    return null;
+  }
 
-    @Override
-    public boolean isNull() {
-        return true;
-    }
+  @Override
+  public boolean isNull() {
+    return true;
+  }
 
-    @Override
-    public KdlNull withType(String newType) {
-        return new KdlNull(newType);
-    }
+  @Override
+  public KdlNull withType(String newType) {
+    return new KdlNull(newType);
+  }
 }

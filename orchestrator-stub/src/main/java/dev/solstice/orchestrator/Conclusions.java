@@ -6,11 +6,13 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
-/** Parsing of conclusion names as they appear in configuration ({@code success}, {@code timed_out}, ...). */
+/**
+ * Parsing of conclusion names as they appear in configuration ({@code success}, {@code timed_out},
+ * ...).
+ */
 final class Conclusions {
 
-  private Conclusions() {
-  }
+  private Conclusions() {}
 
   /** The conclusion whose API name matches, ignoring case and surrounding blanks. */
   static Optional<Conclusion> parse(String name) {
@@ -23,6 +25,8 @@ final class Conclusions {
 
   /** The accepted names, for error messages. */
   static String names() {
-    return Arrays.stream(Conclusion.values()).map(Conclusion::apiName).collect(Collectors.joining(", "));
+    return Arrays.stream(Conclusion.values())
+        .map(Conclusion::apiName)
+        .collect(Collectors.joining(", "));
   }
 }

@@ -18,8 +18,7 @@ final class JobMessages {
 
   static final String APP_ID = "solstice-orchestrator-stub";
 
-  private JobMessages() {
-  }
+  private JobMessages() {}
 
   /**
    * The JobRequest in the delivery, checked against the jobrequest.v1 schema.
@@ -30,7 +29,8 @@ final class JobMessages {
     JobRequest request = JobCodec.decodeRequest(body);
     List<String> problems = JobSchemas.validateRequest(new String(body, StandardCharsets.UTF_8));
     if (!problems.isEmpty()) {
-      throw new JobMessageException("not a valid jobrequest.v1: " + String.join("; ", problems), null);
+      throw new JobMessageException(
+          "not a valid jobrequest.v1: " + String.join("; ", problems), null);
     }
     return request;
   }
@@ -43,7 +43,10 @@ final class JobMessages {
     return delivery.header(MessageProperties.DELIVERY_ID_HEADER);
   }
 
-  /** Persistent JSON, message_id = request_id, type = schema version, plus the delivery header when known. */
+  /**
+   * Persistent JSON, message_id = request_id, type = schema version, plus the delivery header when
+   * known.
+   */
   static AMQP.BasicProperties propertiesOf(JobResult result, String deliveryId) {
     return new AMQP.BasicProperties.Builder()
         .contentType(MessageProperties.CONTENT_TYPE)
@@ -52,7 +55,10 @@ final class JobMessages {
         .type(JobResult.SCHEMA_VERSION)
         .appId(APP_ID)
         .timestamp(new Date())
-        .headers(deliveryId == null ? Map.of() : Map.of(MessageProperties.DELIVERY_ID_HEADER, deliveryId))
+        .headers(
+            deliveryId == null
+                ? Map.of()
+                : Map.of(MessageProperties.DELIVERY_ID_HEADER, deliveryId))
         .build();
   }
 }

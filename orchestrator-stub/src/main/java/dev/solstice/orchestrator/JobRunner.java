@@ -4,7 +4,10 @@ import dev.solstice.jobrequest.JobRequest;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 
-/** Runs one job to its end and reports how it went. Implementations never block the calling event loop. */
+/**
+ * Runs one job to its end and reports how it went. Implementations never block the calling event
+ * loop.
+ */
 public interface JobRunner {
 
   /**
@@ -15,9 +18,13 @@ public interface JobRunner {
    */
   Future<RunOutcome> run(JobRequest request);
 
-  /** The runner the settings ask for: {@link ScriptJobRunner} with {@code --execute}, else {@link SimulatedJobRunner}. */
+  /**
+   * The runner the settings ask for: {@link ScriptJobRunner} with {@code --execute}, else {@link
+   * SimulatedJobRunner}.
+   */
   static JobRunner of(Vertx vertx, StubSettings settings) {
-    return settings.execute() ? new ScriptJobRunner(vertx)
+    return settings.execute()
+        ? new ScriptJobRunner(vertx)
         : new SimulatedJobRunner(vertx, settings.defaultOutcome(), settings.defaultDuration());
   }
 }

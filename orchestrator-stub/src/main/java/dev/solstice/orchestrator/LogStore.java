@@ -33,8 +33,7 @@ public interface LogStore extends AutoCloseable {
       }
 
       @Override
-      public void close() {
-      }
+      public void close() {}
     };
   }
 }

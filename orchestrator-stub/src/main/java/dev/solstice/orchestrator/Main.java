@@ -3,27 +3,30 @@ package dev.solstice.orchestrator;
 import dev.solstice.platform.config.InvalidConfigurationException;
 import io.vertx.core.Vertx;
 import java.io.PrintStream;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.UnmatchedArgumentException;
-import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * Runs the stub orchestrator. Configuration comes from environment variables only (so it never shows
- * up in a process listing); the flags are {@code --execute} and {@code --help}.
+ * Runs the stub orchestrator. Configuration comes from environment variables only (so it never
+ * shows up in a process listing); the flags are {@code --execute} and {@code --help}.
  */
 public final class Main {
 
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
-  /** Upper bound for finishing in-flight jobs on SIGTERM; container runtimes kill after their own grace period anyway. */
+
+  /**
+   * Upper bound for finishing in-flight jobs on SIGTERM; container runtimes kill after their own
+   * grace period anyway.
+   */
   private static final long SHUTDOWN_WAIT_MINUTES = 60;
 
-  private Main() {
-  }
+  private Main() {}
 
   /** The command line: {@code --execute} and {@code --help}. */
   @Command(name = "orchestrator-stub")
@@ -31,7 +34,9 @@ public final class Main {
     @Option(names = "--execute")
     boolean execute;
 
-    @Option(names = {"-h", "--help"}, usageHelp = true)
+    @Option(
+        names = {"-h", "--help"},
+        usageHelp = true)
     boolean help;
   }
 
@@ -66,19 +71,29 @@ public final class Main {
 
   private static void run(StubSettings settings) {
     Vertx vertx = Vertx.vertx();
-    vertx.deployVerticle(new StubOrchestratorVerticle(settings))
-        .onFailure(e -> {
-          LOG.error("could not start: {}", e.toString());
-          vertx.close().onComplete(ar -> System.exit(1));
-        });
+    vertx
+        .deployVerticle(new StubOrchestratorVerticle(settings))
+        .onFailure(
+            e -> {
+              LOG.error("could not start: {}", e.toString());
+              vertx.close().onComplete(ar -> System.exit(1));
+            });
     // SIGTERM/SIGINT: closing Vert.x undeploys the verticle, which finishes the jobs in flight.
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      try {
-        vertx.close().toCompletionStage().toCompletableFuture().get(SHUTDOWN_WAIT_MINUTES, TimeUnit.MINUTES);
-      } catch (Exception e) {
-        LOG.warn("shutdown did not complete cleanly: {}", e.toString());
-      }
-    }, "solstice-stub-shutdown"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  try {
+                    vertx
+                        .close()
+                        .toCompletionStage()
+                        .toCompletableFuture()
+                        .get(SHUTDOWN_WAIT_MINUTES, TimeUnit.MINUTES);
+                  } catch (Exception e) {
+                    LOG.warn("shutdown did not complete cleanly: {}", e.toString());
+                  }
+                },
+                "solstice-stub-shutdown"));
   }
 
   /** The flags of {@code args}; throws on an unknown argument. */
@@ -97,7 +112,8 @@ public final class Main {
   }
 
   static void usage(PrintStream out) {
-    out.println("""
+    out.println(
+        """
         Solstice CI stub orchestrator: consumes JobRequests from RabbitMQ and publishes JobResults.
 
         Usage: java -jar orchestrator-stub.jar [--execute] [--help]
@@ -106,7 +122,9 @@ public final class Main {
           --help      print this help and exit
 
         Environment (defaults in brackets):
-        """ + StubSettings.CATALOGUE.text("  ") + """
+        """
+            + StubSettings.CATALOGUE.text("  ")
+            + """
 
         Per job (in the JobRequest's env, simulate mode):
           SOLSTICE_STUB_OUTCOME     conclusion, e.g. failure

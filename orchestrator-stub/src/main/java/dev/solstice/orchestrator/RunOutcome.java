@@ -20,7 +20,9 @@ public record RunOutcome(Conclusion conclusion, String summary, String log) {
     Objects.requireNonNull(log, "log");
   }
 
-  /** The last {@link #MAX_TAIL_CHARS} characters of the log, never starting inside a surrogate pair. */
+  /**
+   * The last {@link #MAX_TAIL_CHARS} characters of the log, never starting inside a surrogate pair.
+   */
   public String logTail() {
     return tail(log, MAX_TAIL_CHARS);
   }

@@ -50,11 +50,13 @@ public final class S3LogStore implements LogStore {
   /** A client for the settings, usable on its own (e.g. by tests reading logs back). */
   public static S3Client client(S3Settings settings) {
     return S3Client.builder()
-        // UrlConnection, not the Netty client: Vert.x brings Netty 4.2, the SDK's Netty client wants 4.1.
-        .httpClient(UrlConnectionHttpClient.builder()
-            .connectionTimeout(Duration.ofSeconds(5))
-            .socketTimeout(ATTEMPT_TIMEOUT)
-            .build())
+        // UrlConnection, not the Netty client: Vert.x brings Netty 4.2, the SDK's Netty client
+        // wants 4.1.
+        .httpClient(
+            UrlConnectionHttpClient.builder()
+                .connectionTimeout(Duration.ofSeconds(5))
+                .socketTimeout(ATTEMPT_TIMEOUT)
+                .build())
         .endpointOverride(settings.endpoint())
         .forcePathStyle(true)
         .region(Region.of(settings.region()))
@@ -62,36 +64,40 @@ public final class S3LogStore implements LogStore {
         // Newer SDKs add CRC checksums to every request; many S3-compatible servers reject those.
         .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
         .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
-        .overrideConfiguration(ClientOverrideConfiguration.builder()
-            .apiCallTimeout(CALL_TIMEOUT)
-            .apiCallAttemptTimeout(ATTEMPT_TIMEOUT)
-            .build())
+        .overrideConfiguration(
+            ClientOverrideConfiguration.builder()
+                .apiCallTimeout(CALL_TIMEOUT)
+                .apiCallAttemptTimeout(ATTEMPT_TIMEOUT)
+                .build())
         .build();
   }
 
   private static AwsCredentialsProvider credentials(S3Settings settings) {
     return settings.hasStaticKeys()
-        ? StaticCredentialsProvider.create(AwsBasicCredentials.create(settings.accessKey(), settings.secretKey()))
+        ? StaticCredentialsProvider.create(
+            AwsBasicCredentials.create(settings.accessKey(), settings.secretKey()))
         : DefaultCredentialsProvider.builder().build();
   }
 
   /** Creates the bucket unless it exists. */
   @Override
   public Future<Void> prepare() {
-    return vertx.executeBlocking(() -> {
-      try {
-        client.headBucket(b -> b.bucket(settings.bucket()));
-        LOG.info("log bucket {} exists at {}", settings.bucket(), settings.endpoint());
-      } catch (NoSuchBucketException e) {
-        createBucket();
-      } catch (S3Exception e) {
-        if (e.statusCode() != 404) {
-          throw e;
-        }
-        createBucket();
-      }
-      return null;
-    }, false);
+    return vertx.executeBlocking(
+        () -> {
+          try {
+            client.headBucket(b -> b.bucket(settings.bucket()));
+            LOG.info("log bucket {} exists at {}", settings.bucket(), settings.endpoint());
+          } catch (NoSuchBucketException e) {
+            createBucket();
+          } catch (S3Exception e) {
+            if (e.statusCode() != 404) {
+              throw e;
+            }
+            createBucket();
+          }
+          return null;
+        },
+        false);
   }
 
   private void createBucket() {
@@ -106,11 +112,14 @@ public final class S3LogStore implements LogStore {
   @Override
   public Future<String> upload(JobRequest request, String log) {
     String key = objectKey(request);
-    return vertx.executeBlocking(() -> {
-      client.putObject(b -> b.bucket(settings.bucket()).key(key).contentType("text/plain; charset=utf-8"),
-          RequestBody.fromString(log, StandardCharsets.UTF_8));
-      return objectUrl(settings, key);
-    }, false);
+    return vertx.executeBlocking(
+        () -> {
+          client.putObject(
+              b -> b.bucket(settings.bucket()).key(key).contentType("text/plain; charset=utf-8"),
+              RequestBody.fromString(log, StandardCharsets.UTF_8));
+          return objectUrl(settings, key);
+        },
+        false);
   }
 
   /** The job's {@code log_path} without its leading slashes, or {@code logs/<request_id>.log}. */
@@ -125,11 +134,14 @@ public final class S3LogStore implements LogStore {
     return "logs/" + request.requestId() + ".log";
   }
 
-  /** The path-style URL of an object: endpoint, bucket and the key's segments, each percent-encoded. */
+  /**
+   * The path-style URL of an object: endpoint, bucket and the key's segments, each percent-encoded.
+   */
   public static String objectUrl(S3Settings settings, String key) {
-    String encodedKey = Arrays.stream(key.split("/", -1))
-        .map(segment -> URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20"))
-        .collect(Collectors.joining("/"));
+    String encodedKey =
+        Arrays.stream(key.split("/", -1))
+            .map(segment -> URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20"))
+            .collect(Collectors.joining("/"));
     return settings.endpoint() + "/" + settings.bucket() + "/" + encodedKey;
   }
 

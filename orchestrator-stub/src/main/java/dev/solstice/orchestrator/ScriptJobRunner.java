@@ -27,7 +27,9 @@ public final class ScriptJobRunner implements JobRunner {
 
   /** Timeout of a job whose request sets none. */
   public static final Duration DEFAULT_TIMEOUT = Duration.ofHours(1);
-  static final String FALLBACK_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+  static final String FALLBACK_PATH =
+      "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
   private static final Logger LOG = LoggerFactory.getLogger(ScriptJobRunner.class);
 
   private final Vertx vertx;
@@ -37,27 +39,41 @@ public final class ScriptJobRunner implements JobRunner {
   }
 
   /** A started script: its directory and process. */
-  private record Started(Workspace workspace, Process process, long startNanos) {
-  }
+  private record Started(Workspace workspace, Process process, long startNanos) {}
 
-  private record Exit(int code, boolean timedOut, Duration took) {
-  }
+  private record Exit(int code, boolean timedOut, Duration took) {}
 
   @Override
   public Future<RunOutcome> run(JobRequest request) {
     Duration timeout = timeoutOf(request);
     // Starting a process and writing files block; the wait for the exit does not hold a thread.
-    return vertx.executeBlocking(() -> start(request), false)
-        .compose(started -> awaitExit(started.process(), started.startNanos(), timeout)
-            .compose(exit -> vertx.executeBlocking(() -> outcome(request, started.workspace(), exit, timeout), false))
-            .eventually(() -> vertx.executeBlocking(() -> {
-              started.workspace().delete();
-              return null;
-            }, false)))
-        // A job that cannot even start is the job's failure to report, not a reason to redeliver it forever.
-        .recover(error -> Future.succeededFuture(new RunOutcome(Conclusion.FAILURE,
-            "The Solstice stub orchestrator could not run the script: " + error.getMessage(),
-            "[solstice-stub] could not run the script: " + error + "\n")));
+    return vertx
+        .executeBlocking(() -> start(request), false)
+        .compose(
+            started ->
+                awaitExit(started.process(), started.startNanos(), timeout)
+                    .compose(
+                        exit ->
+                            vertx.executeBlocking(
+                                () -> outcome(request, started.workspace(), exit, timeout), false))
+                    .eventually(
+                        () ->
+                            vertx.executeBlocking(
+                                () -> {
+                                  started.workspace().delete();
+                                  return null;
+                                },
+                                false)))
+        // A job that cannot even start is the job's failure to report, not a reason to redeliver it
+        // forever.
+        .recover(
+            error ->
+                Future.succeededFuture(
+                    new RunOutcome(
+                        Conclusion.FAILURE,
+                        "The Solstice stub orchestrator could not run the script: "
+                            + error.getMessage(),
+                        "[solstice-stub] could not run the script: " + error + "\n")));
   }
 
   static Duration timeoutOf(JobRequest request) {
@@ -68,12 +84,14 @@ public final class ScriptJobRunner implements JobRunner {
   private Started start(JobRequest request) throws IOException {
     Workspace workspace = Workspace.create(request);
     try {
-      Files.writeString(workspace.script(), String.join("\n", request.script()) + "\n", StandardCharsets.UTF_8);
-      ProcessBuilder builder = new ProcessBuilder("bash", "-e", workspace.script().toString())
-          .directory(workspace.workDir().toFile())
-          .redirectErrorStream(true)
-          // To a file, not a pipe: a chatty script cannot stall on a full pipe buffer.
-          .redirectOutput(workspace.output().toFile());
+      Files.writeString(
+          workspace.script(), String.join("\n", request.script()) + "\n", StandardCharsets.UTF_8);
+      ProcessBuilder builder =
+          new ProcessBuilder("bash", "-e", workspace.script().toString())
+              .directory(workspace.workDir().toFile())
+              .redirectErrorStream(true)
+              // To a file, not a pipe: a chatty script cannot stall on a full pipe buffer.
+              .redirectOutput(workspace.output().toFile());
       builder.environment().clear();
       builder.environment().putAll(environment(request, workspace));
       long startNanos = System.nanoTime();
@@ -99,16 +117,26 @@ public final class ScriptJobRunner implements JobRunner {
 
   private Future<Exit> awaitExit(Process process, long startNanos, Duration timeout) {
     AtomicBoolean timedOut = new AtomicBoolean();
-    long timer = vertx.setTimer(Math.max(1, timeout.toMillis()), id -> {
-      timedOut.set(true);
-      vertx.executeBlocking(() -> {
-        killTree(process);
-        return null;
-      }, false);
-    });
+    long timer =
+        vertx.setTimer(
+            Math.max(1, timeout.toMillis()),
+            id -> {
+              timedOut.set(true);
+              vertx.executeBlocking(
+                  () -> {
+                    killTree(process);
+                    return null;
+                  },
+                  false);
+            });
     return Future.fromCompletionStage(process.onExit(), vertx.getOrCreateContext())
         .andThen(ar -> vertx.cancelTimer(timer))
-        .map(p -> new Exit(p.exitValue(), timedOut.get(), Duration.ofNanos(System.nanoTime() - startNanos)));
+        .map(
+            p ->
+                new Exit(
+                    p.exitValue(),
+                    timedOut.get(),
+                    Duration.ofNanos(System.nanoTime() - startNanos)));
   }
 
   /**
@@ -122,12 +150,15 @@ public final class ScriptJobRunner implements JobRunner {
     LOG.info("killed process {} and {} descendant(s)", process.pid(), descendants.size());
   }
 
-  private static RunOutcome outcome(JobRequest request, Workspace workspace, Exit exit, Duration timeout)
-      throws IOException {
+  private static RunOutcome outcome(
+      JobRequest request, Workspace workspace, Exit exit, Duration timeout) throws IOException {
     String output = new String(Files.readAllBytes(workspace.output()), StandardCharsets.UTF_8);
     StringBuilder log = new StringBuilder();
-    log.append("[solstice-stub] executing job ").append(request.requestId()).append(" with bash -e, timeout ")
-        .append(timeout.toSeconds()).append(" s\n");
+    log.append("[solstice-stub] executing job ")
+        .append(request.requestId())
+        .append(" with bash -e, timeout ")
+        .append(timeout.toSeconds())
+        .append(" s\n");
     request.script().forEach(line -> log.append("+ ").append(line).append('\n'));
     log.append("[solstice-stub] output:\n").append(output);
     if (!output.isEmpty() && !output.endsWith("\n")) {

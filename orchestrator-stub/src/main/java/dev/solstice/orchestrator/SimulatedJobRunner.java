@@ -10,13 +10,14 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Pretends to run a job: waits, then reports the outcome the job asked for in its env
- * ({@value #OUTCOME_VAR}, {@value #DURATION_VAR}) or the configured default. Nothing is executed.
+ * Pretends to run a job: waits, then reports the outcome the job asked for in its env ({@value
+ * #OUTCOME_VAR}, {@value #DURATION_VAR}) or the configured default. Nothing is executed.
  */
 public final class SimulatedJobRunner implements JobRunner {
 
   /** Job env variable choosing the conclusion, e.g. {@code failure}. */
   public static final String OUTCOME_VAR = "SOLSTICE_STUB_OUTCOME";
+
   /** Job env variable choosing the simulated duration in milliseconds. */
   public static final String DURATION_VAR = "SOLSTICE_STUB_DURATION_MS";
 
@@ -35,10 +36,11 @@ public final class SimulatedJobRunner implements JobRunner {
    *
    * @param notes warnings about ignored overrides, written to the job log
    */
-  public record Plan(Conclusion conclusion, Duration duration, List<String> notes) {
-  }
+  public record Plan(Conclusion conclusion, Duration duration, List<String> notes) {}
 
-  /** Decides outcome and duration from the job's env, falling back to the defaults for bad values. */
+  /**
+   * Decides outcome and duration from the job's env, falling back to the defaults for bad values.
+   */
   public Plan plan(JobRequest request) {
     List<String> notes = new ArrayList<>();
     Conclusion conclusion = defaultOutcome;
@@ -48,8 +50,14 @@ public final class SimulatedJobRunner implements JobRunner {
       if (parsed.isPresent()) {
         conclusion = parsed.get();
       } else {
-        notes.add(OUTCOME_VAR + "=\"" + outcome + "\" is not one of " + Conclusions.names()
-            + "; using " + defaultOutcome.apiName());
+        notes.add(
+            OUTCOME_VAR
+                + "=\""
+                + outcome
+                + "\" is not one of "
+                + Conclusions.names()
+                + "; using "
+                + defaultOutcome.apiName());
       }
     }
     Duration duration = defaultDuration;
@@ -62,8 +70,13 @@ public final class SimulatedJobRunner implements JobRunner {
         }
         duration = Duration.ofMillis(parsed);
       } catch (NumberFormatException e) {
-        notes.add(DURATION_VAR + "=\"" + millis + "\" is not a non-negative integer; using "
-            + defaultDuration.toMillis() + " ms");
+        notes.add(
+            DURATION_VAR
+                + "=\""
+                + millis
+                + "\" is not a non-negative integer; using "
+                + defaultDuration.toMillis()
+                + " ms");
       }
     }
     return new Plan(conclusion, duration, List.copyOf(notes));
@@ -73,27 +86,40 @@ public final class SimulatedJobRunner implements JobRunner {
   public Future<RunOutcome> run(JobRequest request) {
     Plan plan = plan(request);
     // A Vert.x timer, not Thread.sleep: the wait must not hold an event loop or worker thread.
-    Future<Void> waited = plan.duration().isZero() ? Future.succeededFuture()
-        : vertx.timer(plan.duration().toMillis()).mapEmpty();
+    Future<Void> waited =
+        plan.duration().isZero()
+            ? Future.succeededFuture()
+            : vertx.timer(plan.duration().toMillis()).mapEmpty();
     return waited.map(v -> new RunOutcome(plan.conclusion(), summary(plan), log(request, plan)));
   }
 
   private static String summary(Plan plan) {
-    return "Simulated by the Solstice stub orchestrator: " + plan.conclusion().apiName() + " after "
-        + plan.duration().toMillis() + " ms (nothing was executed).";
+    return "Simulated by the Solstice stub orchestrator: "
+        + plan.conclusion().apiName()
+        + " after "
+        + plan.duration().toMillis()
+        + " ms (nothing was executed).";
   }
 
   private static String log(JobRequest request, Plan plan) {
     StringBuilder log = new StringBuilder();
     log.append("[solstice-stub] simulating job ").append(request.requestId()).append('\n');
-    log.append("[solstice-stub] repository ").append(request.repository()).append(" at ")
-        .append(request.commitSha()).append(", job ").append(request.workflowJobId()).append('\n');
+    log.append("[solstice-stub] repository ")
+        .append(request.repository())
+        .append(" at ")
+        .append(request.commitSha())
+        .append(", job ")
+        .append(request.workflowJobId())
+        .append('\n');
     plan.notes().forEach(note -> log.append("[solstice-stub] warning: ").append(note).append('\n'));
     for (String line : request.script()) {
       log.append("+ ").append(line).append('\n');
     }
-    log.append("[solstice-stub] simulated conclusion: ").append(plan.conclusion().apiName())
-        .append(" after ").append(plan.duration().toMillis()).append(" ms\n");
+    log.append("[solstice-stub] simulated conclusion: ")
+        .append(plan.conclusion().apiName())
+        .append(" after ")
+        .append(plan.duration().toMillis())
+        .append(" ms\n");
     return log.toString();
   }
 }

@@ -34,55 +34,71 @@ import org.slf4j.LoggerFactory;
 /**
  * Consumes JobRequests and answers each with a {@code started} and a {@code completed} JobResult.
  *
- * <p>Delivery guarantee: a JobRequest is acknowledged only after the broker confirmed its
- * {@code completed} result, so a stub that dies mid-job leaves the request to be redelivered (the job
- * may then run twice; consumers of results must tolerate that). Messages that are not valid
+ * <p>Delivery guarantee: a JobRequest is acknowledged only after the broker confirmed its {@code
+ * completed} result, so a stub that dies mid-job leaves the request to be redelivered (the job may
+ * then run twice; consumers of results must tolerate that). Messages that are not valid
  * jobrequest.v1 are parked in the DLQ with the reason. A job that fails in the stub (its result
  * could not be published) is retried through a delay queue ({@link StubSettings#jobRetries()}).
  *
- * <p>Jobs run concurrently up to the prefetch. Broker calls and blocking work run on worker threads;
- * the job pipeline itself runs on this verticle's event loop. The AMQP client reconnects by itself
- * after a connection loss (automatic recovery) and resumes consuming.
+ * <p>Jobs run concurrently up to the prefetch. Broker calls and blocking work run on worker
+ * threads; the job pipeline itself runs on this verticle's event loop. The AMQP client reconnects
+ * by itself after a connection loss (automatic recovery) and resumes consuming.
  *
  * <p>Cancels ({@code jobcancel.v1}, on {@code <jobs queue>.cancel}) are honoured: a job cancelled
- * before it arrives is not run, one running is abandoned (its outcome ignored), and both are reported
- * {@code completed} with conclusion {@code cancelled}. Cancelled ids are remembered (the last
- * {@value #REMEMBERED_CANCELS}), since a cancel may overtake its request.
+ * before it arrives is not run, one running is abandoned (its outcome ignored), and both are
+ * reported {@code completed} with conclusion {@code cancelled}. Cancelled ids are remembered (the
+ * last {@value #REMEMBERED_CANCELS}), since a cancel may overtake its request.
  */
 public final class StubOrchestratorVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(StubOrchestratorVerticle.class);
+
   /** How long to wait for the broker's confirm before calling the publication failed. */
   static final Duration CONFIRM_TIMEOUT = Duration.ofSeconds(30);
-  /** Jobs in flight may take long; the process supervisor's own grace period bounds the stop anyway. */
+
+  /**
+   * Jobs in flight may take long; the process supervisor's own grace period bounds the stop anyway.
+   */
   private static final Duration DRAIN_TIMEOUT = Duration.ofMinutes(60);
+
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
   private static final int CANCEL_PREFETCH = 100;
   static final int REMEMBERED_CANCELS = 100_000;
-  /** Only an unusable JobRequest is not worth another try; anything else was the broker or the runner. */
-  private static final FailurePolicy JOB_FAILURES = e -> new FailurePolicy.Verdict(
-      !(e instanceof UnreadableMessageException), Optional.empty(), e.toString());
+
+  /**
+   * Only an unusable JobRequest is not worth another try; anything else was the broker or the
+   * runner.
+   */
+  private static final FailurePolicy JOB_FAILURES =
+      e ->
+          new FailurePolicy.Verdict(
+              !(e instanceof UnreadableMessageException), Optional.empty(), e.toString());
 
   private final StubSettings settings;
   private final Function<Vertx, LogStore> logStores;
+
   /** Cancelled request ids, oldest first; confined to the event loop. */
-  private final Map<UUID, String> cancelled = new LinkedHashMap<>() {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<UUID, String> eldest) {
-      return size() > REMEMBERED_CANCELS;
-    }
-  };
+  private final Map<UUID, String> cancelled =
+      new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<UUID, String> eldest) {
+          return size() > REMEMBERED_CANCELS;
+        }
+      };
+
   /**
    * Request ids this stub already reported completed, oldest first: the front door may publish a
    * JobRequest twice (a crash between the broker's confirm and its own bookkeeping), with the same
    * request_id, so a copy is acknowledged without running again. Confined to the event loop.
    */
-  private final Map<UUID, Boolean> done = new LinkedHashMap<>() {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<UUID, Boolean> eldest) {
-      return size() > REMEMBERED_CANCELS;
-    }
-  };
+  private final Map<UUID, Boolean> done =
+      new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<UUID, Boolean> eldest) {
+          return size() > REMEMBERED_CANCELS;
+        }
+      };
+
   /** Jobs running now, completed early by a cancel; confined to the event loop. */
   private final Map<UUID, Promise<RunOutcome>> running = new HashMap<>();
 
@@ -94,7 +110,10 @@ public final class StubOrchestratorVerticle extends VerticleBase {
   private QueueConsumer cancelConsumer;
 
   public StubOrchestratorVerticle(StubSettings settings) {
-    this(settings, vertx -> settings.uploadsLogs() ? new S3LogStore(vertx, settings.s3()) : LogStore.disabled());
+    this(
+        settings,
+        vertx ->
+            settings.uploadsLogs() ? new S3LogStore(vertx, settings.s3()) : LogStore.disabled());
   }
 
   /** With another log store, e.g. one a test controls. */
@@ -111,23 +130,43 @@ public final class StubOrchestratorVerticle extends VerticleBase {
       LOG.warn("S3_ENDPOINT is not set: job logs are not uploaded and JobResults carry no log_url");
     }
     LOG.info("starting with {}", settings);
-    // Not retried: a stub that cannot reach its broker at start is misconfigured or started too early,
+    // Not retried: a stub that cannot reach its broker at start is misconfigured or started too
+    // early,
     // and its supervisor (compose, systemd) restarts it. Losses after the start are recovered.
-    connector = new AmqpConnector(URI.create(settings.amqpUrl()), "orchestrator-stub " + settings.jobs().queue());
-    publisher = new ConfirmingPublisher(vertx, connector, CONFIRM_TIMEOUT,
-        List.of(settings.jobs(), settings.results(), cancels()), "stub");
-    return vertx.executeBlocking(() -> {
-          connector.connectOnce();
-          return null;
-        }, false)
+    connector =
+        new AmqpConnector(
+            URI.create(settings.amqpUrl()), "orchestrator-stub " + settings.jobs().queue());
+    publisher =
+        new ConfirmingPublisher(
+            vertx,
+            connector,
+            CONFIRM_TIMEOUT,
+            List.of(settings.jobs(), settings.results(), cancels()),
+            "stub");
+    return vertx
+        .executeBlocking(
+            () -> {
+              connector.connectOnce();
+              return null;
+            },
+            false)
         .compose(v -> logStore.prepare())
         .compose(v -> consume())
-        .onSuccess(v -> LOG.info("consuming {} ({} mode, prefetch {})", settings.jobs().queue(),
-            settings.execute() ? "execute" : "simulate", settings.prefetch()))
-        .onFailure(e -> vertx.executeBlocking(() -> {
-          closeQuietly();
-          return null;
-        }, false));
+        .onSuccess(
+            v ->
+                LOG.info(
+                    "consuming {} ({} mode, prefetch {})",
+                    settings.jobs().queue(),
+                    settings.execute() ? "execute" : "simulate",
+                    settings.prefetch()))
+        .onFailure(
+            e ->
+                vertx.executeBlocking(
+                    () -> {
+                      closeQuietly();
+                      return null;
+                    },
+                    false));
   }
 
   /**
@@ -137,26 +176,38 @@ public final class StubOrchestratorVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     LOG.info("stopping: no new jobs, waiting for the jobs in flight");
-    Future<Void> cancels = cancelConsumer == null ? Future.succeededFuture() : cancelConsumer.pause()
-        .recover(e -> {
-          LOG.warn("could not cancel the consumer: {}", e.toString());
-          return Future.succeededFuture();
-        });
+    Future<Void> cancels =
+        cancelConsumer == null
+            ? Future.succeededFuture()
+            : cancelConsumer
+                .pause()
+                .recover(
+                    e -> {
+                      LOG.warn("could not cancel the consumer: {}", e.toString());
+                      return Future.succeededFuture();
+                    });
     return cancels
-        .compose(v -> jobConsumer == null ? Future.succeededFuture() : jobConsumer.stop(DRAIN_TIMEOUT))
-        .eventually(() -> vertx.executeBlocking(() -> {
-          closeQuietly();
-          return null;
-        }, false))
+        .compose(
+            v -> jobConsumer == null ? Future.succeededFuture() : jobConsumer.stop(DRAIN_TIMEOUT))
+        .eventually(
+            () ->
+                vertx.executeBlocking(
+                    () -> {
+                      closeQuietly();
+                      return null;
+                    },
+                    false))
         .onComplete(ar -> LOG.info("stopped"));
   }
 
   /** Drops the broker connection without any goodbye, as a crashing process would. For tests. */
   Future<Void> simulateCrash() {
-    return vertx.executeBlocking(() -> {
-      connector.abort();
-      return null;
-    }, false);
+    return vertx.executeBlocking(
+        () -> {
+          connector.abort();
+          return null;
+        },
+        false);
   }
 
   private QueueTopology cancels() {
@@ -165,29 +216,49 @@ public final class StubOrchestratorVerticle extends VerticleBase {
 
   /** Starts both consumers; succeeds once they and the publisher are on open channels. */
   private Future<Void> consume() {
-    cancelConsumer = new QueueConsumer(context, connector, cancels(), CANCEL_PREFETCH, null, this::handleCancel);
-    jobConsumer = new SettlingConsumer(context, connector, publisher, settings.jobs(), settings.jobRetries(),
-        settings.prefetch(), this::handle, JOB_FAILURES, new SettlingConsumer.Outcomes() {
-          @Override
-          public void retrying(Delivery message, SettlingConsumer.Failure f) {
-            LOG.error("job {} failed in the stub, retrying it in {} s: {}", message.properties().getMessageId(),
-                f.delay().toSeconds(), f.reason());
-          }
+    cancelConsumer =
+        new QueueConsumer(context, connector, cancels(), CANCEL_PREFETCH, null, this::handleCancel);
+    jobConsumer =
+        new SettlingConsumer(
+            context,
+            connector,
+            publisher,
+            settings.jobs(),
+            settings.jobRetries(),
+            settings.prefetch(),
+            this::handle,
+            JOB_FAILURES,
+            new SettlingConsumer.Outcomes() {
+              @Override
+              public void retrying(Delivery message, SettlingConsumer.Failure f) {
+                LOG.error(
+                    "job {} failed in the stub, retrying it in {} s: {}",
+                    message.properties().getMessageId(),
+                    f.delay().toSeconds(),
+                    f.reason());
+              }
 
-          @Override
-          public void rescheduleFailed(Delivery message, SettlingConsumer.Failure f, Throwable e, Duration wait) {
-            LOG.warn("could not reschedule job {}: {}; trying again in {} ms", message.properties().getMessageId(),
-                e.getMessage(), wait.toMillis());
-          }
+              @Override
+              public void rescheduleFailed(
+                  Delivery message, SettlingConsumer.Failure f, Throwable e, Duration wait) {
+                LOG.warn(
+                    "could not reschedule job {}: {}; trying again in {} ms",
+                    message.properties().getMessageId(),
+                    e.getMessage(),
+                    wait.toMillis());
+              }
 
-          @Override
-          public void parking(Delivery message, SettlingConsumer.Failure f) {
-            if (!(f.error() instanceof UnreadableMessageException)) {
-              LOG.error("job {} failed in the stub {} times, parking it: {}", message.properties().getMessageId(),
-                  f.attempt(), f.reason());
-            }
-          }
-        });
+              @Override
+              public void parking(Delivery message, SettlingConsumer.Failure f) {
+                if (!(f.error() instanceof UnreadableMessageException)) {
+                  LOG.error(
+                      "job {} failed in the stub {} times, parking it: {}",
+                      message.properties().getMessageId(),
+                      f.attempt(),
+                      f.reason());
+                }
+              }
+            });
     return ready(System.currentTimeMillis() + READY_TIMEOUT.toMillis());
   }
 
@@ -196,27 +267,38 @@ public final class StubOrchestratorVerticle extends VerticleBase {
       return Future.succeededFuture();
     }
     if (System.currentTimeMillis() > deadline) {
-      return Future.failedFuture("not consuming " + settings.jobs().queue() + " within " + READY_TIMEOUT.toSeconds()
-          + " s of connecting (see the log for the broker's answer)");
+      return Future.failedFuture(
+          "not consuming "
+              + settings.jobs().queue()
+              + " within "
+              + READY_TIMEOUT.toSeconds()
+              + " s of connecting (see the log for the broker's answer)");
     }
     return vertx.timer(50).compose(v -> ready(deadline));
   }
 
-  /** One JobRequest; succeeds once its completed result is confirmed (the consumer then acks it). */
+  /**
+   * One JobRequest; succeeds once its completed result is confirmed (the consumer then acks it).
+   */
   private Future<Void> handle(Delivery delivery) {
     JobRequest request;
     try {
       request = JobMessages.decode(delivery.body());
     } catch (JobMessageException e) {
-      LOG.warn("dead-lettering an unusable message (message_id {}): {}",
-          delivery.properties().getMessageId(), e.getMessage());
+      LOG.warn(
+          "dead-lettering an unusable message (message_id {}): {}",
+          delivery.properties().getMessageId(),
+          e.getMessage());
       return Future.failedFuture(new UnreadableMessageException(e.getMessage(), e));
     }
     if (done.containsKey(request.requestId()) || running.containsKey(request.requestId())) {
-      LOG.info("job {} is a copy of a job already run or running; acknowledging it without running", request.requestId());
+      LOG.info(
+          "job {} is a copy of a job already run or running; acknowledging it without running",
+          request.requestId());
       return Future.succeededFuture();
     }
-    LOG.info("job {} received{}", request.requestId(), delivery.redelivered() ? " (redelivered)" : "");
+    LOG.info(
+        "job {} received{}", request.requestId(), delivery.redelivered() ? " (redelivered)" : "");
     return process(request, JobMessages.deliveryId(delivery, request))
         .onSuccess(v -> done.put(request.requestId(), Boolean.TRUE));
   }
@@ -229,7 +311,9 @@ public final class StubOrchestratorVerticle extends VerticleBase {
         throw new JobMessageException("jobcancel.v1 without request_id", null);
       }
     } catch (JobMessageException e) {
-      LOG.warn("dead-lettering an unusable cancel (message_id {}): {}", delivery.properties().getMessageId(),
+      LOG.warn(
+          "dead-lettering an unusable cancel (message_id {}): {}",
+          delivery.properties().getMessageId(),
           e.getMessage());
       delivery.reject();
       return;
@@ -237,7 +321,8 @@ public final class StubOrchestratorVerticle extends VerticleBase {
     String reason = cancel.reason() == null ? "cancelled" : cancel.reason();
     cancelled.put(cancel.requestId(), reason);
     Promise<RunOutcome> job = running.get(cancel.requestId());
-    LOG.info("job {} cancelled ({}){}", cancel.requestId(), reason, job != null ? ": stopping it" : "");
+    LOG.info(
+        "job {} cancelled ({}){}", cancel.requestId(), reason, job != null ? ": stopping it" : "");
     if (job != null) {
       job.tryComplete(cancelledOutcome(reason, "while it ran"));
     }
@@ -249,51 +334,95 @@ public final class StubOrchestratorVerticle extends VerticleBase {
     return new RunOutcome(Conclusion.CANCELLED, text, text + "\n");
   }
 
-  /** Started result, run, log upload, completed result; succeeds once the completed result is confirmed. */
+  /**
+   * Started result, run, log upload, completed result; succeeds once the completed result is
+   * confirmed.
+   */
   private Future<Void> process(JobRequest request, String deliveryId) {
     Instant startedAt = Instant.now();
     String cancelReason = cancelled.get(request.requestId());
     if (cancelReason != null) {
       RunOutcome notRun = cancelledOutcome(cancelReason, "before it started");
       LOG.info("job {} was cancelled before it started; not running it", request.requestId());
-      return publish(JobResult.completed(request, Conclusion.CANCELLED, null, Instant.now(), notRun.summary(), null,
-          null, List.of()), deliveryId);
+      return publish(
+          JobResult.completed(
+              request,
+              Conclusion.CANCELLED,
+              null,
+              Instant.now(),
+              notRun.summary(),
+              null,
+              null,
+              List.of()),
+          deliveryId);
     }
     Promise<RunOutcome> ran = Promise.promise();
     running.put(request.requestId(), ran);
     return publish(JobResult.started(request, startedAt), deliveryId)
-        .compose(v -> {
-          runner.run(request).onComplete(ar -> {
-            if (ar.succeeded()) {
-              ran.tryComplete(ar.result());
-            } else {
-              ran.tryFail(ar.cause());
-            }
-          });
-          return ran.future();
-        })
-        .eventually(() -> {
-          running.remove(request.requestId());
-          return Future.succeededFuture();
-        })
-        .compose(outcome -> storeLog(request, outcome)
-            .map(logUrl -> JobResult.completed(request, outcome.conclusion(), startedAt, Instant.now(),
-                outcome.summary(), logUrl, outcome.logTail(), List.of())))
-        .compose(result -> publish(result, deliveryId)
-            .onSuccess(v -> LOG.info("job {} completed: {}", request.requestId(), result.conclusion().apiName())));
+        .compose(
+            v -> {
+              runner
+                  .run(request)
+                  .onComplete(
+                      ar -> {
+                        if (ar.succeeded()) {
+                          ran.tryComplete(ar.result());
+                        } else {
+                          ran.tryFail(ar.cause());
+                        }
+                      });
+              return ran.future();
+            })
+        .eventually(
+            () -> {
+              running.remove(request.requestId());
+              return Future.succeededFuture();
+            })
+        .compose(
+            outcome ->
+                storeLog(request, outcome)
+                    .map(
+                        logUrl ->
+                            JobResult.completed(
+                                request,
+                                outcome.conclusion(),
+                                startedAt,
+                                Instant.now(),
+                                outcome.summary(),
+                                logUrl,
+                                outcome.logTail(),
+                                List.of())))
+        .compose(
+            result ->
+                publish(result, deliveryId)
+                    .onSuccess(
+                        v ->
+                            LOG.info(
+                                "job {} completed: {}",
+                                request.requestId(),
+                                result.conclusion().apiName())));
   }
 
   /** The log's URL, or null: a lost log is no reason to withhold the job's result. */
   private Future<String> storeLog(JobRequest request, RunOutcome outcome) {
-    return logStore.upload(request, outcome.log()).recover(e -> {
-      LOG.warn("job {}: could not upload the log, reporting without log_url: {}", request.requestId(), e.toString());
-      return Future.succeededFuture(null);
-    });
+    return logStore
+        .upload(request, outcome.log())
+        .recover(
+            e -> {
+              LOG.warn(
+                  "job {}: could not upload the log, reporting without log_url: {}",
+                  request.requestId(),
+                  e.toString());
+              return Future.succeededFuture(null);
+            });
   }
 
   private Future<Void> publish(JobResult result, String deliveryId) {
-    return publisher.publish(settings.results().exchange(), settings.results().routingKey(),
-        JobMessages.propertiesOf(result, deliveryId), JobCodec.encode(result));
+    return publisher.publish(
+        settings.results().exchange(),
+        settings.results().routingKey(),
+        JobMessages.propertiesOf(result, deliveryId),
+        JobCodec.encode(result));
   }
 
   private void closeQuietly() {

@@ -28,41 +28,75 @@ import java.util.Optional;
  * @param jobRetries when a job fails in the stub (its result could not be published): retried
  *     through a delay queue after each delay, up to the attempts
  */
-public record StubSettings(String amqpUrl, QueueTopology jobs, QueueTopology results, int prefetch,
-    boolean execute, Conclusion defaultOutcome, Duration defaultDuration, S3Settings s3,
+public record StubSettings(
+    String amqpUrl,
+    QueueTopology jobs,
+    QueueTopology results,
+    int prefetch,
+    boolean execute,
+    Conclusion defaultOutcome,
+    Duration defaultDuration,
+    S3Settings s3,
     RetrySchedule jobRetries) {
 
   public static final String DEFAULT_AMQP_URL = "amqp://127.0.0.1:5672/%2f";
   public static final int DEFAULT_PREFETCH = 8;
   public static final long DEFAULT_DURATION_MS = 200;
-  /** A job that failed in the stub is tried again after 5 s, for as long as it takes (a broker outage). */
-  public static final RetrySchedule DEFAULT_JOB_RETRIES = new RetrySchedule(List.of(Duration.ofSeconds(5)),
-      Integer.MAX_VALUE);
+
+  /**
+   * A job that failed in the stub is tried again after 5 s, for as long as it takes (a broker
+   * outage).
+   */
+  public static final RetrySchedule DEFAULT_JOB_RETRIES =
+      new RetrySchedule(List.of(Duration.ofSeconds(5)), Integer.MAX_VALUE);
+
   /** AMQP's prefetch count is an unsigned short. */
   static final int MAX_PREFETCH = 65_535;
 
   /** Every variable the stub reads, as {@code --help} shows them. */
-  public static final Catalogue CATALOGUE = Catalogue.of(
-      Variable.of("AMQP_URL", DEFAULT_AMQP_URL, "broker URL"),
-      Variable.of("AMQP_EXCHANGE", QueueTopology.JOBS.exchange(), "JobRequest exchange"),
-      Variable.of("AMQP_ROUTING_KEY", QueueTopology.JOBS.routingKey(), "JobRequest routing key"),
-      Variable.of("AMQP_QUEUE", QueueTopology.JOBS.queue(), "JobRequest queue"),
-      Variable.of("AMQP_DLX", QueueTopology.JOBS.deadLetterExchange(), "dead-letter exchange, both flows"),
-      Variable.of("AMQP_DLQ", QueueTopology.JOBS.deadLetterQueue(), "JobRequest dead-letter queue"),
-      Variable.of("AMQP_RESULTS_EXCHANGE", QueueTopology.RESULTS.exchange(), "JobResult exchange"),
-      Variable.of("AMQP_RESULTS_ROUTING_KEY", QueueTopology.RESULTS.routingKey(), "JobResult routing key"),
-      Variable.of("AMQP_RESULTS_QUEUE", QueueTopology.RESULTS.queue(), "JobResult queue"),
-      Variable.of("AMQP_RESULTS_DLQ", QueueTopology.RESULTS.deadLetterQueue(), "JobResult dead-letter queue"),
-      Variable.of("AMQP_QUORUM", "false", "declare quorum queues"),
-      Variable.of("STUB_PREFETCH", String.valueOf(DEFAULT_PREFETCH), "jobs run at once (unacked JobRequests)"),
-      Variable.of("STUB_EXECUTE", "false", "same as --execute"),
-      Variable.of("STUB_DEFAULT_OUTCOME", "success", "conclusion of simulated jobs"),
-      Variable.of("STUB_DEFAULT_DURATION_MS", String.valueOf(DEFAULT_DURATION_MS), "duration of simulated jobs"),
-      Variable.of("S3_ENDPOINT", "none: logs are not uploaded", "S3-compatible endpoint for logs"),
-      Variable.of("S3_BUCKET", S3Settings.DEFAULT_BUCKET, "log bucket, created if missing"),
-      Variable.of("S3_REGION", S3Settings.DEFAULT_REGION, "signing region"),
-      Variable.of("S3_ACCESS_KEY", "AWS SDK default chain", "static credentials, with S3_SECRET_KEY"),
-      Variable.secret("S3_SECRET_KEY", "AWS SDK default chain", "static credentials, with S3_ACCESS_KEY"));
+  public static final Catalogue CATALOGUE =
+      Catalogue.of(
+          Variable.of("AMQP_URL", DEFAULT_AMQP_URL, "broker URL"),
+          Variable.of("AMQP_EXCHANGE", QueueTopology.JOBS.exchange(), "JobRequest exchange"),
+          Variable.of(
+              "AMQP_ROUTING_KEY", QueueTopology.JOBS.routingKey(), "JobRequest routing key"),
+          Variable.of("AMQP_QUEUE", QueueTopology.JOBS.queue(), "JobRequest queue"),
+          Variable.of(
+              "AMQP_DLX",
+              QueueTopology.JOBS.deadLetterExchange(),
+              "dead-letter exchange, both flows"),
+          Variable.of(
+              "AMQP_DLQ", QueueTopology.JOBS.deadLetterQueue(), "JobRequest dead-letter queue"),
+          Variable.of(
+              "AMQP_RESULTS_EXCHANGE", QueueTopology.RESULTS.exchange(), "JobResult exchange"),
+          Variable.of(
+              "AMQP_RESULTS_ROUTING_KEY",
+              QueueTopology.RESULTS.routingKey(),
+              "JobResult routing key"),
+          Variable.of("AMQP_RESULTS_QUEUE", QueueTopology.RESULTS.queue(), "JobResult queue"),
+          Variable.of(
+              "AMQP_RESULTS_DLQ",
+              QueueTopology.RESULTS.deadLetterQueue(),
+              "JobResult dead-letter queue"),
+          Variable.of("AMQP_QUORUM", "false", "declare quorum queues"),
+          Variable.of(
+              "STUB_PREFETCH",
+              String.valueOf(DEFAULT_PREFETCH),
+              "jobs run at once (unacked JobRequests)"),
+          Variable.of("STUB_EXECUTE", "false", "same as --execute"),
+          Variable.of("STUB_DEFAULT_OUTCOME", "success", "conclusion of simulated jobs"),
+          Variable.of(
+              "STUB_DEFAULT_DURATION_MS",
+              String.valueOf(DEFAULT_DURATION_MS),
+              "duration of simulated jobs"),
+          Variable.of(
+              "S3_ENDPOINT", "none: logs are not uploaded", "S3-compatible endpoint for logs"),
+          Variable.of("S3_BUCKET", S3Settings.DEFAULT_BUCKET, "log bucket, created if missing"),
+          Variable.of("S3_REGION", S3Settings.DEFAULT_REGION, "signing region"),
+          Variable.of(
+              "S3_ACCESS_KEY", "AWS SDK default chain", "static credentials, with S3_SECRET_KEY"),
+          Variable.secret(
+              "S3_SECRET_KEY", "AWS SDK default chain", "static credentials, with S3_ACCESS_KEY"));
 
   /**
    * Reads the settings from the given environment.
@@ -74,36 +108,50 @@ public record StubSettings(String amqpUrl, QueueTopology jobs, QueueTopology res
     Optional<URI> amqp = in.hostUri("AMQP_URL", "amqp", "amqps");
     boolean quorum = in.strictBool("AMQP_QUORUM", false);
     String deadLetterExchange = in.string("AMQP_DLX", QueueTopology.JOBS.deadLetterExchange());
-    QueueTopology jobs = new QueueTopology(
-        in.string("AMQP_EXCHANGE", QueueTopology.JOBS.exchange()),
-        in.string("AMQP_ROUTING_KEY", QueueTopology.JOBS.routingKey()),
-        in.string("AMQP_QUEUE", QueueTopology.JOBS.queue()),
-        deadLetterExchange,
-        in.string("AMQP_DLQ", QueueTopology.JOBS.deadLetterQueue()),
-        quorum);
+    QueueTopology jobs =
+        new QueueTopology(
+            in.string("AMQP_EXCHANGE", QueueTopology.JOBS.exchange()),
+            in.string("AMQP_ROUTING_KEY", QueueTopology.JOBS.routingKey()),
+            in.string("AMQP_QUEUE", QueueTopology.JOBS.queue()),
+            deadLetterExchange,
+            in.string("AMQP_DLQ", QueueTopology.JOBS.deadLetterQueue()),
+            quorum);
     // Both flows share one dead-letter exchange (as in deploy/rabbitmq), hence no AMQP_RESULTS_DLX.
-    QueueTopology results = new QueueTopology(
-        in.string("AMQP_RESULTS_EXCHANGE", QueueTopology.RESULTS.exchange()),
-        in.string("AMQP_RESULTS_ROUTING_KEY", QueueTopology.RESULTS.routingKey()),
-        in.string("AMQP_RESULTS_QUEUE", QueueTopology.RESULTS.queue()),
-        deadLetterExchange,
-        in.string("AMQP_RESULTS_DLQ", QueueTopology.RESULTS.deadLetterQueue()),
-        quorum);
+    QueueTopology results =
+        new QueueTopology(
+            in.string("AMQP_RESULTS_EXCHANGE", QueueTopology.RESULTS.exchange()),
+            in.string("AMQP_RESULTS_ROUTING_KEY", QueueTopology.RESULTS.routingKey()),
+            in.string("AMQP_RESULTS_QUEUE", QueueTopology.RESULTS.queue()),
+            deadLetterExchange,
+            in.string("AMQP_RESULTS_DLQ", QueueTopology.RESULTS.deadLetterQueue()),
+            quorum);
     int prefetch = in.positiveInt("STUB_PREFETCH", DEFAULT_PREFETCH, MAX_PREFETCH);
     boolean execute = in.strictBool("STUB_EXECUTE", false);
-    Conclusion outcome = in.parsed("STUB_DEFAULT_OUTCOME", Conclusion.SUCCESS, Conclusions::parse,
-        "expected one of " + Conclusions.names());
+    Conclusion outcome =
+        in.parsed(
+            "STUB_DEFAULT_OUTCOME",
+            Conclusion.SUCCESS,
+            Conclusions::parse,
+            "expected one of " + Conclusions.names());
     long durationMs = in.nonNegativeLong("STUB_DEFAULT_DURATION_MS", DEFAULT_DURATION_MS);
     S3Settings s3 = S3Settings.read(in);
     in.check();
-    return new StubSettings(amqp.map(URI::toString).orElse(DEFAULT_AMQP_URL), jobs, results, prefetch,
-        execute, outcome, Duration.ofMillis(durationMs), s3, DEFAULT_JOB_RETRIES);
+    return new StubSettings(
+        amqp.map(URI::toString).orElse(DEFAULT_AMQP_URL),
+        jobs,
+        results,
+        prefetch,
+        execute,
+        outcome,
+        Duration.ofMillis(durationMs),
+        s3,
+        DEFAULT_JOB_RETRIES);
   }
 
   /** The same settings with script execution switched on or off (the {@code --execute} flag). */
   public StubSettings withExecute(boolean enabled) {
-    return new StubSettings(amqpUrl, jobs, results, prefetch, enabled, defaultOutcome, defaultDuration, s3,
-        jobRetries);
+    return new StubSettings(
+        amqpUrl, jobs, results, prefetch, enabled, defaultOutcome, defaultDuration, s3, jobRetries);
   }
 
   /** Whether job logs are uploaded; without S3 the JobResults carry no log_url. */
@@ -118,9 +166,24 @@ public record StubSettings(String amqpUrl, QueueTopology jobs, QueueTopology res
 
   @Override
   public String toString() {
-    return "StubSettings[amqpUrl=" + redactedAmqpUrl() + ", jobs=" + jobs + ", results=" + results
-        + ", prefetch=" + prefetch + ", execute=" + execute + ", defaultOutcome=" + defaultOutcome.apiName()
-        + ", defaultDuration=" + defaultDuration.toMillis() + "ms, s3=" + (s3 == null ? "disabled" : s3)
-        + ", jobRetries=" + jobRetries + "]";
+    return "StubSettings[amqpUrl="
+        + redactedAmqpUrl()
+        + ", jobs="
+        + jobs
+        + ", results="
+        + results
+        + ", prefetch="
+        + prefetch
+        + ", execute="
+        + execute
+        + ", defaultOutcome="
+        + defaultOutcome.apiName()
+        + ", defaultDuration="
+        + defaultDuration.toMillis()
+        + "ms, s3="
+        + (s3 == null ? "disabled" : s3)
+        + ", jobRetries="
+        + jobRetries
+        + "]";
   }
 }

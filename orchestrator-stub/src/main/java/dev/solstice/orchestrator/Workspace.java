@@ -18,7 +18,8 @@ record Workspace(Path root) {
   private static final Logger LOG = LoggerFactory.getLogger(Workspace.class);
 
   static Workspace create(JobRequest request) throws IOException {
-    Workspace workspace = new Workspace(Files.createTempDirectory("solstice-job-" + request.requestId() + "-"));
+    Workspace workspace =
+        new Workspace(Files.createTempDirectory("solstice-job-" + request.requestId() + "-"));
     Files.createDirectory(workspace.workDir());
     Files.createDirectory(workspace.tmpDir());
     return workspace;
@@ -40,7 +41,9 @@ record Workspace(Path root) {
     return root.resolve("tmp");
   }
 
-  /** Removes the directory tree; problems are logged, as the job's outcome does not depend on them. */
+  /**
+   * Removes the directory tree; problems are logged, as the job's outcome does not depend on them.
+   */
   void delete() {
     try (Stream<Path> paths = Files.walk(root)) {
       paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());

@@ -18,7 +18,8 @@ class JobMessagesTest {
 
   @Test
   void decodesTheContractsGoldenExample() throws Exception {
-    try (InputStream in = getClass().getResourceAsStream("/schema/examples/jobrequest.v1.workflow-job.json")) {
+    try (InputStream in =
+        getClass().getResourceAsStream("/schema/examples/jobrequest.v1.workflow-job.json")) {
       JobRequest request = JobMessages.decode(in.readAllBytes());
 
       assertThat(request.script()).containsExactly("mvn -B verify", "echo done");
@@ -34,7 +35,10 @@ class JobMessagesTest {
 
   @Test
   void rejectsJsonThatBreaksTheSchemaEvenIfItDecodes() {
-    assertThatThrownBy(() -> JobMessages.decode("{\"schema_version\":\"jobrequest.v1\"}".getBytes(StandardCharsets.UTF_8)))
+    assertThatThrownBy(
+            () ->
+                JobMessages.decode(
+                    "{\"schema_version\":\"jobrequest.v1\"}".getBytes(StandardCharsets.UTF_8)))
         .isInstanceOf(JobMessageException.class)
         .hasMessageContaining("request_id");
   }
@@ -42,13 +46,16 @@ class JobMessagesTest {
   @Test
   void resultPropertiesArePersistentJsonIdentifiedByRequestAndSchema() {
     JobRequest request = TestJobs.job(List.of("true"), Map.of());
-    AMQP.BasicProperties properties = JobMessages.propertiesOf(JobResult.started(request, Instant.now()), "d-1");
+    AMQP.BasicProperties properties =
+        JobMessages.propertiesOf(JobResult.started(request, Instant.now()), "d-1");
 
     assertThat(properties.getDeliveryMode()).isEqualTo(2);
     assertThat(properties.getContentType()).isEqualTo("application/json");
     assertThat(properties.getMessageId()).isEqualTo(request.requestId().toString());
     assertThat(properties.getType()).isEqualTo("jobresult.v1");
     assertThat(properties.getHeaders()).containsEntry("x-github-delivery", "d-1");
-    assertThat(JobMessages.propertiesOf(JobResult.started(request, Instant.now()), null).getHeaders()).isEmpty();
+    assertThat(
+            JobMessages.propertiesOf(JobResult.started(request, Instant.now()), null).getHeaders())
+        .isEmpty();
   }
 }

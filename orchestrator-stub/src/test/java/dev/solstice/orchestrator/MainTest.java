@@ -22,12 +22,32 @@ class MainTest {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     Main.usage(new PrintStream(out, true, StandardCharsets.UTF_8));
 
-    assertThat(out.toString(StandardCharsets.UTF_8)).contains("--execute", "--help",
-        "AMQP_URL", "AMQP_EXCHANGE", "AMQP_ROUTING_KEY", "AMQP_QUEUE", "AMQP_DLX", "AMQP_DLQ",
-        "AMQP_RESULTS_EXCHANGE", "AMQP_RESULTS_ROUTING_KEY", "AMQP_RESULTS_QUEUE", "AMQP_RESULTS_DLQ",
-        "AMQP_QUORUM", "STUB_PREFETCH", "STUB_EXECUTE", "STUB_DEFAULT_OUTCOME", "STUB_DEFAULT_DURATION_MS",
-        "S3_ENDPOINT", "S3_BUCKET", "S3_REGION", "S3_ACCESS_KEY", "S3_SECRET_KEY",
-        "SOLSTICE_STUB_OUTCOME", "SOLSTICE_STUB_DURATION_MS");
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .contains(
+            "--execute",
+            "--help",
+            "AMQP_URL",
+            "AMQP_EXCHANGE",
+            "AMQP_ROUTING_KEY",
+            "AMQP_QUEUE",
+            "AMQP_DLX",
+            "AMQP_DLQ",
+            "AMQP_RESULTS_EXCHANGE",
+            "AMQP_RESULTS_ROUTING_KEY",
+            "AMQP_RESULTS_QUEUE",
+            "AMQP_RESULTS_DLQ",
+            "AMQP_QUORUM",
+            "STUB_PREFETCH",
+            "STUB_EXECUTE",
+            "STUB_DEFAULT_OUTCOME",
+            "STUB_DEFAULT_DURATION_MS",
+            "S3_ENDPOINT",
+            "S3_BUCKET",
+            "S3_REGION",
+            "S3_ACCESS_KEY",
+            "S3_SECRET_KEY",
+            "SOLSTICE_STUB_OUTCOME",
+            "SOLSTICE_STUB_DURATION_MS");
   }
 
   @Test
@@ -37,7 +57,8 @@ class MainTest {
     assertThat(Main.parse("-h").help).isTrue();
     assertThat(Main.parse("--help").help).isTrue();
     assertThatThrownBy(() -> Main.parse("--exec"))
-        .isInstanceOfSatisfying(ParameterException.class,
+        .isInstanceOfSatisfying(
+            ParameterException.class,
             e -> assertThat(Main.problem(e)).isEqualTo("unknown argument: --exec"));
   }
 
@@ -46,13 +67,16 @@ class MainTest {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     Main.usage(new PrintStream(out, true, StandardCharsets.UTF_8));
     for (var v : StubSettings.CATALOGUE.variables()) {
-      assertThat(out.toString(StandardCharsets.UTF_8)).contains(v.name()).contains("[" + v.defaultValue() + "]");
+      assertThat(out.toString(StandardCharsets.UTF_8))
+          .contains(v.name())
+          .contains("[" + v.defaultValue() + "]");
     }
   }
 
   @Test
   void catalogueListsEveryVariableTheStubReads() throws Exception {
-    Path main = Path.of(System.getProperty("solstice.root", ".."), "orchestrator-stub/src/main/java");
+    Path main =
+        Path.of(System.getProperty("solstice.root", ".."), "orchestrator-stub/src/main/java");
     Pattern read = Pattern.compile("in\\.\\w+\\(\\s*\"([A-Z][A-Z0-9_]+)\"");
     Set<String> names = new TreeSet<>();
     try (var files = Files.walk(main)) {
@@ -63,7 +87,9 @@ class MainTest {
         }
       }
     }
-    assertThat(names).as("variables read by the stub").contains("AMQP_URL", "STUB_PREFETCH", "S3_SECRET_KEY");
+    assertThat(names)
+        .as("variables read by the stub")
+        .contains("AMQP_URL", "STUB_PREFETCH", "S3_SECRET_KEY");
     assertThat(StubSettings.CATALOGUE.names()).containsAll(names);
   }
 }

@@ -10,8 +10,8 @@ import org.junit.jupiter.api.Test;
 
 class S3LogStoreTest {
 
-  private static final S3Settings S3 = new S3Settings(URI.create("http://127.0.0.1:9000"), "solstice-logs",
-      "us-east-1", null, null);
+  private static final S3Settings S3 =
+      new S3Settings(URI.create("http://127.0.0.1:9000"), "solstice-logs", "us-east-1", null, null);
 
   private static JobRequest.Builder job(UUID id) {
     return JobRequest.builder(id, "https://github.com/o/r.git", TestJobs.SHA, Instant.now());
@@ -20,7 +20,8 @@ class S3LogStoreTest {
   @Test
   void keyIsTheLogPathWithoutLeadingSlash() {
     UUID id = UUID.randomUUID();
-    assertThat(S3LogStore.objectKey(job(id).logPath("/logs/" + id + ".log").build())).isEqualTo("logs/" + id + ".log");
+    assertThat(S3LogStore.objectKey(job(id).logPath("/logs/" + id + ".log").build()))
+        .isEqualTo("logs/" + id + ".log");
   }
 
   @Test
@@ -32,6 +33,7 @@ class S3LogStoreTest {
 
   @Test
   void urlIsPathStyleUnderTheEndpointWithEncodedSegments() {
-    assertThat(S3LogStore.objectUrl(S3, "logs/a b+c.log")).isEqualTo("http://127.0.0.1:9000/solstice-logs/logs/a%20b%2Bc.log");
+    assertThat(S3LogStore.objectUrl(S3, "logs/a b+c.log"))
+        .isEqualTo("http://127.0.0.1:9000/solstice-logs/logs/a%20b%2Bc.log");
   }
 }

@@ -36,17 +36,19 @@ class ScriptJobRunnerTest {
     vertx.close().await(10, TimeUnit.SECONDS);
   }
 
-  private static RunOutcome run(List<String> script, Map<String, String> env, Integer timeoutSeconds)
-      throws Exception {
+  private static RunOutcome run(
+      List<String> script, Map<String, String> env, Integer timeoutSeconds) throws Exception {
     return runner.run(TestJobs.job(script, env, timeoutSeconds)).await(30, TimeUnit.SECONDS);
   }
 
   @Test
   void scriptExitingZeroSucceedsAndItsOutputIsLogged() throws Exception {
-    RunOutcome outcome = run(List.of("echo hello from the job", "echo to stderr >&2"), Map.of(), 10);
+    RunOutcome outcome =
+        run(List.of("echo hello from the job", "echo to stderr >&2"), Map.of(), 10);
 
     assertThat(outcome.conclusion()).isEqualTo(Conclusion.SUCCESS);
-    assertThat(outcome.log()).contains("+ echo hello from the job\n", "hello from the job\n", "to stderr\n");
+    assertThat(outcome.log())
+        .contains("+ echo hello from the job\n", "hello from the job\n", "to stderr\n");
   }
 
   @Test
@@ -78,22 +80,46 @@ class ScriptJobRunnerTest {
     assertThat(outcome.conclusion()).isEqualTo(Conclusion.TIMED_OUT);
     assertThat(outcome.summary()).contains("timed out after 1 s");
     assertThat(outcome.log()).contains("sleeping\n");
-    await().atMost(Duration.ofSeconds(5)).until(() -> ProcessHandle.allProcesses()
-        .noneMatch(p -> p.info().commandLine().orElse("").contains("sleep " + marker)));
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(
+            () ->
+                ProcessHandle.allProcesses()
+                    .noneMatch(p -> p.info().commandLine().orElse("").contains("sleep " + marker)));
   }
 
   @Test
   void jobSeesItsEnvOverAMinimalEnvironmentAndNotTheStubs() throws Exception {
-    RunOutcome outcome = run(List.of("echo \"GREETING=$GREETING CI=$CI\"", "env | cut -d= -f1 | sort | tr '\\n' ' '"),
-        Map.of("GREETING", "hi", "CI", "job-says"), 10);
+    RunOutcome outcome =
+        run(
+            List.of(
+                "echo \"GREETING=$GREETING CI=$CI\"", "env | cut -d= -f1 | sort | tr '\\n' ' '"),
+            Map.of("GREETING", "hi", "CI", "job-says"),
+            10);
 
     assertThat(outcome.conclusion()).isEqualTo(Conclusion.SUCCESS);
     assertThat(outcome.log()).contains("GREETING=hi CI=job-says");
-    String names = outcome.log().lines().filter(l -> l.contains("SOLSTICE_REQUEST_ID") && !l.startsWith("+"))
-        .findFirst().orElseThrow();
+    String names =
+        outcome
+            .log()
+            .lines()
+            .filter(l -> l.contains("SOLSTICE_REQUEST_ID") && !l.startsWith("+"))
+            .findFirst()
+            .orElseThrow();
     Set<String> seen = Arrays.stream(names.trim().split(" ")).collect(Collectors.toSet());
-    assertThat(seen).isSubsetOf("CI", "GREETING", "HOME", "LANG", "PATH", "PWD", "SHLVL", "SOLSTICE_REQUEST_ID",
-        "TMPDIR", "_", "OLDPWD");
+    assertThat(seen)
+        .isSubsetOf(
+            "CI",
+            "GREETING",
+            "HOME",
+            "LANG",
+            "PATH",
+            "PWD",
+            "SHLVL",
+            "SOLSTICE_REQUEST_ID",
+            "TMPDIR",
+            "_",
+            "OLDPWD");
   }
 
   @Test

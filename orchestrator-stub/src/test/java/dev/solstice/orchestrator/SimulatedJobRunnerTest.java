@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 class SimulatedJobRunnerTest {
 
   private static Vertx vertx;
-  private final SimulatedJobRunner runner = new SimulatedJobRunner(vertx, Conclusion.SUCCESS, Duration.ofMillis(200));
+  private final SimulatedJobRunner runner =
+      new SimulatedJobRunner(vertx, Conclusion.SUCCESS, Duration.ofMillis(200));
 
   @BeforeAll
   static void startVertx() {
@@ -39,8 +40,11 @@ class SimulatedJobRunnerTest {
 
   @Test
   void jobEnvChoosesOutcomeAndDurationIgnoringCase() {
-    SimulatedJobRunner.Plan plan = runner.plan(TestJobs.job(List.of("make"),
-        Map.of("SOLSTICE_STUB_OUTCOME", "Timed_Out", "SOLSTICE_STUB_DURATION_MS", "1500")));
+    SimulatedJobRunner.Plan plan =
+        runner.plan(
+            TestJobs.job(
+                List.of("make"),
+                Map.of("SOLSTICE_STUB_OUTCOME", "Timed_Out", "SOLSTICE_STUB_DURATION_MS", "1500")));
 
     assertThat(plan.conclusion()).isEqualTo(Conclusion.TIMED_OUT);
     assertThat(plan.duration()).isEqualTo(Duration.ofMillis(1500));
@@ -50,27 +54,37 @@ class SimulatedJobRunnerTest {
   void configuredDefaultOutcomeAppliesToJobsThatDoNotChoose() {
     SimulatedJobRunner failing = new SimulatedJobRunner(vertx, Conclusion.FAILURE, Duration.ZERO);
 
-    assertThat(failing.plan(TestJobs.job(List.of("make"), Map.of())).conclusion()).isEqualTo(Conclusion.FAILURE);
-    assertThat(failing.plan(TestJobs.job(List.of("make"), Map.of("SOLSTICE_STUB_OUTCOME", "neutral"))).conclusion())
+    assertThat(failing.plan(TestJobs.job(List.of("make"), Map.of())).conclusion())
+        .isEqualTo(Conclusion.FAILURE);
+    assertThat(
+            failing
+                .plan(TestJobs.job(List.of("make"), Map.of("SOLSTICE_STUB_OUTCOME", "neutral")))
+                .conclusion())
         .isEqualTo(Conclusion.NEUTRAL);
   }
 
   @Test
   void unusableOverridesFallBackToTheDefaultsWithANote() {
-    SimulatedJobRunner.Plan plan = runner.plan(TestJobs.job(List.of("make"),
-        Map.of("SOLSTICE_STUB_OUTCOME", "exploded", "SOLSTICE_STUB_DURATION_MS", "-1")));
+    SimulatedJobRunner.Plan plan =
+        runner.plan(
+            TestJobs.job(
+                List.of("make"),
+                Map.of("SOLSTICE_STUB_OUTCOME", "exploded", "SOLSTICE_STUB_DURATION_MS", "-1")));
 
     assertThat(plan.conclusion()).isEqualTo(Conclusion.SUCCESS);
     assertThat(plan.duration()).isEqualTo(Duration.ofMillis(200));
-    assertThat(plan.notes()).hasSize(2)
+    assertThat(plan.notes())
+        .hasSize(2)
         .anySatisfy(note -> assertThat(note).contains("SOLSTICE_STUB_OUTCOME=\"exploded\""))
         .anySatisfy(note -> assertThat(note).contains("SOLSTICE_STUB_DURATION_MS=\"-1\""));
   }
 
   @Test
   void runWaitsTheDurationAndLogsTheScriptLines() throws Exception {
-    JobRequest job = TestJobs.job(List.of("mvn -B verify", "echo done"),
-        Map.of("SOLSTICE_STUB_OUTCOME", "failure", "SOLSTICE_STUB_DURATION_MS", "300"));
+    JobRequest job =
+        TestJobs.job(
+            List.of("mvn -B verify", "echo done"),
+            Map.of("SOLSTICE_STUB_OUTCOME", "failure", "SOLSTICE_STUB_DURATION_MS", "300"));
 
     long start = System.nanoTime();
     RunOutcome outcome = runner.run(job).await(10, TimeUnit.SECONDS);
@@ -79,7 +93,8 @@ class SimulatedJobRunnerTest {
     assertThat(tookMs).isGreaterThanOrEqualTo(300);
     assertThat(outcome.conclusion()).isEqualTo(Conclusion.FAILURE);
     assertThat(outcome.summary()).contains("failure", "300 ms");
-    assertThat(outcome.log()).contains("+ mvn -B verify\n", "+ echo done\n", job.requestId().toString());
+    assertThat(outcome.log())
+        .contains("+ mvn -B verify\n", "+ echo done\n", job.requestId().toString());
   }
 
   @Test

@@ -19,8 +19,8 @@ import dev.solstice.jobrequest.JobSchemas;
 import dev.solstice.jobrequest.JobStatus;
 import dev.solstice.jobrequest.amqp.MessageProperties;
 import dev.solstice.jobrequest.amqp.QueueTopology;
-import dev.solstice.simulator.s3.S3TestServer;
 import dev.solstice.platform.amqp.Topology;
+import dev.solstice.simulator.s3.S3TestServer;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -43,9 +43,9 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
 /**
- * The stub end to end against the real RabbitMQ on 127.0.0.1:5672 and an in-process S3 server. Every
- * test gets its own exchanges and queues (random suffix) and bucket, so parallel builds sharing the
- * broker do not see each other's messages.
+ * The stub end to end against the real RabbitMQ on 127.0.0.1:5672 and an in-process S3 server.
+ * Every test gets its own exchanges and queues (random suffix) and bucket, so parallel builds
+ * sharing the broker do not see each other's messages.
  */
 class StubOrchestratorIT {
 
@@ -64,8 +64,7 @@ class StubOrchestratorIT {
   private Channel channel;
 
   /** A JobResult as it arrived, with its raw JSON and AMQP properties. */
-  record Received(JobResult result, String json, AMQP.BasicProperties properties) {
-  }
+  record Received(JobResult result, String json, AMQP.BasicProperties properties) {}
 
   @BeforeAll
   static void startServers() throws Exception {
@@ -87,10 +86,16 @@ class StubOrchestratorIT {
     channel = broker.createChannel();
     Topology.declare(channel, jobs);
     Topology.declare(channel, results);
-    channel.basicConsume(results.queue(), true, (tag, delivery) -> received.add(new Received(
-            JobCodec.decodeResult(delivery.getBody()), new String(delivery.getBody(), StandardCharsets.UTF_8),
-            delivery.getProperties())),
-        tag -> { });
+    channel.basicConsume(
+        results.queue(),
+        true,
+        (tag, delivery) ->
+            received.add(
+                new Received(
+                    JobCodec.decodeResult(delivery.getBody()),
+                    new String(delivery.getBody(), StandardCharsets.UTF_8),
+                    delivery.getProperties())),
+        tag -> {});
   }
 
   @AfterEach
@@ -98,14 +103,21 @@ class StubOrchestratorIT {
     vertx.close().await(60, TimeUnit.SECONDS);
     Channel cleanup = broker.createChannel();
     QueueTopology cancels = QueueTopology.cancelsOf(jobs);
-    for (String queue : List.of(jobs.queue(), jobs.deadLetterQueue(), results.queue(), results.deadLetterQueue(),
-        cancels.queue(), cancels.deadLetterQueue())) {
+    for (String queue :
+        List.of(
+            jobs.queue(),
+            jobs.deadLetterQueue(),
+            results.queue(),
+            results.deadLetterQueue(),
+            cancels.queue(),
+            cancels.deadLetterQueue())) {
       cleanup.queueDelete(queue);
     }
     for (java.time.Duration delay : StubSettings.DEFAULT_JOB_RETRIES.delays()) {
       cleanup.queueDelete(Topology.delayQueueName(jobs, delay));
     }
-    for (String exchange : List.of(jobs.exchange(), results.exchange(), jobs.deadLetterExchange())) {
+    for (String exchange :
+        List.of(jobs.exchange(), results.exchange(), jobs.deadLetterExchange())) {
       cleanup.exchangeDelete(exchange);
     }
     cleanup.close();
@@ -122,22 +134,27 @@ class StubOrchestratorIT {
 
     Received completed = awaitCompleted(job);
     List<Received> reports = resultsOf(job);
-    assertThat(reports).extracting(r -> r.result().status()).containsExactly(JobStatus.STARTED, JobStatus.COMPLETED);
-    reports.forEach(r -> {
-      assertThat(JobSchemas.validateResult(r.json())).as(r.json()).isEmpty();
-      assertThat(r.properties().getMessageId()).isEqualTo(job.requestId().toString());
-      assertThat(r.properties().getType()).isEqualTo("jobresult.v1");
-      assertThat(r.properties().getContentType()).isEqualTo("application/json");
-      assertThat(r.properties().getDeliveryMode()).isEqualTo(2);
-      assertThat(r.properties().getHeaders()).extractingByKey(MessageProperties.DELIVERY_ID_HEADER)
-          .hasToString(job.deliveryId());
-      assertThat(r.result().checkRunId()).isEqualTo(4L);
-      assertThat(r.result().repository()).isEqualTo("Codertocat/Hello-World");
-    });
+    assertThat(reports)
+        .extracting(r -> r.result().status())
+        .containsExactly(JobStatus.STARTED, JobStatus.COMPLETED);
+    reports.forEach(
+        r -> {
+          assertThat(JobSchemas.validateResult(r.json())).as(r.json()).isEmpty();
+          assertThat(r.properties().getMessageId()).isEqualTo(job.requestId().toString());
+          assertThat(r.properties().getType()).isEqualTo("jobresult.v1");
+          assertThat(r.properties().getContentType()).isEqualTo("application/json");
+          assertThat(r.properties().getDeliveryMode()).isEqualTo(2);
+          assertThat(r.properties().getHeaders())
+              .extractingByKey(MessageProperties.DELIVERY_ID_HEADER)
+              .hasToString(job.deliveryId());
+          assertThat(r.result().checkRunId()).isEqualTo(4L);
+          assertThat(r.result().repository()).isEqualTo("Codertocat/Hello-World");
+        });
     JobResult result = completed.result();
     assertThat(result.conclusion()).isEqualTo(Conclusion.SUCCESS);
     assertThat(result.startedAt()).isNotNull().isBeforeOrEqualTo(result.finishedAt());
-    assertThat(result.logUrl()).isEqualTo(s3.endpoint() + "/" + bucket + "/logs/" + job.requestId() + ".log");
+    assertThat(result.logUrl())
+        .isEqualTo(s3.endpoint() + "/" + bucket + "/logs/" + job.requestId() + ".log");
     String log = s3.readObjectAt(result.logUrl());
     assertThat(log).contains("+ mvn -B verify\n", "+ echo done\n");
     assertThat(result.logTail()).isEqualTo(log);
@@ -158,14 +175,16 @@ class StubOrchestratorIT {
     awaitCompleted(other);
 
     await().atMost(PATIENCE).until(() -> readyCount(jobs.queue()) == 0);
-    assertThat(resultsOf(job)).extracting(r -> r.result().status())
+    assertThat(resultsOf(job))
+        .extracting(r -> r.result().status())
         .containsExactly(JobStatus.STARTED, JobStatus.COMPLETED);
   }
 
   @Test
   void jobEnvOverridesTheConfiguredOutcome() throws Exception {
     deploy(Map.of("STUB_DEFAULT_OUTCOME", "success"));
-    JobRequest failing = TestJobs.job(List.of("make test"), Map.of("SOLSTICE_STUB_OUTCOME", "failure"));
+    JobRequest failing =
+        TestJobs.job(List.of("make test"), Map.of("SOLSTICE_STUB_OUTCOME", "failure"));
     JobRequest plain = TestJobs.job(List.of("make test"), Map.of());
 
     publish(failing);
@@ -193,7 +212,8 @@ class StubOrchestratorIT {
   @Test
   void executeModeReportsSuccessFailureAndTimeoutFromTheScripts() throws Exception {
     deploy(Map.of("STUB_EXECUTE", "true", "STUB_PREFETCH", "4"));
-    JobRequest succeeds = TestJobs.job(List.of("echo \"hello from $GREETING\""), Map.of("GREETING", "the job"), 30);
+    JobRequest succeeds =
+        TestJobs.job(List.of("echo \"hello from $GREETING\""), Map.of("GREETING", "the job"), 30);
     JobRequest fails = TestJobs.job(List.of("echo failing soon", "exit 3"), Map.of(), 30);
     JobRequest hangs = TestJobs.job(List.of("sleep 30"), Map.of(), 1);
 
@@ -214,7 +234,8 @@ class StubOrchestratorIT {
     assertThat(failure.conclusion()).isEqualTo(Conclusion.FAILURE);
     assertThat(failure.summary()).contains("exit code 3");
     assertThat(failure.logTail()).contains("failing soon\n");
-    resultsOf(hangs, succeeds, fails).forEach(r -> assertThat(JobSchemas.validateResult(r.json())).isEmpty());
+    resultsOf(hangs, succeeds, fails)
+        .forEach(r -> assertThat(JobSchemas.validateResult(r.json())).isEmpty());
   }
 
   // ---------------------------------------------------------------- delivery guarantees
@@ -234,20 +255,24 @@ class StubOrchestratorIT {
     for (GetResponse r; (r = channel.basicGet(jobs.deadLetterQueue(), true)) != null; ) {
       parked.add(new String(r.getBody(), StandardCharsets.UTF_8));
     }
-    assertThat(parked).containsExactlyInAnyOrder("this is not JSON", "{\"schema_version\":\"jobrequest.v1\"}");
+    assertThat(parked)
+        .containsExactlyInAnyOrder("this is not JSON", "{\"schema_version\":\"jobrequest.v1\"}");
     assertThat(readyCount(jobs.queue())).isZero();
     assertThat(received).noneMatch(r -> r.result().requestId() == null);
   }
 
   @Test
-  void requestIsNotAckedBeforeItsCompletedResultSoACrashedStubLeavesItForRedelivery() throws Exception {
+  void requestIsNotAckedBeforeItsCompletedResultSoACrashedStubLeavesItForRedelivery()
+      throws Exception {
     Promise<String> upload = Promise.promise();
-    StubOrchestratorVerticle stub = deployWith(amqpEnv(), vertx -> new GatedLogStore(upload.future()));
+    StubOrchestratorVerticle stub =
+        deployWith(amqpEnv(), vertx -> new GatedLogStore(upload.future()));
     JobRequest job = TestJobs.job(List.of("echo held"), Map.of("SOLSTICE_STUB_DURATION_MS", "0"));
 
     publish(job);
 
-    // Started, run, now held in the log upload: the request must still be unacked (not ready, not gone).
+    // Started, run, now held in the log upload: the request must still be unacked (not ready, not
+    // gone).
     await().atMost(PATIENCE).until(() -> resultsOf(job).size() == 1);
     assertThat(readyCount(jobs.queue())).isZero();
     stub.simulateCrash().await(10, TimeUnit.SECONDS);
@@ -257,7 +282,9 @@ class StubOrchestratorIT {
     GetResponse redelivery = channel.basicGet(jobs.queue(), true);
     assertThat(JobCodec.decodeRequest(redelivery.getBody()).requestId()).isEqualTo(job.requestId());
     assertThat(redelivery.getEnvelope().isRedeliver()).isTrue();
-    assertThat(resultsOf(job)).extracting(r -> r.result().status()).containsExactly(JobStatus.STARTED);
+    assertThat(resultsOf(job))
+        .extracting(r -> r.result().status())
+        .containsExactly(JobStatus.STARTED);
   }
 
   @Test
@@ -269,14 +296,17 @@ class StubOrchestratorIT {
 
     vertx.undeploy(stub.deploymentID()).await(30, TimeUnit.SECONDS);
 
-    assertThat(resultsOf(job)).extracting(r -> r.result().status()).containsExactly(JobStatus.STARTED, JobStatus.COMPLETED);
+    assertThat(resultsOf(job))
+        .extracting(r -> r.result().status())
+        .containsExactly(JobStatus.STARTED, JobStatus.COMPLETED);
     await().atMost(PATIENCE).until(() -> readyCount(jobs.queue()) == 0);
     assertThat(channel.basicGet(jobs.queue(), false)).isNull();
   }
 
   @Test
   void reconnectsAndKeepsConsumingAfterTheBrokerDropsTheConnection() throws Exception {
-    assumeTrue(Rabbitmqctl.available(), "rabbitmqctl is needed to drop a connection from the broker side");
+    assumeTrue(
+        Rabbitmqctl.available(), "rabbitmqctl is needed to drop a connection from the broker side");
     deploy(Map.of());
     JobRequest before = TestJobs.job(List.of("true"), Map.of());
     publish(before);
@@ -313,23 +343,34 @@ class StubOrchestratorIT {
     return deployWith(env, null);
   }
 
-  private StubOrchestratorVerticle deployWith(Map<String, String> env,
-      java.util.function.Function<Vertx, LogStore> logStores) throws Exception {
+  private StubOrchestratorVerticle deployWith(
+      Map<String, String> env, java.util.function.Function<Vertx, LogStore> logStores)
+      throws Exception {
     StubSettings settings = StubSettings.fromEnv(env);
-    StubOrchestratorVerticle stub = logStores == null ? new StubOrchestratorVerticle(settings)
-        : new StubOrchestratorVerticle(settings, logStores);
+    StubOrchestratorVerticle stub =
+        logStores == null
+            ? new StubOrchestratorVerticle(settings)
+            : new StubOrchestratorVerticle(settings, logStores);
     vertx.deployVerticle(stub).await(30, TimeUnit.SECONDS);
     return stub;
   }
 
   private void publishCancel(JobRequest job) throws IOException {
-    byte[] body = JobCodec.encode(dev.solstice.jobrequest.JobCancel.superseded(job,
-        "4444444444444444444444444444444444444444", java.time.Instant.now()));
+    byte[] body =
+        JobCodec.encode(
+            dev.solstice.jobrequest.JobCancel.superseded(
+                job, "4444444444444444444444444444444444444444", java.time.Instant.now()));
     assertThat(JobSchemas.validateCancel(new String(body, StandardCharsets.UTF_8))).isEmpty();
     QueueTopology cancels = QueueTopology.cancelsOf(jobs);
-    channel.basicPublish(cancels.exchange(), cancels.routingKey(), new AMQP.BasicProperties.Builder()
-        .contentType(MessageProperties.CONTENT_TYPE).deliveryMode(MessageProperties.PERSISTENT)
-        .type("jobcancel.v1").build(), body);
+    channel.basicPublish(
+        cancels.exchange(),
+        cancels.routingKey(),
+        new AMQP.BasicProperties.Builder()
+            .contentType(MessageProperties.CONTENT_TYPE)
+            .deliveryMode(MessageProperties.PERSISTENT)
+            .type("jobcancel.v1")
+            .build(),
+        body);
   }
 
   // ---------------------------------------------------------------- cancels
@@ -338,10 +379,12 @@ class StubOrchestratorIT {
   void aJobCancelledBeforeItArrivesIsNotRunAndOneRunningIsStopped() throws Exception {
     deploy(Map.of("STUB_DEFAULT_OUTCOME", "success"));
     JobRequest early = TestJobs.job(List.of("make"), Map.of());
-    JobRequest running = TestJobs.job(List.of("make"), Map.of("SOLSTICE_STUB_DURATION_MS", "20000"));
+    JobRequest running =
+        TestJobs.job(List.of("make"), Map.of("SOLSTICE_STUB_DURATION_MS", "20000"));
     JobRequest other = TestJobs.job(List.of("make"), Map.of());
 
-    // The cancel is taken in first (it may also overtake its request in production): the stub says so.
+    // The cancel is taken in first (it may also overtake its request in production): the stub says
+    // so.
     ListAppender<ILoggingEvent> stubLog = new ListAppender<>();
     ch.qos.logback.classic.Logger stubLogger =
         (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(StubOrchestratorVerticle.class);
@@ -350,18 +393,24 @@ class StubOrchestratorIT {
     try {
       publishCancel(early);
       String taken = "job " + early.requestId() + " cancelled";
-      await().atMost(PATIENCE).until(() -> {
-        synchronized (stubLog) { // appends hold the appender's lock
-          return stubLog.list.stream().anyMatch(e -> e.getFormattedMessage().startsWith(taken));
-        }
-      });
+      await()
+          .atMost(PATIENCE)
+          .until(
+              () -> {
+                synchronized (stubLog) { // appends hold the appender's lock
+                  return stubLog.list.stream()
+                      .anyMatch(e -> e.getFormattedMessage().startsWith(taken));
+                }
+              });
     } finally {
       stubLogger.detachAppender(stubLog);
     }
     publish(early);
     Received notRun = awaitCompleted(early);
     assertThat(notRun.result().conclusion()).isEqualTo(Conclusion.CANCELLED);
-    assertThat(resultsOf(early)).extracting(r -> r.result().status()).containsExactly(JobStatus.COMPLETED);
+    assertThat(resultsOf(early))
+        .extracting(r -> r.result().status())
+        .containsExactly(JobStatus.COMPLETED);
     assertThat(JobSchemas.validateResult(notRun.json())).isEmpty();
 
     publish(running);
@@ -375,19 +424,30 @@ class StubOrchestratorIT {
 
     publish(other);
     assertThat(awaitCompleted(other).result().conclusion()).isEqualTo(Conclusion.SUCCESS);
-    await().atMost(PATIENCE).until(() -> readyCount(jobs.queue()) == 0
-        && readyCount(QueueTopology.cancelsOf(jobs).queue()) == 0);
+    await()
+        .atMost(PATIENCE)
+        .until(
+            () ->
+                readyCount(jobs.queue()) == 0
+                    && readyCount(QueueTopology.cancelsOf(jobs).queue()) == 0);
   }
 
   private void publish(JobRequest job) throws IOException {
-    assertThat(JobSchemas.validateRequest(new String(JobCodec.encode(job), StandardCharsets.UTF_8))).isEmpty();
+    assertThat(JobSchemas.validateRequest(new String(JobCodec.encode(job), StandardCharsets.UTF_8)))
+        .isEmpty();
     publishRaw(JobCodec.encode(job));
   }
 
   private void publishRaw(byte[] body) throws IOException {
-    channel.basicPublish(jobs.exchange(), jobs.routingKey(), new AMQP.BasicProperties.Builder()
-        .contentType(MessageProperties.CONTENT_TYPE).deliveryMode(MessageProperties.PERSISTENT)
-        .type("jobrequest.v1").build(), body);
+    channel.basicPublish(
+        jobs.exchange(),
+        jobs.routingKey(),
+        new AMQP.BasicProperties.Builder()
+            .contentType(MessageProperties.CONTENT_TYPE)
+            .deliveryMode(MessageProperties.PERSISTENT)
+            .type("jobrequest.v1")
+            .build(),
+        body);
   }
 
   private List<Received> resultsOf(JobRequest... requests) {
@@ -396,8 +456,15 @@ class StubOrchestratorIT {
   }
 
   private Received awaitCompleted(JobRequest job) {
-    return await().atMost(PATIENCE).until(() -> resultsOf(job).stream()
-        .filter(r -> r.result().status() == JobStatus.COMPLETED).findFirst(), Optional::isPresent).orElseThrow();
+    return await()
+        .atMost(PATIENCE)
+        .until(
+            () ->
+                resultsOf(job).stream()
+                    .filter(r -> r.result().status() == JobStatus.COMPLETED)
+                    .findFirst(),
+            Optional::isPresent)
+        .orElseThrow();
   }
 
   /** Messages ready for delivery (not counting delivered-but-unacked ones). */
@@ -418,8 +485,7 @@ class StubOrchestratorIT {
     }
 
     @Override
-    public void close() {
-    }
+    public void close() {}
   }
 
   /** The broker's CLI, to drop connections from the server side. */
@@ -433,25 +499,33 @@ class StubOrchestratorIT {
       }
     }
 
-    /** Closes every connection whose client-provided name is the given one (and only those: the broker is shared). */
+    /**
+     * Closes every connection whose client-provided name is the given one (and only those: the
+     * broker is shared).
+     */
     static void closeConnectionsNamed(String name) throws IOException {
-      // Lines look like: <rabbit@host.1.2.0>\t[{"connection_name","..."},{"product","RabbitMQ"},...]
+      // Lines look like:
+      // <rabbit@host.1.2.0>\t[{"connection_name","..."},{"product","RabbitMQ"},...]
       Process list = run("list_connections", "pid", "client_properties", "--no-table-headers");
       String marker = "{\"connection_name\",\"" + name + "\"}";
-      List<String> pids = new String(list.getInputStream().readAllBytes(), StandardCharsets.UTF_8).lines()
-          .filter(line -> line.contains(marker))
-          .map(line -> line.substring(0, line.indexOf('\t')))
-          .toList();
+      List<String> pids =
+          new String(list.getInputStream().readAllBytes(), StandardCharsets.UTF_8)
+              .lines()
+              .filter(line -> line.contains(marker))
+              .map(line -> line.substring(0, line.indexOf('\t')))
+              .toList();
       assertThat(pids).as("connections named " + name).isNotEmpty();
       for (String pid : pids) {
-        assertThat(run("close_connection", pid, "test: simulated broker restart").exitValue()).isZero();
+        assertThat(run("close_connection", pid, "test: simulated broker restart").exitValue())
+            .isZero();
       }
     }
 
     private static Process run(String... args) throws IOException {
       List<String> command = new ArrayList<>(List.of("rabbitmqctl", "-q"));
       command.addAll(List.of(args));
-      Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+      Process process =
+          new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
       try {
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
           process.destroyForcibly();

@@ -31,39 +31,60 @@ class StubSettingsTest {
 
   @Test
   void everyVariableOverridesItsDefault() {
-    StubSettings settings = StubSettings.fromEnv(Map.ofEntries(
-        Map.entry("AMQP_URL", "amqps://bot:pw@mq.example:5671/ci"),
-        Map.entry("AMQP_EXCHANGE", "x.jobs"), Map.entry("AMQP_ROUTING_KEY", "k.jobs"),
-        Map.entry("AMQP_QUEUE", "q.jobs"), Map.entry("AMQP_DLX", "x.dead"), Map.entry("AMQP_DLQ", "q.jobs.dead"),
-        Map.entry("AMQP_RESULTS_EXCHANGE", "x.results"), Map.entry("AMQP_RESULTS_ROUTING_KEY", "k.results"),
-        Map.entry("AMQP_RESULTS_QUEUE", "q.results"), Map.entry("AMQP_RESULTS_DLQ", "q.results.dead"),
-        Map.entry("AMQP_QUORUM", "TRUE"), Map.entry("STUB_PREFETCH", "3"), Map.entry("STUB_EXECUTE", "true"),
-        Map.entry("STUB_DEFAULT_OUTCOME", "timed_out"), Map.entry("STUB_DEFAULT_DURATION_MS", "0"),
-        Map.entry("S3_ENDPOINT", "http://minio:9000/"), Map.entry("S3_BUCKET", "ci-logs"),
-        Map.entry("S3_REGION", "eu-west-1"), Map.entry("S3_ACCESS_KEY", "AK"), Map.entry("S3_SECRET_KEY", "SK")));
+    StubSettings settings =
+        StubSettings.fromEnv(
+            Map.ofEntries(
+                Map.entry("AMQP_URL", "amqps://bot:pw@mq.example:5671/ci"),
+                Map.entry("AMQP_EXCHANGE", "x.jobs"),
+                Map.entry("AMQP_ROUTING_KEY", "k.jobs"),
+                Map.entry("AMQP_QUEUE", "q.jobs"),
+                Map.entry("AMQP_DLX", "x.dead"),
+                Map.entry("AMQP_DLQ", "q.jobs.dead"),
+                Map.entry("AMQP_RESULTS_EXCHANGE", "x.results"),
+                Map.entry("AMQP_RESULTS_ROUTING_KEY", "k.results"),
+                Map.entry("AMQP_RESULTS_QUEUE", "q.results"),
+                Map.entry("AMQP_RESULTS_DLQ", "q.results.dead"),
+                Map.entry("AMQP_QUORUM", "TRUE"),
+                Map.entry("STUB_PREFETCH", "3"),
+                Map.entry("STUB_EXECUTE", "true"),
+                Map.entry("STUB_DEFAULT_OUTCOME", "timed_out"),
+                Map.entry("STUB_DEFAULT_DURATION_MS", "0"),
+                Map.entry("S3_ENDPOINT", "http://minio:9000/"),
+                Map.entry("S3_BUCKET", "ci-logs"),
+                Map.entry("S3_REGION", "eu-west-1"),
+                Map.entry("S3_ACCESS_KEY", "AK"),
+                Map.entry("S3_SECRET_KEY", "SK")));
 
-    assertThat(settings.jobs()).isEqualTo(new QueueTopology("x.jobs", "k.jobs", "q.jobs", "x.dead", "q.jobs.dead", true));
+    assertThat(settings.jobs())
+        .isEqualTo(new QueueTopology("x.jobs", "k.jobs", "q.jobs", "x.dead", "q.jobs.dead", true));
     assertThat(settings.results())
-        .isEqualTo(new QueueTopology("x.results", "k.results", "q.results", "x.dead", "q.results.dead", true));
+        .isEqualTo(
+            new QueueTopology(
+                "x.results", "k.results", "q.results", "x.dead", "q.results.dead", true));
     assertThat(settings.prefetch()).isEqualTo(3);
     assertThat(settings.execute()).isTrue();
     assertThat(settings.defaultOutcome()).isEqualTo(Conclusion.TIMED_OUT);
     assertThat(settings.defaultDuration()).isZero();
-    assertThat(settings.s3()).isEqualTo(new S3Settings(URI.create("http://minio:9000"), "ci-logs", "eu-west-1", "AK", "SK"));
+    assertThat(settings.s3())
+        .isEqualTo(
+            new S3Settings(URI.create("http://minio:9000"), "ci-logs", "eu-west-1", "AK", "SK"));
   }
 
   @Test
   void reportsEveryBadVariableAtOnceNamingEach() {
-    assertThatThrownBy(() -> StubSettings.fromEnv(Map.of(
-        "STUB_PREFETCH", "x",
-        "AMQP_QUORUM", "yes",
-        "STUB_EXECUTE", "1",
-        "STUB_DEFAULT_OUTCOME", "passed",
-        "STUB_DEFAULT_DURATION_MS", "-5",
-        "AMQP_URL", "http://mq:5672",
-        "S3_ENDPOINT", "minio:9000",
-        "S3_BUCKET", "Bad_Bucket",
-        "S3_ACCESS_KEY", "AK")))
+    assertThatThrownBy(
+            () ->
+                StubSettings.fromEnv(
+                    Map.of(
+                        "STUB_PREFETCH", "x",
+                        "AMQP_QUORUM", "yes",
+                        "STUB_EXECUTE", "1",
+                        "STUB_DEFAULT_OUTCOME", "passed",
+                        "STUB_DEFAULT_DURATION_MS", "-5",
+                        "AMQP_URL", "http://mq:5672",
+                        "S3_ENDPOINT", "minio:9000",
+                        "S3_BUCKET", "Bad_Bucket",
+                        "S3_ACCESS_KEY", "AK")))
         .isInstanceOf(InvalidConfigurationException.class)
         .extracting(e -> ((InvalidConfigurationException) e).problems(), list(String.class))
         .containsExactlyInAnyOrder(
@@ -89,7 +110,8 @@ class StubSettingsTest {
 
   @Test
   void blankValuesCountAsUnset() {
-    StubSettings settings = StubSettings.fromEnv(Map.of("STUB_PREFETCH", " ", "S3_ENDPOINT", "", "AMQP_QUEUE", ""));
+    StubSettings settings =
+        StubSettings.fromEnv(Map.of("STUB_PREFETCH", " ", "S3_ENDPOINT", "", "AMQP_QUEUE", ""));
 
     assertThat(settings.prefetch()).isEqualTo(8);
     assertThat(settings.uploadsLogs()).isFalse();
@@ -105,9 +127,17 @@ class StubSettingsTest {
 
   @Test
   void toStringRedactsTheAmqpPasswordAndTheS3SecretKey() {
-    StubSettings settings = StubSettings.fromEnv(Map.of(
-        "AMQP_URL", "amqp://bot:hunter2@mq:5672/%2f",
-        "S3_ENDPOINT", "http://minio:9000", "S3_ACCESS_KEY", "AKIDEXAMPLE", "S3_SECRET_KEY", "wJalrXUtnFEMI"));
+    StubSettings settings =
+        StubSettings.fromEnv(
+            Map.of(
+                "AMQP_URL",
+                "amqp://bot:hunter2@mq:5672/%2f",
+                "S3_ENDPOINT",
+                "http://minio:9000",
+                "S3_ACCESS_KEY",
+                "AKIDEXAMPLE",
+                "S3_SECRET_KEY",
+                "wJalrXUtnFEMI"));
 
     assertThat(settings.toString())
         .contains("amqp://bot:***@mq:5672/%2f", "AKIDEXAMPLE")

@@ -12,8 +12,7 @@ final class TestJobs {
 
   static final String SHA = "ec26c3e57ca3a959ca5aad62de7213c562f8c821";
 
-  private TestJobs() {
-  }
+  private TestJobs() {}
 
   static JobRequest job(List<String> script, Map<String, String> env) {
     return job(script, env, null);
@@ -21,7 +20,10 @@ final class TestJobs {
 
   static JobRequest job(List<String> script, Map<String, String> env, Integer timeoutSeconds) {
     UUID id = UUID.randomUUID();
-    return JobRequest.builder(id, "https://github.com/Codertocat/Hello-World.git", SHA,
+    return JobRequest.builder(
+            id,
+            "https://github.com/Codertocat/Hello-World.git",
+            SHA,
             Instant.now().truncatedTo(ChronoUnit.MILLIS))
         .repository("Codertocat/Hello-World")
         .installationId(1L)

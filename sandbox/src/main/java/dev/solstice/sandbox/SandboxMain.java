@@ -22,13 +22,14 @@ public final class SandboxMain {
 
   private static final Logger LOG = LoggerFactory.getLogger("sandbox");
 
-  private SandboxMain() {
-  }
+  private SandboxMain() {}
 
   public static void main(String[] args) throws Exception {
     Map<String, String> env = new HashMap<>(System.getenv());
     env.putIfAbsent("HTTP_ADDR", "127.0.0.1:8082");
-    env.putIfAbsent("GITHUB_WEBHOOK_SECRET", "sandbox-" + HexFormat.of().formatHex(new java.security.SecureRandom().generateSeed(8)));
+    env.putIfAbsent(
+        "GITHUB_WEBHOOK_SECRET",
+        "sandbox-" + HexFormat.of().formatHex(new java.security.SecureRandom().generateSeed(8)));
     env.putIfAbsent("RUNS_ON_DEFAULT", "linux-x64");
     env.putIfAbsent("STUB_DEFAULT_DURATION_MS", "1500");
     Path dir = Path.of(env.getOrDefault("SANDBOX_DIR", ".sandbox"));
@@ -41,11 +42,14 @@ public final class SandboxMain {
     Path pushFile = dir.resolve("push.json");
     Files.write(pushFile, push);
     String secret = env.get("GITHUB_WEBHOOK_SECRET");
-    // The port the service bound, not the one asked for: HTTP_ADDR may say port 0 (RunLocalIT does).
+    // The port the service bound, not the one asked for: HTTP_ADDR may say port 0 (RunLocalIT
+    // does).
     String configured = env.get("HTTP_ADDR");
-    String addr = configured.substring(0, configured.lastIndexOf(':') + 1) + stack.service().httpPort();
+    String addr =
+        configured.substring(0, configured.lastIndexOf(':') + 1) + stack.service().httpPort();
     String url = "http://" + addr + stack.config().webhookPath();
-    System.out.printf("""
+    System.out.printf(
+        """
 
         Solstice sandbox is up.
           webhook endpoint   %s   (secret: %s)
@@ -63,32 +67,56 @@ public final class SandboxMain {
 
         Check runs appear below as the simulated GitHub records them. Ctrl-C stops everything.
 
-        """, url, secret, stack.github().baseUrl(), stack.github().app().id(), SandboxStack.INSTALLATION,
-        SandboxStack.REPO, stack.s3().endpoint(), SandboxStack.LOG_BUCKET, addr, addr,
-        url, SignatureVerifier.sign(secret, push), pushFile);
+        """,
+        url,
+        secret,
+        stack.github().baseUrl(),
+        stack.github().app().id(),
+        SandboxStack.INSTALLATION,
+        SandboxStack.REPO,
+        stack.s3().endpoint(),
+        SandboxStack.LOG_BUCKET,
+        addr,
+        addr,
+        url,
+        SignatureVerifier.sign(secret, push),
+        pushFile);
 
     Map<Long, String> seen = new ConcurrentHashMap<>();
-    vertx.setPeriodic(500, id -> {
-      for (JsonObject run : stack.github().checkRuns(SandboxStack.REPO)) {
-        String state = run.getString("status") + (run.getString("conclusion") == null ? "" : " (" + run.getString("conclusion") + ")");
-        if (!state.equals(seen.put(run.getLong("id"), state))) {
-          LOG.info("check run #{} '{}' on {}: {}  {}", run.getLong("id"), run.getString("name"),
-              run.getString("head_sha").substring(0, 7), state,
-              run.getString("details_url") == null ? "" : run.getString("details_url"));
-        }
-      }
-    });
+    vertx.setPeriodic(
+        500,
+        id -> {
+          for (JsonObject run : stack.github().checkRuns(SandboxStack.REPO)) {
+            String state =
+                run.getString("status")
+                    + (run.getString("conclusion") == null
+                        ? ""
+                        : " (" + run.getString("conclusion") + ")");
+            if (!state.equals(seen.put(run.getLong("id"), state))) {
+              LOG.info(
+                  "check run #{} '{}' on {}: {}  {}",
+                  run.getLong("id"),
+                  run.getString("name"),
+                  run.getString("head_sha").substring(0, 7),
+                  state,
+                  run.getString("details_url") == null ? "" : run.getString("details_url"));
+            }
+          }
+        });
 
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      try {
-        stack.close();
-        vertx.close().toCompletionStage().toCompletableFuture().get();
-      } catch (Exception e) {
-        LOG.warn("stopping: {}", e.toString());
-      }
-      stopped.countDown();
-    }));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  try {
+                    stack.close();
+                    vertx.close().toCompletionStage().toCompletableFuture().get();
+                  } catch (Exception e) {
+                    LOG.warn("stopping: {}", e.toString());
+                  }
+                  stopped.countDown();
+                }));
     stopped.await();
   }
 }

@@ -2,11 +2,11 @@ package dev.solstice.sandbox;
 
 import dev.solstice.integration.IntegrationService;
 import dev.solstice.integration.config.AppConfig;
+import dev.solstice.orchestrator.StubOrchestratorVerticle;
+import dev.solstice.orchestrator.StubSettings;
 import dev.solstice.simulator.github.GitHubSimulator;
 import dev.solstice.simulator.github.RecordedWebhooks;
 import dev.solstice.simulator.github.SimulatorLauncher;
-import dev.solstice.orchestrator.StubOrchestratorVerticle;
-import dev.solstice.orchestrator.StubSettings;
 import dev.solstice.simulator.s3.S3TestServer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -27,14 +27,18 @@ public final class SandboxStack implements AutoCloseable {
 
   public static final String REPO = "Codertocat/Hello-World";
   public static final long INSTALLATION = 1;
+
   /** {@code after} of the recorded push fixture. */
   public static final String PUSH_SHA = RecordedWebhooks.PUSH_SHA;
+
   /** Head SHA of the recorded pull_request fixtures. */
   public static final String PR_SHA = "ec26c3e57ca3a959ca5aad62de7213c562f8c821";
+
   public static final String LOG_BUCKET = "solstice-logs";
 
   /** Three jobs: one alone, one in a group, one in the group that needs another. */
-  public static final String DEMO_WORKFLOW = """
+  public static final String DEMO_WORKFLOW =
+      """
       name "CI"
 
       job "lint" {
@@ -68,8 +72,14 @@ public final class SandboxStack implements AutoCloseable {
   private final PrometheusMeterRegistry registry;
   private String stubDeployment;
 
-  private SandboxStack(Vertx vertx, GitHubSimulator github, S3TestServer s3, IntegrationService service,
-      AppConfig config, Map<String, String> env, PrometheusMeterRegistry registry) {
+  private SandboxStack(
+      Vertx vertx,
+      GitHubSimulator github,
+      S3TestServer s3,
+      IntegrationService service,
+      AppConfig config,
+      Map<String, String> env,
+      PrometheusMeterRegistry registry) {
     this.vertx = vertx;
     this.github = github;
     this.s3 = s3;
@@ -80,31 +90,45 @@ public final class SandboxStack implements AutoCloseable {
   }
 
   /**
-   * Starts simulator, S3 and service; the orchestrator stub is started separately
-   * ({@link #startOrchestrator()}) so a test can look at the queue before it runs.
+   * Starts simulator, S3 and service; the orchestrator stub is started separately ({@link
+   * #startOrchestrator()}) so a test can look at the queue before it runs.
    *
    * @param env the service's and the stub's environment (AMQP names, secret, HTTP_ADDR, ...)
    * @param workDir where the App's private key file is written
    */
-  public static SandboxStack start(Vertx vertx, Map<String, String> env, Path workDir) throws Exception {
+  public static SandboxStack start(Vertx vertx, Map<String, String> env, Path workDir)
+      throws Exception {
     return start(vertx, env, workDir, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
   }
 
-  /** As {@link #start(Vertx, Map, Path)}, reporting to the given registry (the one Vert.x's own metrics use). */
-  public static SandboxStack start(Vertx vertx, Map<String, String> env, Path workDir,
-      PrometheusMeterRegistry registry) throws Exception {
-    GitHubSimulator github = SimulatorLauncher.on(vertx).repository(INSTALLATION, REPO)
-        .workflow(REPO, PUSH_SHA, DEMO_WORKFLOW).workflow(REPO, PR_SHA, DEMO_WORKFLOW).start();
+  /**
+   * As {@link #start(Vertx, Map, Path)}, reporting to the given registry (the one Vert.x's own
+   * metrics use).
+   */
+  public static SandboxStack start(
+      Vertx vertx, Map<String, String> env, Path workDir, PrometheusMeterRegistry registry)
+      throws Exception {
+    GitHubSimulator github =
+        SimulatorLauncher.on(vertx)
+            .repository(INSTALLATION, REPO)
+            .workflow(REPO, PUSH_SHA, DEMO_WORKFLOW)
+            .workflow(REPO, PR_SHA, DEMO_WORKFLOW)
+            .start();
     S3TestServer s3 = S3TestServer.start();
     try {
-      Path key = github.app().writePkcs1Pem(workDir.resolve("github-app-" + ProcessHandle.current().pid() + ".pem"));
+      Path key =
+          github
+              .app()
+              .writePkcs1Pem(
+                  workDir.resolve("github-app-" + ProcessHandle.current().pid() + ".pem"));
       Map<String, String> full = new HashMap<>(env);
       full.put("GITHUB_API_BASE", github.baseUrl());
       full.put("GITHUB_APP_ID", Long.toString(github.app().id()));
       full.put("GITHUB_APP_KEY_PATH", key.toString());
       full.putAll(s3.env(LOG_BUCKET));
       AppConfig config = AppConfig.fromEnv(full, List.of());
-      IntegrationService service = await(IntegrationService.start(vertx, config, registry, Clock.systemUTC()));
+      IntegrationService service =
+          await(IntegrationService.start(vertx, config, registry, Clock.systemUTC()));
       return new SandboxStack(vertx, github, s3, service, config, Map.copyOf(full), registry);
     } catch (Exception e) {
       s3.close();
@@ -115,7 +139,8 @@ public final class SandboxStack implements AutoCloseable {
 
   /** Starts the orchestrator stub on the same broker and names. */
   public void startOrchestrator() throws Exception {
-    stubDeployment = await(vertx.deployVerticle(new StubOrchestratorVerticle(StubSettings.fromEnv(env))));
+    stubDeployment =
+        await(vertx.deployVerticle(new StubOrchestratorVerticle(StubSettings.fromEnv(env))));
   }
 
   public GitHubSimulator github() {
@@ -149,6 +174,9 @@ public final class SandboxStack implements AutoCloseable {
   }
 
   static <T> T await(io.vertx.core.Future<T> future) throws Exception {
-    return future.toCompletionStage().toCompletableFuture().get(60, java.util.concurrent.TimeUnit.SECONDS);
+    return future
+        .toCompletionStage()
+        .toCompletableFuture()
+        .get(60, java.util.concurrent.TimeUnit.SECONDS);
   }
 }

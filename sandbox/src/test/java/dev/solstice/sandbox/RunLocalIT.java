@@ -31,41 +31,71 @@ class RunLocalIT {
     Path dir = Files.createTempDirectory("solstice-run-local");
     Path out = dir.resolve("out.log");
     // Queue names of its own, so the test never meets a sandbox a developer is running.
-    java.util.Map<String, String> env = dev.solstice.integration.testing.ServiceHarness.isolatedEnv(
-        java.util.Map.of("HTTP_ADDR", "127.0.0.1:0", "SANDBOX_DIR", dir.toString(), "STUB_DEFAULT_DURATION_MS", "100"));
-    ProcessBuilder pb = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-Xmx384m",
-        "-jar", JAR.toAbsolutePath().toString()).redirectErrorStream(true).redirectOutput(out.toFile());
+    java.util.Map<String, String> env =
+        dev.solstice.integration.testing.ServiceHarness.isolatedEnv(
+            java.util.Map.of(
+                "HTTP_ADDR",
+                "127.0.0.1:0",
+                "SANDBOX_DIR",
+                dir.toString(),
+                "STUB_DEFAULT_DURATION_MS",
+                "100"));
+    ProcessBuilder pb =
+        new ProcessBuilder(
+                ProcessHandle.current().info().command().orElse("java"),
+                "-Xmx384m",
+                "-jar",
+                JAR.toAbsolutePath().toString())
+            .redirectErrorStream(true)
+            .redirectOutput(out.toFile());
     pb.environment().putAll(env);
     Process process = pb.start();
     try {
-      await().atMost(Duration.ofSeconds(90)).until(() -> Files.readString(out).contains("Check runs appear below"));
+      await()
+          .atMost(Duration.ofSeconds(90))
+          .until(() -> Files.readString(out).contains("Check runs appear below"));
       String printed = Files.readString(out);
       // The service binds a free port itself (HTTP_ADDR port 0); the sandbox prints the one it got.
-      Matcher endpoint = Pattern.compile("webhook endpoint\\s+http://127\\.0\\.0\\.1:(\\d+)/").matcher(printed);
+      Matcher endpoint =
+          Pattern.compile("webhook endpoint\\s+http://127\\.0\\.0\\.1:(\\d+)/").matcher(printed);
       assertThat(endpoint.find()).as(printed).isTrue();
       int port = Integer.parseInt(endpoint.group(1));
       assertThat(port).isPositive();
-      Matcher signature = Pattern.compile("X-Hub-Signature-256: (sha256=[0-9a-f]{64})").matcher(printed);
+      Matcher signature =
+          Pattern.compile("X-Hub-Signature-256: (sha256=[0-9a-f]{64})").matcher(printed);
       assertThat(signature.find()).as(printed).isTrue();
       Matcher body = Pattern.compile("--data-binary @(\\S+)").matcher(printed);
       assertThat(body.find()).as(printed).isTrue();
 
-      HttpResponse<String> response = HttpClient.newHttpClient().send(
-          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/webhooks/github"))
-              .header("Content-Type", "application/json").header("X-GitHub-Event", "push")
-              .header("X-GitHub-Delivery", UUID.randomUUID().toString())
-              .header("X-Hub-Signature-256", signature.group(1))
-              .POST(HttpRequest.BodyPublishers.ofFile(Path.of(body.group(1)))).build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> response =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(
+                          URI.create("http://127.0.0.1:" + port + "/webhooks/github"))
+                      .header("Content-Type", "application/json")
+                      .header("X-GitHub-Event", "push")
+                      .header("X-GitHub-Delivery", UUID.randomUUID().toString())
+                      .header("X-Hub-Signature-256", signature.group(1))
+                      .POST(HttpRequest.BodyPublishers.ofFile(Path.of(body.group(1))))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
       assertThat(response.statusCode()).isEqualTo(202);
 
-      await().atMost(Duration.ofSeconds(60)).until(() -> Pattern.compile("'Solstice CI / \\w+' on \\w+: completed")
-          .matcher(Files.readString(out)).results().count() == 3);
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () ->
+                  Pattern.compile("'Solstice CI / \\w+' on \\w+: completed")
+                          .matcher(Files.readString(out))
+                          .results()
+                          .count()
+                      == 3);
     } finally {
       process.destroy(); // SIGTERM: the sandbox deletes nothing, so remove its queues below
       process.waitFor(30, TimeUnit.SECONDS);
       process.destroyForcibly();
-      try (dev.solstice.integration.testing.TestBroker broker = new dev.solstice.integration.testing.TestBroker()) {
+      try (dev.solstice.integration.testing.TestBroker broker =
+          new dev.solstice.integration.testing.TestBroker()) {
         broker.trackAll(dev.solstice.integration.config.AppConfig.fromEnv(env, List.of()));
       }
     }

@@ -42,12 +42,20 @@ public interface CheckRunMap {
     return new CheckRunMap() {
       @Override
       public Future<Optional<Long>> get(UUID requestId) {
-        return redis.get(prefix + requestId).map(r -> r == null ? Optional.empty() : Optional.of(r.toLong()));
+        return redis
+            .get(prefix + requestId)
+            .map(r -> r == null ? Optional.empty() : Optional.of(r.toLong()));
       }
 
       @Override
       public Future<Void> put(UUID requestId, long checkRunId) {
-        return redis.set(List.of(prefix + requestId, Long.toString(checkRunId), "EX", Long.toString(ttl.toSeconds())))
+        return redis
+            .set(
+                List.of(
+                    prefix + requestId,
+                    Long.toString(checkRunId),
+                    "EX",
+                    Long.toString(ttl.toSeconds())))
             .mapEmpty();
       }
     };

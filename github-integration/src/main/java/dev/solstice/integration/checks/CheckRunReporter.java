@@ -1,5 +1,8 @@
 package dev.solstice.integration.checks;
 
+import dev.solstice.integration.core.CheckNames;
+import dev.solstice.integration.core.InvalidWorkflowException;
+import dev.solstice.integration.core.Plan;
 import dev.solstice.integration.core.UnreportableResultException;
 import dev.solstice.integration.github.Annotation;
 import dev.solstice.integration.github.CheckRun;
@@ -9,9 +12,6 @@ import dev.solstice.integration.github.CheckRunQuery;
 import dev.solstice.integration.github.CheckRunUpdate;
 import dev.solstice.integration.github.GitHubClient;
 import dev.solstice.integration.github.RepoRef;
-import dev.solstice.integration.core.CheckNames;
-import dev.solstice.integration.core.InvalidWorkflowException;
-import dev.solstice.integration.core.Plan;
 import dev.solstice.jobrequest.JobRequest;
 import dev.solstice.jobrequest.JobResult;
 import dev.solstice.jobrequest.JobStatus;
@@ -34,7 +34,12 @@ public final class CheckRunReporter {
   private final long appId;
   private final Clock clock;
 
-  public CheckRunReporter(GitHubClient github, CheckRunMap runs, String checkName, String logsBaseUrl, long appId,
+  public CheckRunReporter(
+      GitHubClient github,
+      CheckRunMap runs,
+      String checkName,
+      String logsBaseUrl,
+      long appId,
       Clock clock) {
     this.github = github;
     this.runs = runs;
@@ -68,25 +73,38 @@ public final class CheckRunReporter {
    * one. Returns the job carrying the run's id.
    */
   public Future<JobRequest> queue(JobRequest job) {
-    return runs.get(job.requestId()).compose(existing -> {
-      if (existing.isPresent()) {
-        return Future.succeededFuture(job.withCheckRunId(existing.get()));
-      }
-      CheckRunCreate create = new CheckRunCreate(runName(job.workflowJobId()), job.commitSha(), "queued",
-          job.requestId().toString(), detailsUrl(job), null,
-          CheckRunOutput.of("Queued", waitingSummary(job)));
-      return github.createCheckRun(job.installationId(), RepoRef.parse(job.repository()), create)
-          .compose(run -> runs.put(job.requestId(), run.id()).map(job.withCheckRunId(run.id())));
-    });
+    return runs.get(job.requestId())
+        .compose(
+            existing -> {
+              if (existing.isPresent()) {
+                return Future.succeededFuture(job.withCheckRunId(existing.get()));
+              }
+              CheckRunCreate create =
+                  new CheckRunCreate(
+                      runName(job.workflowJobId()),
+                      job.commitSha(),
+                      "queued",
+                      job.requestId().toString(),
+                      detailsUrl(job),
+                      null,
+                      CheckRunOutput.of("Queued", waitingSummary(job)));
+              return github
+                  .createCheckRun(job.installationId(), RepoRef.parse(job.repository()), create)
+                  .compose(
+                      run -> runs.put(job.requestId(), run.id()).map(job.withCheckRunId(run.id())));
+            });
   }
 
   private static String waitingSummary(JobRequest job) {
-    String base = "Waiting for a runner" + (job.runsOn() == null ? "." : " labelled `" + job.runsOn() + "`.");
+    String base =
+        "Waiting for a runner" + (job.runsOn() == null ? "." : " labelled `" + job.runsOn() + "`.");
     if (job.needs().isEmpty()) {
       return base;
     }
-    return "Waiting for " + String.join(", ", job.needs().stream().map(n -> "`" + n + "`").toList())
-        + " to succeed; then it is queued for a runner" + (job.runsOn() == null ? "." : " labelled `" + job.runsOn() + "`.");
+    return "Waiting for "
+        + String.join(", ", job.needs().stream().map(n -> "`" + n + "`").toList())
+        + " to succeed; then it is queued for a runner"
+        + (job.runsOn() == null ? "." : " labelled `" + job.runsOn() + "`.");
   }
 
   /**
@@ -96,7 +114,8 @@ public final class CheckRunReporter {
    * from another event at the same commit) is left alone, so a skip never hides a result. Reused on
    * a replay of the same delivery.
    */
-  public Future<Void> notRun(long installationId, String repository, String sha, Plan.NotRun notRun) {
+  public Future<Void> notRun(
+      long installationId, String repository, String sha, Plan.NotRun notRun) {
     List<Plan.Check> jobs = notRun.checks();
     String conclusion = notRun.conclusion();
     String title = notRun.title();
@@ -104,35 +123,55 @@ public final class CheckRunReporter {
     RepoRef repo = RepoRef.parse(repository);
     Future<List<Plan.Check>> pending = Future.succeededFuture(new java.util.ArrayList<>());
     for (Plan.Check job : jobs) {
-      pending = pending.compose(list -> runs.get(job.requestId()).map(existing -> {
-        if (existing.isEmpty()) {
-          list.add(job);
-        }
-        return list;
-      }));
+      pending =
+          pending.compose(
+              list ->
+                  runs.get(job.requestId())
+                      .map(
+                          existing -> {
+                            if (existing.isEmpty()) {
+                              list.add(job);
+                            }
+                            return list;
+                          }));
     }
-    return pending.compose(todo -> {
-      if (todo.isEmpty()) {
-        return Future.succeededFuture();
-      }
-      return github.listCheckRuns(installationId, repo, sha, new CheckRunQuery(null, "latest", appId))
-          .compose(existing -> {
-            java.util.Set<String> taken = new java.util.HashSet<>();
-            existing.forEach(r -> taken.add(r.name()));
-            Future<Void> chain = Future.succeededFuture();
-            for (Plan.Check job : todo) {
-              String name = runName(job.jobId());
-              if (taken.contains(name)) {
-                continue;
-              }
-              CheckRunCreate create = CheckRunCreate.completed(name, sha, conclusion, job.requestId().toString(),
-                  null, clock.instant(), clock.instant(), CheckRunOutput.of(title, summary));
-              chain = chain.compose(v -> github.createCheckRun(installationId, repo, create)
-                  .compose(run -> runs.put(job.requestId(), run.id())));
-            }
-            return chain;
-          });
-    });
+    return pending.compose(
+        todo -> {
+          if (todo.isEmpty()) {
+            return Future.succeededFuture();
+          }
+          return github
+              .listCheckRuns(installationId, repo, sha, new CheckRunQuery(null, "latest", appId))
+              .compose(
+                  existing -> {
+                    java.util.Set<String> taken = new java.util.HashSet<>();
+                    existing.forEach(r -> taken.add(r.name()));
+                    Future<Void> chain = Future.succeededFuture();
+                    for (Plan.Check job : todo) {
+                      String name = runName(job.jobId());
+                      if (taken.contains(name)) {
+                        continue;
+                      }
+                      CheckRunCreate create =
+                          CheckRunCreate.completed(
+                              name,
+                              sha,
+                              conclusion,
+                              job.requestId().toString(),
+                              null,
+                              clock.instant(),
+                              clock.instant(),
+                              CheckRunOutput.of(title, summary));
+                      chain =
+                          chain.compose(
+                              v ->
+                                  github
+                                      .createCheckRun(installationId, repo, create)
+                                      .compose(run -> runs.put(job.requestId(), run.id())));
+                    }
+                    return chain;
+                  });
+        });
   }
 
   /**
@@ -141,114 +180,214 @@ public final class CheckRunReporter {
    */
   public Future<Void> complete(JobRequest job, String conclusion, String title, String summary) {
     RepoRef repo = RepoRef.parse(job.repository());
-    Future<Optional<Long>> id = job.checkRunId() != null ? Future.succeededFuture(Optional.of(job.checkRunId()))
-        : runs.get(job.requestId());
-    return id.compose(found -> {
-      java.time.Instant now = clock.instant();
-      if (found.isEmpty()) {
-        return github.createCheckRun(job.installationId(), repo, CheckRunCreate.completed(runName(job.workflowJobId()),
-                job.commitSha(), conclusion, job.requestId().toString(), detailsUrl(job), now, now,
-                CheckRunOutput.of(title, summary)))
-            .compose(run -> runs.put(job.requestId(), run.id()));
-      }
-      return github.updateCheckRun(job.installationId(), repo, found.get(),
-          new CheckRunUpdate("completed", conclusion, null, now, CheckRunOutput.of(title, summary))).mapEmpty();
-    });
+    Future<Optional<Long>> id =
+        job.checkRunId() != null
+            ? Future.succeededFuture(Optional.of(job.checkRunId()))
+            : runs.get(job.requestId());
+    return id.compose(
+        found -> {
+          java.time.Instant now = clock.instant();
+          if (found.isEmpty()) {
+            return github
+                .createCheckRun(
+                    job.installationId(),
+                    repo,
+                    CheckRunCreate.completed(
+                        runName(job.workflowJobId()),
+                        job.commitSha(),
+                        conclusion,
+                        job.requestId().toString(),
+                        detailsUrl(job),
+                        now,
+                        now,
+                        CheckRunOutput.of(title, summary)))
+                .compose(run -> runs.put(job.requestId(), run.id()));
+          }
+          return github
+              .updateCheckRun(
+                  job.installationId(),
+                  repo,
+                  found.get(),
+                  new CheckRunUpdate(
+                      "completed", conclusion, null, now, CheckRunOutput.of(title, summary)))
+              .mapEmpty();
+        });
   }
 
   /**
-   * One failed run named for the workflow, with the error as its text and an annotation on the line,
-   * as GitHub Actions reports an invalid workflow. Reused on a replay of the same delivery.
+   * One failed run named for the workflow, with the error as its text and an annotation on the
+   * line, as GitHub Actions reports an invalid workflow. Reused on a replay of the same delivery.
    */
-  public Future<Void> invalidWorkflow(long installationId, String repository, String sha, UUID requestId,
+  public Future<Void> invalidWorkflow(
+      long installationId,
+      String repository,
+      String sha,
+      UUID requestId,
       InvalidWorkflowException error) {
-    return runs.get(requestId).compose(existing -> {
-      if (existing.isPresent()) {
-        return Future.succeededFuture();
-      }
-      CheckRunOutput output = new CheckRunOutput("Invalid workflow file",
-          "`" + error.path() + "` line " + error.line() + ": " + error.reason(),
-          "```\n" + error.formatted() + "\n```",
-          List.of(new Annotation(error.path(), error.line(), error.line(), error.column(), error.column(),
-              "failure", error.reason(), "Invalid workflow file", null)));
-      CheckRunCreate create = CheckRunCreate.completed(runName(CheckNames.WORKFLOW_RUN), sha, "failure", requestId.toString(),
-          null, clock.instant(), clock.instant(), output);
-      return github.createCheckRun(installationId, RepoRef.parse(repository), create)
-          .compose(run -> runs.put(requestId, run.id()));
-    });
+    return runs.get(requestId)
+        .compose(
+            existing -> {
+              if (existing.isPresent()) {
+                return Future.succeededFuture();
+              }
+              CheckRunOutput output =
+                  new CheckRunOutput(
+                      "Invalid workflow file",
+                      "`" + error.path() + "` line " + error.line() + ": " + error.reason(),
+                      "```\n" + error.formatted() + "\n```",
+                      List.of(
+                          new Annotation(
+                              error.path(),
+                              error.line(),
+                              error.line(),
+                              error.column(),
+                              error.column(),
+                              "failure",
+                              error.reason(),
+                              "Invalid workflow file",
+                              null)));
+              CheckRunCreate create =
+                  CheckRunCreate.completed(
+                      runName(CheckNames.WORKFLOW_RUN),
+                      sha,
+                      "failure",
+                      requestId.toString(),
+                      null,
+                      clock.instant(),
+                      clock.instant(),
+                      output);
+              return github
+                  .createCheckRun(installationId, RepoRef.parse(repository), create)
+                  .compose(run -> runs.put(requestId, run.id()));
+            });
   }
 
   /** Moves the job's run to in_progress (started) or completes it (completed). */
   public Future<Void> report(JobResult result) {
-    if (result.repository() == null || result.installationId() == null || result.commitSha() == null) {
-      return Future.failedFuture(new UnreportableResultException("result " + result.requestId()
-          + " lacks repository, commit_sha or installation_id; cannot find its check run"));
+    if (result.repository() == null
+        || result.installationId() == null
+        || result.commitSha() == null) {
+      return Future.failedFuture(
+          new UnreportableResultException(
+              "result "
+                  + result.requestId()
+                  + " lacks repository, commit_sha or installation_id; cannot find its check run"));
     }
     RepoRef repo = RepoRef.parse(result.repository());
     long installation = result.installationId();
-    return checkRunOf(result, repo, installation).compose(id -> {
-      if (id.isEmpty()) {
-        return createCompleted(result, repo, installation);
-      }
-      return github.updateCheckRun(installation, repo, id.get(), update(result)).mapEmpty();
-    });
+    return checkRunOf(result, repo, installation)
+        .compose(
+            id -> {
+              if (id.isEmpty()) {
+                return createCompleted(result, repo, installation);
+              }
+              return github.updateCheckRun(installation, repo, id.get(), update(result)).mapEmpty();
+            });
   }
 
   private Future<Optional<Long>> checkRunOf(JobResult result, RepoRef repo, long installation) {
     if (result.checkRunId() != null) {
       return Future.succeededFuture(Optional.of(result.checkRunId()));
     }
-    return runs.get(result.requestId()).compose(mapped -> {
-      if (mapped.isPresent()) {
-        return Future.succeededFuture(mapped);
-      }
-      String name = runName(result.workflowJobId());
-      return github.listCheckRuns(installation, repo, result.commitSha(), new CheckRunQuery(name, "all", appId))
-          .map(list -> list.stream().filter(r -> result.requestId().toString().equals(r.externalId()))
-              .map(CheckRun::id).findFirst());
-    });
+    return runs.get(result.requestId())
+        .compose(
+            mapped -> {
+              if (mapped.isPresent()) {
+                return Future.succeededFuture(mapped);
+              }
+              String name = runName(result.workflowJobId());
+              return github
+                  .listCheckRuns(
+                      installation, repo, result.commitSha(), new CheckRunQuery(name, "all", appId))
+                  .map(
+                      list ->
+                          list.stream()
+                              .filter(r -> result.requestId().toString().equals(r.externalId()))
+                              .map(CheckRun::id)
+                              .findFirst());
+            });
   }
 
-  /** No run exists (it was never created, or deleted): create one so the commit still shows the result. */
+  /**
+   * No run exists (it was never created, or deleted): create one so the commit still shows the
+   * result.
+   */
   private Future<Void> createCompleted(JobResult result, RepoRef repo, long installation) {
     String name = runName(result.workflowJobId());
     String externalId = result.requestId().toString();
     CheckRunCreate create;
     if (result.status() == JobStatus.STARTED) {
-      create = new CheckRunCreate(name, result.commitSha(), "in_progress", externalId, result.logUrl(),
-          result.startedAt(), null);
+      create =
+          new CheckRunCreate(
+              name,
+              result.commitSha(),
+              "in_progress",
+              externalId,
+              result.logUrl(),
+              result.startedAt(),
+              null);
     } else {
       CheckRunUpdate u = update(result);
-      create = CheckRunCreate.completed(name, result.commitSha(), u.conclusion(), externalId, result.logUrl(),
-          u.startedAt(), u.completedAt(), u.output());
+      create =
+          CheckRunCreate.completed(
+              name,
+              result.commitSha(),
+              u.conclusion(),
+              externalId,
+              result.logUrl(),
+              u.startedAt(),
+              u.completedAt(),
+              u.output());
     }
-    return github.createCheckRun(installation, repo, create).compose(run -> runs.put(result.requestId(), run.id()));
+    return github
+        .createCheckRun(installation, repo, create)
+        .compose(run -> runs.put(result.requestId(), run.id()));
   }
 
   private CheckRunUpdate update(JobResult result) {
     if (result.status() == JobStatus.STARTED) {
-      return CheckRunUpdate.inProgress(result.startedAt() != null ? result.startedAt() : clock.instant());
+      return CheckRunUpdate.inProgress(
+          result.startedAt() != null ? result.startedAt() : clock.instant());
     }
     String conclusion = result.conclusion().apiName();
-    String title = switch (conclusion) {
-      case "success" -> "Succeeded";
-      case "failure" -> "Failed";
-      case "timed_out" -> "Timed out";
-      case "cancelled" -> "Cancelled";
-      case "skipped" -> "Skipped";
-      default -> "Finished";
-    };
+    String title =
+        switch (conclusion) {
+          case "success" -> "Succeeded";
+          case "failure" -> "Failed";
+          case "timed_out" -> "Timed out";
+          case "cancelled" -> "Cancelled";
+          case "skipped" -> "Skipped";
+          default -> "Finished";
+        };
     String summary = result.summary() != null ? result.summary() : title + ".";
     if (result.logUrl() != null) {
       summary += "\n\n[Full log](" + result.logUrl() + ")";
     }
-    String text = result.logTail() == null || result.logTail().isEmpty() ? null
-        : "Last lines of the log:\n\n```\n" + tail(result.logTail(), CheckRunOutput.MAX_TEXT - 64) + "\n```";
-    List<Annotation> annotations = result.annotations().stream()
-        .map(a -> new Annotation(a.path(), a.line(), a.endLine() == null ? a.line() : a.endLine(), null, null,
-            a.level().name().toLowerCase(java.util.Locale.ROOT), a.message(), a.title(), null))
-        .toList();
-    return new CheckRunUpdate("completed", conclusion, result.startedAt(),
+    String text =
+        result.logTail() == null || result.logTail().isEmpty()
+            ? null
+            : "Last lines of the log:\n\n```\n"
+                + tail(result.logTail(), CheckRunOutput.MAX_TEXT - 64)
+                + "\n```";
+    List<Annotation> annotations =
+        result.annotations().stream()
+            .map(
+                a ->
+                    new Annotation(
+                        a.path(),
+                        a.line(),
+                        a.endLine() == null ? a.line() : a.endLine(),
+                        null,
+                        null,
+                        a.level().name().toLowerCase(java.util.Locale.ROOT),
+                        a.message(),
+                        a.title(),
+                        null))
+            .toList();
+    return new CheckRunUpdate(
+        "completed",
+        conclusion,
+        result.startedAt(),
         result.finishedAt() != null ? result.finishedAt() : clock.instant(),
         new CheckRunOutput(title, summary, text, annotations));
   }

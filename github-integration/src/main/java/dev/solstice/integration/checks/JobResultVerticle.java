@@ -20,9 +20,9 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * Consumes JobResults (manual ack, bounded prefetch) and completes the matching check runs. A result
- * is acked only after GitHub accepted the update; a passing GitHub failure retries it after a
- * growing delay, a permanent one (unreadable result, repository gone) parks it with the reason.
+ * Consumes JobResults (manual ack, bounded prefetch) and completes the matching check runs. A
+ * result is acked only after GitHub accepted the update; a passing GitHub failure retries it after
+ * a growing delay, a permanent one (unreadable result, repository gone) parks it with the reason.
  */
 public final class JobResultVerticle extends VerticleBase {
 
@@ -40,11 +40,18 @@ public final class JobResultVerticle extends VerticleBase {
   private SettlingConsumer consumer;
 
   /**
-   * @param afterReport what else a result causes once its check run is updated (the run's next jobs:
-   *     {@code RunCoordinator.onResult}); a failure retries the result like a GitHub failure
+   * @param afterReport what else a result causes once its check run is updated (the run's next
+   *     jobs: {@code RunCoordinator.onResult}); a failure retries the result like a GitHub failure
    */
-  public JobResultVerticle(AmqpConnector connector, ConfirmingPublisher publisher, QueueTopology results,
-      RetrySchedule retries, CheckRunReporter reporter, int prefetch, FailurePolicy policy, Metrics metrics,
+  public JobResultVerticle(
+      AmqpConnector connector,
+      ConfirmingPublisher publisher,
+      QueueTopology results,
+      RetrySchedule retries,
+      CheckRunReporter reporter,
+      int prefetch,
+      FailurePolicy policy,
+      Metrics metrics,
       Function<JobResult, Future<Void>> afterReport) {
     this.connector = connector;
     this.publisher = publisher;
@@ -59,8 +66,17 @@ public final class JobResultVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    consumer = new SettlingConsumer(context, connector, publisher, results, retries, prefetch, this::handle, policy,
-        new Outcomes());
+    consumer =
+        new SettlingConsumer(
+            context,
+            connector,
+            publisher,
+            results,
+            retries,
+            prefetch,
+            this::handle,
+            policy,
+            new Outcomes());
     return Future.succeededFuture();
   }
 
@@ -78,12 +94,17 @@ public final class JobResultVerticle extends VerticleBase {
     }
     try (var a = MDC.putCloseable("request_id", String.valueOf(result.requestId()));
         var b = MDC.putCloseable("repository", result.repository())) {
-      return reporter.report(result)
+      return reporter
+          .report(result)
           .compose(v -> afterReport.apply(result))
-          .onSuccess(v -> {
-            metrics.count("solstice_results_consumed", "outcome", "reported");
-            metrics.count("solstice_checkrun_updates", "outcome", result.status().name().toLowerCase(Locale.ROOT));
-          })
+          .onSuccess(
+              v -> {
+                metrics.count("solstice_results_consumed", "outcome", "reported");
+                metrics.count(
+                    "solstice_checkrun_updates",
+                    "outcome",
+                    result.status().name().toLowerCase(Locale.ROOT));
+              })
           .onFailure(e -> metrics.count("solstice_checkrun_updates", "outcome", "failed"));
     }
   }
@@ -92,22 +113,35 @@ public final class JobResultVerticle extends VerticleBase {
   private final class Outcomes implements SettlingConsumer.Outcomes {
     @Override
     public void retrying(Delivery message, SettlingConsumer.Failure f) {
-      LOG.warn("result {} not reported (attempt {} of {}), retrying in {}: {}", message.properties().getMessageId(),
-          f.attempt(), f.maxAttempts(), f.delay(), f.reason());
+      LOG.warn(
+          "result {} not reported (attempt {} of {}), retrying in {}: {}",
+          message.properties().getMessageId(),
+          f.attempt(),
+          f.maxAttempts(),
+          f.delay(),
+          f.reason());
       metrics.count("solstice_retries", "queue", "results");
     }
 
     @Override
     public void parking(Delivery message, SettlingConsumer.Failure f) {
-      LOG.error("result {} not reported (attempt {}), parked in {}: {}", message.properties().getMessageId(),
-          f.attempt(), results.deadLetterQueue(), f.reason());
+      LOG.error(
+          "result {} not reported (attempt {}), parked in {}: {}",
+          message.properties().getMessageId(),
+          f.attempt(),
+          results.deadLetterQueue(),
+          f.reason());
       metrics.count("solstice_dlq_parked", "queue", "results");
     }
 
     @Override
-    public void rescheduleFailed(Delivery message, SettlingConsumer.Failure f, Throwable error, Duration wait) {
-      LOG.warn("could not reschedule result {}: {}; trying again in {} ms", message.properties().getMessageId(),
-          error.getMessage(), wait.toMillis());
+    public void rescheduleFailed(
+        Delivery message, SettlingConsumer.Failure f, Throwable error, Duration wait) {
+      LOG.warn(
+          "could not reschedule result {}: {}; trying again in {} ms",
+          message.properties().getMessageId(),
+          error.getMessage(),
+          wait.toMillis());
     }
   }
 

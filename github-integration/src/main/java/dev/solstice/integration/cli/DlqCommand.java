@@ -30,8 +30,8 @@ import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
- * {@code java -jar github-integration.jar dlq list|replay|drop ...}: look at the messages parked in a
- * flow's dead-letter queue, send chosen ones back to their work queue, or delete them. Reads the
+ * {@code java -jar github-integration.jar dlq list|replay|drop ...}: look at the messages parked in
+ * a flow's dead-letter queue, send chosen ones back to their work queue, or delete them. Reads the
  * same variables as the service ({@code AMQP_URL}, {@code AMQP_INTAKE_*}, {@code AMQP_RESULTS_*},
  * {@code AMQP_QUEUE}/{@code AMQP_DLQ}/...); needs no webhook secret and no GitHub App.
  *
@@ -40,7 +40,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
  */
 public final class DlqCommand {
 
-  static final String USAGE = """
+  static final String USAGE =
+      """
       usage: java -jar github-integration.jar dlq <command> [options]
 
         list    [--flow intake|results|jobs] [--limit N]        show parked messages (nothing is removed)
@@ -59,8 +60,7 @@ public final class DlqCommand {
       the delivery ledger, so replaying too much never duplicates work.
       """;
 
-  private DlqCommand() {
-  }
+  private DlqCommand() {}
 
   public static void main(String[] args) {
     System.exit(run(List.of(args), System.getenv(), System.out, System.err));
@@ -80,36 +80,39 @@ public final class DlqCommand {
     @Option(names = "--limit", paramLabel = "N")
     String limit = "1000";
 
-    @Option(names = {"-h", "--help"}, usageHelp = true)
+    @Option(
+        names = {"-h", "--help"},
+        usageHelp = true)
     boolean help;
   }
 
-  @Command(name = "dlq", subcommands = {ListCommand.class, ReplayCommand.class, DropCommand.class})
+  @Command(
+      name = "dlq",
+      subcommands = {ListCommand.class, ReplayCommand.class, DropCommand.class})
   static final class Root {
-    @Option(names = {"-h", "--help"}, usageHelp = true)
+    @Option(
+        names = {"-h", "--help"},
+        usageHelp = true)
     boolean help;
   }
 
   /** A command: list, replay or drop. */
   abstract static class Subcommand {
-    @Mixin
-    Options options;
+    @Mixin Options options;
   }
 
   @Command(name = "list")
-  static final class ListCommand extends Subcommand {
-  }
+  static final class ListCommand extends Subcommand {}
 
   @Command(name = "replay")
-  static final class ReplayCommand extends Subcommand {
-  }
+  static final class ReplayCommand extends Subcommand {}
 
   @Command(name = "drop")
-  static final class DropCommand extends Subcommand {
-  }
+  static final class DropCommand extends Subcommand {}
 
   /** Runs a command; the exit status (0 ok, 1 failure, 2 usage). */
-  public static int run(List<String> args, Map<String, String> env, PrintStream out, PrintStream err) {
+  public static int run(
+      List<String> args, Map<String, String> env, PrintStream out, PrintStream err) {
     // An argument such as @name is a value, not a file of arguments to expand.
     CommandLine dlq = new CommandLine(new Root()).setExpandAtFiles(false);
     ParseResult parsed;
@@ -180,17 +183,28 @@ public final class DlqCommand {
       while (root.getMessage() == null && root.getCause() != null) {
         root = root.getCause();
       }
-      err.println("dlq " + command + " failed: " + root + " (broker " + Redaction.userInfo(String.valueOf(uri)) + ")");
+      err.println(
+          "dlq "
+              + command
+              + " failed: "
+              + root
+              + " (broker "
+              + Redaction.userInfo(String.valueOf(uri))
+              + ")");
       return 1;
     }
   }
 
-  /** The parse error as today's messages put it: an unknown command or option, or a value missing. */
+  /**
+   * The parse error as today's messages put it: an unknown command or option, or a value missing.
+   */
   private static String problem(CommandLine root, ParameterException e) {
     if (e instanceof UnmatchedArgumentException u && !u.getUnmatched().isEmpty()) {
-      return u.getUnmatched().get(0) + (u.getCommandLine() == root ? ": unknown command" : ": unknown option");
+      return u.getUnmatched().get(0)
+          + (u.getCommandLine() == root ? ": unknown command" : ": unknown option");
     }
-    if (e instanceof MissingParameterException m && !m.getMissing().isEmpty()
+    if (e instanceof MissingParameterException m
+        && !m.getMissing().isEmpty()
         && m.getMissing().get(0) instanceof OptionSpec option) {
       return option.longestName() + ": needs a value";
     }
@@ -198,34 +212,45 @@ public final class DlqCommand {
   }
 
   static QueueTopology topology(EnvReader in, String flow) {
-    QueueTopology jobs = new QueueTopology(
-        in.string("AMQP_EXCHANGE", QueueTopology.JOBS.exchange()),
-        in.string("AMQP_ROUTING_KEY", QueueTopology.JOBS.routingKey()),
-        in.string("AMQP_QUEUE", QueueTopology.JOBS.queue()),
-        in.string("AMQP_DLX", QueueTopology.JOBS.deadLetterExchange()),
-        in.string("AMQP_DLQ", QueueTopology.JOBS.deadLetterQueue()), false);
+    QueueTopology jobs =
+        new QueueTopology(
+            in.string("AMQP_EXCHANGE", QueueTopology.JOBS.exchange()),
+            in.string("AMQP_ROUTING_KEY", QueueTopology.JOBS.routingKey()),
+            in.string("AMQP_QUEUE", QueueTopology.JOBS.queue()),
+            in.string("AMQP_DLX", QueueTopology.JOBS.deadLetterExchange()),
+            in.string("AMQP_DLQ", QueueTopology.JOBS.deadLetterQueue()),
+            false);
     return switch (flow == null ? "" : flow) {
       case "jobs" -> jobs;
-      case "results" -> new QueueTopology(
-          in.string("AMQP_RESULTS_EXCHANGE", QueueTopology.RESULTS.exchange()),
-          in.string("AMQP_RESULTS_ROUTING_KEY", QueueTopology.RESULTS.routingKey()),
-          in.string("AMQP_RESULTS_QUEUE", QueueTopology.RESULTS.queue()),
-          jobs.deadLetterExchange(),
-          in.string("AMQP_RESULTS_DLQ", QueueTopology.RESULTS.deadLetterQueue()), false);
-      case "intake" -> new QueueTopology(
-          in.string("AMQP_INTAKE_EXCHANGE", AppConfig.INTAKE.exchange()),
-          AppConfig.INTAKE.routingKey(),
-          in.string("AMQP_INTAKE_QUEUE", AppConfig.INTAKE.queue()),
-          jobs.deadLetterExchange(),
-          in.string("AMQP_INTAKE_DLQ", AppConfig.INTAKE.deadLetterQueue()), false);
+      case "results" ->
+          new QueueTopology(
+              in.string("AMQP_RESULTS_EXCHANGE", QueueTopology.RESULTS.exchange()),
+              in.string("AMQP_RESULTS_ROUTING_KEY", QueueTopology.RESULTS.routingKey()),
+              in.string("AMQP_RESULTS_QUEUE", QueueTopology.RESULTS.queue()),
+              jobs.deadLetterExchange(),
+              in.string("AMQP_RESULTS_DLQ", QueueTopology.RESULTS.deadLetterQueue()),
+              false);
+      case "intake" ->
+          new QueueTopology(
+              in.string("AMQP_INTAKE_EXCHANGE", AppConfig.INTAKE.exchange()),
+              AppConfig.INTAKE.routingKey(),
+              in.string("AMQP_INTAKE_QUEUE", AppConfig.INTAKE.queue()),
+              jobs.deadLetterExchange(),
+              in.string("AMQP_INTAKE_DLQ", AppConfig.INTAKE.deadLetterQueue()),
+              false);
       default -> null;
     };
   }
 
-  private static int list(Connection connection, QueueTopology t, int limit, PrintStream out) throws Exception {
+  private static int list(Connection connection, QueueTopology t, int limit, PrintStream out)
+      throws Exception {
     try (Channel ch = connection.createChannel()) {
       long total = ch.messageCount(t.deadLetterQueue());
-      out.println(total + " parked in " + t.deadLetterQueue() + (total > limit ? " (showing " + limit + ")" : ""));
+      out.println(
+          total
+              + " parked in "
+              + t.deadLetterQueue()
+              + (total > limit ? " (showing " + limit + ")" : ""));
       out.println("message_id\tdelivery_id\ttype\tattempts\treceived_at\treason");
       for (int n = 0; n < limit; n++) {
         GetResponse r = ch.basicGet(t.deadLetterQueue(), false);
@@ -239,8 +264,15 @@ public final class DlqCommand {
     return 0;
   }
 
-  private static int replay(Connection connection, QueueTopology t, Set<String> ids, boolean all, int limit,
-      PrintStream out, PrintStream err) throws Exception {
+  private static int replay(
+      Connection connection,
+      QueueTopology t,
+      Set<String> ids,
+      boolean all,
+      int limit,
+      PrintStream out,
+      PrintStream err)
+      throws Exception {
     int replayed = 0;
     Set<String> found = new LinkedHashSet<>();
     try (Channel ch = connection.createChannel()) {
@@ -263,8 +295,15 @@ public final class DlqCommand {
         ch.basicPublish(t.exchange(), t.routingKey(), true, fresh(r.getProps()), r.getBody());
         ch.waitForConfirmsOrDie(10_000);
         if (!unroutable.isEmpty()) {
-          err.println("replay: " + t.exchange() + "/" + t.routingKey() + " routes to no queue; " + unroutable
-              + " left in " + t.deadLetterQueue());
+          err.println(
+              "replay: "
+                  + t.exchange()
+                  + "/"
+                  + t.routingKey()
+                  + " routes to no queue; "
+                  + unroutable
+                  + " left in "
+                  + t.deadLetterQueue());
           return 1;
         }
         ch.basicAck(r.getEnvelope().getDeliveryTag(), false);
@@ -276,7 +315,8 @@ public final class DlqCommand {
     return reportMissing(ids, found, err);
   }
 
-  private static int drop(Connection connection, QueueTopology t, Set<String> ids, int limit, PrintStream out)
+  private static int drop(
+      Connection connection, QueueTopology t, Set<String> ids, int limit, PrintStream out)
       throws Exception {
     int dropped = 0;
     Set<String> found = new LinkedHashSet<>();
@@ -321,7 +361,8 @@ public final class DlqCommand {
 
   /** The same message, starting over: attempt 1, no reason, no broker death records. */
   static AMQP.BasicProperties fresh(AMQP.BasicProperties props) {
-    Map<String, Object> headers = props.getHeaders() == null ? new HashMap<>() : new HashMap<>(props.getHeaders());
+    Map<String, Object> headers =
+        props.getHeaders() == null ? new HashMap<>() : new HashMap<>(props.getHeaders());
     Object reason = headers.remove(MessageProperties.PARK_REASON_HEADER);
     headers.remove("x-death");
     headers.remove("x-first-death-exchange");
@@ -345,9 +386,13 @@ public final class DlqCommand {
       reason = deathReason(p);
     }
     String parkedAt = p.getTimestamp() == null ? "-" : p.getTimestamp().toInstant().toString();
-    return String.join("\t", String.valueOf(p.getMessageId()),
-        String.valueOf(header(p, MessageProperties.DELIVERY_ID_HEADER)), String.valueOf(p.getType()),
-        String.valueOf(header(p, MessageProperties.ATTEMPTS_HEADER)), parkedAt,
+    return String.join(
+        "\t",
+        String.valueOf(p.getMessageId()),
+        String.valueOf(header(p, MessageProperties.DELIVERY_ID_HEADER)),
+        String.valueOf(p.getType()),
+        String.valueOf(header(p, MessageProperties.ATTEMPTS_HEADER)),
+        parkedAt,
         reason == null ? "-" : reason.replace('\n', ' ').replace('\t', ' '));
   }
 

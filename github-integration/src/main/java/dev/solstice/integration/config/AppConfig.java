@@ -20,7 +20,8 @@ import java.util.Map;
  *     when {@code allowUnsignedWebhooks}
  * @param maxBodyBytes largest accepted webhook body (GitHub caps payloads at 25 MB)
  * @param logsBaseUrl prefix of each job's {@code details_url}; null when unknown
- * @param redisUrl shared state (delivery ledger, token cache, check-run map); null keeps it in memory
+ * @param redisUrl shared state (delivery ledger, token cache, check-run map); null keeps it in
+ *     memory
  * @param redisKeys the prefix and time-to-live of the keys kept in Redis
  * @param github the GitHub App; null when none is configured (intake-only mode: default jobs, no
  *     check runs, no workflow files)
@@ -63,11 +64,18 @@ public record AppConfig(
   public static final long GITHUB_MAX_PAYLOAD = 25L * 1024 * 1024;
 
   /** Default names of the durable intake flow (raw webhook deliveries awaiting processing). */
-  public static final QueueTopology INTAKE = new QueueTopology("solstice.webhooks", "webhook.v1",
-      "solstice.webhooks.v1", "solstice.dlx", "solstice.webhooks.v1.dlq", false);
+  public static final QueueTopology INTAKE =
+      new QueueTopology(
+          "solstice.webhooks",
+          "webhook.v1",
+          "solstice.webhooks.v1",
+          "solstice.dlx",
+          "solstice.webhooks.v1.dlq",
+          false);
 
   /**
-   * Builds the configuration from environment variables, then lets command-line flags override them.
+   * Builds the configuration from environment variables, then lets command-line flags override
+   * them.
    *
    * @throws ConfigException naming every variable that is wrong
    */
@@ -76,7 +84,8 @@ public record AppConfig(
     EnvReader in = new EnvReader(env);
     Flags flags = Flags.parse(args, in.errors());
 
-    String addr = flags.httpAddr != null ? flags.httpAddr : in.string("HTTP_ADDR", DEFAULT_HTTP_ADDR);
+    String addr =
+        flags.httpAddr != null ? flags.httpAddr : in.string("HTTP_ADDR", DEFAULT_HTTP_ADDR);
     String host = null;
     int port = 0;
     int colon = addr.lastIndexOf(':');
@@ -87,42 +96,56 @@ public record AppConfig(
         throw new NumberFormatException();
       }
     } catch (NumberFormatException | IndexOutOfBoundsException e) {
-      in.error((flags.httpAddr != null ? "--http-addr" : "HTTP_ADDR")
-          + ": expected host:port with a port from 0 to 65535, got \"" + addr + "\"");
+      in.error(
+          (flags.httpAddr != null ? "--http-addr" : "HTTP_ADDR")
+              + ": expected host:port with a port from 0 to 65535, got \""
+              + addr
+              + "\"");
     }
 
-    String path = flags.webhookPath != null ? flags.webhookPath : in.string("WEBHOOK_PATH", DEFAULT_WEBHOOK_PATH);
+    String path =
+        flags.webhookPath != null
+            ? flags.webhookPath
+            : in.string("WEBHOOK_PATH", DEFAULT_WEBHOOK_PATH);
     if (!path.startsWith("/")) {
       in.error("WEBHOOK_PATH: expected a path starting with /, got \"" + path + "\"");
     }
 
-    String secretVar = in.raw("GITHUB_WEBHOOK_SECRET") != null ? "GITHUB_WEBHOOK_SECRET" : "WEBHOOK_SECRET";
+    String secretVar =
+        in.raw("GITHUB_WEBHOOK_SECRET") != null ? "GITHUB_WEBHOOK_SECRET" : "WEBHOOK_SECRET";
     List<String> secrets = in.list(secretVar);
     boolean unsigned = in.bool("ALLOW_UNSIGNED_WEBHOOKS", false);
     if (secrets.isEmpty() && !unsigned) {
-      in.error("GITHUB_WEBHOOK_SECRET: not set (nor its alias WEBHOOK_SECRET); set the App's webhook secret,"
-          + " or ALLOW_UNSIGNED_WEBHOOKS=true to accept unsigned webhooks (development only)");
+      in.error(
+          "GITHUB_WEBHOOK_SECRET: not set (nor its alias WEBHOOK_SECRET); set the App's webhook secret,"
+              + " or ALLOW_UNSIGNED_WEBHOOKS=true to accept unsigned webhooks (development only)");
     }
 
     boolean quorum = in.bool("AMQP_QUORUM", false);
-    QueueTopology jobs = new QueueTopology(
-        in.string("AMQP_EXCHANGE", QueueTopology.JOBS.exchange()),
-        in.string("AMQP_ROUTING_KEY", QueueTopology.JOBS.routingKey()),
-        in.string("AMQP_QUEUE", QueueTopology.JOBS.queue()),
-        in.string("AMQP_DLX", QueueTopology.JOBS.deadLetterExchange()),
-        in.string("AMQP_DLQ", QueueTopology.JOBS.deadLetterQueue()), quorum);
-    QueueTopology results = new QueueTopology(
-        in.string("AMQP_RESULTS_EXCHANGE", QueueTopology.RESULTS.exchange()),
-        in.string("AMQP_RESULTS_ROUTING_KEY", QueueTopology.RESULTS.routingKey()),
-        in.string("AMQP_RESULTS_QUEUE", QueueTopology.RESULTS.queue()),
-        jobs.deadLetterExchange(),
-        in.string("AMQP_RESULTS_DLQ", QueueTopology.RESULTS.deadLetterQueue()), quorum);
-    QueueTopology intake = new QueueTopology(
-        in.string("AMQP_INTAKE_EXCHANGE", INTAKE.exchange()),
-        INTAKE.routingKey(),
-        in.string("AMQP_INTAKE_QUEUE", INTAKE.queue()),
-        jobs.deadLetterExchange(),
-        in.string("AMQP_INTAKE_DLQ", INTAKE.deadLetterQueue()), quorum);
+    QueueTopology jobs =
+        new QueueTopology(
+            in.string("AMQP_EXCHANGE", QueueTopology.JOBS.exchange()),
+            in.string("AMQP_ROUTING_KEY", QueueTopology.JOBS.routingKey()),
+            in.string("AMQP_QUEUE", QueueTopology.JOBS.queue()),
+            in.string("AMQP_DLX", QueueTopology.JOBS.deadLetterExchange()),
+            in.string("AMQP_DLQ", QueueTopology.JOBS.deadLetterQueue()),
+            quorum);
+    QueueTopology results =
+        new QueueTopology(
+            in.string("AMQP_RESULTS_EXCHANGE", QueueTopology.RESULTS.exchange()),
+            in.string("AMQP_RESULTS_ROUTING_KEY", QueueTopology.RESULTS.routingKey()),
+            in.string("AMQP_RESULTS_QUEUE", QueueTopology.RESULTS.queue()),
+            jobs.deadLetterExchange(),
+            in.string("AMQP_RESULTS_DLQ", QueueTopology.RESULTS.deadLetterQueue()),
+            quorum);
+    QueueTopology intake =
+        new QueueTopology(
+            in.string("AMQP_INTAKE_EXCHANGE", INTAKE.exchange()),
+            INTAKE.routingKey(),
+            in.string("AMQP_INTAKE_QUEUE", INTAKE.queue()),
+            jobs.deadLetterExchange(),
+            in.string("AMQP_INTAKE_DLQ", INTAKE.deadLetterQueue()),
+            quorum);
 
     String logsBase = in.raw("LOGS_BASE_URL");
     if (logsBase == null && in.raw("ORCH_HTTP_BASE") != null) {
@@ -133,7 +156,11 @@ public record AppConfig(
       logsBase = stripSlash(in.raw("S3_ENDPOINT")) + "/" + in.string("S3_BUCKET", "solstice-logs");
     }
     if (logsBase != null) {
-      in.uri(logsBase.equals(in.raw("ORCH_HTTP_BASE")) ? "ORCH_HTTP_BASE" : "LOGS_BASE_URL", logsBase, "http", "https");
+      in.uri(
+          logsBase.equals(in.raw("ORCH_HTTP_BASE")) ? "ORCH_HTTP_BASE" : "LOGS_BASE_URL",
+          logsBase,
+          "http",
+          "https");
       logsBase = stripSlash(logsBase);
     }
 
@@ -143,57 +170,85 @@ public record AppConfig(
       in.uri("REDIS_URL", redis, "redis", "rediss", "unix");
     }
     if (unsigned) {
-      warnings.add("ALLOW_UNSIGNED_WEBHOOKS=true: webhook signatures are NOT checked; anyone who can reach "
-          + path + " can enqueue jobs. Never run this way in production.");
+      warnings.add(
+          "ALLOW_UNSIGNED_WEBHOOKS=true: webhook signatures are NOT checked; anyone who can reach "
+              + path
+              + " can enqueue jobs. Never run this way in production.");
     }
 
     GitHubSettings github = null;
-    if (in.raw("GITHUB_APP_ID") != null || in.raw("GITHUB_APP_KEY_PATH") != null || in.raw("GITHUB_APP_KEY") != null) {
+    if (in.raw("GITHUB_APP_ID") != null
+        || in.raw("GITHUB_APP_KEY_PATH") != null
+        || in.raw("GITHUB_APP_KEY") != null) {
       github = GitHubSettings.fromEnv(env, in.errors());
     } else {
-      warnings.add("no GitHub App configured (GITHUB_APP_ID, GITHUB_APP_KEY_PATH): intake-only mode, one default"
-          + " job per push or pull request, no workflow files and no check runs");
+      warnings.add(
+          "no GitHub App configured (GITHUB_APP_ID, GITHUB_APP_KEY_PATH): intake-only mode, one default"
+              + " job per push or pull request, no workflow files and no check runs");
     }
 
     // Results retry like the intake unless told otherwise.
     int intakeAttempts = in.integer("INTAKE_MAX_ATTEMPTS", 8, 1, 1000);
-    List<Duration> intakeDelays = in.durations("INTAKE_RETRY_DELAYS", List.of(Duration.ofSeconds(5),
-        Duration.ofSeconds(30), Duration.ofMinutes(2), Duration.ofMinutes(10), Duration.ofMinutes(30)));
-    AppConfig config = new AppConfig(host, port, path, secrets, unsigned,
-        in.positiveLong("MAX_BODY_BYTES", GITHUB_MAX_PAYLOAD),
-        amqp, jobs, results, intake,
-        in.duration("AMQP_CONFIRM_TIMEOUT", Duration.ofSeconds(5)),
-        in.integer("INTAKE_PREFETCH", 16, 1, 10_000),
-        in.integer("RESULTS_PREFETCH", 32, 1, 10_000),
-        intakeAttempts,
-        intakeDelays,
-        in.integer("RESULTS_MAX_ATTEMPTS", intakeAttempts, 1, 1000),
-        in.durations("RESULTS_RETRY_DELAYS", intakeDelays),
-        in.string("GITHUB_CHECK_NAME", "Solstice CI"),
-        logsBase,
-        in.raw("RUNS_ON_DEFAULT"),
-        runsOnMap(in),
-        redis,
-        new RedisKeys(in.string("REDIS_KEY_PREFIX", RedisKeys.DEFAULTS.prefix()),
-            in.positiveDuration("CHECK_RUN_TTL", RedisKeys.DEFAULTS.checkRunTtl()),
-            in.positiveDuration("RUN_STATE_TTL", RedisKeys.DEFAULTS.runTtl())),
-        in.duration("DELIVERY_DEDUP_TTL", Duration.ofDays(7)),
-        in.integer("WEBHOOK_RATE_LIMIT_PER_MINUTE", 6000, 0, 10_000_000),
-        github,
-        MissedDeliverySettings.fromEnv(in, github != null || in.raw("GITHUB_APP_ID") != null),
-        policy(in),
-        List.copyOf(warnings));
+    List<Duration> intakeDelays =
+        in.durations(
+            "INTAKE_RETRY_DELAYS",
+            List.of(
+                Duration.ofSeconds(5),
+                Duration.ofSeconds(30),
+                Duration.ofMinutes(2),
+                Duration.ofMinutes(10),
+                Duration.ofMinutes(30)));
+    AppConfig config =
+        new AppConfig(
+            host,
+            port,
+            path,
+            secrets,
+            unsigned,
+            in.positiveLong("MAX_BODY_BYTES", GITHUB_MAX_PAYLOAD),
+            amqp,
+            jobs,
+            results,
+            intake,
+            in.duration("AMQP_CONFIRM_TIMEOUT", Duration.ofSeconds(5)),
+            in.integer("INTAKE_PREFETCH", 16, 1, 10_000),
+            in.integer("RESULTS_PREFETCH", 32, 1, 10_000),
+            intakeAttempts,
+            intakeDelays,
+            in.integer("RESULTS_MAX_ATTEMPTS", intakeAttempts, 1, 1000),
+            in.durations("RESULTS_RETRY_DELAYS", intakeDelays),
+            in.string("GITHUB_CHECK_NAME", "Solstice CI"),
+            logsBase,
+            in.raw("RUNS_ON_DEFAULT"),
+            runsOnMap(in),
+            redis,
+            new RedisKeys(
+                in.string("REDIS_KEY_PREFIX", RedisKeys.DEFAULTS.prefix()),
+                in.positiveDuration("CHECK_RUN_TTL", RedisKeys.DEFAULTS.checkRunTtl()),
+                in.positiveDuration("RUN_STATE_TTL", RedisKeys.DEFAULTS.runTtl())),
+            in.duration("DELIVERY_DEDUP_TTL", Duration.ofDays(7)),
+            in.integer("WEBHOOK_RATE_LIMIT_PER_MINUTE", 6000, 0, 10_000_000),
+            github,
+            MissedDeliverySettings.fromEnv(in, github != null || in.raw("GITHUB_APP_ID") != null),
+            policy(in),
+            List.copyOf(warnings));
     in.check(ConfigException::new);
     return config;
   }
 
-  /** REPO_ALLOWLIST, REPO_DENYLIST and FORK_PR_POLICY (issue 9: who runs, and fork pull requests). */
+  /**
+   * REPO_ALLOWLIST, REPO_DENYLIST and FORK_PR_POLICY (issue 9: who runs, and fork pull requests).
+   */
   private static dev.solstice.integration.policy.PolicySettings policy(EnvReader in) {
     var repos = dev.solstice.integration.policy.RepoAccess.allowAll();
     try {
-      repos = dev.solstice.integration.policy.RepoAccess.of(in.list("REPO_ALLOWLIST"), in.list("REPO_DENYLIST"));
+      repos =
+          dev.solstice.integration.policy.RepoAccess.of(
+              in.list("REPO_ALLOWLIST"), in.list("REPO_DENYLIST"));
     } catch (IllegalArgumentException e) {
-      in.error("REPO_ALLOWLIST/REPO_DENYLIST: expected comma-separated owner or owner/name globs: " + e.getMessage());
+      in.error(
+          "REPO_ALLOWLIST/REPO_DENYLIST: expected comma-separated owner or owner/name globs: "
+              + e.getMessage());
     }
     var fork = dev.solstice.integration.policy.ForkPolicy.MEMBERS;
     String raw = in.raw("FORK_PR_POLICY");
@@ -213,7 +268,10 @@ public record AppConfig(
       int eq = entry.indexOf('=');
       String repo = eq < 0 ? "" : entry.substring(0, eq).trim();
       if (eq < 0 || !repo.matches("[^/\\s]+/[^/\\s]+") || entry.substring(eq + 1).isBlank()) {
-        in.error("RUNS_ON_MAP: expected owner/repo=label pairs separated by commas, got \"" + entry + "\"");
+        in.error(
+            "RUNS_ON_MAP: expected owner/repo=label pairs separated by commas, got \""
+                + entry
+                + "\"");
         continue;
       }
       map.put(repo.toLowerCase(java.util.Locale.ROOT), entry.substring(eq + 1).trim());
@@ -225,21 +283,44 @@ public record AppConfig(
     return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
   }
 
-  /** The runner label for a repository without one in its workflow: RUNS_ON_MAP, else RUNS_ON_DEFAULT. */
+  /**
+   * The runner label for a repository without one in its workflow: RUNS_ON_MAP, else
+   * RUNS_ON_DEFAULT.
+   */
   public String runsOnFor(String fullName) {
-    String mapped = fullName == null ? null : runsOnMap.get(fullName.toLowerCase(java.util.Locale.ROOT));
+    String mapped =
+        fullName == null ? null : runsOnMap.get(fullName.toLowerCase(java.util.Locale.ROOT));
     return mapped != null ? mapped : runsOnDefault;
   }
 
   @Override
   public String toString() {
-    return "AppConfig[http=" + httpHost + ":" + httpPort + webhookPath
-        + ", webhookSecrets=" + webhookSecrets.size() + " configured (redacted)"
-        + ", allowUnsigned=" + allowUnsignedWebhooks
-        + ", amqp=" + Redaction.userInfo(String.valueOf(amqpUri))
-        + ", jobs=" + jobs + ", results=" + results + ", intake=" + intake
-        + ", redis=" + (redisUrl == null ? "none" : Redaction.userInfo(redisUrl))
-        + ", checkName=" + checkName + ", logsBaseUrl=" + logsBaseUrl
-        + ", github=" + (github == null ? "none (intake-only)" : github.toString()) + "]";
+    return "AppConfig[http="
+        + httpHost
+        + ":"
+        + httpPort
+        + webhookPath
+        + ", webhookSecrets="
+        + webhookSecrets.size()
+        + " configured (redacted)"
+        + ", allowUnsigned="
+        + allowUnsignedWebhooks
+        + ", amqp="
+        + Redaction.userInfo(String.valueOf(amqpUri))
+        + ", jobs="
+        + jobs
+        + ", results="
+        + results
+        + ", intake="
+        + intake
+        + ", redis="
+        + (redisUrl == null ? "none" : Redaction.userInfo(redisUrl))
+        + ", checkName="
+        + checkName
+        + ", logsBaseUrl="
+        + logsBaseUrl
+        + ", github="
+        + (github == null ? "none (intake-only)" : github.toString())
+        + "]";
   }
 }

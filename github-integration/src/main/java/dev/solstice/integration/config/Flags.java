@@ -8,7 +8,9 @@ import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.UnmatchedArgumentException;
 
-/** The service's command-line flags; they override the environment variables of the same meaning. */
+/**
+ * The service's command-line flags; they override the environment variables of the same meaning.
+ */
 @Command(name = "github-integration")
 public final class Flags {
 
@@ -18,11 +20,12 @@ public final class Flags {
   @Option(names = "--webhook-path", paramLabel = "PATH")
   String webhookPath;
 
-  @Option(names = {"-h", "--help"}, usageHelp = true)
+  @Option(
+      names = {"-h", "--help"},
+      usageHelp = true)
   boolean help;
 
-  Flags() {
-  }
+  Flags() {}
 
   /** Whether {@code --help} or {@code -h} was given. */
   public boolean help() {
@@ -41,7 +44,8 @@ public final class Flags {
     for (Exception e : cli.parseArgs(args.toArray(String[]::new)).errors()) {
       if (e instanceof UnmatchedArgumentException u) {
         u.getUnmatched().forEach(arg -> errors.add(arg + ": unknown option (see --help)"));
-      } else if (e instanceof MissingParameterException m && !m.getMissing().isEmpty()
+      } else if (e instanceof MissingParameterException m
+          && !m.getMissing().isEmpty()
           && m.getMissing().get(0) instanceof OptionSpec option) {
         errors.add(option.longestName() + ": needs a value");
       } else {

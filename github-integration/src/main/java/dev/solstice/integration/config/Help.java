@@ -5,88 +5,200 @@ import dev.solstice.platform.config.Variable;
 import java.util.List;
 
 /**
- * Every environment variable the service reads, with its default and meaning: the one catalogue that
- * {@code --help} prints and {@code docs/configuration.md} shows (a test keeps the two equal, and
- * checks that every variable the code reads is here).
+ * Every environment variable the service reads, with its default and meaning: the one catalogue
+ * that {@code --help} prints and {@code docs/configuration.md} shows (a test keeps the two equal,
+ * and checks that every variable the code reads is here).
  */
 public final class Help {
 
-  public static final Catalogue CATALOGUE = Catalogue.of(
-      Variable.of("HTTP_ADDR", "0.0.0.0:8082", "listen address (flag --http-addr overrides)"),
-      Variable.of("WEBHOOK_PATH", "/webhooks/github", "webhook endpoint path (flag --webhook-path overrides)"),
-      Variable.secret("GITHUB_WEBHOOK_SECRET", "required", "webhook secret; two comma-separated while rotating (alias WEBHOOK_SECRET)"),
-      Variable.secret("WEBHOOK_SECRET", "none", "alias of GITHUB_WEBHOOK_SECRET, used when that is unset"),
-      Variable.of("ALLOW_UNSIGNED_WEBHOOKS", "false", "accept webhooks without a signature; development only"),
-      Variable.of("MAX_BODY_BYTES", "26214400", "largest webhook body accepted (GitHub's maximum is 25 MB); larger is 413"),
-      Variable.of("WEBHOOK_RATE_LIMIT_PER_MINUTE", "6000", "requests per source address per minute before 429; 0 turns it off"),
-      Variable.of("AMQP_URL", "amqp://127.0.0.1:5672/%2f", "RabbitMQ (amqps:// for TLS)"),
-      Variable.of("AMQP_EXCHANGE", "solstice.jobs", "JobRequest exchange"),
-      Variable.of("AMQP_ROUTING_KEY", "jobrequest.v1", "JobRequest routing key"),
-      Variable.of("AMQP_QUEUE", "solstice.jobs.v1", "JobRequest queue"),
-      Variable.of("AMQP_DLX", "solstice.dlx", "dead-letter exchange of every flow"),
-      Variable.of("AMQP_DLQ", "solstice.jobs.v1.dlq", "JobRequest dead-letter queue"),
-      Variable.of("AMQP_RESULTS_EXCHANGE", "solstice.results", "JobResult exchange"),
-      Variable.of("AMQP_RESULTS_ROUTING_KEY", "jobresult.v1", "JobResult routing key"),
-      Variable.of("AMQP_RESULTS_QUEUE", "solstice.results.v1", "JobResult queue"),
-      Variable.of("AMQP_RESULTS_DLQ", "solstice.results.v1.dlq", "JobResult dead-letter queue"),
-      Variable.of("AMQP_INTAKE_EXCHANGE", "solstice.webhooks", "durable webhook intake exchange"),
-      Variable.of("AMQP_INTAKE_QUEUE", "solstice.webhooks.v1", "durable webhook intake queue"),
-      Variable.of("AMQP_INTAKE_DLQ", "solstice.webhooks.v1.dlq", "parked webhook deliveries"),
-      Variable.of("AMQP_QUORUM", "false", "declare the queues as quorum queues (replicated)"),
-      Variable.of("AMQP_CONFIRM_TIMEOUT", "5s", "longest wait for a publisher confirm before 503 / retry"),
-      Variable.of("INTAKE_PREFETCH", "16", "webhook deliveries processed at once per replica"),
-      Variable.of("INTAKE_MAX_ATTEMPTS", "8", "processing attempts of a delivery before it is parked"),
-      Variable.of("INTAKE_RETRY_DELAYS", "5s,30s,2m,10m,30m", "delays between attempts; the last one repeats"),
-      Variable.of("RESULTS_PREFETCH", "32", "JobResults processed at once per replica"),
-      Variable.of("RESULTS_MAX_ATTEMPTS", "INTAKE_MAX_ATTEMPTS", "processing attempts of a JobResult before it is parked"),
-      Variable.of("RESULTS_RETRY_DELAYS", "INTAKE_RETRY_DELAYS", "delays between attempts of a JobResult; the last one repeats"),
-      Variable.of("DELIVERY_DEDUP_TTL", "7d", "how long a delivery id is remembered against duplicates"),
-      Variable.of("REDIS_URL", "none (in memory)", "shared state of several replicas: delivery ledger, token cache, check-run map"),
-      Variable.of("REDIS_KEY_PREFIX", "solstice:", "put before every Redis key of the delivery ledger, check-run map, run state and missed-delivery job"),
-      Variable.of("CHECK_RUN_TTL", "30d", "how long Redis remembers a job's check run"),
-      Variable.of("RUN_STATE_TTL", "7d", "how long Redis keeps a workflow run's state"),
-      Variable.of("MISSED_DELIVERIES", "false", "periodically ask GitHub to redeliver webhooks that never reached us (needs the App); turn on in production"),
-      Variable.of("MISSED_DELIVERIES_INTERVAL", "10m", "time between runs of the missed-delivery job (1s to 1d; GitHub keeps deliveries 3 days)"),
-      Variable.of("MISSED_DELIVERIES_LOOKBACK", "6h", "how far back the job looks when it has no checkpoint yet (at most 3d)"),
-      Variable.of("MISSED_DELIVERIES_MAX_REDELIVERIES", "3", "redeliveries of one delivery before the job gives up on it"),
-      Variable.of("MISSED_DELIVERIES_MAX_PAGES", "50", "pages of 100 deliveries read per run at most"),
-      Variable.of("GITHUB_API_BASE", "https://api.github.com", "GitHub REST API; https://HOST/api/v3 for GitHub Enterprise Server"),
-      Variable.of("GITHUB_APP_ID", "none", "GitHub App id; without it the service runs intake-only (default jobs, no check runs)"),
-      Variable.of("GITHUB_APP_KEY_PATH", "none", "the App's private key file (PEM, PKCS#1 as GitHub hands it out, or PKCS#8)"),
-      Variable.secret("GITHUB_APP_KEY", "none", "the private key itself (PEM text), instead of GITHUB_APP_KEY_PATH"),
-      Variable.secret("GITHUB_TOKEN", "none", "static token used when the App's token exchange fails"),
-      Variable.secret("TOKEN_CACHE_KEY", "required with REDIS_URL", "base64 of 32 bytes: AES-GCM key of installation tokens cached in Redis"),
-      Variable.of("GITHUB_TOKEN_CACHE_PREFIX", "solstice:github:token:", "Redis key prefix of cached tokens"),
-      Variable.of("GITHUB_MAX_ATTEMPTS", "5", "attempts of a GitHub request on transient errors"),
-      Variable.of("GITHUB_RETRY_BASE_DELAY", "500ms", "first backoff delay (exponential, full jitter)"),
-      Variable.of("GITHUB_RETRY_MAX_DELAY", "30s", "largest backoff delay"),
-      Variable.of("GITHUB_MAX_RATE_LIMIT_WAIT", "5m", "longest wait for a GitHub rate limit before failing (the delivery is retried later)"),
-      Variable.of("GITHUB_REQUEST_TIMEOUT", "15s", "timeout of one GitHub request"),
-      Variable.of("GITHUB_WRITES_PER_MINUTE", "80", "content-creating requests per minute per installation (GitHub's secondary limit)"),
-      Variable.of("GITHUB_WRITES_PER_HOUR", "500", "content-creating requests per hour per installation"),
-      Variable.of("GITHUB_WRITE_MIN_INTERVAL", "0ms", "least time between two writes of one installation"),
-      Variable.of("GITHUB_MAX_CONCURRENT_READS", "16", "GitHub reads in flight at once"),
-      Variable.of("GITHUB_ALLOWED_WRITES", "all", "write operations allowed, by GitHub operation id (checks/create,checks/update,...)"),
-      Variable.of("GITHUB_CHECK_NAME", "Solstice CI", "check run name; jobs are '<name> / <job id>'"),
-      Variable.of("LOGS_BASE_URL", "S3_ENDPOINT/S3_BUCKET", "prefix of each job's details_url (deprecated alias ORCH_HTTP_BASE)"),
-      Variable.of("ORCH_HTTP_BASE", "none", "deprecated alias of LOGS_BASE_URL, used when that is unset"),
-      Variable.of("S3_ENDPOINT", "none", "S3-compatible store of job logs; gives the default LOGS_BASE_URL"),
-      Variable.of("S3_BUCKET", "solstice-logs", "bucket of job logs"),
-      Variable.of("RUNS_ON_DEFAULT", "none", "runner label when neither the job, its group nor RUNS_ON_MAP names one"),
-      Variable.of("RUNS_ON_MAP", "none", "per-repository runner labels: owner/repo=label,..."),
-      Variable.of("REPO_ALLOWLIST", "none (all)", "repositories served: comma-separated owner or owner/name globs; others get no jobs and no GitHub call"),
-      Variable.of("REPO_DENYLIST", "none", "repositories never served (owner or owner/name globs); wins over REPO_ALLOWLIST"),
-      Variable.of("FORK_PR_POLICY", "members", "fork pull requests run automatically: never, members (author OWNER, MEMBER or COLLABORATOR) or always; a held one gets a neutral check run"),
-      Variable.of("LOG_FORMAT", "json", "json (one object per line) or text"),
-      Variable.of("LOG_LEVEL", "INFO", "root log level"));
+  public static final Catalogue CATALOGUE =
+      Catalogue.of(
+          Variable.of("HTTP_ADDR", "0.0.0.0:8082", "listen address (flag --http-addr overrides)"),
+          Variable.of(
+              "WEBHOOK_PATH",
+              "/webhooks/github",
+              "webhook endpoint path (flag --webhook-path overrides)"),
+          Variable.secret(
+              "GITHUB_WEBHOOK_SECRET",
+              "required",
+              "webhook secret; two comma-separated while rotating (alias WEBHOOK_SECRET)"),
+          Variable.secret(
+              "WEBHOOK_SECRET", "none", "alias of GITHUB_WEBHOOK_SECRET, used when that is unset"),
+          Variable.of(
+              "ALLOW_UNSIGNED_WEBHOOKS",
+              "false",
+              "accept webhooks without a signature; development only"),
+          Variable.of(
+              "MAX_BODY_BYTES",
+              "26214400",
+              "largest webhook body accepted (GitHub's maximum is 25 MB); larger is 413"),
+          Variable.of(
+              "WEBHOOK_RATE_LIMIT_PER_MINUTE",
+              "6000",
+              "requests per source address per minute before 429; 0 turns it off"),
+          Variable.of("AMQP_URL", "amqp://127.0.0.1:5672/%2f", "RabbitMQ (amqps:// for TLS)"),
+          Variable.of("AMQP_EXCHANGE", "solstice.jobs", "JobRequest exchange"),
+          Variable.of("AMQP_ROUTING_KEY", "jobrequest.v1", "JobRequest routing key"),
+          Variable.of("AMQP_QUEUE", "solstice.jobs.v1", "JobRequest queue"),
+          Variable.of("AMQP_DLX", "solstice.dlx", "dead-letter exchange of every flow"),
+          Variable.of("AMQP_DLQ", "solstice.jobs.v1.dlq", "JobRequest dead-letter queue"),
+          Variable.of("AMQP_RESULTS_EXCHANGE", "solstice.results", "JobResult exchange"),
+          Variable.of("AMQP_RESULTS_ROUTING_KEY", "jobresult.v1", "JobResult routing key"),
+          Variable.of("AMQP_RESULTS_QUEUE", "solstice.results.v1", "JobResult queue"),
+          Variable.of("AMQP_RESULTS_DLQ", "solstice.results.v1.dlq", "JobResult dead-letter queue"),
+          Variable.of(
+              "AMQP_INTAKE_EXCHANGE", "solstice.webhooks", "durable webhook intake exchange"),
+          Variable.of("AMQP_INTAKE_QUEUE", "solstice.webhooks.v1", "durable webhook intake queue"),
+          Variable.of("AMQP_INTAKE_DLQ", "solstice.webhooks.v1.dlq", "parked webhook deliveries"),
+          Variable.of("AMQP_QUORUM", "false", "declare the queues as quorum queues (replicated)"),
+          Variable.of(
+              "AMQP_CONFIRM_TIMEOUT",
+              "5s",
+              "longest wait for a publisher confirm before 503 / retry"),
+          Variable.of("INTAKE_PREFETCH", "16", "webhook deliveries processed at once per replica"),
+          Variable.of(
+              "INTAKE_MAX_ATTEMPTS", "8", "processing attempts of a delivery before it is parked"),
+          Variable.of(
+              "INTAKE_RETRY_DELAYS",
+              "5s,30s,2m,10m,30m",
+              "delays between attempts; the last one repeats"),
+          Variable.of("RESULTS_PREFETCH", "32", "JobResults processed at once per replica"),
+          Variable.of(
+              "RESULTS_MAX_ATTEMPTS",
+              "INTAKE_MAX_ATTEMPTS",
+              "processing attempts of a JobResult before it is parked"),
+          Variable.of(
+              "RESULTS_RETRY_DELAYS",
+              "INTAKE_RETRY_DELAYS",
+              "delays between attempts of a JobResult; the last one repeats"),
+          Variable.of(
+              "DELIVERY_DEDUP_TTL",
+              "7d",
+              "how long a delivery id is remembered against duplicates"),
+          Variable.of(
+              "REDIS_URL",
+              "none (in memory)",
+              "shared state of several replicas: delivery ledger, token cache, check-run map"),
+          Variable.of(
+              "REDIS_KEY_PREFIX",
+              "solstice:",
+              "put before every Redis key of the delivery ledger, check-run map, run state and missed-delivery job"),
+          Variable.of("CHECK_RUN_TTL", "30d", "how long Redis remembers a job's check run"),
+          Variable.of("RUN_STATE_TTL", "7d", "how long Redis keeps a workflow run's state"),
+          Variable.of(
+              "MISSED_DELIVERIES",
+              "false",
+              "periodically ask GitHub to redeliver webhooks that never reached us (needs the App); turn on in production"),
+          Variable.of(
+              "MISSED_DELIVERIES_INTERVAL",
+              "10m",
+              "time between runs of the missed-delivery job (1s to 1d; GitHub keeps deliveries 3 days)"),
+          Variable.of(
+              "MISSED_DELIVERIES_LOOKBACK",
+              "6h",
+              "how far back the job looks when it has no checkpoint yet (at most 3d)"),
+          Variable.of(
+              "MISSED_DELIVERIES_MAX_REDELIVERIES",
+              "3",
+              "redeliveries of one delivery before the job gives up on it"),
+          Variable.of(
+              "MISSED_DELIVERIES_MAX_PAGES", "50", "pages of 100 deliveries read per run at most"),
+          Variable.of(
+              "GITHUB_API_BASE",
+              "https://api.github.com",
+              "GitHub REST API; https://HOST/api/v3 for GitHub Enterprise Server"),
+          Variable.of(
+              "GITHUB_APP_ID",
+              "none",
+              "GitHub App id; without it the service runs intake-only (default jobs, no check runs)"),
+          Variable.of(
+              "GITHUB_APP_KEY_PATH",
+              "none",
+              "the App's private key file (PEM, PKCS#1 as GitHub hands it out, or PKCS#8)"),
+          Variable.secret(
+              "GITHUB_APP_KEY",
+              "none",
+              "the private key itself (PEM text), instead of GITHUB_APP_KEY_PATH"),
+          Variable.secret(
+              "GITHUB_TOKEN", "none", "static token used when the App's token exchange fails"),
+          Variable.secret(
+              "TOKEN_CACHE_KEY",
+              "required with REDIS_URL",
+              "base64 of 32 bytes: AES-GCM key of installation tokens cached in Redis"),
+          Variable.of(
+              "GITHUB_TOKEN_CACHE_PREFIX",
+              "solstice:github:token:",
+              "Redis key prefix of cached tokens"),
+          Variable.of(
+              "GITHUB_MAX_ATTEMPTS", "5", "attempts of a GitHub request on transient errors"),
+          Variable.of(
+              "GITHUB_RETRY_BASE_DELAY", "500ms", "first backoff delay (exponential, full jitter)"),
+          Variable.of("GITHUB_RETRY_MAX_DELAY", "30s", "largest backoff delay"),
+          Variable.of(
+              "GITHUB_MAX_RATE_LIMIT_WAIT",
+              "5m",
+              "longest wait for a GitHub rate limit before failing (the delivery is retried later)"),
+          Variable.of("GITHUB_REQUEST_TIMEOUT", "15s", "timeout of one GitHub request"),
+          Variable.of(
+              "GITHUB_WRITES_PER_MINUTE",
+              "80",
+              "content-creating requests per minute per installation (GitHub's secondary limit)"),
+          Variable.of(
+              "GITHUB_WRITES_PER_HOUR",
+              "500",
+              "content-creating requests per hour per installation"),
+          Variable.of(
+              "GITHUB_WRITE_MIN_INTERVAL",
+              "0ms",
+              "least time between two writes of one installation"),
+          Variable.of("GITHUB_MAX_CONCURRENT_READS", "16", "GitHub reads in flight at once"),
+          Variable.of(
+              "GITHUB_ALLOWED_WRITES",
+              "all",
+              "write operations allowed, by GitHub operation id (checks/create,checks/update,...)"),
+          Variable.of(
+              "GITHUB_CHECK_NAME", "Solstice CI", "check run name; jobs are '<name> / <job id>'"),
+          Variable.of(
+              "LOGS_BASE_URL",
+              "S3_ENDPOINT/S3_BUCKET",
+              "prefix of each job's details_url (deprecated alias ORCH_HTTP_BASE)"),
+          Variable.of(
+              "ORCH_HTTP_BASE",
+              "none",
+              "deprecated alias of LOGS_BASE_URL, used when that is unset"),
+          Variable.of(
+              "S3_ENDPOINT",
+              "none",
+              "S3-compatible store of job logs; gives the default LOGS_BASE_URL"),
+          Variable.of("S3_BUCKET", "solstice-logs", "bucket of job logs"),
+          Variable.of(
+              "RUNS_ON_DEFAULT",
+              "none",
+              "runner label when neither the job, its group nor RUNS_ON_MAP names one"),
+          Variable.of("RUNS_ON_MAP", "none", "per-repository runner labels: owner/repo=label,..."),
+          Variable.of(
+              "REPO_ALLOWLIST",
+              "none (all)",
+              "repositories served: comma-separated owner or owner/name globs; others get no jobs and no GitHub call"),
+          Variable.of(
+              "REPO_DENYLIST",
+              "none",
+              "repositories never served (owner or owner/name globs); wins over REPO_ALLOWLIST"),
+          Variable.of(
+              "FORK_PR_POLICY",
+              "members",
+              "fork pull requests run automatically: never, members (author OWNER, MEMBER or COLLABORATOR) or always; a held one gets a neutral check run"),
+          Variable.of("LOG_FORMAT", "json", "json (one object per line) or text"),
+          Variable.of("LOG_LEVEL", "INFO", "root log level"));
 
   public static final List<Variable> VARIABLES = CATALOGUE.variables();
 
-  private Help() {
-  }
+  private Help() {}
 
   public static String text() {
-    StringBuilder out = new StringBuilder("""
+    StringBuilder out =
+        new StringBuilder(
+            """
         solstice github-integration: GitHub webhooks in, JobRequests on RabbitMQ out, Check Runs back.
 
         Usage: java -jar github-integration.jar [--http-addr HOST:PORT] [--webhook-path PATH] [--help]

@@ -5,14 +5,15 @@ import java.time.Duration;
 /**
  * Where the service keeps its shared state in Redis, and for how long.
  *
- * @param prefix put before every key ({@code REDIS_KEY_PREFIX}), so several deployments can share one
- *     Redis; {@code solstice:} by default
+ * @param prefix put before every key ({@code REDIS_KEY_PREFIX}), so several deployments can share
+ *     one Redis; {@code solstice:} by default
  * @param checkRunTtl how long a job's check run id is remembered ({@code CHECK_RUN_TTL})
  * @param runTtl how long a workflow run's state is kept ({@code RUN_STATE_TTL})
  */
 public record RedisKeys(String prefix, Duration checkRunTtl, Duration runTtl) {
 
-  public static final RedisKeys DEFAULTS = new RedisKeys("solstice:", Duration.ofDays(30), Duration.ofDays(7));
+  public static final RedisKeys DEFAULTS =
+      new RedisKeys("solstice:", Duration.ofDays(30), Duration.ofDays(7));
 
   /** Prefix of the delivery ledger's keys (one per X-GitHub-Delivery id). */
   public String deliveries() {

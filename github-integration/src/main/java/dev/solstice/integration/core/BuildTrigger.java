@@ -18,10 +18,12 @@ import java.util.Set;
  * @param rerunCheckName for a single check run's Re-run, its name
  * @param headCommitMessage a push's {@code head_commit.message}; null otherwise
  * @param sender login of the user or bot that caused the event
- * @param senderType {@code sender.type}: {@code User}, {@code Bot}, {@code Organization}; null when absent
+ * @param senderType {@code sender.type}: {@code User}, {@code Bot}, {@code Organization}; null when
+ *     absent
  * @param author a pull request's author ({@code pull_request.user.login}); the sender for a push
- * @param authorAssociation a pull request's {@code author_association} (OWNER, MEMBER, COLLABORATOR,
- *     CONTRIBUTOR, FIRST_TIME_CONTRIBUTOR, FIRST_TIMER, MANNEQUIN, NONE); null otherwise
+ * @param authorAssociation a pull request's {@code author_association} (OWNER, MEMBER,
+ *     COLLABORATOR, CONTRIBUTOR, FIRST_TIME_CONTRIBUTOR, FIRST_TIMER, MANNEQUIN, NONE); null
+ *     otherwise
  * @param labels a pull request's label names; empty otherwise
  * @param draft whether a pull request is a draft
  * @param headRepository full name of a pull request's head repository; null for a push, or when the
@@ -29,9 +31,11 @@ import java.util.Set;
  * @param fork whether a pull request comes from another repository (a fork, or a deleted one)
  * @param baseRef a pull request's base branch name ({@code main}); null otherwise
  * @param baseSha a pull request's base commit; null otherwise
- * @param beforeSha a push's {@code before} commit (all zeros for a new branch or tag); null otherwise
+ * @param beforeSha a push's {@code before} commit (all zeros for a new branch or tag); null
+ *     otherwise
  * @param changedFiles the files a push touched, from its commits' added/modified/removed; null when
- *     the payload cannot tell (no commits, or GitHub's cap of 20 commits reached) and for other events
+ *     the payload cannot tell (no commits, or GitHub's cap of 20 commits reached) and for other
+ *     events
  */
 public record BuildTrigger(
     String event,
@@ -57,14 +61,15 @@ public record BuildTrigger(
     String baseRef,
     String baseSha,
     String beforeSha,
-    List<String> changedFiles) implements WebhookEvent {
+    List<String> changedFiles)
+    implements WebhookEvent {
 
   /**
    * Pull request actions that may start a build: the three that change the head, plus
    * ready_for_review and labeled, which a workflow's {@code on} section can select.
    */
-  public static final Set<String> PULL_REQUEST_ACTIONS = Set.of("opened", "synchronize", "reopened",
-      "ready_for_review", "labeled");
+  public static final Set<String> PULL_REQUEST_ACTIONS =
+      Set.of("opened", "synchronize", "reopened", "ready_for_review", "labeled");
 
   public BuildTrigger {
     labels = labels == null ? List.of() : List.copyOf(labels);
@@ -72,12 +77,45 @@ public record BuildTrigger(
   }
 
   /** The fields every trigger has; the pull request and push details left empty. */
-  public BuildTrigger(String event, String action, String repository, String repoUrl, String commitSha, String ref,
-      Integer pullRequestNumber, Long installationId, Long checkAppId, String rerunExternalId, String rerunCheckName,
-      String headCommitMessage, String sender) {
-    this(event, action, repository, repoUrl, commitSha, ref, pullRequestNumber, installationId, checkAppId,
-        rerunExternalId, rerunCheckName, headCommitMessage, sender, null, sender, null, List.of(), false, null, false,
-        null, null, null, null);
+  public BuildTrigger(
+      String event,
+      String action,
+      String repository,
+      String repoUrl,
+      String commitSha,
+      String ref,
+      Integer pullRequestNumber,
+      Long installationId,
+      Long checkAppId,
+      String rerunExternalId,
+      String rerunCheckName,
+      String headCommitMessage,
+      String sender) {
+    this(
+        event,
+        action,
+        repository,
+        repoUrl,
+        commitSha,
+        ref,
+        pullRequestNumber,
+        installationId,
+        checkAppId,
+        rerunExternalId,
+        rerunCheckName,
+        headCommitMessage,
+        sender,
+        null,
+        sender,
+        null,
+        List.of(),
+        false,
+        null,
+        false,
+        null,
+        null,
+        null,
+        null);
   }
 
   public boolean isRerun() {
@@ -94,15 +132,22 @@ public record BuildTrigger(
 
   /** The branch a push went to ({@code main}), or null for a tag or another event. */
   public String branch() {
-    return isPush() && ref != null && ref.startsWith("refs/heads/") ? ref.substring("refs/heads/".length()) : null;
+    return isPush() && ref != null && ref.startsWith("refs/heads/")
+        ? ref.substring("refs/heads/".length())
+        : null;
   }
 
   /** The tag a push created or moved ({@code v1.2}), or null. */
   public String tag() {
-    return isPush() && ref != null && ref.startsWith("refs/tags/") ? ref.substring("refs/tags/".length()) : null;
+    return isPush() && ref != null && ref.startsWith("refs/tags/")
+        ? ref.substring("refs/tags/".length())
+        : null;
   }
 
-  /** Whether the sender is a bot account ({@code sender.type} Bot, or a login ending in {@code [bot]}). */
+  /**
+   * Whether the sender is a bot account ({@code sender.type} Bot, or a login ending in {@code
+   * [bot]}).
+   */
   public boolean senderIsBot() {
     return "Bot".equalsIgnoreCase(senderType) || (sender != null && sender.endsWith("[bot]"));
   }

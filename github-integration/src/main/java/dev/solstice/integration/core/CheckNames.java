@@ -23,7 +23,8 @@ public record CheckNames(String checkName) {
       return Optional.of("");
     }
     String prefix = checkName + " / ";
-    return runName != null && runName.startsWith(prefix) ? Optional.of(runName.substring(prefix.length()))
+    return runName != null && runName.startsWith(prefix)
+        ? Optional.of(runName.substring(prefix.length()))
         : Optional.empty();
   }
 }

@@ -2,7 +2,10 @@ package dev.solstice.integration.core;
 
 import java.util.UUID;
 
-/** Another replica is changing the same job of a run right now (it holds the claim); try again shortly. */
+/**
+ * Another replica is changing the same job of a run right now (it holds the claim); try again
+ * shortly.
+ */
 public final class ClaimHeldException extends IntegrationException {
 
   public ClaimHeldException(UUID runId, String jobId) {

@@ -13,8 +13,7 @@ import java.util.Optional;
  */
 public final class Failures {
 
-  private Failures() {
-  }
+  private Failures() {}
 
   public static boolean retryable(Throwable error) {
     Throwable e = unwrap(error);
@@ -24,7 +23,10 @@ public final class Failures {
     return !(e instanceof JobMessageException);
   }
 
-  /** How long to wait before retrying, when the failure says; empty when the caller's schedule decides. */
+  /**
+   * How long to wait before retrying, when the failure says; empty when the caller's schedule
+   * decides.
+   */
   public static Optional<Duration> retryAfter(Throwable error) {
     Throwable e = unwrap(error);
     return e instanceof IntegrationException own ? own.retryAfter() : Optional.empty();
@@ -39,7 +41,8 @@ public final class Failures {
   }
 
   private static Throwable unwrap(Throwable e) {
-    while ((e instanceof java.util.concurrent.CompletionException || e instanceof java.util.concurrent.ExecutionException)
+    while ((e instanceof java.util.concurrent.CompletionException
+            || e instanceof java.util.concurrent.ExecutionException)
         && e.getCause() != null) {
       e = e.getCause();
     }

@@ -118,13 +118,17 @@ public abstract sealed class GitHubApiException extends IntegrationException {
       return true;
     }
 
-    /** The time left until {@link #retryAt()}, on this host's clock; empty when GitHub did not say. */
+    /**
+     * The time left until {@link #retryAt()}, on this host's clock; empty when GitHub did not say.
+     */
     @Override
     public Optional<java.time.Duration> retryAfter() {
-      return retryAt().map(at -> {
-        java.time.Duration left = java.time.Duration.between(Instant.now(), at);
-        return left.isNegative() ? java.time.Duration.ZERO : left;
-      });
+      return retryAt()
+          .map(
+              at -> {
+                java.time.Duration left = java.time.Duration.between(Instant.now(), at);
+                return left.isNegative() ? java.time.Duration.ZERO : left;
+              });
     }
 
     /** The hourly quota of the installation (or app) is used up until {@code retryAt}. */

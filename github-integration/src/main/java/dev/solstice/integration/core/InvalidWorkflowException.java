@@ -1,8 +1,8 @@
 package dev.solstice.integration.core;
 
 /**
- * A workflow file that cannot run: a KDL syntax error, or a workflow rule broken. Carries where,
- * so the failed check run can annotate the line, and a text with the line and a caret under the
+ * A workflow file that cannot run: a KDL syntax error, or a workflow rule broken. Carries where, so
+ * the failed check run can annotate the line, and a text with the line and a caret under the
  * column, as a compiler prints it. Not retryable: the same file fails the same way.
  */
 public final class InvalidWorkflowException extends IntegrationException {
@@ -12,7 +12,8 @@ public final class InvalidWorkflowException extends IntegrationException {
   private final int column;
   private final String formatted;
 
-  public InvalidWorkflowException(String path, int line, int column, String reason, String formatted) {
+  public InvalidWorkflowException(
+      String path, int line, int column, String reason, String formatted) {
     super(path + ":" + line + ":" + column + ": " + reason);
     this.path = path;
     this.line = line;

@@ -5,7 +5,12 @@ package dev.solstice.integration.core;
  * directory, a symlink or a submodule.
  */
 public final class NotAFileException extends IntegrationException {
-  public enum Kind { DIRECTORY, SYMLINK, SUBMODULE, OTHER }
+  public enum Kind {
+    DIRECTORY,
+    SYMLINK,
+    SUBMODULE,
+    OTHER
+  }
 
   private final Kind kind;
 

@@ -20,8 +20,14 @@ import java.util.UUID;
  * @param invalidWorkflow non-null when the workflow file is invalid (one failed check run)
  * @param reason why the plan is what it is, for the log; null when the jobs simply run
  */
-public record Plan(Target target, List<JobRequest> jobs, UUID runId, Supersede supersede, NotRun notRun,
-    InvalidWorkflow invalidWorkflow, String reason) {
+public record Plan(
+    Target target,
+    List<JobRequest> jobs,
+    UUID runId,
+    Supersede supersede,
+    NotRun notRun,
+    InvalidWorkflow invalidWorkflow,
+    String reason) {
 
   public Plan {
     jobs = List.copyOf(jobs);
@@ -52,12 +58,14 @@ public record Plan(Target target, List<JobRequest> jobs, UUID runId, Supersede s
    *
    * @param installationId the App installation; null when there is no GitHub to write to
    */
-  public record Target(String deliveryId, String event, String repository, String sha, Long installationId) {
-  }
+  public record Target(
+      String deliveryId, String event, String repository, String sha, Long installationId) {}
 
-  /** Cancel the jobs of {@code group}'s previous head that did not start, then make {@code runId} its head. */
-  public record Supersede(String group, UUID runId, String sha) {
-  }
+  /**
+   * Cancel the jobs of {@code group}'s previous head that did not start, then make {@code runId}
+   * its head.
+   */
+  public record Supersede(String group, UUID runId, String sha) {}
 
   /**
    * Check runs completed without running anything: {@code skipped}, or {@code neutral} when held
@@ -69,11 +77,11 @@ public record Plan(Target target, List<JobRequest> jobs, UUID runId, Supersede s
     }
   }
 
-  /** One job's check run: its request id (reused on a replay) and job id (null for the default job). */
-  public record Check(UUID requestId, String jobId) {
-  }
+  /**
+   * One job's check run: its request id (reused on a replay) and job id (null for the default job).
+   */
+  public record Check(UUID requestId, String jobId) {}
 
   /** The failed check run that reports an invalid workflow file. */
-  public record InvalidWorkflow(UUID requestId, InvalidWorkflowException error) {
-  }
+  public record InvalidWorkflow(UUID requestId, InvalidWorkflowException error) {}
 }

@@ -18,6 +18,5 @@ public record RunStep(List<JobRequest> enqueue, List<Skip> skip) {
   }
 
   /** A job not run, with the summary its check run shows. */
-  public record Skip(JobRequest job, String summary) {
-  }
+  public record Skip(JobRequest job, String summary) {}
 }

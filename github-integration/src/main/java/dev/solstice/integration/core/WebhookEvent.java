@@ -4,10 +4,8 @@ package dev.solstice.integration.core;
 public sealed interface WebhookEvent permits WebhookEvent.Ping, WebhookEvent.Ignored, BuildTrigger {
 
   /** GitHub checking the hook is alive; answered 200, nothing else happens. */
-  record Ping(String zen) implements WebhookEvent {
-  }
+  record Ping(String zen) implements WebhookEvent {}
 
   /** A well-formed delivery that needs no work (other events and actions, branch deletions). */
-  record Ignored(String reason) implements WebhookEvent {
-  }
+  record Ignored(String reason) implements WebhookEvent {}
 }

@@ -40,7 +40,11 @@ public final class PlanExecutor {
    * @param runs null without a GitHub App
    * @param published told how many JobRequests each plan published (for metrics)
    */
-  public PlanExecutor(GitHubClient github, CheckRunReporter checks, RunCoordinator runs, Publisher publisher,
+  public PlanExecutor(
+      GitHubClient github,
+      CheckRunReporter checks,
+      RunCoordinator runs,
+      Publisher publisher,
       IntConsumer published) {
     this.github = github;
     this.checks = checks;
@@ -61,25 +65,42 @@ public final class PlanExecutor {
     RepoRef repo = RepoRef.parse(read.repository());
     if (read instanceof Step.ReadWorkflow w) {
       if (w.fromBase()) {
-        LOG.info("{}: the head is untrusted, reading the workflow from the base ({})", w.repository(), w.ref());
+        LOG.info(
+            "{}: the head is untrusted, reading the workflow from the base ({})",
+            w.repository(),
+            w.ref());
       }
-      return github.getContent(w.installationId(), repo, Workflow.PATH, w.ref())
-          .map(file -> inputs.withWorkflow(new Inputs.WorkflowFile(w.ref(), file.map(f -> f.content()).orElse(null))));
+      return github
+          .getContent(w.installationId(), repo, Workflow.PATH, w.ref())
+          .map(
+              file ->
+                  inputs.withWorkflow(
+                      new Inputs.WorkflowFile(w.ref(), file.map(f -> f.content()).orElse(null))));
     }
     if (read instanceof Step.ReadPullRequestFiles p) {
-      return github.listPullRequestFiles(p.installationId(), repo, p.pullRequest())
-          .map(f -> inputs.withChangedFiles(new Inputs.ChangedFiles(f.complete() ? f.files() : null)));
+      return github
+          .listPullRequestFiles(p.installationId(), repo, p.pullRequest())
+          .map(
+              f ->
+                  inputs.withChangedFiles(
+                      new Inputs.ChangedFiles(f.complete() ? f.files() : null)));
     }
     Step.ReadComparedFiles c = (Step.ReadComparedFiles) read;
-    return github.compareFiles(c.installationId(), repo, c.base(), c.head())
-        .map(f -> inputs.withChangedFiles(new Inputs.ChangedFiles(f.complete() ? f.files() : null)));
+    return github
+        .compareFiles(c.installationId(), repo, c.base(), c.head())
+        .map(
+            f -> inputs.withChangedFiles(new Inputs.ChangedFiles(f.complete() ? f.files() : null)));
   }
 
   /** Carries the plan out; completes once every JobRequest it publishes now was confirmed. */
   public Future<Void> execute(Plan plan) {
     Plan.Target target = plan.target();
     if (plan.reason() != null) {
-      LogContext.with(target.deliveryId(), target.event(), target.repository(), () -> LOG.info("{}", plan.reason()));
+      LogContext.with(
+          target.deliveryId(),
+          target.event(),
+          target.repository(),
+          () -> LOG.info("{}", plan.reason()));
     }
     if (target.installationId() == null) {
       return publish(plan.publishNow());
@@ -87,11 +108,18 @@ public final class PlanExecutor {
     long installation = target.installationId();
     Future<Void> reported = Future.succeededFuture();
     if (plan.invalidWorkflow() != null) {
-      reported = checks.invalidWorkflow(installation, target.repository(), target.sha(),
-          plan.invalidWorkflow().requestId(), plan.invalidWorkflow().error());
+      reported =
+          checks.invalidWorkflow(
+              installation,
+              target.repository(),
+              target.sha(),
+              plan.invalidWorkflow().requestId(),
+              plan.invalidWorkflow().error());
     }
     if (plan.notRun() != null) {
-      reported = reported.compose(v -> checks.notRun(installation, target.repository(), target.sha(), plan.notRun()));
+      reported =
+          reported.compose(
+              v -> checks.notRun(installation, target.repository(), target.sha(), plan.notRun()));
     }
     return reported
         .compose(v -> queue(plan.jobs()))
@@ -106,23 +134,34 @@ public final class PlanExecutor {
   private Future<List<JobRequest>> queue(List<JobRequest> jobs) {
     Future<List<JobRequest>> chain = Future.succeededFuture(new ArrayList<>());
     for (JobRequest job : jobs) {
-      chain = chain.compose(done -> checks.queue(job).map(queued -> {
-        done.add(queued);
-        return done;
-      }));
+      chain =
+          chain.compose(
+              done ->
+                  checks
+                      .queue(job)
+                      .map(
+                          queued -> {
+                            done.add(queued);
+                            return done;
+                          }));
     }
     return chain;
   }
 
-  /** Records the run (holding the jobs with needs) and supersedes the previous head; returns the jobs to publish now. */
+  /**
+   * Records the run (holding the jobs with needs) and supersedes the previous head; returns the
+   * jobs to publish now.
+   */
   private Future<List<JobRequest>> record(Plan plan, List<JobRequest> queued) {
     if (plan.runId() == null) {
       return Future.succeededFuture(queued);
     }
     Future<List<JobRequest>> started = runs.start(plan.runId(), queued);
     Plan.Supersede supersede = plan.supersede();
-    return supersede == null ? started
-        : started.compose(now -> runs.supersede(supersede.group(), supersede.runId(), supersede.sha()).map(now));
+    return supersede == null
+        ? started
+        : started.compose(
+            now -> runs.supersede(supersede.group(), supersede.runId(), supersede.sha()).map(now));
   }
 
   private Future<Void> publish(List<JobRequest> jobs) {

@@ -23,8 +23,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What happens to a workflow run after its webhook: a job with {@code needs} is enqueued by the
- * JobResult consumer once every job it needs succeeded, and skipped (its check run completed
- * {@code skipped}) when one did not; a new head of a branch or pull request cancels the jobs of the
+ * JobResult consumer once every job it needs succeeded, and skipped (its check run completed {@code
+ * skipped}) when one did not; a new head of a branch or pull request cancels the jobs of the
  * previous head that did not start (a {@code jobcancel.v1} message for those already queued, check
  * runs {@code cancelled}). State lives in a {@link RunStore}, so any replica continues a run; every
  * step is idempotent and guarded by a short claim, so a redelivered webhook or result neither
@@ -41,8 +41,12 @@ public final class RunCoordinator {
   private final Function<JobCancel, Future<Void>> cancel;
   private final Clock clock;
 
-  public RunCoordinator(RunStore store, CheckRunReporter checks, Function<JobRequest, Future<Void>> enqueue,
-      Function<JobCancel, Future<Void>> cancel, Clock clock) {
+  public RunCoordinator(
+      RunStore store,
+      CheckRunReporter checks,
+      Function<JobRequest, Future<Void>> enqueue,
+      Function<JobCancel, Future<Void>> cancel,
+      Clock clock) {
     this.store = store;
     this.checks = checks;
     this.enqueue = enqueue;
@@ -60,17 +64,24 @@ public final class RunCoordinator {
    * enqueue now: those without needs. The others wait for {@link #onResult}.
    */
   public Future<List<JobRequest>> start(UUID runId, List<JobRequest> jobs) {
-    return store.save(runId, jobs).compose(v -> store.states(runId)).compose(states -> {
-      List<JobRequest> now = jobs.stream().filter(j -> j.needs().isEmpty()).toList();
-      Future<Void> marked = Future.succeededFuture();
-      for (JobRequest j : now) {
-        // A replayed delivery must not move a job that already started or finished back to queued.
-        if (states.get(j.workflowJobId()) == null) {
-          marked = marked.compose(x -> store.setState(runId, j.workflowJobId(), JobState.QUEUED));
-        }
-      }
-      return marked.map(now);
-    });
+    return store
+        .save(runId, jobs)
+        .compose(v -> store.states(runId))
+        .compose(
+            states -> {
+              List<JobRequest> now = jobs.stream().filter(j -> j.needs().isEmpty()).toList();
+              Future<Void> marked = Future.succeededFuture();
+              for (JobRequest j : now) {
+                // A replayed delivery must not move a job that already started or finished back to
+                // queued.
+                if (states.get(j.workflowJobId()) == null) {
+                  marked =
+                      marked.compose(
+                          x -> store.setState(runId, j.workflowJobId(), JobState.QUEUED));
+                }
+              }
+              return marked.map(now);
+            });
   }
 
   /**
@@ -78,42 +89,71 @@ public final class RunCoordinator {
    * the group's head. Nothing happens when the head is already this run or this commit (a replay).
    */
   public Future<Void> supersede(String group, UUID runId, String sha) {
-    return store.head(group).compose(previous -> {
-      if (previous.isPresent() && !previous.get().runId().equals(runId) && !previous.get().sha().equals(sha)) {
-        return cancelRun(previous.get().runId(), sha).compose(v -> store.setHead(group, new Head(runId, sha)));
-      }
-      if (previous.isPresent() && previous.get().runId().equals(runId)) {
-        return Future.succeededFuture();
-      }
-      return store.setHead(group, new Head(runId, sha));
-    });
+    return store
+        .head(group)
+        .compose(
+            previous -> {
+              if (previous.isPresent()
+                  && !previous.get().runId().equals(runId)
+                  && !previous.get().sha().equals(sha)) {
+                return cancelRun(previous.get().runId(), sha)
+                    .compose(v -> store.setHead(group, new Head(runId, sha)));
+              }
+              if (previous.isPresent() && previous.get().runId().equals(runId)) {
+                return Future.succeededFuture();
+              }
+              return store.setHead(group, new Head(runId, sha));
+            });
   }
 
   private Future<Void> cancelRun(UUID runId, String newSha) {
-    return store.jobs(runId).compose(jobs -> store.states(runId).compose(states -> {
-      Future<Void> chain = Future.succeededFuture();
-      for (JobRequest job : RunPlanner.cancellable(jobs, states)) {
-        chain = chain.compose(v -> cancelJob(runId, job, newSha));
-      }
-      return chain;
-    }));
+    return store
+        .jobs(runId)
+        .compose(
+            jobs ->
+                store
+                    .states(runId)
+                    .compose(
+                        states -> {
+                          Future<Void> chain = Future.succeededFuture();
+                          for (JobRequest job : RunPlanner.cancellable(jobs, states)) {
+                            chain = chain.compose(v -> cancelJob(runId, job, newSha));
+                          }
+                          return chain;
+                        }));
   }
 
   private Future<Void> cancelJob(UUID runId, JobRequest job, String newSha) {
     String id = job.workflowJobId();
-    return withClaim(runId, id, state -> {
-      if (state != null && !JobState.QUEUED.equals(state)) {
-        return Future.succeededFuture(); // started or finished meanwhile: let it be
-      }
-      LOG.info("cancelling job {} ({}) of {}@{}: superseded by {}", id, job.requestId(), job.repository(),
-          job.commitSha(), newSha);
-      Future<Void> sent = state == null ? Future.succeededFuture()
-          : cancel.apply(JobCancel.superseded(job, newSha, clock.instant()));
-      return sent
-          .compose(v -> checks.complete(job, "cancelled", "Cancelled",
-              "Superseded by a newer commit, `" + shortSha(newSha) + "`, before it started."))
-          .compose(v -> store.setState(runId, id, JobState.CANCELLED));
-    });
+    return withClaim(
+        runId,
+        id,
+        state -> {
+          if (state != null && !JobState.QUEUED.equals(state)) {
+            return Future.succeededFuture(); // started or finished meanwhile: let it be
+          }
+          LOG.info(
+              "cancelling job {} ({}) of {}@{}: superseded by {}",
+              id,
+              job.requestId(),
+              job.repository(),
+              job.commitSha(),
+              newSha);
+          Future<Void> sent =
+              state == null
+                  ? Future.succeededFuture()
+                  : cancel.apply(JobCancel.superseded(job, newSha, clock.instant()));
+          return sent.compose(
+                  v ->
+                      checks.complete(
+                          job,
+                          "cancelled",
+                          "Cancelled",
+                          "Superseded by a newer commit, `"
+                              + shortSha(newSha)
+                              + "`, before it started."))
+              .compose(v -> store.setState(runId, id, JobState.CANCELLED));
+        });
   }
 
   /**
@@ -124,48 +164,92 @@ public final class RunCoordinator {
     if (result.workflowJobId() == null) {
       return Future.succeededFuture();
     }
-    return store.runOf(result.requestId()).compose(run -> {
-      if (run.isEmpty()) {
-        return Future.succeededFuture();
-      }
-      UUID runId = run.get();
-      String jobId = result.workflowJobId();
-      if (result.status() == JobStatus.STARTED) {
-        return store.states(runId).compose(states -> JobState.terminal(states.get(jobId)) ? Future.succeededFuture()
-            : store.setState(runId, jobId, JobState.STARTED));
-      }
-      String conclusion = result.conclusion().apiName();
-      return store.setState(runId, jobId, JobState.completed(conclusion))
-          .compose(v -> store.jobs(runId))
-          .compose(jobs -> store.states(runId)
-              .compose(states -> execute(runId, jobId, conclusion, RunPlanner.afterResult(jobId, conclusion, jobs, states))));
-    });
+    return store
+        .runOf(result.requestId())
+        .compose(
+            run -> {
+              if (run.isEmpty()) {
+                return Future.succeededFuture();
+              }
+              UUID runId = run.get();
+              String jobId = result.workflowJobId();
+              if (result.status() == JobStatus.STARTED) {
+                return store
+                    .states(runId)
+                    .compose(
+                        states ->
+                            JobState.terminal(states.get(jobId))
+                                ? Future.succeededFuture()
+                                : store.setState(runId, jobId, JobState.STARTED));
+              }
+              String conclusion = result.conclusion().apiName();
+              return store
+                  .setState(runId, jobId, JobState.completed(conclusion))
+                  .compose(v -> store.jobs(runId))
+                  .compose(
+                      jobs ->
+                          store
+                              .states(runId)
+                              .compose(
+                                  states ->
+                                      execute(
+                                          runId,
+                                          jobId,
+                                          conclusion,
+                                          RunPlanner.afterResult(
+                                              jobId, conclusion, jobs, states))));
+            });
   }
 
   /** Carries out a {@link RunStep}: each job enqueued or skipped once, under its claim. */
   private Future<Void> execute(UUID runId, String done, String conclusion, RunStep step) {
     Future<Void> chain = Future.succeededFuture();
     for (JobRequest job : step.enqueue()) {
-      chain = chain.compose(v -> withClaim(runId, job.workflowJobId(), state -> {
-        if (state != null) {
-          return Future.succeededFuture();
-        }
-        LOG.info("job {} of {}@{}: its needs succeeded, enqueueing it", job.workflowJobId(), job.repository(),
-            job.commitSha());
-        return enqueue.apply(job).compose(x -> store.setState(runId, job.workflowJobId(), JobState.QUEUED));
-      }));
+      chain =
+          chain.compose(
+              v ->
+                  withClaim(
+                      runId,
+                      job.workflowJobId(),
+                      state -> {
+                        if (state != null) {
+                          return Future.succeededFuture();
+                        }
+                        LOG.info(
+                            "job {} of {}@{}: its needs succeeded, enqueueing it",
+                            job.workflowJobId(),
+                            job.repository(),
+                            job.commitSha());
+                        return enqueue
+                            .apply(job)
+                            .compose(
+                                x -> store.setState(runId, job.workflowJobId(), JobState.QUEUED));
+                      }));
     }
     for (RunStep.Skip skip : step.skip()) {
       JobRequest job = skip.job();
       String id = job.workflowJobId();
-      chain = chain.compose(v -> withClaim(runId, id, state -> {
-        if (state != null) {
-          return Future.succeededFuture();
-        }
-        LOG.info("job {} of {}@{} skipped: {} concluded {}", id, job.repository(), job.commitSha(), done, conclusion);
-        return checks.complete(job, "skipped", "Skipped", skip.summary())
-            .compose(x -> store.setState(runId, id, JobState.SKIPPED));
-      }));
+      chain =
+          chain.compose(
+              v ->
+                  withClaim(
+                      runId,
+                      id,
+                      state -> {
+                        if (state != null) {
+                          return Future.succeededFuture();
+                        }
+                        LOG.info(
+                            "job {} of {}@{} skipped: {} concluded {}",
+                            id,
+                            job.repository(),
+                            job.commitSha(),
+                            done,
+                            conclusion);
+                        return checks
+                            .complete(job, "skipped", "Skipped", skip.summary())
+                            .compose(x -> store.setState(runId, id, JobState.SKIPPED));
+                      }));
     }
     return chain;
   }
@@ -175,15 +259,24 @@ public final class RunCoordinator {
    * holds it, fails retryably unless the state already moved on (then there is nothing to do).
    */
   private Future<Void> withClaim(UUID runId, String jobId, Function<String, Future<Void>> action) {
-    return store.claim(runId, jobId, CLAIM_LEASE).compose(acquired -> {
-      if (!acquired) {
-        return store.states(runId).compose(states -> states.get(jobId) != null ? Future.succeededFuture()
-            : Future.failedFuture(new ClaimHeldException(runId, jobId)));
-      }
-      return store.states(runId)
-          .compose(states -> action.apply(states.get(jobId)))
-          .eventually(() -> store.release(runId, jobId));
-    });
+    return store
+        .claim(runId, jobId, CLAIM_LEASE)
+        .compose(
+            acquired -> {
+              if (!acquired) {
+                return store
+                    .states(runId)
+                    .compose(
+                        states ->
+                            states.get(jobId) != null
+                                ? Future.succeededFuture()
+                                : Future.failedFuture(new ClaimHeldException(runId, jobId)));
+              }
+              return store
+                  .states(runId)
+                  .compose(states -> action.apply(states.get(jobId)))
+                  .eventually(() -> store.release(runId, jobId));
+            });
   }
 
   private static String shortSha(String sha) {

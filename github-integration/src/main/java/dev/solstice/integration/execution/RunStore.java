@@ -22,9 +22,10 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The state of workflow runs that outlive their webhook: the jobs of a run (with their check runs),
  * each job's state ({@link JobState}), and the latest head of each branch or pull request. It lets
- * the JobResult consumer of any replica enqueue a job once its needs succeeded, and a new head cancel
- * the previous one's queued jobs. In Redis when {@code REDIS_URL} is set (shared by replicas), else in
- * memory. Every write is idempotent: a redelivered webhook or result writes the same values.
+ * the JobResult consumer of any replica enqueue a job once its needs succeeded, and a new head
+ * cancel the previous one's queued jobs. In Redis when {@code REDIS_URL} is set (shared by
+ * replicas), else in memory. Every write is idempotent: a redelivered webhook or result writes the
+ * same values.
  */
 public interface RunStore {
 
@@ -66,7 +67,8 @@ public interface RunStore {
         return Optional.empty();
       }
       int sp = value.indexOf(' ');
-      return Optional.of(new Head(UUID.fromString(value.substring(0, sp)), value.substring(sp + 1)));
+      return Optional.of(
+          new Head(UUID.fromString(value.substring(0, sp)), value.substring(sp + 1)));
     }
   }
 
@@ -132,13 +134,15 @@ public interface RunStore {
       Instant now = clock.instant();
       String key = runId + ":" + jobId;
       boolean[] acquired = {false};
-      claims.compute(key, (k, until) -> {
-        if (until == null || !until.isAfter(now)) {
-          acquired[0] = true;
-          return now.plus(lease);
-        }
-        return until;
-      });
+      claims.compute(
+          key,
+          (k, until) -> {
+            if (until == null || !until.isAfter(now)) {
+              acquired[0] = true;
+              return now.plus(lease);
+            }
+            return until;
+          });
       return Future.succeededFuture(acquired[0]);
     }
 
@@ -193,24 +197,35 @@ public interface RunStore {
       }
       Future<?> f = redis.hset(args).compose(r -> redis.expire(List.of(jobsKey(runId), ttl)));
       for (JobRequest j : list) {
-        f = f.compose(r -> redis.set(List.of(prefix + "req:" + j.requestId(), runId.toString(), "EX", ttl)));
+        f =
+            f.compose(
+                r ->
+                    redis.set(
+                        List.of(prefix + "req:" + j.requestId(), runId.toString(), "EX", ttl)));
       }
       return f.mapEmpty();
     }
 
     @Override
     public Future<Optional<UUID>> runOf(UUID requestId) {
-      return redis.get(prefix + "req:" + requestId)
+      return redis
+          .get(prefix + "req:" + requestId)
           .map(r -> r == null ? Optional.empty() : Optional.of(UUID.fromString(r.toString())));
     }
 
     @Override
     public Future<Map<String, JobRequest>> jobs(UUID runId) {
-      return redis.hgetall(jobsKey(runId)).map(r -> {
-        Map<String, JobRequest> out = new LinkedHashMap<>();
-        toMap(r).forEach((k, v) -> out.put(k, JobCodec.decodeRequest(v.getBytes(StandardCharsets.UTF_8))));
-        return out;
-      });
+      return redis
+          .hgetall(jobsKey(runId))
+          .map(
+              r -> {
+                Map<String, JobRequest> out = new LinkedHashMap<>();
+                toMap(r)
+                    .forEach(
+                        (k, v) ->
+                            out.put(k, JobCodec.decodeRequest(v.getBytes(StandardCharsets.UTF_8))));
+                return out;
+              });
     }
 
     @Override
@@ -220,14 +235,23 @@ public interface RunStore {
 
     @Override
     public Future<Void> setState(UUID runId, String jobId, String state) {
-      return redis.hset(List.of(stateKey(runId), jobId, state))
-          .compose(r -> redis.expire(List.of(stateKey(runId), ttl))).mapEmpty();
+      return redis
+          .hset(List.of(stateKey(runId), jobId, state))
+          .compose(r -> redis.expire(List.of(stateKey(runId), ttl)))
+          .mapEmpty();
     }
 
     @Override
     public Future<Boolean> claim(UUID runId, String jobId, Duration lease) {
-      return redis.set(List.of(prefix + "run:" + runId + ":claim:" + jobId, "1", "NX", "PX",
-          Long.toString(lease.toMillis()))).map(r -> r != null && "OK".equalsIgnoreCase(r.toString()));
+      return redis
+          .set(
+              List.of(
+                  prefix + "run:" + runId + ":claim:" + jobId,
+                  "1",
+                  "NX",
+                  "PX",
+                  Long.toString(lease.toMillis())))
+          .map(r -> r != null && "OK".equalsIgnoreCase(r.toString()));
     }
 
     @Override
@@ -237,7 +261,9 @@ public interface RunStore {
 
     @Override
     public Future<Optional<Head>> head(String group) {
-      return redis.get(prefix + "head:" + group).map(r -> r == null ? Optional.empty() : Head.decode(r.toString()));
+      return redis
+          .get(prefix + "head:" + group)
+          .map(r -> r == null ? Optional.empty() : Head.decode(r.toString()));
     }
 
     @Override

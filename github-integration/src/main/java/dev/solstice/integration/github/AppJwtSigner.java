@@ -10,8 +10,8 @@ import java.util.Objects;
 
 /**
  * Signs the GitHub App JWT (RS256, jjwt). {@code iat} is 60 s in the past to tolerate clock drift,
- * {@code exp} 9 minutes after now (10 minutes after {@code iat}, GitHub's maximum), {@code iss}
- * the App id. A signed JWT is reused until one minute before it expires.
+ * {@code exp} 9 minutes after now (10 minutes after {@code iat}, GitHub's maximum), {@code iss} the
+ * App id. A signed JWT is reused until one minute before it expires.
  */
 public final class AppJwtSigner {
   static final Duration BACKDATE = Duration.ofSeconds(60);

@@ -11,6 +11,7 @@ public record ChangedFiles(List<String> files, boolean complete) {
 
   /** GitHub lists at most this many files of a pull request. */
   public static final int MAX_PULL_REQUEST_FILES = 3000;
+
   /** GitHub lists at most this many files of a comparison. */
   public static final int MAX_COMPARE_FILES = 300;
 

@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The {@code output} of a check run. Any number of annotations may be given: the client sends
- * them 50 per request (GitHub's limit), GitHub appends them.
+ * The {@code output} of a check run. Any number of annotations may be given: the client sends them
+ * 50 per request (GitHub's limit), GitHub appends them.
  */
 public record CheckRunOutput(
     String title, String summary, String text, List<Annotation> annotations) {

@@ -7,8 +7,8 @@ import java.util.Map;
 
 /**
  * Bounded LRU of GET responses with their ETag. A 304 answer to {@code If-None-Match} is free
- * against GitHub's rate limit, so every GET that repeats is revalidated instead of refetched.
- * Keys include the credential identity (installation + scope), never the credential itself.
+ * against GitHub's rate limit, so every GET that repeats is revalidated instead of refetched. Keys
+ * include the credential identity (installation + scope), never the credential itself.
  */
 final class EtagCache {
   record Entry(String etag, MultiMap headers, Buffer body) {}

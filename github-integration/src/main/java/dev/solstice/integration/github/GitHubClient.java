@@ -1,7 +1,7 @@
 package dev.solstice.integration.github;
 
-import dev.solstice.integration.core.NotAFileException;
 import dev.solstice.integration.core.GitHubApiException;
+import dev.solstice.integration.core.NotAFileException;
 import io.vertx.core.Future;
 import java.util.List;
 import java.util.Optional;
@@ -46,8 +46,9 @@ public interface GitHubClient {
   Future<ChangedFiles> listPullRequestFiles(long installationId, RepoRef repo, int pullNumber);
 
   /**
-   * The files changed between two commits ({@code GET /repos/{owner}/{repo}/compare/{base}...{head}}).
-   * GitHub lists at most 300, on the first page only; a list that long is marked incomplete.
+   * The files changed between two commits ({@code GET
+   * /repos/{owner}/{repo}/compare/{base}...{head}}). GitHub lists at most 300, on the first page
+   * only; a list that long is marked incomplete.
    */
   Future<ChangedFiles> compareFiles(long installationId, RepoRef repo, String base, String head);
 
@@ -58,8 +59,8 @@ public interface GitHubClient {
   Future<IssueRef> createComment(long installationId, RepoRef repo, int issueNumber, String body);
 
   /**
-   * One page (up to 100) of the App's webhook deliveries, newest first; {@code cursor} null for
-   * the first page, else {@link HookDeliveryPage#nextCursor()} of the previous one.
+   * One page (up to 100) of the App's webhook deliveries, newest first; {@code cursor} null for the
+   * first page, else {@link HookDeliveryPage#nextCursor()} of the previous one.
    */
   Future<HookDeliveryPage> listHookDeliveries(String cursor);
 

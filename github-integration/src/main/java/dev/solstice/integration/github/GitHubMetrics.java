@@ -17,7 +17,9 @@ public final class GitHubMetrics {
   private final MeterRegistry registry;
   private final ConcurrentMap<String, AtomicLong> remaining = new ConcurrentHashMap<>();
 
-  /** @param registry null for a private {@link SimpleMeterRegistry} */
+  /**
+   * @param registry null for a private {@link SimpleMeterRegistry}
+   */
   public GitHubMetrics(MeterRegistry registry) {
     this.registry = registry == null ? new SimpleMeterRegistry() : registry;
   }
@@ -47,7 +49,9 @@ public final class GitHubMetrics {
     registry.counter("github_retries_total", "reason", reason).increment();
   }
 
-  /** @param installation installation id, or "app" for App-JWT calls */
+  /**
+   * @param installation installation id, or "app" for App-JWT calls
+   */
   void rateLimitRemaining(String installation, long value) {
     remaining
         .computeIfAbsent(

@@ -365,7 +365,8 @@ final class GitHubRequestExecutor {
               GitHubApiException e =
                   ErrorClassifier.classify(
                       resp, r.method().name(), r.route(), r.installationId(), now);
-              if (e instanceof GitHubApiException.RateLimited.Primary p && p.retryAt().isPresent()) {
+              if (e instanceof GitHubApiException.RateLimited.Primary p
+                  && p.retryAt().isPresent()) {
                 blockedUntil.put(r.lane(), p.retryAt().get());
               }
               return Future.failedFuture(e);

@@ -24,8 +24,8 @@ import java.util.TreeSet;
  *   <li>{@code GITHUB_APP_ID} (required, positive integer)
  *   <li>{@code GITHUB_APP_KEY_PATH} or {@code GITHUB_APP_KEY} (PEM text, {@code \n}-escaped PEM or
  *       base64 of the PEM), one required; PKCS#1 or PKCS#8
- *   <li>{@code GITHUB_TOKEN} optional static token, used only when the token exchange fails
- *       because the app is misconfigured or the installation is gone
+ *   <li>{@code GITHUB_TOKEN} optional static token, used only when the token exchange fails because
+ *       the app is misconfigured or the installation is gone
  *   <li>{@code REDIS_URL} optional, shares the installation token cache between replicas
  *   <li>{@code TOKEN_CACHE_KEY} base64 of 32 bytes (AES-256-GCM), required with {@code REDIS_URL}
  *   <li>{@code GITHUB_TOKEN_CACHE_PREFIX} [solstice:github:token:]
@@ -39,7 +39,8 @@ import java.util.TreeSet;
  * </ul>
  *
  * Durations take the one syntax of {@link dev.solstice.platform.config.Durations}: {@code 500ms},
- * {@code 30s}, {@code 5m}, {@code 1h}, {@code 1d}, a plain number of seconds or ISO-8601 ({@code PT5M}).
+ * {@code 30s}, {@code 5m}, {@code 1h}, {@code 1d}, a plain number of seconds or ISO-8601 ({@code
+ * PT5M}).
  *
  * <p>{@link #toString()} redacts the key, the static token, the cache key and Redis credentials.
  */

@@ -5,15 +5,18 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * An installation access token. {@link #toString()} never shows the token so it cannot reach a
- * log line by accident.
+ * An installation access token. {@link #toString()} never shows the token so it cannot reach a log
+ * line by accident.
  *
  * @param token the secret
  * @param expiresAt when GitHub stops accepting it ({@link Instant#MAX} for the static fallback)
  * @param source whether it was minted for an installation or is the configured static token
  */
 public record InstallationToken(String token, Instant expiresAt, Source source) {
-  public enum Source { MINTED, STATIC_FALLBACK }
+  public enum Source {
+    MINTED,
+    STATIC_FALLBACK
+  }
 
   public InstallationToken {
     Objects.requireNonNull(token, "token");

@@ -58,8 +58,7 @@ public final class PrivateKeys {
           "the private key could not be decoded (" + e.getClass().getSimpleName() + ")");
     }
     if (!(key instanceof RSAPrivateKey rsa)) {
-      throw new InvalidKeyException(
-          "GitHub App keys are RSA, this is " + key.getAlgorithm());
+      throw new InvalidKeyException("GitHub App keys are RSA, this is " + key.getAlgorithm());
     }
     return rsa;
   }

@@ -4,8 +4,8 @@ import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
- * A repository as GitHub names it: {@code owner/name}. Names are validated so they can be put
- * into a URL path without escaping surprises.
+ * A repository as GitHub names it: {@code owner/name}. Names are validated so they can be put into
+ * a URL path without escaping surprises.
  */
 public record RepoRef(String owner, String name) {
   private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9_.-]{1,100}");

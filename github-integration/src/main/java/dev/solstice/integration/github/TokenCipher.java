@@ -41,7 +41,9 @@ final class TokenCipher {
     }
   }
 
-  /** @throws GeneralSecurityException when the value was not produced with this key and AAD */
+  /**
+   * @throws GeneralSecurityException when the value was not produced with this key and AAD
+   */
   String decrypt(String encoded, String associatedData) throws GeneralSecurityException {
     byte[] all;
     try {

@@ -3,8 +3,8 @@ package dev.solstice.integration.github;
 import java.util.Map;
 
 /**
- * The permission sets installation tokens are minted with. Each operation asks for the smallest
- * set it needs, so a leaked token can do as little as possible.
+ * The permission sets installation tokens are minted with. Each operation asks for the smallest set
+ * it needs, so a leaked token can do as little as possible.
  */
 public enum TokenScope {
   /** Reading files and writing check runs: what CI reporting needs. */

@@ -1,7 +1,7 @@
 package dev.solstice.integration.github;
 
-import dev.solstice.integration.core.NotAFileException;
 import dev.solstice.integration.core.GitHubApiException;
+import dev.solstice.integration.core.NotAFileException;
 import dev.solstice.integration.github.GitHubRequestExecutor.ApiRequest;
 import dev.solstice.integration.github.GitHubRequestExecutor.ApiResponse;
 import dev.solstice.integration.github.GitHubRequestExecutor.AppAuth;
@@ -68,8 +68,7 @@ public final class WebClientGitHubClient implements GitHubClient {
     SharedTokenCache shared = b.sharedCache;
     this.redis = b.ownedRedis;
     this.tokens =
-        new InstallationTokenProvider(
-            b.vertx, this::mint, b.clock, shared, b.staticToken, metrics);
+        new InstallationTokenProvider(b.vertx, this::mint, b.clock, shared, b.staticToken, metrics);
     executor.tokens(tokens);
   }
 
@@ -189,7 +188,11 @@ public final class WebClientGitHubClient implements GitHubClient {
   public Future<Optional<RepoFile>> getContent(
       long installationId, RepoRef repo, String path, String ref) {
     String p =
-        repoPath(repo) + "/contents/" + encodePath(path) + "?ref=" + encode(Objects.requireNonNull(ref));
+        repoPath(repo)
+            + "/contents/"
+            + encodePath(path)
+            + "?ref="
+            + encode(Objects.requireNonNull(ref));
     ApiRequest r =
         new ApiRequest(
             "repos/get-content",
@@ -244,10 +247,12 @@ public final class WebClientGitHubClient implements GitHubClient {
                     e ->
                         e instanceof JsonObject o
                             && o.getString("type") != null
-                            && o.getString("path", "").startsWith(wanted.isEmpty() ? "" : wanted + "/"));
+                            && o.getString("path", "")
+                                .startsWith(wanted.isEmpty() ? "" : wanted + "/"));
         return listing
             ? Optional.of(
-                new NotAFileException(repo.toString(), path, ref, NotAFileException.Kind.DIRECTORY, null))
+                new NotAFileException(
+                    repo.toString(), path, ref, NotAFileException.Kind.DIRECTORY, null))
             : Optional.empty();
       }
       if (!text.startsWith("{")) {
@@ -258,22 +263,26 @@ public final class WebClientGitHubClient implements GitHubClient {
         return Optional.empty();
       }
       return switch (o.getString("type", "")) {
-        case "dir" -> Optional.of(
-            new NotAFileException(repo.toString(), path, ref, NotAFileException.Kind.DIRECTORY, null));
-        case "symlink" -> Optional.of(
-            new NotAFileException(
-                repo.toString(),
-                path,
-                ref,
-                NotAFileException.Kind.SYMLINK,
-                "target " + o.getString("target") + " is not a file in the repository"));
-        case "submodule" -> Optional.of(
-            new NotAFileException(
-                repo.toString(),
-                path,
-                ref,
-                NotAFileException.Kind.SUBMODULE,
-                "repository " + o.getString("submodule_git_url")));
+        case "dir" ->
+            Optional.of(
+                new NotAFileException(
+                    repo.toString(), path, ref, NotAFileException.Kind.DIRECTORY, null));
+        case "symlink" ->
+            Optional.of(
+                new NotAFileException(
+                    repo.toString(),
+                    path,
+                    ref,
+                    NotAFileException.Kind.SYMLINK,
+                    "target " + o.getString("target") + " is not a file in the repository"));
+        case "submodule" ->
+            Optional.of(
+                new NotAFileException(
+                    repo.toString(),
+                    path,
+                    ref,
+                    NotAFileException.Kind.SUBMODULE,
+                    "repository " + o.getString("submodule_git_url")));
         default -> Optional.empty();
       };
     } catch (RuntimeException notJson) {
@@ -452,7 +461,8 @@ public final class WebClientGitHubClient implements GitHubClient {
         .execute(r)
         .compose(
             resp -> {
-              JsonArray arr = resp.body().toJsonObject().getJsonArray("check_runs", new JsonArray());
+              JsonArray arr =
+                  resp.body().toJsonObject().getJsonArray("check_runs", new JsonArray());
               for (int i = 0; i < arr.size(); i++) {
                 acc.add(CheckRun.fromJson(arr.getJsonObject(i)));
               }
@@ -465,7 +475,8 @@ public final class WebClientGitHubClient implements GitHubClient {
   }
 
   @Override
-  public Future<ChangedFiles> listPullRequestFiles(long installationId, RepoRef repo, int pullNumber) {
+  public Future<ChangedFiles> listPullRequestFiles(
+      long installationId, RepoRef repo, int pullNumber) {
     String p = repoPath(repo) + "/pulls/" + pullNumber + "/files?per_page=100";
     return filesPage(installationId, repo, p, new ArrayList<>(), 1);
   }
@@ -493,8 +504,7 @@ public final class WebClientGitHubClient implements GitHubClient {
               if (next.isPresent() && page < ChangedFiles.MAX_PULL_REQUEST_FILES / 100) {
                 return filesPage(installationId, repo, next.get(), acc, page + 1);
               }
-              boolean complete =
-                  next.isEmpty() && acc.size() < ChangedFiles.MAX_PULL_REQUEST_FILES;
+              boolean complete = next.isEmpty() && acc.size() < ChangedFiles.MAX_PULL_REQUEST_FILES;
               return Future.succeededFuture(new ChangedFiles(acc, complete));
             });
   }
@@ -514,8 +524,7 @@ public final class WebClientGitHubClient implements GitHubClient {
   @Override
   public Future<ChangedFiles> compareFiles(
       long installationId, RepoRef repo, String base, String head) {
-    String p =
-        repoPath(repo) + "/compare/" + encode(base) + "..." + encode(head) + "?per_page=100";
+    String p = repoPath(repo) + "/compare/" + encode(base) + "..." + encode(head) + "?per_page=100";
     ApiRequest r =
         new ApiRequest(
             "repos/compare-commits-with-basehead",
@@ -581,7 +590,8 @@ public final class WebClientGitHubClient implements GitHubClient {
 
   @Override
   public Future<HookDeliveryPage> listHookDeliveries(String cursor) {
-    String p = "/app/hook/deliveries?per_page=100" + (cursor == null ? "" : "&cursor=" + encode(cursor));
+    String p =
+        "/app/hook/deliveries?per_page=100" + (cursor == null ? "" : "&cursor=" + encode(cursor));
     ApiRequest r =
         new ApiRequest(
             "apps/list-webhook-deliveries",

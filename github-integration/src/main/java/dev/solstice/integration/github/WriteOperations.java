@@ -28,7 +28,10 @@ public final class WriteOperations {
   /** Thrown (as a failed Future) for a write that is not on the allowlist. */
   public static final class WriteNotAllowedException extends RuntimeException {
     public WriteNotAllowedException(String operation) {
-      super("GitHub write operation \"" + operation + "\" is not allowlisted (GITHUB_ALLOWED_WRITES)");
+      super(
+          "GitHub write operation \""
+              + operation
+              + "\" is not allowlisted (GITHUB_ALLOWED_WRITES)");
     }
   }
 }

@@ -10,9 +10,9 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.function.Supplier;
 
 /**
- * Serialises mutating requests per installation and starts them no faster than {@link
- * PacingPolicy} allows (sliding minute and hour windows plus a minimum gap, see {@link
- * WriteWindow}). A burst is turned into a queue, never into a burst at GitHub.
+ * Serialises mutating requests per installation and starts them no faster than {@link PacingPolicy}
+ * allows (sliding minute and hour windows plus a minimum gap, see {@link WriteWindow}). A burst is
+ * turned into a queue, never into a burst at GitHub.
  */
 final class WritePacer {
   private final Vertx vertx;

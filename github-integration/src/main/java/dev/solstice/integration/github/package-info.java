@@ -20,4 +20,3 @@
  * Secrets (key, JWT, tokens, cache key) never reach a log line or a {@code toString()}.
  */
 package dev.solstice.integration.github;
-

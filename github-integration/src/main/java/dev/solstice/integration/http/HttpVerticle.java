@@ -6,11 +6,11 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.healthchecks.HealthCheckHandler;
 import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.healthchecks.HealthCheckHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,8 +30,16 @@ public final class HttpVerticle extends VerticleBase {
   private final Handler<RoutingContext> metrics;
   private HttpServer server;
 
-  public HttpVerticle(String host, int port, String webhookPath, long maxBodyBytes, Handler<RoutingContext> webhook,
-      SourceRateLimiter rateLimiter, HealthChecks liveness, HealthChecks readiness, Handler<RoutingContext> metrics) {
+  public HttpVerticle(
+      String host,
+      int port,
+      String webhookPath,
+      long maxBodyBytes,
+      Handler<RoutingContext> webhook,
+      SourceRateLimiter rateLimiter,
+      HealthChecks liveness,
+      HealthChecks readiness,
+      Handler<RoutingContext> metrics) {
     this.host = host;
     this.port = port;
     this.webhookPath = webhookPath;
@@ -46,7 +54,8 @@ public final class HttpVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     Router router = Router.router(vertx);
-    router.post(webhookPath)
+    router
+        .post(webhookPath)
         .handler(rateLimiter)
         .handler(new NoFormsHandler())
         .handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes))
@@ -59,8 +68,11 @@ public final class HttpVerticle extends VerticleBase {
       router.get("/metrics").handler(metrics);
     }
     server = vertx.createHttpServer(new HttpServerOptions().setIdleTimeout(60));
-    return server.requestHandler(router).listen(port, host)
-        .onSuccess(s -> LOG.info("listening on {}:{}, webhooks at {}", host, s.actualPort(), webhookPath));
+    return server
+        .requestHandler(router)
+        .listen(port, host)
+        .onSuccess(
+            s -> LOG.info("listening on {}:{}, webhooks at {}", host, s.actualPort(), webhookPath));
   }
 
   /** The port actually bound (useful when configured as 0). */
@@ -70,16 +82,19 @@ public final class HttpVerticle extends VerticleBase {
 
   private void failure(RoutingContext ctx) {
     int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
-    String error = switch (status) {
-      case 413 -> "body larger than " + maxBodyBytes + " bytes";
-      case 400 -> "malformed request";
-      default -> "internal error";
-    };
+    String error =
+        switch (status) {
+          case 413 -> "body larger than " + maxBodyBytes + " bytes";
+          case 400 -> "malformed request";
+          default -> "internal error";
+        };
     if (status >= 500) {
       LOG.error("webhook handling failed", ctx.failure());
     }
     if (!ctx.response().ended()) {
-      ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
+      ctx.response()
+          .setStatusCode(status)
+          .putHeader("Content-Type", "application/json")
           .end(new JsonObject().put("error", error).encode());
     }
   }

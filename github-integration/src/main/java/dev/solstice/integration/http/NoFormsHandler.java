@@ -18,9 +18,17 @@ public final class NoFormsHandler implements PlatformHandler {
     String type = ctx.request().getHeader("Content-Type");
     String t = type == null ? "" : type.toLowerCase(Locale.ROOT);
     if (t.startsWith("application/x-www-form-urlencoded") || t.startsWith("multipart/")) {
-      ctx.response().setStatusCode(415).putHeader("Content-Type", "application/json")
-          .end(new JsonObject().put("error", "content type " + type
-              + " is not supported; configure the webhook to send application/json").encode());
+      ctx.response()
+          .setStatusCode(415)
+          .putHeader("Content-Type", "application/json")
+          .end(
+              new JsonObject()
+                  .put(
+                      "error",
+                      "content type "
+                          + type
+                          + " is not supported; configure the webhook to send application/json")
+                  .encode());
       return;
     }
     ctx.next();

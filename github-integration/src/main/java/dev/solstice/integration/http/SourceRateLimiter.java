@@ -13,8 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class SourceRateLimiter implements PlatformHandler {
 
-  private record Window(long minute, int count) {
-  }
+  private record Window(long minute, int count) {}
 
   private final int perMinute;
   private final ConcurrentHashMap<String, Window> windows = new ConcurrentHashMap<>();
@@ -30,15 +29,25 @@ public final class SourceRateLimiter implements PlatformHandler {
       return;
     }
     long minute = System.currentTimeMillis() / 60_000;
-    String source = ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().hostAddress();
-    Window w = windows.compute(source, (k, old) -> old == null || old.minute() != minute
-        ? new Window(minute, 1) : new Window(minute, old.count() + 1));
+    String source =
+        ctx.request().remoteAddress() == null
+            ? "unknown"
+            : ctx.request().remoteAddress().hostAddress();
+    Window w =
+        windows.compute(
+            source,
+            (k, old) ->
+                old == null || old.minute() != minute
+                    ? new Window(minute, 1)
+                    : new Window(minute, old.count() + 1));
     if (windows.size() > 10_000) {
       windows.values().removeIf(x -> x.minute() != minute);
     }
     if (w.count() > perMinute) {
       long retryAfter = 60 - (System.currentTimeMillis() / 1000) % 60;
-      ctx.response().setStatusCode(429).putHeader("Retry-After", Long.toString(retryAfter))
+      ctx.response()
+          .setStatusCode(429)
+          .putHeader("Retry-After", Long.toString(retryAfter))
           .putHeader("Content-Type", "application/json")
           .end(new JsonObject().put("error", "too many requests from " + source).encode());
       return;

@@ -1,32 +1,37 @@
 package dev.solstice.integration.intake;
 
+import dev.solstice.integration.core.BuildTrigger;
 import dev.solstice.integration.core.WebhookDelivery;
+import dev.solstice.integration.core.WebhookEvent;
 import dev.solstice.integration.execution.PlanExecutor;
 import dev.solstice.integration.planning.Inputs;
 import dev.solstice.integration.planning.Planner;
 import dev.solstice.integration.planning.Step;
-import dev.solstice.integration.core.BuildTrigger;
-import dev.solstice.integration.core.WebhookEvent;
 import dev.solstice.integration.webhook.WebhookParser;
 import io.vertx.core.Future;
 
 /**
  * Turns one delivery from the intake queue into confirmed JobRequests: skip it if the ledger has
  * it, ask the {@link Planner} for its plan (reading through the {@link PlanExecutor} what the
- * planner asks for), have the executor carry the plan out, then record the delivery done. A
- * failure anywhere fails the future and nothing is recorded, so the delivery is processed again.
+ * planner asks for), have the executor carry the plan out, then record the delivery done. A failure
+ * anywhere fails the future and nothing is recorded, so the delivery is processed again.
  */
 public final class DeliveryProcessor {
 
   /** What processing did with a delivery. */
-  public enum Outcome { PUBLISHED, DUPLICATE, IGNORED }
+  public enum Outcome {
+    PUBLISHED,
+    DUPLICATE,
+    IGNORED
+  }
 
   private final WebhookParser parser;
   private final Planner planner;
   private final PlanExecutor executor;
   private final DeliveryLedger ledger;
 
-  public DeliveryProcessor(WebhookParser parser, Planner planner, PlanExecutor executor, DeliveryLedger ledger) {
+  public DeliveryProcessor(
+      WebhookParser parser, Planner planner, PlanExecutor executor, DeliveryLedger ledger) {
     this.parser = parser;
     this.planner = planner;
     this.executor = executor;
@@ -39,30 +44,34 @@ public final class DeliveryProcessor {
    * other, so the second finds the first in the ledger instead of planning (and creating check
    * runs) a second time. Called on one event loop; the map is only touched there.
    */
-  private final java.util.Map<String, Future<Outcome>> inFlight = new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.Map<String, Future<Outcome>> inFlight =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   public Future<Outcome> process(WebhookDelivery delivery) {
     String id = delivery.deliveryId();
     Future<Outcome> before = inFlight.get(id);
-    Future<Outcome> mine = before == null ? processOnce(delivery)
-        : before.transform(ignored -> processOnce(delivery));
+    Future<Outcome> mine =
+        before == null ? processOnce(delivery) : before.transform(ignored -> processOnce(delivery));
     inFlight.put(id, mine);
     return mine.onComplete(ar -> inFlight.remove(id, mine));
   }
 
   private Future<Outcome> processOnce(WebhookDelivery delivery) {
-    return ledger.isDone(delivery.deliveryId()).compose(done -> {
-      if (done) {
-        return Future.succeededFuture(Outcome.DUPLICATE);
-      }
-      WebhookEvent event = parser.parse(delivery.event(), delivery.body());
-      if (!(event instanceof BuildTrigger trigger)) {
-        return Future.succeededFuture(Outcome.IGNORED);
-      }
-      return planAndExecute(trigger, delivery.deliveryId(), Inputs.NONE)
-          .compose(v -> ledger.markDone(delivery.deliveryId()))
-          .map(Outcome.PUBLISHED);
-    });
+    return ledger
+        .isDone(delivery.deliveryId())
+        .compose(
+            done -> {
+              if (done) {
+                return Future.succeededFuture(Outcome.DUPLICATE);
+              }
+              WebhookEvent event = parser.parse(delivery.event(), delivery.body());
+              if (!(event instanceof BuildTrigger trigger)) {
+                return Future.succeededFuture(Outcome.IGNORED);
+              }
+              return planAndExecute(trigger, delivery.deliveryId(), Inputs.NONE)
+                  .compose(v -> ledger.markDone(delivery.deliveryId()))
+                  .map(Outcome.PUBLISHED);
+            });
   }
 
   private Future<Void> planAndExecute(BuildTrigger trigger, String deliveryId, Inputs inputs) {
@@ -75,6 +84,8 @@ public final class DeliveryProcessor {
     if (step instanceof Step.Done done) {
       return executor.execute(done.plan());
     }
-    return executor.read((Step.Read) step, inputs).compose(more -> planAndExecute(trigger, deliveryId, more));
+    return executor
+        .read((Step.Read) step, inputs)
+        .compose(more -> planAndExecute(trigger, deliveryId, more));
   }
 }

@@ -8,11 +8,11 @@ public final class FailureVerdicts implements FailurePolicy {
 
   public static final FailurePolicy SERVICE = new FailureVerdicts();
 
-  private FailureVerdicts() {
-  }
+  private FailureVerdicts() {}
 
   @Override
   public Verdict judge(Throwable error) {
-    return new Verdict(Failures.retryable(error), Failures.retryAfter(error), Failures.describe(error));
+    return new Verdict(
+        Failures.retryable(error), Failures.retryAfter(error), Failures.describe(error));
   }
 }

@@ -2,8 +2,8 @@ package dev.solstice.integration.intake;
 
 import com.rabbitmq.client.AMQP;
 import dev.solstice.integration.core.WebhookDelivery;
-import dev.solstice.platform.amqp.Delivery;
 import dev.solstice.jobrequest.amqp.MessageProperties;
+import dev.solstice.platform.amqp.Delivery;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
@@ -14,8 +14,7 @@ public final class IntakeMessages {
   static final String EVENT_HEADER = "x-github-event";
   static final String RECEIVED_HEADER = "x-solstice-received-at";
 
-  private IntakeMessages() {
-  }
+  private IntakeMessages() {}
 
   /** AMQP properties of the intake message: persistent, message id = delivery id. */
   public static AMQP.BasicProperties properties(WebhookDelivery delivery, String reason) {

@@ -5,8 +5,7 @@ import dev.solstice.integration.ops.Metrics;
 /** The service's meters behind {@link IntakeMetrics}. */
 public final class IntakeMeters {
 
-  private IntakeMeters() {
-  }
+  private IntakeMeters() {}
 
   public static IntakeMetrics of(Metrics metrics) {
     return new IntakeMetrics() {

@@ -7,13 +7,12 @@ public interface IntakeMetrics {
 
   void failed(String event, String disposition);
 
-  IntakeMetrics NONE = new IntakeMetrics() {
-    @Override
-    public void processed(String event, String outcome) {
-    }
+  IntakeMetrics NONE =
+      new IntakeMetrics() {
+        @Override
+        public void processed(String event, String outcome) {}
 
-    @Override
-    public void failed(String event, String disposition) {
-    }
-  };
+        @Override
+        public void failed(String event, String disposition) {}
+      };
 }

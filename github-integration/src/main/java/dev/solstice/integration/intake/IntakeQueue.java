@@ -25,7 +25,11 @@ public final class IntakeQueue {
 
   /** Completes once the broker holds the delivery on disk. */
   public Future<Void> enqueue(WebhookDelivery delivery) {
-    return publisher.publish(intake.exchange(), intake.routingKey(), IntakeMessages.properties(delivery, null), delivery.body());
+    return publisher.publish(
+        intake.exchange(),
+        intake.routingKey(),
+        IntakeMessages.properties(delivery, null),
+        delivery.body());
   }
 
   /** Delays and attempts of a delivery whose processing failed. */

@@ -33,8 +33,14 @@ public final class IntakeVerticle extends VerticleBase {
   private final IntakeMetrics metrics;
   private SettlingConsumer consumer;
 
-  public IntakeVerticle(AmqpConnector connector, ConfirmingPublisher publisher, IntakeQueue intake,
-      DeliveryProcessor processor, int prefetch, FailurePolicy policy, IntakeMetrics metrics) {
+  public IntakeVerticle(
+      AmqpConnector connector,
+      ConfirmingPublisher publisher,
+      IntakeQueue intake,
+      DeliveryProcessor processor,
+      int prefetch,
+      FailurePolicy policy,
+      IntakeMetrics metrics) {
     this.connector = connector;
     this.publisher = publisher;
     this.intake = intake;
@@ -46,8 +52,17 @@ public final class IntakeVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    consumer = new SettlingConsumer(context, connector, publisher, intake.topology(), intake.retries(), prefetch,
-        this::handle, policy, new Outcomes());
+    consumer =
+        new SettlingConsumer(
+            context,
+            connector,
+            publisher,
+            intake.topology(),
+            intake.retries(),
+            prefetch,
+            this::handle,
+            policy,
+            new Outcomes());
     return Future.succeededFuture();
   }
 
@@ -61,14 +76,21 @@ public final class IntakeVerticle extends VerticleBase {
     try {
       delivery = IntakeMessages.from(message);
     } catch (RuntimeException e) {
-      return Future.failedFuture(new UnreadableMessageException("unreadable intake message: " + e.getMessage(), e));
+      return Future.failedFuture(
+          new UnreadableMessageException("unreadable intake message: " + e.getMessage(), e));
     }
-    return processor.process(delivery)
-        .onSuccess(outcome -> {
-          LogContext.with(delivery.deliveryId(), delivery.event(), null,
-              () -> LOG.info("delivery processed: {} (attempt {})", outcome, delivery.attempt()));
-          metrics.processed(delivery.event(), outcome.name().toLowerCase(Locale.ROOT));
-        })
+    return processor
+        .process(delivery)
+        .onSuccess(
+            outcome -> {
+              LogContext.with(
+                  delivery.deliveryId(),
+                  delivery.event(),
+                  null,
+                  () ->
+                      LOG.info("delivery processed: {} (attempt {})", outcome, delivery.attempt()));
+              metrics.processed(delivery.event(), outcome.name().toLowerCase(Locale.ROOT));
+            })
         .mapEmpty();
   }
 
@@ -77,28 +99,51 @@ public final class IntakeVerticle extends VerticleBase {
     @Override
     public void retrying(Delivery message, SettlingConsumer.Failure f) {
       String event = message.header(IntakeMessages.EVENT_HEADER);
-      LogContext.with(deliveryId(message), event, null, () -> LOG.warn(
-          "delivery failed (attempt {} of {}), retrying in {}: {}", f.attempt(), f.maxAttempts(), f.delay(), f.reason()));
+      LogContext.with(
+          deliveryId(message),
+          event,
+          null,
+          () ->
+              LOG.warn(
+                  "delivery failed (attempt {} of {}), retrying in {}: {}",
+                  f.attempt(),
+                  f.maxAttempts(),
+                  f.delay(),
+                  f.reason()));
       metrics.failed(event, "retry");
     }
 
     @Override
     public void parking(Delivery message, SettlingConsumer.Failure f) {
       if (f.error() instanceof UnreadableMessageException) {
-        LOG.error("unreadable intake message {}; dead-lettering it: {}", message.properties().getMessageId(),
+        LOG.error(
+            "unreadable intake message {}; dead-lettering it: {}",
+            message.properties().getMessageId(),
             f.error().getMessage());
         return;
       }
       String event = message.header(IntakeMessages.EVENT_HEADER);
-      LogContext.with(deliveryId(message), event, null, () -> LOG.error(
-          "delivery failed (attempt {} of {}), parked in {}: {}", f.attempt(), f.maxAttempts(),
-          intake.topology().deadLetterQueue(), f.reason()));
+      LogContext.with(
+          deliveryId(message),
+          event,
+          null,
+          () ->
+              LOG.error(
+                  "delivery failed (attempt {} of {}), parked in {}: {}",
+                  f.attempt(),
+                  f.maxAttempts(),
+                  intake.topology().deadLetterQueue(),
+                  f.reason()));
       metrics.failed(event, "parked");
     }
 
     @Override
-    public void rescheduleFailed(Delivery message, SettlingConsumer.Failure f, Throwable error, Duration wait) {
-      LOG.warn("could not reschedule delivery {}: {}; trying again in {} ms", deliveryId(message), error.getMessage(),
+    public void rescheduleFailed(
+        Delivery message, SettlingConsumer.Failure f, Throwable error, Duration wait) {
+      LOG.warn(
+          "could not reschedule delivery {}: {}; trying again in {} ms",
+          deliveryId(message),
+          error.getMessage(),
           wait.toMillis());
     }
 

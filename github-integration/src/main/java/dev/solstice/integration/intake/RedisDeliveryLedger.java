@@ -26,7 +26,10 @@ public final class RedisDeliveryLedger implements DeliveryLedger {
 
   @Override
   public Future<Void> markDone(String deliveryId) {
-    return track(redis.set(List.of(prefix + deliveryId, "1", "EX", Long.toString(ttl.toSeconds()))).mapEmpty());
+    return track(
+        redis
+            .set(List.of(prefix + deliveryId, "1", "EX", Long.toString(ttl.toSeconds())))
+            .mapEmpty());
   }
 
   @Override

@@ -5,9 +5,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * The service's own meters, named as {@code docs/operations.md} lists them. Vert.x adds its HTTP
- * server and pool meters, and {@link io.micrometer.core.instrument.binder.jvm} the JVM's. The stages
- * report through their own interfaces ({@code WebhookMetrics}, {@code IntakeMetrics}), adapted to
- * this class where the service is wired: stages depend on {@code ops}, never the reverse.
+ * server and pool meters, and {@link io.micrometer.core.instrument.binder.jvm} the JVM's. The
+ * stages report through their own interfaces ({@code WebhookMetrics}, {@code IntakeMetrics}),
+ * adapted to this class where the service is wired: stages depend on {@code ops}, never the
+ * reverse.
  */
 public final class Metrics {
 
@@ -16,8 +17,10 @@ public final class Metrics {
 
   public Metrics(MeterRegistry registry) {
     this.registry = registry;
-    this.signatureFailures = Counter.builder("solstice_webhook_signature_failures")
-        .description("Webhooks refused for a missing or wrong signature").register(registry);
+    this.signatureFailures =
+        Counter.builder("solstice_webhook_signature_failures")
+            .description("Webhooks refused for a missing or wrong signature")
+            .register(registry);
   }
 
   /** JVM memory, GC, threads and CPU, as every JVM service exposes them. */

@@ -24,11 +24,13 @@ public final class QueueDepthGauge {
   private static final long PERIOD_SECONDS = 5;
 
   private final Map<String, Double> depths = new ConcurrentHashMap<>();
-  private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "amqp-queue-depth");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ScheduledExecutorService thread =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "amqp-queue-depth");
+            t.setDaemon(true);
+            return t;
+          });
   private volatile Channel channel;
 
   public QueueDepthGauge(AmqpConnector connector, MeterRegistry registry, List<String> queues) {
@@ -39,13 +41,16 @@ public final class QueueDepthGauge {
           .tag("queue", queue)
           .register(registry);
     }
-    connector.onConnect(c -> thread.execute(() -> {
-      try {
-        channel = c.createChannel();
-      } catch (Exception e) {
-        LOG.debug("no channel for queue depths: {}", e.getMessage());
-      }
-    }));
+    connector.onConnect(
+        c ->
+            thread.execute(
+                () -> {
+                  try {
+                    channel = c.createChannel();
+                  } catch (Exception e) {
+                    LOG.debug("no channel for queue depths: {}", e.getMessage());
+                  }
+                }));
     thread.scheduleWithFixedDelay(() -> poll(queues), 1, PERIOD_SECONDS, TimeUnit.SECONDS);
   }
 

@@ -6,7 +6,10 @@ import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.ext.healthchecks.Status;
 import java.util.function.BooleanSupplier;
 
-/** Liveness (the process answers) and readiness (each dependency is up), as vertx-health-check procedures. */
+/**
+ * Liveness (the process answers) and readiness (each dependency is up), as vertx-health-check
+ * procedures.
+ */
 public final class Readiness {
 
   private final HealthChecks liveness;
@@ -20,8 +23,13 @@ public final class Readiness {
 
   /** Adds a readiness check that is up while {@code up} says so. */
   public Readiness check(String name, BooleanSupplier up) {
-    readiness.register(name, promise -> promise.complete(
-        up.getAsBoolean() ? Status.OK() : Status.KO(new JsonObject().put("reason", name + " is down"))));
+    readiness.register(
+        name,
+        promise ->
+            promise.complete(
+                up.getAsBoolean()
+                    ? Status.OK()
+                    : Status.KO(new JsonObject().put("reason", name + " is down"))));
     return this;
   }
 

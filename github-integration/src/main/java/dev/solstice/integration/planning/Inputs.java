@@ -3,8 +3,8 @@ package dev.solstice.integration.planning;
 import java.util.List;
 
 /**
- * What the planner was given from GitHub so far. Each part is null until read; the planner asks
- * for the next part it needs with a {@link Step.Read}.
+ * What the planner was given from GitHub so far. Each part is null until read; the planner asks for
+ * the next part it needs with a {@link Step.Read}.
  *
  * @param workflow the workflow file as read at a ref
  * @param changedFiles the files the trigger changes, as listed by GitHub
@@ -33,7 +33,10 @@ public record Inputs(WorkflowFile workflow, ChangedFiles changedFiles) {
     }
   }
 
-  /** @param paths the changed paths; null when they cannot be known (then path filters let the trigger run) */
+  /**
+   * @param paths the changed paths; null when they cannot be known (then path filters let the
+   *     trigger run)
+   */
   public record ChangedFiles(List<String> paths) {
     public ChangedFiles {
       paths = paths == null ? null : List.copyOf(paths);

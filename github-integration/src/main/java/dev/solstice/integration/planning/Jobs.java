@@ -12,8 +12,7 @@ import java.util.UUID;
 /** The JobRequests of a trigger, and the ids and groups that make replaying a delivery harmless. */
 public final class Jobs {
 
-  private Jobs() {
-  }
+  private Jobs() {}
 
   /** Where a job's log goes, relative to LOGS_BASE_URL. */
   public static String logPath(UUID requestId) {
@@ -21,7 +20,8 @@ public final class Jobs {
   }
 
   /** The single job of a repository without a workflow file. */
-  public static JobRequest defaultJob(BuildTrigger trigger, String deliveryId, Instant now, String runsOn) {
+  public static JobRequest defaultJob(
+      BuildTrigger trigger, String deliveryId, Instant now, String runsOn) {
     return job(trigger, deliveryId, RequestIds.DEFAULT_JOB, now).runsOn(runsOn).build();
   }
 
@@ -29,7 +29,8 @@ public final class Jobs {
    * A job of this trigger with what every job carries (ids, commit, repository, event, log path);
    * the caller adds what is particular to the job.
    */
-  public static JobRequest.Builder job(BuildTrigger trigger, String deliveryId, String jobId, Instant now) {
+  public static JobRequest.Builder job(
+      BuildTrigger trigger, String deliveryId, String jobId, Instant now) {
     var id = RequestIds.of(deliveryId, jobId);
     return JobRequest.builder(id, trigger.repoUrl(), trigger.commitSha(), now)
         .repository(trigger.repository())
@@ -43,9 +44,27 @@ public final class Jobs {
 
   /** The same job without its needs (a single check run's Re-run does not wait for them). */
   public static JobRequest withoutNeeds(JobRequest j) {
-    return new JobRequest(j.schemaVersion(), j.requestId(), j.source(), j.repoUrl(), j.commitSha(), j.workflowPath(),
-        j.workflowJobId(), j.runsOn(), j.submittedAt(), j.repository(), j.installationId(), j.event(), j.ref(),
-        j.pullRequestNumber(), j.deliveryId(), j.script(), j.env(), j.timeoutSeconds(), List.of(), j.checkRunId(),
+    return new JobRequest(
+        j.schemaVersion(),
+        j.requestId(),
+        j.source(),
+        j.repoUrl(),
+        j.commitSha(),
+        j.workflowPath(),
+        j.workflowJobId(),
+        j.runsOn(),
+        j.submittedAt(),
+        j.repository(),
+        j.installationId(),
+        j.event(),
+        j.ref(),
+        j.pullRequestNumber(),
+        j.deliveryId(),
+        j.script(),
+        j.env(),
+        j.timeoutSeconds(),
+        List.of(),
+        j.checkRunId(),
         j.logPath());
   }
 
@@ -59,6 +78,8 @@ public final class Jobs {
     if ("pull_request".equals(event) && pullRequest != null) {
       return repository.toLowerCase(Locale.ROOT) + ":pr:" + pullRequest;
     }
-    return "push".equals(event) && ref != null ? repository.toLowerCase(Locale.ROOT) + ":" + ref : null;
+    return "push".equals(event) && ref != null
+        ? repository.toLowerCase(Locale.ROOT) + ":" + ref
+        : null;
   }
 }

@@ -49,8 +49,13 @@ public final class Planner {
   private final Function<String, String> runsOnFallback;
   private final Clock clock;
 
-  private Planner(boolean github, long appId, CheckNames names, PolicySettings policy,
-      Function<String, String> runsOnFallback, Clock clock) {
+  private Planner(
+      boolean github,
+      long appId,
+      CheckNames names,
+      PolicySettings policy,
+      Function<String, String> runsOnFallback,
+      Clock clock) {
     this.github = github;
     this.appId = appId;
     this.names = names;
@@ -64,12 +69,19 @@ public final class Planner {
    * @param names how our check runs are named (to read a Re-run request's job)
    * @param runsOnFallback runner label for a repository when neither job nor group names one
    */
-  public static Planner withGitHub(long appId, CheckNames names, PolicySettings policy,
-      Function<String, String> runsOnFallback, Clock clock) {
+  public static Planner withGitHub(
+      long appId,
+      CheckNames names,
+      PolicySettings policy,
+      Function<String, String> runsOnFallback,
+      Clock clock) {
     return new Planner(true, appId, names, policy, runsOnFallback, clock);
   }
 
-  /** Without a GitHub App: one default job per trigger, whatever the policies; the orchestrator decides. */
+  /**
+   * Without a GitHub App: one default job per trigger, whatever the policies; the orchestrator
+   * decides.
+   */
   public static Planner withoutGitHub(Function<String, String> runsOn, Clock clock) {
     return new Planner(false, 0, null, PolicySettings.defaults(), runsOn, clock);
   }
@@ -80,27 +92,58 @@ public final class Planner {
    * @throws InvalidWebhookException when a fork pull request lacks its base commit
    */
   public Step plan(BuildTrigger trigger, String deliveryId, Inputs inputs) {
-    Plan.Target target = new Plan.Target(deliveryId, trigger.event(), trigger.repository(), trigger.commitSha(),
-        github ? trigger.installationId() : null);
+    Plan.Target target =
+        new Plan.Target(
+            deliveryId,
+            trigger.event(),
+            trigger.repository(),
+            trigger.commitSha(),
+            github ? trigger.installationId() : null);
     if (!github) {
       return done(Plan.run(target, List.of(defaultJob(trigger, deliveryId)), null));
     }
     if (trigger.checkAppId() != null && trigger.checkAppId() != appId) {
-      return done(Plan.nothing(target, "ignoring " + trigger.event() + " " + trigger.action() + " of another app ("
-          + trigger.checkAppId() + ")"));
+      return done(
+          Plan.nothing(
+              target,
+              "ignoring "
+                  + trigger.event()
+                  + " "
+                  + trigger.action()
+                  + " of another app ("
+                  + trigger.checkAppId()
+                  + ")"));
     }
     Verdict admission = TriggerPolicy.admission(trigger, policy);
     if (admission.kind() == Verdict.Kind.DENY) {
-      return done(Plan.nothing(target, "not serving " + trigger.event() + " " + trigger.repository() + ": "
-          + admission.reason()));
+      return done(
+          Plan.nothing(
+              target,
+              "not serving "
+                  + trigger.event()
+                  + " "
+                  + trigger.repository()
+                  + ": "
+                  + admission.reason()));
     }
     if (trigger.installationId() == null) {
       if (!admission.runs()) {
-        return done(Plan.nothing(target, "not running " + trigger.event() + " of " + trigger.repository() + ": "
-            + admission.reason()));
+        return done(
+            Plan.nothing(
+                target,
+                "not running "
+                    + trigger.event()
+                    + " of "
+                    + trigger.repository()
+                    + ": "
+                    + admission.reason()));
       }
-      return done(Plan.run(target, List.of(defaultJob(trigger, deliveryId)), trigger.event()
-          + " without an installation: not sent by a GitHub App; queuing the default job without check runs"));
+      return done(
+          Plan.run(
+              target,
+              List.of(defaultJob(trigger, deliveryId)),
+              trigger.event()
+                  + " without an installation: not sent by a GitHub App; queuing the default job without check runs"));
     }
     if (inputs.workflow() == null) {
       return readWorkflow(trigger, admission);
@@ -113,32 +156,55 @@ public final class Planner {
       if (TriggerPolicy.evaluate(null, trigger).kind() == Verdict.Kind.IGNORE) {
         return done(Plan.nothing(target, null));
       }
-      return done(Plan.run(target, selectRerun(trigger, List.of(defaultJob(trigger, deliveryId))), null));
+      return done(
+          Plan.run(target, selectRerun(trigger, List.of(defaultJob(trigger, deliveryId))), null));
     }
     Workflow workflow;
     try {
       workflow = parser.parse(Workflow.PATH, file.content());
     } catch (InvalidWorkflowException e) {
-      return done(new Plan(target, List.of(), null, null, null,
-          new Plan.InvalidWorkflow(RequestIds.of(deliveryId, CheckNames.WORKFLOW_RUN), e),
-          "invalid workflow in " + trigger.repository() + "@" + file.ref() + ": " + e.getMessage()));
+      return done(
+          new Plan(
+              target,
+              List.of(),
+              null,
+              null,
+              null,
+              new Plan.InvalidWorkflow(RequestIds.of(deliveryId, CheckNames.WORKFLOW_RUN), e),
+              "invalid workflow in "
+                  + trigger.repository()
+                  + "@"
+                  + file.ref()
+                  + ": "
+                  + e.getMessage()));
     }
     List<String> jobIds = workflow.jobs().stream().map(JobSpec::id).toList();
     if (!admission.runs()) {
       return done(notRun(target, deliveryId, jobIds, admission));
     }
     Verdict verdict = TriggerPolicy.evaluate(workflow.on(), trigger);
-    EventFilter pathFilter = verdict.runs() ? TriggerPolicy.pathFilter(workflow.on(), trigger) : null;
+    EventFilter pathFilter =
+        verdict.runs() ? TriggerPolicy.pathFilter(workflow.on(), trigger) : null;
     if (pathFilter != null) {
       Optional<List<String>> known = changedFilesWithoutGitHub(trigger);
       if (known == null && inputs.changedFiles() == null) {
         return readChangedFiles(trigger);
       }
-      verdict = TriggerPolicy.paths(pathFilter, known != null ? known.orElse(null) : inputs.changedFiles().paths());
+      verdict =
+          TriggerPolicy.paths(
+              pathFilter, known != null ? known.orElse(null) : inputs.changedFiles().paths());
     }
     if (verdict.kind() == Verdict.Kind.IGNORE) {
-      return done(Plan.nothing(target, trigger.event() + " " + trigger.action() + " of " + trigger.repository() + ": "
-          + verdict.reason()));
+      return done(
+          Plan.nothing(
+              target,
+              trigger.event()
+                  + " "
+                  + trigger.action()
+                  + " of "
+                  + trigger.repository()
+                  + ": "
+                  + verdict.reason()));
     }
     if (!verdict.runs()) {
       return done(notRun(target, deliveryId, jobIds, verdict));
@@ -155,7 +221,8 @@ public final class Planner {
   }
 
   private static Step readWorkflow(BuildTrigger trigger, Verdict admission) {
-    boolean fromBase = admission.kind() == Verdict.Kind.HOLD || TriggerPolicy.untrustedHead(trigger);
+    boolean fromBase =
+        admission.kind() == Verdict.Kind.HOLD || TriggerPolicy.untrustedHead(trigger);
     String ref = trigger.commitSha();
     if (fromBase) {
       ref = trigger.baseSha() != null ? trigger.baseSha() : trigger.baseRef();
@@ -186,44 +253,80 @@ public final class Planner {
 
   private static Step readChangedFiles(BuildTrigger trigger) {
     if (trigger.isPullRequest()) {
-      return new Step.ReadPullRequestFiles(trigger.installationId(), trigger.repository(),
-          trigger.pullRequestNumber());
+      return new Step.ReadPullRequestFiles(
+          trigger.installationId(), trigger.repository(), trigger.pullRequestNumber());
     }
-    return new Step.ReadComparedFiles(trigger.installationId(), trigger.repository(), trigger.beforeSha(),
-        trigger.commitSha());
+    return new Step.ReadComparedFiles(
+        trigger.installationId(), trigger.repository(), trigger.beforeSha(), trigger.commitSha());
   }
 
   /** The check runs of jobs that will not run: skipped, or neutral when held. */
-  private static Plan notRun(Plan.Target target, String deliveryId, List<String> jobIds, Verdict verdict) {
+  private static Plan notRun(
+      Plan.Target target, String deliveryId, List<String> jobIds, Verdict verdict) {
     boolean held = verdict.kind() == Verdict.Kind.HOLD;
-    List<Plan.Check> checks = jobIds.stream()
-        .map(id -> new Plan.Check(RequestIds.of(deliveryId, id == null ? RequestIds.DEFAULT_JOB : id), id)).toList();
-    return new Plan(target, List.of(), null, null,
-        new Plan.NotRun(held ? "neutral" : "skipped", held ? "Waiting for a maintainer" : "Skipped", verdict.reason(),
+    List<Plan.Check> checks =
+        jobIds.stream()
+            .map(
+                id ->
+                    new Plan.Check(
+                        RequestIds.of(deliveryId, id == null ? RequestIds.DEFAULT_JOB : id), id))
+            .toList();
+    return new Plan(
+        target,
+        List.of(),
+        null,
+        null,
+        new Plan.NotRun(
+            held ? "neutral" : "skipped",
+            held ? "Waiting for a maintainer" : "Skipped",
+            verdict.reason(),
             checks),
-        null, "not running " + target.event() + " of " + target.repository() + "@" + target.sha() + ": "
+        null,
+        "not running "
+            + target.event()
+            + " of "
+            + target.repository()
+            + "@"
+            + target.sha()
+            + ": "
             + verdict.reason());
   }
 
   /** Records the run when jobs wait on needs or a new head cancels the previous head's jobs. */
-  private static Plan coordinate(Plan.Target target, BuildTrigger trigger, String deliveryId, Workflow workflow,
+  private static Plan coordinate(
+      Plan.Target target,
+      BuildTrigger trigger,
+      String deliveryId,
+      Workflow workflow,
       List<JobRequest> jobs) {
     if (jobs.isEmpty()) {
       return Plan.run(target, jobs, null);
     }
-    String group = trigger.isRerun() ? null
-        : Jobs.group(trigger.repository(), trigger.event(), trigger.pullRequestNumber(), trigger.ref());
+    String group =
+        trigger.isRerun()
+            ? null
+            : Jobs.group(
+                trigger.repository(), trigger.event(), trigger.pullRequestNumber(), trigger.ref());
     boolean cancels = group != null && workflow.cancelsSuperseded(trigger.event());
     boolean gated = jobs.stream().anyMatch(j -> !j.needs().isEmpty());
     if (!cancels && !gated) {
       return Plan.run(target, jobs, null);
     }
     var runId = Jobs.runId(deliveryId);
-    return new Plan(target, jobs, runId, cancels ? new Plan.Supersede(group, runId, trigger.commitSha()) : null,
-        null, null, null);
+    return new Plan(
+        target,
+        jobs,
+        runId,
+        cancels ? new Plan.Supersede(group, runId, trigger.commitSha()) : null,
+        null,
+        null,
+        null);
   }
 
-  /** A single run's Re-run button re-runs only that job (its needs not waited for); every other trigger runs all. */
+  /**
+   * A single run's Re-run button re-runs only that job (its needs not waited for); every other
+   * trigger runs all.
+   */
   private List<JobRequest> selectRerun(BuildTrigger trigger, List<JobRequest> jobs) {
     if (!"check_run".equals(trigger.event())) {
       return jobs;
@@ -233,8 +336,10 @@ public final class Planner {
       return List.of();
     }
     String wanted = jobId.get().isEmpty() ? null : jobId.get();
-    return jobs.stream().filter(j -> Objects.equals(j.workflowJobId(), wanted))
-        .map(j -> j.needs().isEmpty() ? j : Jobs.withoutNeeds(j)).toList();
+    return jobs.stream()
+        .filter(j -> Objects.equals(j.workflowJobId(), wanted))
+        .map(j -> j.needs().isEmpty() ? j : Jobs.withoutNeeds(j))
+        .toList();
   }
 
   private JobRequest request(BuildTrigger trigger, String deliveryId, JobSpec spec) {
@@ -249,6 +354,7 @@ public final class Planner {
   }
 
   private JobRequest defaultJob(BuildTrigger trigger, String deliveryId) {
-    return Jobs.defaultJob(trigger, deliveryId, clock.instant(), runsOnFallback.apply(trigger.repository()));
+    return Jobs.defaultJob(
+        trigger, deliveryId, clock.instant(), runsOnFallback.apply(trigger.repository()));
   }
 }

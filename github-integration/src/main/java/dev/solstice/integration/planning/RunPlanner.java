@@ -14,27 +14,29 @@ import java.util.Set;
 /** Decisions on a recorded run's jobs, from the run's jobs and their states alone. */
 public final class RunPlanner {
 
-  private RunPlanner() {
-  }
+  private RunPlanner() {}
 
   /**
    * What job {@code done} finishing with {@code conclusion} causes. After a success, the jobs that
-   * need it, are still waiting and whose needs have all succeeded are enqueued; after anything else,
-   * every waiting job that (transitively) needs it is skipped.
+   * need it, are still waiting and whose needs have all succeeded are enqueued; after anything
+   * else, every waiting job that (transitively) needs it is skipped.
    *
    * @param jobs the run's jobs by workflow job id
    * @param states the run's job states, {@code done}'s already recorded
    */
-  public static RunStep afterResult(String done, String conclusion, Map<String, JobRequest> jobs,
-      Map<String, String> states) {
-    return "success".equals(conclusion) ? new RunStep(ready(done, jobs, states), List.of())
+  public static RunStep afterResult(
+      String done, String conclusion, Map<String, JobRequest> jobs, Map<String, String> states) {
+    return "success".equals(conclusion)
+        ? new RunStep(ready(done, jobs, states), List.of())
         : new RunStep(List.of(), dependents(done, conclusion, jobs, states));
   }
 
-  private static List<JobRequest> ready(String done, Map<String, JobRequest> jobs, Map<String, String> states) {
+  private static List<JobRequest> ready(
+      String done, Map<String, JobRequest> jobs, Map<String, String> states) {
     List<JobRequest> ready = new ArrayList<>();
     for (JobRequest job : jobs.values()) {
-      if (job.needs().contains(done) && states.get(job.workflowJobId()) == null
+      if (job.needs().contains(done)
+          && states.get(job.workflowJobId()) == null
           && job.needs().stream().allMatch(n -> JobState.succeeded(states.get(n)))) {
         ready.add(job);
       }
@@ -42,8 +44,8 @@ public final class RunPlanner {
     return ready;
   }
 
-  private static List<RunStep.Skip> dependents(String failed, String conclusion, Map<String, JobRequest> jobs,
-      Map<String, String> states) {
+  private static List<RunStep.Skip> dependents(
+      String failed, String conclusion, Map<String, JobRequest> jobs, Map<String, String> states) {
     Set<String> doomed = new LinkedHashSet<>();
     Deque<String> todo = new ArrayDeque<>(List.of(failed));
     while (!todo.isEmpty()) {
@@ -60,20 +62,30 @@ public final class RunPlanner {
       if (states.get(id) != null) {
         continue;
       }
-      String why = job.needs().contains(failed)
-          ? "`" + failed + "` concluded `" + conclusion + "`."
-          : "`" + failed + "`, which " + String.join(", ", job.needs().stream().map(p -> "`" + p + "`").toList())
-              + " needs, concluded `" + conclusion + "`.";
+      String why =
+          job.needs().contains(failed)
+              ? "`" + failed + "` concluded `" + conclusion + "`."
+              : "`"
+                  + failed
+                  + "`, which "
+                  + String.join(", ", job.needs().stream().map(p -> "`" + p + "`").toList())
+                  + " needs, concluded `"
+                  + conclusion
+                  + "`.";
       skips.add(new RunStep.Skip(job, "Not run: " + why));
     }
     return skips;
   }
 
   /** The jobs of a superseded run that are cancelled: those not started (waiting, or queued). */
-  public static List<JobRequest> cancellable(Map<String, JobRequest> jobs, Map<String, String> states) {
-    return jobs.values().stream().filter(j -> {
-      String state = states.get(j.workflowJobId());
-      return state == null || JobState.QUEUED.equals(state);
-    }).toList();
+  public static List<JobRequest> cancellable(
+      Map<String, JobRequest> jobs, Map<String, String> states) {
+    return jobs.values().stream()
+        .filter(
+            j -> {
+              String state = states.get(j.workflowJobId());
+              return state == null || JobState.QUEUED.equals(state);
+            })
+        .toList();
   }
 }

@@ -9,8 +9,7 @@ import dev.solstice.integration.core.Plan;
 public sealed interface Step permits Step.Done, Step.Read {
 
   /** The plan is complete. */
-  record Done(Plan plan) implements Step {
-  }
+  record Done(Plan plan) implements Step {}
 
   /** Something to read from GitHub before planning on. */
   sealed interface Read extends Step permits ReadWorkflow, ReadPullRequestFiles, ReadComparedFiles {
@@ -20,17 +19,17 @@ public sealed interface Step permits Step.Done, Step.Read {
   }
 
   /**
-   * The workflow file at {@code ref}: the commit itself, or the pull request's base when the head is
-   * an untrusted fork's ({@code fromBase}), so a fork cannot rewrite what runs.
+   * The workflow file at {@code ref}: the commit itself, or the pull request's base when the head
+   * is an untrusted fork's ({@code fromBase}), so a fork cannot rewrite what runs.
    */
-  record ReadWorkflow(long installationId, String repository, String ref, boolean fromBase) implements Read {
-  }
+  record ReadWorkflow(long installationId, String repository, String ref, boolean fromBase)
+      implements Read {}
 
   /** The files of a pull request. */
-  record ReadPullRequestFiles(long installationId, String repository, int pullRequest) implements Read {
-  }
+  record ReadPullRequestFiles(long installationId, String repository, int pullRequest)
+      implements Read {}
 
   /** The files changed between two commits of a push. */
-  record ReadComparedFiles(long installationId, String repository, String base, String head) implements Read {
-  }
+  record ReadComparedFiles(long installationId, String repository, String base, String head)
+      implements Read {}
 }

@@ -16,12 +16,21 @@ import java.util.Set;
  * @param labelsIgnore pull request: none of these labels may be present
  * @param drafts pull request: whether draft pull requests run
  */
-public record EventFilter(Set<String> types, PatternList branches, PatternList branchesIgnore, PatternList tags,
-    PatternList tagsIgnore, PatternList paths, PatternList pathsIgnore, List<String> labels,
-    List<String> labelsIgnore, boolean drafts) {
+public record EventFilter(
+    Set<String> types,
+    PatternList branches,
+    PatternList branchesIgnore,
+    PatternList tags,
+    PatternList tagsIgnore,
+    PatternList paths,
+    PatternList pathsIgnore,
+    List<String> labels,
+    List<String> labelsIgnore,
+    boolean drafts) {
 
   /** Pull request actions that run when {@code types} is not given. */
-  public static final Set<String> DEFAULT_PR_TYPES = Set.of("opened", "synchronize", "reopened", "ready_for_review");
+  public static final Set<String> DEFAULT_PR_TYPES =
+      Set.of("opened", "synchronize", "reopened", "ready_for_review");
 
   public EventFilter {
     types = Set.copyOf(types);
@@ -31,8 +40,17 @@ public record EventFilter(Set<String> types, PatternList branches, PatternList b
 
   /** Every push or pull request (the defaults of an event named without a block). */
   public static EventFilter any() {
-    return new EventFilter(Set.of(), PatternList.empty(), PatternList.empty(), PatternList.empty(),
-        PatternList.empty(), PatternList.empty(), PatternList.empty(), List.of(), List.of(), false);
+    return new EventFilter(
+        Set.of(),
+        PatternList.empty(),
+        PatternList.empty(),
+        PatternList.empty(),
+        PatternList.empty(),
+        PatternList.empty(),
+        PatternList.empty(),
+        List.of(),
+        List.of(),
+        false);
   }
 
   public Set<String> effectiveTypes() {

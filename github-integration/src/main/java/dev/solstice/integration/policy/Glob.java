@@ -3,11 +3,12 @@ package dev.solstice.integration.policy;
 import java.util.regex.Pattern;
 
 /**
- * A glob as GitHub Actions' filters use them: {@code *} matches any run of characters except
- * {@code /}, {@code **} any run including {@code /} ({@code dir/**} also matches {@code dir} itself's
+ * A glob as GitHub Actions' filters use them: {@code *} matches any run of characters except {@code
+ * /}, {@code **} any run including {@code /} ({@code dir/**} also matches {@code dir} itself's
  * files at any depth, {@code **}{@code /x} matches {@code x} at any depth), {@code ?} one character
- * except {@code /}, {@code [abc]} / {@code [a-z]} / {@code [!abc]} one character of (or not of) a set.
- * Every other character matches itself; {@code \} escapes the next one. Immutable and thread-safe.
+ * except {@code /}, {@code [abc]} / {@code [a-z]} / {@code [!abc]} one character of (or not of) a
+ * set. Every other character matches itself; {@code \} escapes the next one. Immutable and
+ * thread-safe.
  */
 public final class Glob {
 
@@ -19,7 +20,9 @@ public final class Glob {
     this.pattern = pattern;
   }
 
-  /** @throws IllegalArgumentException for an empty pattern or an unclosed {@code [} */
+  /**
+   * @throws IllegalArgumentException for an empty pattern or an unclosed {@code [}
+   */
   public static Glob compile(String glob) {
     return compile(glob, false);
   }

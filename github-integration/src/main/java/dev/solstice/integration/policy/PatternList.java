@@ -6,13 +6,12 @@ import java.util.function.Function;
 
 /**
  * An ordered list of globs, each optionally negated with a leading {@code !}, evaluated as GitHub
- * Actions evaluates {@code branches} and {@code paths}: the last pattern that matches decides
- * (a plain one includes, a {@code !} one excludes); a list of only negations starts from "included".
+ * Actions evaluates {@code branches} and {@code paths}: the last pattern that matches decides (a
+ * plain one includes, a {@code !} one excludes); a list of only negations starts from "included".
  */
 public final class PatternList {
 
-  private record Entry(Glob glob, boolean negated) {
-  }
+  private record Entry(Glob glob, boolean negated) {}
 
   private static final PatternList EMPTY = new PatternList(List.of());
 
@@ -26,7 +25,9 @@ public final class PatternList {
     return EMPTY;
   }
 
-  /** @throws IllegalArgumentException naming the first invalid pattern */
+  /**
+   * @throws IllegalArgumentException naming the first invalid pattern
+   */
   public static PatternList of(List<String> patterns) {
     return of(patterns, Glob::compile);
   }

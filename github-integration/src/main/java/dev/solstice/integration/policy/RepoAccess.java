@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The service-level allowlist and denylist of repositories ({@code REPO_ALLOWLIST},
- * {@code REPO_DENYLIST}): comma-separated globs over {@code owner/name}, case-insensitive; an entry
+ * The service-level allowlist and denylist of repositories ({@code REPO_ALLOWLIST}, {@code
+ * REPO_DENYLIST}): comma-separated globs over {@code owner/name}, case-insensitive; an entry
  * without {@code /} names an owner (all its repositories). A repository runs when the allowlist is
  * empty or matches it, and the denylist does not; the denylist wins.
  */
@@ -24,7 +24,9 @@ public final class RepoAccess {
     return new RepoAccess(List.of(), List.of());
   }
 
-  /** @throws IllegalArgumentException naming an invalid entry */
+  /**
+   * @throws IllegalArgumentException naming an invalid entry
+   */
   public static RepoAccess of(List<String> allowlist, List<String> denylist) {
     return new RepoAccess(compile(allowlist), compile(denylist));
   }

@@ -6,16 +6,15 @@ import java.util.Optional;
 
 /**
  * The markers that, in a push's head commit message, skip CI for that push, as GitHub Actions
- * honours them: {@code [skip ci]}, {@code [ci skip]}, {@code [no ci]}, plus our own
- * {@code [skip solstice]} and {@code [solstice skip]}. Case-insensitive, anywhere in the message.
+ * honours them: {@code [skip ci]}, {@code [ci skip]}, {@code [no ci]}, plus our own {@code [skip
+ * solstice]} and {@code [solstice skip]}. Case-insensitive, anywhere in the message.
  */
 public final class SkipMarkers {
 
-  public static final List<String> MARKERS = List.of("[skip ci]", "[ci skip]", "[no ci]", "[skip solstice]",
-      "[solstice skip]");
+  public static final List<String> MARKERS =
+      List.of("[skip ci]", "[ci skip]", "[no ci]", "[skip solstice]", "[solstice skip]");
 
-  private SkipMarkers() {
-  }
+  private SkipMarkers() {}
 
   /** The marker the message carries, if any. */
   public static Optional<String> find(String commitMessage) {

@@ -13,11 +13,12 @@ import java.util.Set;
  */
 public final class TriggerPolicy {
 
-  /** Pull request actions that move the head: not running for one of them must leave skipped checks. */
+  /**
+   * Pull request actions that move the head: not running for one of them must leave skipped checks.
+   */
   public static final Set<String> HEAD_ACTIONS = Set.of("opened", "synchronize", "reopened");
 
-  private TriggerPolicy() {
-  }
+  private TriggerPolicy() {}
 
   /**
    * The service-level decision: the repository allow/denylist (DENY), skip markers in a push's head
@@ -39,22 +40,32 @@ public final class TriggerPolicy {
       }
     }
     if (t.isPullRequest() && t.fork() && !settings.forkPolicy().allows(t.authorAssociation())) {
-      return Verdict.hold("Pull request #" + t.pullRequestNumber() + " comes from "
-          + (t.headRepository() == null ? "a deleted fork" : "the fork " + t.headRepository())
-          + " and its author " + (t.author() == null ? "" : "@" + t.author() + " ") + "is "
-          + describe(t.authorAssociation()) + "; this service runs fork pull requests "
-          + switch (settings.forkPolicy()) {
-            case NEVER -> "never automatically";
-            case MEMBERS -> "automatically only for owners, members and collaborators";
-            case ALWAYS -> "always";
-          } + " (`FORK_PR_POLICY=" + settings.forkPolicy().configName() + "`). A maintainer can run it with"
-          + " **Re-run all jobs**, or by pushing the branch to this repository.");
+      return Verdict.hold(
+          "Pull request #"
+              + t.pullRequestNumber()
+              + " comes from "
+              + (t.headRepository() == null ? "a deleted fork" : "the fork " + t.headRepository())
+              + " and its author "
+              + (t.author() == null ? "" : "@" + t.author() + " ")
+              + "is "
+              + describe(t.authorAssociation())
+              + "; this service runs fork pull requests "
+              + switch (settings.forkPolicy()) {
+                case NEVER -> "never automatically";
+                case MEMBERS -> "automatically only for owners, members and collaborators";
+                case ALWAYS -> "always";
+              }
+              + " (`FORK_PR_POLICY="
+              + settings.forkPolicy().configName()
+              + "`). A maintainer can run it with"
+              + " **Re-run all jobs**, or by pushing the branch to this repository.");
     }
     return Verdict.RUN;
   }
 
   private static String describe(String association) {
-    return association == null ? "of unknown association"
+    return association == null
+        ? "of unknown association"
         : "`" + association + "` (not OWNER, MEMBER or COLLABORATOR)";
   }
 
@@ -67,9 +78,9 @@ public final class TriggerPolicy {
   }
 
   /**
-   * The workflow-level decision, all but the path filters. {@code on} null (no trigger section) keeps
-   * the behaviour of a workflow without one: every push, and pull requests opened, synchronized or
-   * reopened.
+   * The workflow-level decision, all but the path filters. {@code on} null (no trigger section)
+   * keeps the behaviour of a workflow without one: every push, and pull requests opened,
+   * synchronized or reopened.
    */
   public static Verdict evaluate(Triggers on, BuildTrigger t) {
     if (t.isRerun() || !(t.isPush() || t.isPullRequest())) {
@@ -77,7 +88,8 @@ public final class TriggerPolicy {
     }
     if (on == null) {
       return t.isPullRequest() && !HEAD_ACTIONS.contains(t.action())
-          ? Verdict.ignore("pull_request " + t.action() + " does not run a workflow without an `on` section")
+          ? Verdict.ignore(
+              "pull_request " + t.action() + " does not run a workflow without an `on` section")
           : Verdict.RUN;
     }
     EventFilter filter = t.isPush() ? on.push() : on.pullRequest();
@@ -110,10 +122,12 @@ public final class TriggerPolicy {
         return Verdict.skip("The workflow runs on pushes of tags only.");
       }
       if (!f.branches().isEmpty() && !f.branches().matches(branch)) {
-        return Verdict.skip("The branch `" + branch + "` matches none of `branches` (" + f.branches() + ").");
+        return Verdict.skip(
+            "The branch `" + branch + "` matches none of `branches` (" + f.branches() + ").");
       }
       if (f.branchesIgnore().matches(branch)) {
-        return Verdict.skip("The branch `" + branch + "` matches `branches_ignore` (" + f.branchesIgnore() + ").");
+        return Verdict.skip(
+            "The branch `" + branch + "` matches `branches_ignore` (" + f.branchesIgnore() + ").");
       }
     } else if (tag != null) {
       if (!tagFilters && branchFilters) {
@@ -123,7 +137,8 @@ public final class TriggerPolicy {
         return Verdict.skip("The tag `" + tag + "` matches none of `tags` (" + f.tags() + ").");
       }
       if (f.tagsIgnore().matches(tag)) {
-        return Verdict.skip("The tag `" + tag + "` matches `tags_ignore` (" + f.tagsIgnore() + ").");
+        return Verdict.skip(
+            "The tag `" + tag + "` matches `tags_ignore` (" + f.tagsIgnore() + ").");
       }
     }
     return Verdict.RUN;
@@ -132,33 +147,44 @@ public final class TriggerPolicy {
   private static Verdict pullRequest(EventFilter f, BuildTrigger t) {
     String base = t.baseRef();
     if (!f.branches().isEmpty() && !f.branches().matches(base)) {
-      return Verdict.skip("The base branch `" + base + "` matches none of `branches` (" + f.branches() + ").");
+      return Verdict.skip(
+          "The base branch `" + base + "` matches none of `branches` (" + f.branches() + ").");
     }
     if (f.branchesIgnore().matches(base)) {
-      return Verdict.skip("The base branch `" + base + "` matches `branches_ignore` (" + f.branchesIgnore() + ").");
+      return Verdict.skip(
+          "The base branch `" + base + "` matches `branches_ignore` (" + f.branchesIgnore() + ").");
     }
     if (t.draft() && !f.drafts()) {
-      return Verdict.skip("Draft pull request; the workflow runs drafts only with `drafts #true`. It will run"
-          + " when the pull request is marked ready for review.");
+      return Verdict.skip(
+          "Draft pull request; the workflow runs drafts only with `drafts #true`. It will run"
+              + " when the pull request is marked ready for review.");
     }
     List<String> labels = t.labels().stream().map(l -> l.toLowerCase(Locale.ROOT)).toList();
-    if (!f.labels().isEmpty() && f.labels().stream().noneMatch(l -> labels.contains(l.toLowerCase(Locale.ROOT)))) {
+    if (!f.labels().isEmpty()
+        && f.labels().stream().noneMatch(l -> labels.contains(l.toLowerCase(Locale.ROOT)))) {
       return Verdict.skip("The pull request has none of the labels " + quoted(f.labels()) + ".");
     }
-    Optional<String> ignored = f.labelsIgnore().stream()
-        .filter(l -> labels.contains(l.toLowerCase(Locale.ROOT))).findFirst();
+    Optional<String> ignored =
+        f.labelsIgnore().stream()
+            .filter(l -> labels.contains(l.toLowerCase(Locale.ROOT)))
+            .findFirst();
     if (ignored.isPresent()) {
-      return Verdict.skip("The pull request has the label `" + ignored.get() + "` (`labels_ignore`).");
+      return Verdict.skip(
+          "The pull request has the label `" + ignored.get() + "` (`labels_ignore`).");
     }
     return Verdict.RUN;
   }
 
   /** Not running for this event: skipped checks when it moved a head, else nothing at all. */
   private static Verdict notRun(BuildTrigger t, String reason) {
-    return t.isPullRequest() && !HEAD_ACTIONS.contains(t.action()) ? Verdict.ignore(reason) : Verdict.skip(reason);
+    return t.isPullRequest() && !HEAD_ACTIONS.contains(t.action())
+        ? Verdict.ignore(reason)
+        : Verdict.skip(reason);
   }
 
-  /** The path filters of the trigger's event, or null when it has none (so no file list is needed). */
+  /**
+   * The path filters of the trigger's event, or null when it has none (so no file list is needed).
+   */
   public static EventFilter pathFilter(Triggers on, BuildTrigger t) {
     if (on == null || t.isRerun()) {
       return null;
@@ -177,10 +203,16 @@ public final class TriggerPolicy {
       return Verdict.RUN;
     }
     if (!f.paths().isEmpty() && !f.paths().matchesAny(files)) {
-      return Verdict.skip("No changed file matches `paths` (" + f.paths() + ")" + changed(files) + ".");
+      return Verdict.skip(
+          "No changed file matches `paths` (" + f.paths() + ")" + changed(files) + ".");
     }
     if (!f.pathsIgnore().isEmpty() && files.stream().allMatch(f.pathsIgnore()::matches)) {
-      return Verdict.skip("Every changed file matches `paths_ignore` (" + f.pathsIgnore() + ")" + changed(files) + ".");
+      return Verdict.skip(
+          "Every changed file matches `paths_ignore` ("
+              + f.pathsIgnore()
+              + ")"
+              + changed(files)
+              + ".");
     }
     return Verdict.RUN;
   }
@@ -190,7 +222,9 @@ public final class TriggerPolicy {
       return "; no file changed";
     }
     List<String> shown = files.stream().limit(10).map(f -> "`" + f + "`").toList();
-    return "; changed: " + String.join(", ", shown) + (files.size() > 10 ? " and " + (files.size() - 10) + " more" : "");
+    return "; changed: "
+        + String.join(", ", shown)
+        + (files.size() > 10 ? " and " + (files.size() - 10) + " more" : "");
   }
 
   private static String quoted(List<String> values) {

@@ -9,6 +9,9 @@ package dev.solstice.integration.policy;
  * @param authors when not empty, only these authors' pushes and pull requests run
  * @param authorsIgnore these authors' pushes and pull requests never run
  */
-public record Triggers(EventFilter push, EventFilter pullRequest, boolean ignoreBots, PatternList authors,
-    PatternList authorsIgnore) {
-}
+public record Triggers(
+    EventFilter push,
+    EventFilter pullRequest,
+    boolean ignoreBots,
+    PatternList authors,
+    PatternList authorsIgnore) {}

@@ -16,7 +16,13 @@ package dev.solstice.integration.policy;
  */
 public record Verdict(Kind kind, String reason) {
 
-  public enum Kind { RUN, SKIP, HOLD, IGNORE, DENY }
+  public enum Kind {
+    RUN,
+    SKIP,
+    HOLD,
+    IGNORE,
+    DENY
+  }
 
   public static final Verdict RUN = new Verdict(Kind.RUN, null);
 

@@ -74,28 +74,46 @@ public interface CheckpointStore {
 
     @Override
     public Future<Optional<Instant>> checkpoint() {
-      return redis.get(prefix + "checkpoint").map(r -> r == null ? Optional.<Instant>empty()
-          : Optional.of(Instant.ofEpochSecond(r.toLong())));
+      return redis
+          .get(prefix + "checkpoint")
+          .map(
+              r ->
+                  r == null
+                      ? Optional.<Instant>empty()
+                      : Optional.of(Instant.ofEpochSecond(r.toLong())));
     }
 
     @Override
     public Future<Void> checkpoint(Instant newest) {
       // Never moves back: a slow replica finishing an older run must not undo a newer one.
-      String script = "local c = tonumber(redis.call('GET', KEYS[1]) or '0') "
-          + "if tonumber(ARGV[1]) > c then redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2]) end return 1";
-      return redis.eval(List.of(script, "1", prefix + "checkpoint", Long.toString(newest.getEpochSecond()),
-          Long.toString(MissedDeliverySettings.GITHUB_RETENTION.multipliedBy(2).toSeconds()))).mapEmpty();
+      String script =
+          "local c = tonumber(redis.call('GET', KEYS[1]) or '0') "
+              + "if tonumber(ARGV[1]) > c then redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2]) end return 1";
+      return redis
+          .eval(
+              List.of(
+                  script,
+                  "1",
+                  prefix + "checkpoint",
+                  Long.toString(newest.getEpochSecond()),
+                  Long.toString(
+                      MissedDeliverySettings.GITHUB_RETENTION.multipliedBy(2).toSeconds())))
+          .mapEmpty();
     }
 
     @Override
     public Future<Boolean> tryLease(Duration ttl) {
-      return redis.set(List.of(prefix + "lease", owner, "NX", "PX", Long.toString(Math.max(1, ttl.toMillis()))))
+      return redis
+          .set(
+              List.of(
+                  prefix + "lease", owner, "NX", "PX", Long.toString(Math.max(1, ttl.toMillis()))))
           .map(r -> r != null && "OK".equals(r.toString()));
     }
 
     @Override
     public Future<Void> releaseLease() {
-      String script = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
+      String script =
+          "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
       return redis.eval(List.of(script, "1", prefix + "lease", owner)).map((Response r) -> null);
     }
   }

@@ -2,7 +2,6 @@ package dev.solstice.integration.recovery;
 
 import dev.solstice.integration.github.GitHubClient;
 import dev.solstice.integration.github.HookDelivery;
-import dev.solstice.integration.github.HookDeliveryPage;
 import dev.solstice.integration.intake.DeliveryLedger;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -22,18 +21,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * GitHub does not retry a failed webhook delivery. This job, run every {@code MISSED_DELIVERIES_INTERVAL},
- * reads the App's delivery log ({@code GET /app/hook/deliveries}, newest first, 100 a page, cursor
- * from the {@code link} header; there is no status filter) back to its checkpoint, groups the
- * attempts by {@code guid} (= {@code X-GitHub-Delivery}), and asks GitHub to redeliver the newest
- * attempt of each guid that
+ * GitHub does not retry a failed webhook delivery. This job, run every {@code
+ * MISSED_DELIVERIES_INTERVAL}, reads the App's delivery log ({@code GET /app/hook/deliveries},
+ * newest first, 100 a page, cursor from the {@code link} header; there is no status filter) back to
+ * its checkpoint, groups the attempts by {@code guid} (= {@code X-GitHub-Delivery}), and asks
+ * GitHub to redeliver the newest attempt of each guid that
  *
  * <ul>
- *   <li>has no successful attempt (status {@code OK}, a 2xx),</li>
+ *   <li>has no successful attempt (status {@code OK}, a 2xx),
  *   <li>never got a definitive answer from us (a 4xx other than 408/429: a bad signature or body
- *       would be refused again),</li>
- *   <li>is not in our delivery ledger (it did reach us, the answer was lost), and</li>
- *   <li>was redelivered fewer than {@code MISSED_DELIVERIES_MAX_REDELIVERIES} times.</li>
+ *       would be refused again),
+ *   <li>is not in our delivery ledger (it did reach us, the answer was lost), and
+ *   <li>was redelivered fewer than {@code MISSED_DELIVERIES_MAX_REDELIVERIES} times.
  * </ul>
  *
  * The checkpoint (newest {@code delivered_at} looked at) is kept in Redis when configured; each run
@@ -43,12 +42,20 @@ import org.slf4j.LoggerFactory;
 public final class MissedDeliveryJob {
 
   private static final Logger LOG = LoggerFactory.getLogger(MissedDeliveryJob.class);
+
   /** Attempts recorded up to this long before the checkpoint are read again. */
   static final Duration OVERLAP = Duration.ofMinutes(5);
 
   /** What one run did. */
-  public record Report(boolean ran, int pages, int attempts, int guids, List<Long> redelivered,
-      int alreadyProcessed, int gaveUp, Instant checkpoint) {
+  public record Report(
+      boolean ran,
+      int pages,
+      int attempts,
+      int guids,
+      List<Long> redelivered,
+      int alreadyProcessed,
+      int gaveUp,
+      Instant checkpoint) {
     static Report skipped() {
       return new Report(false, 0, 0, 0, List.of(), 0, 0, null);
     }
@@ -66,25 +73,38 @@ public final class MissedDeliveryJob {
   private final AtomicBoolean running = new AtomicBoolean();
   private long timer = -1;
 
-  public MissedDeliveryJob(Vertx vertx, GitHubClient github, DeliveryLedger ledger, CheckpointStore store,
-      MissedDeliverySettings settings, Clock clock, MeterRegistry registry) {
+  public MissedDeliveryJob(
+      Vertx vertx,
+      GitHubClient github,
+      DeliveryLedger ledger,
+      CheckpointStore store,
+      MissedDeliverySettings settings,
+      Clock clock,
+      MeterRegistry registry) {
     this.vertx = vertx;
     this.github = github;
     this.ledger = ledger;
     this.store = store;
     this.settings = settings;
     this.clock = clock;
-    this.redeliveries = Counter.builder("solstice_missed_deliveries_redelivered")
-        .description("webhook deliveries GitHub was asked to redeliver").register(registry);
-    this.runs = Counter.builder("solstice_missed_deliveries_runs")
-        .description("runs of the missed-delivery job").register(registry);
+    this.redeliveries =
+        Counter.builder("solstice_missed_deliveries_redelivered")
+            .description("webhook deliveries GitHub was asked to redeliver")
+            .register(registry);
+    this.runs =
+        Counter.builder("solstice_missed_deliveries_runs")
+            .description("runs of the missed-delivery job")
+            .register(registry);
   }
 
   /** Runs once shortly after start, then every interval. */
   public void start() {
     vertx.setTimer(Math.min(30_000, settings.interval().toMillis()), id -> tick());
     timer = vertx.setPeriodic(settings.interval().toMillis(), id -> tick());
-    LOG.info("missed-delivery job every {}, looking back {} on its first run", settings.interval(), settings.lookback());
+    LOG.info(
+        "missed-delivery job every {}, looking back {} on its first run",
+        settings.interval(),
+        settings.lookback());
   }
 
   public void stop() {
@@ -94,7 +114,10 @@ public final class MissedDeliveryJob {
   }
 
   private void tick() {
-    runOnce().onFailure(e -> LOG.warn("missed-delivery run failed (retried next interval): {}", e.getMessage()));
+    runOnce()
+        .onFailure(
+            e ->
+                LOG.warn("missed-delivery run failed (retried next interval): {}", e.getMessage()));
   }
 
   /** One run: read back to the checkpoint, redeliver what was missed, move the checkpoint. */
@@ -102,49 +125,62 @@ public final class MissedDeliveryJob {
     if (!running.compareAndSet(false, true)) {
       return Future.succeededFuture(Report.skipped());
     }
-    return store.tryLease(settings.interval())
-        .compose(leased -> {
-          if (!leased) {
-            LOG.debug("missed-delivery run skipped: another replica holds the lease");
-            return Future.succeededFuture(Report.skipped());
-          }
-          return store.checkpoint().compose(cp -> {
-            Instant now = clock.instant();
-            Instant oldestKept = now.minus(MissedDeliverySettings.GITHUB_RETENTION);
-            Instant floor = cp.map(c -> c.minus(OVERLAP)).orElse(now.minus(settings.lookback()));
-            if (floor.isBefore(oldestKept)) {
-              floor = oldestKept;
-            }
-            return readBack(floor, null, new ArrayList<>(), 0).compose(read -> act(read, cp.orElse(null)));
-          }).eventually(store::releaseLease);
-        })
+    return store
+        .tryLease(settings.interval())
+        .compose(
+            leased -> {
+              if (!leased) {
+                LOG.debug("missed-delivery run skipped: another replica holds the lease");
+                return Future.succeededFuture(Report.skipped());
+              }
+              return store
+                  .checkpoint()
+                  .compose(
+                      cp -> {
+                        Instant now = clock.instant();
+                        Instant oldestKept = now.minus(MissedDeliverySettings.GITHUB_RETENTION);
+                        Instant floor =
+                            cp.map(c -> c.minus(OVERLAP)).orElse(now.minus(settings.lookback()));
+                        if (floor.isBefore(oldestKept)) {
+                          floor = oldestKept;
+                        }
+                        return readBack(floor, null, new ArrayList<>(), 0)
+                            .compose(read -> act(read, cp.orElse(null)));
+                      })
+                  .eventually(store::releaseLease);
+            })
         .onComplete(ar -> running.set(false));
   }
 
-  private record Read(List<HookDelivery> attempts, int pages, boolean truncated) {
-  }
+  private record Read(List<HookDelivery> attempts, int pages, boolean truncated) {}
 
   private Future<Read> readBack(Instant floor, String cursor, List<HookDelivery> into, int pages) {
-    return github.listHookDeliveries(cursor).compose(page -> {
-      boolean reachedFloor = false;
-      for (HookDelivery d : page.deliveries()) {
-        if (d.deliveredAt() != null && d.deliveredAt().isBefore(floor)) {
-          reachedFloor = true;
-          continue;
-        }
-        into.add(d);
-      }
-      int read = pages + 1;
-      if (reachedFloor || page.nextCursor().isEmpty()) {
-        return Future.succeededFuture(new Read(into, read, false));
-      }
-      if (read >= settings.maxPages()) {
-        LOG.warn("missed-delivery run stopped after {} pages ({} deliveries) before reaching its checkpoint;"
-            + " raise MISSED_DELIVERIES_MAX_PAGES or shorten MISSED_DELIVERIES_INTERVAL", read, into.size());
-        return Future.succeededFuture(new Read(into, read, true));
-      }
-      return readBack(floor, page.nextCursor().get(), into, read);
-    });
+    return github
+        .listHookDeliveries(cursor)
+        .compose(
+            page -> {
+              boolean reachedFloor = false;
+              for (HookDelivery d : page.deliveries()) {
+                if (d.deliveredAt() != null && d.deliveredAt().isBefore(floor)) {
+                  reachedFloor = true;
+                  continue;
+                }
+                into.add(d);
+              }
+              int read = pages + 1;
+              if (reachedFloor || page.nextCursor().isEmpty()) {
+                return Future.succeededFuture(new Read(into, read, false));
+              }
+              if (read >= settings.maxPages()) {
+                LOG.warn(
+                    "missed-delivery run stopped after {} pages ({} deliveries) before reaching its checkpoint;"
+                        + " raise MISSED_DELIVERIES_MAX_PAGES or shorten MISSED_DELIVERIES_INTERVAL",
+                    read,
+                    into.size());
+                return Future.succeededFuture(new Read(into, read, true));
+              }
+              return readBack(floor, page.nextCursor().get(), into, read);
+            });
   }
 
   private Future<Report> act(Read read, Instant previousCheckpoint) {
@@ -155,12 +191,15 @@ public final class MissedDeliveryJob {
       }
     }
     Instant now = clock.instant();
-    recentlyRequested.values().removeIf(at -> at.isBefore(now.minus(settings.interval().multipliedBy(2))));
+    recentlyRequested
+        .values()
+        .removeIf(at -> at.isBefore(now.minus(settings.interval().multipliedBy(2))));
     List<HookDelivery> candidates = new ArrayList<>();
     int gaveUp = 0;
     for (Map.Entry<String, List<HookDelivery>> e : byGuid.entrySet()) {
       List<HookDelivery> attempts = e.getValue();
-      if (attempts.stream().anyMatch(MissedDeliveryJob::succeeded) || attempts.stream().anyMatch(MissedDeliveryJob::refused)) {
+      if (attempts.stream().anyMatch(MissedDeliveryJob::succeeded)
+          || attempts.stream().anyMatch(MissedDeliveryJob::refused)) {
         continue;
       }
       if (recentlyRequested.containsKey(e.getKey())) {
@@ -169,43 +208,80 @@ public final class MissedDeliveryJob {
       long redeliveries = attempts.stream().filter(HookDelivery::redelivery).count();
       if (redeliveries >= settings.maxRedeliveries()) {
         gaveUp++;
-        LOG.error("delivery {} ({}) failed {} redeliveries; giving up on it (redeliver it from the App's settings"
-            + " once the cause is fixed)", e.getKey(), attempts.get(0).event(), redeliveries);
+        LOG.error(
+            "delivery {} ({}) failed {} redeliveries; giving up on it (redeliver it from the App's settings"
+                + " once the cause is fixed)",
+            e.getKey(),
+            attempts.get(0).event(),
+            redeliveries);
         continue;
       }
       candidates.add(attempts.stream().max(Comparator.comparing(HookDelivery::id)).orElseThrow());
     }
-    Instant newest = read.attempts().stream().map(HookDelivery::deliveredAt).filter(java.util.Objects::nonNull)
-        .max(Comparator.naturalOrder()).orElse(previousCheckpoint);
+    Instant newest =
+        read.attempts().stream()
+            .map(HookDelivery::deliveredAt)
+            .filter(java.util.Objects::nonNull)
+            .max(Comparator.naturalOrder())
+            .orElse(previousCheckpoint);
     List<Long> redelivered = new ArrayList<>();
     int[] processed = {0};
     Future<Void> chain = Future.succeededFuture();
     for (HookDelivery d : candidates) {
-      chain = chain.compose(v -> ledger.isDone(d.guid()).compose(done -> {
-        if (done) {
-          processed[0]++;
-          return Future.succeededFuture();
-        }
-        return github.redeliver(d.id()).onSuccess(x -> {
-          recentlyRequested.put(d.guid(), now);
-          redelivered.add(d.id());
-          redeliveries.increment();
-          LOG.info("asked GitHub to redeliver delivery {} ({} {}), attempt {}", d.guid(), d.event(),
-              d.action() == null ? "" : d.action(), d.id());
-        });
-      }));
+      chain =
+          chain.compose(
+              v ->
+                  ledger
+                      .isDone(d.guid())
+                      .compose(
+                          done -> {
+                            if (done) {
+                              processed[0]++;
+                              return Future.succeededFuture();
+                            }
+                            return github
+                                .redeliver(d.id())
+                                .onSuccess(
+                                    x -> {
+                                      recentlyRequested.put(d.guid(), now);
+                                      redelivered.add(d.id());
+                                      redeliveries.increment();
+                                      LOG.info(
+                                          "asked GitHub to redeliver delivery {} ({} {}), attempt {}",
+                                          d.guid(),
+                                          d.event(),
+                                          d.action() == null ? "" : d.action(),
+                                          d.id());
+                                    });
+                          }));
     }
     int gave = gaveUp;
     return chain
         .compose(v -> newest == null ? Future.<Void>succeededFuture() : store.checkpoint(newest))
-        .map(v -> {
-          runs.increment();
-          Report report = new Report(true, read.pages(), read.attempts().size(), byGuid.size(), List.copyOf(redelivered),
-              processed[0], gave, newest);
-          LOG.info("missed-delivery run: {} pages, {} attempts, {} deliveries, {} redelivered, {} already processed,"
-              + " {} given up", report.pages(), report.attempts(), report.guids(), redelivered.size(), processed[0], gave);
-          return report;
-        });
+        .map(
+            v -> {
+              runs.increment();
+              Report report =
+                  new Report(
+                      true,
+                      read.pages(),
+                      read.attempts().size(),
+                      byGuid.size(),
+                      List.copyOf(redelivered),
+                      processed[0],
+                      gave,
+                      newest);
+              LOG.info(
+                  "missed-delivery run: {} pages, {} attempts, {} deliveries, {} redelivered, {} already processed,"
+                      + " {} given up",
+                  report.pages(),
+                  report.attempts(),
+                  report.guids(),
+                  redelivered.size(),
+                  processed[0],
+                  gave);
+              return report;
+            });
   }
 
   static boolean succeeded(HookDelivery d) {
@@ -214,6 +290,9 @@ public final class MissedDeliveryJob {
 
   /** We answered, and the answer would be the same again (bad signature, bad body, too large). */
   static boolean refused(HookDelivery d) {
-    return d.statusCode() >= 400 && d.statusCode() < 500 && d.statusCode() != 408 && d.statusCode() != 429;
+    return d.statusCode() >= 400
+        && d.statusCode() < 500
+        && d.statusCode() != 408
+        && d.statusCode() != 429;
   }
 }

@@ -12,8 +12,8 @@ import java.time.Duration;
  * @param maxRedeliveries redelivery attempts per delivery guid before the job gives up on it
  * @param maxPages pages of 100 deliveries read per run at most
  */
-public record MissedDeliverySettings(boolean enabled, Duration interval, Duration lookback, int maxRedeliveries,
-    int maxPages) {
+public record MissedDeliverySettings(
+    boolean enabled, Duration interval, Duration lookback, int maxRedeliveries, int maxPages) {
 
   public static final Duration GITHUB_RETENTION = Duration.ofDays(3);
 
@@ -24,20 +24,29 @@ public record MissedDeliverySettings(boolean enabled, Duration interval, Duratio
   public static MissedDeliverySettings fromEnv(EnvReader in, boolean githubAppConfigured) {
     boolean enabled = in.bool("MISSED_DELIVERIES", false);
     Duration interval = in.duration("MISSED_DELIVERIES_INTERVAL", OFF.interval());
-    if (interval.compareTo(Duration.ofSeconds(1)) < 0 || interval.compareTo(Duration.ofDays(1)) > 0) {
-      in.error("MISSED_DELIVERIES_INTERVAL: expected a duration from 1s to 1d (GitHub keeps deliveries 3 days),"
-          + " got \"" + in.raw("MISSED_DELIVERIES_INTERVAL") + "\"");
+    if (interval.compareTo(Duration.ofSeconds(1)) < 0
+        || interval.compareTo(Duration.ofDays(1)) > 0) {
+      in.error(
+          "MISSED_DELIVERIES_INTERVAL: expected a duration from 1s to 1d (GitHub keeps deliveries 3 days),"
+              + " got \""
+              + in.raw("MISSED_DELIVERIES_INTERVAL")
+              + "\"");
     }
     Duration lookback = in.duration("MISSED_DELIVERIES_LOOKBACK", OFF.lookback());
     if (lookback.isZero() || lookback.compareTo(GITHUB_RETENTION) > 0) {
-      in.error("MISSED_DELIVERIES_LOOKBACK: expected a duration from 1s to 3d (GitHub keeps deliveries 3 days),"
-          + " got \"" + in.raw("MISSED_DELIVERIES_LOOKBACK") + "\"");
+      in.error(
+          "MISSED_DELIVERIES_LOOKBACK: expected a duration from 1s to 3d (GitHub keeps deliveries 3 days),"
+              + " got \""
+              + in.raw("MISSED_DELIVERIES_LOOKBACK")
+              + "\"");
     }
-    int maxRedeliveries = in.integer("MISSED_DELIVERIES_MAX_REDELIVERIES", OFF.maxRedeliveries(), 1, 100);
+    int maxRedeliveries =
+        in.integer("MISSED_DELIVERIES_MAX_REDELIVERIES", OFF.maxRedeliveries(), 1, 100);
     int maxPages = in.integer("MISSED_DELIVERIES_MAX_PAGES", OFF.maxPages(), 1, 10_000);
     if (enabled && !githubAppConfigured) {
-      in.error("MISSED_DELIVERIES: needs a GitHub App (GITHUB_APP_ID and GITHUB_APP_KEY_PATH or GITHUB_APP_KEY)"
-          + " to read the App's webhook deliveries; unset it or configure the App");
+      in.error(
+          "MISSED_DELIVERIES: needs a GitHub App (GITHUB_APP_ID and GITHUB_APP_KEY_PATH or GITHUB_APP_KEY)"
+              + " to read the App's webhook deliveries; unset it or configure the App");
     }
     return new MissedDeliverySettings(enabled, interval, lookback, maxRedeliveries, maxPages);
   }

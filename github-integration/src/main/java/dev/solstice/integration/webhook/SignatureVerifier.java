@@ -10,8 +10,8 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Checks GitHub's {@code X-Hub-Signature-256} header: {@code sha256=} and the hex HMAC-SHA256 of the
- * raw body. Several secrets may be active at once, so a secret can be rotated without downtime.
+ * Checks GitHub's {@code X-Hub-Signature-256} header: {@code sha256=} and the hex HMAC-SHA256 of
+ * the raw body. Several secrets may be active at once, so a secret can be rotated without downtime.
  * Thread-safe.
  */
 public final class SignatureVerifier {
@@ -24,9 +24,10 @@ public final class SignatureVerifier {
   private final ThreadLocal<Mac> mac = ThreadLocal.withInitial(SignatureVerifier::newMac);
 
   public SignatureVerifier(List<String> secrets) {
-    this.keys = secrets.stream()
-        .map(s -> new SecretKeySpec(s.getBytes(StandardCharsets.UTF_8), ALGORITHM))
-        .toList();
+    this.keys =
+        secrets.stream()
+            .map(s -> new SecretKeySpec(s.getBytes(StandardCharsets.UTF_8), ALGORITHM))
+            .toList();
   }
 
   /** True when the header is a well-formed signature of {@code body} under one of the secrets. */
@@ -50,7 +51,13 @@ public final class SignatureVerifier {
 
   /** The header value GitHub would send for {@code body} signed with {@code secret}. */
   public static String sign(String secret, byte[] body) {
-    return PREFIX + HexFormat.of().formatHex(digest(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), ALGORITHM), body, newMac()));
+    return PREFIX
+        + HexFormat.of()
+            .formatHex(
+                digest(
+                    new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), ALGORITHM),
+                    body,
+                    newMac()));
   }
 
   private byte[] digest(SecretKeySpec key, byte[] body) {

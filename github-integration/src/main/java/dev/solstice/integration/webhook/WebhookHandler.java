@@ -1,9 +1,9 @@
 package dev.solstice.integration.webhook;
 
-import dev.solstice.platform.amqp.PublishException;
 import dev.solstice.integration.core.InvalidWebhookException;
 import dev.solstice.integration.core.WebhookDelivery;
 import dev.solstice.integration.core.WebhookEvent;
+import dev.solstice.platform.amqp.PublishException;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.json.JsonObject;
@@ -19,16 +19,18 @@ import org.slf4j.MDC;
  * this answer never waits on GitHub.
  *
  * <ul>
- *   <li>401: signature missing or wrong (nothing is enqueued)</li>
- *   <li>400: not JSON, or a field we need is missing (the body says which)</li>
- *   <li>415: not {@code application/json} (set the App's webhook content type to JSON)</li>
- *   <li>200 for ping, 204 for events and actions that trigger nothing</li>
- *   <li>503 when the broker did not confirm in time; GitHub's redelivery or a retry is then safe</li>
+ *   <li>401: signature missing or wrong (nothing is enqueued)
+ *   <li>400: not JSON, or a field we need is missing (the body says which)
+ *   <li>415: not {@code application/json} (set the App's webhook content type to JSON)
+ *   <li>200 for ping, 204 for events and actions that trigger nothing
+ *   <li>503 when the broker did not confirm in time; GitHub's redelivery or a retry is then safe
  * </ul>
  */
 public final class WebhookHandler implements Handler<RoutingContext> {
 
-  /** Where an accepted delivery goes: the durable intake queue. Completes once the broker holds it. */
+  /**
+   * Where an accepted delivery goes: the durable intake queue. Completes once the broker holds it.
+   */
   @FunctionalInterface
   public interface Intake {
     Future<Void> enqueue(WebhookDelivery delivery);
@@ -43,8 +45,13 @@ public final class WebhookHandler implements Handler<RoutingContext> {
   private final Clock clock;
   private final WebhookMetrics metrics;
 
-  public WebhookHandler(SignatureVerifier verifier, boolean allowUnsigned, WebhookParser parser,
-      Intake intake, Clock clock, WebhookMetrics metrics) {
+  public WebhookHandler(
+      SignatureVerifier verifier,
+      boolean allowUnsigned,
+      WebhookParser parser,
+      Intake intake,
+      Clock clock,
+      WebhookMetrics metrics) {
     this.verifier = verifier;
     this.allowUnsigned = allowUnsigned;
     this.parser = parser;
@@ -59,16 +66,27 @@ public final class WebhookHandler implements Handler<RoutingContext> {
     String deliveryId = ctx.request().getHeader("X-GitHub-Delivery");
     byte[] body = ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
     metrics.received(event);
-    try (var a = MDC.putCloseable("delivery_id", deliveryId); var b = MDC.putCloseable("event", event)) {
-      if (!allowUnsigned && !verifier.verify(body, ctx.request().getHeader(SignatureVerifier.HEADER))) {
+    try (var a = MDC.putCloseable("delivery_id", deliveryId);
+        var b = MDC.putCloseable("event", event)) {
+      if (!allowUnsigned
+          && !verifier.verify(body, ctx.request().getHeader(SignatureVerifier.HEADER))) {
         metrics.signatureFailure();
-        LOG.warn("rejected webhook from {}: missing or wrong {}", ctx.request().remoteAddress(), SignatureVerifier.HEADER);
+        LOG.warn(
+            "rejected webhook from {}: missing or wrong {}",
+            ctx.request().remoteAddress(),
+            SignatureVerifier.HEADER);
         respond(ctx, 401, "signature missing or invalid (" + SignatureVerifier.HEADER + ")");
         return;
       }
       String contentType = ctx.request().getHeader("Content-Type");
-      if (contentType != null && !contentType.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
-        respond(ctx, 415, "content type " + contentType + " is not supported; configure the webhook to send application/json");
+      if (contentType != null
+          && !contentType.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
+        respond(
+            ctx,
+            415,
+            "content type "
+                + contentType
+                + " is not supported; configure the webhook to send application/json");
         return;
       }
       if (deliveryId == null || deliveryId.isBlank()) {
@@ -77,7 +95,9 @@ public final class WebhookHandler implements Handler<RoutingContext> {
       }
       WebhookEvent parsed = parser.parse(event, body);
       if (parsed instanceof WebhookEvent.Ping ping) {
-        ctx.response().setStatusCode(200).putHeader("Content-Type", "application/json")
+        ctx.response()
+            .setStatusCode(200)
+            .putHeader("Content-Type", "application/json")
             .end(new JsonObject().put("ok", true).put("zen", ping.zen()).encode());
       } else if (parsed instanceof WebhookEvent.Ignored ignored) {
         LOG.debug("ignored: {}", ignored.reason());
@@ -93,26 +113,41 @@ public final class WebhookHandler implements Handler<RoutingContext> {
   }
 
   private void enqueue(RoutingContext ctx, WebhookDelivery delivery) {
-    intake.enqueue(delivery)
-        .onSuccess(v -> {
-          metrics.accepted(delivery.event());
-          ctx.response().setStatusCode(202).putHeader("Content-Type", "application/json")
-              .end(new JsonObject().put("delivery_id", delivery.deliveryId()).put("status", "queued").encode());
-        })
-        .onFailure(e -> {
-          metrics.unavailable(delivery.event());
-          LOG.warn("delivery {} not accepted: {}", delivery.deliveryId(), e.getMessage());
-          ctx.response().putHeader("Retry-After", "5");
-          respond(ctx, 503, e instanceof PublishException ? "temporarily unable to accept: " + e.getMessage()
-              : "temporarily unable to accept");
-        });
+    intake
+        .enqueue(delivery)
+        .onSuccess(
+            v -> {
+              metrics.accepted(delivery.event());
+              ctx.response()
+                  .setStatusCode(202)
+                  .putHeader("Content-Type", "application/json")
+                  .end(
+                      new JsonObject()
+                          .put("delivery_id", delivery.deliveryId())
+                          .put("status", "queued")
+                          .encode());
+            })
+        .onFailure(
+            e -> {
+              metrics.unavailable(delivery.event());
+              LOG.warn("delivery {} not accepted: {}", delivery.deliveryId(), e.getMessage());
+              ctx.response().putHeader("Retry-After", "5");
+              respond(
+                  ctx,
+                  503,
+                  e instanceof PublishException
+                      ? "temporarily unable to accept: " + e.getMessage()
+                      : "temporarily unable to accept");
+            });
   }
 
   static void respond(RoutingContext ctx, int status, String error) {
     if (ctx.response().ended()) {
       return;
     }
-    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
+    ctx.response()
+        .setStatusCode(status)
+        .putHeader("Content-Type", "application/json")
         .end(new JsonObject().put("error", error).encode());
   }
 }

@@ -1,10 +1,10 @@
 package dev.solstice.integration.webhook;
 
-import dev.solstice.integration.core.BuildTrigger;
-import dev.solstice.integration.core.WebhookEvent;
-import dev.solstice.integration.core.InvalidWebhookException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.solstice.integration.core.BuildTrigger;
+import dev.solstice.integration.core.InvalidWebhookException;
+import dev.solstice.integration.core.WebhookEvent;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -12,17 +12,23 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Turns a verified delivery ({@code X-GitHub-Event} + body) into a {@link WebhookEvent}. Thread-safe.
+ * Turns a verified delivery ({@code X-GitHub-Event} + body) into a {@link WebhookEvent}.
+ * Thread-safe.
  *
  * @throws InvalidWebhookException when the body is not JSON or lacks a field we need, naming it
  */
 public final class WebhookParser {
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
+
   /** Pull request actions that may start a build ({@link BuildTrigger#PULL_REQUEST_ACTIONS}). */
   public static final Set<String> PR_ACTIONS = BuildTrigger.PULL_REQUEST_ACTIONS;
-  /** GitHub puts at most this many commits in a push payload; beyond, the file list is incomplete. */
+
+  /**
+   * GitHub puts at most this many commits in a push payload; beyond, the file list is incomplete.
+   */
   static final int PUSH_COMMITS_CAP = 20;
+
   private static final String ZERO_SHA = "0000000000000000000000000000000000000000";
 
   public WebhookEvent parse(String event, byte[] body) {
@@ -60,12 +66,31 @@ public final class WebhookParser {
     }
     JsonNode repo = object(root, "repository");
     String sender = root.path("sender").path("login").asText(null);
-    return new BuildTrigger("push", null, text(repo, "repository.full_name", "full_name"),
-        cloneUrl(repo, "repository"), sha(after, "after"), root.path("ref").asText(null), null,
-        installationId(root), null, null, null,
-        root.path("head_commit").path("message").asText(null), sender,
-        root.path("sender").path("type").asText(null), sender, null, List.of(), false, null, false, null, null,
-        root.path("before").asText(null), changedFiles(root.path("commits")));
+    return new BuildTrigger(
+        "push",
+        null,
+        text(repo, "repository.full_name", "full_name"),
+        cloneUrl(repo, "repository"),
+        sha(after, "after"),
+        root.path("ref").asText(null),
+        null,
+        installationId(root),
+        null,
+        null,
+        null,
+        root.path("head_commit").path("message").asText(null),
+        sender,
+        root.path("sender").path("type").asText(null),
+        sender,
+        null,
+        List.of(),
+        false,
+        null,
+        false,
+        null,
+        null,
+        root.path("before").asText(null),
+        changedFiles(root.path("commits")));
   }
 
   /** Files added, modified or removed by a push's commits; null when the payload cannot tell. */
@@ -98,27 +123,50 @@ public final class WebhookParser {
       throw new InvalidWebhookException("missing field: number");
     }
     JsonNode headRepo = head.path("repo");
-    // A fork that was deleted leaves head.repo null; the base repository still serves refs/pull/N/head.
-    String repoUrl = headRepo.isObject()
-        ? cloneUrl(headRepo, "pull_request.head.repo")
-        : cloneUrl(object(root, "repository"), "repository");
+    // A fork that was deleted leaves head.repo null; the base repository still serves
+    // refs/pull/N/head.
+    String repoUrl =
+        headRepo.isObject()
+            ? cloneUrl(headRepo, "pull_request.head.repo")
+            : cloneUrl(object(root, "repository"), "repository");
     JsonNode base = object(root, "repository");
     String baseName = text(base, "repository.full_name", "full_name");
     String headName = headRepo.isObject() ? headRepo.path("full_name").asText(null) : null;
     boolean fork = headName == null || !headName.equalsIgnoreCase(baseName);
     List<String> labels = new ArrayList<>();
-    pr.path("labels").forEach(l -> {
-      if (l.path("name").isTextual()) {
-        labels.add(l.path("name").asText());
-      }
-    });
+    pr.path("labels")
+        .forEach(
+            l -> {
+              if (l.path("name").isTextual()) {
+                labels.add(l.path("name").asText());
+              }
+            });
     String sender = root.path("sender").path("login").asText(null);
-    return new BuildTrigger("pull_request", action, baseName,
-        repoUrl, sha(text(head, "pull_request.head.sha", "sha"), "pull_request.head.sha"),
-        "refs/pull/" + number + "/head", number, installationId(root), null, null, null, null,
-        sender, root.path("sender").path("type").asText(null), pr.path("user").path("login").asText(sender),
-        pr.path("author_association").asText(null), labels, pr.path("draft").asBoolean(false), headName, fork,
-        pr.path("base").path("ref").asText(null), pr.path("base").path("sha").asText(null), null, null);
+    return new BuildTrigger(
+        "pull_request",
+        action,
+        baseName,
+        repoUrl,
+        sha(text(head, "pull_request.head.sha", "sha"), "pull_request.head.sha"),
+        "refs/pull/" + number + "/head",
+        number,
+        installationId(root),
+        null,
+        null,
+        null,
+        null,
+        sender,
+        root.path("sender").path("type").asText(null),
+        pr.path("user").path("login").asText(sender),
+        pr.path("author_association").asText(null),
+        labels,
+        pr.path("draft").asBoolean(false),
+        headName,
+        fork,
+        pr.path("base").path("ref").asText(null),
+        pr.path("base").path("sha").asText(null),
+        null,
+        null);
   }
 
   private WebhookEvent checkSuite(JsonNode root) {
@@ -129,10 +177,20 @@ public final class WebhookParser {
     JsonNode suite = object(root, "check_suite");
     JsonNode repo = object(root, "repository");
     String branch = suite.path("head_branch").asText(null);
-    return new BuildTrigger("check_suite", action, text(repo, "repository.full_name", "full_name"),
-        cloneUrl(repo, "repository"), sha(text(suite, "check_suite.head_sha", "head_sha"), "check_suite.head_sha"),
-        branch == null ? null : "refs/heads/" + branch, firstPullRequest(suite), installationId(root),
-        suite.path("app").path("id").asLong(0), null, null, null, root.path("sender").path("login").asText(null));
+    return new BuildTrigger(
+        "check_suite",
+        action,
+        text(repo, "repository.full_name", "full_name"),
+        cloneUrl(repo, "repository"),
+        sha(text(suite, "check_suite.head_sha", "head_sha"), "check_suite.head_sha"),
+        branch == null ? null : "refs/heads/" + branch,
+        firstPullRequest(suite),
+        installationId(root),
+        suite.path("app").path("id").asLong(0),
+        null,
+        null,
+        null,
+        root.path("sender").path("login").asText(null));
   }
 
   private WebhookEvent checkRun(JsonNode root) {
@@ -143,17 +201,27 @@ public final class WebhookParser {
     JsonNode run = object(root, "check_run");
     JsonNode repo = object(root, "repository");
     String branch = run.path("check_suite").path("head_branch").asText(null);
-    return new BuildTrigger("check_run", action, text(repo, "repository.full_name", "full_name"),
-        cloneUrl(repo, "repository"), sha(text(run, "check_run.head_sha", "head_sha"), "check_run.head_sha"),
-        branch == null ? null : "refs/heads/" + branch, firstPullRequest(run), installationId(root),
-        run.path("app").path("id").asLong(0), run.path("external_id").asText(null),
-        run.path("name").asText(null), null, root.path("sender").path("login").asText(null));
+    return new BuildTrigger(
+        "check_run",
+        action,
+        text(repo, "repository.full_name", "full_name"),
+        cloneUrl(repo, "repository"),
+        sha(text(run, "check_run.head_sha", "head_sha"), "check_run.head_sha"),
+        branch == null ? null : "refs/heads/" + branch,
+        firstPullRequest(run),
+        installationId(root),
+        run.path("app").path("id").asLong(0),
+        run.path("external_id").asText(null),
+        run.path("name").asText(null),
+        null,
+        root.path("sender").path("login").asText(null));
   }
 
   private static Integer firstPullRequest(JsonNode node) {
     JsonNode prs = node.path("pull_requests");
     return prs.isArray() && !prs.isEmpty() && prs.get(0).path("number").canConvertToInt()
-        ? prs.get(0).path("number").asInt() : null;
+        ? prs.get(0).path("number").asInt()
+        : null;
   }
 
   private static Long installationId(JsonNode root) {
@@ -174,7 +242,8 @@ public final class WebhookParser {
 
   private static String sha(String value, String where) {
     if (!value.matches("[0-9a-f]{40}([0-9a-f]{24})?")) {
-      throw new InvalidWebhookException("field " + where + " is not a commit SHA: \"" + abbreviate(value) + "\"");
+      throw new InvalidWebhookException(
+          "field " + where + " is not a commit SHA: \"" + abbreviate(value) + "\"");
     }
     return value;
   }
@@ -186,7 +255,8 @@ public final class WebhookParser {
   private static JsonNode object(JsonNode parent, String path, String field) {
     JsonNode node = parent.path(field);
     if (!node.isObject()) {
-      throw new InvalidWebhookException("missing field: " + path + (node.isMissingNode() ? "" : " (must be an object)"));
+      throw new InvalidWebhookException(
+          "missing field: " + path + (node.isMissingNode() ? "" : " (must be an object)"));
     }
     return node;
   }
@@ -198,7 +268,10 @@ public final class WebhookParser {
   private static String text(JsonNode parent, String path, String field) {
     JsonNode node = parent.path(field);
     if (!node.isTextual() || node.asText().isEmpty()) {
-      throw new InvalidWebhookException("missing field: " + path + (node.isMissingNode() || node.isNull() ? "" : " (must be a string)"));
+      throw new InvalidWebhookException(
+          "missing field: "
+              + path
+              + (node.isMissingNode() || node.isNull() ? "" : " (must be a string)"));
     }
     return node.asText();
   }

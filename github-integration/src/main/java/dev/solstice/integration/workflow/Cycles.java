@@ -11,10 +11,11 @@ import java.util.Map;
 /** Finds a cycle in the {@code needs} graph, iteratively (no recursion depth bound to input). */
 final class Cycles {
 
-  private Cycles() {
-  }
+  private Cycles() {}
 
-  /** One cycle as the job ids along it, first repeated at the end; empty when the graph is acyclic. */
+  /**
+   * One cycle as the job ids along it, first repeated at the end; empty when the graph is acyclic.
+   */
   static List<String> find(Map<String, JobSpec> jobs) {
     Map<String, Integer> state = new HashMap<>(); // absent: unvisited, 1: on the stack, 2: done
     for (String start : jobs.keySet()) {

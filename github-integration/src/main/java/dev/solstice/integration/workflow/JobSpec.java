@@ -11,8 +11,15 @@ import java.util.Map;
  * @param timeoutSeconds null for the orchestrator's default
  * @param line 1-based line of the {@code job} node in the workflow file
  */
-public record JobSpec(String id, String group, String runsOn, List<String> script, Map<String, String> env,
-    Integer timeoutSeconds, List<String> needs, int line) {
+public record JobSpec(
+    String id,
+    String group,
+    String runsOn,
+    List<String> script,
+    Map<String, String> env,
+    Integer timeoutSeconds,
+    List<String> needs,
+    int line) {
 
   public JobSpec {
     script = List.copyOf(script);

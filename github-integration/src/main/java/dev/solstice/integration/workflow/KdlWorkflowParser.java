@@ -1,6 +1,7 @@
 package dev.solstice.integration.workflow;
 
 import dev.solstice.integration.core.InvalidWorkflowException;
+import dev.solstice.integration.policy.Triggers;
 import dev.solstice.kdl.KdlDocument;
 import dev.solstice.kdl.KdlNode;
 import dev.solstice.kdl.KdlNumber;
@@ -14,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
-import dev.solstice.integration.policy.Triggers;
 
 /**
  * Reads {@code .solstice/workflow.kdl} (format: {@code docs/workflow-kdl.md}) into a validated
@@ -26,23 +26,31 @@ public final class KdlWorkflowParser {
 
   /** Largest workflow file accepted (GitHub's raw contents API serves up to 100 MB). */
   public static final int MAX_BYTES = 1024 * 1024;
+
   public static final int MAX_JOBS = 256;
   private static final Pattern JOB_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,99}");
-  private static final Set<String> JOB_NODES = Set.of("runs_on", "script", "env", "timeout", "needs");
+  private static final Set<String> JOB_NODES =
+      Set.of("runs_on", "script", "env", "timeout", "needs");
 
-  private final KdlParser kdl = KdlParser.builder().maxNestingDepth(16).maxDocumentBytes(MAX_BYTES).build();
+  private final KdlParser kdl =
+      KdlParser.builder().maxNestingDepth(16).maxDocumentBytes(MAX_BYTES).build();
 
   public Workflow parse(String path, byte[] content) {
     if (content.length > MAX_BYTES) {
-      throw new InvalidWorkflowException(path, 1, 1, "the workflow file is " + content.length
-          + " bytes; the limit is " + MAX_BYTES, path + ": error: file larger than " + MAX_BYTES + " bytes");
+      throw new InvalidWorkflowException(
+          path,
+          1,
+          1,
+          "the workflow file is " + content.length + " bytes; the limit is " + MAX_BYTES,
+          path + ": error: file larger than " + MAX_BYTES + " bytes");
     }
     String source = new String(content, StandardCharsets.UTF_8);
     KdlDocument doc;
     try {
       doc = kdl.parse(path, source);
     } catch (KdlParseException e) {
-      throw new InvalidWorkflowException(path, e.getLine(), e.getColumn(), e.getReason(), e.formatted());
+      throw new InvalidWorkflowException(
+          path, e.getLine(), e.getColumn(), e.getReason(), e.formatted());
     }
     return new Reader(path, source).read(doc);
   }
@@ -72,26 +80,47 @@ public final class KdlWorkflowParser {
           case "group" -> group(node);
           case "on" -> {
             if (onNode != null) {
-              throw error(node, "a second 'on' section (the first is on line " + line(onNode) + ")");
+              throw error(
+                  node, "a second 'on' section (the first is on line " + line(onNode) + ")");
             }
             onNode = node;
             on = new TriggerReader(this).read(node);
           }
           case "cancel_superseded" -> cancelSuperseded(node);
-          default -> throw error(node, "unknown node '" + node.getName()
-              + "' at the top level; expected job, group, name, on or cancel_superseded");
+          default ->
+              throw error(
+                  node,
+                  "unknown node '"
+                      + node.getName()
+                      + "' at the top level; expected job, group, name, on or cancel_superseded");
         }
       }
       if (jobs.isEmpty()) {
-        throw new InvalidWorkflowException(path, 1, 1, "the workflow has no jobs",
-            SourceExcerpt.format(path, source, 1, 1, "the workflow has no jobs; add a job \"<id>\" { script \"...\" } block"));
+        throw new InvalidWorkflowException(
+            path,
+            1,
+            1,
+            "the workflow has no jobs",
+            SourceExcerpt.format(
+                path,
+                source,
+                1,
+                1,
+                "the workflow has no jobs; add a job \"<id>\" { script \"...\" } block"));
       }
       checkNeeds();
-      return new Workflow(name, List.copyOf(jobs.values()), on, cancelPush != null && cancelPush,
+      return new Workflow(
+          name,
+          List.copyOf(jobs.values()),
+          on,
+          cancelPush != null && cancelPush,
           cancelPullRequest == null || cancelPullRequest);
     }
 
-    /** {@code cancel_superseded #true}, or per event: {@code cancel_superseded push=#true pull_request=#false}. */
+    /**
+     * {@code cancel_superseded #true}, or per event: {@code cancel_superseded push=#true
+     * pull_request=#false}.
+     */
     private void cancelSuperseded(KdlNode node) {
       if (!node.getChildren().isEmpty()) {
         throw error(node, "cancel_superseded takes no block");
@@ -103,13 +132,21 @@ public final class KdlWorkflowParser {
         return;
       }
       if (!node.getArguments().isEmpty() || node.getProperties().isEmpty()) {
-        throw error(node, "cancel_superseded takes #true or #false, or push=#true|#false and pull_request=#true|#false");
+        throw error(
+            node,
+            "cancel_superseded takes #true or #false, or push=#true|#false and pull_request=#true|#false");
       }
       for (var e : node.getProperties().entrySet()) {
         switch (e.getKey()) {
           case "push" -> cancelPush = bool(node, e.getValue(), "cancel_superseded push");
-          case "pull_request" -> cancelPullRequest = bool(node, e.getValue(), "cancel_superseded pull_request");
-          default -> throw error(node, "unknown property '" + e.getKey() + "' of cancel_superseded; expected push or pull_request");
+          case "pull_request" ->
+              cancelPullRequest = bool(node, e.getValue(), "cancel_superseded pull_request");
+          default ->
+              throw error(
+                  node,
+                  "unknown property '"
+                      + e.getKey()
+                      + "' of cancel_superseded; expected push or pull_request");
         }
       }
     }
@@ -131,8 +168,14 @@ public final class KdlWorkflowParser {
           case "runs_on" -> runsOn = singleString(child, "runs_on");
           case "env" -> env.putAll(env(child));
           case "job" -> groupJobs.add(child);
-          default -> throw error(child, "unknown node '" + child.getName() + "' in group \"" + groupName
-              + "\"; expected runs_on, env or job");
+          default ->
+              throw error(
+                  child,
+                  "unknown node '"
+                      + child.getName()
+                      + "' in group \""
+                      + groupName
+                      + "\"; expected runs_on, env or job");
         }
       }
       for (KdlNode job : groupJobs) {
@@ -143,10 +186,16 @@ public final class KdlWorkflowParser {
     private void job(KdlNode node, String group, String groupRunsOn, Map<String, String> groupEnv) {
       String id = singleString(node, "job");
       if (!JOB_ID.matcher(id).matches()) {
-        throw error(node, "job id \"" + id + "\" must be 1 to 100 letters, digits, '_', '.' or '-', starting with a letter or digit");
+        throw error(
+            node,
+            "job id \""
+                + id
+                + "\" must be 1 to 100 letters, digits, '_', '.' or '-', starting with a letter or digit");
       }
       if (jobs.containsKey(id)) {
-        throw error(node, "duplicate job id \"" + id + "\" (first defined on line " + jobs.get(id).line() + ")");
+        throw error(
+            node,
+            "duplicate job id \"" + id + "\" (first defined on line " + jobs.get(id).line() + ")");
       }
       if (jobs.size() == MAX_JOBS) {
         throw error(node, "more than " + MAX_JOBS + " jobs; split the workflow or merge jobs");
@@ -158,8 +207,13 @@ public final class KdlWorkflowParser {
       List<String> needs = new ArrayList<>();
       for (KdlNode child : node.getChildren()) {
         if (!JOB_NODES.contains(child.getName())) {
-          throw error(child, "unknown node '" + child.getName() + "' in job \"" + id
-              + "\"; expected runs_on, script, env, timeout or needs");
+          throw error(
+              child,
+              "unknown node '"
+                  + child.getName()
+                  + "' in job \""
+                  + id
+                  + "\"; expected runs_on, script, env, timeout or needs");
         }
         switch (child.getName()) {
           case "runs_on" -> runsOn = singleString(child, "runs_on");
@@ -186,8 +240,13 @@ public final class KdlWorkflowParser {
       for (JobSpec job : jobs.values()) {
         for (String need : job.needs()) {
           if (!jobs.containsKey(need)) {
-            throw error(needsNodes.get(job.id()), "job \"" + job.id() + "\" needs \"" + need
-                + "\", which is not a job of this workflow");
+            throw error(
+                needsNodes.get(job.id()),
+                "job \""
+                    + job.id()
+                    + "\" needs \""
+                    + need
+                    + "\", which is not a job of this workflow");
           }
           if (need.equals(job.id())) {
             throw error(needsNodes.get(job.id()), "job \"" + job.id() + "\" needs itself");
@@ -216,15 +275,27 @@ public final class KdlWorkflowParser {
 
     private Map<String, String> env(KdlNode node) {
       if (!node.getArguments().isEmpty()) {
-        throw error(node, "env takes KEY=\"value\" properties or a block of KEY \"value\" lines, not arguments");
+        throw error(
+            node,
+            "env takes KEY=\"value\" properties or a block of KEY \"value\" lines, not arguments");
       }
       Map<String, String> env = new LinkedHashMap<>();
       node.getProperties().forEach((k, v) -> env.put(envKey(node, k), scalar(node, v, "env " + k)));
       for (KdlNode child : node.getChildren()) {
-        if (child.getArguments().size() != 1 || !child.getProperties().isEmpty() || !child.getChildren().isEmpty()) {
-          throw error(child, "env entry " + child.getName() + " takes exactly one value: " + child.getName() + " \"value\"");
+        if (child.getArguments().size() != 1
+            || !child.getProperties().isEmpty()
+            || !child.getChildren().isEmpty()) {
+          throw error(
+              child,
+              "env entry "
+                  + child.getName()
+                  + " takes exactly one value: "
+                  + child.getName()
+                  + " \"value\"");
         }
-        env.put(envKey(child, child.getName()), scalar(child, child.getArguments().get(0), "env " + child.getName()));
+        env.put(
+            envKey(child, child.getName()),
+            scalar(child, child.getArguments().get(0), "env " + child.getName()));
       }
       return env;
     }
@@ -238,7 +309,9 @@ public final class KdlWorkflowParser {
 
     private Integer timeout(KdlNode node) {
       if (node.getArguments().size() != 1) {
-        throw error(node, "timeout takes one value: seconds (1800) or a duration (\"30m\", \"2h\", \"90s\")");
+        throw error(
+            node,
+            "timeout takes one value: seconds (1800) or a duration (\"30m\", \"2h\", \"90s\")");
       }
       KdlValue<?> v = node.getArguments().get(0);
       long seconds;
@@ -247,11 +320,12 @@ public final class KdlWorkflowParser {
       } else if (v.isString() && ((String) v.value()).matches("\\d{1,9}[smh]")) {
         String s = (String) v.value();
         long n = Long.parseLong(s.substring(0, s.length() - 1));
-        seconds = switch (s.charAt(s.length() - 1)) {
-          case 'm' -> n * 60;
-          case 'h' -> n * 3600;
-          default -> n;
-        };
+        seconds =
+            switch (s.charAt(s.length() - 1)) {
+              case 'm' -> n * 60;
+              case 'h' -> n * 3600;
+              default -> n;
+            };
       } else {
         throw error(node, "timeout takes seconds (1800) or a duration (\"30m\", \"2h\", \"90s\")");
       }
@@ -305,7 +379,8 @@ public final class KdlWorkflowParser {
     InvalidWorkflowException error(KdlNode node, String reason) {
       int line = line(node);
       int column = node.location() == null ? 1 : node.location().column();
-      return new InvalidWorkflowException(path, line, column, reason, SourceExcerpt.format(path, source, line, column, reason));
+      return new InvalidWorkflowException(
+          path, line, column, reason, SourceExcerpt.format(path, source, line, column, reason));
     }
   }
 }

@@ -5,8 +5,7 @@ final class SourceExcerpt {
 
   private static final int MAX_WIDTH = 160;
 
-  private SourceExcerpt() {
-  }
+  private SourceExcerpt() {}
 
   static String format(String path, String source, int line, int column, String reason) {
     String text = lineText(source, line);
@@ -18,9 +17,24 @@ final class SourceExcerpt {
     }
     String gutter = Integer.toString(line);
     String pad = " ".repeat(gutter.length());
-    return path + ":" + line + ":" + column + ": error: " + reason + "\n"
-        + " " + gutter + " | " + text + "\n"
-        + " " + pad + " | " + " ".repeat(Math.max(0, Math.min(col - 1 - start, text.length()))) + "^";
+    return path
+        + ":"
+        + line
+        + ":"
+        + column
+        + ": error: "
+        + reason
+        + "\n"
+        + " "
+        + gutter
+        + " | "
+        + text
+        + "\n"
+        + " "
+        + pad
+        + " | "
+        + " ".repeat(Math.max(0, Math.min(col - 1 - start, text.length())))
+        + "^";
   }
 
   private static String lineText(String source, int line) {

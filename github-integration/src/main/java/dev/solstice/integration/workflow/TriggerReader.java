@@ -1,9 +1,9 @@
 package dev.solstice.integration.workflow;
 
+import dev.solstice.integration.core.BuildTrigger;
 import dev.solstice.integration.policy.EventFilter;
 import dev.solstice.integration.policy.PatternList;
 import dev.solstice.integration.policy.Triggers;
-import dev.solstice.integration.core.BuildTrigger;
 import dev.solstice.kdl.KdlNode;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -15,10 +15,20 @@ import java.util.function.Function;
 /** Reads a workflow's {@code on} section (format: {@code docs/workflow-kdl.md}, "Triggers"). */
 final class TriggerReader {
 
-  private static final Set<String> PUSH_NODES = new TreeSet<>(List.of("branches", "branches_ignore", "tags",
-      "tags_ignore", "paths", "paths_ignore"));
-  private static final Set<String> PR_NODES = new TreeSet<>(List.of("types", "branches", "branches_ignore",
-      "paths", "paths_ignore", "labels", "labels_ignore", "drafts"));
+  private static final Set<String> PUSH_NODES =
+      new TreeSet<>(
+          List.of("branches", "branches_ignore", "tags", "tags_ignore", "paths", "paths_ignore"));
+  private static final Set<String> PR_NODES =
+      new TreeSet<>(
+          List.of(
+              "types",
+              "branches",
+              "branches_ignore",
+              "paths",
+              "paths_ignore",
+              "labels",
+              "labels_ignore",
+              "drafts"));
 
   private final KdlWorkflowParser.Reader r;
 
@@ -45,9 +55,14 @@ final class TriggerReader {
         case "pull_request" -> pullRequest = event(child, PR_NODES);
         case "ignore_bots" -> ignoreBots = flag(child);
         case "authors" -> authors = patterns(child, TriggerReader::literalBrackets, true);
-        case "authors_ignore" -> authorsIgnore = patterns(child, TriggerReader::literalBrackets, true);
-        default -> throw r.error(child, "unknown node '" + child.getName()
-            + "' in on; expected push, pull_request, ignore_bots, authors or authors_ignore");
+        case "authors_ignore" ->
+            authorsIgnore = patterns(child, TriggerReader::literalBrackets, true);
+        default ->
+            throw r.error(
+                child,
+                "unknown node '"
+                    + child.getName()
+                    + "' in on; expected push, pull_request, ignore_bots, authors or authors_ignore");
       }
     }
     if (push == null && pullRequest == null) {
@@ -74,18 +89,34 @@ final class TriggerReader {
     for (KdlNode child : node.getChildren()) {
       String name = child.getName();
       if (!allowed.contains(name)) {
-        throw r.error(child, "unknown node '" + name + "' in " + node.getName() + "; expected "
-            + String.join(", ", allowed));
+        throw r.error(
+            child,
+            "unknown node '"
+                + name
+                + "' in "
+                + node.getName()
+                + "; expected "
+                + String.join(", ", allowed));
       }
       if (!seen.add(name)) {
-        throw r.error(child, "'" + name + "' appears twice in " + node.getName() + "; list every pattern in one node");
+        throw r.error(
+            child,
+            "'"
+                + name
+                + "' appears twice in "
+                + node.getName()
+                + "; list every pattern in one node");
       }
       switch (name) {
         case "types" -> {
           for (String type : r.strings(child, "types")) {
             if (!BuildTrigger.PULL_REQUEST_ACTIONS.contains(type)) {
-              throw r.error(child, "pull_request type \"" + type + "\" is not one of "
-                  + String.join(", ", new TreeSet<>(BuildTrigger.PULL_REQUEST_ACTIONS)));
+              throw r.error(
+                  child,
+                  "pull_request type \""
+                      + type
+                      + "\" is not one of "
+                      + String.join(", ", new TreeSet<>(BuildTrigger.PULL_REQUEST_ACTIONS)));
             }
             types.add(type);
           }
@@ -101,8 +132,17 @@ final class TriggerReader {
         default -> drafts = flag(child);
       }
     }
-    return new EventFilter(types, branches, branchesIgnore, tags, tagsIgnore, paths, pathsIgnore, labels,
-        labelsIgnore, drafts);
+    return new EventFilter(
+        types,
+        branches,
+        branchesIgnore,
+        tags,
+        tagsIgnore,
+        paths,
+        pathsIgnore,
+        labels,
+        labelsIgnore,
+        drafts);
   }
 
   private PatternList patterns(KdlNode node, Function<String, String> prepare, boolean ignoreCase) {
@@ -119,7 +159,9 @@ final class TriggerReader {
   }
 
   private boolean flag(KdlNode node) {
-    if (node.getArguments().size() != 1 || !node.getProperties().isEmpty() || !node.getChildren().isEmpty()) {
+    if (node.getArguments().size() != 1
+        || !node.getProperties().isEmpty()
+        || !node.getChildren().isEmpty()) {
       throw r.error(node, node.getName() + " takes #true or #false");
     }
     return r.bool(node, node.getArguments().get(0), node.getName());

@@ -13,7 +13,11 @@ import java.util.Optional;
  *     previous head (default false)
  * @param cancelSupersededPullRequest the same for a pull request's new head (default true)
  */
-public record Workflow(String name, List<JobSpec> jobs, Triggers on, boolean cancelSupersededPush,
+public record Workflow(
+    String name,
+    List<JobSpec> jobs,
+    Triggers on,
+    boolean cancelSupersededPush,
     boolean cancelSupersededPullRequest) {
 
   /** Where the workflow lives in a repository. */
@@ -31,8 +35,13 @@ public record Workflow(String name, List<JobSpec> jobs, Triggers on, boolean can
     return jobs.stream().filter(j -> j.id().equals(id)).findFirst();
   }
 
-  /** Whether a new head of the trigger's branch or pull request cancels the previous head's queued jobs. */
+  /**
+   * Whether a new head of the trigger's branch or pull request cancels the previous head's queued
+   * jobs.
+   */
   public boolean cancelsSuperseded(String event) {
-    return "pull_request".equals(event) ? cancelSupersededPullRequest : "push".equals(event) && cancelSupersededPush;
+    return "pull_request".equals(event)
+        ? cancelSupersededPullRequest
+        : "push".equals(event) && cancelSupersededPush;
   }
 }

@@ -17,39 +17,68 @@ import com.tngtech.archunit.lang.ArchRule;
  * for a plan, and the execution layer carries it out through the infrastructure (GitHub, AMQP); the
  * domain types every layer shares are in {@code core}, which depends on nothing of ours.
  */
-@AnalyzeClasses(packages = "dev.solstice.integration", importOptions = ImportOption.DoNotIncludeTests.class)
+@AnalyzeClasses(
+    packages = "dev.solstice.integration",
+    importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
 
   private static final String BASE = "dev.solstice.integration";
 
   @ArchTest
-  static final ArchRule layers = layeredArchitecture().consideringOnlyDependenciesInLayers()
-      // Main, the assembly, the CLI and the configuration, which reads the environment into every stage's settings.
-      .layer("Wiring").definedBy(BASE, BASE + ".cli..", BASE + ".config..")
-      .layer("Edge").definedBy(BASE + ".webhook..", BASE + ".http..", BASE + ".intake..", BASE + ".recovery..")
-      .layer("Execution").definedBy(BASE + ".execution..", BASE + ".checks..")
-      .layer("Planning").definedBy(BASE + ".planning..", BASE + ".workflow..", BASE + ".policy..")
-      .layer("Infrastructure").definedBy(BASE + ".github..", BASE + ".amqp..", BASE + ".ops..")
-      .layer("Core").definedBy(BASE + ".core..")
-      .whereLayer("Wiring").mayNotBeAccessedByAnyLayer()
-      .whereLayer("Edge").mayOnlyBeAccessedByLayers("Wiring")
-      .whereLayer("Execution").mayOnlyBeAccessedByLayers("Wiring", "Edge")
-      .whereLayer("Planning").mayOnlyBeAccessedByLayers("Wiring", "Edge", "Execution", "Infrastructure")
-      .whereLayer("Infrastructure").mayOnlyBeAccessedByLayers("Wiring", "Edge", "Execution");
+  static final ArchRule layers =
+      layeredArchitecture()
+          .consideringOnlyDependenciesInLayers()
+          // Main, the assembly, the CLI and the configuration, which reads the environment into
+          // every stage's settings.
+          .layer("Wiring")
+          .definedBy(BASE, BASE + ".cli..", BASE + ".config..")
+          .layer("Edge")
+          .definedBy(
+              BASE + ".webhook..", BASE + ".http..", BASE + ".intake..", BASE + ".recovery..")
+          .layer("Execution")
+          .definedBy(BASE + ".execution..", BASE + ".checks..")
+          .layer("Planning")
+          .definedBy(BASE + ".planning..", BASE + ".workflow..", BASE + ".policy..")
+          .layer("Infrastructure")
+          .definedBy(BASE + ".github..", BASE + ".amqp..", BASE + ".ops..")
+          .layer("Core")
+          .definedBy(BASE + ".core..")
+          .whereLayer("Wiring")
+          .mayNotBeAccessedByAnyLayer()
+          .whereLayer("Edge")
+          .mayOnlyBeAccessedByLayers("Wiring")
+          .whereLayer("Execution")
+          .mayOnlyBeAccessedByLayers("Wiring", "Edge")
+          .whereLayer("Planning")
+          .mayOnlyBeAccessedByLayers("Wiring", "Edge", "Execution", "Infrastructure")
+          .whereLayer("Infrastructure")
+          .mayOnlyBeAccessedByLayers("Wiring", "Edge", "Execution");
 
   /** The planning layer computes values: no futures, no clients, no clock of its own. */
   @ArchTest
-  static final ArchRule planningIsPure = noClasses().that().resideInAnyPackage(BASE + ".planning..",
-          BASE + ".workflow..", BASE + ".policy..")
-      .should().dependOnClassesThat().resideInAnyPackage("io.vertx..", "com.rabbitmq..", "io.micrometer..")
-      .because("a plan is computed from its inputs alone; the executor does the I/O");
+  static final ArchRule planningIsPure =
+      noClasses()
+          .that()
+          .resideInAnyPackage(BASE + ".planning..", BASE + ".workflow..", BASE + ".policy..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage("io.vertx..", "com.rabbitmq..", "io.micrometer..")
+          .because("a plan is computed from its inputs alone; the executor does the I/O");
 
   @ArchTest
-  static final ArchRule noPackageCycles = slices().matching(BASE + ".(*)..").should().beFreeOfCycles();
+  static final ArchRule noPackageCycles =
+      slices().matching(BASE + ".(*)..").should().beFreeOfCycles();
 
   @ArchTest
-  static final ArchRule coreDependsOnNothingOfOurs = noClasses().that().resideInAPackage(BASE + ".core..")
-      .should().dependOnClassesThat(resideInAPackage(BASE + "..").and(not(resideInAPackage(BASE + ".core.."))))
-      .orShould().dependOnClassesThat().resideInAnyPackage("io.vertx..", "com.rabbitmq..")
-      .because("the domain types are plain values every layer can share");
+  static final ArchRule coreDependsOnNothingOfOurs =
+      noClasses()
+          .that()
+          .resideInAPackage(BASE + ".core..")
+          .should()
+          .dependOnClassesThat(
+              resideInAPackage(BASE + "..").and(not(resideInAPackage(BASE + ".core.."))))
+          .orShould()
+          .dependOnClassesThat()
+          .resideInAnyPackage("io.vertx..", "com.rabbitmq..")
+          .because("the domain types are plain values every layer can share");
 }

@@ -16,7 +16,10 @@ class DlqCommandTest {
   private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
   private int run(String... args) {
-    return DlqCommand.run(List.of(args), Map.of(), new PrintStream(out, true, StandardCharsets.UTF_8),
+    return DlqCommand.run(
+        List.of(args),
+        Map.of(),
+        new PrintStream(out, true, StandardCharsets.UTF_8),
         new PrintStream(err, true, StandardCharsets.UTF_8));
   }
 
@@ -31,7 +34,9 @@ class DlqCommandTest {
   @Test
   void helpPrintsTheUsageAndSucceeds() {
     assertThat(run("--help")).isZero();
-    assertThat(out()).contains("usage: java -jar github-integration.jar dlq", "list", "replay", "drop", "--flow");
+    assertThat(out())
+        .contains(
+            "usage: java -jar github-integration.jar dlq", "list", "replay", "drop", "--flow");
     assertThat(run("replay", "-h")).isZero();
   }
 
@@ -80,8 +85,12 @@ class DlqCommandTest {
 
   @Test
   void aBadBrokerUrlIsNamedWithoutItsPassword() {
-    int status = DlqCommand.run(List.of("list"), Map.of("AMQP_URL", "http://u:hunter2@mq"),
-        new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+    int status =
+        DlqCommand.run(
+            List.of("list"),
+            Map.of("AMQP_URL", "http://u:hunter2@mq"),
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
     assertThat(status).isEqualTo(2);
     assertThat(err()).startsWith("AMQP_URL: ").doesNotContain("hunter2");
   }

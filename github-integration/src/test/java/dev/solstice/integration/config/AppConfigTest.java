@@ -28,8 +28,16 @@ class AppConfigTest {
 
   @Test
   void flagsOverrideTheEnvironment() {
-    AppConfig c = AppConfig.fromEnv(Map.of("GITHUB_WEBHOOK_SECRET", "s", "HTTP_ADDR", "127.0.0.1:9000",
-        "WEBHOOK_PATH", "/env"), List.of("--http-addr", "127.0.0.1:9100", "--webhook-path=/flag"));
+    AppConfig c =
+        AppConfig.fromEnv(
+            Map.of(
+                "GITHUB_WEBHOOK_SECRET",
+                "s",
+                "HTTP_ADDR",
+                "127.0.0.1:9000",
+                "WEBHOOK_PATH",
+                "/env"),
+            List.of("--http-addr", "127.0.0.1:9100", "--webhook-path=/flag"));
     assertThat(c.httpHost()).isEqualTo("127.0.0.1");
     assertThat(c.httpPort()).isEqualTo(9100);
     assertThat(c.webhookPath()).isEqualTo("/flag");
@@ -37,9 +45,13 @@ class AppConfigTest {
 
   @Test
   void webhookSecretAliasIsUsedWhenTheMainNameIsUnset() {
-    assertThat(AppConfig.fromEnv(Map.of("WEBHOOK_SECRET", "a,b"), List.of()).webhookSecrets()).containsExactly("a", "b");
-    assertThat(AppConfig.fromEnv(Map.of("WEBHOOK_SECRET", "old", "GITHUB_WEBHOOK_SECRET", "new"), List.of())
-        .webhookSecrets()).containsExactly("new");
+    assertThat(AppConfig.fromEnv(Map.of("WEBHOOK_SECRET", "a,b"), List.of()).webhookSecrets())
+        .containsExactly("a", "b");
+    assertThat(
+            AppConfig.fromEnv(
+                    Map.of("WEBHOOK_SECRET", "old", "GITHUB_WEBHOOK_SECRET", "new"), List.of())
+                .webhookSecrets())
+        .containsExactly("new");
   }
 
   @Test
@@ -59,33 +71,68 @@ class AppConfigTest {
 
   @Test
   void deprecatedOrchHttpBaseStillWorksWithAWarning() {
-    AppConfig c = AppConfig.fromEnv(Map.of("GITHUB_WEBHOOK_SECRET", "s", "ORCH_HTTP_BASE", "http://orch:8081/"), List.of());
+    AppConfig c =
+        AppConfig.fromEnv(
+            Map.of("GITHUB_WEBHOOK_SECRET", "s", "ORCH_HTTP_BASE", "http://orch:8081/"), List.of());
     assertThat(c.logsBaseUrl()).isEqualTo("http://orch:8081");
-    assertThat(c.warnings()).anySatisfy(w -> assertThat(w).contains("ORCH_HTTP_BASE is deprecated"));
-    AppConfig both = AppConfig.fromEnv(Map.of("GITHUB_WEBHOOK_SECRET", "s", "ORCH_HTTP_BASE", "http://old",
-        "LOGS_BASE_URL", "http://new"), List.of());
+    assertThat(c.warnings())
+        .anySatisfy(w -> assertThat(w).contains("ORCH_HTTP_BASE is deprecated"));
+    AppConfig both =
+        AppConfig.fromEnv(
+            Map.of(
+                "GITHUB_WEBHOOK_SECRET",
+                "s",
+                "ORCH_HTTP_BASE",
+                "http://old",
+                "LOGS_BASE_URL",
+                "http://new"),
+            List.of());
     assertThat(both.logsBaseUrl()).isEqualTo("http://new");
     assertThat(both.warnings()).noneSatisfy(w -> assertThat(w).contains("ORCH_HTTP_BASE"));
   }
 
   @Test
   void reportsEveryProblemAtOnceNamingEachVariable() {
-    assertThatThrownBy(() -> AppConfig.fromEnv(Map.of("HTTP_ADDR", "0.0.0.0:80a", "AMQP_URL", "http://x",
-        "INTAKE_PREFETCH", "-1", "AMQP_CONFIRM_TIMEOUT", "soon", "RUNS_ON_MAP", "nope"), List.of()))
-        .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
-            .hasSize(6)
-            .anySatisfy(p -> assertThat(p).startsWith("HTTP_ADDR:").contains("80a"))
-            .anySatisfy(p -> assertThat(p).startsWith("AMQP_URL:"))
-            .anySatisfy(p -> assertThat(p).startsWith("INTAKE_PREFETCH:"))
-            .anySatisfy(p -> assertThat(p).startsWith("AMQP_CONFIRM_TIMEOUT:"))
-            .anySatisfy(p -> assertThat(p).startsWith("RUNS_ON_MAP:"))
-            .anySatisfy(p -> assertThat(p).startsWith("GITHUB_WEBHOOK_SECRET:")));
+    assertThatThrownBy(
+            () ->
+                AppConfig.fromEnv(
+                    Map.of(
+                        "HTTP_ADDR",
+                        "0.0.0.0:80a",
+                        "AMQP_URL",
+                        "http://x",
+                        "INTAKE_PREFETCH",
+                        "-1",
+                        "AMQP_CONFIRM_TIMEOUT",
+                        "soon",
+                        "RUNS_ON_MAP",
+                        "nope"),
+                    List.of()))
+        .isInstanceOfSatisfying(
+            ConfigException.class,
+            e ->
+                assertThat(e.problems())
+                    .hasSize(6)
+                    .anySatisfy(p -> assertThat(p).startsWith("HTTP_ADDR:").contains("80a"))
+                    .anySatisfy(p -> assertThat(p).startsWith("AMQP_URL:"))
+                    .anySatisfy(p -> assertThat(p).startsWith("INTAKE_PREFETCH:"))
+                    .anySatisfy(p -> assertThat(p).startsWith("AMQP_CONFIRM_TIMEOUT:"))
+                    .anySatisfy(p -> assertThat(p).startsWith("RUNS_ON_MAP:"))
+                    .anySatisfy(p -> assertThat(p).startsWith("GITHUB_WEBHOOK_SECRET:")));
   }
 
   @Test
   void runsOnComesFromTheMapThenTheDefault() {
-    AppConfig c = AppConfig.fromEnv(Map.of("GITHUB_WEBHOOK_SECRET", "s", "RUNS_ON_DEFAULT", "linux",
-        "RUNS_ON_MAP", "Codertocat/Hello-World=big-box, o/r=arm"), List.of());
+    AppConfig c =
+        AppConfig.fromEnv(
+            Map.of(
+                "GITHUB_WEBHOOK_SECRET",
+                "s",
+                "RUNS_ON_DEFAULT",
+                "linux",
+                "RUNS_ON_MAP",
+                "Codertocat/Hello-World=big-box, o/r=arm"),
+            List.of());
     assertThat(c.runsOnFor("codertocat/hello-world")).isEqualTo("big-box");
     assertThat(c.runsOnFor("o/r")).isEqualTo("arm");
     assertThat(c.runsOnFor("x/y")).isEqualTo("linux");
@@ -93,13 +140,32 @@ class AppConfigTest {
 
   @Test
   void resultsRetryLikeTheIntakeUnlessSetApart() {
-    AppConfig same = AppConfig.fromEnv(Map.of("GITHUB_WEBHOOK_SECRET", "s", "INTAKE_RETRY_DELAYS", "1s,2s",
-        "INTAKE_MAX_ATTEMPTS", "3"), List.of());
-    assertThat(same.resultsRetryDelays()).containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(2));
+    AppConfig same =
+        AppConfig.fromEnv(
+            Map.of(
+                "GITHUB_WEBHOOK_SECRET",
+                "s",
+                "INTAKE_RETRY_DELAYS",
+                "1s,2s",
+                "INTAKE_MAX_ATTEMPTS",
+                "3"),
+            List.of());
+    assertThat(same.resultsRetryDelays())
+        .containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(2));
     assertThat(same.resultsMaxAttempts()).isEqualTo(3);
 
-    AppConfig apart = AppConfig.fromEnv(Map.of("GITHUB_WEBHOOK_SECRET", "s", "INTAKE_RETRY_DELAYS", "1s,2s",
-        "RESULTS_RETRY_DELAYS", "100ms", "RESULTS_MAX_ATTEMPTS", "20"), List.of());
+    AppConfig apart =
+        AppConfig.fromEnv(
+            Map.of(
+                "GITHUB_WEBHOOK_SECRET",
+                "s",
+                "INTAKE_RETRY_DELAYS",
+                "1s,2s",
+                "RESULTS_RETRY_DELAYS",
+                "100ms",
+                "RESULTS_MAX_ATTEMPTS",
+                "20"),
+            List.of());
     assertThat(apart.retryDelays()).containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(2));
     assertThat(apart.resultsRetryDelays()).containsExactly(Duration.ofMillis(100));
     assertThat(apart.resultsMaxAttempts()).isEqualTo(20);
@@ -108,73 +174,163 @@ class AppConfigTest {
 
   @Test
   void durationsTakeUnits() {
-    AppConfig c = AppConfig.fromEnv(Map.of("GITHUB_WEBHOOK_SECRET", "s", "INTAKE_RETRY_DELAYS", "250ms,2s,1m"), List.of());
-    assertThat(c.retryDelays()).containsExactly(Duration.ofMillis(250), Duration.ofSeconds(2), Duration.ofMinutes(1));
+    AppConfig c =
+        AppConfig.fromEnv(
+            Map.of("GITHUB_WEBHOOK_SECRET", "s", "INTAKE_RETRY_DELAYS", "250ms,2s,1m"), List.of());
+    assertThat(c.retryDelays())
+        .containsExactly(Duration.ofMillis(250), Duration.ofSeconds(2), Duration.ofMinutes(1));
   }
 
   @Test
   void toStringRedactsSecretsAndCredentials() {
-    AppConfig c = AppConfig.fromEnv(Map.of("GITHUB_WEBHOOK_SECRET", "hunter2-secret",
-        "AMQP_URL", "amqp://user:pa55word@broker:5672/%2f"), List.of());
-    assertThat(c.toString()).doesNotContain("hunter2-secret").doesNotContain("pa55word").contains("***@broker");
+    AppConfig c =
+        AppConfig.fromEnv(
+            Map.of(
+                "GITHUB_WEBHOOK_SECRET",
+                "hunter2-secret",
+                "AMQP_URL",
+                "amqp://user:pa55word@broker:5672/%2f"),
+            List.of());
+    assertThat(c.toString())
+        .doesNotContain("hunter2-secret")
+        .doesNotContain("pa55word")
+        .contains("***@broker");
   }
 
   @Test
   void repositoryListsAndForkPolicy() {
     AppConfig defaults = AppConfig.fromEnv(Map.of("GITHUB_WEBHOOK_SECRET", "s"), List.of());
     assertThat(defaults.policy().repos().isOpen()).isTrue();
-    assertThat(defaults.policy().forkPolicy()).isEqualTo(dev.solstice.integration.policy.ForkPolicy.MEMBERS);
-    AppConfig c = AppConfig.fromEnv(Map.of("GITHUB_WEBHOOK_SECRET", "s", "REPO_ALLOWLIST", "acme, partner/ci-*",
-        "REPO_DENYLIST", "acme/secret", "FORK_PR_POLICY", "never"), List.of());
+    assertThat(defaults.policy().forkPolicy())
+        .isEqualTo(dev.solstice.integration.policy.ForkPolicy.MEMBERS);
+    AppConfig c =
+        AppConfig.fromEnv(
+            Map.of(
+                "GITHUB_WEBHOOK_SECRET",
+                "s",
+                "REPO_ALLOWLIST",
+                "acme, partner/ci-*",
+                "REPO_DENYLIST",
+                "acme/secret",
+                "FORK_PR_POLICY",
+                "never"),
+            List.of());
     assertThat(c.policy().repos().allows("acme/widgets")).isTrue();
     assertThat(c.policy().repos().allows("acme/secret")).isFalse();
     assertThat(c.policy().repos().allows("other/x")).isFalse();
     assertThat(c.policy().forkPolicy()).isEqualTo(dev.solstice.integration.policy.ForkPolicy.NEVER);
-    assertThatThrownBy(() -> AppConfig.fromEnv(Map.of("GITHUB_WEBHOOK_SECRET", "s", "FORK_PR_POLICY", "sometimes",
-        "REPO_DENYLIST", "a/b/c"), List.of()))
-        .hasMessageContaining("FORK_PR_POLICY").hasMessageContaining("REPO_DENYLIST");
+    assertThatThrownBy(
+            () ->
+                AppConfig.fromEnv(
+                    Map.of(
+                        "GITHUB_WEBHOOK_SECRET",
+                        "s",
+                        "FORK_PR_POLICY",
+                        "sometimes",
+                        "REPO_DENYLIST",
+                        "a/b/c"),
+                    List.of()))
+        .hasMessageContaining("FORK_PR_POLICY")
+        .hasMessageContaining("REPO_DENYLIST");
   }
 
   @Test
   void unknownFlagsAndMissingValuesAreReportedWithTheRest() {
-    assertThatThrownBy(() -> AppConfig.fromEnv(Map.of("HTTP_ADDR", "x:1a"), List.of("--verbose", "--webhook-path")))
-        .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
-            .anySatisfy(p -> assertThat(p).isEqualTo("--verbose: unknown option (see --help)"))
-            .anySatisfy(p -> assertThat(p).startsWith("HTTP_ADDR:"))
-            .anySatisfy(p -> assertThat(p).startsWith("GITHUB_WEBHOOK_SECRET:")));
-    assertThatThrownBy(() -> AppConfig.fromEnv(Map.of("GITHUB_WEBHOOK_SECRET", "s"), List.of("--http-addr")))
-        .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
-            .containsExactly("--http-addr: needs a value"));
+    assertThatThrownBy(
+            () ->
+                AppConfig.fromEnv(
+                    Map.of("HTTP_ADDR", "x:1a"), List.of("--verbose", "--webhook-path")))
+        .isInstanceOfSatisfying(
+            ConfigException.class,
+            e ->
+                assertThat(e.problems())
+                    .anySatisfy(
+                        p -> assertThat(p).isEqualTo("--verbose: unknown option (see --help)"))
+                    .anySatisfy(p -> assertThat(p).startsWith("HTTP_ADDR:"))
+                    .anySatisfy(p -> assertThat(p).startsWith("GITHUB_WEBHOOK_SECRET:")));
+    assertThatThrownBy(
+            () -> AppConfig.fromEnv(Map.of("GITHUB_WEBHOOK_SECRET", "s"), List.of("--http-addr")))
+        .isInstanceOfSatisfying(
+            ConfigException.class,
+            e -> assertThat(e.problems()).containsExactly("--http-addr: needs a value"));
   }
 
   @Test
   void helpFlagIsNotAConfigurationProblem() {
-    assertThat(AppConfig.fromEnv(Map.of("GITHUB_WEBHOOK_SECRET", "s"), List.of("--help")).httpPort()).isEqualTo(8082);
+    assertThat(
+            AppConfig.fromEnv(Map.of("GITHUB_WEBHOOK_SECRET", "s"), List.of("--help")).httpPort())
+        .isEqualTo(8082);
   }
 
   @Test
   void redisKeysAndTheirLifetimesAreSettings() {
-    RedisKeys defaults = AppConfig.fromEnv(Map.of("GITHUB_WEBHOOK_SECRET", "s"), List.of()).redisKeys();
-    assertThat(defaults).isEqualTo(new RedisKeys("solstice:", Duration.ofDays(30), Duration.ofDays(7)));
-    assertThat(List.of(defaults.deliveries(), defaults.checkRuns(), defaults.runs(), defaults.missedDeliveries()))
-        .containsExactly("solstice:delivery:", "solstice:checkrun:", "solstice:runs:", "solstice:missed-deliveries:");
-    RedisKeys custom = AppConfig.fromEnv(Map.of("GITHUB_WEBHOOK_SECRET", "s", "REDIS_KEY_PREFIX", "staging:",
-        "CHECK_RUN_TTL", "2d", "RUN_STATE_TTL", "12h"), List.of()).redisKeys();
+    RedisKeys defaults =
+        AppConfig.fromEnv(Map.of("GITHUB_WEBHOOK_SECRET", "s"), List.of()).redisKeys();
+    assertThat(defaults)
+        .isEqualTo(new RedisKeys("solstice:", Duration.ofDays(30), Duration.ofDays(7)));
+    assertThat(
+            List.of(
+                defaults.deliveries(),
+                defaults.checkRuns(),
+                defaults.runs(),
+                defaults.missedDeliveries()))
+        .containsExactly(
+            "solstice:delivery:",
+            "solstice:checkrun:",
+            "solstice:runs:",
+            "solstice:missed-deliveries:");
+    RedisKeys custom =
+        AppConfig.fromEnv(
+                Map.of(
+                    "GITHUB_WEBHOOK_SECRET",
+                    "s",
+                    "REDIS_KEY_PREFIX",
+                    "staging:",
+                    "CHECK_RUN_TTL",
+                    "2d",
+                    "RUN_STATE_TTL",
+                    "12h"),
+                List.of())
+            .redisKeys();
     assertThat(custom.deliveries()).isEqualTo("staging:delivery:");
     assertThat(custom.checkRunTtl()).isEqualTo(Duration.ofDays(2));
     assertThat(custom.runTtl()).isEqualTo(Duration.ofHours(12));
-    assertThatThrownBy(() -> AppConfig.fromEnv(Map.of("GITHUB_WEBHOOK_SECRET", "s", "CHECK_RUN_TTL", "forever"),
-        List.of())).hasMessageContaining("CHECK_RUN_TTL: expected a duration");
-    assertThatThrownBy(() -> AppConfig.fromEnv(Map.of("GITHUB_WEBHOOK_SECRET", "s", "RUN_STATE_TTL", "0s"),
-        List.of())).hasMessageContaining("RUN_STATE_TTL: expected a duration longer than zero");
+    assertThatThrownBy(
+            () ->
+                AppConfig.fromEnv(
+                    Map.of("GITHUB_WEBHOOK_SECRET", "s", "CHECK_RUN_TTL", "forever"), List.of()))
+        .hasMessageContaining("CHECK_RUN_TTL: expected a duration");
+    assertThatThrownBy(
+            () ->
+                AppConfig.fromEnv(
+                    Map.of("GITHUB_WEBHOOK_SECRET", "s", "RUN_STATE_TTL", "0s"), List.of()))
+        .hasMessageContaining("RUN_STATE_TTL: expected a duration longer than zero");
   }
 
   @Test
   void redisUrlIsValidatedOnce() {
-    assertThatThrownBy(() -> AppConfig.fromEnv(Map.of("GITHUB_WEBHOOK_SECRET", "s", "REDIS_URL", "http://u:pw@r",
-        "TOKEN_CACHE_KEY", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=", "GITHUB_APP_ID", "1", "GITHUB_APP_KEY", "x"),
-        List.of()))
-        .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
-            .filteredOn(p -> p.startsWith("REDIS_URL:")).singleElement().asString().doesNotContain("pw"));
+    assertThatThrownBy(
+            () ->
+                AppConfig.fromEnv(
+                    Map.of(
+                        "GITHUB_WEBHOOK_SECRET",
+                        "s",
+                        "REDIS_URL",
+                        "http://u:pw@r",
+                        "TOKEN_CACHE_KEY",
+                        "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
+                        "GITHUB_APP_ID",
+                        "1",
+                        "GITHUB_APP_KEY",
+                        "x"),
+                    List.of()))
+        .isInstanceOfSatisfying(
+            ConfigException.class,
+            e ->
+                assertThat(e.problems())
+                    .filteredOn(p -> p.startsWith("REDIS_URL:"))
+                    .singleElement()
+                    .asString()
+                    .doesNotContain("pw"));
   }
 }

@@ -8,11 +8,11 @@ import com.rabbitmq.client.BuiltinExchangeType;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
-import dev.solstice.platform.amqp.Topology;
 import dev.solstice.integration.config.AppConfig;
 import dev.solstice.integration.testing.ServiceHarness;
 import dev.solstice.integration.testing.TestBroker;
 import dev.solstice.jobrequest.amqp.QueueTopology;
+import dev.solstice.platform.amqp.Topology;
 import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -38,9 +38,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * {@code deploy/rabbitmq/definitions*.json} and the topology the service declares must be the same:
  * an operator who loads the file before the first start, and then starts the service, must get a
  * service that becomes ready (RabbitMQ refuses a redeclaration with other arguments with
- * PRECONDITION_FAILED). (a) compares the files with the declarations built from the code's defaults,
- * line by line so a failure shows which exchange, queue or binding differs; (b) loads the file into
- * the real broker under unique names and starts the service against it.
+ * PRECONDITION_FAILED). (a) compares the files with the declarations built from the code's
+ * defaults, line by line so a failure shows which exchange, queue or binding differs; (b) loads the
+ * file into the real broker under unique names and starts the service against it.
  */
 class DefinitionsMatchServiceIT {
 
@@ -71,27 +71,37 @@ class DefinitionsMatchServiceIT {
     AppConfig config = defaultConfig(quorum);
     Expected expected = expectedFrom(config);
 
-    assertThat(defs.path("vhosts").findValuesAsText("name")).as(file + ": vhosts").containsExactly("/");
-    assertThat(exchangeLines(defs)).as(file + ": exchanges (file vs code)")
+    assertThat(defs.path("vhosts").findValuesAsText("name"))
+        .as(file + ": vhosts")
+        .containsExactly("/");
+    assertThat(exchangeLines(defs))
+        .as(file + ": exchanges (file vs code)")
         .containsExactlyInAnyOrderElementsOf(expected.exchanges);
-    assertThat(queueLines(defs)).as(file + ": queues (file vs code)")
+    assertThat(queueLines(defs))
+        .as(file + ": queues (file vs code)")
         .containsExactlyInAnyOrderElementsOf(expected.queues);
-    assertThat(bindingLines(defs)).as(file + ": bindings (file vs code)")
+    assertThat(bindingLines(defs))
+        .as(file + ": bindings (file vs code)")
         .containsExactlyInAnyOrderElementsOf(expected.bindings);
-    assertThat(defs.has("users") || defs.has("permissions")).as(file + ": no users or passwords in the file").isFalse();
+    assertThat(defs.has("users") || defs.has("permissions"))
+        .as(file + ": no users or passwords in the file")
+        .isFalse();
 
     JsonNode policies = defs.path("policies");
     if (!quorum) {
       assertThat(policies).as(file + ": classic file sets no policy").isEmpty();
       return;
     }
-    // Quorum queues honour delivery-limit (classic ones ignore it): exactly the three work queues get it,
+    // Quorum queues honour delivery-limit (classic ones ignore it): exactly the three work queues
+    // get it,
     // so a message that keeps crashing consumers is dead-lettered instead of redelivered forever.
     assertThat(policies).as(file + ": one delivery-limit policy").hasSize(1);
     JsonNode policy = policies.get(0);
     assertThat(policy.path("vhost").asText()).isEqualTo("/");
     assertThat(policy.path("apply-to").asText()).isEqualTo("queues");
-    assertThat(policy.path("definition").path("delivery-limit").isInt()).as("delivery-limit is an integer").isTrue();
+    assertThat(policy.path("definition").path("delivery-limit").isInt())
+        .as("delivery-limit is an integer")
+        .isTrue();
     assertThat(policy.path("definition").path("delivery-limit").asInt()).isBetween(1, 1000);
     assertThat(fieldNames(policy.path("definition"))).containsExactly("delivery-limit");
     Pattern pattern = Pattern.compile(policy.path("pattern").asText());
@@ -101,11 +111,14 @@ class DefinitionsMatchServiceIT {
         matched.add(q.path("name").asText());
       }
     }
-    assertThat(matched).as(file + ": queues the delivery-limit policy applies to")
-        .containsExactlyInAnyOrder(config.jobs().queue(), config.results().queue(), config.intake().queue());
+    assertThat(matched)
+        .as(file + ": queues the delivery-limit policy applies to")
+        .containsExactlyInAnyOrder(
+            config.jobs().queue(), config.results().queue(), config.intake().queue());
   }
 
-  // ------------------------------------------- (b) the file loaded into the broker, then the service
+  // ------------------------------------------- (b) the file loaded into the broker, then the
+  // service
 
   @ParameterizedTest
   @ValueSource(strings = {CLASSIC, QUORUM})
@@ -113,7 +126,8 @@ class DefinitionsMatchServiceIT {
     boolean quorum = file.equals(QUORUM);
     JsonNode defs = read(file);
 
-    // The harness's own naming rule: every name + the same suffix (taken from isolatedEnv, not copied).
+    // The harness's own naming rule: every name + the same suffix (taken from isolatedEnv, not
+    // copied).
     Map<String, String> env = new HashMap<>(ServiceHarness.isolatedEnv(Map.of()));
     String suffix = env.get("AMQP_EXCHANGE").substring(QueueTopology.JOBS.exchange().length());
     assertThat(suffix).startsWith(".t-");
@@ -140,7 +154,8 @@ class DefinitionsMatchServiceIT {
         load(connection, defs, suffix);
         startServiceAndCheck(env, suffix, quorum, file, connection, queues, exchanges);
       } finally {
-        for (String x : exchanges) { // an exchange the file has beyond the flows' (the broker deletes the rest)
+        for (String x :
+            exchanges) { // an exchange the file has beyond the flows' (the broker deletes the rest)
           try (Channel ch = connection.createChannel()) {
             ch.exchangeDelete(x);
           } catch (Exception ignored) {
@@ -151,28 +166,43 @@ class DefinitionsMatchServiceIT {
     }
   }
 
-  private static void startServiceAndCheck(Map<String, String> env, String suffix, boolean quorum, String file,
-      Connection connection, Set<String> queues, Set<String> exchanges) throws Exception {
+  private static void startServiceAndCheck(
+      Map<String, String> env,
+      String suffix,
+      boolean quorum,
+      String file,
+      Connection connection,
+      Set<String> queues,
+      Set<String> exchanges)
+      throws Exception {
     ServiceHarness started;
     try {
       started = ServiceHarness.start(vertx, env);
     } catch (org.awaitility.core.ConditionTimeoutException e) {
-      throw new AssertionError("the service did not become ready on a broker loaded from " + file
-          + ": RabbitMQ refused a redeclaration (PRECONDITION_FAILED, see the ERROR lines of the service"
-          + " above), so an exchange or queue in the file has other arguments than the service declares;"
-          + " fileDeclaresExactlyWhatTheServiceDeclares shows which", e);
+      throw new AssertionError(
+          "the service did not become ready on a broker loaded from "
+              + file
+              + ": RabbitMQ refused a redeclaration (PRECONDITION_FAILED, see the ERROR lines of the service"
+              + " above), so an exchange or queue in the file has other arguments than the service declares;"
+              + " fileDeclaresExactlyWhatTheServiceDeclares shows which",
+          e);
     }
     try (ServiceHarness harness = started) {
       AppConfig config = harness.config();
       // The env names the same objects the renamed file declared.
       assertThat(config.jobs()).isEqualTo(QueueTopology.JOBS.withQuorum(quorum).isolated(suffix));
-      assertThat(config.results()).isEqualTo(QueueTopology.RESULTS.withQuorum(quorum).isolated(suffix));
+      assertThat(config.results())
+          .isEqualTo(QueueTopology.RESULTS.withQuorum(quorum).isolated(suffix));
       assertThat(config.intake()).isEqualTo(AppConfig.INTAKE.withQuorum(quorum).isolated(suffix));
       assertThat(harness.service().isReady()).as("service ready against " + file).isTrue();
 
       Set<String> declaredByCode = new LinkedHashSet<>();
-      for (QueueTopology t : List.of(config.jobs(), config.results(), config.intake(),
-          QueueTopology.cancelsOf(config.jobs()))) {
+      for (QueueTopology t :
+          List.of(
+              config.jobs(),
+              config.results(),
+              config.intake(),
+              QueueTopology.cancelsOf(config.jobs()))) {
         declaredByCode.add(t.queue());
         declaredByCode.add(t.deadLetterQueue());
       }
@@ -182,7 +212,9 @@ class DefinitionsMatchServiceIT {
       for (Duration d : config.resultsRetryDelays()) {
         declaredByCode.add(Topology.delayQueueName(config.results(), d));
       }
-      assertThat(queues).as("suffixed queues of " + file).containsExactlyInAnyOrderElementsOf(declaredByCode);
+      assertThat(queues)
+          .as("suffixed queues of " + file)
+          .containsExactlyInAnyOrderElementsOf(declaredByCode);
 
       // Every object still exists (the service neither deleted nor failed to redeclare them) ...
       for (String q : queues) {
@@ -195,11 +227,16 @@ class DefinitionsMatchServiceIT {
           ch.exchangeDeclarePassive(x);
         }
       }
-      // ... and the code's own declarations are accepted on top of the file's, including the results
+      // ... and the code's own declarations are accepted on top of the file's, including the
+      // results
       // delay queues, which the running service may not declare yet (a channel error would throw).
       try (Channel ch = connection.createChannel()) {
-        for (QueueTopology t : List.of(config.jobs(), config.results(), config.intake(),
-            QueueTopology.cancelsOf(config.jobs()))) {
+        for (QueueTopology t :
+            List.of(
+                config.jobs(),
+                config.results(),
+                config.intake(),
+                QueueTopology.cancelsOf(config.jobs()))) {
           Topology.declare(ch, t);
         }
         for (Duration d : config.retryDelays()) {
@@ -216,34 +253,49 @@ class DefinitionsMatchServiceIT {
 
   /** What the service declares with default settings: its own config and Topology's arguments. */
   private static AppConfig defaultConfig(boolean quorum) {
-    return AppConfig.fromEnv(Map.of("ALLOW_UNSIGNED_WEBHOOKS", "true", "AMQP_QUORUM", Boolean.toString(quorum)),
+    return AppConfig.fromEnv(
+        Map.of("ALLOW_UNSIGNED_WEBHOOKS", "true", "AMQP_QUORUM", Boolean.toString(quorum)),
         List.of());
   }
 
-  private record Expected(Set<String> exchanges, Set<String> queues, Set<String> bindings) {
-  }
+  private record Expected(Set<String> exchanges, Set<String> queues, Set<String> bindings) {}
 
   private static Expected expectedFrom(AppConfig config) {
     Set<String> exchanges = new LinkedHashSet<>();
     Set<String> queues = new LinkedHashSet<>();
     Set<String> bindings = new LinkedHashSet<>();
-    for (QueueTopology t : List.of(config.jobs(), config.results(), config.intake(),
-        QueueTopology.cancelsOf(config.jobs()))) {
+    for (QueueTopology t :
+        List.of(
+            config.jobs(),
+            config.results(),
+            config.intake(),
+            QueueTopology.cancelsOf(config.jobs()))) {
       exchanges.add(exchangeLine(t.exchange(), "direct", true, false, false, Map.of()));
       exchanges.add(exchangeLine(t.deadLetterExchange(), "direct", true, false, false, Map.of()));
       queues.add(queueLine(t.queue(), true, false, t.queueArguments()));
       queues.add(queueLine(t.deadLetterQueue(), true, false, t.deadLetterQueueArguments()));
       bindings.add(bindingLine(t.exchange(), t.queue(), "queue", t.routingKey(), Map.of()));
-      bindings.add(bindingLine(t.deadLetterExchange(), t.deadLetterQueue(), "queue", t.routingKey(), Map.of()));
+      bindings.add(
+          bindingLine(
+              t.deadLetterExchange(), t.deadLetterQueue(), "queue", t.routingKey(), Map.of()));
     }
-    // Delay queues of the intake flow (declared by the intake consumer) and of the results flow (same rule).
+    // Delay queues of the intake flow (declared by the intake consumer) and of the results flow
+    // (same rule).
     for (Duration d : config.retryDelays()) {
-      queues.add(queueLine(Topology.delayQueueName(config.intake(), d), true, false,
-          Topology.delayArguments(config.intake(), d)));
+      queues.add(
+          queueLine(
+              Topology.delayQueueName(config.intake(), d),
+              true,
+              false,
+              Topology.delayArguments(config.intake(), d)));
     }
     for (Duration d : config.resultsRetryDelays()) {
-      queues.add(queueLine(Topology.delayQueueName(config.results(), d), true, false,
-          Topology.delayArguments(config.results(), d)));
+      queues.add(
+          queueLine(
+              Topology.delayQueueName(config.results(), d),
+              true,
+              false,
+              Topology.delayArguments(config.results(), d)));
     }
     return new Expected(exchanges, queues, bindings);
   }
@@ -252,8 +304,14 @@ class DefinitionsMatchServiceIT {
     List<String> out = new ArrayList<>();
     for (JsonNode x : defs.path("exchanges")) {
       assertThat(x.path("vhost").asText()).as("vhost of exchange " + x.path("name")).isEqualTo("/");
-      out.add(exchangeLine(x.path("name").asText(), x.path("type").asText(), x.path("durable").asBoolean(),
-          x.path("auto_delete").asBoolean(), x.path("internal").asBoolean(), toMap(x.path("arguments"))));
+      out.add(
+          exchangeLine(
+              x.path("name").asText(),
+              x.path("type").asText(),
+              x.path("durable").asBoolean(),
+              x.path("auto_delete").asBoolean(),
+              x.path("internal").asBoolean(),
+              toMap(x.path("arguments"))));
     }
     return out;
   }
@@ -262,8 +320,12 @@ class DefinitionsMatchServiceIT {
     List<String> out = new ArrayList<>();
     for (JsonNode q : defs.path("queues")) {
       assertThat(q.path("vhost").asText()).as("vhost of queue " + q.path("name")).isEqualTo("/");
-      out.add(queueLine(q.path("name").asText(), q.path("durable").asBoolean(), q.path("auto_delete").asBoolean(),
-          toMap(q.path("arguments"))));
+      out.add(
+          queueLine(
+              q.path("name").asText(),
+              q.path("durable").asBoolean(),
+              q.path("auto_delete").asBoolean(),
+              toMap(q.path("arguments"))));
     }
     return out;
   }
@@ -272,34 +334,85 @@ class DefinitionsMatchServiceIT {
     List<String> out = new ArrayList<>();
     for (JsonNode b : defs.path("bindings")) {
       assertThat(b.path("vhost").asText()).as("vhost of binding " + b).isEqualTo("/");
-      out.add(bindingLine(b.path("source").asText(), b.path("destination").asText(),
-          b.path("destination_type").asText(), b.path("routing_key").asText(), toMap(b.path("arguments"))));
+      out.add(
+          bindingLine(
+              b.path("source").asText(),
+              b.path("destination").asText(),
+              b.path("destination_type").asText(),
+              b.path("routing_key").asText(),
+              toMap(b.path("arguments"))));
     }
     return out;
   }
 
-  private static String exchangeLine(String name, String type, boolean durable, boolean autoDelete,
-      boolean internal, Map<String, ?> args) {
-    return "exchange " + name + " type=" + type + " durable=" + durable + " auto_delete=" + autoDelete
-        + " internal=" + internal + " arguments=" + canonical(args);
+  private static String exchangeLine(
+      String name,
+      String type,
+      boolean durable,
+      boolean autoDelete,
+      boolean internal,
+      Map<String, ?> args) {
+    return "exchange "
+        + name
+        + " type="
+        + type
+        + " durable="
+        + durable
+        + " auto_delete="
+        + autoDelete
+        + " internal="
+        + internal
+        + " arguments="
+        + canonical(args);
   }
 
-  private static String queueLine(String name, boolean durable, boolean autoDelete, Map<String, ?> args) {
-    return "queue " + name + " durable=" + durable + " auto_delete=" + autoDelete + " arguments=" + canonical(args);
+  private static String queueLine(
+      String name, boolean durable, boolean autoDelete, Map<String, ?> args) {
+    return "queue "
+        + name
+        + " durable="
+        + durable
+        + " auto_delete="
+        + autoDelete
+        + " arguments="
+        + canonical(args);
   }
 
-  private static String bindingLine(String source, String destination, String type, String key, Map<String, ?> args) {
-    return "binding " + source + " -> " + type + " " + destination + " key=" + key + " arguments=" + canonical(args);
+  private static String bindingLine(
+      String source, String destination, String type, String key, Map<String, ?> args) {
+    return "binding "
+        + source
+        + " -> "
+        + type
+        + " "
+        + destination
+        + " key="
+        + key
+        + " arguments="
+        + canonical(args);
   }
 
-  /** Sorted, with every integral number as a long: the broker compares 5000 (JSON) and 5000L (code) as equal. */
+  /**
+   * Sorted, with every integral number as a long: the broker compares 5000 (JSON) and 5000L (code)
+   * as equal.
+   */
   private static String canonical(Map<String, ?> args) {
     Map<String, Object> sorted = new TreeMap<>();
-    args.forEach((k, v) -> sorted.put(k, v instanceof Number n && !(v instanceof Double || v instanceof Float)
-        ? (Object) n.longValue() : v));
+    args.forEach(
+        (k, v) ->
+            sorted.put(
+                k,
+                v instanceof Number n && !(v instanceof Double || v instanceof Float)
+                    ? (Object) n.longValue()
+                    : v));
     StringBuilder sb = new StringBuilder("{");
-    sorted.forEach((k, v) -> sb.append(sb.length() > 1 ? ", " : "").append(k).append('=')
-        .append(v instanceof String ? "\"" + v + "\"" : v + (v instanceof Long ? "L" : "")));
+    sorted.forEach(
+        (k, v) ->
+            sb.append(sb.length() > 1 ? ", " : "")
+                .append(k)
+                .append('=')
+                .append(
+                    v instanceof String ? "\"" + v + "\"" : v + (v instanceof Long ? "L" : "")));
     return sb.append('}').toString();
   }
 
@@ -333,8 +446,8 @@ class DefinitionsMatchServiceIT {
   }
 
   /**
-   * The name an object gets in an isolated run: name + suffix, except delay queues, whose name is derived
-   * from the (suffixed) work queue: {@code <queue+suffix>.retry.<ms>ms}.
+   * The name an object gets in an isolated run: name + suffix, except delay queues, whose name is
+   * derived from the (suffixed) work queue: {@code <queue+suffix>.retry.<ms>ms}.
    */
   private static final Pattern CANCEL_QUEUE = Pattern.compile("(.+)(\\.cancel(?:\\.dlq)?)");
 
@@ -348,23 +461,36 @@ class DefinitionsMatchServiceIT {
     return c.matches() ? c.group(1) + suffix + c.group(2) : name + suffix;
   }
 
-  /** Applies the file's exchanges, queues and bindings as an operator's import would, with renamed names. */
+  /**
+   * Applies the file's exchanges, queues and bindings as an operator's import would, with renamed
+   * names.
+   */
   private static void load(Connection connection, JsonNode defs, String suffix) throws IOException {
     try (Channel ch = connection.createChannel()) {
       for (JsonNode x : defs.path("exchanges")) {
-        ch.exchangeDeclare(rename(x.path("name").asText(), suffix),
+        ch.exchangeDeclare(
+            rename(x.path("name").asText(), suffix),
             BuiltinExchangeType.valueOf(x.path("type").asText().toUpperCase(java.util.Locale.ROOT)),
-            x.path("durable").asBoolean(), x.path("auto_delete").asBoolean(), x.path("internal").asBoolean(),
+            x.path("durable").asBoolean(),
+            x.path("auto_delete").asBoolean(),
+            x.path("internal").asBoolean(),
             amqpArguments(x.path("arguments"), suffix));
       }
       for (JsonNode q : defs.path("queues")) {
-        ch.queueDeclare(rename(q.path("name").asText(), suffix), q.path("durable").asBoolean(), false,
-            q.path("auto_delete").asBoolean(), amqpArguments(q.path("arguments"), suffix));
+        ch.queueDeclare(
+            rename(q.path("name").asText(), suffix),
+            q.path("durable").asBoolean(),
+            false,
+            q.path("auto_delete").asBoolean(),
+            amqpArguments(q.path("arguments"), suffix));
       }
       for (JsonNode b : defs.path("bindings")) {
         assertThat(b.path("destination_type").asText()).isEqualTo("queue");
-        ch.queueBind(rename(b.path("destination").asText(), suffix), rename(b.path("source").asText(), suffix),
-            b.path("routing_key").asText(), amqpArguments(b.path("arguments"), suffix));
+        ch.queueBind(
+            rename(b.path("destination").asText(), suffix),
+            rename(b.path("source").asText(), suffix),
+            b.path("routing_key").asText(),
+            amqpArguments(b.path("arguments"), suffix));
       }
     } catch (java.util.concurrent.TimeoutException e) {
       throw new IOException(e);
@@ -388,7 +514,9 @@ class DefinitionsMatchServiceIT {
     return JSON.readTree(Files.readString(definitionsDir().resolve(file)));
   }
 
-  /** {@code deploy/rabbitmq} of the checkout: from {@code solstice.root}, else walking up from here. */
+  /**
+   * {@code deploy/rabbitmq} of the checkout: from {@code solstice.root}, else walking up from here.
+   */
   private static Path definitionsDir() {
     String root = System.getProperty("solstice.root");
     if (root != null && !root.isBlank() && Files.isDirectory(Path.of(root, "deploy", "rabbitmq"))) {
@@ -399,7 +527,9 @@ class DefinitionsMatchServiceIT {
         return p.resolve("deploy/rabbitmq");
       }
     }
-    throw new IllegalStateException("deploy/rabbitmq not found above " + Path.of("").toAbsolutePath()
-        + "; set -Dsolstice.root");
+    throw new IllegalStateException(
+        "deploy/rabbitmq not found above "
+            + Path.of("").toAbsolutePath()
+            + "; set -Dsolstice.root");
   }
 }

@@ -19,9 +19,10 @@ import org.junit.jupiter.api.Test;
 class ConfigurationDocsTest {
 
   private static final Path ROOT = Path.of(System.getProperty("solstice.root", ".."));
-  private static final Pattern ENV_READ = Pattern.compile(
-      "(?:raw|optional|string|integer|positiveInt|positiveLong|nonNegativeLong|bool|strictBool|duration|positiveDuration|durations|list|uri|hostUri|parsed|env\\.get|env\\.getOrDefault|"
-          + "positiveLong\\(env,|duration\\(env,|blankToNull\\(env\\.get)\\(?\\s*\"([A-Z][A-Z0-9_]+)\"");
+  private static final Pattern ENV_READ =
+      Pattern.compile(
+          "(?:raw|optional|string|integer|positiveInt|positiveLong|nonNegativeLong|bool|strictBool|duration|positiveDuration|durations|list|uri|hostUri|parsed|env\\.get|env\\.getOrDefault|"
+              + "positiveLong\\(env,|duration\\(env,|blankToNull\\(env\\.get)\\(?\\s*\"([A-Z][A-Z0-9_]+)\"");
 
   @Test
   void configurationDocShowsExactlyTheHelpTable() throws IOException {
@@ -40,8 +41,12 @@ class ConfigurationDocsTest {
         }
       }
     }
-    Set<String> documented = Help.VARIABLES.stream().map(Variable::name).collect(Collectors.toSet());
-    assertThat(read).as("variables read by the code").isNotEmpty().contains("HTTP_ADDR", "GITHUB_APP_ID");
+    Set<String> documented =
+        Help.VARIABLES.stream().map(Variable::name).collect(Collectors.toSet());
+    assertThat(read)
+        .as("variables read by the code")
+        .isNotEmpty()
+        .contains("HTTP_ADDR", "GITHUB_APP_ID");
     assertThat(documented).containsAll(read);
   }
 

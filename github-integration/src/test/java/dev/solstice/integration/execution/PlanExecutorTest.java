@@ -19,32 +19,49 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** Plans carried out against an in-memory GitHub: each effect once, in order, even when replayed. */
+/**
+ * Plans carried out against an in-memory GitHub: each effect once, in order, even when replayed.
+ */
 class PlanExecutorTest {
 
   private static final String SHA = "1111111111111111111111111111111111111111";
 
   private final Clock clock = Clock.fixed(Instant.parse("2026-12-01T10:00:00Z"), ZoneOffset.UTC);
   private final RunCoordinatorTest.FakeGitHub github = new RunCoordinatorTest.FakeGitHub();
-  private final CheckRunReporter checks = new CheckRunReporter(github, CheckRunMap.inMemory(), "Solstice CI", null, 7,
-      clock);
+  private final CheckRunReporter checks =
+      new CheckRunReporter(github, CheckRunMap.inMemory(), "Solstice CI", null, 7, clock);
   private final RunStore store = RunStore.inMemory(clock);
-  private final RunCoordinator runs = new RunCoordinator(store, checks, j -> Future.succeededFuture(),
-      c -> Future.succeededFuture(), clock);
+  private final RunCoordinator runs =
+      new RunCoordinator(
+          store, checks, j -> Future.succeededFuture(), c -> Future.succeededFuture(), clock);
   private final List<JobRequest> published = new ArrayList<>();
-  private final PlanExecutor executor = new PlanExecutor(github, checks, runs, jobs -> {
-    published.addAll(jobs);
-    return Future.succeededFuture();
-  }, n -> { });
+  private final PlanExecutor executor =
+      new PlanExecutor(
+          github,
+          checks,
+          runs,
+          jobs -> {
+            published.addAll(jobs);
+            return Future.succeededFuture();
+          },
+          n -> {});
 
   private static <T> T await(Future<T> f) throws Exception {
     return f.toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
   }
 
   private JobRequest job(String id, List<String> needs) {
-    return JobRequest.builder(RequestIds.of("d1", id), "https://github.com/acme/w.git", SHA, clock.instant())
-        .workflow(Workflow.PATH, id).repository("acme/w").installationId(1L).event("push").ref("refs/heads/main")
-        .deliveryId("d1").needs(needs).script(List.of("make")).build();
+    return JobRequest.builder(
+            RequestIds.of("d1", id), "https://github.com/acme/w.git", SHA, clock.instant())
+        .workflow(Workflow.PATH, id)
+        .repository("acme/w")
+        .installationId(1L)
+        .event("push")
+        .ref("refs/heads/main")
+        .deliveryId("d1")
+        .needs(needs)
+        .script(List.of("make"))
+        .build();
   }
 
   private static Plan.Target target(Long installation) {
@@ -52,41 +69,71 @@ class PlanExecutorTest {
   }
 
   @Test
-  void createsQueuedRunsInFileOrderRecordsTheRunAndPublishesOnlyJobsWithoutNeeds() throws Exception {
+  void createsQueuedRunsInFileOrderRecordsTheRunAndPublishesOnlyJobsWithoutNeeds()
+      throws Exception {
     UUID runId = Jobs.runId("d1");
-    Plan plan = new Plan(target(1L), List.of(job("build", List.of()), job("test", List.of("build"))), runId,
-        new Plan.Supersede("acme/w:refs/heads/main", runId, SHA), null, null, null);
+    Plan plan =
+        new Plan(
+            target(1L),
+            List.of(job("build", List.of()), job("test", List.of("build"))),
+            runId,
+            new Plan.Supersede("acme/w:refs/heads/main", runId, SHA),
+            null,
+            null,
+            null);
 
     await(executor.execute(plan));
 
-    assertThat(github.creates).extracting(c -> c.name()).containsExactly("Solstice CI / build", "Solstice CI / test");
+    assertThat(github.creates)
+        .extracting(c -> c.name())
+        .containsExactly("Solstice CI / build", "Solstice CI / test");
     assertThat(github.creates).allSatisfy(c -> assertThat(c.status()).isEqualTo("queued"));
-    assertThat(published).singleElement().satisfies(j -> {
-      assertThat(j.workflowJobId()).isEqualTo("build");
-      assertThat(j.checkRunId()).isNotNull();
-    });
+    assertThat(published)
+        .singleElement()
+        .satisfies(
+            j -> {
+              assertThat(j.workflowJobId()).isEqualTo("build");
+              assertThat(j.checkRunId()).isNotNull();
+            });
     assertThat(await(store.jobs(runId))).containsOnlyKeys("build", "test");
-    assertThat(await(store.head("acme/w:refs/heads/main"))).hasValueSatisfying(h -> assertThat(h.runId())
-        .isEqualTo(runId));
+    assertThat(await(store.head("acme/w:refs/heads/main")))
+        .hasValueSatisfying(h -> assertThat(h.runId()).isEqualTo(runId));
 
-    // The same delivery carried out again (a crash before its ack): the same check runs, no new ones.
+    // The same delivery carried out again (a crash before its ack): the same check runs, no new
+    // ones.
     await(executor.execute(plan));
     assertThat(github.creates).hasSize(2);
-    assertThat(published).extracting(JobRequest::requestId).containsOnly(RequestIds.of("d1", "build"));
+    assertThat(published)
+        .extracting(JobRequest::requestId)
+        .containsOnly(RequestIds.of("d1", "build"));
   }
 
   @Test
   void completesNotRunChecksWithTheReasonAndPublishesNothing() throws Exception {
-    Plan plan = new Plan(target(1L), List.of(), null, null, new Plan.NotRun("skipped", "Skipped", "[skip ci] in the"
-        + " commit message", List.of(new Plan.Check(RequestIds.of("d1", "build"), "build"))), null, "not running");
+    Plan plan =
+        new Plan(
+            target(1L),
+            List.of(),
+            null,
+            null,
+            new Plan.NotRun(
+                "skipped",
+                "Skipped",
+                "[skip ci] in the" + " commit message",
+                List.of(new Plan.Check(RequestIds.of("d1", "build"), "build"))),
+            null,
+            "not running");
 
     await(executor.execute(plan));
     await(executor.execute(plan));
 
-    assertThat(github.creates).singleElement().satisfies(c -> {
-      assertThat(c.conclusion()).isEqualTo("skipped");
-      assertThat(c.name()).isEqualTo("Solstice CI / build");
-    });
+    assertThat(github.creates)
+        .singleElement()
+        .satisfies(
+            c -> {
+              assertThat(c.conclusion()).isEqualTo("skipped");
+              assertThat(c.name()).isEqualTo("Solstice CI / build");
+            });
     assertThat(published).isEmpty();
   }
 

@@ -1,13 +1,13 @@
 package dev.solstice.integration.execution;
 
-import dev.solstice.integration.workflow.Workflow;
-import dev.solstice.integration.core.ClaimHeldException;
-import dev.solstice.integration.core.JobState;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.solstice.integration.checks.CheckRunMap;
 import dev.solstice.integration.checks.CheckRunReporter;
+import dev.solstice.integration.core.ClaimHeldException;
+import dev.solstice.integration.core.JobState;
 import dev.solstice.integration.core.RequestIds;
+import dev.solstice.integration.workflow.Workflow;
 import dev.solstice.jobrequest.Conclusion;
 import dev.solstice.jobrequest.JobRequest;
 import dev.solstice.jobrequest.JobResult;
@@ -62,10 +62,18 @@ class RedisRunStoreIT {
   }
 
   private static JobRequest job(String delivery, String id, List<String> needs, long checkRun) {
-    return JobRequest.builder(RequestIds.of(delivery, id), "https://github.com/acme/w.git",
-            "1111111111111111111111111111111111111111", Instant.parse("2026-11-25T10:00:00Z"))
-        .workflow(Workflow.PATH, id).repository("acme/w").installationId(1L).needs(needs).checkRunId(checkRun)
-        .script(List.of("make " + id)).build();
+    return JobRequest.builder(
+            RequestIds.of(delivery, id),
+            "https://github.com/acme/w.git",
+            "1111111111111111111111111111111111111111",
+            Instant.parse("2026-11-25T10:00:00Z"))
+        .workflow(Workflow.PATH, id)
+        .repository("acme/w")
+        .installationId(1L)
+        .needs(needs)
+        .checkRunId(checkRun)
+        .script(List.of("make " + id))
+        .build();
   }
 
   @Test
@@ -84,14 +92,19 @@ class RedisRunStoreIT {
     assertThat(await(store.states(run))).isEmpty();
     await(store.setState(run, "build", JobState.QUEUED));
     await(store.setState(run, "build", JobState.completed("success")));
-    assertThat(await(store.states(run))).containsExactly(java.util.Map.entry("build", "completed:success"));
+    assertThat(await(store.states(run)))
+        .containsExactly(java.util.Map.entry("build", "completed:success"));
 
     RunStore other = RunStore.redis(redis, prefix, Duration.ofMinutes(5)); // another replica
     assertThat(await(store.claim(run, "test", Duration.ofMillis(300)))).isTrue();
     assertThat(await(other.claim(run, "test", Duration.ofMillis(300)))).isFalse();
-    // Once the 300 ms lease has expired, the other replica gets the job (a refused claim changes nothing).
-    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
-        .alias("expired lease").until(() -> await(other.claim(run, "test", Duration.ofSeconds(30))));
+    // Once the 300 ms lease has expired, the other replica gets the job (a refused claim changes
+    // nothing).
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(50))
+        .alias("expired lease")
+        .until(() -> await(other.claim(run, "test", Duration.ofSeconds(30))));
     await(other.release(run, "test"));
     assertThat(await(store.claim(run, "test", Duration.ofSeconds(30)))).isTrue();
 
@@ -107,11 +120,18 @@ class RedisRunStoreIT {
     List<JobRequest> enqueued = Collections.synchronizedList(new ArrayList<>());
     List<RunCoordinator> replicas = new ArrayList<>();
     for (int i = 0; i < 2; i++) {
-      CheckRunReporter checks = new CheckRunReporter(github, CheckRunMap.inMemory(), "Solstice CI", null, 7, clock);
-      replicas.add(new RunCoordinator(RunStore.redis(redis, prefix, Duration.ofMinutes(5)), checks, j -> {
-        enqueued.add(j);
-        return Future.succeededFuture();
-      }, c -> Future.succeededFuture(), clock));
+      CheckRunReporter checks =
+          new CheckRunReporter(github, CheckRunMap.inMemory(), "Solstice CI", null, 7, clock);
+      replicas.add(
+          new RunCoordinator(
+              RunStore.redis(redis, prefix, Duration.ofMinutes(5)),
+              checks,
+              j -> {
+                enqueued.add(j);
+                return Future.succeededFuture();
+              },
+              c -> Future.succeededFuture(),
+              clock));
     }
     UUID run = RunCoordinator.runId("delivery-" + UUID.randomUUID());
     JobRequest a = job("e", "a", List.of(), 21);
@@ -119,7 +139,8 @@ class RedisRunStoreIT {
     JobRequest c = job("e", "c", List.of("a", "b"), 23);
     assertThat(await(replicas.get(0).start(run, List.of(a, b, c)))).hasSize(2);
 
-    // a's result on replica 0, b's on replica 1 at once; redelivered results retry until it settles.
+    // a's result on replica 0, b's on replica 1 at once; redelivered results retry until it
+    // settles.
     List<Future<Void>> results = new ArrayList<>();
     results.add(retrying(() -> replicas.get(0).onResult(done(a))));
     results.add(retrying(() -> replicas.get(1).onResult(done(b))));
@@ -130,11 +151,16 @@ class RedisRunStoreIT {
   }
 
   private Future<Void> retrying(java.util.function.Supplier<Future<Void>> step) {
-    return step.get().recover(e -> e instanceof ClaimHeldException
-        ? vertx.timer(100).compose(t -> retrying(step)) : Future.failedFuture(e));
+    return step.get()
+        .recover(
+            e ->
+                e instanceof ClaimHeldException
+                    ? vertx.timer(100).compose(t -> retrying(step))
+                    : Future.failedFuture(e));
   }
 
   private static JobResult done(JobRequest j) {
-    return JobResult.completed(j, Conclusion.SUCCESS, Instant.EPOCH, Instant.EPOCH, null, null, null, List.of());
+    return JobResult.completed(
+        j, Conclusion.SUCCESS, Instant.EPOCH, Instant.EPOCH, null, null, null, List.of());
   }
 }

@@ -1,13 +1,13 @@
 package dev.solstice.integration.execution;
 
-import dev.solstice.integration.workflow.Workflow;
-import dev.solstice.integration.core.ClaimHeldException;
-import dev.solstice.integration.core.JobState;
-import dev.solstice.integration.planning.Jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.solstice.integration.checks.CheckRunMap;
 import dev.solstice.integration.checks.CheckRunReporter;
+import dev.solstice.integration.core.ClaimHeldException;
+import dev.solstice.integration.core.Failures;
+import dev.solstice.integration.core.JobState;
+import dev.solstice.integration.core.RequestIds;
 import dev.solstice.integration.github.ChangedFiles;
 import dev.solstice.integration.github.CheckRun;
 import dev.solstice.integration.github.CheckRunCreate;
@@ -19,8 +19,8 @@ import dev.solstice.integration.github.IssueCreate;
 import dev.solstice.integration.github.IssueRef;
 import dev.solstice.integration.github.RepoFile;
 import dev.solstice.integration.github.RepoRef;
-import dev.solstice.integration.core.Failures;
-import dev.solstice.integration.core.RequestIds;
+import dev.solstice.integration.planning.Jobs;
+import dev.solstice.integration.workflow.Workflow;
 import dev.solstice.jobrequest.Conclusion;
 import dev.solstice.jobrequest.JobCancel;
 import dev.solstice.jobrequest.JobRequest;
@@ -39,7 +39,9 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** Needs gating and superseded runs over the in-memory store: each step once, even when replayed. */
+/**
+ * Needs gating and superseded runs over the in-memory store: each step once, even when replayed.
+ */
 class RunCoordinatorTest {
 
   private static final String SHA1 = "1111111111111111111111111111111111111111";
@@ -47,26 +49,33 @@ class RunCoordinatorTest {
 
   private final Clock clock = Clock.fixed(Instant.parse("2026-11-25T10:00:00Z"), ZoneOffset.UTC);
   private final FakeGitHub github = new FakeGitHub();
-  private final CheckRunReporter checks = new CheckRunReporter(github, CheckRunMap.inMemory(), "Solstice CI", null, 7,
-      clock);
+  private final CheckRunReporter checks =
+      new CheckRunReporter(github, CheckRunMap.inMemory(), "Solstice CI", null, 7, clock);
   private final RunStore store = RunStore.inMemory(clock);
   private final List<JobRequest> enqueued = new ArrayList<>();
   private final List<JobCancel> cancels = new ArrayList<>();
-  private final RunCoordinator coordinator = new RunCoordinator(store, checks,
-      j -> {
-        enqueued.add(j);
-        return Future.succeededFuture();
-      },
-      c -> {
-        cancels.add(c);
-        return Future.succeededFuture();
-      }, clock);
+  private final RunCoordinator coordinator =
+      new RunCoordinator(
+          store,
+          checks,
+          j -> {
+            enqueued.add(j);
+            return Future.succeededFuture();
+          },
+          c -> {
+            cancels.add(c);
+            return Future.succeededFuture();
+          },
+          clock);
 
   private static <T> T await(Future<T> f) throws Exception {
     return f.toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
   }
 
-  /** lint; build; test needs build; deploy needs test: queued check runs created, as the expander does. */
+  /**
+   * lint; build; test needs build; deploy needs test: queued check runs created, as the expander
+   * does.
+   */
   private List<JobRequest> run(String delivery, String sha) throws Exception {
     Map<String, List<String>> needs = new LinkedHashMap<>();
     needs.put("lint", List.of());
@@ -75,10 +84,21 @@ class RunCoordinatorTest {
     needs.put("deploy", List.of("test"));
     List<JobRequest> jobs = new ArrayList<>();
     for (var e : needs.entrySet()) {
-      JobRequest j = JobRequest.builder(RequestIds.of(delivery, e.getKey()), "https://github.com/acme/w.git", sha,
-              clock.instant())
-          .workflow(Workflow.PATH, e.getKey()).repository("acme/w").installationId(1L).event("pull_request")
-          .pullRequestNumber(7).deliveryId(delivery).needs(e.getValue()).script(List.of("make")).build();
+      JobRequest j =
+          JobRequest.builder(
+                  RequestIds.of(delivery, e.getKey()),
+                  "https://github.com/acme/w.git",
+                  sha,
+                  clock.instant())
+              .workflow(Workflow.PATH, e.getKey())
+              .repository("acme/w")
+              .installationId(1L)
+              .event("pull_request")
+              .pullRequestNumber(7)
+              .deliveryId(delivery)
+              .needs(e.getValue())
+              .script(List.of("make"))
+              .build();
       jobs.add(await(checks.queue(j)));
     }
     return jobs;
@@ -98,7 +118,8 @@ class RunCoordinatorTest {
     UUID runId = RunCoordinator.runId("d1");
     List<JobRequest> now = await(coordinator.start(runId, jobs));
     assertThat(now).extracting(JobRequest::workflowJobId).containsExactly("lint", "build");
-    assertThat(await(coordinator.start(runId, jobs))).hasSize(2); // a replayed delivery: same answer
+    assertThat(await(coordinator.start(runId, jobs)))
+        .hasSize(2); // a replayed delivery: same answer
 
     await(coordinator.onResult(JobResult.started(job(jobs, "build"), Instant.EPOCH)));
     await(coordinator.onResult(done(job(jobs, "lint"), Conclusion.SUCCESS)));
@@ -110,7 +131,8 @@ class RunCoordinatorTest {
     await(coordinator.onResult(done(job(jobs, "test"), Conclusion.SUCCESS)));
     assertThat(enqueued).extracting(JobRequest::workflowJobId).containsExactly("test", "deploy");
     assertThat(github.updates).isEmpty();
-    // The webhook processed once more (a crash before its ack): nothing moves back, nothing is enqueued.
+    // The webhook processed once more (a crash before its ack): nothing moves back, nothing is
+    // enqueued.
     assertThat(await(coordinator.start(runId, jobs))).hasSize(2);
     assertThat(await(coordinator.state(runId, "build"))).contains("completed:success");
     await(coordinator.onResult(done(job(jobs, "test"), Conclusion.SUCCESS)));
@@ -126,10 +148,12 @@ class RunCoordinatorTest {
     await(coordinator.onResult(done(job(jobs, "build"), Conclusion.TIMED_OUT)));
     assertThat(enqueued).isEmpty();
     assertThat(github.updates).hasSize(2);
-    assertThat(github.updates).allSatisfy(u -> {
-      assertThat(u.conclusion()).isEqualTo("skipped");
-      assertThat(u.output().summary()).contains("`build`").contains("timed_out");
-    });
+    assertThat(github.updates)
+        .allSatisfy(
+            u -> {
+              assertThat(u.conclusion()).isEqualTo("skipped");
+              assertThat(u.output().summary()).contains("`build`").contains("timed_out");
+            });
     assertThat(await(coordinator.state(runId, "deploy"))).contains(JobState.SKIPPED);
     assertThat(await(coordinator.state(runId, "lint"))).contains(JobState.QUEUED);
   }
@@ -141,7 +165,9 @@ class RunCoordinatorTest {
     UUID firstRun = RunCoordinator.runId("d3");
     await(coordinator.start(firstRun, first));
     await(coordinator.supersede(group, firstRun, SHA1));
-    await(coordinator.onResult(JobResult.started(job(first, "lint"), Instant.EPOCH))); // lint is running
+    await(
+        coordinator.onResult(
+            JobResult.started(job(first, "lint"), Instant.EPOCH))); // lint is running
 
     List<JobRequest> second = run("d4", SHA2);
     UUID secondRun = RunCoordinator.runId("d4");
@@ -149,12 +175,18 @@ class RunCoordinatorTest {
     await(coordinator.supersede(group, secondRun, SHA2));
     await(coordinator.supersede(group, secondRun, SHA2)); // the same delivery again
 
-    // build was queued: a cancel message; test and deploy were waiting: only their runs; lint runs on.
-    assertThat(cancels).singleElement().satisfies(c -> {
-      assertThat(c.requestId()).isEqualTo(job(first, "build").requestId());
-      assertThat(c.supersededBy()).isEqualTo(SHA2);
-    });
-    assertThat(github.updates).hasSize(3).allSatisfy(u -> assertThat(u.conclusion()).isEqualTo("cancelled"));
+    // build was queued: a cancel message; test and deploy were waiting: only their runs; lint runs
+    // on.
+    assertThat(cancels)
+        .singleElement()
+        .satisfies(
+            c -> {
+              assertThat(c.requestId()).isEqualTo(job(first, "build").requestId());
+              assertThat(c.supersededBy()).isEqualTo(SHA2);
+            });
+    assertThat(github.updates)
+        .hasSize(3)
+        .allSatisfy(u -> assertThat(u.conclusion()).isEqualTo("cancelled"));
     assertThat(await(coordinator.state(firstRun, "lint"))).contains(JobState.STARTED);
     // The cancelled build's result (from an orchestrator honouring the cancel) enqueues nothing.
     await(coordinator.onResult(done(job(first, "build"), Conclusion.CANCELLED)));
@@ -191,14 +223,24 @@ class RunCoordinatorTest {
     @Override
     public synchronized Future<CheckRun> createCheckRun(long i, RepoRef r, CheckRunCreate c) {
       creates.add(c);
-      return Future.succeededFuture(new CheckRun(++ids, c.name(), c.headSha(), c.status(), c.conclusion(),
-          c.externalId(), null, null));
+      return Future.succeededFuture(
+          new CheckRun(
+              ++ids,
+              c.name(),
+              c.headSha(),
+              c.status(),
+              c.conclusion(),
+              c.externalId(),
+              null,
+              null));
     }
 
     @Override
-    public synchronized Future<CheckRun> updateCheckRun(long i, RepoRef r, long id, CheckRunUpdate u) {
+    public synchronized Future<CheckRun> updateCheckRun(
+        long i, RepoRef r, long id, CheckRunUpdate u) {
       updates.add(u);
-      return Future.succeededFuture(new CheckRun(id, "x", "y", u.status(), u.conclusion(), null, null, null));
+      return Future.succeededFuture(
+          new CheckRun(id, "x", "y", u.status(), u.conclusion(), null, null, null));
     }
 
     @Override
@@ -242,7 +284,6 @@ class RunCoordinatorTest {
     }
 
     @Override
-    public void close() {
-    }
+    public void close() {}
   }
 }

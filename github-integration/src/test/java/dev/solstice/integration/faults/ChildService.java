@@ -22,8 +22,8 @@ import java.util.concurrent.TimeUnit;
 import org.awaitility.core.ConditionTimeoutException;
 
 /**
- * The service's runnable jar as a separate process (built by {@code package}, before failsafe),
- * its output appended to one file across restarts so a test can read (and scan) everything it said.
+ * The service's runnable jar as a separate process (built by {@code package}, before failsafe), its
+ * output appended to one file across restarts so a test can read (and scan) everything it said.
  */
 final class ChildService implements AutoCloseable {
 
@@ -31,8 +31,10 @@ final class ChildService implements AutoCloseable {
   private final Path output;
   private final List<Long> pids = new ArrayList<>();
   private Process process;
+
   /** Where this start's output begins in the file shared by every start. */
   private long startOffset;
+
   /**
    * The port the last start that became ready bound (-1 before): while a restart is under way
    * requests still go to the old port and are refused, as they would be by a service that is down.
@@ -59,11 +61,19 @@ final class ChildService implements AutoCloseable {
       return snapshot;
     }
     Path local = Path.of("target/github-integration.jar");
-    Path built = Files.exists(local) ? local
-        : Path.of(System.getProperty("solstice.root", ".."), "github-integration/target/github-integration.jar");
+    Path built =
+        Files.exists(local)
+            ? local
+            : Path.of(
+                System.getProperty("solstice.root", ".."),
+                "github-integration/target/github-integration.jar");
     try {
-      snapshot = await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1))
-          .until(() -> completeCopy(built), Optional::isPresent).get();
+      snapshot =
+          await()
+              .atMost(Duration.ofSeconds(120))
+              .pollInterval(Duration.ofSeconds(1))
+              .until(() -> completeCopy(built), Optional::isPresent)
+              .get();
     } catch (ConditionTimeoutException e) {
       throw new IOException("no complete " + built + " within 120 s", e);
     }
@@ -78,7 +88,8 @@ final class ChildService implements AutoCloseable {
       Files.copy(built, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
       try (java.util.jar.JarFile jar = new java.util.jar.JarFile(copy.toFile())) {
         if (jar.getEntry("dev/solstice/integration/Main.class") != null
-            && jar.getEntry("io/vertx/core/Vertx.class") != null && jar.getManifest() != null) {
+            && jar.getEntry("io/vertx/core/Vertx.class") != null
+            && jar.getManifest() != null) {
           return Optional.of(copy);
         }
       }
@@ -91,9 +102,10 @@ final class ChildService implements AutoCloseable {
 
   ChildService start() throws IOException {
     String java = ProcessHandle.current().info().command().orElse("java");
-    ProcessBuilder pb = new ProcessBuilder(java, "-Xmx384m", "-XX:+UseSerialGC", "-jar", jar().toString())
-        .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()));
+    ProcessBuilder pb =
+        new ProcessBuilder(java, "-Xmx384m", "-XX:+UseSerialGC", "-jar", jar().toString())
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()));
     pb.environment().clear();
     pb.environment().put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
     pb.environment().putAll(env);
@@ -108,18 +120,33 @@ final class ChildService implements AutoCloseable {
     HttpClient client = HttpClient.newHttpClient();
     int bound;
     try {
-      bound = await().atMost(within).pollInterval(Duration.ofMillis(100))
-          .until(() -> BoundPort.in(outputOfThisStart()), OptionalInt::isPresent).getAsInt();
+      bound =
+          await()
+              .atMost(within)
+              .pollInterval(Duration.ofMillis(100))
+              .until(() -> BoundPort.in(outputOfThisStart()), OptionalInt::isPresent)
+              .getAsInt();
       int listening = bound;
-      await().atMost(within).pollInterval(Duration.ofMillis(100)).until(() -> {
-        assertAlive();
-        try {
-          return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + listening + "/health/ready"))
-              .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-        } catch (IOException e) {
-          return false; // not answering yet
-        }
-      });
+      await()
+          .atMost(within)
+          .pollInterval(Duration.ofMillis(100))
+          .until(
+              () -> {
+                assertAlive();
+                try {
+                  return client
+                          .send(
+                              HttpRequest.newBuilder(
+                                      URI.create("http://127.0.0.1:" + listening + "/health/ready"))
+                                  .timeout(Duration.ofSeconds(2))
+                                  .build(),
+                              HttpResponse.BodyHandlers.discarding())
+                          .statusCode()
+                      == 200;
+                } catch (IOException e) {
+                  return false; // not answering yet
+                }
+              });
     } catch (ConditionTimeoutException e) {
       throw new AssertionError("the service was not ready within " + within + ":\n" + output(), e);
     }

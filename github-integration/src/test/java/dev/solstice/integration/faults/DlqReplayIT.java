@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.GetResponse;
 import dev.solstice.integration.cli.DlqCommand;
-import dev.solstice.integration.github.CapturedLogs;
 import dev.solstice.integration.core.RequestIds;
-import dev.solstice.simulator.github.RecordedWebhooks;
+import dev.solstice.integration.github.CapturedLogs;
 import dev.solstice.integration.testing.ServiceHarness;
 import dev.solstice.jobrequest.amqp.MessageProperties;
+import dev.solstice.simulator.github.RecordedWebhooks;
 import io.vertx.core.Vertx;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -33,8 +33,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class DlqReplayIT {
 
-  @RegisterExtension
-  static final CapturedLogs LOGS = new CapturedLogs();
+  @RegisterExtension static final CapturedLogs LOGS = new CapturedLogs();
 
   private static Vertx vertx;
 
@@ -49,15 +48,19 @@ class DlqReplayIT {
     vertx.close();
   }
 
-  private record Run(int status, String out, String err) {
-  }
+  private record Run(int status, String out, String err) {}
 
   private static Run dlq(Map<String, String> env, String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int status = DlqCommand.run(List.of(args), env, new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    int status =
+        DlqCommand.run(
+            List.of(args),
+            env,
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new Run(
+        status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
   private static void park(ServiceHarness h, String deliveryId, String reason) throws Exception {
@@ -67,10 +70,21 @@ class DlqReplayIT {
     headers.put("x-solstice-received-at", Instant.now().toString());
     headers.put(MessageProperties.ATTEMPTS_HEADER, 8);
     headers.put(MessageProperties.PARK_REASON_HEADER, reason);
-    AMQP.BasicProperties props = new AMQP.BasicProperties.Builder().contentType("application/json").deliveryMode(2)
-        .messageId(deliveryId).type("webhook.push").headers(headers).build();
-    h.broker().channel().basicPublish(h.config().intake().deadLetterExchange(), h.config().intake().routingKey(), props,
-        RecordedWebhooks.payload("push.json"));
+    AMQP.BasicProperties props =
+        new AMQP.BasicProperties.Builder()
+            .contentType("application/json")
+            .deliveryMode(2)
+            .messageId(deliveryId)
+            .type("webhook.push")
+            .headers(headers)
+            .build();
+    h.broker()
+        .channel()
+        .basicPublish(
+            h.config().intake().deadLetterExchange(),
+            h.config().intake().routingKey(),
+            props,
+            RecordedWebhooks.payload("push.json"));
   }
 
   @Test
@@ -81,21 +95,35 @@ class DlqReplayIT {
       String dlqName = h.config().intake().deadLetterQueue();
       String replayed = UUID.randomUUID().toString();
       String dropped = UUID.randomUUID().toString();
-      park(h, replayed, "Transient: GitHub GET /repos/{owner}/{repo}/contents/{path} failed: HTTP 502");
+      park(
+          h,
+          replayed,
+          "Transient: GitHub GET /repos/{owner}/{repo}/contents/{path} failed: HTTP 502");
       park(h, dropped, "NotFound: installation 42");
-      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> h.broker().count(dlqName) == 2);
+      org.awaitility.Awaitility.await()
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> h.broker().count(dlqName) == 2);
 
       Run list = dlq(env, "list");
       assertThat(list.status()).isZero();
-      assertThat(list.out()).contains("2 parked in " + dlqName).contains(replayed).contains(dropped)
-          .contains("HTTP 502").contains("NotFound: installation 42");
+      assertThat(list.out())
+          .contains("2 parked in " + dlqName)
+          .contains(replayed)
+          .contains(dropped)
+          .contains("HTTP 502")
+          .contains("NotFound: installation 42");
       assertThat(h.broker().count(dlqName)).as("list removes nothing").isEqualTo(2);
 
       Run replay = dlq(env, "replay", "--id", replayed);
       assertThat(replay.status()).as(replay.err()).isZero();
       assertThat(replay.out()).contains("1 replayed to " + h.config().intake().queue());
-      JobTally tally = JobTally.settleAndDrain(h.broker(), h.config().jobs().queue(), FaultSupport.intakeQueues(h.config()),
-          Set.of(RequestIds.of(replayed, RequestIds.DEFAULT_JOB)), Duration.ofSeconds(30));
+      JobTally tally =
+          JobTally.settleAndDrain(
+              h.broker(),
+              h.config().jobs().queue(),
+              FaultSupport.intakeQueues(h.config()),
+              Set.of(RequestIds.of(replayed, RequestIds.DEFAULT_JOB)),
+              Duration.ofSeconds(30));
       assertThat(tally.distinct()).isEqualTo(1);
       assertThat(tally.duplicates()).isZero();
 

@@ -2,8 +2,8 @@ package dev.solstice.integration.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.solstice.integration.github.CapturedLogs;
 import dev.solstice.integration.core.RequestIds;
+import dev.solstice.integration.github.CapturedLogs;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Redis;
@@ -35,8 +35,7 @@ class DuplicateDeliveryIT {
 
   private static final Logger LOG = LoggerFactory.getLogger(DuplicateDeliveryIT.class);
 
-  @RegisterExtension
-  static final CapturedLogs LOGS = new CapturedLogs();
+  @RegisterExtension static final CapturedLogs LOGS = new CapturedLogs();
 
   private static Vertx vertx;
 
@@ -51,8 +50,15 @@ class DuplicateDeliveryIT {
   }
 
   private static double duplicatesCounted(GitHubStack s) {
-    return s.service.registry().find("solstice_webhooks_processed").tag("outcome", "duplicate").counters().stream()
-        .mapToDouble(c -> c.count()).sum();
+    return s
+        .service
+        .registry()
+        .find("solstice_webhooks_processed")
+        .tag("outcome", "duplicate")
+        .counters()
+        .stream()
+        .mapToDouble(c -> c.count())
+        .sum();
   }
 
   @Test
@@ -62,7 +68,10 @@ class DuplicateDeliveryIT {
       List<String> deliveries = new ArrayList<>();
       Set<UUID> expected = new HashSet<>();
       Map<String, byte[]> bodies = new java.util.HashMap<>();
-      WebhookLoad load = new WebhookLoad(dev.solstice.integration.testing.ServiceHarness.SECRET, s.service.service()::httpPort);
+      WebhookLoad load =
+          new WebhookLoad(
+              dev.solstice.integration.testing.ServiceHarness.SECRET,
+              s.service.service()::httpPort);
       for (int i = 0; i < n; i++) {
         String d = UUID.randomUUID().toString();
         deliveries.add(d);
@@ -71,30 +80,50 @@ class DuplicateDeliveryIT {
         byte[] body = GitHubStack.pushAt(GitHubStack.SHA, "refs/heads/dup-" + i);
         bodies.put(d, body);
         if (i % 2 == 0) {
-          CompletableFuture.allOf(load.send("push", d, body), load.send("push", d, body)).get(20, TimeUnit.SECONDS);
+          CompletableFuture.allOf(load.send("push", d, body), load.send("push", d, body))
+              .get(20, TimeUnit.SECONDS);
         } else {
           load.send("push", d, body).get(20, TimeUnit.SECONDS);
           load.send("push", d, body).get(20, TimeUnit.SECONDS);
         }
       }
-      JobTally pairs = JobTally.settleAndDrain(s.service.broker(), s.service.config().jobs().queue(),
-          FaultSupport.intakeQueues(s.service.config()), expected, Duration.ofSeconds(60));
+      JobTally pairs =
+          JobTally.settleAndDrain(
+              s.service.broker(),
+              s.service.config().jobs().queue(),
+              FaultSupport.intakeQueues(s.service.config()),
+              expected,
+              Duration.ofSeconds(60));
       for (String d : deliveries) {
         load.send("push", d, bodies.get(d)).get(20, TimeUnit.SECONDS);
       }
-      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> duplicatesCounted(s) >= 2 * n);
+      org.awaitility.Awaitility.await()
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> duplicatesCounted(s) >= 2 * n);
       // The third copies were all dropped: no JobRequest comes of them for a second.
-      org.awaitility.Awaitility.await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5))
+      org.awaitility.Awaitility.await()
+          .during(Duration.ofSeconds(1))
+          .atMost(Duration.ofSeconds(5))
           .until(() -> s.service.broker().count(s.service.config().jobs().queue()) == 0);
       long laterJobs = s.service.broker().count(s.service.config().jobs().queue());
       List<JsonObject> runs = s.runs(GitHubStack.SHA);
       Set<String> externalIds = new HashSet<>();
       runs.forEach(r -> externalIds.add(r.getString("external_id")));
-      long created = s.sim.calls(c -> c.operation().equals("checks/create") && c.status() == 201).size();
-      LOG.info("fault test 4 (each delivery sent twice, then a third time): deliveries={} requests={} accepted={}"
-          + " | after the pairs: {} | JobRequests after the third copies={} | duplicates dropped={} | check runs={}"
-          + " (created={}, distinct external ids={})", n, load.requests(), load.accepted, pairs, laterJobs,
-          (long) duplicatesCounted(s), runs.size(), created, externalIds.size());
+      long created =
+          s.sim.calls(c -> c.operation().equals("checks/create") && c.status() == 201).size();
+      LOG.info(
+          "fault test 4 (each delivery sent twice, then a third time): deliveries={} requests={} accepted={}"
+              + " | after the pairs: {} | JobRequests after the third copies={} | duplicates dropped={} | check runs={}"
+              + " (created={}, distinct external ids={})",
+          n,
+          load.requests(),
+          load.accepted,
+          pairs,
+          laterJobs,
+          (long) duplicatesCounted(s),
+          runs.size(),
+          created,
+          externalIds.size());
       s.registerSecrets(LOGS);
 
       assertThat(load.accepted.get()).isEqualTo(3 * n);
@@ -116,26 +145,55 @@ class DuplicateDeliveryIT {
     new java.security.SecureRandom().nextBytes(key);
     String cacheKey = Base64.getEncoder().encodeToString(key);
     LOGS.secret(cacheKey);
-    try (GitHubStack s = GitHubStack.start(vertx, Map.of("REDIS_URL", "redis://127.0.0.1:6379",
-        "TOKEN_CACHE_KEY", cacheKey, "DELIVERY_DEDUP_TTL", "1h",
-        "GITHUB_TOKEN_CACHE_PREFIX", "solstice:test:" + UUID.randomUUID() + ":"), LOGS)) {
+    try (GitHubStack s =
+        GitHubStack.start(
+            vertx,
+            Map.of(
+                "REDIS_URL",
+                "redis://127.0.0.1:6379",
+                "TOKEN_CACHE_KEY",
+                cacheKey,
+                "DELIVERY_DEDUP_TTL",
+                "1h",
+                "GITHUB_TOKEN_CACHE_PREFIX",
+                "solstice:test:" + UUID.randomUUID() + ":"),
+            LOGS)) {
       String d = UUID.randomUUID().toString();
       Set<UUID> expected = Set.of(RequestIds.of(d, "build"), RequestIds.of(d, "test"));
       byte[] body = GitHubStack.pushAt(GitHubStack.SHA);
       assertThat(s.service.post("push", d, body).statusCode()).isEqualTo(202);
-      JobTally first = JobTally.settleAndDrain(s.service.broker(), s.service.config().jobs().queue(),
-          FaultSupport.intakeQueues(s.service.config()), expected, Duration.ofSeconds(30));
+      JobTally first =
+          JobTally.settleAndDrain(
+              s.service.broker(),
+              s.service.config().jobs().queue(),
+              FaultSupport.intakeQueues(s.service.config()),
+              expected,
+              Duration.ofSeconds(30));
 
       // The crash window: JobRequests confirmed, ledger entry never written.
       Redis redis = Redis.createClient(vertx, "redis://127.0.0.1:6379");
-      RedisAPI.api(redis).del(List.of("solstice:delivery:" + d)).toCompletionStage().toCompletableFuture().get();
+      RedisAPI.api(redis)
+          .del(List.of("solstice:delivery:" + d))
+          .toCompletionStage()
+          .toCompletableFuture()
+          .get();
       redis.close();
       assertThat(s.service.post("push", d, body).statusCode()).isEqualTo(202);
-      JobTally replay = JobTally.settleAndDrain(s.service.broker(), s.service.config().jobs().queue(),
-          FaultSupport.intakeQueues(s.service.config()), expected, Duration.ofSeconds(30));
-      long created = s.sim.calls(c -> c.operation().equals("checks/create") && c.status() == 201).size();
-      LOG.info("fault test 4b (replay after a lost ledger entry): first {} | replay {} | check runs={} created={}",
-          first, replay, s.runs(GitHubStack.SHA).size(), created);
+      JobTally replay =
+          JobTally.settleAndDrain(
+              s.service.broker(),
+              s.service.config().jobs().queue(),
+              FaultSupport.intakeQueues(s.service.config()),
+              expected,
+              Duration.ofSeconds(30));
+      long created =
+          s.sim.calls(c -> c.operation().equals("checks/create") && c.status() == 201).size();
+      LOG.info(
+          "fault test 4b (replay after a lost ledger entry): first {} | replay {} | check runs={} created={}",
+          first,
+          replay,
+          s.runs(GitHubStack.SHA).size(),
+          created);
       s.registerSecrets(LOGS);
 
       assertThat(first.copies().keySet()).isEqualTo(expected);

@@ -1,8 +1,8 @@
 package dev.solstice.integration.faults;
 
-import dev.solstice.platform.amqp.Topology;
 import dev.solstice.integration.config.AppConfig;
 import dev.solstice.integration.testing.TestBroker;
+import dev.solstice.platform.amqp.Topology;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,8 +15,7 @@ import java.util.UUID;
 /** Small things every fault test needs. */
 final class FaultSupport {
 
-  private FaultSupport() {
-  }
+  private FaultSupport() {}
 
   static List<String> deliveryIds(int n) {
     List<String> ids = new ArrayList<>(n);
@@ -26,7 +25,9 @@ final class FaultSupport {
     return ids;
   }
 
-  /** The intake queue and its delay queues: where a delivery waits before it becomes JobRequests. */
+  /**
+   * The intake queue and its delay queues: where a delivery waits before it becomes JobRequests.
+   */
   static List<String> intakeQueues(AppConfig config) {
     List<String> queues = new ArrayList<>(List.of(config.intake().queue()));
     for (Duration d : config.retryDelays()) {
@@ -52,8 +53,13 @@ final class FaultSupport {
   /** The status of GET /health/ready, or -1 when nothing answered. */
   static int ready(HttpClient client, int port) {
     try {
-      return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/ready"))
-          .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+      return client
+          .send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/ready"))
+                  .timeout(Duration.ofSeconds(2))
+                  .build(),
+              HttpResponse.BodyHandlers.discarding())
+          .statusCode();
     } catch (Exception e) {
       return -1;
     }

@@ -1,10 +1,10 @@
 package dev.solstice.integration.faults;
 
 import dev.solstice.integration.github.CapturedLogs;
+import dev.solstice.integration.testing.ServiceHarness;
 import dev.solstice.simulator.github.GitHubSimulator;
 import dev.solstice.simulator.github.RecordedWebhooks;
 import dev.solstice.simulator.github.SimulatorLauncher;
-import dev.solstice.integration.testing.ServiceHarness;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.util.HashMap;
@@ -27,19 +27,26 @@ final class GitHubStack implements AutoCloseable {
     this.service = service;
   }
 
-  static GitHubStack start(Vertx vertx, Map<String, String> overrides, CapturedLogs logs) throws Exception {
-    GitHubSimulator sim = SimulatorLauncher.on(vertx).repository(INSTALLATION, REPO).workflow(REPO, SHA, TWO_JOBS).start();
+  static GitHubStack start(Vertx vertx, Map<String, String> overrides, CapturedLogs logs)
+      throws Exception {
+    GitHubSimulator sim =
+        SimulatorLauncher.on(vertx)
+            .repository(INSTALLATION, REPO)
+            .workflow(REPO, SHA, TWO_JOBS)
+            .start();
     logs.pem(sim.app().pkcs1Pem());
     logs.secret(ServiceHarness.SECRET);
-    Map<String, String> env = new HashMap<>(Map.of(
-        "GITHUB_API_BASE", sim.baseUrl(),
-        "GITHUB_APP_ID", Long.toString(sim.app().id()),
-        "GITHUB_APP_KEY", sim.app().pkcs1Pem(),
-        "GITHUB_RETRY_BASE_DELAY", "20ms",
-        "GITHUB_RETRY_MAX_DELAY", "200ms",
-        "GITHUB_WRITES_PER_MINUTE", "100000",
-        "GITHUB_WRITES_PER_HOUR", "100000",
-        "WEBHOOK_RATE_LIMIT_PER_MINUTE", "0"));
+    Map<String, String> env =
+        new HashMap<>(
+            Map.of(
+                "GITHUB_API_BASE", sim.baseUrl(),
+                "GITHUB_APP_ID", Long.toString(sim.app().id()),
+                "GITHUB_APP_KEY", sim.app().pkcs1Pem(),
+                "GITHUB_RETRY_BASE_DELAY", "20ms",
+                "GITHUB_RETRY_MAX_DELAY", "200ms",
+                "GITHUB_WRITES_PER_MINUTE", "100000",
+                "GITHUB_WRITES_PER_HOUR", "100000",
+                "WEBHOOK_RATE_LIMIT_PER_MINUTE", "0"));
     env.putAll(overrides);
     try {
       ServiceHarness service = ServiceHarness.start(vertx, ServiceHarness.isolatedEnv(env));
@@ -62,13 +69,17 @@ final class GitHubStack implements AutoCloseable {
   }
 
   static byte[] pushAt(String sha, String ref) {
-    JsonObject push = new JsonObject(io.vertx.core.buffer.Buffer.buffer(RecordedWebhooks.payload("push.json")));
+    JsonObject push =
+        new JsonObject(io.vertx.core.buffer.Buffer.buffer(RecordedWebhooks.payload("push.json")));
     push.put("after", sha);
     push.put("ref", ref);
     return push.toBuffer().getBytes();
   }
 
-  /** Registers every token and JWT the simulator handed out or saw as secrets the logs must not show. */
+  /**
+   * Registers every token and JWT the simulator handed out or saw as secrets the logs must not
+   * show.
+   */
   void registerSecrets(CapturedLogs logs) {
     sim.secretsSeen().forEach(logs::secret);
   }

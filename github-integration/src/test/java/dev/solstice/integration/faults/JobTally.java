@@ -16,7 +16,13 @@ import java.util.Set;
 import java.util.UUID;
 
 /** What reached the JobRequest queue, by request_id, against what should have. */
-record JobTally(int messages, int distinct, int duplicates, int lost, int unexpected, Map<UUID, Integer> copies) {
+record JobTally(
+    int messages,
+    int distinct,
+    int duplicates,
+    int lost,
+    int unexpected,
+    Map<UUID, Integer> copies) {
 
   /** Every request id expected: one default job per delivery (intake-only mode). */
   static Set<UUID> defaultJobs(Collection<String> deliveries) {
@@ -31,27 +37,37 @@ record JobTally(int messages, int distinct, int duplicates, int lost, int unexpe
    * Waits until the flow is quiet (intake and its delay queues empty, counting unacked, and the job
    * count unchanged for 3 s), then takes every JobRequest and compares with {@code expected}.
    */
-  static JobTally settleAndDrain(TestBroker broker, String jobsQueue, List<String> intakeQueues, Set<UUID> expected,
-      Duration within) throws Exception {
+  static JobTally settleAndDrain(
+      TestBroker broker,
+      String jobsQueue,
+      List<String> intakeQueues,
+      Set<UUID> expected,
+      Duration within)
+      throws Exception {
     long[] last = {-1};
     long[] stableSince = {System.nanoTime()};
-    await().atMost(within).pollInterval(Duration.ofMillis(500)).until(() -> {
-      Map<String, Long> depths = Rabbitmqctl.depths(intakeQueues);
-      boolean intakeEmpty = depths.values().stream().allMatch(n -> n == 0);
-      long jobs = broker.count(jobsQueue);
-      if (jobs != last[0] || !intakeEmpty) {
-        last[0] = jobs;
-        stableSince[0] = System.nanoTime();
-        return false;
-      }
-      return jobs >= expected.size() && System.nanoTime() - stableSince[0] > 3_000_000_000L;
-    });
+    await()
+        .atMost(within)
+        .pollInterval(Duration.ofMillis(500))
+        .until(
+            () -> {
+              Map<String, Long> depths = Rabbitmqctl.depths(intakeQueues);
+              boolean intakeEmpty = depths.values().stream().allMatch(n -> n == 0);
+              long jobs = broker.count(jobsQueue);
+              if (jobs != last[0] || !intakeEmpty) {
+                last[0] = jobs;
+                stableSince[0] = System.nanoTime();
+                return false;
+              }
+              return jobs >= expected.size() && System.nanoTime() - stableSince[0] > 3_000_000_000L;
+            });
     Map<UUID, Integer> copies = new HashMap<>();
     int messages = 0;
     for (GetResponse r = broker.get(jobsQueue); r != null; r = broker.get(jobsQueue)) {
       UUID id = JobCodec.decodeRequest(r.getBody()).requestId();
       if (!id.toString().equals(r.getProps().getMessageId())) {
-        throw new AssertionError("message_id " + r.getProps().getMessageId() + " is not request_id " + id);
+        throw new AssertionError(
+            "message_id " + r.getProps().getMessageId() + " is not request_id " + id);
       }
       copies.merge(id, 1, Integer::sum);
       messages++;
@@ -61,12 +77,21 @@ record JobTally(int messages, int distinct, int duplicates, int lost, int unexpe
     Set<UUID> unexpected = new HashSet<>(copies.keySet());
     unexpected.removeAll(expected);
     int duplicates = messages - copies.size();
-    return new JobTally(messages, copies.size(), duplicates, lost.size(), unexpected.size(), copies);
+    return new JobTally(
+        messages, copies.size(), duplicates, lost.size(), unexpected.size(), copies);
   }
 
   @Override
   public String toString() {
-    return "JobRequests=" + messages + " distinct=" + distinct + " duplicates=" + duplicates + " lost=" + lost
-        + " unexpected=" + unexpected;
+    return "JobRequests="
+        + messages
+        + " distinct="
+        + distinct
+        + " duplicates="
+        + duplicates
+        + " lost="
+        + lost
+        + " unexpected="
+        + unexpected;
   }
 }

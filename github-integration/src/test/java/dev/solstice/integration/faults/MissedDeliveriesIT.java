@@ -6,11 +6,11 @@ import dev.solstice.integration.github.CapturedLogs;
 import dev.solstice.integration.github.PacingPolicy;
 import dev.solstice.integration.github.RetryPolicy;
 import dev.solstice.integration.github.WebClientGitHubClient;
-import dev.solstice.simulator.github.GitHubSimulator;
 import dev.solstice.integration.intake.InMemoryDeliveryLedger;
 import dev.solstice.integration.recovery.CheckpointStore;
 import dev.solstice.integration.recovery.MissedDeliveryJob;
 import dev.solstice.integration.recovery.MissedDeliverySettings;
+import dev.solstice.simulator.github.GitHubSimulator;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -41,8 +41,7 @@ class MissedDeliveriesIT {
 
   private static final Logger LOG = LoggerFactory.getLogger(MissedDeliveriesIT.class);
 
-  @RegisterExtension
-  static final CapturedLogs LOGS = new CapturedLogs();
+  @RegisterExtension static final CapturedLogs LOGS = new CapturedLogs();
 
   /** One clock for the simulator (delivered_at, JWT checks), the client (JWTs) and the job. */
   static final class Shifted extends Clock {
@@ -76,12 +75,21 @@ class MissedDeliveriesIT {
     sim = await(GitHubSimulator.start(vertx));
     sim.clock(clock);
     LOGS.pem(sim.app().pkcs1Pem());
-    github = WebClientGitHubClient.builder(vertx).apiBase(sim.baseUrl()).app(sim.app().id(), sim.app().privateKey())
-        .clock(clock)
-        .retryPolicy(new RetryPolicy(3, Duration.ofMillis(5), Duration.ofMillis(20), Duration.ofSeconds(5),
-            Duration.ofSeconds(5), Duration.ofSeconds(5)))
-        .pacing(new PacingPolicy(100_000, 100_000, Duration.ZERO, 8))
-        .build();
+    github =
+        WebClientGitHubClient.builder(vertx)
+            .apiBase(sim.baseUrl())
+            .app(sim.app().id(), sim.app().privateKey())
+            .clock(clock)
+            .retryPolicy(
+                new RetryPolicy(
+                    3,
+                    Duration.ofMillis(5),
+                    Duration.ofMillis(20),
+                    Duration.ofSeconds(5),
+                    Duration.ofSeconds(5),
+                    Duration.ofSeconds(5)))
+            .pacing(new PacingPolicy(100_000, 100_000, Duration.ZERO, 8))
+            .build();
   }
 
   @AfterEach
@@ -97,8 +105,13 @@ class MissedDeliveriesIT {
   }
 
   private MissedDeliveryJob job(InMemoryDeliveryLedger ledger, CheckpointStore store) {
-    return new MissedDeliveryJob(vertx, github, ledger, store,
-        new MissedDeliverySettings(true, Duration.ofMinutes(10), Duration.ofHours(6), 3, 50), clock,
+    return new MissedDeliveryJob(
+        vertx,
+        github,
+        ledger,
+        store,
+        new MissedDeliverySettings(true, Duration.ofMinutes(10), Duration.ofHours(6), 3, 50),
+        clock,
         new SimpleMeterRegistry());
   }
 
@@ -133,7 +146,8 @@ class MissedDeliveriesIT {
     for (int i = 0; i < 3; i++) {
       at(t.plusSeconds(10 + i), hopeless, 502, true);
     }
-    InMemoryDeliveryLedger ledger = new InMemoryDeliveryLedger(Duration.ofDays(7), 1000, Clock.systemUTC());
+    InMemoryDeliveryLedger ledger =
+        new InMemoryDeliveryLedger(Duration.ofDays(7), 1000, Clock.systemUTC());
     await(ledger.markDone(processed)); // it reached us; only the answer got lost
     CheckpointStore store = CheckpointStore.inMemory();
 
@@ -162,9 +176,17 @@ class MissedDeliveriesIT {
     assertThat(second.redelivered()).containsExactly(lateAttempt);
     assertThat(secondPages).as("pages read back to the checkpoint").isEqualTo(1);
     assertThat(sim.redelivered()).hasSize(3);
-    LOG.info("missed deliveries: run 1 read {} pages / {} attempts / {} deliveries, redelivered {}, already processed {},"
-        + " gave up {}; run 2 read {} page(s), redelivered {}", first.pages(), first.attempts(), first.guids(),
-        first.redelivered().size(), first.alreadyProcessed(), first.gaveUp(), secondPages, second.redelivered().size());
+    LOG.info(
+        "missed deliveries: run 1 read {} pages / {} attempts / {} deliveries, redelivered {}, already processed {},"
+            + " gave up {}; run 2 read {} page(s), redelivered {}",
+        first.pages(),
+        first.attempts(),
+        first.guids(),
+        first.redelivered().size(),
+        first.alreadyProcessed(),
+        first.gaveUp(),
+        secondPages,
+        second.redelivered().size());
   }
 
   @Test
@@ -177,7 +199,8 @@ class MissedDeliveriesIT {
     RedisAPI api = RedisAPI.api(redis);
     String prefix = "solstice:test:" + UUID.randomUUID() + ":";
     try {
-      InMemoryDeliveryLedger ledger = new InMemoryDeliveryLedger(Duration.ofDays(7), 1000, Clock.systemUTC());
+      InMemoryDeliveryLedger ledger =
+          new InMemoryDeliveryLedger(Duration.ofDays(7), 1000, Clock.systemUTC());
       clock.now = t0;
       long before = sim.count("apps/list-webhook-deliveries");
       await(job(ledger, CheckpointStore.redis(api, prefix)).runOnce());
@@ -194,7 +217,8 @@ class MissedDeliveriesIT {
       // While another replica holds the lease, a run is skipped.
       CheckpointStore other = CheckpointStore.redis(api, prefix);
       assertThat(await(other.tryLease(Duration.ofSeconds(30)))).isTrue();
-      MissedDeliveryJob.Report skipped = await(job(ledger, CheckpointStore.redis(api, prefix)).runOnce());
+      MissedDeliveryJob.Report skipped =
+          await(job(ledger, CheckpointStore.redis(api, prefix)).runOnce());
       assertThat(skipped.ran()).isFalse();
       await(other.releaseLease());
     } finally {

@@ -3,8 +3,8 @@ package dev.solstice.integration.faults;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.solstice.integration.github.CapturedLogs;
 import dev.solstice.integration.core.RequestIds;
+import dev.solstice.integration.github.CapturedLogs;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.Map;
@@ -26,8 +26,7 @@ class MissedDeliveryServiceIT {
 
   private static final Logger LOG = LoggerFactory.getLogger(MissedDeliveryServiceIT.class);
 
-  @RegisterExtension
-  static final CapturedLogs LOGS = new CapturedLogs();
+  @RegisterExtension static final CapturedLogs LOGS = new CapturedLogs();
 
   private static Vertx vertx;
 
@@ -43,8 +42,9 @@ class MissedDeliveryServiceIT {
 
   @Test
   void aDeliveryThatFailedIsRedeliveredOnceAndBecomesItsJobs() throws Exception {
-    try (GitHubStack s = GitHubStack.start(vertx, Map.of("MISSED_DELIVERIES", "true",
-        "MISSED_DELIVERIES_INTERVAL", "1s"), LOGS)) {
+    try (GitHubStack s =
+        GitHubStack.start(
+            vertx, Map.of("MISSED_DELIVERIES", "true", "MISSED_DELIVERIES_INTERVAL", "1s"), LOGS)) {
       assertThat(s.service.service().missedDeliveries()).isPresent();
       String guid = UUID.randomUUID().toString();
       long failed = s.sim.addHookDelivery(guid, "push", null, 503, false);
@@ -52,15 +52,28 @@ class MissedDeliveryServiceIT {
 
       await().atMost(Duration.ofSeconds(15)).until(() -> s.sim.redelivered().contains(failed));
       // GitHub performs the redelivery: it reaches us and is recorded as OK.
-      assertThat(s.service.post("push", guid, GitHubStack.pushAt(GitHubStack.SHA)).statusCode()).isEqualTo(202);
+      assertThat(s.service.post("push", guid, GitHubStack.pushAt(GitHubStack.SHA)).statusCode())
+          .isEqualTo(202);
       s.sim.addHookDelivery(guid, "push", null, 202, true);
-      JobTally tally = JobTally.settleAndDrain(s.service.broker(), s.service.config().jobs().queue(),
-          FaultSupport.intakeQueues(s.service.config()), Set.of(RequestIds.of(guid, "build"), RequestIds.of(guid, "test")),
-          Duration.ofSeconds(30));
-      long runsBefore = LOGS.lines().stream().filter(l -> l.contains("missed-delivery run:")).count();
-      await().atMost(Duration.ofSeconds(10))
-          .until(() -> LOGS.lines().stream().filter(l -> l.contains("missed-delivery run:")).count() >= runsBefore + 2);
-      LOG.info("missed deliveries in the service: redelivered {} | {} | runs so far {}", s.sim.redelivered(), tally,
+      JobTally tally =
+          JobTally.settleAndDrain(
+              s.service.broker(),
+              s.service.config().jobs().queue(),
+              FaultSupport.intakeQueues(s.service.config()),
+              Set.of(RequestIds.of(guid, "build"), RequestIds.of(guid, "test")),
+              Duration.ofSeconds(30));
+      long runsBefore =
+          LOGS.lines().stream().filter(l -> l.contains("missed-delivery run:")).count();
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () ->
+                  LOGS.lines().stream().filter(l -> l.contains("missed-delivery run:")).count()
+                      >= runsBefore + 2);
+      LOG.info(
+          "missed deliveries in the service: redelivered {} | {} | runs so far {}",
+          s.sim.redelivered(),
+          tally,
           LOGS.lines().stream().filter(l -> l.contains("missed-delivery run:")).count());
       s.registerSecrets(LOGS);
 

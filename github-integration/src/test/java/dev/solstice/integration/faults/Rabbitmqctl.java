@@ -14,8 +14,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class Rabbitmqctl {
 
-  private Rabbitmqctl() {
-  }
+  private Rabbitmqctl() {}
 
   static String run(String... args) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of("rabbitmqctl", "-q"));

@@ -21,7 +21,9 @@ class AppJwtSignerTest {
     Instant now = Instant.parse("2026-01-01T12:00:00Z");
     AppJwtSigner signer =
         new AppJwtSigner(
-            99, PrivateKeys.readRsaPrivateKey(TestKeys.pkcs1Pem(KEYS)), Clock.fixed(now, ZoneOffset.UTC));
+            99,
+            PrivateKeys.readRsaPrivateKey(TestKeys.pkcs1Pem(KEYS)),
+            Clock.fixed(now, ZoneOffset.UTC));
     String jwt = signer.jwt();
     Jws<Claims> parsed =
         Jwts.parser()

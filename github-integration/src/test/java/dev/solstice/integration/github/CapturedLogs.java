@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Captures every log event of a test class (logback {@link ListAppender} on the root logger, the
- * client's loggers at DEBUG) and, after the class, asserts that no registered secret (minted
- * token, JWT, PEM line, static token, cache key) appears in any message, argument or stack trace.
+ * client's loggers at DEBUG) and, after the class, asserts that no registered secret (minted token,
+ * JWT, PEM line, static token, cache key) appears in any message, argument or stack trace.
  *
  * <p>Register as a static field with {@code @RegisterExtension} and feed it secrets with {@link
  * #secret}.
@@ -48,7 +48,8 @@ public final class CapturedLogs implements BeforeAllCallback, AfterAllCallback {
   public List<String> lines() {
     List<String> out = new ArrayList<>();
     for (ILoggingEvent e : List.copyOf(appender.list)) {
-      StringBuilder sb = new StringBuilder(e.getLoggerName()).append(' ').append(e.getFormattedMessage());
+      StringBuilder sb =
+          new StringBuilder(e.getLoggerName()).append(' ').append(e.getFormattedMessage());
       if (e.getArgumentArray() != null) {
         for (Object a : e.getArgumentArray()) {
           sb.append(' ').append(a);

@@ -14,7 +14,8 @@ class CapturedLogsTest {
     CapturedLogs logs = new CapturedLogs();
     logs.beforeAll(null);
     logs.secret("ghs_thisIsASecretInstallationToken");
-    LoggerFactory.getLogger(CapturedLogsTest.class).info("calling with {}", "ghs_thisIsASecretInstallationToken");
+    LoggerFactory.getLogger(CapturedLogsTest.class)
+        .info("calling with {}", "ghs_thisIsASecretInstallationToken");
     assertThatThrownBy(() -> logs.afterAll(null))
         .isInstanceOf(AssertionError.class)
         .hasMessageContaining("must not contain a secret");

@@ -1,8 +1,8 @@
 package dev.solstice.integration.github;
 
-import dev.solstice.integration.core.GitHubApiException;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.solstice.integration.core.GitHubApiException;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -18,7 +18,8 @@ class ErrorClassifierTest {
       h.add(headers[i], headers[i + 1]);
     }
     Buffer body = new JsonObject().put("message", message).toBuffer();
-    return ErrorClassifier.classify(new GitHubTransport.Response(status, h, body), "GET", "/x", 5, LOCAL_NOW);
+    return ErrorClassifier.classify(
+        new GitHubTransport.Response(status, h, body), "GET", "/x", 5, LOCAL_NOW);
   }
 
   @Test
@@ -26,34 +27,49 @@ class ErrorClassifierTest {
     // GitHub's clock is 2 hours ahead of ours; the reset is 30 s after GitHub's "now".
     long serverNow = Instant.parse("2026-03-01T12:00:00Z").getEpochSecond();
     GitHubApiException e =
-        classify(403, "API rate limit exceeded", "x-ratelimit-remaining", "0",
-            "x-ratelimit-reset", Long.toString(serverNow + 30), "date", "Sun, 01 Mar 2026 12:00:00 GMT");
+        classify(
+            403,
+            "API rate limit exceeded",
+            "x-ratelimit-remaining",
+            "0",
+            "x-ratelimit-reset",
+            Long.toString(serverNow + 30),
+            "date",
+            "Sun, 01 Mar 2026 12:00:00 GMT");
     assertThat(e).isInstanceOf(GitHubApiException.RateLimited.Primary.class);
     assertThat(((GitHubApiException.RateLimited) e).retryAt()).contains(LOCAL_NOW.plusSeconds(30));
     assertThat(e.retryable()).isTrue();
-    assertThat(classify(429, "x", "x-ratelimit-remaining", "0")).isInstanceOf(GitHubApiException.RateLimited.Primary.class);
+    assertThat(classify(429, "x", "x-ratelimit-remaining", "0"))
+        .isInstanceOf(GitHubApiException.RateLimited.Primary.class);
   }
 
   @Test
   void secondaryRateLimits() {
     GitHubApiException withHeader = classify(403, "whatever", "retry-after", "17");
     assertThat(withHeader).isInstanceOf(GitHubApiException.RateLimited.Secondary.class);
-    assertThat(((GitHubApiException.RateLimited) withHeader).retryAt()).contains(LOCAL_NOW.plusSeconds(17));
-    GitHubApiException byMessage = classify(403, "You have exceeded a secondary rate limit. Please wait.");
+    assertThat(((GitHubApiException.RateLimited) withHeader).retryAt())
+        .contains(LOCAL_NOW.plusSeconds(17));
+    GitHubApiException byMessage =
+        classify(403, "You have exceeded a secondary rate limit. Please wait.");
     assertThat(byMessage).isInstanceOf(GitHubApiException.RateLimited.Secondary.class);
     assertThat(((GitHubApiException.RateLimited) byMessage).retryAt()).isEmpty();
-    assertThat(classify(429, "slow down")).isInstanceOf(GitHubApiException.RateLimited.Secondary.class);
+    assertThat(classify(429, "slow down"))
+        .isInstanceOf(GitHubApiException.RateLimited.Secondary.class);
   }
 
   @Test
   void otherStatuses() {
-    assertThat(classify(403, "Resource not accessible by integration", "x-ratelimit-remaining", "4000"))
+    assertThat(
+            classify(
+                403, "Resource not accessible by integration", "x-ratelimit-remaining", "4000"))
         .isInstanceOf(GitHubApiException.PermissionDenied.class)
         .hasMessageContaining("Resource not accessible by integration")
         .hasMessageContaining("installation 5");
-    assertThat(classify(401, "Bad credentials")).isInstanceOf(GitHubApiException.Unauthorized.class);
+    assertThat(classify(401, "Bad credentials"))
+        .isInstanceOf(GitHubApiException.Unauthorized.class);
     assertThat(classify(404, "Not Found")).isInstanceOf(GitHubApiException.NotFound.class);
-    assertThat(classify(422, "Invalid request")).isInstanceOf(GitHubApiException.ValidationFailed.class);
+    assertThat(classify(422, "Invalid request"))
+        .isInstanceOf(GitHubApiException.ValidationFailed.class);
     assertThat(classify(500, "boom")).isInstanceOf(GitHubApiException.Transient.class);
     assertThat(classify(504, "")).isInstanceOf(GitHubApiException.Transient.class);
     assertThat(classify(409, "conflict")).isInstanceOf(GitHubApiException.Rejected.class);

@@ -1,11 +1,11 @@
 package dev.solstice.integration.github;
 
-import dev.solstice.integration.core.NotAFileException;
-import dev.solstice.integration.core.GitHubApiException;
 import static dev.solstice.integration.github.Futures.await;
 import static dev.solstice.integration.github.Futures.awaitFailure;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.solstice.integration.core.GitHubApiException;
+import dev.solstice.integration.core.NotAFileException;
 import dev.solstice.simulator.github.Fault;
 import dev.solstice.simulator.github.GitHubSimulator;
 import dev.solstice.simulator.github.RecordedCall;
@@ -100,10 +100,13 @@ class GitHubClientTest {
     await(c.verifyAppCredentials());
     assertThat(read(c)).get().extracting(RepoFile::text).isEqualTo("job \"build\" {}\n");
     assertThat(read(c)).isPresent();
-    await(c.createCheckRun(INST, A, new CheckRunCreate("ci", SHA, "queued", "job-1", null, null, null)));
+    await(
+        c.createCheckRun(
+            INST, A, new CheckRunCreate("ci", SHA, "queued", "job-1", null, null, null)));
 
     assertThat(sim.mints()).isEqualTo(1);
-    RecordedCall mint = sim.calls(x -> x.operation().equals("apps/create-installation-access-token")).get(0);
+    RecordedCall mint =
+        sim.calls(x -> x.operation().equals("apps/create-installation-access-token")).get(0);
     assertThat(mint.credential()).isEqualTo("jwt");
     assertThat(mint.status()).isEqualTo(201);
     assertThat(sim.calls(x -> x.operation().equals("repos/get-content")))
@@ -185,10 +188,13 @@ class GitHubClientTest {
     }
     // Through the client each repository and each scope get their own token.
     assertThat(await(c.getContent(INST, B, ".solstice/ci.kdl", SHA))).isPresent();
-    IssueRef issue = await(c.createIssue(INST, A, new IssueCreate("CI broken", "details", List.of("ci"))));
+    IssueRef issue =
+        await(c.createIssue(INST, A, new IssueCreate("CI broken", "details", List.of("ci"))));
     assertThat(issue.number()).isEqualTo(1);
     assertThat(sim.mints()).isEqualTo(3); // A/checks, B/checks, A/issues
-    assertThat(sim.calls(x -> x.operation().equals("issues/create")).stream().map(RecordedCall::status))
+    assertThat(
+            sim.calls(x -> x.operation().equals("issues/create")).stream()
+                .map(RecordedCall::status))
         .containsExactly(403, 201); // the raw call with the checks token, then the client's
   }
 
@@ -199,7 +205,9 @@ class GitHubClientTest {
     sim.resetTokens();
     assertThat(read(c)).isPresent();
     assertThat(sim.mints()).isEqualTo(2);
-    assertThat(sim.calls(x -> x.operation().equals("repos/get-content")).stream().map(RecordedCall::status))
+    assertThat(
+            sim.calls(x -> x.operation().equals("repos/get-content")).stream()
+                .map(RecordedCall::status))
         .containsExactly(200, 401, 304); // same content, revalidated with the new token
   }
 
@@ -207,9 +215,11 @@ class GitHubClientTest {
   void fallsBackToStaticTokenWhenTheInstallationIsGone() {
     sim.acceptStaticToken("ghp_static_fallback_token_0123456789");
     WebClientGitHubClient c =
-        client(ClientFixture.builder(vertx, sim).staticToken("ghp_static_fallback_token_0123456789"));
+        client(
+            ClientFixture.builder(vertx, sim).staticToken("ghp_static_fallback_token_0123456789"));
     assertThat(await(c.getContent(77, A, ".solstice/ci.kdl", SHA))).isPresent();
-    RecordedCall mint = sim.calls(x -> x.operation().equals("apps/create-installation-access-token")).get(0);
+    RecordedCall mint =
+        sim.calls(x -> x.operation().equals("apps/create-installation-access-token")).get(0);
     assertThat(mint.status()).isEqualTo(404);
     assertThat(sim.calls(x -> x.operation().equals("repos/get-content")).get(0).credential())
         .isEqualTo("static");
@@ -256,7 +266,9 @@ class GitHubClientTest {
     read(c); // token first, so faults hit the read
     sim.inject(Fault.status(502).times(2).on("GET", "/repos/.*"));
     assertThat(read(c)).isPresent();
-    assertThat(sim.calls(x -> x.operation().equals("repos/get-content")).stream().map(RecordedCall::status))
+    assertThat(
+            sim.calls(x -> x.operation().equals("repos/get-content")).stream()
+                .map(RecordedCall::status))
         .containsExactly(200, 502, 502, 304);
     assertThat(counter("github_retries_total", "reason", "transient")).isEqualTo(2);
   }
@@ -282,10 +294,18 @@ class GitHubClientTest {
     assertThat(read(c)).isPresent();
     sim.inject(Fault.reset().on("GET", "/repos/.*"));
     assertThat(read(c)).isPresent();
-    assertThat(sim.calls(x -> x.operation().equals("repos/get-content")).stream().map(RecordedCall::fault))
+    assertThat(
+            sim.calls(x -> x.operation().equals("repos/get-content")).stream()
+                .map(RecordedCall::fault))
         .containsExactly(null, Fault.Kind.TIMEOUT, null, Fault.Kind.RESET, null);
     assertThat(counter("github_retries_total", "reason", "transient")).isEqualTo(2);
-    assertThat(counter("github_requests_total", "route", "/repos/{owner}/{repo}/contents/{path}", "status_class", "error"))
+    assertThat(
+            counter(
+                "github_requests_total",
+                "route",
+                "/repos/{owner}/{repo}/contents/{path}",
+                "status_class",
+                "error"))
         .isEqualTo(2);
   }
 
@@ -296,7 +316,8 @@ class GitHubClientTest {
     sim.inject(Fault.primaryRateLimit(Duration.ofSeconds(1)).on("GET", "/repos/.*"));
     Instant before = Instant.now();
     assertThat(read(c)).isPresent();
-    assertThat(Duration.between(before, Instant.now())).isGreaterThanOrEqualTo(Duration.ofMillis(900));
+    assertThat(Duration.between(before, Instant.now()))
+        .isGreaterThanOrEqualTo(Duration.ofMillis(900));
     assertThat(calls("repos/get-content")).isEqualTo(3);
     assertThat(counter("github_retries_total", "reason", "primary_rate_limit")).isEqualTo(1);
   }
@@ -309,7 +330,10 @@ class GitHubClientTest {
     Throwable e = awaitFailure(c.getContent(INST, A, ".solstice/ci.kdl", SHA));
     assertThat(e).isInstanceOf(GitHubApiException.RateLimited.Primary.class);
     Instant retryAt = ((GitHubApiException.RateLimited) e).retryAt().orElseThrow();
-    assertThat(retryAt).isBetween(clock.instant().plus(Duration.ofMinutes(59)), clock.instant().plus(Duration.ofMinutes(61)));
+    assertThat(retryAt)
+        .isBetween(
+            clock.instant().plus(Duration.ofMinutes(59)),
+            clock.instant().plus(Duration.ofMinutes(61)));
     assertThat(calls("repos/get-content")).isEqualTo(2);
     // The quota is known to be empty: the next call fails without reaching GitHub.
     Throwable again = awaitFailure(c.getContent(INST, A, ".solstice/ci.kdl", SHA));
@@ -324,10 +348,15 @@ class GitHubClientTest {
     read(c);
     sim.inject(Fault.secondaryRateLimit(Duration.ofSeconds(1)).on("POST", "/repos/.*"));
     Instant before = Instant.now();
-    CheckRun run = await(c.createCheckRun(INST, A, new CheckRunCreate("ci", SHA, null, null, null, null, null)));
-    assertThat(Duration.between(before, Instant.now())).isGreaterThanOrEqualTo(Duration.ofMillis(900));
+    CheckRun run =
+        await(
+            c.createCheckRun(INST, A, new CheckRunCreate("ci", SHA, null, null, null, null, null)));
+    assertThat(Duration.between(before, Instant.now()))
+        .isGreaterThanOrEqualTo(Duration.ofMillis(900));
     assertThat(run.status()).isEqualTo("queued");
-    assertThat(sim.calls(x -> x.operation().equals("checks/create")).stream().map(RecordedCall::status))
+    assertThat(
+            sim.calls(x -> x.operation().equals("checks/create")).stream()
+                .map(RecordedCall::status))
         .containsExactly(403, 201);
     assertThat(counter("github_retries_total", "reason", "secondary_rate_limit")).isEqualTo(1);
   }
@@ -337,7 +366,9 @@ class GitHubClientTest {
     WebClientGitHubClient c = client();
     read(c);
     sim.inject(Fault.secondaryRateLimitMessageOnly().on("POST", "/repos/.*"));
-    Throwable e = awaitFailure(c.createCheckRun(INST, A, new CheckRunCreate("ci", SHA, null, null, null, null, null)));
+    Throwable e =
+        awaitFailure(
+            c.createCheckRun(INST, A, new CheckRunCreate("ci", SHA, null, null, null, null, null)));
     assertThat(e).isInstanceOf(GitHubApiException.RateLimited.Secondary.class);
     assertThat(((GitHubApiException.RateLimited) e).retryAt()).isEmpty();
     assertThat(calls("checks/create")).isEqualTo(1);
@@ -348,7 +379,10 @@ class GitHubClientTest {
     WebClientGitHubClient c = client();
     read(c);
     sim.inject(Fault.lostResponse().on("POST", "/repos/.*/check-runs"));
-    CheckRun run = await(c.createCheckRun(INST, A, new CheckRunCreate("ci", SHA, "queued", "job-9", null, null, null)));
+    CheckRun run =
+        await(
+            c.createCheckRun(
+                INST, A, new CheckRunCreate("ci", SHA, "queued", "job-9", null, null, null)));
     assertThat(run.externalId()).isEqualTo("job-9");
     assertThat(sim.checkRuns("acme/widgets")).hasSize(1);
     assertThat(calls("checks/create")).isEqualTo(1);
@@ -356,7 +390,9 @@ class GitHubClientTest {
 
     // not applied (no answer, nothing stored): looked for, not found, sent again
     sim.inject(Fault.reset().on("POST", "/repos/.*/check-runs"));
-    await(c.createCheckRun(INST, A, new CheckRunCreate("ci", SHA, "queued", "job-10", null, null, null)));
+    await(
+        c.createCheckRun(
+            INST, A, new CheckRunCreate("ci", SHA, "queued", "job-10", null, null, null)));
     assertThat(sim.checkRuns("acme/widgets")).hasSize(2);
     assertThat(calls("checks/create")).isEqualTo(3);
     assertThat(calls("checks/list-for-ref")).isEqualTo(2);
@@ -367,7 +403,9 @@ class GitHubClientTest {
     WebClientGitHubClient c = client();
     read(c);
     sim.inject(Fault.status(403).on("POST", "/repos/.*"));
-    Throwable e = awaitFailure(c.createCheckRun(INST, A, new CheckRunCreate("ci", SHA, null, null, null, null, null)));
+    Throwable e =
+        awaitFailure(
+            c.createCheckRun(INST, A, new CheckRunCreate("ci", SHA, null, null, null, null, null)));
     assertThat(e).isInstanceOf(GitHubApiException.PermissionDenied.class);
     assertThat(((GitHubApiException) e).retryable()).isFalse();
     assertThat(calls("checks/create")).isEqualTo(1);
@@ -390,13 +428,18 @@ class GitHubClientTest {
     assertThat(await(c.getContent(INST, A, ".solstice/ci.kdl", "no-such-sha"))).isEmpty();
     assertThat(calls("repos/get-content")).isEqualTo(2);
 
-    Throwable nf = awaitFailure(c.updateCheckRun(INST, A, 999_999, CheckRunUpdate.inProgress(Instant.now())));
+    Throwable nf =
+        awaitFailure(c.updateCheckRun(INST, A, 999_999, CheckRunUpdate.inProgress(Instant.now())));
     assertThat(nf).isInstanceOf(GitHubApiException.NotFound.class);
     assertThat(calls("checks/update")).isEqualTo(1);
 
-    CheckRun run = await(c.createCheckRun(INST, A, new CheckRunCreate("ci", SHA, null, null, null, null, null)));
+    CheckRun run =
+        await(
+            c.createCheckRun(INST, A, new CheckRunCreate("ci", SHA, null, null, null, null, null)));
     Throwable invalid =
-        awaitFailure(c.updateCheckRun(INST, A, run.id(), new CheckRunUpdate("completed", null, null, null, null)));
+        awaitFailure(
+            c.updateCheckRun(
+                INST, A, run.id(), new CheckRunUpdate("completed", null, null, null, null)));
     assertThat(invalid).isInstanceOf(GitHubApiException.ValidationFailed.class);
     assertThat(((GitHubApiException) invalid).retryable()).isFalse();
     assertThat(calls("checks/update")).isEqualTo(2);
@@ -416,10 +459,13 @@ class GitHubClientTest {
     assertThat(second.content()).isEqualTo(first.content());
     assertThat(second.etag()).isEqualTo(first.etag()).isNotNull();
     assertThat(sim.rateLimitRemaining(INST)).isEqualTo(remaining);
-    assertThat(sim.calls(x -> x.operation().equals("repos/get-content")).stream().map(RecordedCall::status))
+    assertThat(
+            sim.calls(x -> x.operation().equals("repos/get-content")).stream()
+                .map(RecordedCall::status))
         .containsExactly(200, 304);
     assertThat(c.metrics().lastRateLimitRemaining(Long.toString(INST))).isEqualTo(remaining);
-    assertThat(registry.find("github_ratelimit_remaining").tag("installation", "42").gauge().value())
+    assertThat(
+            registry.find("github_ratelimit_remaining").tag("installation", "42").gauge().value())
         .isEqualTo(remaining);
     // A changed file is fetched again.
     sim.putFile("acme/widgets", SHA, ".solstice/ci.kdl", "job \"changed\" {}\n");
@@ -441,20 +487,30 @@ class GitHubClientTest {
     sim.putSubmodule("acme/widgets", SHA, "vendor/lib", "https://github.com/acme/lib.git");
     WebClientGitHubClient c = client();
 
-    assertThat(await(c.getContent(INST, A, "big/blob.bin", SHA)).orElseThrow().content()).isEqualTo(big);
-    assertThat(await(c.getContent(INST, A, "dir with space/a.kdl", SHA)).orElseThrow().text()).isEqualTo("a");
+    assertThat(await(c.getContent(INST, A, "big/blob.bin", SHA)).orElseThrow().content())
+        .isEqualTo(big);
+    assertThat(await(c.getContent(INST, A, "dir with space/a.kdl", SHA)).orElseThrow().text())
+        .isEqualTo("a");
     assertThat(awaitFailure(c.getContent(INST, A, ".solstice", SHA)))
-        .isInstanceOfSatisfying(NotAFileException.class, e -> assertThat(e.kind()).isEqualTo(NotAFileException.Kind.DIRECTORY))
+        .isInstanceOfSatisfying(
+            NotAFileException.class,
+            e -> assertThat(e.kind()).isEqualTo(NotAFileException.Kind.DIRECTORY))
         .hasMessageContaining("is a directory");
     // a symlink to a file reads as the file, like GitHub does
-    assertThat(await(c.getContent(INST, A, "link.kdl", SHA)).orElseThrow().text()).isEqualTo("job \"build\" {}\n");
+    assertThat(await(c.getContent(INST, A, "link.kdl", SHA)).orElseThrow().text())
+        .isEqualTo("job \"build\" {}\n");
     // a JSON file that looks like metadata is still a file
-    assertThat(await(c.getContent(INST, A, "data.json", SHA)).orElseThrow().text()).startsWith("{\"type\":\"dir\"");
+    assertThat(await(c.getContent(INST, A, "data.json", SHA)).orElseThrow().text())
+        .startsWith("{\"type\":\"dir\"");
     assertThat(awaitFailure(c.getContent(INST, A, "dangling.kdl", SHA)))
-        .isInstanceOfSatisfying(NotAFileException.class, e -> assertThat(e.kind()).isEqualTo(NotAFileException.Kind.SYMLINK))
+        .isInstanceOfSatisfying(
+            NotAFileException.class,
+            e -> assertThat(e.kind()).isEqualTo(NotAFileException.Kind.SYMLINK))
         .hasMessageContaining("symlink");
     assertThat(awaitFailure(c.getContent(INST, A, "vendor/lib", SHA)))
-        .isInstanceOfSatisfying(NotAFileException.class, e -> assertThat(e.kind()).isEqualTo(NotAFileException.Kind.SUBMODULE))
+        .isInstanceOfSatisfying(
+            NotAFileException.class,
+            e -> assertThat(e.kind()).isEqualTo(NotAFileException.Kind.SUBMODULE))
         .hasMessageContaining("submodule");
   }
 
@@ -466,7 +522,14 @@ class GitHubClientTest {
             c.createCheckRun(
                 INST,
                 A,
-                new CheckRunCreate("solstice/build", SHA, "queued", "job-7", "https://ci.example/jobs/7", null, null)));
+                new CheckRunCreate(
+                    "solstice/build",
+                    SHA,
+                    "queued",
+                    "job-7",
+                    "https://ci.example/jobs/7",
+                    null,
+                    null)));
     assertThat(run.name()).isEqualTo("solstice/build");
     assertThat(run.externalId()).isEqualTo("job-7");
     await(c.updateCheckRun(INST, A, run.id(), CheckRunUpdate.inProgress(Instant.now())));
@@ -482,7 +545,9 @@ class GitHubClientTest {
                 A,
                 run.id(),
                 CheckRunUpdate.completed(
-                    "failure", Instant.now(), new CheckRunOutput("Build failed", "120 warnings", "details", annotations))));
+                    "failure",
+                    Instant.now(),
+                    new CheckRunOutput("Build failed", "120 warnings", "details", annotations))));
     assertThat(done.status()).isEqualTo("completed");
     assertThat(done.conclusion()).isEqualTo("failure");
     assertThat(calls("checks/update")).isEqualTo(1 + 3);
@@ -499,14 +564,22 @@ class GitHubClientTest {
   void createWithMoreThanFiftyAnnotationsAppendsTheRest() {
     WebClientGitHubClient c = client();
     List<Annotation> annotations =
-        IntStream.rangeClosed(1, 75).mapToObj(i -> Annotation.of("a.kdl", i, "notice", "n" + i)).toList();
+        IntStream.rangeClosed(1, 75)
+            .mapToObj(i -> Annotation.of("a.kdl", i, "notice", "n" + i))
+            .toList();
     CheckRun run =
         await(
             c.createCheckRun(
                 INST,
                 A,
                 new CheckRunCreate(
-                    "lint", SHA, "in_progress", null, null, Instant.now(), new CheckRunOutput("Lint", "75 notices", null, annotations))));
+                    "lint",
+                    SHA,
+                    "in_progress",
+                    null,
+                    null,
+                    Instant.now(),
+                    new CheckRunOutput("Lint", "75 notices", null, annotations))));
     assertThat(calls("checks/create")).isEqualTo(1);
     assertThat(calls("checks/update")).isEqualTo(1);
     assertThat(sim.annotations(run.id())).hasSize(75);
@@ -521,13 +594,22 @@ class GitHubClientTest {
                 INST,
                 A,
                 CheckRunCreate.completed(
-                    "workflow", SHA, "failure", "req-1", null, Instant.now(), Instant.now(),
+                    "workflow",
+                    SHA,
+                    "failure",
+                    "req-1",
+                    null,
+                    Instant.now(),
+                    Instant.now(),
                     CheckRunOutput.of("Invalid workflow file", "line 3: unknown node"))));
     assertThat(done.status()).isEqualTo("completed");
     assertThat(done.conclusion()).isEqualTo("failure");
     assertThat(calls("checks/create")).isEqualTo(1);
     // "completed" without a conclusion is what GitHub refuses
-    Throwable e = awaitFailure(c.createCheckRun(INST, A, new CheckRunCreate("x", SHA, "completed", null, null, null, null)));
+    Throwable e =
+        awaitFailure(
+            c.createCheckRun(
+                INST, A, new CheckRunCreate("x", SHA, "completed", null, null, null, null)));
     assertThat(e).isInstanceOf(GitHubApiException.ValidationFailed.class);
   }
 
@@ -535,15 +617,24 @@ class GitHubClientTest {
   void listCheckRunsFiltersAndPages() {
     WebClientGitHubClient c = client();
     for (int i = 0; i < 101; i++) {
-      await(c.createCheckRun(INST, A, new CheckRunCreate("run-" + i, SHA, null, null, null, null, null)));
+      await(
+          c.createCheckRun(
+              INST, A, new CheckRunCreate("run-" + i, SHA, null, null, null, null, null)));
     }
-    await(c.createCheckRun(INST, A, new CheckRunCreate("run-0", SHA, null, null, null, null, null)));
-    await(c.createCheckRun(INST, A, new CheckRunCreate("other-sha", "f".repeat(40), null, null, null, null, null)));
+    await(
+        c.createCheckRun(INST, A, new CheckRunCreate("run-0", SHA, null, null, null, null, null)));
+    await(
+        c.createCheckRun(
+            INST,
+            A,
+            new CheckRunCreate("other-sha", "f".repeat(40), null, null, null, null, null)));
 
-    List<CheckRun> all = await(c.listCheckRuns(INST, A, SHA, new CheckRunQuery(null, "all", sim.app().id())));
+    List<CheckRun> all =
+        await(c.listCheckRuns(INST, A, SHA, new CheckRunQuery(null, "all", sim.app().id())));
     assertThat(all).hasSize(102);
     assertThat(calls("checks/list-for-ref")).isEqualTo(2); // two pages, Link header followed
-    List<CheckRun> latest = await(c.listCheckRuns(INST, A, SHA, new CheckRunQuery("run-0", "latest", null)));
+    List<CheckRun> latest =
+        await(c.listCheckRuns(INST, A, SHA, new CheckRunQuery("run-0", "latest", null)));
     assertThat(latest).hasSize(1);
     assertThat(latest.get(0).id()).isEqualTo(all.get(0).id());
   }
@@ -551,35 +642,50 @@ class GitHubClientTest {
   @Test
   void issuesAndComments() {
     WebClientGitHubClient c = client();
-    IssueRef issue = await(c.createIssue(INST, A, new IssueCreate("Nightly failed", "see logs", List.of())));
+    IssueRef issue =
+        await(c.createIssue(INST, A, new IssueCreate("Nightly failed", "see logs", List.of())));
     IssueRef comment = await(c.createComment(INST, A, issue.number(), "Still failing"));
     assertThat(comment.htmlUrl()).contains("/issues/" + issue.number() + "#issuecomment-");
-    assertThat(sim.comments("acme/widgets")).singleElement().satisfies(x -> assertThat(x.getString("body")).isEqualTo("Still failing"));
+    assertThat(sim.comments("acme/widgets"))
+        .singleElement()
+        .satisfies(x -> assertThat(x.getString("body")).isEqualTo("Still failing"));
   }
 
   @Test
   void writesOutsideTheAllowlistAreRefusedLocally() {
     WebClientGitHubClient c =
-        client(ClientFixture.builder(vertx, sim).allowedWrites(Set.of(WriteOperations.CREATE_CHECK_RUN)));
+        client(
+            ClientFixture.builder(vertx, sim)
+                .allowedWrites(Set.of(WriteOperations.CREATE_CHECK_RUN)));
     Throwable e = awaitFailure(c.createIssue(INST, A, new IssueCreate("x", null, null)));
-    assertThat(e).isInstanceOf(WriteOperations.WriteNotAllowedException.class).hasMessageContaining("issues/create");
+    assertThat(e)
+        .isInstanceOf(WriteOperations.WriteNotAllowedException.class)
+        .hasMessageContaining("issues/create");
     assertThat(sim.calls()).isEmpty();
   }
 
   @Test
   void writesAreSerialisedAndPacedPerInstallation() {
     WebClientGitHubClient c =
-        client(ClientFixture.builder(vertx, sim).pacing(new PacingPolicy(1000, 1000, Duration.ofMillis(100), 8)));
+        client(
+            ClientFixture.builder(vertx, sim)
+                .pacing(new PacingPolicy(1000, 1000, Duration.ofMillis(100), 8)));
     sim.inject(Fault.latency(Duration.ofMillis(30)).times(5).on("POST", "/repos/.*"));
     List<Future<CheckRun>> runs = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
-      runs.add(c.createCheckRun(INST, A, new CheckRunCreate("p" + i, SHA, null, null, null, null, null)));
+      runs.add(
+          c.createCheckRun(
+              INST, A, new CheckRunCreate("p" + i, SHA, null, null, null, null, null)));
     }
     runs.forEach(Futures::await);
     assertThat(sim.maxConcurrentWrites(INST)).isEqualTo(1);
-    List<Instant> at = sim.calls(x -> x.operation().equals("checks/create")).stream().map(RecordedCall::at).toList();
+    List<Instant> at =
+        sim.calls(x -> x.operation().equals("checks/create")).stream()
+            .map(RecordedCall::at)
+            .toList();
     for (int i = 1; i < at.size(); i++) {
-      assertThat(Duration.between(at.get(i - 1), at.get(i))).isGreaterThanOrEqualTo(Duration.ofMillis(100));
+      assertThat(Duration.between(at.get(i - 1), at.get(i)))
+          .isGreaterThanOrEqualTo(Duration.ofMillis(100));
     }
     // in submission order
     assertThat(sim.checkRuns("acme/widgets").stream().map(x -> x.getString("name")))
@@ -626,7 +732,8 @@ class GitHubClientTest {
   @Test
   void worksAgainstEnterpriseServerBelowApiV3() {
     {
-      GitHubSimulator ghes = await(GitHubSimulator.start(vertx, GitHubSimulator.newApp(), "/api/v3"));
+      GitHubSimulator ghes =
+          await(GitHubSimulator.start(vertx, GitHubSimulator.newApp(), "/api/v3"));
       try {
         ghes.installation(INST, "acme/widgets");
         ghes.putFile("acme/widgets", SHA, "ci.kdl", "x");

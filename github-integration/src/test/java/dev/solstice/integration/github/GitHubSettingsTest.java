@@ -43,7 +43,9 @@ class GitHubSettingsTest {
   void minimalPkcs1KeyFromPathWithDefaults() throws Exception {
     Path pem = Files.writeString(dir.resolve("app.pem"), pkcs1);
     List<String> errors = new ArrayList<>();
-    GitHubSettings s = GitHubSettings.fromEnv(env("GITHUB_APP_ID", "123", "GITHUB_APP_KEY_PATH", pem.toString()), errors);
+    GitHubSettings s =
+        GitHubSettings.fromEnv(
+            env("GITHUB_APP_ID", "123", "GITHUB_APP_KEY_PATH", pem.toString()), errors);
     assertThat(errors).isEmpty();
     assertThat(s.appId()).isEqualTo(123);
     assertThat(s.appKey().getModulus()).isEqualTo(TestKeys.privateKey(keys).getModulus());
@@ -100,8 +102,12 @@ class GitHubSettingsTest {
     List<String> errors = new ArrayList<>();
     GitHubSettings s =
         GitHubSettings.fromEnv(
-            env("GITHUB_APP_ID", "5", "GITHUB_APP_KEY",
-                Base64.getEncoder().encodeToString(pkcs1.getBytes(java.nio.charset.StandardCharsets.US_ASCII))),
+            env(
+                "GITHUB_APP_ID",
+                "5",
+                "GITHUB_APP_KEY",
+                Base64.getEncoder()
+                    .encodeToString(pkcs1.getBytes(java.nio.charset.StandardCharsets.US_ASCII))),
             errors);
     assertThat(errors).isEmpty();
     assertThat(s.appKey().getModulus()).isEqualTo(TestKeys.privateKey(keys).getModulus());
@@ -127,22 +133,33 @@ class GitHubSettingsTest {
   @Test
   void unreadablePemNamesTheVariableWithoutEchoingIt() {
     List<String> errors = new ArrayList<>();
-    String garbage = "-----BEGIN RSA PRIVATE KEY-----\nTm90QUtleUF0QWxsSnVzdFNvbWVUZXh0\n-----END RSA PRIVATE KEY-----\n";
+    String garbage =
+        "-----BEGIN RSA PRIVATE KEY-----\nTm90QUtleUF0QWxsSnVzdFNvbWVUZXh0\n-----END RSA PRIVATE KEY-----\n";
     GitHubSettings.fromEnv(env("GITHUB_APP_ID", "1", "GITHUB_APP_KEY", garbage), errors);
-    assertThat(errors).singleElement().asString()
+    assertThat(errors)
+        .singleElement()
+        .asString()
         .startsWith("GITHUB_APP_KEY: not a usable RSA private key")
         .doesNotContain("Tm90QUtleUF0QWxsSnVzdFNvbWVUZXh0");
 
     errors.clear();
     GitHubSettings.fromEnv(env("GITHUB_APP_ID", "1", "GITHUB_APP_KEY", "not a pem at all"), errors);
-    assertThat(errors).containsExactly("GITHUB_APP_KEY: not a usable RSA private key: no PEM block found (expected BEGIN RSA PRIVATE KEY)");
+    assertThat(errors)
+        .containsExactly(
+            "GITHUB_APP_KEY: not a usable RSA private key: no PEM block found (expected BEGIN RSA PRIVATE KEY)");
   }
 
   @Test
   void missingKeyFile() {
     List<String> errors = new ArrayList<>();
-    GitHubSettings.fromEnv(env("GITHUB_APP_ID", "1", "GITHUB_APP_KEY_PATH", dir.resolve("nope.pem").toString()), errors);
-    assertThat(errors).singleElement().asString().startsWith("GITHUB_APP_KEY_PATH: cannot read \"").contains("nope.pem");
+    GitHubSettings.fromEnv(
+        env("GITHUB_APP_ID", "1", "GITHUB_APP_KEY_PATH", dir.resolve("nope.pem").toString()),
+        errors);
+    assertThat(errors)
+        .singleElement()
+        .asString()
+        .startsWith("GITHUB_APP_KEY_PATH: cannot read \"")
+        .contains("nope.pem");
   }
 
   @Test
@@ -152,41 +169,75 @@ class GitHubSettingsTest {
     String ecPem = TestKeys.pkcs8Pem(ec.generateKeyPair());
     List<String> errors = new ArrayList<>();
     GitHubSettings.fromEnv(env("GITHUB_APP_ID", "1", "GITHUB_APP_KEY", ecPem), errors);
-    assertThat(errors).containsExactly("GITHUB_APP_KEY: not a usable RSA private key: GitHub App keys are RSA, this is EC");
+    assertThat(errors)
+        .containsExactly(
+            "GITHUB_APP_KEY: not a usable RSA private key: GitHub App keys are RSA, this is EC");
 
     errors.clear();
-    GitHubSettings.fromEnv(env("GITHUB_APP_ID", "1", "GITHUB_APP_KEY", TestKeys.publicPem(keys)), errors);
-    assertThat(errors).singleElement().asString().startsWith("GITHUB_APP_KEY: not a usable RSA private key: the PEM block is a");
+    GitHubSettings.fromEnv(
+        env("GITHUB_APP_ID", "1", "GITHUB_APP_KEY", TestKeys.publicPem(keys)), errors);
+    assertThat(errors)
+        .singleElement()
+        .asString()
+        .startsWith("GITHUB_APP_KEY: not a usable RSA private key: the PEM block is a");
   }
 
   @Test
   void redisNeedsAValidCacheKey() {
     List<String> errors = new ArrayList<>();
-    GitHubSettings.fromEnv(env("GITHUB_APP_ID", "1", "GITHUB_APP_KEY", pkcs1, "REDIS_URL", "redis://127.0.0.1:6379"), errors);
-    assertThat(errors).singleElement().asString().startsWith("TOKEN_CACHE_KEY: required when REDIS_URL is set");
+    GitHubSettings.fromEnv(
+        env("GITHUB_APP_ID", "1", "GITHUB_APP_KEY", pkcs1, "REDIS_URL", "redis://127.0.0.1:6379"),
+        errors);
+    assertThat(errors)
+        .singleElement()
+        .asString()
+        .startsWith("TOKEN_CACHE_KEY: required when REDIS_URL is set");
 
     errors.clear();
     GitHubSettings.fromEnv(
-        env("GITHUB_APP_ID", "1", "GITHUB_APP_KEY", pkcs1, "REDIS_URL", "redis://127.0.0.1:6379",
-            "TOKEN_CACHE_KEY", Base64.getEncoder().encodeToString(new byte[16])),
+        env(
+            "GITHUB_APP_ID",
+            "1",
+            "GITHUB_APP_KEY",
+            pkcs1,
+            "REDIS_URL",
+            "redis://127.0.0.1:6379",
+            "TOKEN_CACHE_KEY",
+            Base64.getEncoder().encodeToString(new byte[16])),
         errors);
-    assertThat(errors).containsExactly("TOKEN_CACHE_KEY: expected base64 of 32 bytes (AES-256), got 16 bytes");
+    assertThat(errors)
+        .containsExactly("TOKEN_CACHE_KEY: expected base64 of 32 bytes (AES-256), got 16 bytes");
   }
 
   @Test
   void badKnobsAreEachReported() {
     List<String> errors = new ArrayList<>();
     GitHubSettings.fromEnv(
-        env("GITHUB_APP_ID", "1", "GITHUB_APP_KEY", pkcs1,
-            "GITHUB_API_BASE", "ftp://x",
-            "GITHUB_WRITES_PER_MINUTE", "-3",
-            "GITHUB_MAX_RATE_LIMIT_WAIT", "soon",
-            "GITHUB_ALLOWED_WRITES", "repos/delete"),
+        env(
+            "GITHUB_APP_ID",
+            "1",
+            "GITHUB_APP_KEY",
+            pkcs1,
+            "GITHUB_API_BASE",
+            "ftp://x",
+            "GITHUB_WRITES_PER_MINUTE",
+            "-3",
+            "GITHUB_MAX_RATE_LIMIT_WAIT",
+            "soon",
+            "GITHUB_ALLOWED_WRITES",
+            "repos/delete"),
         errors);
     assertThat(errors).hasSize(4);
     assertThat(errors.get(0)).startsWith("GITHUB_API_BASE: expected an http(s) URL");
-    assertThat(errors).contains("GITHUB_WRITES_PER_MINUTE: expected a positive integer, got \"-3\"");
-    assertThat(errors).anySatisfy(e -> assertThat(e).startsWith("GITHUB_MAX_RATE_LIMIT_WAIT: expected a duration"));
-    assertThat(errors).anySatisfy(e -> assertThat(e).startsWith("GITHUB_ALLOWED_WRITES: unknown write operation \"repos/delete\""));
+    assertThat(errors)
+        .contains("GITHUB_WRITES_PER_MINUTE: expected a positive integer, got \"-3\"");
+    assertThat(errors)
+        .anySatisfy(
+            e -> assertThat(e).startsWith("GITHUB_MAX_RATE_LIMIT_WAIT: expected a duration"));
+    assertThat(errors)
+        .anySatisfy(
+            e ->
+                assertThat(e)
+                    .startsWith("GITHUB_ALLOWED_WRITES: unknown write operation \"repos/delete\""));
   }
 }

@@ -66,16 +66,30 @@ class GitHubSimulatorTest {
   @Test
   void jwtIsChecked() {
     Instant now = Instant.now();
-    assertThat(mint(jwt(now.minusSeconds(60), now.plusSeconds(540), "4242"), new JsonObject()).statusCode()).isEqualTo(201);
-    HttpResponse<Buffer> tooLong = mint(jwt(now, now.plus(Duration.ofMinutes(20)), "4242"), new JsonObject());
+    assertThat(
+            mint(jwt(now.minusSeconds(60), now.plusSeconds(540), "4242"), new JsonObject())
+                .statusCode())
+        .isEqualTo(201);
+    HttpResponse<Buffer> tooLong =
+        mint(jwt(now, now.plus(Duration.ofMinutes(20)), "4242"), new JsonObject());
     assertThat(tooLong.statusCode()).isEqualTo(401);
     assertThat(tooLong.bodyAsJsonObject().getString("message")).contains("too far in the future");
-    assertThat(mint(jwt(now.minusSeconds(700), now.minusSeconds(100), "4242"), new JsonObject()).statusCode()).isEqualTo(401);
-    assertThat(mint(jwt(now, now.plusSeconds(300), "1"), new JsonObject()).bodyAsJsonObject().getString("message"))
+    assertThat(
+            mint(jwt(now.minusSeconds(700), now.minusSeconds(100), "4242"), new JsonObject())
+                .statusCode())
+        .isEqualTo(401);
+    assertThat(
+            mint(jwt(now, now.plusSeconds(300), "1"), new JsonObject())
+                .bodyAsJsonObject()
+                .getString("message"))
         .isEqualTo("Integration not found");
     String foreign =
-        Jwts.builder().issuer("4242").issuedAt(Date.from(now)).expiration(Date.from(now.plusSeconds(300)))
-            .signWith(GitHubSimulator.newApp().privateKey(), Jwts.SIG.RS256).compact();
+        Jwts.builder()
+            .issuer("4242")
+            .issuedAt(Date.from(now))
+            .expiration(Date.from(now.plusSeconds(300)))
+            .signWith(GitHubSimulator.newApp().privateKey(), Jwts.SIG.RS256)
+            .compact();
     assertThat(mint(foreign, new JsonObject()).statusCode()).isEqualTo(401);
   }
 
@@ -85,32 +99,56 @@ class GitHubSimulatorTest {
     String t = token();
     sim.putFile("o/r", "s", "f", "x");
     HttpResponse<Buffer> r =
-        await(http.getAbs(sim.baseUrl() + "/repos/o/r/contents/f?ref=s").putHeader("Authorization", "Bearer " + t).send());
+        await(
+            http.getAbs(sim.baseUrl() + "/repos/o/r/contents/f?ref=s")
+                .putHeader("Authorization", "Bearer " + t)
+                .send());
     assertThat(r.statusCode()).isEqualTo(401);
     assertThat(r.bodyAsJsonObject().getString("message")).isEqualTo("Bad credentials");
-    assertThat(r.bodyAsJsonObject().getString("documentation_url")).startsWith("https://docs.github.com");
+    assertThat(r.bodyAsJsonObject().getString("documentation_url"))
+        .startsWith("https://docs.github.com");
   }
 
   @Test
   void requestBodiesAreValidatedAgainstGitHubsSchema() {
     String t = token();
     HttpResponse<Buffer> noSha =
-        await(http.postAbs(sim.baseUrl() + "/repos/o/r/check-runs").putHeader("Authorization", "Bearer " + t)
-            .sendJsonObject(new JsonObject().put("name", "ci")));
+        await(
+            http.postAbs(sim.baseUrl() + "/repos/o/r/check-runs")
+                .putHeader("Authorization", "Bearer " + t)
+                .sendJsonObject(new JsonObject().put("name", "ci")));
     assertThat(noSha.statusCode()).isEqualTo(422);
     HttpResponse<Buffer> badStatus =
-        await(http.postAbs(sim.baseUrl() + "/repos/o/r/check-runs").putHeader("Authorization", "Bearer " + t)
-            .sendJsonObject(new JsonObject().put("name", "ci").put("head_sha", "a").put("status", "done")));
+        await(
+            http.postAbs(sim.baseUrl() + "/repos/o/r/check-runs")
+                .putHeader("Authorization", "Bearer " + t)
+                .sendJsonObject(
+                    new JsonObject().put("name", "ci").put("head_sha", "a").put("status", "done")));
     assertThat(badStatus.statusCode()).isEqualTo(422);
     JsonArray tooMany = new JsonArray();
     for (int i = 0; i < 51; i++) {
-      tooMany.add(new JsonObject().put("path", "p").put("start_line", 1).put("end_line", 1)
-          .put("annotation_level", "notice").put("message", "m"));
+      tooMany.add(
+          new JsonObject()
+              .put("path", "p")
+              .put("start_line", 1)
+              .put("end_line", 1)
+              .put("annotation_level", "notice")
+              .put("message", "m"));
     }
     HttpResponse<Buffer> fiftyOne =
-        await(http.postAbs(sim.baseUrl() + "/repos/o/r/check-runs").putHeader("Authorization", "Bearer " + t)
-            .sendJsonObject(new JsonObject().put("name", "ci").put("head_sha", "a")
-                .put("output", new JsonObject().put("title", "t").put("summary", "s").put("annotations", tooMany))));
+        await(
+            http.postAbs(sim.baseUrl() + "/repos/o/r/check-runs")
+                .putHeader("Authorization", "Bearer " + t)
+                .sendJsonObject(
+                    new JsonObject()
+                        .put("name", "ci")
+                        .put("head_sha", "a")
+                        .put(
+                            "output",
+                            new JsonObject()
+                                .put("title", "t")
+                                .put("summary", "s")
+                                .put("annotations", tooMany))));
     assertThat(fiftyOne.statusCode()).isEqualTo(422);
     assertThat(sim.schemaViolations()).hasSize(3);
     assertThat(sim.schemaViolations().get(0)).contains("head_sha");
@@ -121,25 +159,43 @@ class GitHubSimulatorTest {
     OpenApiSubset spec = OpenApiSubset.load();
     String t = token();
     JsonObject run =
-        await(http.postAbs(sim.baseUrl() + "/repos/o/r/check-runs").putHeader("Authorization", "Bearer " + t)
-            .sendJsonObject(new JsonObject().put("name", "ci").put("head_sha", "a"))).bodyAsJsonObject();
+        await(
+                http.postAbs(sim.baseUrl() + "/repos/o/r/check-runs")
+                    .putHeader("Authorization", "Bearer " + t)
+                    .sendJsonObject(new JsonObject().put("name", "ci").put("head_sha", "a")))
+            .bodyAsJsonObject();
     assertThat(run.fieldNames()).containsAll(spec.responseRequired("checks/create"));
     JsonObject issue =
-        await(http.postAbs(sim.baseUrl() + "/repos/o/r/issues").putHeader("Authorization", "Bearer " + t)
-            .sendJsonObject(new JsonObject().put("title", "x"))).bodyAsJsonObject();
+        await(
+                http.postAbs(sim.baseUrl() + "/repos/o/r/issues")
+                    .putHeader("Authorization", "Bearer " + t)
+                    .sendJsonObject(new JsonObject().put("title", "x")))
+            .bodyAsJsonObject();
     assertThat(issue.fieldNames()).containsAll(spec.responseRequired("issues/create"));
     JsonObject comment =
-        await(http.postAbs(sim.baseUrl() + "/repos/o/r/issues/1/comments").putHeader("Authorization", "Bearer " + t)
-            .sendJsonObject(new JsonObject().put("body", "x"))).bodyAsJsonObject();
+        await(
+                http.postAbs(sim.baseUrl() + "/repos/o/r/issues/1/comments")
+                    .putHeader("Authorization", "Bearer " + t)
+                    .sendJsonObject(new JsonObject().put("body", "x")))
+            .bodyAsJsonObject();
     assertThat(comment.fieldNames()).containsAll(spec.responseRequired("issues/create-comment"));
     Instant now = Instant.now();
     String jwt = jwt(now.minusSeconds(60), now.plusSeconds(540), "4242");
     sim.addHookDelivery("push", null, 200);
     JsonArray deliveries =
-        await(http.getAbs(sim.baseUrl() + "/app/hook/deliveries").putHeader("Authorization", "Bearer " + jwt).send()).bodyAsJsonArray();
-    assertThat(deliveries.getJsonObject(0).fieldNames()).containsAll(spec.responseRequired("apps/list-webhook-deliveries"));
+        await(
+                http.getAbs(sim.baseUrl() + "/app/hook/deliveries")
+                    .putHeader("Authorization", "Bearer " + jwt)
+                    .send())
+            .bodyAsJsonArray();
+    assertThat(deliveries.getJsonObject(0).fieldNames())
+        .containsAll(spec.responseRequired("apps/list-webhook-deliveries"));
     JsonObject app =
-        await(http.getAbs(sim.baseUrl() + "/app").putHeader("Authorization", "Bearer " + jwt).send()).bodyAsJsonObject();
+        await(
+                http.getAbs(sim.baseUrl() + "/app")
+                    .putHeader("Authorization", "Bearer " + jwt)
+                    .send())
+            .bodyAsJsonObject();
     assertThat(app.fieldNames()).containsAll(spec.responseRequired("apps/get-authenticated"));
     assertThat(sim.schemaViolations()).isEmpty();
   }
@@ -149,7 +205,10 @@ class GitHubSimulatorTest {
     String t = token();
     sim.putFile("o/r", "s", "f", "x");
     HttpResponse<Buffer> first =
-        await(http.getAbs(sim.baseUrl() + "/repos/o/r/contents/f?ref=s").putHeader("Authorization", "Bearer " + t).send());
+        await(
+            http.getAbs(sim.baseUrl() + "/repos/o/r/contents/f?ref=s")
+                .putHeader("Authorization", "Bearer " + t)
+                .send());
     assertThat(first.getHeader("x-ratelimit-remaining")).isEqualTo("4999");
     assertThat(first.getHeader("x-ratelimit-used")).isEqualTo("1");
     assertThat(first.getHeader("x-ratelimit-resource")).isEqualTo("core");
@@ -157,7 +216,10 @@ class GitHubSimulatorTest {
     assertThat(first.getHeader("etag")).isNotNull();
     sim.rateLimitRemaining(1, 0);
     HttpResponse<Buffer> out =
-        await(http.getAbs(sim.baseUrl() + "/repos/o/r/contents/f?ref=s").putHeader("Authorization", "Bearer " + t).send());
+        await(
+            http.getAbs(sim.baseUrl() + "/repos/o/r/contents/f?ref=s")
+                .putHeader("Authorization", "Bearer " + t)
+                .send());
     assertThat(out.statusCode()).isEqualTo(403);
     assertThat(out.getHeader("x-ratelimit-remaining")).isEqualTo("0");
     assertThat(out.bodyAsJsonObject().getString("message")).startsWith("API rate limit exceeded");

@@ -47,7 +47,8 @@ class RedisTokenCacheIT {
     sim = await(GitHubSimulator.start(vertx));
     sim.installation(INST, "acme/widgets");
     sim.putFile("acme/widgets", SHA, "ci.kdl", "x");
-    prefix = "solstice-test:" + UUID.randomUUID() + ":"; // unique per test: parallel runs never collide
+    prefix =
+        "solstice-test:" + UUID.randomUUID() + ":"; // unique per test: parallel runs never collide
     key = new byte[32];
     new SecureRandom().nextBytes(key);
   }
@@ -97,8 +98,9 @@ class RedisTokenCacheIT {
     }
     reads.forEach(f -> assertThat(await(f)).isPresent());
     assertThat(sim.mints()).isEqualTo(1);
-    assertThat(one.metrics().registry().counter("github_token_mints_total").count()
-            + two.metrics().registry().counter("github_token_mints_total").count())
+    assertThat(
+            one.metrics().registry().counter("github_token_mints_total").count()
+                + two.metrics().registry().counter("github_token_mints_total").count())
         .isEqualTo(1);
 
     // A third replica started later reuses the shared token as well.
@@ -137,10 +139,16 @@ class RedisTokenCacheIT {
   void tokensAreEncryptedAtRest() throws Exception {
     WebClientGitHubClient one = replica(key);
     await(one.getContent(INST, A, "ci.kdl", SHA));
-    String token = sim.secretsSeen().stream().filter(s -> s.startsWith("ghs_")).findFirst().orElseThrow();
-    String stored = await(redis().get(prefix + InstallationTokenProvider.key(INST, A, TokenScope.CHECKS))).toString();
+    String token =
+        sim.secretsSeen().stream().filter(s -> s.startsWith("ghs_")).findFirst().orElseThrow();
+    String stored =
+        await(redis().get(prefix + InstallationTokenProvider.key(INST, A, TokenScope.CHECKS)))
+            .toString();
     assertThat(stored).doesNotContain(token);
-    assertThat(new TokenCipher(key).decrypt(stored, prefix + InstallationTokenProvider.key(INST, A, TokenScope.CHECKS)))
+    assertThat(
+            new TokenCipher(key)
+                .decrypt(
+                    stored, prefix + InstallationTokenProvider.key(INST, A, TokenScope.CHECKS)))
         .contains(token);
   }
 

@@ -1,6 +1,5 @@
 package dev.solstice.integration.intake;
 
-import dev.solstice.integration.core.RequestIds;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -8,11 +7,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.GetResponse;
-import dev.solstice.simulator.github.RecordedWebhooks;
+import dev.solstice.integration.core.RequestIds;
 import dev.solstice.integration.testing.ServiceHarness;
 import dev.solstice.jobrequest.JobCodec;
 import dev.solstice.jobrequest.JobRequest;
 import dev.solstice.jobrequest.JobSchemas;
+import dev.solstice.simulator.github.RecordedWebhooks;
 import io.vertx.core.Vertx;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -44,7 +44,9 @@ class WebhookIntakeIT {
 
   @BeforeEach
   void start() throws Exception {
-    harness = ServiceHarness.start(vertx, ServiceHarness.isolatedEnv(Map.of("RUNS_ON_DEFAULT", "linux-x64")));
+    harness =
+        ServiceHarness.start(
+            vertx, ServiceHarness.isolatedEnv(Map.of("RUNS_ON_DEFAULT", "linux-x64")));
   }
 
   @AfterEach
@@ -93,7 +95,11 @@ class WebhookIntakeIT {
 
   @Test
   void pullRequestSynchronizeBuildsTheHeadShaFromTheHeadRepository() throws Exception {
-    var response = harness.post("pull_request", UUID.randomUUID().toString(), RecordedWebhooks.payload("pull_request.synchronize.json"));
+    var response =
+        harness.post(
+            "pull_request",
+            UUID.randomUUID().toString(),
+            RecordedWebhooks.payload("pull_request.synchronize.json"));
 
     assertThat(response.statusCode()).isEqualTo(202);
     JobRequest job = JobCodec.decodeRequest(awaitJobs(1).get(0).getBody());
@@ -106,9 +112,15 @@ class WebhookIntakeIT {
   @Test
   void badSignatureIs401AndNothingIsQueued() throws Exception {
     byte[] body = RecordedWebhooks.payload("push.json");
-    var wrong = harness.post("push", UUID.randomUUID().toString(), body,
-        dev.solstice.integration.webhook.SignatureVerifier.sign("not-the-secret", body), "application/json");
-    var missing = harness.post("push", UUID.randomUUID().toString(), body, null, "application/json");
+    var wrong =
+        harness.post(
+            "push",
+            UUID.randomUUID().toString(),
+            body,
+            dev.solstice.integration.webhook.SignatureVerifier.sign("not-the-secret", body),
+            "application/json");
+    var missing =
+        harness.post("push", UUID.randomUUID().toString(), body, null, "application/json");
 
     assertThat(wrong.statusCode()).isEqualTo(401);
     assertThat(missing.statusCode()).isEqualTo(401);
@@ -119,19 +131,57 @@ class WebhookIntakeIT {
 
   @Test
   void answersEachKindOfDeliveryAsDocumented() throws Exception {
-    assertThat(harness.post("ping", UUID.randomUUID().toString(), RecordedWebhooks.payload("ping.json")).statusCode()).isEqualTo(200);
-    assertThat(harness.post("push", UUID.randomUUID().toString(), RecordedWebhooks.payload("push.deleted.json")).statusCode()).isEqualTo(204);
-    assertThat(harness.post("pull_request", UUID.randomUUID().toString(), RecordedWebhooks.payload("pull_request.closed.json")).statusCode()).isEqualTo(204);
-    assertThat(harness.post("installation", UUID.randomUUID().toString(), RecordedWebhooks.payload("installation.created.json")).statusCode()).isEqualTo(204);
-    var malformed = harness.post("push", UUID.randomUUID().toString(), "{\"ref\":".getBytes(StandardCharsets.UTF_8));
+    assertThat(
+            harness
+                .post("ping", UUID.randomUUID().toString(), RecordedWebhooks.payload("ping.json"))
+                .statusCode())
+        .isEqualTo(200);
+    assertThat(
+            harness
+                .post(
+                    "push",
+                    UUID.randomUUID().toString(),
+                    RecordedWebhooks.payload("push.deleted.json"))
+                .statusCode())
+        .isEqualTo(204);
+    assertThat(
+            harness
+                .post(
+                    "pull_request",
+                    UUID.randomUUID().toString(),
+                    RecordedWebhooks.payload("pull_request.closed.json"))
+                .statusCode())
+        .isEqualTo(204);
+    assertThat(
+            harness
+                .post(
+                    "installation",
+                    UUID.randomUUID().toString(),
+                    RecordedWebhooks.payload("installation.created.json"))
+                .statusCode())
+        .isEqualTo(204);
+    var malformed =
+        harness.post(
+            "push", UUID.randomUUID().toString(), "{\"ref\":".getBytes(StandardCharsets.UTF_8));
     assertThat(malformed.statusCode()).isEqualTo(400);
-    assertThat(malformed.bodyAsJsonObject().getString("error")).startsWith("body is not valid JSON");
-    var wrongShape = harness.post("push", UUID.randomUUID().toString(), "{\"after\":\"6113728f27ae82c7b1a177c8d03f9e96e0adf246\"}".getBytes(StandardCharsets.UTF_8));
+    assertThat(malformed.bodyAsJsonObject().getString("error"))
+        .startsWith("body is not valid JSON");
+    var wrongShape =
+        harness.post(
+            "push",
+            UUID.randomUUID().toString(),
+            "{\"after\":\"6113728f27ae82c7b1a177c8d03f9e96e0adf246\"}"
+                .getBytes(StandardCharsets.UTF_8));
     assertThat(wrongShape.statusCode()).isEqualTo(400);
-    assertThat(wrongShape.bodyAsJsonObject().getString("error")).isEqualTo("missing field: repository");
+    assertThat(wrongShape.bodyAsJsonObject().getString("error"))
+        .isEqualTo("missing field: repository");
 
     // None of those asks for work: after a push that does, exactly one job is queued.
-    assertThat(harness.post("push", UUID.randomUUID().toString(), RecordedWebhooks.payload("push.json")).statusCode()).isEqualTo(202);
+    assertThat(
+            harness
+                .post("push", UUID.randomUUID().toString(), RecordedWebhooks.payload("push.json"))
+                .statusCode())
+        .isEqualTo(202);
     assertThat(awaitJobs(1)).hasSize(1);
     assertThat(harness.get("/health/ready").statusCode()).isEqualTo(200);
   }
@@ -144,14 +194,26 @@ class WebhookIntakeIT {
     assertThat(awaitJobs(1)).hasSize(1);
 
     assertThat(harness.post("push", delivery, body).statusCode()).isEqualTo(202);
-    await().atMost(Duration.ofSeconds(10)).until(() -> harness.registry()
-        .find("solstice_webhooks_processed").tag("outcome", "duplicate").counter() != null);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                harness
+                        .registry()
+                        .find("solstice_webhooks_processed")
+                        .tag("outcome", "duplicate")
+                        .counter()
+                    != null);
     assertThat(harness.broker().count(jobsQueue())).isZero();
   }
 
   @Test
   void jobRequestRejectedByAConsumerLandsInTheDeadLetterQueue() throws Exception {
-    assertThat(harness.post("push", UUID.randomUUID().toString(), RecordedWebhooks.payload("push.json")).statusCode()).isEqualTo(202);
+    assertThat(
+            harness
+                .post("push", UUID.randomUUID().toString(), RecordedWebhooks.payload("push.json"))
+                .statusCode())
+        .isEqualTo(202);
     await().atMost(Duration.ofSeconds(15)).until(() -> harness.broker().count(jobsQueue()) == 1);
 
     GetResponse taken = harness.broker().channel().basicGet(jobsQueue(), false);
@@ -161,15 +223,18 @@ class WebhookIntakeIT {
     await().atMost(Duration.ofSeconds(10)).until(() -> harness.broker().count(dlq) == 1);
     GetResponse parked = harness.broker().get(dlq);
     assertThat(parked.getProps().getMessageId()).isEqualTo(taken.getProps().getMessageId());
-    JsonNode death = json.valueToTree(((List<?>) parked.getProps().getHeaders().get("x-death")).size());
+    JsonNode death =
+        json.valueToTree(((List<?>) parked.getProps().getHeaders().get("x-death")).size());
     assertThat(death.asInt()).isEqualTo(1);
   }
 
   @Test
   void oversizedBodyIs413() throws Exception {
     harness.close();
-    harness = ServiceHarness.start(vertx, ServiceHarness.isolatedEnv(Map.of("MAX_BODY_BYTES", "1024")));
-    var response = harness.post("push", UUID.randomUUID().toString(), RecordedWebhooks.payload("push.json"));
+    harness =
+        ServiceHarness.start(vertx, ServiceHarness.isolatedEnv(Map.of("MAX_BODY_BYTES", "1024")));
+    var response =
+        harness.post("push", UUID.randomUUID().toString(), RecordedWebhooks.payload("push.json"));
     assertThat(response.statusCode()).isEqualTo(413);
   }
 }

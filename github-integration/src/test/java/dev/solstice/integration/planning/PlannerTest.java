@@ -13,9 +13,9 @@ import dev.solstice.integration.core.RequestIds;
 import dev.solstice.integration.policy.ForkPolicy;
 import dev.solstice.integration.policy.PolicySettings;
 import dev.solstice.integration.policy.RepoAccess;
-import dev.solstice.simulator.github.RecordedWebhooks;
 import dev.solstice.integration.webhook.WebhookParser;
 import dev.solstice.jobrequest.JobRequest;
+import dev.solstice.simulator.github.RecordedWebhooks;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -26,10 +26,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
 
 /**
  * Events × workflow files × policies → plans, with no broker, no GitHub and no Vert.x: the
@@ -39,25 +39,30 @@ class PlannerTest {
 
   private static final long APP_ID = 2;
   private static final String DELIVERY = "d-1";
-  private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-12-01T10:00:00Z"), ZoneOffset.UTC);
+  private static final Clock CLOCK =
+      Clock.fixed(Instant.parse("2026-12-01T10:00:00Z"), ZoneOffset.UTC);
   private static final ObjectMapper JSON = new ObjectMapper();
 
   // ---- workflow files ------------------------------------------------------------------------
 
   private static final String NONE = null;
-  private static final String NEEDS = """
+  private static final String NEEDS =
+      """
       job "build" { script "make"; }
       job "test" { script "make test"; needs "build"; }
       """;
-  private static final String SINGLE = """
+  private static final String SINGLE =
+      """
       job "build" { script "make"; }
       """;
-  private static final String INVALID = """
+  private static final String INVALID =
+      """
       job "build" {
           script "make
       }
       """;
-  private static final String PUSH_SRC_ONLY = """
+  private static final String PUSH_SRC_ONLY =
+      """
       on {
           push {
               paths "src/**"
@@ -68,13 +73,15 @@ class PlannerTest {
       }
       job "build" { script "make"; }
       """;
-  private static final String PULL_REQUESTS_ONLY = """
+  private static final String PULL_REQUESTS_ONLY =
+      """
       on {
           pull_request
       }
       job "build" { script "make"; }
       """;
-  private static final String CANCELS_PUSHES = """
+  private static final String CANCELS_PUSHES =
+      """
       cancel_superseded push=#true
       job "build" { script "make"; }
       """;
@@ -82,9 +89,11 @@ class PlannerTest {
   // ---- policies ------------------------------------------------------------------------------
 
   private static final PolicySettings DEFAULTS = PolicySettings.defaults();
-  private static final PolicySettings DENY_HELLO = new PolicySettings(
-      RepoAccess.of(List.of(), List.of("Codertocat/Hello-World")), ForkPolicy.MEMBERS);
-  private static final PolicySettings FORKS_NEVER = new PolicySettings(RepoAccess.allowAll(), ForkPolicy.NEVER);
+  private static final PolicySettings DENY_HELLO =
+      new PolicySettings(
+          RepoAccess.of(List.of(), List.of("Codertocat/Hello-World")), ForkPolicy.MEMBERS);
+  private static final PolicySettings FORKS_NEVER =
+      new PolicySettings(RepoAccess.allowAll(), ForkPolicy.NEVER);
 
   // ---- events (recorded payloads, changed where a case needs it) -----------------------------
 
@@ -99,7 +108,7 @@ class PlannerTest {
   }
 
   private static BuildTrigger event(String event, String fixture) {
-    return event(event, fixture, p -> { });
+    return event(event, fixture, p -> {});
   }
 
   private static BuildTrigger push() {
@@ -107,15 +116,21 @@ class PlannerTest {
   }
 
   private static BuildTrigger pushWithMessage(String message) {
-    return event("push", "push.json", p -> ((ObjectNode) p.get("head_commit")).put("message", message));
+    return event(
+        "push", "push.json", p -> ((ObjectNode) p.get("head_commit")).put("message", message));
   }
 
-  /** A push whose commits GitHub did not list (more than 20): the files come from the compare API. */
+  /**
+   * A push whose commits GitHub did not list (more than 20): the files come from the compare API.
+   */
   private static BuildTrigger pushWithoutFileList() {
-    return event("push", "push.json", p -> {
-      p.put("before", "1111111111111111111111111111111111111111");
-      p.putArray("commits");
-    });
+    return event(
+        "push",
+        "push.json",
+        p -> {
+          p.put("before", "1111111111111111111111111111111111111111");
+          p.putArray("commits");
+        });
   }
 
   private static BuildTrigger tagPush() {
@@ -127,20 +142,27 @@ class PlannerTest {
   }
 
   private static BuildTrigger forkPullRequest(String association) {
-    return event("pull_request", "pull_request.opened.json", p -> {
-      ObjectNode pr = (ObjectNode) p.get("pull_request");
-      pr.put("author_association", association);
-      ((ObjectNode) pr.get("head").get("repo")).put("full_name", "forker/Hello-World");
-    });
+    return event(
+        "pull_request",
+        "pull_request.opened.json",
+        p -> {
+          ObjectNode pr = (ObjectNode) p.get("pull_request");
+          pr.put("author_association", association);
+          ((ObjectNode) pr.get("head").get("repo")).put("full_name", "forker/Hello-World");
+        });
   }
 
   private static BuildTrigger rerunOf(String checkName) {
-    return event("check_run", "check_run.rerequested.json",
+    return event(
+        "check_run",
+        "check_run.rerequested.json",
         p -> ((ObjectNode) p.get("check_run")).put("name", checkName));
   }
 
   private static BuildTrigger suiteRerun(long appId) {
-    return event("check_suite", "check_suite.rerequested.json",
+    return event(
+        "check_suite",
+        "check_suite.rerequested.json",
         p -> ((ObjectNode) p.get("check_suite").get("app")).put("id", appId));
   }
 
@@ -156,81 +178,229 @@ class PlannerTest {
     List<String> docs = List.of("docs/README.md");
     return Stream.of(
         // push
-        row("push, no workflow: the default job", push(), NONE, DEFAULTS, null,
+        row(
+            "push, no workflow: the default job",
+            push(),
+            NONE,
+            DEFAULTS,
+            null,
             "read workflow@commit; now [default]"),
-        row("push, needs: build now, test held until build succeeds", push(), NEEDS, DEFAULTS, null,
+        row(
+            "push, needs: build now, test held until build succeeds",
+            push(),
+            NEEDS,
+            DEFAULTS,
+            null,
             "read workflow@commit; now [build] held [test]"),
-        row("push, one job, no needs: published at once, no run recorded", push(), SINGLE, DEFAULTS, null,
+        row(
+            "push, one job, no needs: published at once, no run recorded",
+            push(),
+            SINGLE,
+            DEFAULTS,
+            null,
             "read workflow@commit; now [build]"),
-        row("push, invalid workflow: one failed check run, no job", push(), INVALID, DEFAULTS, null,
+        row(
+            "push, invalid workflow: one failed check run, no job",
+            push(),
+            INVALID,
+            DEFAULTS,
+            null,
             "read workflow@commit; invalid"),
-        row("push, skip marker: check runs skipped", pushWithMessage("docs [skip ci]"), NEEDS, DEFAULTS, null,
+        row(
+            "push, skip marker: check runs skipped",
+            pushWithMessage("docs [skip ci]"),
+            NEEDS,
+            DEFAULTS,
+            null,
             "read workflow@commit; skipped [build, test]"),
-        row("push, skip marker, no workflow: the default check run skipped", pushWithMessage("wip [ci skip]"), NONE,
-            DEFAULTS, null, "read workflow@commit; skipped [default]"),
-        row("push, denied repository: nothing, not even a read", push(), NEEDS, DENY_HELLO, null, "nothing"),
-        row("push touching src with a src path filter: runs (files from the payload)", event("push", "push.json",
-            p -> ((ObjectNode) p.get("commits").get(0)).putArray("modified").add("src/App.java")), PUSH_SRC_ONLY,
-            DEFAULTS, null, "read workflow@commit; now [build]"),
-        row("push without a file list, touching docs only: compare read, skipped", pushWithoutFileList(),
-            PUSH_SRC_ONLY, DEFAULTS, docs, "read workflow@commit; read compare; skipped [build]"),
-        row("push without a file list, touching src: compare read, runs", pushWithoutFileList(), PUSH_SRC_ONLY,
-            DEFAULTS, src, "read workflow@commit; read compare; now [build]"),
-        row("push to a workflow on pull requests only: check runs skipped", push(), PULL_REQUESTS_ONLY, DEFAULTS, null,
+        row(
+            "push, skip marker, no workflow: the default check run skipped",
+            pushWithMessage("wip [ci skip]"),
+            NONE,
+            DEFAULTS,
+            null,
+            "read workflow@commit; skipped [default]"),
+        row(
+            "push, denied repository: nothing, not even a read",
+            push(),
+            NEEDS,
+            DENY_HELLO,
+            null,
+            "nothing"),
+        row(
+            "push touching src with a src path filter: runs (files from the payload)",
+            event(
+                "push",
+                "push.json",
+                p ->
+                    ((ObjectNode) p.get("commits").get(0))
+                        .putArray("modified")
+                        .add("src/App.java")),
+            PUSH_SRC_ONLY,
+            DEFAULTS,
+            null,
+            "read workflow@commit; now [build]"),
+        row(
+            "push without a file list, touching docs only: compare read, skipped",
+            pushWithoutFileList(),
+            PUSH_SRC_ONLY,
+            DEFAULTS,
+            docs,
+            "read workflow@commit; read compare; skipped [build]"),
+        row(
+            "push without a file list, touching src: compare read, runs",
+            pushWithoutFileList(),
+            PUSH_SRC_ONLY,
+            DEFAULTS,
+            src,
+            "read workflow@commit; read compare; now [build]"),
+        row(
+            "push to a workflow on pull requests only: check runs skipped",
+            push(),
+            PULL_REQUESTS_ONLY,
+            DEFAULTS,
+            null,
             "read workflow@commit; skipped [build]"),
-        row("push with cancel_superseded push: the run is recorded and supersedes the branch's previous head",
-            push(), CANCELS_PUSHES, DEFAULTS, null, "read workflow@commit; now [build] supersede"),
-        row("tag push, no workflow: the default job", tagPush(), NONE, DEFAULTS, null,
+        row(
+            "push with cancel_superseded push: the run is recorded and supersedes the branch's previous head",
+            push(),
+            CANCELS_PUSHES,
+            DEFAULTS,
+            null,
+            "read workflow@commit; now [build] supersede"),
+        row(
+            "tag push, no workflow: the default job",
+            tagPush(),
+            NONE,
+            DEFAULTS,
+            null,
             "read workflow@commit; now [default]"),
         // pull requests
-        row("pull request opened, same repository: builds the head, supersedes", pullRequest("pull_request.opened.json"),
-            NEEDS, DEFAULTS, null, "read workflow@commit; now [build] held [test] supersede"),
-        row("pull request synchronize: builds the new head, supersedes", pullRequest("pull_request.synchronize.json"),
-            SINGLE, DEFAULTS, null, "read workflow@commit; now [build] supersede"),
-        row("pull request with a src path filter, docs only: files read, skipped",
-            pullRequest("pull_request.opened.json"), PUSH_SRC_ONLY, DEFAULTS, docs,
+        row(
+            "pull request opened, same repository: builds the head, supersedes",
+            pullRequest("pull_request.opened.json"),
+            NEEDS,
+            DEFAULTS,
+            null,
+            "read workflow@commit; now [build] held [test] supersede"),
+        row(
+            "pull request synchronize: builds the new head, supersedes",
+            pullRequest("pull_request.synchronize.json"),
+            SINGLE,
+            DEFAULTS,
+            null,
+            "read workflow@commit; now [build] supersede"),
+        row(
+            "pull request with a src path filter, docs only: files read, skipped",
+            pullRequest("pull_request.opened.json"),
+            PUSH_SRC_ONLY,
+            DEFAULTS,
+            docs,
             "read workflow@commit; read pull request files; skipped [build]"),
-        row("fork pull request of a first-time contributor: held, workflow read from the base",
-            forkPullRequest("FIRST_TIME_CONTRIBUTOR"), NEEDS, DEFAULTS, null,
+        row(
+            "fork pull request of a first-time contributor: held, workflow read from the base",
+            forkPullRequest("FIRST_TIME_CONTRIBUTOR"),
+            NEEDS,
+            DEFAULTS,
+            null,
             "read workflow@base; neutral [build, test]"),
-        row("fork pull request of a collaborator: runs, workflow from the head", forkPullRequest("COLLABORATOR"),
-            SINGLE, DEFAULTS, null, "read workflow@commit; now [build] supersede"),
-        row("fork pull request with forks never run: held", forkPullRequest("COLLABORATOR"), SINGLE, FORKS_NEVER, null,
+        row(
+            "fork pull request of a collaborator: runs, workflow from the head",
+            forkPullRequest("COLLABORATOR"),
+            SINGLE,
+            DEFAULTS,
+            null,
+            "read workflow@commit; now [build] supersede"),
+        row(
+            "fork pull request with forks never run: held",
+            forkPullRequest("COLLABORATOR"),
+            SINGLE,
+            FORKS_NEVER,
+            null,
             "read workflow@base; neutral [build]"),
         // re-runs
-        row("check run re-run of one job: that job alone, its needs not waited for",
-            rerunOf("Solstice CI / test"), NEEDS, DEFAULTS, null, "read workflow@commit; now [test]"),
-        row("check run re-run of the default job", rerunOf("Solstice CI"), NONE, DEFAULTS, null,
+        row(
+            "check run re-run of one job: that job alone, its needs not waited for",
+            rerunOf("Solstice CI / test"),
+            NEEDS,
+            DEFAULTS,
+            null,
+            "read workflow@commit; now [test]"),
+        row(
+            "check run re-run of the default job",
+            rerunOf("Solstice CI"),
+            NONE,
+            DEFAULTS,
+            null,
             "read workflow@commit; now [default]"),
-        row("check run re-run of another check's run: nothing runs", rerunOf("lint"), SINGLE, DEFAULTS, null,
+        row(
+            "check run re-run of another check's run: nothing runs",
+            rerunOf("lint"),
+            SINGLE,
+            DEFAULTS,
+            null,
             "read workflow@commit; now []"),
-        row("check suite re-run of our App: every job, no supersede", suiteRerun(APP_ID), NEEDS, DEFAULTS, null,
+        row(
+            "check suite re-run of our App: every job, no supersede",
+            suiteRerun(APP_ID),
+            NEEDS,
+            DEFAULTS,
+            null,
             "read workflow@commit; now [build] held [test]"),
-        row("check suite re-run of another App: nothing, not even a read", suiteRerun(29310), NEEDS, DEFAULTS, null,
+        row(
+            "check suite re-run of another App: nothing, not even a read",
+            suiteRerun(29310),
+            NEEDS,
+            DEFAULTS,
+            null,
             "nothing"));
   }
 
-  private static Arguments row(String name, BuildTrigger trigger, String workflow, PolicySettings policy,
-      List<String> changedFiles, String expected) {
+  private static Arguments row(
+      String name,
+      BuildTrigger trigger,
+      String workflow,
+      PolicySettings policy,
+      List<String> changedFiles,
+      String expected) {
     return Arguments.of(name, trigger, workflow, policy, changedFiles, expected);
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("cases")
-  void plans(String name, BuildTrigger trigger, String workflow, PolicySettings policy, List<String> changedFiles,
+  void plans(
+      String name,
+      BuildTrigger trigger,
+      String workflow,
+      PolicySettings policy,
+      List<String> changedFiles,
       String expected) {
-    Planner planner = Planner.withGitHub(APP_ID, new CheckNames("Solstice CI"), policy, repo -> "linux", CLOCK);
+    Planner planner =
+        Planner.withGitHub(APP_ID, new CheckNames("Solstice CI"), policy, repo -> "linux", CLOCK);
     List<String> reads = new ArrayList<>();
     Plan plan = planWithReads(planner, trigger, workflow, changedFiles, reads);
     String outcome = describe(plan);
-    assertThat(reads.isEmpty() ? outcome : String.join("; ", reads) + "; " + outcome).isEqualTo(expected);
+    assertThat(reads.isEmpty() ? outcome : String.join("; ", reads) + "; " + outcome)
+        .isEqualTo(expected);
     assertThat(plan.target().installationId()).isEqualTo(trigger.installationId());
-    plan.jobs().forEach(j -> assertThat(j.requestId())
-        .isEqualTo(RequestIds.of(DELIVERY, j.workflowJobId() == null ? RequestIds.DEFAULT_JOB : j.workflowJobId())));
+    plan.jobs()
+        .forEach(
+            j ->
+                assertThat(j.requestId())
+                    .isEqualTo(
+                        RequestIds.of(
+                            DELIVERY,
+                            j.workflowJobId() == null
+                                ? RequestIds.DEFAULT_JOB
+                                : j.workflowJobId())));
   }
 
   /** Answers the planner's reads from the case, as the executor answers them from GitHub. */
-  private static Plan planWithReads(Planner planner, BuildTrigger trigger, String workflow, List<String> files,
+  private static Plan planWithReads(
+      Planner planner,
+      BuildTrigger trigger,
+      String workflow,
+      List<String> files,
       List<String> reads) {
     Inputs inputs = Inputs.NONE;
     for (int i = 0; i < 5; i++) {
@@ -239,10 +409,15 @@ class PlannerTest {
         return done.plan();
       }
       if (step instanceof Step.ReadWorkflow w) {
-        reads.add("read workflow@" + (w.ref().equals(trigger.commitSha()) ? "commit"
-            : w.ref().equals(trigger.baseSha()) ? "base" : w.ref()));
-        inputs = inputs.withWorkflow(new Inputs.WorkflowFile(w.ref(),
-            workflow == null ? null : workflow.getBytes(StandardCharsets.UTF_8)));
+        reads.add(
+            "read workflow@"
+                + (w.ref().equals(trigger.commitSha())
+                    ? "commit"
+                    : w.ref().equals(trigger.baseSha()) ? "base" : w.ref()));
+        inputs =
+            inputs.withWorkflow(
+                new Inputs.WorkflowFile(
+                    w.ref(), workflow == null ? null : workflow.getBytes(StandardCharsets.UTF_8)));
       } else if (step instanceof Step.ReadPullRequestFiles) {
         reads.add("read pull request files");
         inputs = inputs.withChangedFiles(new Inputs.ChangedFiles(files));
@@ -263,8 +438,11 @@ class PlannerTest {
     }
     if (plan.notRun() != null) {
       assertThat(plan.jobs()).isEmpty();
-      return plan.notRun().conclusion() + " " + plan.notRun().checks().stream()
-          .map(c -> c.jobId() == null ? "default" : c.jobId()).toList();
+      return plan.notRun().conclusion()
+          + " "
+          + plan.notRun().checks().stream()
+              .map(c -> c.jobId() == null ? "default" : c.jobId())
+              .toList();
     }
     if (plan.jobs().isEmpty() && !"check_run".equals(plan.target().event())) {
       return "nothing";
@@ -280,31 +458,38 @@ class PlannerTest {
   }
 
   private static List<String> ids(List<JobRequest> jobs) {
-    return jobs.stream().map(j -> j.workflowJobId() == null ? "default" : j.workflowJobId()).toList();
+    return jobs.stream()
+        .map(j -> j.workflowJobId() == null ? "default" : j.workflowJobId())
+        .toList();
   }
 
   // ---- beyond the table ----------------------------------------------------------------------
 
   @Test
   void heldForkPullRequestExplainsWhyOnItsCheckRuns() {
-    Planner planner = Planner.withGitHub(APP_ID, new CheckNames("Solstice CI"), DEFAULTS, repo -> "linux", CLOCK);
+    Planner planner =
+        Planner.withGitHub(APP_ID, new CheckNames("Solstice CI"), DEFAULTS, repo -> "linux", CLOCK);
     Plan plan = planWithReads(planner, forkPullRequest("NONE"), SINGLE, null, new ArrayList<>());
     assertThat(plan.notRun().title()).isEqualTo("Waiting for a maintainer");
     assertThat(plan.notRun().summary()).isNotBlank();
-    assertThat(plan.notRun().checks()).containsExactly(new Plan.Check(RequestIds.of(DELIVERY, "build"), "build"));
+    assertThat(plan.notRun().checks())
+        .containsExactly(new Plan.Check(RequestIds.of(DELIVERY, "build"), "build"));
   }
 
   @Test
   void invalidWorkflowCarriesTheErrorAndTheWorkflowRunsRequestId() {
-    Planner planner = Planner.withGitHub(APP_ID, new CheckNames("Solstice CI"), DEFAULTS, repo -> "linux", CLOCK);
+    Planner planner =
+        Planner.withGitHub(APP_ID, new CheckNames("Solstice CI"), DEFAULTS, repo -> "linux", CLOCK);
     Plan plan = planWithReads(planner, push(), INVALID, null, new ArrayList<>());
-    assertThat(plan.invalidWorkflow().requestId()).isEqualTo(RequestIds.of(DELIVERY, CheckNames.WORKFLOW_RUN));
+    assertThat(plan.invalidWorkflow().requestId())
+        .isEqualTo(RequestIds.of(DELIVERY, CheckNames.WORKFLOW_RUN));
     assertThat(plan.invalidWorkflow().error().line()).isEqualTo(2);
   }
 
   @Test
   void jobsCarryTheWorkflowsScriptAndTheFallbackLabel() {
-    Planner planner = Planner.withGitHub(APP_ID, new CheckNames("Solstice CI"), DEFAULTS, repo -> "linux", CLOCK);
+    Planner planner =
+        Planner.withGitHub(APP_ID, new CheckNames("Solstice CI"), DEFAULTS, repo -> "linux", CLOCK);
     Plan plan = planWithReads(planner, push(), NEEDS, null, new ArrayList<>());
     JobRequest test = plan.held().get(0);
     assertThat(test.script()).containsExactly("make test");
@@ -316,14 +501,37 @@ class PlannerTest {
 
   @Test
   void forkPullRequestWithoutABaseCommitIsAnInvalidWebhook() {
-    Planner planner = Planner.withGitHub(APP_ID, new CheckNames("Solstice CI"), DEFAULTS, repo -> "linux", CLOCK);
+    Planner planner =
+        Planner.withGitHub(APP_ID, new CheckNames("Solstice CI"), DEFAULTS, repo -> "linux", CLOCK);
     BuildTrigger fork = forkPullRequest("NONE");
-    BuildTrigger noBase = new BuildTrigger(fork.event(), fork.action(), fork.repository(), fork.repoUrl(),
-        fork.commitSha(), fork.ref(), fork.pullRequestNumber(), fork.installationId(), fork.checkAppId(),
-        fork.rerunExternalId(), fork.rerunCheckName(), fork.headCommitMessage(), fork.sender(), fork.senderType(),
-        fork.author(), fork.authorAssociation(), fork.labels(), fork.draft(), fork.headRepository(), true, null, null,
-        null, null);
-    assertThatThrownBy(() -> planner.plan(noBase, DELIVERY, Inputs.NONE)).isInstanceOf(InvalidWebhookException.class)
+    BuildTrigger noBase =
+        new BuildTrigger(
+            fork.event(),
+            fork.action(),
+            fork.repository(),
+            fork.repoUrl(),
+            fork.commitSha(),
+            fork.ref(),
+            fork.pullRequestNumber(),
+            fork.installationId(),
+            fork.checkAppId(),
+            fork.rerunExternalId(),
+            fork.rerunCheckName(),
+            fork.headCommitMessage(),
+            fork.sender(),
+            fork.senderType(),
+            fork.author(),
+            fork.authorAssociation(),
+            fork.labels(),
+            fork.draft(),
+            fork.headRepository(),
+            true,
+            null,
+            null,
+            null,
+            null);
+    assertThatThrownBy(() -> planner.plan(noBase, DELIVERY, Inputs.NONE))
+        .isInstanceOf(InvalidWebhookException.class)
         .hasMessageContaining("pull_request.base.sha");
   }
 
@@ -338,8 +546,10 @@ class PlannerTest {
 
   @Test
   void aPushWithoutAnInstallationGetsTheDefaultJobWithoutCheckRuns() {
-    Planner planner = Planner.withGitHub(APP_ID, new CheckNames("Solstice CI"), DEFAULTS, repo -> "linux", CLOCK);
-    Plan plan = ((Step.Done) planner.plan(event("push", "push.tag.json"), DELIVERY, Inputs.NONE)).plan();
+    Planner planner =
+        Planner.withGitHub(APP_ID, new CheckNames("Solstice CI"), DEFAULTS, repo -> "linux", CLOCK);
+    Plan plan =
+        ((Step.Done) planner.plan(event("push", "push.tag.json"), DELIVERY, Inputs.NONE)).plan();
     assertThat(plan.target().installationId()).isNull();
     assertThat(ids(plan.publishNow())).containsExactly("default");
   }

@@ -13,7 +13,10 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** Decisions on a recorded run (lint; build; test needs build; deploy needs test and lint), from state alone. */
+/**
+ * Decisions on a recorded run (lint; build; test needs build; deploy needs test and lint), from
+ * state alone.
+ */
 class RunPlannerTest {
 
   private static final Map<String, JobRequest> JOBS = new LinkedHashMap<>();
@@ -26,8 +29,13 @@ class RunPlannerTest {
   }
 
   private static void add(String id, String... needs) {
-    JOBS.put(id, JobRequest.builder(RequestIds.of("d", id), "https://github.com/acme/w.git", "abc", Instant.EPOCH)
-        .workflow(".solstice/workflow.kdl", id).needs(List.of(needs)).build());
+    JOBS.put(
+        id,
+        JobRequest.builder(
+                RequestIds.of("d", id), "https://github.com/acme/w.git", "abc", Instant.EPOCH)
+            .workflow(".solstice/workflow.kdl", id)
+            .needs(List.of(needs))
+            .build());
   }
 
   private static Map<String, String> states(String... pairs) {
@@ -44,46 +52,92 @@ class RunPlannerTest {
 
   @Test
   void aSuccessEnqueuesTheWaitingJobsWhoseNeedsAllSucceeded() {
-    RunStep step = RunPlanner.afterResult("build", "success", JOBS,
-        states("lint", JobState.QUEUED, "build", JobState.completed("success")));
+    RunStep step =
+        RunPlanner.afterResult(
+            "build",
+            "success",
+            JOBS,
+            states("lint", JobState.QUEUED, "build", JobState.completed("success")));
     assertThat(enqueued(step)).containsExactly("test");
     assertThat(step.skip()).isEmpty();
   }
 
   @Test
   void aJobWaitsWhileOneOfItsNeedsHasNotSucceeded() {
-    RunStep step = RunPlanner.afterResult("test", "success", JOBS,
-        states("lint", JobState.STARTED, "build", JobState.completed("success"), "test", JobState.completed("success")));
+    RunStep step =
+        RunPlanner.afterResult(
+            "test",
+            "success",
+            JOBS,
+            states(
+                "lint",
+                JobState.STARTED,
+                "build",
+                JobState.completed("success"),
+                "test",
+                JobState.completed("success")));
     assertThat(step).isEqualTo(RunStep.NONE);
-    RunStep later = RunPlanner.afterResult("lint", "success", JOBS,
-        states("lint", JobState.completed("success"), "build", JobState.completed("success"), "test",
-            JobState.completed("success")));
+    RunStep later =
+        RunPlanner.afterResult(
+            "lint",
+            "success",
+            JOBS,
+            states(
+                "lint",
+                JobState.completed("success"),
+                "build",
+                JobState.completed("success"),
+                "test",
+                JobState.completed("success")));
     assertThat(enqueued(later)).containsExactly("deploy");
   }
 
   @Test
   void aFailureSkipsEveryWaitingJobThatNeedsItTransitivelySayingWhy() {
-    RunStep step = RunPlanner.afterResult("build", "failure", JOBS,
-        states("lint", JobState.QUEUED, "build", JobState.completed("failure")));
+    RunStep step =
+        RunPlanner.afterResult(
+            "build",
+            "failure",
+            JOBS,
+            states("lint", JobState.QUEUED, "build", JobState.completed("failure")));
     assertThat(step.enqueue()).isEmpty();
-    assertThat(step.skip()).extracting(s -> s.job().workflowJobId()).containsExactly("test", "deploy");
+    assertThat(step.skip())
+        .extracting(s -> s.job().workflowJobId())
+        .containsExactly("test", "deploy");
     assertThat(step.skip().get(0).summary()).isEqualTo("Not run: `build` concluded `failure`.");
     assertThat(step.skip().get(1).summary()).contains("`build`, which `test`, `lint` needs");
   }
 
   @Test
   void aJobAlreadyMovedOnIsNeitherEnqueuedNorSkippedAgain() {
-    RunStep step = RunPlanner.afterResult("build", "success", JOBS,
-        states("build", JobState.completed("success"), "test", JobState.QUEUED));
+    RunStep step =
+        RunPlanner.afterResult(
+            "build",
+            "success",
+            JOBS,
+            states("build", JobState.completed("success"), "test", JobState.QUEUED));
     assertThat(step).isEqualTo(RunStep.NONE);
-    assertThat(RunPlanner.afterResult("build", "cancelled", JOBS,
-        states("build", JobState.completed("cancelled"), "test", JobState.SKIPPED, "deploy", JobState.SKIPPED)))
+    assertThat(
+            RunPlanner.afterResult(
+                "build",
+                "cancelled",
+                JOBS,
+                states(
+                    "build",
+                    JobState.completed("cancelled"),
+                    "test",
+                    JobState.SKIPPED,
+                    "deploy",
+                    JobState.SKIPPED)))
         .isEqualTo(RunStep.NONE);
   }
 
   @Test
   void aSupersededRunCancelsOnlyTheJobsThatDidNotStart() {
-    assertThat(RunPlanner.cancellable(JOBS, states("lint", JobState.STARTED, "build", JobState.QUEUED)))
-        .extracting(JobRequest::workflowJobId).containsExactly("build", "test", "deploy");
+    assertThat(
+            RunPlanner.cancellable(
+                JOBS, states("lint", JobState.STARTED, "build", JobState.QUEUED)))
+        .extracting(JobRequest::workflowJobId)
+        .containsExactly("build", "test", "deploy");
   }
 }

@@ -28,24 +28,31 @@ class RepoAccessTest {
   void denylistWinsOverAllowlist() {
     RepoAccess access = RepoAccess.of(List.of("acme"), List.of("acme/secret-*", "spammer"));
     assertThat(access.allows("acme/widgets")).isTrue();
-    assertThat(access.refusal("acme/secret-sauce")).get().asString().contains("REPO_DENYLIST").contains("acme/secret-*");
+    assertThat(access.refusal("acme/secret-sauce"))
+        .get()
+        .asString()
+        .contains("REPO_DENYLIST")
+        .contains("acme/secret-*");
     assertThat(RepoAccess.of(List.of(), List.of("spammer")).allows("Spammer/x")).isFalse();
   }
 
   @Test
   void refusesEntriesWithTwoSlashes() {
-    assertThatThrownBy(() -> RepoAccess.of(List.of("a/b/c"), List.of())).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> RepoAccess.of(List.of("a/b/c"), List.of()))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
   void forkPolicyParsesAndDecides() {
     assertThat(ForkPolicy.parse(" Members ")).isEqualTo(ForkPolicy.MEMBERS);
-    assertThatThrownBy(() -> ForkPolicy.parse("sometimes")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> ForkPolicy.parse("sometimes"))
+        .isInstanceOf(IllegalArgumentException.class);
     for (String trusted : List.of("OWNER", "MEMBER", "COLLABORATOR")) {
       assertThat(ForkPolicy.MEMBERS.allows(trusted)).isTrue();
       assertThat(ForkPolicy.NEVER.allows(trusted)).isFalse();
     }
-    for (String other : List.of("CONTRIBUTOR", "FIRST_TIME_CONTRIBUTOR", "FIRST_TIMER", "NONE", "MANNEQUIN")) {
+    for (String other :
+        List.of("CONTRIBUTOR", "FIRST_TIME_CONTRIBUTOR", "FIRST_TIMER", "NONE", "MANNEQUIN")) {
       assertThat(ForkPolicy.MEMBERS.allows(other)).isFalse();
       assertThat(ForkPolicy.ALWAYS.allows(other)).isTrue();
     }

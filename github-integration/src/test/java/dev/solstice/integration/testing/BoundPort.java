@@ -5,20 +5,20 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The port a child service bound when started with {@code HTTP_ADDR=127.0.0.1:0}, read from the line
- * HttpVerticle logs once it listens ({@code listening on <host>:<port>, webhooks at <path>}), in JSON
- * or text logs alike. Picking a port by opening and closing a socket races with every other process
- * on the machine; letting the service bind port 0 does not.
+ * The port a child service bound when started with {@code HTTP_ADDR=127.0.0.1:0}, read from the
+ * line HttpVerticle logs once it listens ({@code listening on <host>:<port>, webhooks at <path>}),
+ * in JSON or text logs alike. Picking a port by opening and closing a socket races with every other
+ * process on the machine; letting the service bind port 0 does not.
  */
 public final class BoundPort {
 
   /** HTTP_ADDR asking the service to bind any free port of the loopback interface. */
   public static final String ANY_LOOPBACK = "127.0.0.1:0";
 
-  private static final Pattern LISTENING = Pattern.compile("listening on [^\\s\"]+:(\\d+), webhooks at ");
+  private static final Pattern LISTENING =
+      Pattern.compile("listening on [^\\s\"]+:(\\d+), webhooks at ");
 
-  private BoundPort() {
-  }
+  private BoundPort() {}
 
   /** The port of the last {@code listening on} line in {@code output}, if there is one. */
   public static OptionalInt in(String output) {

@@ -32,7 +32,11 @@ public final class ServiceHarness implements AutoCloseable {
   private final WebClient client;
   private final PrometheusMeterRegistry registry;
 
-  private ServiceHarness(Vertx vertx, TestBroker broker, AppConfig config, IntegrationService service,
+  private ServiceHarness(
+      Vertx vertx,
+      TestBroker broker,
+      AppConfig config,
+      IntegrationService service,
       PrometheusMeterRegistry registry) {
     this.vertx = vertx;
     this.broker = broker;
@@ -92,7 +96,8 @@ public final class ServiceHarness implements AutoCloseable {
     return post(event, deliveryId, body, SignatureVerifier.sign(SECRET, body), "application/json");
   }
 
-  public HttpResponse<Buffer> post(String event, String deliveryId, byte[] body, String signature, String contentType)
+  public HttpResponse<Buffer> post(
+      String event, String deliveryId, byte[] body, String signature, String contentType)
       throws Exception {
     MultiMap headers = MultiMap.caseInsensitiveMultiMap();
     if (event != null) {
@@ -107,14 +112,22 @@ public final class ServiceHarness implements AutoCloseable {
     if (contentType != null) {
       headers.add("Content-Type", contentType);
     }
-    return client.post(service.httpPort(), "127.0.0.1", config.webhookPath())
+    return client
+        .post(service.httpPort(), "127.0.0.1", config.webhookPath())
         .putHeaders(headers)
         .sendBuffer(Buffer.buffer(body))
-        .toCompletionStage().toCompletableFuture().get();
+        .toCompletionStage()
+        .toCompletableFuture()
+        .get();
   }
 
   public HttpResponse<Buffer> get(String path) throws Exception {
-    return client.get(service.httpPort(), "127.0.0.1", path).send().toCompletionStage().toCompletableFuture().get();
+    return client
+        .get(service.httpPort(), "127.0.0.1", path)
+        .send()
+        .toCompletionStage()
+        .toCompletableFuture()
+        .get();
   }
 
   public AppConfig config() {

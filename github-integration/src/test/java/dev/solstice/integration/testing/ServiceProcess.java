@@ -19,8 +19,10 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ServiceProcess implements AutoCloseable {
 
-  public static final Path JAR = Path.of(System.getProperty("solstice.root", ".."),
-      "github-integration/target/github-integration.jar");
+  public static final Path JAR =
+      Path.of(
+          System.getProperty("solstice.root", ".."),
+          "github-integration/target/github-integration.jar");
 
   private final Process process;
   private final Path output;
@@ -33,9 +35,11 @@ public final class ServiceProcess implements AutoCloseable {
   public static ServiceProcess start(Map<String, String> env, String... args) throws IOException {
     Path output = Files.createTempFile("solstice-service", ".log");
     String java = ProcessHandle.current().info().command().orElse("java");
-    List<String> command = new java.util.ArrayList<>(List.of(java, "-Xmx256m", "-jar", JAR.toString()));
+    List<String> command =
+        new java.util.ArrayList<>(List.of(java, "-Xmx256m", "-jar", JAR.toString()));
     command.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
+    ProcessBuilder pb =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
     pb.environment().clear();
     pb.environment().put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
     pb.environment().putAll(env);
@@ -43,24 +47,31 @@ public final class ServiceProcess implements AutoCloseable {
   }
 
   /**
-   * The HTTP port the service bound, once it logged it (start it with {@code HTTP_ADDR}
-   * {@link BoundPort#ANY_LOOPBACK}).
+   * The HTTP port the service bound, once it logged it (start it with {@code HTTP_ADDR} {@link
+   * BoundPort#ANY_LOOPBACK}).
    *
    * @throws AssertionError if the process exits first
    */
   public int awaitPort(Duration within) {
-    return await().atMost(within).until(() -> {
-      if (!process.isAlive()) {
-        throw new AssertionError("the service exited with " + process.exitValue() + ":\n" + output());
-      }
-      return BoundPort.in(output());
-    }, OptionalInt::isPresent).getAsInt();
+    return await()
+        .atMost(within)
+        .until(
+            () -> {
+              if (!process.isAlive()) {
+                throw new AssertionError(
+                    "the service exited with " + process.exitValue() + ":\n" + output());
+              }
+              return BoundPort.in(output());
+            },
+            OptionalInt::isPresent)
+        .getAsInt();
   }
 
   /** Waits for the process to exit; its exit code. */
   public int waitFor(Duration timeout) throws InterruptedException, IOException {
     if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-      throw new AssertionError("the service did not exit within " + timeout + "; output:\n" + output());
+      throw new AssertionError(
+          "the service did not exit within " + timeout + "; output:\n" + output());
     }
     return process.exitValue();
   }

@@ -17,7 +17,8 @@ import java.util.UUID;
  */
 public final class TestBroker implements AutoCloseable {
 
-  public static final String URL = System.getenv().getOrDefault("AMQP_TEST_URL", "amqp://guest:guest@127.0.0.1:5672/%2f");
+  public static final String URL =
+      System.getenv().getOrDefault("AMQP_TEST_URL", "amqp://guest:guest@127.0.0.1:5672/%2f");
 
   private final Connection connection;
   private final Channel channel;

@@ -14,7 +14,8 @@ class SignatureVerifierTest {
   // GitHub's published test vector: docs "Validating webhook deliveries".
   private static final String SECRET = "It's a Secret to Everybody";
   private static final byte[] BODY = "Hello, World!".getBytes(StandardCharsets.UTF_8);
-  private static final String EXPECTED = "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17";
+  private static final String EXPECTED =
+      "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17";
 
   @Test
   void signsGitHubsTestVectorAsGitHubDoes() {
@@ -42,11 +43,16 @@ class SignatureVerifierTest {
 
   @ParameterizedTest
   @NullSource
-  @ValueSource(strings = {"", "sha256=", "sha1=757107ea0eb2509fc211221cce984b8a37570b6d",
-      "757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17",
-      "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e1",
-      "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e1z",
-      "SHA256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17"})
+  @ValueSource(
+      strings = {
+        "",
+        "sha256=",
+        "sha1=757107ea0eb2509fc211221cce984b8a37570b6d",
+        "757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17",
+        "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e1",
+        "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e1z",
+        "SHA256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17"
+      })
   void rejectsMissingAndMalformedHeaders(String header) {
     assertThat(new SignatureVerifier(List.of(SECRET)).verify(BODY, header)).isFalse();
   }

@@ -1,13 +1,13 @@
 package dev.solstice.integration.webhook;
 
-import dev.solstice.integration.core.BuildTrigger;
-import dev.solstice.integration.core.WebhookEvent;
-import dev.solstice.integration.core.InvalidWebhookException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.solstice.integration.core.BuildTrigger;
+import dev.solstice.integration.core.InvalidWebhookException;
+import dev.solstice.integration.core.WebhookEvent;
 import dev.solstice.simulator.github.RecordedWebhooks;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
@@ -41,18 +41,25 @@ class WebhookParserTest {
 
   @Test
   void branchDeletionIsIgnored() {
-    assertThat(parser.parse("push", RecordedWebhooks.payload("push.deleted.json"))).isInstanceOf(WebhookEvent.Ignored.class);
+    assertThat(parser.parse("push", RecordedWebhooks.payload("push.deleted.json")))
+        .isInstanceOf(WebhookEvent.Ignored.class);
   }
 
   @Test
   void zeroAfterShaIsADeletionEvenWithoutTheDeletedFlag() throws Exception {
     ObjectNode push = (ObjectNode) json.readTree(RecordedWebhooks.payload("push.json"));
     push.put("after", "0000000000000000000000000000000000000000");
-    assertThat(parser.parse("push", json.writeValueAsBytes(push))).isInstanceOf(WebhookEvent.Ignored.class);
+    assertThat(parser.parse("push", json.writeValueAsBytes(push)))
+        .isInstanceOf(WebhookEvent.Ignored.class);
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"pull_request.opened.json", "pull_request.synchronize.json", "pull_request.reopened.json"})
+  @ValueSource(
+      strings = {
+        "pull_request.opened.json",
+        "pull_request.synchronize.json",
+        "pull_request.reopened.json"
+      })
   void pullRequestActionsThatChangeCodeTriggerOnTheHeadSha(String fixture) throws Exception {
     var payload = json.readTree(RecordedWebhooks.payload(fixture));
     BuildTrigger t = (BuildTrigger) parser.parse("pull_request", RecordedWebhooks.payload(fixture));
@@ -70,7 +77,8 @@ class WebhookParserTest {
 
   @Test
   void pingAndUnknownEvents() {
-    assertThat(parser.parse("ping", RecordedWebhooks.payload("ping.json"))).isInstanceOf(WebhookEvent.Ping.class);
+    assertThat(parser.parse("ping", RecordedWebhooks.payload("ping.json")))
+        .isInstanceOf(WebhookEvent.Ping.class);
     assertThat(parser.parse("installation", RecordedWebhooks.payload("installation.created.json")))
         .isInstanceOf(WebhookEvent.Ignored.class);
   }
@@ -78,7 +86,9 @@ class WebhookParserTest {
   @Test
   void checkRunRerequestKeepsTheOriginalShaAndTheRunsIdentity() throws Exception {
     var payload = json.readTree(RecordedWebhooks.payload("check_run.rerequested.json"));
-    BuildTrigger t = (BuildTrigger) parser.parse("check_run", RecordedWebhooks.payload("check_run.rerequested.json"));
+    BuildTrigger t =
+        (BuildTrigger)
+            parser.parse("check_run", RecordedWebhooks.payload("check_run.rerequested.json"));
     assertThat(t.commitSha()).isEqualTo(payload.at("/check_run/head_sha").asText());
     assertThat(t.checkAppId()).isEqualTo(payload.at("/check_run/app/id").asLong());
     assertThat(t.rerunCheckName()).isEqualTo(payload.at("/check_run/name").asText());
@@ -88,7 +98,9 @@ class WebhookParserTest {
   @Test
   void checkSuiteRerequestTriggersOnTheSuitesHeadSha() throws Exception {
     var payload = json.readTree(RecordedWebhooks.payload("check_suite.rerequested.json"));
-    BuildTrigger t = (BuildTrigger) parser.parse("check_suite", RecordedWebhooks.payload("check_suite.rerequested.json"));
+    BuildTrigger t =
+        (BuildTrigger)
+            parser.parse("check_suite", RecordedWebhooks.payload("check_suite.rerequested.json"));
     assertThat(t.commitSha()).isEqualTo(payload.at("/check_suite/head_sha").asText());
     assertThat(t.checkAppId()).isEqualTo(29310L);
   }
@@ -111,7 +123,8 @@ class WebhookParserTest {
 
   @Test
   void nullHeadShaNamesTheField() throws Exception {
-    ObjectNode pr = (ObjectNode) json.readTree(RecordedWebhooks.payload("pull_request.synchronize.json"));
+    ObjectNode pr =
+        (ObjectNode) json.readTree(RecordedWebhooks.payload("pull_request.synchronize.json"));
     ((ObjectNode) pr.at("/pull_request/head")).putNull("sha");
     assertThatThrownBy(() -> parser.parse("pull_request", json.writeValueAsBytes(pr)))
         .isInstanceOf(InvalidWebhookException.class)
@@ -147,7 +160,8 @@ class WebhookParserTest {
     assertThat(t.beforeSha()).isEqualTo("0000000000000000000000000000000000000000");
     assertThat(t.changedFiles()).containsExactly("README.md");
     assertThat(t.fork()).isFalse();
-    BuildTrigger tag = (BuildTrigger) parser.parse("push", RecordedWebhooks.payload("push.tag.json"));
+    BuildTrigger tag =
+        (BuildTrigger) parser.parse("push", RecordedWebhooks.payload("push.tag.json"));
     assertThat(tag.tag()).isNotNull();
     assertThat(tag.branch()).isNull();
   }
@@ -168,7 +182,9 @@ class WebhookParserTest {
 
   @Test
   void pullRequestCarriesAuthorLabelsDraftAndBase() {
-    BuildTrigger t = (BuildTrigger) parser.parse("pull_request", RecordedWebhooks.payload("pull_request.synchronize.json"));
+    BuildTrigger t =
+        (BuildTrigger)
+            parser.parse("pull_request", RecordedWebhooks.payload("pull_request.synchronize.json"));
     assertThat(t.author()).isEqualTo("Codertocat");
     assertThat(t.authorAssociation()).isEqualTo("OWNER");
     assertThat(t.labels()).containsExactly("bug");
@@ -182,9 +198,12 @@ class WebhookParserTest {
 
   @Test
   void pullRequestFromAForkOrADeletedForkIsAFork() throws Exception {
-    ObjectNode pr = (ObjectNode) json.readTree(RecordedWebhooks.payload("pull_request.synchronize.json"));
+    ObjectNode pr =
+        (ObjectNode) json.readTree(RecordedWebhooks.payload("pull_request.synchronize.json"));
     ((ObjectNode) pr.at("/pull_request/head/repo")).put("full_name", "Forker/Hello-World");
-    ((ObjectNode) pr.get("pull_request")).put("author_association", "FIRST_TIME_CONTRIBUTOR").put("draft", true);
+    ((ObjectNode) pr.get("pull_request"))
+        .put("author_association", "FIRST_TIME_CONTRIBUTOR")
+        .put("draft", true);
     BuildTrigger fork = (BuildTrigger) parser.parse("pull_request", json.writeValueAsBytes(pr));
     assertThat(fork.fork()).isTrue();
     assertThat(fork.headRepository()).isEqualTo("Forker/Hello-World");
@@ -198,12 +217,15 @@ class WebhookParserTest {
 
   @Test
   void readyForReviewAndLabeledAreTriggersThatTheWorkflowDecidesOn() throws Exception {
-    ObjectNode pr = (ObjectNode) json.readTree(RecordedWebhooks.payload("pull_request.synchronize.json"));
+    ObjectNode pr =
+        (ObjectNode) json.readTree(RecordedWebhooks.payload("pull_request.synchronize.json"));
     for (String action : new String[] {"ready_for_review", "labeled"}) {
       pr.put("action", action);
-      assertThat(parser.parse("pull_request", json.writeValueAsBytes(pr))).isInstanceOf(BuildTrigger.class);
+      assertThat(parser.parse("pull_request", json.writeValueAsBytes(pr)))
+          .isInstanceOf(BuildTrigger.class);
     }
     pr.put("action", "assigned");
-    assertThat(parser.parse("pull_request", json.writeValueAsBytes(pr))).isInstanceOf(WebhookEvent.Ignored.class);
+    assertThat(parser.parse("pull_request", json.writeValueAsBytes(pr)))
+        .isInstanceOf(WebhookEvent.Ignored.class);
   }
 }

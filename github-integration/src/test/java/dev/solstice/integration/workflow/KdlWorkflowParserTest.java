@@ -1,9 +1,9 @@
 package dev.solstice.integration.workflow;
 
-import dev.solstice.integration.core.InvalidWorkflowException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.solstice.integration.core.InvalidWorkflowException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -27,7 +27,9 @@ class KdlWorkflowParserTest {
 
   @Test
   void readsTheDocumentedExample() {
-    Workflow w = parse("""
+    Workflow w =
+        parse(
+            """
         name "CI"
 
         job "lint" {
@@ -75,7 +77,9 @@ class KdlWorkflowParserTest {
 
   @Test
   void jobRunsOnAndEnvOverrideTheGroups() {
-    Workflow w = parse("""
+    Workflow w =
+        parse(
+            """
         group "g" {
             runs_on "group-label"
             env A="group" B="group"
@@ -97,7 +101,9 @@ class KdlWorkflowParserTest {
 
   @Test
   void unknownNeedPointsAtTheNeedsLine() {
-    InvalidWorkflowException e = invalid("""
+    InvalidWorkflowException e =
+        invalid(
+            """
         job "build" { script "make"; }
         job "test" {
             script "make test"
@@ -105,23 +111,31 @@ class KdlWorkflowParserTest {
         }
         """);
     assertThat(e.line()).isEqualTo(4);
-    assertThat(e.reason()).isEqualTo("job \"test\" needs \"biuld\", which is not a job of this workflow");
+    assertThat(e.reason())
+        .isEqualTo("job \"test\" needs \"biuld\", which is not a job of this workflow");
     assertThat(e.formatted()).contains("4 |     needs \"biuld\"").contains("^");
   }
 
   @Test
   void needsCycleIsRefusedNamingTheCycle() {
-    InvalidWorkflowException e = invalid("""
+    InvalidWorkflowException e =
+        invalid(
+            """
         job "a" { script "x"; needs "c"; }
         job "b" { script "x"; needs "a"; }
         job "c" { script "x"; needs "b"; }
         """);
-    assertThat(e.reason()).startsWith("needs form a cycle: ").contains("a").contains("b").contains("c");
+    assertThat(e.reason())
+        .startsWith("needs form a cycle: ")
+        .contains("a")
+        .contains("b")
+        .contains("c");
   }
 
   @Test
   void duplicateJobIdPointsAtTheSecond() {
-    InvalidWorkflowException e = invalid("job \"a\" { script \"x\"; }\ngroup \"g\" {\n  job \"a\" { script \"y\"; }\n}\n");
+    InvalidWorkflowException e =
+        invalid("job \"a\" { script \"x\"; }\ngroup \"g\" {\n  job \"a\" { script \"y\"; }\n}\n");
     assertThat(e.line()).isEqualTo(3);
     assertThat(e.reason()).contains("duplicate job id \"a\"").contains("line 1");
   }
@@ -153,7 +167,9 @@ class KdlWorkflowParserTest {
 
   @Test
   void fileOverOneMegabyteIsRefusedBeforeParsing() {
-    byte[] big = ("job \"a\" { script \"" + "x".repeat(KdlWorkflowParser.MAX_BYTES) + "\"; }").getBytes(StandardCharsets.UTF_8);
+    byte[] big =
+        ("job \"a\" { script \"" + "x".repeat(KdlWorkflowParser.MAX_BYTES) + "\"; }")
+            .getBytes(StandardCharsets.UTF_8);
     assertThatThrownBy(() -> parser.parse(Workflow.PATH, big))
         .isInstanceOf(InvalidWorkflowException.class)
         .hasMessageContaining("limit is 1048576");
@@ -173,14 +189,19 @@ class KdlWorkflowParserTest {
 
   @Test
   void badTimeoutAndBadEnvNamesAreRefused() {
-    assertThat(invalid("job \"a\" { script \"x\"; timeout \"soon\"; }").reason()).startsWith("timeout takes");
-    assertThat(invalid("job \"a\" { script \"x\"; timeout 0; }").reason()).startsWith("timeout must be");
-    assertThat(invalid("job \"a\" { script \"x\"; env \"1BAD\"=\"v\"; }").reason()).contains("not a valid environment variable name");
+    assertThat(invalid("job \"a\" { script \"x\"; timeout \"soon\"; }").reason())
+        .startsWith("timeout takes");
+    assertThat(invalid("job \"a\" { script \"x\"; timeout 0; }").reason())
+        .startsWith("timeout must be");
+    assertThat(invalid("job \"a\" { script \"x\"; env \"1BAD\"=\"v\"; }").reason())
+        .contains("not a valid environment variable name");
   }
 
   @Test
   void readsTheOnSectionAndCancelSuperseded() {
-    Workflow w = parse("""
+    Workflow w =
+        parse(
+            """
         on {
             push {
                 branches "main" "release/**"
@@ -208,7 +229,8 @@ class KdlWorkflowParserTest {
     assertThat(w.on().push().branches().patterns()).containsExactly("main", "release/**");
     assertThat(w.on().push().tags().matches("v1.0")).isTrue();
     assertThat(w.on().push().paths().patterns()).containsExactly("src/**", "!src/**/*.md");
-    assertThat(w.on().pullRequest().types()).containsExactlyInAnyOrder("opened", "synchronize", "ready_for_review");
+    assertThat(w.on().pullRequest().types())
+        .containsExactlyInAnyOrder("opened", "synchronize", "ready_for_review");
     assertThat(w.on().pullRequest().branchesIgnore().matches("legacy")).isTrue();
     assertThat(w.on().pullRequest().labels()).containsExactly("ci");
     assertThat(w.on().pullRequest().labelsIgnore()).containsExactly("no-ci");
@@ -239,20 +261,28 @@ class KdlWorkflowParserTest {
   @Test
   void refusesMistakesInTheOnSection() {
     String job = "job \"build\" {\n    script \"make\"\n}\n";
-    assertThat(invalid("on {\n    pushh\n}\n" + job).getMessage()).contains("unknown node 'pushh' in on");
+    assertThat(invalid("on {\n    pushh\n}\n" + job).getMessage())
+        .contains("unknown node 'pushh' in on");
     assertThat(invalid("on {\n    push {\n        branch \"main\"\n    }\n}\n" + job).getMessage())
         .contains("unknown node 'branch' in push");
     assertThat(invalid("on {\n    push {\n        labels \"ci\"\n    }\n}\n" + job).getMessage())
         .contains("unknown node 'labels' in push");
-    InvalidWorkflowException type = invalid("on {\n    pull_request {\n        types \"closed\"\n    }\n}\n" + job);
+    InvalidWorkflowException type =
+        invalid("on {\n    pull_request {\n        types \"closed\"\n    }\n}\n" + job);
     assertThat(type.getMessage()).contains("\"closed\"");
     assertThat(type.line()).isEqualTo(3);
-    assertThat(invalid("on {\n    push {\n        tags \"v[0-9\"\n    }\n}\n" + job).getMessage()).contains("unclosed");
-    assertThat(invalid("on {\n    ignore_bots #false\n}\n" + job).getMessage()).contains("names no event");
-    assertThat(invalid("on {\n    push\n}\non {\n    push\n}\n" + job).getMessage()).contains("second 'on'");
+    assertThat(invalid("on {\n    push {\n        tags \"v[0-9\"\n    }\n}\n" + job).getMessage())
+        .contains("unclosed");
+    assertThat(invalid("on {\n    ignore_bots #false\n}\n" + job).getMessage())
+        .contains("names no event");
+    assertThat(invalid("on {\n    push\n}\non {\n    push\n}\n" + job).getMessage())
+        .contains("second 'on'");
     assertThat(invalid("on {\n    push\n    push\n}\n" + job).getMessage()).contains("twice");
-    assertThat(invalid("on {\n    pull_request {\n        drafts \"yes\"\n    }\n}\n" + job).getMessage())
+    assertThat(
+            invalid("on {\n    pull_request {\n        drafts \"yes\"\n    }\n}\n" + job)
+                .getMessage())
         .contains("#true or #false");
-    assertThat(invalid("cancel_superseded tags=#true\n" + job).getMessage()).contains("unknown property 'tags'");
+    assertThat(invalid("cancel_superseded tags=#true\n" + job).getMessage())
+        .contains("unknown property 'tags'");
   }
 }

@@ -15,8 +15,16 @@ import java.util.regex.Pattern;
  * }</pre>
  */
 public final class Fault {
-  public enum Kind { LATENCY, STATUS, PRIMARY_RATE_LIMIT, SECONDARY_RATE_LIMIT,
-    SECONDARY_MESSAGE_ONLY, TIMEOUT, RESET, LOST_RESPONSE }
+  public enum Kind {
+    LATENCY,
+    STATUS,
+    PRIMARY_RATE_LIMIT,
+    SECONDARY_RATE_LIMIT,
+    SECONDARY_MESSAGE_ONLY,
+    TIMEOUT,
+    RESET,
+    LOST_RESPONSE
+  }
 
   private final Kind kind;
   private final int status;
@@ -70,8 +78,8 @@ public final class Fault {
   }
 
   /**
-   * Processes the request (a create is stored) and then closes the connection instead of
-   * answering: the client cannot know whether its write was applied.
+   * Processes the request (a create is stored) and then closes the connection instead of answering:
+   * the client cannot know whether its write was applied.
    */
   public static Fault lostResponse() {
     return new Fault(Kind.LOST_RESPONSE, 0, Duration.ZERO, 1, null, null);
@@ -87,9 +95,7 @@ public final class Fault {
     return new Fault(kind, status, duration, n, method, path);
   }
 
-  /**
-   * Only requests with this method (null for any) whose path (no query) matches the regex.
-   */
+  /** Only requests with this method (null for any) whose path (no query) matches the regex. */
   public Fault on(String method, String pathRegex) {
     return new Fault(kind, status, duration, remaining.get(), method, Pattern.compile(pathRegex));
   }
@@ -124,8 +130,12 @@ public final class Fault {
 
   @Override
   public String toString() {
-    return kind + (status > 0 ? " " + status : "") + " x" + remaining.get()
-        + (method == null ? "" : " on " + method) + (path == null ? "" : " " + path)
+    return kind
+        + (status > 0 ? " " + status : "")
+        + " x"
+        + remaining.get()
+        + (method == null ? "" : " on " + method)
+        + (path == null ? "" : " " + path)
         + (Objects.equals(duration, Duration.ZERO) ? "" : " " + duration);
   }
 }

@@ -52,8 +52,8 @@ import java.util.stream.Collectors;
  * <ul>
  *   <li>{@code POST /app/installations/{id}/access_tokens}: verifies the App JWT (RS256 signature
  *       with the app's public key, {@code iss}, {@code exp} at most 10 minutes ahead), checks the
- *       requested repositories and permissions against the installation, issues tokens that
- *       expire ({@link #tokenLifetime}).
+ *       requested repositories and permissions against the installation, issues tokens that expire
+ *       ({@link #tokenLifetime}).
  *   <li>Repository endpoints check the token: unknown/expired/revoked → 401 "Bad credentials",
  *       repository outside the token → 404, missing permission → 403 "Resource not accessible by
  *       integration".
@@ -80,7 +80,17 @@ public final class GitHubSimulator {
   private static final DateTimeFormatter HTTP_DATE =
       DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
   private static final Map<String, String> DEFAULT_PERMISSIONS =
-      Map.of("checks", "write", "contents", "read", "metadata", "read", "issues", "write", "pull_requests", "read");
+      Map.of(
+          "checks",
+          "write",
+          "contents",
+          "read",
+          "metadata",
+          "read",
+          "issues",
+          "write",
+          "pull_requests",
+          "read");
 
   /** The GitHub App: its id and the key pair it signs JWTs with. */
   public record App(long id, String slug, KeyPair keys) {
@@ -104,7 +114,8 @@ public final class GitHubSimulator {
     public Path writePkcs1Pem(Path file) throws IOException {
       Files.createDirectories(file.toAbsolutePath().getParent());
       Files.deleteIfExists(file);
-      Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      Files.createFile(
+          file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
       Files.writeString(file, pkcs1Pem());
       file.toFile().deleteOnExit();
       return file;
@@ -166,8 +177,10 @@ public final class GitHubSimulator {
   private final Map<String, Long> maxInFlightWrites = new HashMap<>();
   private final Map<String, Integer> repoIds = new HashMap<>();
   private final List<Fault> faults = new CopyOnWriteArrayList<>();
+
   /** Copy-on-write by default; {@link #cheapCallLog()} swaps it for a synchronized list. */
   private volatile List<RecordedCall> calls = new CopyOnWriteArrayList<>();
+
   private final List<String> schemaViolations = new CopyOnWriteArrayList<>();
   private final AtomicLong ids = new AtomicLong(1000);
   private String staticToken;
@@ -304,12 +317,18 @@ public final class GitHubSimulator {
     putFile(repo, sha, path, text.getBytes(StandardCharsets.UTF_8));
   }
 
-  /** The files pull request {@code number} of {@code repo} changes (pulls/list-files, pages of per_page). */
+  /**
+   * The files pull request {@code number} of {@code repo} changes (pulls/list-files, pages of
+   * per_page).
+   */
   public synchronized void putPullRequestFiles(String repo, int number, List<String> paths) {
     pullFiles.put(norm(repo) + "#" + number, List.copyOf(paths));
   }
 
-  /** The files changed between two commits (repos/compare-commits-with-basehead, at most 300 listed). */
+  /**
+   * The files changed between two commits (repos/compare-commits-with-basehead, at most 300
+   * listed).
+   */
   public synchronized void putCompare(String repo, String base, String head, List<String> paths) {
     compares.put(norm(repo) + ":" + base + "..." + head, List.copyOf(paths));
   }
@@ -351,7 +370,8 @@ public final class GitHubSimulator {
 
   /** Adds a webhook delivery to the App's log; returns its id. */
   public synchronized long addHookDelivery(String event, String action, int statusCode) {
-    return addHookDelivery(java.util.UUID.randomUUID().toString(), event, action, statusCode, false);
+    return addHookDelivery(
+        java.util.UUID.randomUUID().toString(), event, action, statusCode, false);
   }
 
   /**
@@ -370,7 +390,11 @@ public final class GitHubSimulator {
             .put("redelivery", redelivery)
             .put("duration", 0.12)
             // GitHub: "OK" for a 2xx; a timeout or refused connection has status_code 0.
-            .put("status", statusCode >= 200 && statusCode < 300 ? "OK" : statusCode == 0 ? "Timeout" : "failed")
+            .put(
+                "status",
+                statusCode >= 200 && statusCode < 300
+                    ? "OK"
+                    : statusCode == 0 ? "Timeout" : "failed")
             .put("status_code", statusCode)
             .put("event", event)
             .put("action", action)
@@ -409,7 +433,8 @@ public final class GitHubSimulator {
   /** Installation tokens minted ({@code apps/create-installation-access-token} answered 201). */
   public long mints() {
     return calls().stream()
-        .filter(c -> c.operation().equals("apps/create-installation-access-token") && c.status() == 201)
+        .filter(
+            c -> c.operation().equals("apps/create-installation-access-token") && c.status() == 201)
         .count();
   }
 
@@ -449,8 +474,8 @@ public final class GitHubSimulator {
   }
 
   /**
-   * The simulator's notion of now (token expiry, JWT checks, Date and rate-limit headers).
-   * Share one advanceable clock with the client to let time pass without sleeping.
+   * The simulator's notion of now (token expiry, JWT checks, Date and rate-limit headers). Share
+   * one advanceable clock with the client to let time pass without sleeping.
    */
   public void clock(java.time.Clock clock) {
     this.clock = clock;
@@ -670,7 +695,11 @@ public final class GitHubSimulator {
           Set<String> wanted = new java.util.HashSet<>();
           for (Object o : asked) {
             String full = norm(ownerOf(inst) + "/" + o);
-            String match = inst.repos().stream().filter(r -> r.endsWith("/" + norm(o.toString()))).findFirst().orElse(full);
+            String match =
+                inst.repos().stream()
+                    .filter(r -> r.endsWith("/" + norm(o.toString())))
+                    .findFirst()
+                    .orElse(full);
             if (!inst.repos().contains(match)) {
               error(
                   ctx,
@@ -692,7 +721,11 @@ public final class GitHubSimulator {
             String level = askedPerms.getString(k);
             String granted = inst.permissions().get(k);
             if (granted == null || (level.equals("write") && !granted.equals("write"))) {
-              error(ctx, 422, "The permissions requested are not granted to this installation.", null);
+              error(
+                  ctx,
+                  422,
+                  "The permissions requested are not granted to this installation.",
+                  null);
               return;
             }
             p.put(k, level);
@@ -851,7 +884,8 @@ public final class GitHubSimulator {
     }
     if (entry instanceof FileEntry f) {
       if (rawMedia) {
-        conditional(ctx, 200, Buffer.buffer(f.bytes()), "application/vnd.github.raw; charset=utf-8");
+        conditional(
+            ctx, 200, Buffer.buffer(f.bytes()), "application/vnd.github.raw; charset=utf-8");
         return;
       }
       boolean big = f.bytes().length > 1024 * 1024;
@@ -907,10 +941,14 @@ public final class GitHubSimulator {
             .put("external_id", body.getString("external_id", ""))
             .put("url", baseUrl + "/repos/" + repo + "/check-runs/" + id)
             .put("html_url", "https://github.com/" + repo + "/runs/" + id)
-            .put("details_url", body.getString("details_url", "https://github.com/apps/" + app.slug()))
+            .put(
+                "details_url",
+                body.getString("details_url", "https://github.com/apps/" + app.slug()))
             .put("status", body.getString("status", "queued"))
             .put("conclusion", body.getString("conclusion"))
-            .put("started_at", body.getString("started_at", now().truncatedTo(ChronoUnit.SECONDS).toString()))
+            .put(
+                "started_at",
+                body.getString("started_at", now().truncatedTo(ChronoUnit.SECONDS).toString()))
             .put("completed_at", body.getString("completed_at"))
             .put("name", body.getString("name"))
             .put("check_suite", new JsonObject().put("id", id / 10))
@@ -948,7 +986,15 @@ public final class GitHubSimulator {
         error(ctx, 422, "Invalid request.\n\n\"conclusion\" wasn't supplied.", null);
         return;
       }
-      for (String k : List.of("name", "details_url", "external_id", "started_at", "status", "conclusion", "completed_at")) {
+      for (String k :
+          List.of(
+              "name",
+              "details_url",
+              "external_id",
+              "started_at",
+              "status",
+              "conclusion",
+              "completed_at")) {
         if (body.containsKey(k)) {
           run.put(k, body.getValue(k));
         }
@@ -980,7 +1026,8 @@ public final class GitHubSimulator {
       }
       JsonArray a = output.getJsonArray("annotations");
       if (a != null) {
-        List<JsonObject> list = annotations.computeIfAbsent(run.getLong("id"), k -> new ArrayList<>());
+        List<JsonObject> list =
+            annotations.computeIfAbsent(run.getLong("id"), k -> new ArrayList<>());
         a.forEach(x -> list.add((JsonObject) x));
         current.put("annotations_count", list.size());
       }
@@ -1022,8 +1069,14 @@ public final class GitHubSimulator {
       ctx.response()
           .putHeader(
               "link",
-              "<" + baseUrl + info(ctx).path + "?" + (q.isEmpty() ? "" : q.replaceFirst("^&", "") + "&")
-                  + "page=" + (page + 1) + ">; rel=\"next\"");
+              "<"
+                  + baseUrl
+                  + info(ctx).path
+                  + "?"
+                  + (q.isEmpty() ? "" : q.replaceFirst("^&", "") + "&")
+                  + "page="
+                  + (page + 1)
+                  + ">; rel=\"next\"");
     }
     JsonObject answer =
         new JsonObject()
@@ -1052,8 +1105,17 @@ public final class GitHubSimulator {
     int to = Math.min(all.size(), from + perPage);
     if (to < all.size()) {
       String q = ctx.request().query().replaceAll("(^|&)page=\\d+", "");
-      ctx.response().putHeader("link", "<" + baseUrl + info(ctx).path + "?" + (q.isEmpty() ? "" : q.replaceFirst("^&", "") + "&")
-          + "page=" + (page + 1) + ">; rel=\"next\"");
+      ctx.response()
+          .putHeader(
+              "link",
+              "<"
+                  + baseUrl
+                  + info(ctx).path
+                  + "?"
+                  + (q.isEmpty() ? "" : q.replaceFirst("^&", "") + "&")
+                  + "page="
+                  + (page + 1)
+                  + ">; rel=\"next\"");
     }
     JsonArray list = new JsonArray();
     for (String f : all.subList(from, to)) {
@@ -1091,20 +1153,27 @@ public final class GitHubSimulator {
     }
     JsonArray files = new JsonArray();
     all.stream().limit(300).forEach(f -> files.add(fileJson(f))); // at most 300, first page only
-    JsonObject answer = new JsonObject()
-        .put("url", baseUrl + info(ctx).path)
-        .put("html_url", "https://github.com/" + repo + "/compare/" + basehead)
-        .put("permalink_url", "https://github.com/" + repo + "/compare/" + basehead)
-        .put("diff_url", "https://github.com/" + repo + "/compare/" + basehead + ".diff")
-        .put("patch_url", "https://github.com/" + repo + "/compare/" + basehead + ".patch")
-        .put("base_commit", new JsonObject().put("sha", basehead.substring(0, Math.max(0, basehead.indexOf("...")))))
-        .put("merge_base_commit", new JsonObject().put("sha", basehead.substring(0, Math.max(0, basehead.indexOf("...")))))
-        .put("status", "ahead")
-        .put("ahead_by", 1)
-        .put("behind_by", 0)
-        .put("total_commits", 1)
-        .put("commits", new JsonArray())
-        .put("files", files);
+    JsonObject answer =
+        new JsonObject()
+            .put("url", baseUrl + info(ctx).path)
+            .put("html_url", "https://github.com/" + repo + "/compare/" + basehead)
+            .put("permalink_url", "https://github.com/" + repo + "/compare/" + basehead)
+            .put("diff_url", "https://github.com/" + repo + "/compare/" + basehead + ".diff")
+            .put("patch_url", "https://github.com/" + repo + "/compare/" + basehead + ".patch")
+            .put(
+                "base_commit",
+                new JsonObject()
+                    .put("sha", basehead.substring(0, Math.max(0, basehead.indexOf("...")))))
+            .put(
+                "merge_base_commit",
+                new JsonObject()
+                    .put("sha", basehead.substring(0, Math.max(0, basehead.indexOf("...")))))
+            .put("status", "ahead")
+            .put("ahead_by", 1)
+            .put("behind_by", 0)
+            .put("total_commits", 1)
+            .put("commits", new JsonArray())
+            .put("files", files);
     conditional(ctx, 200, answer.toBuffer(), "application/json; charset=utf-8");
   }
 
@@ -1163,7 +1232,9 @@ public final class GitHubSimulator {
               .put("id", id)
               .put("node_id", "IC_" + id)
               .put("url", baseUrl + "/repos/" + repo + "/issues/comments/" + id)
-              .put("html_url", "https://github.com/" + repo + "/issues/" + number + "#issuecomment-" + id)
+              .put(
+                  "html_url",
+                  "https://github.com/" + repo + "/issues/" + number + "#issuecomment-" + id)
               .put("issue_url", baseUrl + "/repos/" + repo + "/issues/" + number)
               .put("body", body.getString("body"))
               .put("user", botUser())
@@ -1199,7 +1270,12 @@ public final class GitHubSimulator {
       ctx.response()
           .putHeader(
               "link",
-              "<" + baseUrl + "/app/hook/deliveries?per_page=" + perPage + "&cursor=v1_" + next
+              "<"
+                  + baseUrl
+                  + "/app/hook/deliveries?per_page="
+                  + perPage
+                  + "&cursor=v1_"
+                  + next
                   + ">; rel=\"next\"");
     }
     conditional(
@@ -1420,7 +1496,9 @@ public final class GitHubSimulator {
     JsonArray out = new JsonArray();
     if (asked != null) {
       for (Object l : asked) {
-        out.add(new JsonObject().put("name", l instanceof JsonObject o ? o.getString("name") : String.valueOf(l)));
+        out.add(
+            new JsonObject()
+                .put("name", l instanceof JsonObject o ? o.getString("name") : String.valueOf(l)));
       }
     }
     return out;

@@ -41,7 +41,8 @@ public final class OpenApiSubset {
       if (in == null) {
         throw new IllegalStateException(RESOURCE + " missing from the test classpath");
       }
-      return new OpenApiSubset(new JsonObject(new String(in.readAllBytes(), StandardCharsets.UTF_8)));
+      return new OpenApiSubset(
+          new JsonObject(new String(in.readAllBytes(), StandardCharsets.UTF_8)));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -63,7 +64,8 @@ public final class OpenApiSubset {
 
   /** Required keys of the operation's success response (for shape checks). */
   public List<String> responseRequired(String operationId) {
-    JsonArray a = operations.getJsonObject(operationId).getJsonArray("responseRequired", new JsonArray());
+    JsonArray a =
+        operations.getJsonObject(operationId).getJsonArray("responseRequired", new JsonArray());
     return a.stream().map(Object::toString).collect(Collectors.toList());
   }
 

@@ -6,16 +6,15 @@ import java.io.UncheckedIOException;
 
 /**
  * Real webhook payloads recorded by GitHub ({@code @octokit/webhooks-examples}), shipped as this
- * module's resources under {@code /webhooks} (see the README there): {@code push.json},
- * {@code pull_request.synchronize.json}, ...
+ * module's resources under {@code /webhooks} (see the README there): {@code push.json}, {@code
+ * pull_request.synchronize.json}, ...
  */
 public final class RecordedWebhooks {
 
   /** The commit of {@code push.json} (its {@code after}). */
   public static final String PUSH_SHA = "6113728f27ae82c7b1a177c8d03f9e96e0adf246";
 
-  private RecordedWebhooks() {
-  }
+  private RecordedWebhooks() {}
 
   /**
    * The payload's bytes as recorded.

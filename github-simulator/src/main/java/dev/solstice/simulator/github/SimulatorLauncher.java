@@ -31,7 +31,8 @@ public final class SimulatorLauncher {
    * Two independent jobs (no {@code needs}: both JobRequests are due at the webhook, without an
    * orchestrator sending results).
    */
-  public static final String TWO_JOBS = """
+  public static final String TWO_JOBS =
+      """
       job "build" {
           script "make"
       }
@@ -53,7 +54,9 @@ public final class SimulatorLauncher {
     return new SimulatorLauncher(vertx);
   }
 
-  /** The App installed (installation {@code installationId}) on {@code repo} ({@code owner/name}). */
+  /**
+   * The App installed (installation {@code installationId}) on {@code repo} ({@code owner/name}).
+   */
   public SimulatorLauncher repository(long installationId, String repo) {
     setup.add(sim -> sim.installation(installationId, repo));
     return this;
@@ -75,23 +78,31 @@ public final class SimulatorLauncher {
    * would stop a load test within seconds) and a call log that does not copy itself per request.
    */
   public SimulatorLauncher forLoad() {
-    setup.add(sim -> {
-      sim.rateLimit(1_000_000_000L);
-      sim.cheapCallLog();
-    });
+    setup.add(
+        sim -> {
+          sim.rateLimit(1_000_000_000L);
+          sim.cheapCallLog();
+        });
     return this;
   }
 
   /** Starts the simulator on a free port of 127.0.0.1 and applies the setup; waits up to 30 s. */
   public GitHubSimulator start() throws InterruptedException, ExecutionException, TimeoutException {
-    GitHubSimulator sim = GitHubSimulator.start(vertx).toCompletionStage().toCompletableFuture()
-        .get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+    GitHubSimulator sim =
+        GitHubSimulator.start(vertx)
+            .toCompletionStage()
+            .toCompletableFuture()
+            .get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
     setup.forEach(step -> step.accept(sim));
     return sim;
   }
 
   /** Stops the simulator; waits up to 30 s. */
-  public static void stop(GitHubSimulator sim) throws InterruptedException, ExecutionException, TimeoutException {
-    sim.close().toCompletionStage().toCompletableFuture().get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
+  public static void stop(GitHubSimulator sim)
+      throws InterruptedException, ExecutionException, TimeoutException {
+    sim.close()
+        .toCompletionStage()
+        .toCompletableFuture()
+        .get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
   }
 }

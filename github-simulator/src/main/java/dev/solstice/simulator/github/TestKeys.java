@@ -12,8 +12,8 @@ import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 
 /**
- * RSA keys generated at test time (nothing committed) and written as PEM with BouncyCastle:
- * PKCS#1 ({@code BEGIN RSA PRIVATE KEY}, what GitHub hands out) and PKCS#8.
+ * RSA keys generated at test time (nothing committed) and written as PEM with BouncyCastle: PKCS#1
+ * ({@code BEGIN RSA PRIVATE KEY}, what GitHub hands out) and PKCS#8.
  */
 public final class TestKeys {
   private TestKeys() {}

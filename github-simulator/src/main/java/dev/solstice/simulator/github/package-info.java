@@ -1,7 +1,7 @@
 /**
  * A GitHub REST API simulator, main code of the {@code dev.solstice:github-simulator} module: the
- * service's tests, the sandbox and the bench all run against it. It is GitHub, not a client of ours,
- * so it does not depend on {@code github-integration}; {@link
+ * service's tests, the sandbox and the bench all run against it. It is GitHub, not a client of
+ * ours, so it does not depend on {@code github-integration}; {@link
  * dev.solstice.simulator.github.RecordedWebhooks} serves the recorded webhook payloads.
  *
  * <pre>{@code

@@ -40,7 +40,8 @@ public final class AmqpConnector implements AutoCloseable {
     try {
       factory.setUri(uri);
     } catch (Exception e) {
-      throw new IllegalArgumentException("AMQP_URL: not a usable AMQP URL: " + Redaction.userInfo(uri.toString()), e);
+      throw new IllegalArgumentException(
+          "AMQP_URL: not a usable AMQP URL: " + Redaction.userInfo(uri.toString()), e);
     }
     this.name = connectionName;
     this.redactedUri = Redaction.userInfo(uri.toString());
@@ -49,25 +50,35 @@ public final class AmqpConnector implements AutoCloseable {
     factory.setNetworkRecoveryInterval(1000);
     factory.setConnectionTimeout(5000);
     factory.setRequestedHeartbeat(30);
-    // While the broker is unreachable, recovery fails once a second: one line each, not a stack trace.
-    factory.setExceptionHandler(new com.rabbitmq.client.impl.ForgivingExceptionHandler() {
-      @Override
-      public void handleConnectionRecoveryException(Connection conn, Throwable exception) {
-        Throwable root = exception;
-        while (root.getCause() != null && root.getCause() != root) {
-          root = root.getCause();
-        }
-        LOG.warn("AMQP connection to {} not recovered yet ({}); retrying", redactedUri, root.toString());
-      }
-    });
-    this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "amqp-connect-" + connectionName);
-      t.setDaemon(true);
-      return t;
-    });
+    // While the broker is unreachable, recovery fails once a second: one line each, not a stack
+    // trace.
+    factory.setExceptionHandler(
+        new com.rabbitmq.client.impl.ForgivingExceptionHandler() {
+          @Override
+          public void handleConnectionRecoveryException(Connection conn, Throwable exception) {
+            Throwable root = exception;
+            while (root.getCause() != null && root.getCause() != root) {
+              root = root.getCause();
+            }
+            LOG.warn(
+                "AMQP connection to {} not recovered yet ({}); retrying",
+                redactedUri,
+                root.toString());
+          }
+        });
+    this.scheduler =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "amqp-connect-" + connectionName);
+              t.setDaemon(true);
+              return t;
+            });
   }
 
-  /** Registers work to do once connected (open channels, declare, consume); runs at most once per callback. */
+  /**
+   * Registers work to do once connected (open channels, declare, consume); runs at most once per
+   * callback.
+   */
   public void onConnect(Consumer<Connection> callback) {
     onConnect.add(callback);
     Connection current = connection;
@@ -88,15 +99,23 @@ public final class AmqpConnector implements AutoCloseable {
     try {
       opened(factory.newConnection(name));
     } catch (Exception e) {
-      LOG.warn("AMQP connection to {} failed ({}); retrying in {} ms", redactedUri, e.getMessage(), nextDelay.toMillis());
-      Duration after = nextDelay.multipliedBy(2).compareTo(MAX_RETRY) > 0 ? MAX_RETRY : nextDelay.multipliedBy(2);
+      LOG.warn(
+          "AMQP connection to {} failed ({}); retrying in {} ms",
+          redactedUri,
+          e.getMessage(),
+          nextDelay.toMillis());
+      Duration after =
+          nextDelay.multipliedBy(2).compareTo(MAX_RETRY) > 0
+              ? MAX_RETRY
+              : nextDelay.multipliedBy(2);
       scheduler.schedule(() -> connect(after), nextDelay.toMillis(), TimeUnit.MILLISECONDS);
     }
   }
 
   /**
    * Connects now, blocking the calling thread, and fails instead of retrying: for a process whose
-   * supervisor restarts it when the broker is unreachable at start. Losses after that are recovered.
+   * supervisor restarts it when the broker is unreachable at start. Losses after that are
+   * recovered.
    *
    * @throws IOException naming the (redacted) URL when the broker did not answer
    */
@@ -109,17 +128,19 @@ public final class AmqpConnector implements AutoCloseable {
   }
 
   private void opened(Connection c) {
-    ((Recoverable) c).addRecoveryListener(new RecoveryListener() {
-      @Override
-      public void handleRecovery(Recoverable recoverable) {
-        LOG.info("AMQP connection to {} recovered", redactedUri);
-      }
+    ((Recoverable) c)
+        .addRecoveryListener(
+            new RecoveryListener() {
+              @Override
+              public void handleRecovery(Recoverable recoverable) {
+                LOG.info("AMQP connection to {} recovered", redactedUri);
+              }
 
-      @Override
-      public void handleRecoveryStarted(Recoverable recoverable) {
-        LOG.warn("AMQP connection to {} lost; recovering", redactedUri);
-      }
-    });
+              @Override
+              public void handleRecoveryStarted(Recoverable recoverable) {
+                LOG.warn("AMQP connection to {} lost; recovering", redactedUri);
+              }
+            });
     connection = c;
     LOG.info("AMQP connected to {}", redactedUri);
     for (Consumer<Connection> callback : onConnect) {
@@ -127,7 +148,10 @@ public final class AmqpConnector implements AutoCloseable {
     }
   }
 
-  /** Drops the connection without any goodbye, as a crashing process would; nothing is recovered. For tests. */
+  /**
+   * Drops the connection without any goodbye, as a crashing process would; nothing is recovered.
+   * For tests.
+   */
   public void abort() {
     closed = true;
     Connection c = connection;

@@ -5,9 +5,9 @@ import io.vertx.core.Future;
 import java.util.Map;
 
 /**
- * A message received with manual acknowledgement. Exactly one of {@link #ack()} or
- * {@link #reject()} must be called, after the message's side effects succeeded (ack) or were
- * given up (reject: dead-lettered, never requeued in a hot loop).
+ * A message received with manual acknowledgement. Exactly one of {@link #ack()} or {@link
+ * #reject()} must be called, after the message's side effects succeeded (ack) or were given up
+ * (reject: dead-lettered, never requeued in a hot loop).
  */
 public interface Delivery {
 

@@ -37,19 +37,27 @@ public final class QueueConsumer implements AutoCloseable {
   private volatile boolean paused;
 
   /**
-   * @param setup extra declarations to make on the consumer's channel before consuming (may be null)
+   * @param setup extra declarations to make on the consumer's channel before consuming (may be
+   *     null)
    */
-  public QueueConsumer(Context context, AmqpConnector connector, QueueTopology topology, int prefetch,
-      ChannelSetup setup, Handler<Delivery> handler) {
+  public QueueConsumer(
+      Context context,
+      AmqpConnector connector,
+      QueueTopology topology,
+      int prefetch,
+      ChannelSetup setup,
+      Handler<Delivery> handler) {
     this.context = context;
     this.topology = topology;
     this.prefetch = prefetch;
     this.handler = handler;
-    this.thread = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "amqp-consume-" + topology.queue());
-      t.setDaemon(true);
-      return t;
-    });
+    this.thread =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "amqp-consume-" + topology.queue());
+              t.setDaemon(true);
+              return t;
+            });
     connector.onConnect(c -> thread.execute(() -> open(c, setup)));
   }
 
@@ -77,14 +85,19 @@ public final class QueueConsumer implements AutoCloseable {
   }
 
   private void consume(Channel ch) throws IOException {
-    consumerTag = ch.basicConsume(topology.queue(), false, new DefaultConsumer(ch) {
-      @Override
-      public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties props, byte[] body) {
-        unacked.incrementAndGet();
-        Delivery delivery = new AmqpDelivery(ch, envelope, props, body);
-        context.runOnContext(v -> handler.handle(delivery));
-      }
-    });
+    consumerTag =
+        ch.basicConsume(
+            topology.queue(),
+            false,
+            new DefaultConsumer(ch) {
+              @Override
+              public void handleDelivery(
+                  String tag, Envelope envelope, AMQP.BasicProperties props, byte[] body) {
+                unacked.incrementAndGet();
+                Delivery delivery = new AmqpDelivery(ch, envelope, props, body);
+                context.runOnContext(v -> handler.handle(delivery));
+              }
+            });
   }
 
   /** True while the channel is open and the consumer registered. */
@@ -110,25 +123,27 @@ public final class QueueConsumer implements AutoCloseable {
   /** Stops taking new messages; those in hand may still be acked. */
   public Future<Void> pause() {
     paused = true;
-    return onThread(() -> {
-      Channel ch = channel;
-      if (ch != null && ch.isOpen() && consumerTag != null) {
-        ch.basicCancel(consumerTag);
-      }
-      consumerTag = null;
-    });
+    return onThread(
+        () -> {
+          Channel ch = channel;
+          if (ch != null && ch.isOpen() && consumerTag != null) {
+            ch.basicCancel(consumerTag);
+          }
+          consumerTag = null;
+        });
   }
 
   private Future<Void> onThread(ChannelAction action) {
     Promise<Void> promise = Promise.promise();
-    thread.execute(() -> {
-      try {
-        action.run();
-        context.runOnContext(v -> promise.complete());
-      } catch (Exception e) {
-        context.runOnContext(v -> promise.fail(e));
-      }
-    });
+    thread.execute(
+        () -> {
+          try {
+            action.run();
+            context.runOnContext(v -> promise.complete());
+          } catch (Exception e) {
+            context.runOnContext(v -> promise.fail(e));
+          }
+        });
     return promise.future();
   }
 

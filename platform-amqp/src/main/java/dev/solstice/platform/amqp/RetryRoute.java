@@ -38,21 +38,29 @@ public final class RetryRoute {
   }
 
   /** Sends attempt {@code attempt + 1} to the delay queue for it; the last delay repeats. */
-  public Future<Void> retryLater(AMQP.BasicProperties props, byte[] body, int attempt, String reason) {
+  public Future<Void> retryLater(
+      AMQP.BasicProperties props, byte[] body, int attempt, String reason) {
     return retryAfter(props, body, attempt, delayBefore(attempt + 1), reason);
   }
 
-  /** Sends attempt {@code attempt + 1} to the delay queue of {@code delay}, which must be one of {@link #delays()}. */
-  public Future<Void> retryAfter(AMQP.BasicProperties props, byte[] body, int attempt, Duration delay, String reason) {
+  /**
+   * Sends attempt {@code attempt + 1} to the delay queue of {@code delay}, which must be one of
+   * {@link #delays()}.
+   */
+  public Future<Void> retryAfter(
+      AMQP.BasicProperties props, byte[] body, int attempt, Duration delay, String reason) {
     if (!delays.contains(delay)) {
-      return Future.failedFuture(new IllegalArgumentException("no delay queue for " + delay + " in " + delays));
+      return Future.failedFuture(
+          new IllegalArgumentException("no delay queue for " + delay + " in " + delays));
     }
-    return publisher.publish("", Topology.delayQueueName(flow, delay), with(props, attempt + 1, reason), body);
+    return publisher.publish(
+        "", Topology.delayQueueName(flow, delay), with(props, attempt + 1, reason), body);
   }
 
   /** Parks the message in the flow's dead-letter queue. */
   public Future<Void> park(AMQP.BasicProperties props, byte[] body, int attempt, String reason) {
-    return publisher.publish(flow.deadLetterExchange(), flow.routingKey(), with(props, attempt, reason), body);
+    return publisher.publish(
+        flow.deadLetterExchange(), flow.routingKey(), with(props, attempt, reason), body);
   }
 
   /** The delay before attempt {@code n} (n ≥ 2). */
@@ -69,7 +77,8 @@ public final class RetryRoute {
   }
 
   private static AMQP.BasicProperties with(AMQP.BasicProperties props, int attempt, String reason) {
-    Map<String, Object> headers = props.getHeaders() == null ? new HashMap<>() : new HashMap<>(props.getHeaders());
+    Map<String, Object> headers =
+        props.getHeaders() == null ? new HashMap<>() : new HashMap<>(props.getHeaders());
     headers.remove("x-death"); // the broker's own bookkeeping of an earlier dead-lettering
     headers.put(MessageProperties.ATTEMPTS_HEADER, attempt);
     if (reason != null) {

@@ -15,7 +15,8 @@ public record RetrySchedule(List<Duration> delays, int maxAttempts) {
   public RetrySchedule {
     delays = List.copyOf(delays);
     if (delays.isEmpty() || delays.stream().anyMatch(d -> d.isNegative() || d.isZero())) {
-      throw new IllegalArgumentException("retry delays must be a non-empty list of positive durations: " + delays);
+      throw new IllegalArgumentException(
+          "retry delays must be a non-empty list of positive durations: " + delays);
     }
     if (maxAttempts < 1) {
       throw new IllegalArgumentException("maxAttempts must be >= 1, got " + maxAttempts);
@@ -28,15 +29,19 @@ public record RetrySchedule(List<Duration> delays, int maxAttempts) {
   }
 
   /**
-   * The delay before attempt {@code attempt}, but at least {@code minimum} when the failure asked for
-   * one (a GitHub Retry-After): the shortest declared delay that is long enough, else the longest.
+   * The delay before attempt {@code attempt}, but at least {@code minimum} when the failure asked
+   * for one (a GitHub Retry-After): the shortest declared delay that is long enough, else the
+   * longest.
    */
   public Duration delayBefore(int attempt, Duration minimum) {
     Duration scheduled = delayBefore(attempt);
     if (minimum == null || scheduled.compareTo(minimum) >= 0) {
       return scheduled;
     }
-    return delays.stream().filter(d -> d.compareTo(minimum) >= 0).min(Duration::compareTo).orElse(longest());
+    return delays.stream()
+        .filter(d -> d.compareTo(minimum) >= 0)
+        .min(Duration::compareTo)
+        .orElse(longest());
   }
 
   public Duration longest() {

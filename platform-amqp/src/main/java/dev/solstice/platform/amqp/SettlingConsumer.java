@@ -21,35 +21,40 @@ import org.slf4j.LoggerFactory;
 public final class SettlingConsumer implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(SettlingConsumer.class);
+
   /** Longest wait between two tries of a reschedule the broker would not take. */
   static final Duration MAX_RESCHEDULE_WAIT = Duration.ofSeconds(60);
+
   private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(10);
 
-  /** What happened to a message; hooks for the caller's logs and metrics, called on the consumer's context. */
+  /**
+   * What happened to a message; hooks for the caller's logs and metrics, called on the consumer's
+   * context.
+   */
   public interface Outcomes {
     /** Handled; called just before the ack. */
-    default void acked(Delivery message) {
-    }
+    default void acked(Delivery message) {}
 
     /** Failed and about to go to the delay queue for attempt {@code failure.attempt() + 1}. */
-    default void retrying(Delivery message, Failure failure) {
-    }
+    default void retrying(Delivery message, Failure failure) {}
 
     /** Failed for good (or unreadable) and about to be parked in the dead-letter queue. */
-    default void parking(Delivery message, Failure failure) {
-    }
+    default void parking(Delivery message, Failure failure) {}
 
-    /** The broker did not take the retry (or parked) copy; it is tried again after {@code wait}. Log it here. */
-    default void rescheduleFailed(Delivery message, Failure failure, Throwable error, Duration wait) {
-    }
+    /**
+     * The broker did not take the retry (or parked) copy; it is tried again after {@code wait}. Log
+     * it here.
+     */
+    default void rescheduleFailed(
+        Delivery message, Failure failure, Throwable error, Duration wait) {}
   }
 
   /**
    * @param attempt the attempt that failed (1 for the first)
    * @param delay wait before the next attempt; null when parked
    */
-  public record Failure(int attempt, int maxAttempts, Duration delay, String reason, Throwable error) {
-  }
+  public record Failure(
+      int attempt, int maxAttempts, Duration delay, String reason, Throwable error) {}
 
   private final Context context;
   private final Vertx vertx;
@@ -64,10 +69,18 @@ public final class SettlingConsumer implements AutoCloseable {
   /**
    * Starts consuming once the connector is connected.
    *
-   * @param handler the message's side effects; a failed future (or a throw) is judged by {@code policy}
+   * @param handler the message's side effects; a failed future (or a throw) is judged by {@code
+   *     policy}
    */
-  public SettlingConsumer(Context context, AmqpConnector connector, ConfirmingPublisher publisher, QueueTopology flow,
-      RetrySchedule schedule, int prefetch, Function<Delivery, Future<Void>> handler, FailurePolicy policy,
+  public SettlingConsumer(
+      Context context,
+      AmqpConnector connector,
+      ConfirmingPublisher publisher,
+      QueueTopology flow,
+      RetrySchedule schedule,
+      int prefetch,
+      Function<Delivery, Future<Void>> handler,
+      FailurePolicy policy,
       Outcomes outcomes) {
     this.context = context;
     this.vertx = context.owner();
@@ -77,11 +90,18 @@ public final class SettlingConsumer implements AutoCloseable {
     this.handler = handler;
     this.policy = policy;
     this.outcomes = outcomes;
-    this.consumer = new QueueConsumer(context, connector, flow, prefetch, channel -> {
-      for (Duration delay : schedule.delays()) {
-        Topology.declareDelay(channel, flow, delay);
-      }
-    }, this::handle);
+    this.consumer =
+        new QueueConsumer(
+            context,
+            connector,
+            flow,
+            prefetch,
+            channel -> {
+              for (Duration delay : schedule.delays()) {
+                Topology.declareDelay(channel, flow, delay);
+              }
+            },
+            this::handle);
   }
 
   /** True while the consumer is registered on an open channel. */
@@ -104,22 +124,26 @@ public final class SettlingConsumer implements AutoCloseable {
     } catch (RuntimeException e) {
       handled = Future.failedFuture(e);
     }
-    handled.onComplete(ar -> {
-      if (ar.succeeded()) {
-        outcomes.acked(message);
-        message.ack();
-      } else {
-        failed(message, ar.cause());
-      }
-    });
+    handled.onComplete(
+        ar -> {
+          if (ar.succeeded()) {
+            outcomes.acked(message);
+            message.ack();
+          } else {
+            failed(message, ar.cause());
+          }
+        });
   }
 
   private void failed(Delivery message, Throwable error) {
     int attempt = RetryRoute.attempt(message);
     FailurePolicy.Verdict verdict = policy.judge(error);
-    boolean retry = verdict.retryable() && !(error instanceof UnreadableMessageException)
-        && schedule.allowsAnotherAfter(attempt);
-    Duration delay = retry ? schedule.delayBefore(attempt + 1, verdict.minimumDelay().orElse(null)) : null;
+    boolean retry =
+        verdict.retryable()
+            && !(error instanceof UnreadableMessageException)
+            && schedule.allowsAnotherAfter(attempt);
+    Duration delay =
+        retry ? schedule.delayBefore(attempt + 1, verdict.minimumDelay().orElse(null)) : null;
     Failure failure = new Failure(attempt, schedule.maxAttempts(), delay, verdict.reason(), error);
     if (retry) {
       outcomes.retrying(message, failure);
@@ -131,25 +155,39 @@ public final class SettlingConsumer implements AutoCloseable {
   }
 
   /**
-   * Acks once the retry (or the parked copy) is confirmed. When the broker would not take it either,
-   * only the rescheduling is tried again (not the handler, whose side effects are done), with a
-   * doubling wait capped at {@link #MAX_RESCHEDULE_WAIT}: leaving the message unacked on a channel
-   * that stays open would hold a prefetch slot forever and, a few of those later, starve the consumer.
-   * If the channel dies meanwhile, the broker redelivers the message and the ack is dropped.
+   * Acks once the retry (or the parked copy) is confirmed. When the broker would not take it
+   * either, only the rescheduling is tried again (not the handler, whose side effects are done),
+   * with a doubling wait capped at {@link #MAX_RESCHEDULE_WAIT}: leaving the message unacked on a
+   * channel that stays open would hold a prefetch slot forever and, a few of those later, starve
+   * the consumer. If the channel dies meanwhile, the broker redelivers the message and the ack is
+   * dropped.
    */
   private void reschedule(Delivery message, Failure failure, Duration wait) {
-    Future<Void> copied = failure.delay() != null
-        ? route.retryAfter(message.properties(), message.body(), failure.attempt(), failure.delay(), failure.reason())
-        : route.park(message.properties(), message.body(), failure.attempt(), failure.reason());
+    Future<Void> copied =
+        failure.delay() != null
+            ? route.retryAfter(
+                message.properties(),
+                message.body(),
+                failure.attempt(),
+                failure.delay(),
+                failure.reason())
+            : route.park(message.properties(), message.body(), failure.attempt(), failure.reason());
     copied
         .onSuccess(v -> message.ack())
-        .onFailure(e -> {
-          LOG.debug("could not reschedule message {} of {}: {}; trying again in {} ms",
-              message.properties().getMessageId(), flow.queue(), e.getMessage(), wait.toMillis());
-          outcomes.rescheduleFailed(message, failure, e, wait);
-          vertx.setTimer(wait.toMillis(), id -> reschedule(message, failure, min(wait.multipliedBy(2),
-              MAX_RESCHEDULE_WAIT)));
-        });
+        .onFailure(
+            e -> {
+              LOG.debug(
+                  "could not reschedule message {} of {}: {}; trying again in {} ms",
+                  message.properties().getMessageId(),
+                  flow.queue(),
+                  e.getMessage(),
+                  wait.toMillis());
+              outcomes.rescheduleFailed(message, failure, e, wait);
+              vertx.setTimer(
+                  wait.toMillis(),
+                  id ->
+                      reschedule(message, failure, min(wait.multipliedBy(2), MAX_RESCHEDULE_WAIT)));
+            });
   }
 
   private static Duration min(Duration a, Duration b) {
@@ -157,8 +195,8 @@ public final class SettlingConsumer implements AutoCloseable {
   }
 
   /**
-   * Graceful stop: takes nothing new, lets messages in hand settle (at most 10 s, and only while the
-   * channel is open), then closes; whatever is still unacked is redelivered by the broker.
+   * Graceful stop: takes nothing new, lets messages in hand settle (at most 10 s, and only while
+   * the channel is open), then closes; whatever is still unacked is redelivered by the broker.
    */
   public Future<Void> stop() {
     return stop(DRAIN_TIMEOUT);
@@ -166,12 +204,14 @@ public final class SettlingConsumer implements AutoCloseable {
 
   /** {@link #stop()} waiting at most {@code drainTimeout} for the messages in hand. */
   public Future<Void> stop(Duration drainTimeout) {
-    return consumer.pause()
+    return consumer
+        .pause()
         .compose(v -> drained(System.currentTimeMillis() + drainTimeout.toMillis()))
-        .eventually(() -> {
-          consumer.close();
-          return Future.succeededFuture();
-        });
+        .eventually(
+            () -> {
+              consumer.close();
+              return Future.succeededFuture();
+            });
   }
 
   /** Stops at once, without waiting for messages in hand (the broker redelivers them). */
@@ -181,9 +221,13 @@ public final class SettlingConsumer implements AutoCloseable {
   }
 
   private Future<Void> drained(long deadline) {
-    if (consumer.unacked() <= 0 || !consumer.isChannelOpen() || System.currentTimeMillis() > deadline) {
+    if (consumer.unacked() <= 0
+        || !consumer.isChannelOpen()
+        || System.currentTimeMillis() > deadline) {
       if (consumer.unacked() > 0) {
-        LOG.warn("stopping with {} messages of {} unfinished; the broker redelivers them", consumer.unacked(),
+        LOG.warn(
+            "stopping with {} messages of {} unfinished; the broker redelivers them",
+            consumer.unacked(),
             flow.queue());
       }
       return Future.succeededFuture();

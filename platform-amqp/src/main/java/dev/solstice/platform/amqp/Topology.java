@@ -11,10 +11,11 @@ import java.util.Map;
 /** Idempotent declarations of our flows; the same as {@code deploy/rabbitmq/definitions.json}. */
 public final class Topology {
 
-  private Topology() {
-  }
+  private Topology() {}
 
-  /** Exchange, work queue and its binding, dead-letter exchange, dead-letter queue and its binding. */
+  /**
+   * Exchange, work queue and its binding, dead-letter exchange, dead-letter queue and its binding.
+   */
   public static void declare(Channel channel, QueueTopology t) throws IOException {
     channel.exchangeDeclare(t.exchange(), BuiltinExchangeType.DIRECT, true);
     channel.exchangeDeclare(t.deadLetterExchange(), BuiltinExchangeType.DIRECT, true);
@@ -26,10 +27,12 @@ public final class Topology {
 
   /**
    * A delay queue: messages published to it (through the default exchange) wait {@code delay}, then
-   * dead-letter back into the work queue of {@code t}. One queue per delay, because RabbitMQ expires
-   * only messages at the head of a queue, so mixed per-message TTLs would wait for each other.
+   * dead-letter back into the work queue of {@code t}. One queue per delay, because RabbitMQ
+   * expires only messages at the head of a queue, so mixed per-message TTLs would wait for each
+   * other.
    */
-  public static String declareDelay(Channel channel, QueueTopology t, Duration delay) throws IOException {
+  public static String declareDelay(Channel channel, QueueTopology t, Duration delay)
+      throws IOException {
     String name = delayQueueName(t, delay);
     channel.queueDeclare(name, true, false, false, delayArguments(t, delay));
     return name;

@@ -44,8 +44,9 @@ class ConfirmingPublisherIT {
     channel.queueDeclare(queue, false, false, true, null);
     channel.queueBind(queue, exchange, "bound");
     connector = new AmqpConnector(URI.create(SettlingConsumerIT.URL), "confirming-publisher IT");
-    publisher = new ConfirmingPublisher(vertx, connector, Duration.ofSeconds(10), List.of(), "it",
-        new SimpleMeterRegistry());
+    publisher =
+        new ConfirmingPublisher(
+            vertx, connector, Duration.ofSeconds(10), List.of(), "it", new SimpleMeterRegistry());
     connector.start();
     await().atMost(Duration.ofSeconds(10)).until(publisher::isReady);
   }
@@ -61,22 +62,30 @@ class ConfirmingPublisherIT {
   }
 
   private static AMQP.BasicProperties properties() {
-    return new AMQP.BasicProperties.Builder().messageId(UUID.randomUUID().toString()).deliveryMode(2).build();
+    return new AMQP.BasicProperties.Builder()
+        .messageId(UUID.randomUUID().toString())
+        .deliveryMode(2)
+        .build();
   }
 
   @Test
   void publicationSucceedsOnceTheBrokerConfirmedAndTheMessageIsQueued() throws Exception {
-    publisher.publish(exchange, "bound", properties(), "hello".getBytes(StandardCharsets.UTF_8))
+    publisher
+        .publish(exchange, "bound", properties(), "hello".getBytes(StandardCharsets.UTF_8))
         .await(10, TimeUnit.SECONDS);
 
-    assertThat(new String(channel.basicGet(queue, true).getBody(), StandardCharsets.UTF_8)).isEqualTo("hello");
+    assertThat(new String(channel.basicGet(queue, true).getBody(), StandardCharsets.UTF_8))
+        .isEqualTo("hello");
     assertThat(publisher.inFlight()).isZero();
   }
 
   @Test
   void unroutableMessageFailsInsteadOfVanishing() {
-    assertThatThrownBy(() -> publisher.publish(exchange, "nobody-listens", properties(), new byte[] {1})
-        .await(10, TimeUnit.SECONDS))
+    assertThatThrownBy(
+            () ->
+                publisher
+                    .publish(exchange, "nobody-listens", properties(), new byte[] {1})
+                    .await(10, TimeUnit.SECONDS))
         .isInstanceOf(PublishException.class)
         .hasMessageContaining("unroutable")
         .hasMessageContaining("nobody-listens");
@@ -86,7 +95,11 @@ class ConfirmingPublisherIT {
   void publicationFailsWhenTheConnectionIsGone() {
     connector.close();
 
-    assertThatThrownBy(() -> publisher.publish(exchange, "bound", properties(), new byte[] {1})
-        .await(10, TimeUnit.SECONDS)).isInstanceOf(PublishException.class);
+    assertThatThrownBy(
+            () ->
+                publisher
+                    .publish(exchange, "bound", properties(), new byte[] {1})
+                    .await(10, TimeUnit.SECONDS))
+        .isInstanceOf(PublishException.class);
   }
 }

@@ -9,8 +9,9 @@ import org.junit.jupiter.api.Test;
 
 class RetryScheduleTest {
 
-  private final RetrySchedule schedule = new RetrySchedule(
-      List.of(Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofMinutes(2)), 4);
+  private final RetrySchedule schedule =
+      new RetrySchedule(
+          List.of(Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofMinutes(2)), 4);
 
   @Test
   void theDelayBeforeEachAttemptComesFromTheListAndTheLastOneRepeats() {
@@ -36,8 +37,10 @@ class RetryScheduleTest {
 
   @Test
   void rejectsSchedulesNoDelayQueueCouldServe() {
-    assertThatThrownBy(() -> new RetrySchedule(List.of(), 3)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> new RetrySchedule(List.of(Duration.ZERO), 3)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new RetrySchedule(List.of(), 3))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new RetrySchedule(List.of(Duration.ZERO), 3))
+        .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> new RetrySchedule(List.of(Duration.ofSeconds(1)), 0))
         .isInstanceOf(IllegalArgumentException.class);
   }

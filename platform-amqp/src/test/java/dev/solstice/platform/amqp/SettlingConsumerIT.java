@@ -29,16 +29,29 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The one way a message is settled, against the machine's real RabbitMQ (isolated names per test). */
+/**
+ * The one way a message is settled, against the machine's real RabbitMQ (isolated names per test).
+ */
 class SettlingConsumerIT {
 
-  static final String URL = System.getenv().getOrDefault("AMQP_TEST_URL", "amqp://guest:guest@127.0.0.1:5672/%2f");
-  private static final FailurePolicy ALL_RETRYABLE = e -> new FailurePolicy.Verdict(true, Optional.empty(),
-      e.getClass().getSimpleName() + ": " + e.getMessage());
+  static final String URL =
+      System.getenv().getOrDefault("AMQP_TEST_URL", "amqp://guest:guest@127.0.0.1:5672/%2f");
+  private static final FailurePolicy ALL_RETRYABLE =
+      e ->
+          new FailurePolicy.Verdict(
+              true, Optional.empty(), e.getClass().getSimpleName() + ": " + e.getMessage());
 
-  private final QueueTopology flow = new QueueTopology("solstice.settle", "settle.v1", "solstice.settle.v1",
-      "solstice.settle.dlx", "solstice.settle.v1.dlq", false).isolated(".t-" + UUID.randomUUID().toString().substring(0, 8));
-  private final RetrySchedule schedule = new RetrySchedule(List.of(Duration.ofMillis(100), Duration.ofMillis(200)), 3);
+  private final QueueTopology flow =
+      new QueueTopology(
+              "solstice.settle",
+              "settle.v1",
+              "solstice.settle.v1",
+              "solstice.settle.dlx",
+              "solstice.settle.v1.dlq",
+              false)
+          .isolated(".t-" + UUID.randomUUID().toString().substring(0, 8));
+  private final RetrySchedule schedule =
+      new RetrySchedule(List.of(Duration.ofMillis(100), Duration.ofMillis(200)), 3);
   private final List<String> events = new CopyOnWriteArrayList<>();
   private final List<Long> rescheduleWaits = new CopyOnWriteArrayList<>();
   private Vertx vertx;
@@ -55,8 +68,14 @@ class SettlingConsumerIT {
     admin = factory.newConnection("settling-consumer IT admin");
     channel = admin.createChannel();
     connector = new AmqpConnector(URI.create(URL), "settling-consumer IT");
-    publisher = new ConfirmingPublisher(vertx, connector, Duration.ofSeconds(5), List.of(flow), "it",
-        new SimpleMeterRegistry());
+    publisher =
+        new ConfirmingPublisher(
+            vertx,
+            connector,
+            Duration.ofSeconds(5),
+            List.of(flow),
+            "it",
+            new SimpleMeterRegistry());
   }
 
   @AfterEach
@@ -81,37 +100,59 @@ class SettlingConsumerIT {
   private SettlingConsumer start(Function<Delivery, Future<Void>> handler, FailurePolicy policy) {
     SettlingConsumer[] consumer = new SettlingConsumer[1];
     var context = vertx.getOrCreateContext();
-    context.runOnContext(v -> consumer[0] = new SettlingConsumer(context, connector, publisher, flow, schedule, 4,
-        handler, policy, new SettlingConsumer.Outcomes() {
-          @Override
-          public void acked(Delivery message) {
-            events.add("acked");
-          }
+    context.runOnContext(
+        v ->
+            consumer[0] =
+                new SettlingConsumer(
+                    context,
+                    connector,
+                    publisher,
+                    flow,
+                    schedule,
+                    4,
+                    handler,
+                    policy,
+                    new SettlingConsumer.Outcomes() {
+                      @Override
+                      public void acked(Delivery message) {
+                        events.add("acked");
+                      }
 
-          @Override
-          public void retrying(Delivery message, SettlingConsumer.Failure f) {
-            events.add("retrying " + f.attempt() + " after " + f.delay().toMillis() + "ms");
-          }
+                      @Override
+                      public void retrying(Delivery message, SettlingConsumer.Failure f) {
+                        events.add(
+                            "retrying " + f.attempt() + " after " + f.delay().toMillis() + "ms");
+                      }
 
-          @Override
-          public void parking(Delivery message, SettlingConsumer.Failure f) {
-            events.add("parking " + f.attempt());
-          }
+                      @Override
+                      public void parking(Delivery message, SettlingConsumer.Failure f) {
+                        events.add("parking " + f.attempt());
+                      }
 
-          @Override
-          public void rescheduleFailed(Delivery message, SettlingConsumer.Failure f, Throwable e, Duration wait) {
-            rescheduleWaits.add(wait.toMillis());
-          }
-        }));
+                      @Override
+                      public void rescheduleFailed(
+                          Delivery message,
+                          SettlingConsumer.Failure f,
+                          Throwable e,
+                          Duration wait) {
+                        rescheduleWaits.add(wait.toMillis());
+                      }
+                    }));
     connector.start();
-    await().atMost(Duration.ofSeconds(10)).until(() -> consumer[0] != null && consumer[0].isConsuming()
-        && publisher.isReady());
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> consumer[0] != null && consumer[0].isConsuming() && publisher.isReady());
     return consumer[0];
   }
 
   private void send(String body) throws Exception {
-    channel.basicPublish(flow.exchange(), flow.routingKey(),
-        new AMQP.BasicProperties.Builder().messageId(UUID.randomUUID().toString()).deliveryMode(2).build(),
+    channel.basicPublish(
+        flow.exchange(),
+        flow.routingKey(),
+        new AMQP.BasicProperties.Builder()
+            .messageId(UUID.randomUUID().toString())
+            .deliveryMode(2)
+            .build(),
         body.getBytes(StandardCharsets.UTF_8));
   }
 
@@ -122,34 +163,42 @@ class SettlingConsumerIT {
   @Test
   void acksAMessageWhoseHandlerSucceeded() throws Exception {
     List<String> seen = new CopyOnWriteArrayList<>();
-    start(m -> {
-      seen.add(new String(m.body(), StandardCharsets.UTF_8));
-      return Future.succeededFuture();
-    }, ALL_RETRYABLE);
+    start(
+        m -> {
+          seen.add(new String(m.body(), StandardCharsets.UTF_8));
+          return Future.succeededFuture();
+        },
+        ALL_RETRYABLE);
 
     send("one");
 
     await().atMost(Duration.ofSeconds(10)).until(() -> events.contains("acked"));
     assertThat(seen).containsExactly("one");
-    await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
-      assertThat(depth(flow.queue())).isZero();
-      assertThat(depth(flow.deadLetterQueue())).isZero();
-    });
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(
+            () -> {
+              assertThat(depth(flow.queue())).isZero();
+              assertThat(depth(flow.deadLetterQueue())).isZero();
+            });
   }
 
   @Test
   void retriesThroughTheDelayQueuesCountingAttemptsThenParksWithTheReason() throws Exception {
     List<String> attempts = new CopyOnWriteArrayList<>();
-    start(m -> {
-      attempts.add(String.valueOf(m.header(MessageProperties.ATTEMPTS_HEADER)));
-      return Future.failedFuture(new IllegalStateException("downstream is down"));
-    }, ALL_RETRYABLE);
+    start(
+        m -> {
+          attempts.add(String.valueOf(m.header(MessageProperties.ATTEMPTS_HEADER)));
+          return Future.failedFuture(new IllegalStateException("downstream is down"));
+        },
+        ALL_RETRYABLE);
 
     send("doomed");
 
     await().atMost(Duration.ofSeconds(15)).until(() -> depth(flow.deadLetterQueue()) == 1);
     assertThat(attempts).containsExactly("null", "2", "3");
-    assertThat(events).containsExactly("retrying 1 after 100ms", "retrying 2 after 200ms", "parking 3");
+    assertThat(events)
+        .containsExactly("retrying 1 after 100ms", "retrying 2 after 200ms", "parking 3");
     GetResponse parked = channel.basicGet(flow.deadLetterQueue(), true);
     Map<String, Object> headers = parked.getProps().getHeaders();
     assertThat(headers.get(MessageProperties.ATTEMPTS_HEADER)).isEqualTo(3);
@@ -162,12 +211,17 @@ class SettlingConsumerIT {
 
   @Test
   void parksAtOnceWhatThePolicyCallsPermanentOrWhatCannotBeRead() throws Exception {
-    start(m -> {
-      String body = new String(m.body(), StandardCharsets.UTF_8);
-      return Future.failedFuture(body.equals("garbage")
-          ? new UnreadableMessageException("not json", null)
-          : new IllegalArgumentException("permanent"));
-    }, e -> new FailurePolicy.Verdict(!(e instanceof IllegalArgumentException), Optional.empty(), e.getMessage()));
+    start(
+        m -> {
+          String body = new String(m.body(), StandardCharsets.UTF_8);
+          return Future.failedFuture(
+              body.equals("garbage")
+                  ? new UnreadableMessageException("not json", null)
+                  : new IllegalArgumentException("permanent"));
+        },
+        e ->
+            new FailurePolicy.Verdict(
+                !(e instanceof IllegalArgumentException), Optional.empty(), e.getMessage()));
 
     send("garbage");
     send("bad request");
@@ -176,8 +230,13 @@ class SettlingConsumerIT {
     assertThat(events).containsExactly("parking 1", "parking 1");
     List<String> reasons = new ArrayList<>();
     for (int i = 0; i < 2; i++) {
-      reasons.add(channel.basicGet(flow.deadLetterQueue(), true).getProps().getHeaders()
-          .get(MessageProperties.PARK_REASON_HEADER).toString());
+      reasons.add(
+          channel
+              .basicGet(flow.deadLetterQueue(), true)
+              .getProps()
+              .getHeaders()
+              .get(MessageProperties.PARK_REASON_HEADER)
+              .toString());
     }
     assertThat(reasons).containsExactlyInAnyOrder("not json", "permanent");
   }
@@ -185,8 +244,11 @@ class SettlingConsumerIT {
   @Test
   void waitsAtLeastTheMinimumDelayTheFailureAskedFor() throws Exception {
     AtomicInteger calls = new AtomicInteger();
-    start(m -> calls.incrementAndGet() == 1 ? Future.failedFuture(new IllegalStateException("rate limited"))
-        : Future.succeededFuture(),
+    start(
+        m ->
+            calls.incrementAndGet() == 1
+                ? Future.failedFuture(new IllegalStateException("rate limited"))
+                : Future.succeededFuture(),
         e -> new FailurePolicy.Verdict(true, Optional.of(Duration.ofMillis(150)), "rate limited"));
 
     send("later");
@@ -198,15 +260,18 @@ class SettlingConsumerIT {
   @Test
   void retriesOnlyTheRescheduleWhenTheBrokerWouldNotTakeIt() throws Exception {
     AtomicInteger handled = new AtomicInteger();
-    start(m -> {
-      handled.incrementAndGet();
-      return Future.failedFuture(new IllegalStateException("downstream is down"));
-    }, ALL_RETRYABLE);
+    start(
+        m -> {
+          handled.incrementAndGet();
+          return Future.failedFuture(new IllegalStateException("downstream is down"));
+        },
+        ALL_RETRYABLE);
     // The first delay queue refuses messages: the retry copy is nacked (reject-publish overflow).
     String firstDelay = Topology.delayQueueName(flow, schedule.delays().get(0));
     channel.queuePurge(firstDelay);
     channel.queueDelete(firstDelay);
-    Map<String, Object> args = new java.util.HashMap<>(Topology.delayArguments(flow, schedule.delays().get(0)));
+    Map<String, Object> args =
+        new java.util.HashMap<>(Topology.delayArguments(flow, schedule.delays().get(0)));
     args.put("x-max-length", 0);
     args.put("x-overflow", "reject-publish");
     channel.queueDeclare(firstDelay, true, false, false, args);
@@ -220,10 +285,12 @@ class SettlingConsumerIT {
     assertThat(handled).hasValue(1);
     assertThat(depth(flow.queue())).isZero();
     channel.queueDelete(firstDelay);
-    channel.queueDeclare(firstDelay, true, false, false, Topology.delayArguments(flow, schedule.delays().get(0)));
+    channel.queueDeclare(
+        firstDelay, true, false, false, Topology.delayArguments(flow, schedule.delays().get(0)));
 
     await().atMost(Duration.ofSeconds(15)).until(() -> depth(flow.deadLetterQueue()) == 1);
-    assertThat(events).containsExactly("retrying 1 after 100ms", "retrying 2 after 200ms", "parking 3");
+    assertThat(events)
+        .containsExactly("retrying 1 after 100ms", "retrying 2 after 200ms", "parking 3");
     assertThat(handled).hasValue(3);
   }
 }

@@ -7,8 +7,8 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Every variable an executable reads: the one list its {@code --help} prints and its docs show (tests
- * keep the docs, the help and the code equal to it).
+ * Every variable an executable reads: the one list its {@code --help} prints and its docs show
+ * (tests keep the docs, the help and the code equal to it).
  */
 public record Catalogue(List<Variable> variables) {
 
@@ -24,13 +24,18 @@ public record Catalogue(List<Variable> variables) {
     return variables.stream().map(Variable::name).collect(Collectors.toUnmodifiableSet());
   }
 
-  /** Aligned lines {@code <indent>NAME  description [default]}, for {@code --help}. */
+  /** Aligned lines {@code <indent>NAME description [default]}, for {@code --help}. */
   public String text(String indent) {
     int width = variables.stream().mapToInt(v -> v.name().length()).max().orElse(0) + 2;
     StringBuilder out = new StringBuilder();
     for (Variable v : variables) {
-      out.append(indent).append(v.name()).append(" ".repeat(width - v.name().length()))
-          .append(v.description()).append(" [").append(v.defaultValue()).append("]\n");
+      out.append(indent)
+          .append(v.name())
+          .append(" ".repeat(width - v.name().length()))
+          .append(v.description())
+          .append(" [")
+          .append(v.defaultValue())
+          .append("]\n");
     }
     return out.toString();
   }
@@ -39,8 +44,13 @@ public record Catalogue(List<Variable> variables) {
   public String markdownTable() {
     StringBuilder out = new StringBuilder("| variable | default | meaning |\n|---|---|---|\n");
     for (Variable v : variables) {
-      out.append("| `").append(v.name()).append("` | ").append(v.defaultValue().replace("|", "\\|"))
-          .append(" | ").append(v.description().replace("|", "\\|")).append(" |\n");
+      out.append("| `")
+          .append(v.name())
+          .append("` | ")
+          .append(v.defaultValue().replace("|", "\\|"))
+          .append(" | ")
+          .append(v.description().replace("|", "\\|"))
+          .append(" |\n");
     }
     return out.toString();
   }

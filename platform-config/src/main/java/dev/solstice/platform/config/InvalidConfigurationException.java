@@ -4,8 +4,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 
 /**
- * The environment does not describe a usable configuration; {@link #problems()} names every variable
- * at fault, one problem per line.
+ * The environment does not describe a usable configuration; {@link #problems()} names every
+ * variable at fault, one problem per line.
  */
 public class InvalidConfigurationException extends IllegalArgumentException {
 

@@ -12,13 +12,12 @@ public final class Redaction {
 
   private static final Pattern USER_INFO = Pattern.compile("(?<=://)[^/@]*@");
 
-  private Redaction() {
-  }
+  private Redaction() {}
 
   /**
    * The URL with the password of its user info masked ({@code amqp://bot:***@host/vh}); a user name
-   * alone is kept. A value that does not parse is masked whole: it might be a password pasted into the
-   * wrong variable. For AMQP URLs, where the user name is not a secret.
+   * alone is kept. A value that does not parse is masked whole: it might be a password pasted into
+   * the wrong variable. For AMQP URLs, where the user name is not a secret.
    */
   public static String password(String url) {
     if (url == null) {
@@ -32,15 +31,17 @@ public final class Redaction {
       }
       int colon = userInfo.indexOf(':');
       String masked = colon < 0 ? userInfo : userInfo.substring(0, colon + 1) + MASK;
-      return url.replaceFirst(Pattern.quote(userInfo + "@"), Matcher.quoteReplacement(masked + "@"));
+      return url.replaceFirst(
+          Pattern.quote(userInfo + "@"), Matcher.quoteReplacement(masked + "@"));
     } catch (URISyntaxException e) {
       return MASK;
     }
   }
 
   /**
-   * The URL with its whole user info masked ({@code redis://***@host}), parsed or not. For URLs whose
-   * user part alone may be the secret ({@code redis://PASSWORD@host}, {@code https://TOKEN@host}).
+   * The URL with its whole user info masked ({@code redis://***@host}), parsed or not. For URLs
+   * whose user part alone may be the secret ({@code redis://PASSWORD@host}, {@code
+   * https://TOKEN@host}).
    */
   public static String userInfo(String url) {
     return url == null ? null : USER_INFO.matcher(url).replaceAll(MASK + "@");

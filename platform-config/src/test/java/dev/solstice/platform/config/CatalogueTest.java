@@ -6,13 +6,16 @@ import org.junit.jupiter.api.Test;
 
 class CatalogueTest {
 
-  private final Catalogue catalogue = Catalogue.of(
-      Variable.of("HTTP_ADDR", "0.0.0.0:8082", "listen address"),
-      Variable.secret("WEBHOOK_SECRET", "required", "a | b"));
+  private final Catalogue catalogue =
+      Catalogue.of(
+          Variable.of("HTTP_ADDR", "0.0.0.0:8082", "listen address"),
+          Variable.secret("WEBHOOK_SECRET", "required", "a | b"));
 
   @Test
   void helpTextAlignsNamesAndShowsDefaults() {
-    assertThat(catalogue.text("  ")).isEqualTo("""
+    assertThat(catalogue.text("  "))
+        .isEqualTo(
+            """
           HTTP_ADDR       listen address [0.0.0.0:8082]
           WEBHOOK_SECRET  a | b [required]
         """);
@@ -20,7 +23,9 @@ class CatalogueTest {
 
   @Test
   void markdownTableEscapesPipes() {
-    assertThat(catalogue.markdownTable()).isEqualTo("""
+    assertThat(catalogue.markdownTable())
+        .isEqualTo(
+            """
         | variable | default | meaning |
         |---|---|---|
         | `HTTP_ADDR` | 0.0.0.0:8082 | listen address |

@@ -27,8 +27,29 @@ class EnvReaderTest {
 
   @Test
   void readsEachType() {
-    EnvReader in = new EnvReader(Map.of("S", " text ", "I", "80", "L", "12", "B", "yes", "SB", "FALSE",
-        "D", "30d", "DS", "5s, 30s,2m", "LIST", "a, ,b", "U", "https://x.example/p", "H", "AMQP://mq"));
+    EnvReader in =
+        new EnvReader(
+            Map.of(
+                "S",
+                " text ",
+                "I",
+                "80",
+                "L",
+                "12",
+                "B",
+                "yes",
+                "SB",
+                "FALSE",
+                "D",
+                "30d",
+                "DS",
+                "5s, 30s,2m",
+                "LIST",
+                "a, ,b",
+                "U",
+                "https://x.example/p",
+                "H",
+                "AMQP://mq"));
     assertThat(in.string("S", null)).isEqualTo("text");
     assertThat(in.integer("I", 0, 1, 65535)).isEqualTo(80);
     assertThat(in.positiveInt("I", 0, 100)).isEqualTo(80);
@@ -38,8 +59,8 @@ class EnvReaderTest {
     assertThat(in.strictBool("SB", true)).isFalse();
     assertThat(in.duration("D", null)).isEqualTo(Duration.ofDays(30));
     assertThat(in.positiveDuration("D", null)).isEqualTo(Duration.ofDays(30));
-    assertThat(in.durations("DS", null)).containsExactly(Duration.ofSeconds(5), Duration.ofSeconds(30),
-        Duration.ofMinutes(2));
+    assertThat(in.durations("DS", null))
+        .containsExactly(Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofMinutes(2));
     assertThat(in.list("LIST")).containsExactly("a", "b");
     assertThat(in.uri("U", null, "http", "https")).isEqualTo(URI.create("https://x.example/p"));
     assertThat(in.hostUri("H", "amqp", "amqps")).contains(URI.create("AMQP://mq"));
@@ -49,8 +70,29 @@ class EnvReaderTest {
 
   @Test
   void everyProblemNamesItsVariableAndTheyAreReportedTogether() {
-    EnvReader in = new EnvReader(Map.of("CI_HTTP_PORT", "80a", "P", "0", "L", "-1", "N", "-5", "B", "maybe",
-        "SB", "yes", "D", "soon", "DS", "5s,0s", "U", "ftp://user:hunter2@x", "H", "http://bot:hunter2@mq"));
+    EnvReader in =
+        new EnvReader(
+            Map.of(
+                "CI_HTTP_PORT",
+                "80a",
+                "P",
+                "0",
+                "L",
+                "-1",
+                "N",
+                "-5",
+                "B",
+                "maybe",
+                "SB",
+                "yes",
+                "D",
+                "soon",
+                "DS",
+                "5s,0s",
+                "U",
+                "ftp://user:hunter2@x",
+                "H",
+                "http://bot:hunter2@mq"));
     in.integer("CI_HTTP_PORT", 8080, 1, 65535);
     in.positiveInt("P", 1, 10);
     in.positiveLong("L", 1L);
@@ -64,28 +106,33 @@ class EnvReaderTest {
     in.hostUri("H", "amqps", "amqp");
     in.require(false, "A, B: set both or neither");
 
-    assertThatThrownBy(in::check).isInstanceOfSatisfying(InvalidConfigurationException.class,
-        e -> assertThat(e.problems()).containsExactly(
-            "CI_HTTP_PORT: expected an integer from 1 to 65535, got \"80a\"",
-            "P: expected a positive integer up to 10, got \"0\"",
-            "L: expected a positive integer, got \"-1\"",
-            "REQUIRED: required, a positive integer",
-            "N: expected a non-negative integer, got \"-5\"",
-            "B: expected true or false, got \"maybe\"",
-            "SB: expected true or false, got \"yes\"",
-            "D: expected a duration such as 500ms, 30s, 5m, 6h, 30d or PT5M, got \"soon\"",
-            "DS: expected a comma-separated list of durations such as 5s,30s,2m, got \"5s,0s\"",
-            "U: expected a http or https URL, got \"ftp://***@x\"",
-            "H: expected an amqp or amqps URL with a host",
-            "A, B: set both or neither"));
+    assertThatThrownBy(in::check)
+        .isInstanceOfSatisfying(
+            InvalidConfigurationException.class,
+            e ->
+                assertThat(e.problems())
+                    .containsExactly(
+                        "CI_HTTP_PORT: expected an integer from 1 to 65535, got \"80a\"",
+                        "P: expected a positive integer up to 10, got \"0\"",
+                        "L: expected a positive integer, got \"-1\"",
+                        "REQUIRED: required, a positive integer",
+                        "N: expected a non-negative integer, got \"-5\"",
+                        "B: expected true or false, got \"maybe\"",
+                        "SB: expected true or false, got \"yes\"",
+                        "D: expected a duration such as 500ms, 30s, 5m, 6h, 30d or PT5M, got \"soon\"",
+                        "DS: expected a comma-separated list of durations such as 5s,30s,2m, got \"5s,0s\"",
+                        "U: expected a http or https URL, got \"ftp://***@x\"",
+                        "H: expected an amqp or amqps URL with a host",
+                        "A, B: set both or neither"));
   }
 
   @Test
   void aTimeToLiveMustBeLongerThanZero() {
     EnvReader in = new EnvReader(Map.of("TTL", "0s"));
     assertThat(in.positiveDuration("TTL", Duration.ofDays(1))).isEqualTo(Duration.ofDays(1));
-    assertThat(in.errors()).containsExactly(
-        "TTL: expected a duration longer than zero such as 500ms, 30s, 5m, 6h, 30d or PT5M, got \"0s\"");
+    assertThat(in.errors())
+        .containsExactly(
+            "TTL: expected a duration longer than zero such as 500ms, 30s, 5m, 6h, 30d or PT5M, got \"0s\"");
   }
 
   @Test
@@ -95,8 +142,10 @@ class EnvReaderTest {
     ok.check();
     EnvReader bad = new EnvReader(Map.of("I", "2"));
     bad.integer("I", 0, 0, 1);
-    assertThatThrownBy(() -> bad.check(problems -> new IllegalStateException(String.join(";", problems))))
-        .isInstanceOf(IllegalStateException.class).hasMessageStartingWith("I: ");
+    assertThatThrownBy(
+            () -> bad.check(problems -> new IllegalStateException(String.join(";", problems))))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageStartingWith("I: ");
   }
 
   @Test

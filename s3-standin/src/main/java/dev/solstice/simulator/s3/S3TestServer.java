@@ -19,11 +19,12 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
- * An in-memory S3-compatible server for tests: s3proxy with its {@code transient} blob store on a free
- * port of 127.0.0.1, requiring AWS signatures (v2 or v4) with {@link #ACCESS_KEY}/{@link #SECRET_KEY}.
+ * An in-memory S3-compatible server for tests: s3proxy with its {@code transient} blob store on a
+ * free port of 127.0.0.1, requiring AWS signatures (v2 or v4) with {@link #ACCESS_KEY}/{@link
+ * #SECRET_KEY}.
  *
- * <p>Main code of {@code dev.solstice:s3-standin}, which brings s3proxy and the AWS SDK with it: the
- * orchestrator stub's tests use it in test scope, the sandbox at compile scope.
+ * <p>Main code of {@code dev.solstice:s3-standin}, which brings s3proxy and the AWS SDK with it:
+ * the orchestrator stub's tests use it in test scope, the sandbox at compile scope.
  *
  * <pre>{@code
  * try (S3TestServer s3 = S3TestServer.start()) {
@@ -46,15 +47,18 @@ public final class S3TestServer implements AutoCloseable {
   private S3TestServer(S3Proxy proxy, URI endpoint) {
     this.proxy = proxy;
     this.endpoint = endpoint;
-    this.client = S3Client.builder()
-        .httpClient(UrlConnectionHttpClient.create())
-        .endpointOverride(endpoint)
-        .forcePathStyle(true)
-        .region(Region.of(REGION))
-        .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
-        .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
-        .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
-        .build();
+    this.client =
+        S3Client.builder()
+            .httpClient(UrlConnectionHttpClient.create())
+            .endpointOverride(endpoint)
+            .forcePathStyle(true)
+            .region(Region.of(REGION))
+            .credentialsProvider(
+                StaticCredentialsProvider.create(
+                    AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
+            .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+            .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+            .build();
   }
 
   /** Starts a fresh, empty server; returns once it accepts connections. */
@@ -63,11 +67,12 @@ public final class S3TestServer implements AutoCloseable {
     properties.setProperty(Constants.PROPERTY_IDENTITY, ACCESS_KEY);
     properties.setProperty(Constants.PROPERTY_CREDENTIAL, SECRET_KEY);
     BlobStore store = BlobStores.create("transient", properties);
-    S3Proxy proxy = S3Proxy.builder()
-        .blobStore(store)
-        .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
-        .endpoint(URI.create("http://127.0.0.1:0"))
-        .build();
+    S3Proxy proxy =
+        S3Proxy.builder()
+            .blobStore(store)
+            .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
+            .endpoint(URI.create("http://127.0.0.1:0"))
+            .build();
     try {
       // start() returns once Jetty's connector is bound, so getPort() is the real port.
       proxy.start();
@@ -82,7 +87,9 @@ public final class S3TestServer implements AutoCloseable {
     return endpoint;
   }
 
-  /** The stub's S3 variables pointing at this server and the given bucket (which the stub creates). */
+  /**
+   * The stub's S3 variables pointing at this server and the given bucket (which the stub creates).
+   */
   public Map<String, String> env(String bucket) {
     Map<String, String> env = new LinkedHashMap<>();
     env.put("S3_ENDPOINT", endpoint.toString());
@@ -106,7 +113,10 @@ public final class S3TestServer implements AutoCloseable {
     return client.listBuckets().buckets().stream().anyMatch(b -> b.name().equals(bucket));
   }
 
-  /** The object's content as UTF-8. @throws software.amazon.awssdk.services.s3.model.NoSuchKeyException if absent */
+  /**
+   * The object's content as UTF-8. @throws
+   * software.amazon.awssdk.services.s3.model.NoSuchKeyException if absent
+   */
   public String readObject(String bucket, String key) {
     return client.getObjectAsBytes(b -> b.bucket(bucket).key(key)).asString(StandardCharsets.UTF_8);
   }
