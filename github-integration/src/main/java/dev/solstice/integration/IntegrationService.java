@@ -31,6 +31,7 @@ import dev.solstice.integration.webhook.WebhookParser;
 import dev.solstice.platform.amqp.AmqpConnector;
 import dev.solstice.platform.amqp.ConfirmingPublisher;
 import dev.solstice.platform.amqp.RetrySchedule;
+import dev.solstice.platform.amqp.SettlingConsumer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
@@ -194,13 +195,14 @@ public final class IntegrationService {
           new PlanExecutor(github, reporter, coordinator, jobPublisher::publishAll, published);
       results =
           new JobResultVerticle(
-              connector,
-              publisher,
-              config.results(),
-              new RetrySchedule(config.resultsRetryDelays(), config.resultsMaxAttempts()),
+              new SettlingConsumer.Settings(
+                  connector,
+                  publisher,
+                  config.results(),
+                  new RetrySchedule(config.resultsRetryDelays(), config.resultsMaxAttempts()),
+                  config.resultsPrefetch(),
+                  FailureVerdicts.SERVICE),
               reporter,
-              config.resultsPrefetch(),
-              FailureVerdicts.SERVICE,
               metrics,
               coordinator::onResult);
     }
@@ -208,12 +210,14 @@ public final class IntegrationService {
         new DeliveryProcessor(new WebhookParser(), planner, executor, ledger);
     IntakeVerticle intakeVerticle =
         new IntakeVerticle(
-            connector,
-            publisher,
-            intake,
+            new SettlingConsumer.Settings(
+                connector,
+                publisher,
+                intake.topology(),
+                intake.retries(),
+                config.intakePrefetch(),
+                FailureVerdicts.SERVICE),
             processor,
-            config.intakePrefetch(),
-            FailureVerdicts.SERVICE,
             IntakeMeters.of(metrics));
 
     Readiness readiness =

@@ -3,12 +3,7 @@ package dev.solstice.integration.checks;
 import dev.solstice.integration.ops.Metrics;
 import dev.solstice.jobrequest.JobCodec;
 import dev.solstice.jobrequest.JobResult;
-import dev.solstice.jobrequest.amqp.QueueTopology;
-import dev.solstice.platform.amqp.AmqpConnector;
-import dev.solstice.platform.amqp.ConfirmingPublisher;
 import dev.solstice.platform.amqp.Delivery;
-import dev.solstice.platform.amqp.FailurePolicy;
-import dev.solstice.platform.amqp.RetrySchedule;
 import dev.solstice.platform.amqp.SettlingConsumer;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -28,55 +23,31 @@ public final class JobResultVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(JobResultVerticle.class);
 
-  private final AmqpConnector connector;
-  private final ConfirmingPublisher publisher;
-  private final QueueTopology results;
-  private final RetrySchedule retries;
+  private final SettlingConsumer.Settings settings;
   private final CheckRunReporter reporter;
-  private final int prefetch;
-  private final FailurePolicy policy;
   private final Metrics metrics;
   private final Function<JobResult, Future<Void>> afterReport;
   private SettlingConsumer consumer;
 
   /**
+   * @param settings the results queue's flow and retries
    * @param afterReport what else a result causes once its check run is updated (the run's next
    *     jobs: {@code RunCoordinator.onResult}); a failure retries the result like a GitHub failure
    */
   public JobResultVerticle(
-      AmqpConnector connector,
-      ConfirmingPublisher publisher,
-      QueueTopology results,
-      RetrySchedule retries,
+      SettlingConsumer.Settings settings,
       CheckRunReporter reporter,
-      int prefetch,
-      FailurePolicy policy,
       Metrics metrics,
       Function<JobResult, Future<Void>> afterReport) {
-    this.connector = connector;
-    this.publisher = publisher;
-    this.results = results;
-    this.retries = retries;
+    this.settings = settings;
     this.reporter = reporter;
-    this.prefetch = prefetch;
-    this.policy = policy;
     this.metrics = metrics;
     this.afterReport = afterReport;
   }
 
   @Override
   public Future<?> start() {
-    consumer =
-        new SettlingConsumer(
-            context,
-            connector,
-            publisher,
-            results,
-            retries,
-            prefetch,
-            this::handle,
-            policy,
-            new Outcomes());
+    consumer = new SettlingConsumer(context, settings, this::handle, new Outcomes());
     return Future.succeededFuture();
   }
 
@@ -129,7 +100,7 @@ public final class JobResultVerticle extends VerticleBase {
           "result {} not reported (attempt {}), parked in {}: {}",
           message.properties().getMessageId(),
           f.attempt(),
-          results.deadLetterQueue(),
+          settings.flow().deadLetterQueue(),
           f.reason());
       metrics.count("solstice_dlq_parked", "queue", "results");
     }

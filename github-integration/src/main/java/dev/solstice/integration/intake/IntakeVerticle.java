@@ -2,10 +2,7 @@ package dev.solstice.integration.intake;
 
 import dev.solstice.integration.core.WebhookDelivery;
 import dev.solstice.integration.ops.LogContext;
-import dev.solstice.platform.amqp.AmqpConnector;
-import dev.solstice.platform.amqp.ConfirmingPublisher;
 import dev.solstice.platform.amqp.Delivery;
-import dev.solstice.platform.amqp.FailurePolicy;
 import dev.solstice.platform.amqp.SettlingConsumer;
 import dev.solstice.platform.amqp.UnreadableMessageException;
 import io.vertx.core.Future;
@@ -24,45 +21,24 @@ public final class IntakeVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(IntakeVerticle.class);
 
-  private final AmqpConnector connector;
-  private final ConfirmingPublisher publisher;
-  private final IntakeQueue intake;
+  private final SettlingConsumer.Settings settings;
   private final DeliveryProcessor processor;
-  private final int prefetch;
-  private final FailurePolicy policy;
   private final IntakeMetrics metrics;
   private SettlingConsumer consumer;
 
+  /**
+   * @param settings the intake queue's flow and retries ({@link IntakeQueue})
+   */
   public IntakeVerticle(
-      AmqpConnector connector,
-      ConfirmingPublisher publisher,
-      IntakeQueue intake,
-      DeliveryProcessor processor,
-      int prefetch,
-      FailurePolicy policy,
-      IntakeMetrics metrics) {
-    this.connector = connector;
-    this.publisher = publisher;
-    this.intake = intake;
+      SettlingConsumer.Settings settings, DeliveryProcessor processor, IntakeMetrics metrics) {
+    this.settings = settings;
     this.processor = processor;
-    this.prefetch = prefetch;
-    this.policy = policy;
     this.metrics = metrics;
   }
 
   @Override
   public Future<?> start() {
-    consumer =
-        new SettlingConsumer(
-            context,
-            connector,
-            publisher,
-            intake.topology(),
-            intake.retries(),
-            prefetch,
-            this::handle,
-            policy,
-            new Outcomes());
+    consumer = new SettlingConsumer(context, settings, this::handle, new Outcomes());
     return Future.succeededFuture();
   }
 
@@ -132,7 +108,7 @@ public final class IntakeVerticle extends VerticleBase {
                   "delivery failed (attempt {} of {}), parked in {}: {}",
                   f.attempt(),
                   f.maxAttempts(),
-                  intake.topology().deadLetterQueue(),
+                  settings.flow().deadLetterQueue(),
                   f.reason()));
       metrics.failed(event, "parked");
     }

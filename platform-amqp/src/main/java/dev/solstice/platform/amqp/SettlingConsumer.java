@@ -67,6 +67,19 @@ public final class SettlingConsumer implements AutoCloseable {
   private final QueueConsumer consumer;
 
   /**
+   * The broker side of a consumer: what it reads, how it reschedules, and how it judges failures.
+   *
+   * @param prefetch unacked messages in hand at most
+   */
+  public record Settings(
+      AmqpConnector connector,
+      ConfirmingPublisher publisher,
+      QueueTopology flow,
+      RetrySchedule schedule,
+      int prefetch,
+      FailurePolicy policy) {}
+
+  /**
    * Starts consuming once the connector is connected.
    *
    * @param handler the message's side effects; a failed future (or a throw) is judged by {@code
@@ -82,20 +95,40 @@ public final class SettlingConsumer implements AutoCloseable {
       Function<Delivery, Future<Void>> handler,
       FailurePolicy policy,
       Outcomes outcomes) {
+    this(
+        context,
+        new Settings(connector, publisher, flow, schedule, prefetch, policy),
+        handler,
+        outcomes);
+  }
+
+  /**
+   * Starts consuming once the connector is connected.
+   *
+   * @param handler the message's side effects; a failed future (or a throw) is judged by the
+   *     settings' policy
+   */
+  public SettlingConsumer(
+      Context context,
+      Settings settings,
+      Function<Delivery, Future<Void>> handler,
+      Outcomes outcomes) {
+    QueueTopology flow = settings.flow();
+    RetrySchedule schedule = settings.schedule();
     this.context = context;
     this.vertx = context.owner();
     this.flow = flow;
     this.schedule = schedule;
-    this.route = new RetryRoute(publisher, flow, schedule.delays());
+    this.route = new RetryRoute(settings.publisher(), flow, schedule.delays());
     this.handler = handler;
-    this.policy = policy;
+    this.policy = settings.policy();
     this.outcomes = outcomes;
     this.consumer =
         new QueueConsumer(
             context,
-            connector,
+            settings.connector(),
             flow,
-            prefetch,
+            settings.prefetch(),
             channel -> {
               for (Duration delay : schedule.delays()) {
                 Topology.declareDelay(channel, flow, delay);
