@@ -18,19 +18,13 @@ final class AsyncLimiter {
   <T> Future<T> run(Supplier<Future<T>> task) {
     Promise<T> promise = Promise.promise();
     Runnable start =
-        () -> {
-          Future<T> f;
-          try {
-            f = task.get();
-          } catch (RuntimeException e) {
-            f = Future.failedFuture(e);
-          }
-          f.onComplete(
-              ar -> {
-                release();
-                promise.handle(ar);
-              });
-        };
+        () ->
+            attempt(task)
+                .onComplete(
+                    ar -> {
+                      release();
+                      promise.handle(ar);
+                    });
     boolean now;
     synchronized (this) {
       now = running < permits;
@@ -44,6 +38,15 @@ final class AsyncLimiter {
       start.run();
     }
     return promise.future();
+  }
+
+  /** The task's future, or a failed one if starting it threw. */
+  static <T> Future<T> attempt(Supplier<Future<T>> task) {
+    try {
+      return task.get();
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
   }
 
   private void release() {

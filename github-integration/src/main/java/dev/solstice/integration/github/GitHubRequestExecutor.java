@@ -49,15 +49,9 @@ final class GitHubRequestExecutor {
       String accept,
       Reconciler reconciler) {
 
-    ApiRequest(
-        String operation,
-        HttpMethod method,
-        String route,
-        String path,
-        Buffer body,
-        Auth auth,
-        String accept) {
-      this(operation, method, route, path, body, auth, accept, null);
+    /** This request, made safe to retry after a lost answer by first asking what was applied. */
+    ApiRequest withReconciler(Reconciler lookup) {
+      return new ApiRequest(operation, method, route, path, body, auth, accept, lookup);
     }
 
     boolean mutating() {

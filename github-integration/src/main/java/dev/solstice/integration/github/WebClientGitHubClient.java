@@ -5,6 +5,7 @@ import dev.solstice.integration.core.NotAFileException;
 import dev.solstice.integration.github.GitHubRequestExecutor.ApiRequest;
 import dev.solstice.integration.github.GitHubRequestExecutor.ApiResponse;
 import dev.solstice.integration.github.GitHubRequestExecutor.AppAuth;
+import dev.solstice.integration.github.GitHubRequestExecutor.Auth;
 import dev.solstice.integration.github.GitHubRequestExecutor.InstallationAuth;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
@@ -41,6 +42,74 @@ public final class WebClientGitHubClient implements GitHubClient {
   static final String RAW = "application/vnd.github.raw+json";
   static final int MAX_ANNOTATIONS = 50;
   private static final String CONTENTS_ROUTE = "/repos/{owner}/{repo}/contents/{path}";
+
+  /**
+   * One REST operation: its OpenAPI operation id (the name the metrics and write allow-list use),
+   * method, route template and, for an installation call, the token scope it needs (null for an
+   * App-level call).
+   */
+  private record Endpoint(String operation, HttpMethod method, String route, TokenScope scope) {}
+
+  private static final Endpoint GET_CONTENT =
+      new Endpoint("repos/get-content", HttpMethod.GET, CONTENTS_ROUTE, TokenScope.CHECKS);
+  private static final Endpoint LIST_CHECK_RUNS_FOR_REF =
+      new Endpoint(
+          "checks/list-for-ref",
+          HttpMethod.GET,
+          "/repos/{owner}/{repo}/commits/{ref}/check-runs",
+          TokenScope.CHECKS);
+  private static final Endpoint CREATE_CHECK_RUN =
+      new Endpoint(
+          WriteOperations.CREATE_CHECK_RUN,
+          HttpMethod.POST,
+          "/repos/{owner}/{repo}/check-runs",
+          TokenScope.CHECKS);
+  private static final Endpoint UPDATE_CHECK_RUN =
+      new Endpoint(
+          WriteOperations.UPDATE_CHECK_RUN,
+          HttpMethod.PATCH,
+          "/repos/{owner}/{repo}/check-runs/{check_run_id}",
+          TokenScope.CHECKS);
+  private static final Endpoint LIST_PULL_REQUEST_FILES =
+      new Endpoint(
+          "pulls/list-files",
+          HttpMethod.GET,
+          "/repos/{owner}/{repo}/pulls/{pull_number}/files",
+          TokenScope.PULL_REQUESTS);
+  private static final Endpoint COMPARE_COMMITS =
+      new Endpoint(
+          "repos/compare-commits-with-basehead",
+          HttpMethod.GET,
+          "/repos/{owner}/{repo}/compare/{basehead}",
+          TokenScope.CHECKS);
+  private static final Endpoint CREATE_ISSUE =
+      new Endpoint(
+          WriteOperations.CREATE_ISSUE,
+          HttpMethod.POST,
+          "/repos/{owner}/{repo}/issues",
+          TokenScope.ISSUES);
+  private static final Endpoint CREATE_ISSUE_COMMENT =
+      new Endpoint(
+          WriteOperations.CREATE_ISSUE_COMMENT,
+          HttpMethod.POST,
+          "/repos/{owner}/{repo}/issues/{issue_number}/comments",
+          TokenScope.ISSUES);
+  private static final Endpoint LIST_HOOK_DELIVERIES =
+      new Endpoint("apps/list-webhook-deliveries", HttpMethod.GET, "/app/hook/deliveries", null);
+  private static final Endpoint REDELIVER_HOOK_DELIVERY =
+      new Endpoint(
+          WriteOperations.REDELIVER_HOOK_DELIVERY,
+          HttpMethod.POST,
+          "/app/hook/deliveries/{delivery_id}/attempts",
+          null);
+  private static final Endpoint GET_AUTHENTICATED_APP =
+      new Endpoint("apps/get-authenticated", HttpMethod.GET, "/app", null);
+  private static final Endpoint CREATE_INSTALLATION_TOKEN =
+      new Endpoint(
+          WriteOperations.CREATE_INSTALLATION_TOKEN,
+          HttpMethod.POST,
+          "/app/installations/{installation_id}/access_tokens",
+          null);
   private static final int MAX_PAGES = 10;
   private static final Pattern NEXT_LINK = Pattern.compile("<([^>]+)>\\s*;\\s*rel=\"next\"");
 
@@ -193,17 +262,8 @@ public final class WebClientGitHubClient implements GitHubClient {
             + encodePath(path)
             + "?ref="
             + encode(Objects.requireNonNull(ref));
-    ApiRequest r =
-        new ApiRequest(
-            "repos/get-content",
-            HttpMethod.GET,
-            CONTENTS_ROUTE,
-            p,
-            null,
-            new InstallationAuth(installationId, repo, TokenScope.CHECKS),
-            RAW);
     return executor
-        .execute(r)
+        .execute(asInstallation(GET_CONTENT, p, null, installationId, repo, RAW))
         .map(resp -> Optional.of(toFile(repo, path, ref, resp)))
         .recover(
             e ->
@@ -324,27 +384,16 @@ public final class WebClientGitHubClient implements GitHubClient {
     CheckRunOutput first =
         out == null ? null : out.withAnnotations(chunks.isEmpty() ? List.of() : chunks.get(0));
     ApiRequest post =
-        write(
-            WriteOperations.CREATE_CHECK_RUN,
-            HttpMethod.POST,
-            "/repos/{owner}/{repo}/check-runs",
+        asInstallation(
+            CREATE_CHECK_RUN,
             repoPath(repo) + "/check-runs",
             create.toJson(first),
             installationId,
             repo,
-            TokenScope.CHECKS);
+            JSON);
     if (create.externalId() != null) {
       // A create whose answer was lost may have been applied: find it by external_id first.
-      post =
-          new ApiRequest(
-              post.operation(),
-              post.method(),
-              post.route(),
-              post.path(),
-              post.body(),
-              post.auth(),
-              post.accept(),
-              () -> findCheckRun(installationId, repo, create));
+      post = post.withReconciler(() -> findCheckRun(installationId, repo, create));
     }
     Future<CheckRun> created =
         executor.execute(post).map(resp -> CheckRun.fromJson(resp.body().toJsonObject()));
@@ -364,17 +413,8 @@ public final class WebClientGitHubClient implements GitHubClient {
             + encode(create.headSha())
             + "/check-runs?per_page=100&filter=all&check_name="
             + encode(create.name());
-    ApiRequest r =
-        new ApiRequest(
-            "checks/list-for-ref",
-            HttpMethod.GET,
-            "/repos/{owner}/{repo}/commits/{ref}/check-runs",
-            p,
-            null,
-            new InstallationAuth(installationId, repo, TokenScope.CHECKS),
-            JSON);
     return executor
-        .execute(r)
+        .execute(asInstallation(LIST_CHECK_RUNS_FOR_REF, p, null, installationId, repo, JSON))
         .map(
             resp ->
                 resp.body().toJsonObject().getJsonArray("check_runs", new JsonArray()).stream()
@@ -405,15 +445,13 @@ public final class WebClientGitHubClient implements GitHubClient {
       long installationId, RepoRef repo, long checkRunId, JsonObject body) {
     return executor
         .execute(
-            write(
-                WriteOperations.UPDATE_CHECK_RUN,
-                HttpMethod.PATCH,
-                "/repos/{owner}/{repo}/check-runs/{check_run_id}",
+            asInstallation(
+                UPDATE_CHECK_RUN,
                 repoPath(repo) + "/check-runs/" + checkRunId,
                 body,
                 installationId,
                 repo,
-                TokenScope.CHECKS))
+                JSON))
         .map(resp -> CheckRun.fromJson(resp.body().toJsonObject()));
   }
 
@@ -448,17 +486,8 @@ public final class WebClientGitHubClient implements GitHubClient {
 
   private Future<List<CheckRun>> listPage(
       long installationId, RepoRef repo, String path, List<CheckRun> acc, int page) {
-    ApiRequest r =
-        new ApiRequest(
-            "checks/list-for-ref",
-            HttpMethod.GET,
-            "/repos/{owner}/{repo}/commits/{ref}/check-runs",
-            path,
-            null,
-            new InstallationAuth(installationId, repo, TokenScope.CHECKS),
-            JSON);
     return executor
-        .execute(r)
+        .execute(asInstallation(LIST_CHECK_RUNS_FOR_REF, path, null, installationId, repo, JSON))
         .compose(
             resp -> {
               JsonArray arr =
@@ -483,17 +512,8 @@ public final class WebClientGitHubClient implements GitHubClient {
 
   private Future<ChangedFiles> filesPage(
       long installationId, RepoRef repo, String path, List<String> acc, int page) {
-    ApiRequest r =
-        new ApiRequest(
-            "pulls/list-files",
-            HttpMethod.GET,
-            "/repos/{owner}/{repo}/pulls/{pull_number}/files",
-            path,
-            null,
-            new InstallationAuth(installationId, repo, TokenScope.PULL_REQUESTS),
-            JSON);
     return executor
-        .execute(r)
+        .execute(asInstallation(LIST_PULL_REQUEST_FILES, path, null, installationId, repo, JSON))
         .compose(
             resp -> {
               JsonArray arr = resp.body().toJsonArray();
@@ -525,17 +545,8 @@ public final class WebClientGitHubClient implements GitHubClient {
   public Future<ChangedFiles> compareFiles(
       long installationId, RepoRef repo, String base, String head) {
     String p = repoPath(repo) + "/compare/" + encode(base) + "..." + encode(head) + "?per_page=100";
-    ApiRequest r =
-        new ApiRequest(
-            "repos/compare-commits-with-basehead",
-            HttpMethod.GET,
-            "/repos/{owner}/{repo}/compare/{basehead}",
-            p,
-            null,
-            new InstallationAuth(installationId, repo, TokenScope.CHECKS),
-            JSON);
     return executor
-        .execute(r)
+        .execute(asInstallation(COMPARE_COMMITS, p, null, installationId, repo, JSON))
         .map(
             resp -> {
               JsonArray arr = resp.body().toJsonObject().getJsonArray("files", new JsonArray());
@@ -551,15 +562,13 @@ public final class WebClientGitHubClient implements GitHubClient {
   public Future<IssueRef> createIssue(long installationId, RepoRef repo, IssueCreate issue) {
     return executor
         .execute(
-            write(
-                WriteOperations.CREATE_ISSUE,
-                HttpMethod.POST,
-                "/repos/{owner}/{repo}/issues",
+            asInstallation(
+                CREATE_ISSUE,
                 repoPath(repo) + "/issues",
                 issue.toJson(),
                 installationId,
                 repo,
-                TokenScope.ISSUES))
+                JSON))
         .map(
             resp -> {
               JsonObject j = resp.body().toJsonObject();
@@ -572,15 +581,13 @@ public final class WebClientGitHubClient implements GitHubClient {
       long installationId, RepoRef repo, int issueNumber, String body) {
     return executor
         .execute(
-            write(
-                WriteOperations.CREATE_ISSUE_COMMENT,
-                HttpMethod.POST,
-                "/repos/{owner}/{repo}/issues/{issue_number}/comments",
+            asInstallation(
+                CREATE_ISSUE_COMMENT,
                 repoPath(repo) + "/issues/" + issueNumber + "/comments",
                 new JsonObject().put("body", body),
                 installationId,
                 repo,
-                TokenScope.ISSUES))
+                JSON))
         .map(
             resp -> {
               JsonObject j = resp.body().toJsonObject();
@@ -592,17 +599,8 @@ public final class WebClientGitHubClient implements GitHubClient {
   public Future<HookDeliveryPage> listHookDeliveries(String cursor) {
     String p =
         "/app/hook/deliveries?per_page=100" + (cursor == null ? "" : "&cursor=" + encode(cursor));
-    ApiRequest r =
-        new ApiRequest(
-            "apps/list-webhook-deliveries",
-            HttpMethod.GET,
-            "/app/hook/deliveries",
-            p,
-            null,
-            new AppAuth(),
-            JSON);
     return executor
-        .execute(r)
+        .execute(asApp(LIST_HOOK_DELIVERIES, p, null))
         .map(
             resp -> {
               JsonArray arr = resp.body().toJsonArray();
@@ -618,24 +616,16 @@ public final class WebClientGitHubClient implements GitHubClient {
 
   @Override
   public Future<Void> redeliver(long deliveryId) {
-    ApiRequest r =
-        new ApiRequest(
-            WriteOperations.REDELIVER_HOOK_DELIVERY,
-            HttpMethod.POST,
-            "/app/hook/deliveries/{delivery_id}/attempts",
-            "/app/hook/deliveries/" + deliveryId + "/attempts",
-            null,
-            new AppAuth(),
-            JSON);
-    return executor.execute(r).mapEmpty();
+    return executor
+        .execute(
+            asApp(
+                REDELIVER_HOOK_DELIVERY, "/app/hook/deliveries/" + deliveryId + "/attempts", null))
+        .mapEmpty();
   }
 
   @Override
   public Future<Void> verifyAppCredentials() {
-    ApiRequest r =
-        new ApiRequest(
-            "apps/get-authenticated", HttpMethod.GET, "/app", "/app", null, new AppAuth(), JSON);
-    return executor.execute(r).mapEmpty();
+    return executor.execute(asApp(GET_AUTHENTICATED_APP, "/app", null)).mapEmpty();
   }
 
   @Override
@@ -653,17 +643,12 @@ public final class WebClientGitHubClient implements GitHubClient {
         new JsonObject()
             .put("repositories", new JsonArray().add(repo.name()))
             .put("permissions", new JsonObject(new java.util.LinkedHashMap<>(scope.permissions())));
-    ApiRequest r =
-        new ApiRequest(
-            WriteOperations.CREATE_INSTALLATION_TOKEN,
-            HttpMethod.POST,
-            "/app/installations/{installation_id}/access_tokens",
-            "/app/installations/" + installationId + "/access_tokens",
-            body.toBuffer(),
-            new AppAuth(),
-            JSON);
     return executor
-        .execute(r)
+        .execute(
+            asApp(
+                CREATE_INSTALLATION_TOKEN,
+                "/app/installations/" + installationId + "/access_tokens",
+                body))
         .recover(
             e ->
                 e instanceof GitHubApiException g
@@ -693,23 +678,34 @@ public final class WebClientGitHubClient implements GitHubClient {
 
   // ---- helpers ---------------------------------------------------------------------------
 
-  private ApiRequest write(
-      String operation,
-      HttpMethod method,
-      String route,
+  /** A call with the installation's token for {@code repo}, scoped as the endpoint needs. */
+  private static ApiRequest asInstallation(
+      Endpoint endpoint,
       String path,
       JsonObject body,
       long installationId,
       RepoRef repo,
-      TokenScope scope) {
+      String accept) {
+    return request(
+        endpoint, path, body, new InstallationAuth(installationId, repo, endpoint.scope()), accept);
+  }
+
+  /** A call authenticated as the App itself (its JWT). */
+  private static ApiRequest asApp(Endpoint endpoint, String path, JsonObject body) {
+    return request(endpoint, path, body, new AppAuth(), JSON);
+  }
+
+  private static ApiRequest request(
+      Endpoint endpoint, String path, JsonObject body, Auth auth, String accept) {
     return new ApiRequest(
-        operation,
-        method,
-        route,
+        endpoint.operation(),
+        endpoint.method(),
+        endpoint.route(),
         path,
         body == null ? null : body.toBuffer(),
-        new InstallationAuth(installationId, repo, scope),
-        JSON);
+        auth,
+        accept,
+        null);
   }
 
   private static String repoPath(RepoRef repo) {

@@ -4,7 +4,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.time.Clock;
-import java.util.ArrayDeque;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.function.Supplier;
@@ -27,63 +26,36 @@ final class WritePacer {
   }
 
   <T> Future<T> submit(String installation, Supplier<Future<T>> task) {
-    return lanes.computeIfAbsent(installation, k -> new Lane()).submit(task);
+    Lane lane = lanes.computeIfAbsent(installation, k -> new Lane());
+    return lane.serial.run(() -> lane.paced(task));
   }
 
+  /** One installation's writes: one at a time, in order, each started when the window allows. */
   private final class Lane {
-    private final ArrayDeque<Runnable> queue = new ArrayDeque<>();
+    private final AsyncLimiter serial = new AsyncLimiter(1);
     private final WriteWindow window = new WriteWindow(policy);
-    private boolean busy;
 
-    <T> Future<T> submit(Supplier<Future<T>> task) {
-      Promise<T> promise = Promise.promise();
-      Runnable job =
-          () -> {
-            Future<T> f;
-            try {
-              f = task.get();
-            } catch (RuntimeException e) {
-              f = Future.failedFuture(e);
-            }
-            f.onComplete(
-                ar -> {
-                  synchronized (this) {
-                    window.finished(clock.millis());
-                  }
-                  promise.handle(ar);
-                  next();
-                });
-          };
-      synchronized (this) {
-        queue.add(job);
-        if (busy) {
-          return promise.future();
-        }
-        busy = true;
-      }
-      next();
-      return promise.future();
-    }
-
-    private void next() {
-      Runnable job;
+    <T> Future<T> paced(Supplier<Future<T>> task) {
       long delay;
       synchronized (this) {
-        job = queue.poll();
-        if (job == null) {
-          busy = false;
-          return;
-        }
         long now = clock.millis();
-        long at = window.earliestStart(now);
-        delay = Math.max(0, at - now);
+        delay = Math.max(0, window.earliestStart(now) - now);
         window.started(now + delay);
       }
+      Future<T> done;
       if (delay == 0) {
-        job.run();
+        done = AsyncLimiter.attempt(task);
       } else {
-        vertx.setTimer(delay, id -> job.run());
+        Promise<Void> due = Promise.promise();
+        vertx.setTimer(delay, id -> due.complete());
+        done = due.future().compose(v -> AsyncLimiter.attempt(task));
       }
+      return done.onComplete(
+          ar -> {
+            synchronized (this) {
+              window.finished(clock.millis());
+            }
+          });
     }
   }
 }

@@ -1044,8 +1044,6 @@ public final class GitHubSimulator {
     String name = ctx.request().getParam("check_name");
     String filter = ctx.request().getParam("filter", "latest");
     String appId = ctx.request().getParam("app_id");
-    int perPage = Math.min(100, Integer.parseInt(ctx.request().getParam("per_page", "30")));
-    int page = Integer.parseInt(ctx.request().getParam("page", "1"));
     List<JsonObject> matching;
     synchronized (this) {
       matching =
@@ -1062,26 +1060,10 @@ public final class GitHubSimulator {
       matching = new ArrayList<>(latest.values());
     }
     java.util.Collections.reverse(matching); // newest first, like GitHub
-    int from = Math.min(matching.size(), (page - 1) * perPage);
-    int to = Math.min(matching.size(), from + perPage);
-    if (to < matching.size()) {
-      String q = ctx.request().query().replaceAll("(^|&)page=\\d+", "");
-      ctx.response()
-          .putHeader(
-              "link",
-              "<"
-                  + baseUrl
-                  + info(ctx).path
-                  + "?"
-                  + (q.isEmpty() ? "" : q.replaceFirst("^&", "") + "&")
-                  + "page="
-                  + (page + 1)
-                  + ">; rel=\"next\"");
-    }
     JsonObject answer =
         new JsonObject()
             .put("total_count", matching.size())
-            .put("check_runs", new JsonArray(new ArrayList<>(matching.subList(from, to))));
+            .put("check_runs", new JsonArray(new ArrayList<>(page(ctx, matching))));
     conditional(ctx, 200, answer.toBuffer(), "application/json; charset=utf-8");
   }
 
@@ -1099,7 +1081,19 @@ public final class GitHubSimulator {
       return;
     }
     all = all.subList(0, Math.min(all.size(), 3000)); // GitHub lists at most 3000 files
-    int perPage = Math.min(100, Integer.parseInt(ctx.request().getParam("per_page", "30")));
+    JsonArray list = new JsonArray();
+    for (String f : page(ctx, all)) {
+      list.add(fileJson(f));
+    }
+    conditional(ctx, 200, list.toBuffer(), "application/json; charset=utf-8");
+  }
+
+  /**
+   * The {@code page} asked for ({@code per_page} items, at most 100, 30 by default), with a {@code
+   * link: rel="next"} header when more follow.
+   */
+  private <T> List<T> page(RoutingContext ctx, List<T> all) {
+    int perPage = perPage(ctx);
     int page = Integer.parseInt(ctx.request().getParam("page", "1"));
     int from = Math.min(all.size(), (page - 1) * perPage);
     int to = Math.min(all.size(), from + perPage);
@@ -1117,11 +1111,11 @@ public final class GitHubSimulator {
                   + (page + 1)
                   + ">; rel=\"next\"");
     }
-    JsonArray list = new JsonArray();
-    for (String f : all.subList(from, to)) {
-      list.add(fileJson(f));
-    }
-    conditional(ctx, 200, list.toBuffer(), "application/json; charset=utf-8");
+    return all.subList(from, to);
+  }
+
+  private static int perPage(RoutingContext ctx) {
+    return Math.min(100, Integer.parseInt(ctx.request().getParam("per_page", "30")));
   }
 
   private JsonObject fileJson(String path) {
@@ -1251,7 +1245,7 @@ public final class GitHubSimulator {
       error(ctx, 401, failure, null);
       return;
     }
-    int perPage = Math.min(100, Integer.parseInt(ctx.request().getParam("per_page", "30")));
+    int perPage = perPage(ctx);
     String cursor = ctx.request().getParam("cursor");
     List<JsonObject> all;
     synchronized (this) {
