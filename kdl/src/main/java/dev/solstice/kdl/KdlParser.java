@@ -174,22 +174,21 @@ public final class KdlParser {
     }
   }
 
+  private static CharsetDecoder strictUtf8() {
+    return StandardCharsets.UTF_8
+        .newDecoder()
+        .onMalformedInput(CodingErrorAction.REPORT)
+        .onUnmappableCharacter(CodingErrorAction.REPORT);
+  }
+
   private String decode(String sourceName, byte[] bytes) throws KdlParseException {
-    CharsetDecoder decoder =
-        StandardCharsets.UTF_8
-            .newDecoder()
-            .onMalformedInput(CodingErrorAction.REPORT)
-            .onUnmappableCharacter(CodingErrorAction.REPORT);
+    CharsetDecoder decoder = strictUtf8();
     ByteBuffer in = ByteBuffer.wrap(bytes);
     try {
       return decoder.decode(in).toString();
     } catch (CharacterCodingException e) {
       // Find where the bad bytes start, so the error points at them like any other.
-      CharsetDecoder probe =
-          StandardCharsets.UTF_8
-              .newDecoder()
-              .onMalformedInput(CodingErrorAction.REPORT)
-              .onUnmappableCharacter(CodingErrorAction.REPORT);
+      CharsetDecoder probe = strictUtf8();
       ByteBuffer again = ByteBuffer.wrap(bytes);
       CharBuffer out = CharBuffer.allocate(bytes.length);
       probe.decode(again, out, true);

@@ -15,15 +15,11 @@ final class SpaceScanner {
   boolean skipNodeSpace() throws KdlParseException {
     boolean any = false;
     for (; ; ) {
-      int c = src.peek();
-      if (Chars.isUnicodeSpace(c)) {
-        src.pos++;
-      } else if (c == '/' && src.peek(1) == '*') {
-        skipBlockComment();
-      } else if (c == '\\') {
+      if (!skipInlineSpace()) {
+        if (src.peek() != '\\') {
+          return any;
+        }
         lineContinuation();
-      } else {
-        return any;
       }
       any = true;
     }
@@ -33,12 +29,11 @@ final class SpaceScanner {
   void skipLineSpace() throws KdlParseException {
     for (; ; ) {
       int c = src.peek();
-      if (Chars.isUnicodeSpace(c)) {
-        src.pos++;
-      } else if (Chars.isNewline(c)) {
+      if (skipInlineSpace()) {
+        continue;
+      }
+      if (Chars.isNewline(c)) {
         src.skipNewline();
-      } else if (c == '/' && src.peek(1) == '*') {
-        skipBlockComment();
       } else if (c == '/' && src.peek(1) == '/') {
         skipLineComment();
       } else if (c == '\\') {
@@ -49,18 +44,25 @@ final class SpaceScanner {
     }
   }
 
+  /** Skips one unicode space or block comment, if one starts here. */
+  private boolean skipInlineSpace() throws KdlParseException {
+    int c = src.peek();
+    if (Chars.isUnicodeSpace(c)) {
+      src.pos++;
+      return true;
+    }
+    if (c == '/' && src.peek(1) == '*') {
+      skipBlockComment();
+      return true;
+    }
+    return false;
+  }
+
   private void lineContinuation() throws KdlParseException {
     int at = src.pos;
     src.pos++;
-    for (; ; ) {
-      int c = src.peek();
-      if (Chars.isUnicodeSpace(c)) {
-        src.pos++;
-      } else if (c == '/' && src.peek(1) == '*') {
-        skipBlockComment();
-      } else {
-        break;
-      }
+    while (skipInlineSpace()) {
+      // whitespace and block comments may stand between the backslash and the newline
     }
     int c = src.peek();
     if (c < 0) {
