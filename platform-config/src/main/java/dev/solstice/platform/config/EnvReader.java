@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -122,29 +123,25 @@ public final class EnvReader {
 
   /** {@code true/false}, {@code 1/0}, {@code yes/no} or {@code on/off}, in any case. */
   public boolean bool(String name, boolean fallback) {
-    return parsed(
-        name,
-        fallback,
-        v ->
-            switch (v.toLowerCase(Locale.ROOT)) {
-              case "true", "1", "yes", "on" -> Optional.of(true);
-              case "false", "0", "no", "off" -> Optional.of(false);
-              default -> Optional.empty();
-            },
-        "expected true or false");
+    return bool(
+        name, fallback, Set.of("true", "1", "yes", "on"), Set.of("false", "0", "no", "off"));
   }
 
   /** Only {@code true} or {@code false}, in any case. */
   public boolean strictBool(String name, boolean fallback) {
+    return bool(name, fallback, Set.of("true"), Set.of("false"));
+  }
+
+  private boolean bool(String name, boolean fallback, Set<String> yes, Set<String> no) {
     return parsed(
         name,
         fallback,
-        v ->
-            switch (v.toLowerCase(Locale.ROOT)) {
-              case "true" -> Optional.of(true);
-              case "false" -> Optional.of(false);
-              default -> Optional.empty();
-            },
+        v -> {
+          String word = v.toLowerCase(Locale.ROOT);
+          return yes.contains(word)
+              ? Optional.of(true)
+              : no.contains(word) ? Optional.of(false) : Optional.empty();
+        },
         "expected true or false");
   }
 
