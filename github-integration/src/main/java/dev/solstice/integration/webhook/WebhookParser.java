@@ -170,49 +170,38 @@ public final class WebhookParser {
   }
 
   private WebhookEvent checkSuite(JsonNode root) {
-    String action = text(root, "action");
-    if (!"rerequested".equals(action)) {
-      return new WebhookEvent.Ignored("check_suite action " + action + " does not trigger builds");
-    }
-    JsonNode suite = object(root, "check_suite");
-    JsonNode repo = object(root, "repository");
-    String branch = suite.path("head_branch").asText(null);
-    return new BuildTrigger(
-        "check_suite",
-        action,
-        text(repo, "repository.full_name", "full_name"),
-        cloneUrl(repo, "repository"),
-        sha(text(suite, "check_suite.head_sha", "head_sha"), "check_suite.head_sha"),
-        branch == null ? null : "refs/heads/" + branch,
-        firstPullRequest(suite),
-        installationId(root),
-        suite.path("app").path("id").asLong(0),
-        null,
-        null,
-        null,
-        root.path("sender").path("login").asText(null));
+    return rerequested(root, "check_suite", false);
   }
 
   private WebhookEvent checkRun(JsonNode root) {
+    return rerequested(root, "check_run", true);
+  }
+
+  /**
+   * A Re-run asked for on GitHub: of a whole suite, or of one run ({@code oneRun}), which then also
+   * names the job (its external_id and name) and carries its suite.
+   */
+  private WebhookEvent rerequested(JsonNode root, String event, boolean oneRun) {
     String action = text(root, "action");
     if (!"rerequested".equals(action)) {
-      return new WebhookEvent.Ignored("check_run action " + action + " does not trigger builds");
+      return new WebhookEvent.Ignored(event + " action " + action + " does not trigger builds");
     }
-    JsonNode run = object(root, "check_run");
+    JsonNode subject = object(root, event);
     JsonNode repo = object(root, "repository");
-    String branch = run.path("check_suite").path("head_branch").asText(null);
+    JsonNode suite = oneRun ? subject.path("check_suite") : subject;
+    String branch = suite.path("head_branch").asText(null);
     return new BuildTrigger(
-        "check_run",
+        event,
         action,
         text(repo, "repository.full_name", "full_name"),
         cloneUrl(repo, "repository"),
-        sha(text(run, "check_run.head_sha", "head_sha"), "check_run.head_sha"),
+        sha(text(subject, event + ".head_sha", "head_sha"), event + ".head_sha"),
         branch == null ? null : "refs/heads/" + branch,
-        firstPullRequest(run),
+        firstPullRequest(subject),
         installationId(root),
-        run.path("app").path("id").asLong(0),
-        run.path("external_id").asText(null),
-        run.path("name").asText(null),
+        subject.path("app").path("id").asLong(0),
+        oneRun ? subject.path("external_id").asText(null) : null,
+        oneRun ? subject.path("name").asText(null) : null,
         null,
         root.path("sender").path("login").asText(null));
   }
