@@ -159,7 +159,7 @@ public final class IntegrationService {
     JobResultVerticle results = null;
     if (github == null) {
       planner = Planner.withoutGitHub(config::runsOnFor, clock);
-      executor = new PlanExecutor(null, null, null, jobPublisher::publishAll, published);
+      executor = new PlanExecutor(null, jobPublisher::publishAll, published);
     } else {
       CheckRunMap runs =
           redisApi == null
@@ -192,7 +192,10 @@ public final class IntegrationService {
           Planner.withGitHub(
               config.github().appId(), reporter.names(), config.policy(), config::runsOnFor, clock);
       executor =
-          new PlanExecutor(github, reporter, coordinator, jobPublisher::publishAll, published);
+          new PlanExecutor(
+              new PlanExecutor.GitHubSide(github, reporter, coordinator),
+              jobPublisher::publishAll,
+              published);
       results =
           new JobResultVerticle(
               new SettlingConsumer.Settings(

@@ -5,29 +5,28 @@ import dev.solstice.jobrequest.JobCodec;
 import dev.solstice.jobrequest.JobResult;
 import dev.solstice.platform.amqp.Delivery;
 import dev.solstice.platform.amqp.SettlingConsumer;
+import dev.solstice.platform.amqp.SettlingVerticle;
 import io.vertx.core.Future;
-import io.vertx.core.VerticleBase;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
+import org.slf4j.event.Level;
 
 /**
  * Consumes JobResults (manual ack, bounded prefetch) and completes the matching check runs. A
  * result is acked only after GitHub accepted the update; a passing GitHub failure retries it after
  * a growing delay, a permanent one (unreadable result, repository gone) parks it with the reason.
  */
-public final class JobResultVerticle extends VerticleBase {
+public final class JobResultVerticle extends SettlingVerticle {
 
   private static final Logger LOG = LoggerFactory.getLogger(JobResultVerticle.class);
 
-  private final SettlingConsumer.Settings settings;
   private final CheckRunReporter reporter;
   private final Metrics metrics;
   private final Function<JobResult, Future<Void>> afterReport;
-  private SettlingConsumer consumer;
 
   /**
    * @param settings the results queue's flow and retries
@@ -39,23 +38,14 @@ public final class JobResultVerticle extends VerticleBase {
       CheckRunReporter reporter,
       Metrics metrics,
       Function<JobResult, Future<Void>> afterReport) {
-    this.settings = settings;
+    super(settings);
     this.reporter = reporter;
     this.metrics = metrics;
     this.afterReport = afterReport;
   }
 
   @Override
-  public Future<?> start() {
-    consumer = new SettlingConsumer(context, settings, this::handle, new Outcomes());
-    return Future.succeededFuture();
-  }
-
-  public boolean isConsuming() {
-    return consumer != null && consumer.isConsuming();
-  }
-
-  private Future<Void> handle(Delivery message) {
+  protected Future<Void> handle(Delivery message) {
     JobResult result;
     try {
       result = JobCodec.decodeResult(message.body());
@@ -80,44 +70,44 @@ public final class JobResultVerticle extends VerticleBase {
     }
   }
 
-  /** The logs and metrics of a result not reported; the consumer reschedules it. */
-  private final class Outcomes implements SettlingConsumer.Outcomes {
-    @Override
-    public void retrying(Delivery message, SettlingConsumer.Failure f) {
-      LOG.warn(
-          "result {} not reported (attempt {} of {}), retrying in {}: {}",
-          message.properties().getMessageId(),
-          f.attempt(),
-          f.maxAttempts(),
-          f.delay(),
-          f.reason());
-      metrics.count("solstice_retries", "queue", "results");
-    }
+  // The logs and metrics of a failed message; the consumer reschedules it.
 
-    @Override
-    public void parking(Delivery message, SettlingConsumer.Failure f) {
-      LOG.error(
-          "result {} not reported (attempt {}), parked in {}: {}",
-          message.properties().getMessageId(),
-          f.attempt(),
-          settings.flow().deadLetterQueue(),
-          f.reason());
-      metrics.count("solstice_dlq_parked", "queue", "results");
-    }
-
-    @Override
-    public void rescheduleFailed(
-        Delivery message, SettlingConsumer.Failure f, Throwable error, Duration wait) {
-      LOG.warn(
-          "could not reschedule result {}: {}; trying again in {} ms",
-          message.properties().getMessageId(),
-          error.getMessage(),
-          wait.toMillis());
-    }
+  @Override
+  protected void retrying(Delivery message, SettlingConsumer.Failure f) {
+    notReported(
+        Level.WARN, message, f.attempt() + " of " + f.maxAttempts(), "retrying in " + f.delay(), f);
+    metrics.count("solstice_retries", "queue", "results");
   }
 
   @Override
-  public Future<?> stop() {
-    return consumer == null ? Future.succeededFuture() : consumer.stop();
+  protected void parking(Delivery message, SettlingConsumer.Failure f) {
+    notReported(
+        Level.ERROR,
+        message,
+        String.valueOf(f.attempt()),
+        "parked in " + settings().flow().deadLetterQueue(),
+        f);
+    metrics.count("solstice_dlq_parked", "queue", "results");
+  }
+
+  private void notReported(
+      Level level, Delivery message, String attempt, String next, SettlingConsumer.Failure f) {
+    LOG.atLevel(level)
+        .log(
+            "result {} not reported (attempt {}), {}: {}",
+            message.properties().getMessageId(),
+            attempt,
+            next,
+            f.reason());
+  }
+
+  @Override
+  protected void rescheduleFailed(
+      Delivery message, SettlingConsumer.Failure f, Throwable error, Duration wait) {
+    LOG.warn(
+        "could not reschedule result {}: {}; trying again in {} ms",
+        message.properties().getMessageId(),
+        error.getMessage(),
+        wait.toMillis());
   }
 }

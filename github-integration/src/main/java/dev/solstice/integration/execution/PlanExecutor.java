@@ -28,27 +28,22 @@ public final class PlanExecutor {
 
   private static final Logger LOG = LoggerFactory.getLogger(PlanExecutor.class);
 
-  private final GitHubClient github;
-  private final CheckRunReporter checks;
-  private final RunCoordinator runs;
+  private final GitHubSide gitHub;
   private final Publisher publisher;
   private final IntConsumer published;
 
   /**
-   * @param github null without a GitHub App (then plans carry no GitHub work)
-   * @param checks null without a GitHub App
-   * @param runs null without a GitHub App
+   * What a plan needs of GitHub: the App's client, its check runs and the runs of a delivery; all
+   * or nothing.
+   */
+  public record GitHubSide(GitHubClient client, CheckRunReporter checks, RunCoordinator runs) {}
+
+  /**
+   * @param gitHub null without a GitHub App (then plans carry no GitHub work)
    * @param published told how many JobRequests each plan published (for metrics)
    */
-  public PlanExecutor(
-      GitHubClient github,
-      CheckRunReporter checks,
-      RunCoordinator runs,
-      Publisher publisher,
-      IntConsumer published) {
-    this.github = github;
-    this.checks = checks;
-    this.runs = runs;
+  public PlanExecutor(GitHubSide gitHub, Publisher publisher, IntConsumer published) {
+    this.gitHub = gitHub;
     this.publisher = publisher;
     this.published = published;
   }
@@ -70,7 +65,8 @@ public final class PlanExecutor {
             w.repository(),
             w.ref());
       }
-      return github
+      return gitHub
+          .client()
           .getContent(w.installationId(), repo, Workflow.PATH, w.ref())
           .map(
               file ->
@@ -78,7 +74,8 @@ public final class PlanExecutor {
                       new Inputs.WorkflowFile(w.ref(), file.map(f -> f.content()).orElse(null))));
     }
     if (read instanceof Step.ReadPullRequestFiles p) {
-      return github
+      return gitHub
+          .client()
           .listPullRequestFiles(p.installationId(), repo, p.pullRequest())
           .map(
               f ->
@@ -86,7 +83,8 @@ public final class PlanExecutor {
                       new Inputs.ChangedFiles(f.complete() ? f.files() : null)));
     }
     Step.ReadComparedFiles c = (Step.ReadComparedFiles) read;
-    return github
+    return gitHub
+        .client()
         .compareFiles(c.installationId(), repo, c.base(), c.head())
         .map(
             f -> inputs.withChangedFiles(new Inputs.ChangedFiles(f.complete() ? f.files() : null)));
@@ -109,17 +107,22 @@ public final class PlanExecutor {
     Future<Void> reported = Future.succeededFuture();
     if (plan.invalidWorkflow() != null) {
       reported =
-          checks.invalidWorkflow(
-              installation,
-              target.repository(),
-              target.sha(),
-              plan.invalidWorkflow().requestId(),
-              plan.invalidWorkflow().error());
+          gitHub
+              .checks()
+              .invalidWorkflow(
+                  installation,
+                  target.repository(),
+                  target.sha(),
+                  plan.invalidWorkflow().requestId(),
+                  plan.invalidWorkflow().error());
     }
     if (plan.notRun() != null) {
       reported =
           reported.compose(
-              v -> checks.notRun(installation, target.repository(), target.sha(), plan.notRun()));
+              v ->
+                  gitHub
+                      .checks()
+                      .notRun(installation, target.repository(), target.sha(), plan.notRun()));
     }
     return reported
         .compose(v -> queue(plan.jobs()))
@@ -137,7 +140,8 @@ public final class PlanExecutor {
       chain =
           chain.compose(
               done ->
-                  checks
+                  gitHub
+                      .checks()
                       .queue(job)
                       .map(
                           queued -> {
@@ -156,12 +160,16 @@ public final class PlanExecutor {
     if (plan.runId() == null) {
       return Future.succeededFuture(queued);
     }
-    Future<List<JobRequest>> started = runs.start(plan.runId(), queued);
+    Future<List<JobRequest>> started = gitHub.runs().start(plan.runId(), queued);
     Plan.Supersede supersede = plan.supersede();
     return supersede == null
         ? started
         : started.compose(
-            now -> runs.supersede(supersede.group(), supersede.runId(), supersede.sha()).map(now));
+            now ->
+                gitHub
+                    .runs()
+                    .supersede(supersede.group(), supersede.runId(), supersede.sha())
+                    .map(now));
   }
 
   private Future<Void> publish(List<JobRequest> jobs) {

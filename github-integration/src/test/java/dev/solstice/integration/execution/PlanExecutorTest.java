@@ -37,9 +37,7 @@ class PlanExecutorTest {
   private final List<JobRequest> published = new ArrayList<>();
   private final PlanExecutor executor =
       new PlanExecutor(
-          github,
-          checks,
-          runs,
+          new PlanExecutor.GitHubSide(github, checks, runs),
           jobs -> {
             published.addAll(jobs);
             return Future.succeededFuture();
