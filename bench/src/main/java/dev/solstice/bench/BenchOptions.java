@@ -122,56 +122,43 @@ record BenchOptions(
     if (f.help) {
       throw new UsageException(USAGE);
     }
-    boolean smoke = f.smoke;
-    Integer duration = f.duration;
-    Integer budget = f.budget;
-    int concurrency = f.concurrency;
-    int repos = f.repos;
-    String amqp = f.amqp;
-    Path serviceJar = f.serviceJar;
-    Path benchJar = f.benchJar;
-    Path out = f.out;
-    Path doc = f.doc;
-    String jvmOpts = f.jvmOpts;
-    String command = f.command;
-    Path render = f.render;
     int phase;
-    if (duration != null) {
-      phase = duration;
-    } else if (budget != null) {
+    if (f.duration != null) {
+      phase = f.duration;
+    } else if (f.budget != null) {
       // Five phases of about one measured period each, plus ~40 s of starts, drains and warm-up.
-      phase = Math.max(3, (budget - 40) / 5);
+      phase = Math.max(3, (f.budget - 40) / 5);
     } else {
-      phase = smoke ? 4 : 30;
+      phase = f.smoke ? 4 : 30;
     }
-    if (phase < 1 || concurrency < 1 || repos < 1) {
+    if (phase < 1 || f.concurrency < 1 || f.repos < 1) {
       throw new UsageException("--duration, --concurrency and --repos must be positive");
     }
-    int warmup = smoke ? 3 : Math.max(5, phase / 2);
-    if (out == null) {
-      out = smoke ? Path.of("bench/target/bench-smoke") : Path.of("docs/bench");
+    int warmup = f.smoke ? 3 : Math.max(5, phase / 2);
+    if (f.out == null) {
+      f.out = f.smoke ? Path.of("bench/target/bench-smoke") : Path.of("docs/bench");
     }
-    if (doc == null) {
-      doc = smoke ? out.resolve("benchmarks.md") : Path.of("docs/benchmarks.md");
+    if (f.doc == null) {
+      f.doc = f.smoke ? f.out.resolve("benchmarks.md") : Path.of("docs/benchmarks.md");
     }
-    if (command == null) {
-      command = "java -jar " + benchJar + " " + String.join(" ", args);
+    if (f.command == null) {
+      f.command = "java -jar " + f.benchJar + " " + String.join(" ", args);
     }
     return new BenchOptions(
-        smoke,
+        f.smoke,
         phase,
         warmup,
-        smoke ? 1 : 3,
-        concurrency,
-        repos,
-        amqp,
-        serviceJar,
-        benchJar,
-        out,
-        doc,
-        jvmOpts,
-        command,
-        render);
+        f.smoke ? 1 : 3,
+        f.concurrency,
+        f.repos,
+        f.amqp,
+        f.serviceJar,
+        f.benchJar,
+        f.out,
+        f.doc,
+        f.jvmOpts,
+        f.command,
+        f.render);
   }
 
   /** A bad command line: the message is printed as is. */

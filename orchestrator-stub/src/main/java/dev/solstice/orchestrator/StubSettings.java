@@ -3,6 +3,7 @@ package dev.solstice.orchestrator;
 import dev.solstice.jobrequest.Conclusion;
 import dev.solstice.jobrequest.amqp.QueueTopology;
 import dev.solstice.platform.amqp.RetrySchedule;
+import dev.solstice.platform.amqp.TopologyEnv;
 import dev.solstice.platform.config.Catalogue;
 import dev.solstice.platform.config.EnvReader;
 import dev.solstice.platform.config.InvalidConfigurationException;
@@ -107,24 +108,8 @@ public record StubSettings(
     EnvReader in = new EnvReader(env);
     Optional<URI> amqp = in.hostUri("AMQP_URL", "amqp", "amqps");
     boolean quorum = in.strictBool("AMQP_QUORUM", false);
-    String deadLetterExchange = in.string("AMQP_DLX", QueueTopology.JOBS.deadLetterExchange());
-    QueueTopology jobs =
-        new QueueTopology(
-            in.string("AMQP_EXCHANGE", QueueTopology.JOBS.exchange()),
-            in.string("AMQP_ROUTING_KEY", QueueTopology.JOBS.routingKey()),
-            in.string("AMQP_QUEUE", QueueTopology.JOBS.queue()),
-            deadLetterExchange,
-            in.string("AMQP_DLQ", QueueTopology.JOBS.deadLetterQueue()),
-            quorum);
-    // Both flows share one dead-letter exchange (as in deploy/rabbitmq), hence no AMQP_RESULTS_DLX.
-    QueueTopology results =
-        new QueueTopology(
-            in.string("AMQP_RESULTS_EXCHANGE", QueueTopology.RESULTS.exchange()),
-            in.string("AMQP_RESULTS_ROUTING_KEY", QueueTopology.RESULTS.routingKey()),
-            in.string("AMQP_RESULTS_QUEUE", QueueTopology.RESULTS.queue()),
-            deadLetterExchange,
-            in.string("AMQP_RESULTS_DLQ", QueueTopology.RESULTS.deadLetterQueue()),
-            quorum);
+    QueueTopology jobs = TopologyEnv.jobs(in, quorum);
+    QueueTopology results = TopologyEnv.results(in, jobs.deadLetterExchange(), quorum);
     int prefetch = in.positiveInt("STUB_PREFETCH", DEFAULT_PREFETCH, MAX_PREFETCH);
     boolean execute = in.strictBool("STUB_EXECUTE", false);
     Conclusion outcome =

@@ -8,6 +8,7 @@ import com.rabbitmq.client.GetResponse;
 import dev.solstice.integration.config.AppConfig;
 import dev.solstice.jobrequest.amqp.MessageProperties;
 import dev.solstice.jobrequest.amqp.QueueTopology;
+import dev.solstice.platform.amqp.TopologyEnv;
 import dev.solstice.platform.config.EnvReader;
 import dev.solstice.platform.config.Redaction;
 import java.io.PrintStream;
@@ -212,24 +213,10 @@ public final class DlqCommand {
   }
 
   static QueueTopology topology(EnvReader in, String flow) {
-    QueueTopology jobs =
-        new QueueTopology(
-            in.string("AMQP_EXCHANGE", QueueTopology.JOBS.exchange()),
-            in.string("AMQP_ROUTING_KEY", QueueTopology.JOBS.routingKey()),
-            in.string("AMQP_QUEUE", QueueTopology.JOBS.queue()),
-            in.string("AMQP_DLX", QueueTopology.JOBS.deadLetterExchange()),
-            in.string("AMQP_DLQ", QueueTopology.JOBS.deadLetterQueue()),
-            false);
+    QueueTopology jobs = TopologyEnv.jobs(in, false);
     return switch (flow == null ? "" : flow) {
       case "jobs" -> jobs;
-      case "results" ->
-          new QueueTopology(
-              in.string("AMQP_RESULTS_EXCHANGE", QueueTopology.RESULTS.exchange()),
-              in.string("AMQP_RESULTS_ROUTING_KEY", QueueTopology.RESULTS.routingKey()),
-              in.string("AMQP_RESULTS_QUEUE", QueueTopology.RESULTS.queue()),
-              jobs.deadLetterExchange(),
-              in.string("AMQP_RESULTS_DLQ", QueueTopology.RESULTS.deadLetterQueue()),
-              false);
+      case "results" -> TopologyEnv.results(in, jobs.deadLetterExchange(), false);
       case "intake" ->
           new QueueTopology(
               in.string("AMQP_INTAKE_EXCHANGE", AppConfig.INTAKE.exchange()),
