@@ -7,6 +7,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -80,6 +81,14 @@ final class ConnectionGuard {
     return connection.remoteAddress() == null ? "unknown" : connection.remoteAddress().hostAddress();
   }
 
+  /**
+   * Closes at once. {@code HttpConnection.close()} is a graceful shutdown without a deadline: while a
+   * request body is still due (the very case of a slow client) it would wait for it forever.
+   */
+  static void closeNow(HttpConnection connection) {
+    connection.shutdown(1, TimeUnit.MILLISECONDS);
+  }
+
   void onConnection(HttpConnection connection) {
     String source = sourceOf(connection);
     AtomicInteger fromSource = perSource.computeIfAbsent(source, k -> new AtomicInteger());
@@ -88,7 +97,7 @@ final class ConnectionGuard {
         || (limits.maxConnectionsPerSource() > 0 && sourceCount > limits.maxConnectionsPerSource())) {
       release(source, fromSource);
       refusals.refused(Reason.CONNECTION_CAP);
-      connection.close();
+      closeNow(connection);
       return;
     }
     open.put(connection, new Tracked(source, fromSource, System.nanoTime()));
@@ -122,7 +131,7 @@ final class ConnectionGuard {
       long elapsedMillis = (now - t.phaseStartedNanos) / 1_000_000;
       if (t.closing) {
         if (elapsedMillis > 1000) { // the 408 could not be written out: close anyway
-          connection.close();
+          closeNow(connection);
         }
       } else if (request == null) {
         long limit = (t.answeredOne ? limits.keepAliveTimeout() : limits.headerTimeout()).toMillis();
@@ -135,7 +144,7 @@ final class ConnectionGuard {
           if (!response.headWritten() && !response.ended()) {
             response.setStatusCode(408).putHeader("Connection", "close").putHeader("Content-Type", "application/json")
                 .end("{\"error\":\"request body not received within " + limits.bodyTimeout().toMillis() + " ms\"}")
-                .onComplete(v -> connection.close());
+                .onComplete(v -> closeNow(connection));
             refusals.refused(Reason.TIMEOUT);
             t.closing = true;
             t.phaseStartedNanos = now;
@@ -155,6 +164,6 @@ final class ConnectionGuard {
     refusals.refused(Reason.TIMEOUT);
     open.remove(connection);
     release(t.source, t.fromSource);
-    connection.close();
+    closeNow(connection);
   }
 }

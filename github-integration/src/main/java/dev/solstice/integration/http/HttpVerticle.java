@@ -72,10 +72,13 @@ public final class HttpVerticle extends VerticleBase {
     guard = new ConnectionGuard(vertx, limits, refusals);
     refusals.gauges(body.budget(), guard::openConnections);
     guard.start();
-    // The idle timeout closes a silent connection in any phase; the guard's deadlines close a slow one.
+    // The guard's deadlines close slow and idle connections (with a 408 where one is due); the idle
+    // timeout is only a backstop behind them, longer than any, so it never cuts a 408 short.
     // No h2c: one HTTP/2 connection would carry many requests past the per-connection deadlines.
+    long backstop = Math.max(limits.headerTimeout().toMillis(),
+        Math.max(limits.bodyTimeout().toMillis(), limits.keepAliveTimeout().toMillis())) + 30_000;
     server = vertx.createHttpServer(new HttpServerOptions()
-        .setIdleTimeout((int) limits.keepAliveTimeout().toMillis()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
+        .setIdleTimeout((int) Math.min(backstop, Integer.MAX_VALUE)).setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
         .setHttp2ClearTextEnabled(false));
     return server.connectionHandler(guard::onConnection)
         .requestHandler(request -> {

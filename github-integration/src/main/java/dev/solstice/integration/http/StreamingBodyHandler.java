@@ -193,12 +193,12 @@ public final class StreamingBodyHandler implements Handler<RoutingContext> {
         : response.setStatusCode(status).putHeader("Content-Type", "application/json").putHeader("Connection", "close")
             .end(new JsonObject().put("error", error).encode());
     if (bodyRead || request.isEnded()) {
-      answered.onComplete(v -> request.connection().close());
+      answered.onComplete(v -> ConnectionGuard.closeNow(request.connection()));
       return;
     }
     request.handler(chunk -> { });
     request.exceptionHandler(e -> { });
-    request.endHandler(v -> answered.onComplete(x -> request.connection().close()));
+    request.endHandler(v -> answered.onComplete(x -> ConnectionGuard.closeNow(request.connection())));
     request.resume();
   }
 }

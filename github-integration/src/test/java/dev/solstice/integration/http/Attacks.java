@@ -92,19 +92,35 @@ final class Attacks {
     private final Slowness slowness;
     private final Set<NetSocket> open = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean running = new AtomicBoolean(true);
+    private final boolean reopen;
     private final AtomicInteger failedConnects = new AtomicInteger();
-    final List<Long> lifetimesMillis = new CopyOnWriteArrayList<>();
+    /** Each closed connection: when it was opened (System.nanoTime) and how long it lived (ms). */
+    record Closed(long openedNanos, long lifetimeMillis) {
+    }
+
+    final List<Closed> closed = new CopyOnWriteArrayList<>();
     private final long ticker;
 
-    SlowConnections(Vertx vertx, int port, String path, int n, Slowness slowness, Duration tick) {
+    /** {@code reopen}: open a new connection in place of each one the server closes (a sustained attack). */
+    SlowConnections(Vertx vertx, int port, String path, int n, Slowness slowness, Duration tick, boolean reopen) {
       this.vertx = vertx;
+      this.running.set(true);
+      this.reopen = reopen;
       this.client = vertx.createNetClient(new NetClientOptions().setConnectTimeout(20_000));
       this.port = port;
       this.path = path;
       this.slowness = slowness;
-      for (int i = 0; i < n; i++) {
-        connect();
-      }
+      // 200 every 100 ms: thousands of SYNs in one instant would overflow the accept backlog, a
+      // different attack (the kernel's to absorb) from the slow connections this one is.
+      AtomicInteger toOpen = new AtomicInteger(n);
+      vertx.setPeriodic(1, 100, id -> {
+        for (int i = 0; i < 200 && toOpen.getAndDecrement() > 0; i++) {
+          connect();
+        }
+        if (toOpen.get() <= 0) {
+          vertx.cancelTimer(id);
+        }
+      });
       ticker = vertx.setPeriodic(tick.toMillis(), id -> open.forEach(s -> s.write(slowness == Slowness.BODY ? "{" : "a")));
     }
 
@@ -118,8 +134,10 @@ final class Attacks {
         socket.handler(b -> { });
         socket.closeHandler(v -> {
           open.remove(socket);
-          lifetimesMillis.add((System.nanoTime() - opened) / 1_000_000);
-          connect();
+          closed.add(new Closed(opened, (System.nanoTime() - opened) / 1_000_000));
+          if (reopen) {
+            connect();
+          }
         });
         socket.write(slowness == Slowness.BODY
             ? "POST " + path + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nX-GitHub-Event: push\r\n"
@@ -132,6 +150,18 @@ final class Attacks {
           vertx.setTimer(100, id -> connect());
         }
       });
+    }
+
+    /** The longest lifetime of the connections opened after {@code sinceNanos}, and how many there were. */
+    long[] longestSince(long sinceNanos) {
+      long[] out = new long[2];
+      for (Closed c : closed) {
+        if (c.openedNanos() >= sinceNanos) {
+          out[0] = Math.max(out[0], c.lifetimeMillis());
+          out[1]++;
+        }
+      }
+      return out;
     }
 
     int open() {

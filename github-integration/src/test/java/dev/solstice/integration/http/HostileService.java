@@ -10,10 +10,13 @@ import dev.solstice.integration.testing.ServiceProcess;
 import dev.solstice.integration.testing.TestBroker;
 import dev.solstice.integration.webhook.SignatureVerifier;
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -85,21 +88,26 @@ final class HostileService implements AutoCloseable {
     }
   }
 
-  /** One signed push; its status, or -1 when the connection failed. */
+  /**
+   * One signed push on a new connection, as GitHub delivers; its status, or -1 when the connection
+   * failed. (A pooled keep-alive connection could be closed by the server's keep-alive timeout just
+   * as it is reused.)
+   */
   int push(String deliveryId) {
     byte[] body = Fixtures.webhook("push.json");
-    try {
-      return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + config.webhookPath()))
-          .timeout(Duration.ofSeconds(10))
-          .header("Content-Type", "application/json").header("X-GitHub-Event", "push")
-          .header("X-GitHub-Delivery", deliveryId)
-          .header(SignatureVerifier.HEADER, SignatureVerifier.sign(ServiceHarness.SECRET, body))
-          .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.discarding())
-          .statusCode();
-    } catch (IOException e) {
-      return -1;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    String head = "POST " + config.webhookPath() + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        + "X-GitHub-Event: push\r\nX-GitHub-Delivery: " + deliveryId + "\r\n"
+        + SignatureVerifier.HEADER + ": " + SignatureVerifier.sign(ServiceHarness.SECRET, body) + "\r\n"
+        + "Content-Length: " + body.length + "\r\nConnection: close\r\n\r\n";
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+      s.setSoTimeout(10_000);
+      s.getOutputStream().write(head.getBytes(StandardCharsets.ISO_8859_1));
+      s.getOutputStream().write(body);
+      s.getOutputStream().flush();
+      byte[] status = s.getInputStream().readNBytes(12);
+      return status.length == 12 ? Integer.parseInt(new String(status, 9, 3, StandardCharsets.ISO_8859_1)) : -1;
+    } catch (IOException | NumberFormatException e) {
       return -1;
     }
   }
@@ -168,6 +176,10 @@ final class HostileService implements AutoCloseable {
 
   @Override
   public void close() throws Exception {
+    String keep = System.getProperty("solstice.keepServiceLog");
+    if (keep != null) {
+      Files.writeString(Path.of(keep), process.output());
+    }
     try {
       process.close();
     } finally {

@@ -261,7 +261,8 @@ class HttpVerticleTest {
       RawHttp.Response r = c.read(Duration.ofSeconds(5));
       assertThat(r.status()).isEqualTo(408);
       assertThat(c.closedWithin(Duration.ofSeconds(2))).isTrue();
-      assertThat(Duration.ofNanos(System.nanoTime() - t0)).isBetween(Duration.ofMillis(550), Duration.ofSeconds(3));
+      // the deadline, one sweep (150 ms) and scheduling; not a graceful shutdown waiting for the body
+      assertThat(Duration.ofNanos(System.nanoTime() - t0)).isBetween(Duration.ofMillis(550), Duration.ofMillis(1400));
     }
     assertThat(refused("timeout")).isEqualTo(1);
     awaitBudgetEmpty();
@@ -273,7 +274,7 @@ class HttpVerticleTest {
     try (RawHttp c = RawHttp.connect(port)) {
       c.send("POST /hook HTTP/1.1\r\nHost: x\r\nX-Slow: ");
       assertThat(c.closedWithin(Duration.ofMillis(300))).isFalse();
-      assertThat(c.closedWithin(Duration.ofSeconds(3))).isTrue();
+      assertThat(c.closedWithin(Duration.ofMillis(1100))).isTrue();
     }
     assertThat(refused("timeout")).isEqualTo(1);
   }
