@@ -127,11 +127,11 @@ final class HostileService implements AutoCloseable {
 
   /** The sum of a metric's samples whose labels contain {@code labels}; -1 when none. */
   static double sum(String metrics, String name, String labels) {
-    Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "\\{([^}]*)\\} (\\S+)").matcher(metrics);
+    Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "(?:\\{([^}]*)\\})? (\\S+)").matcher(metrics);
     double sum = 0;
     boolean found = false;
     while (m.find()) {
-      if (m.group(1).contains(labels)) {
+      if ((m.group(1) == null ? "" : m.group(1)).contains(labels)) {
         sum += Double.parseDouble(m.group(2));
         found = true;
       }
