@@ -110,11 +110,11 @@ final class Attacks {
       this.port = port;
       this.path = path;
       this.slowness = slowness;
-      // 200 every 100 ms: thousands of SYNs in one instant would overflow the accept backlog, a
+      // 100 every 100 ms: thousands of SYNs in one instant would overflow the accept backlog, a
       // different attack (the kernel's to absorb) from the slow connections this one is.
       AtomicInteger toOpen = new AtomicInteger(n);
       vertx.setPeriodic(1, 100, id -> {
-        for (int i = 0; i < 200 && toOpen.getAndDecrement() > 0; i++) {
+        for (int i = 0; i < 100 && toOpen.getAndDecrement() > 0; i++) {
           connect();
         }
         if (toOpen.get() <= 0) {
