@@ -149,8 +149,15 @@ public final class IntegrationService {
 
     WebhookHandler webhook = new WebhookHandler(new SignatureVerifier(config.webhookSecrets()),
         config.allowUnsignedWebhooks(), new WebhookParser(), intake::enqueue, clock, WebhookMetrics.of(metrics));
+    // Issue 19: bodies streamed, verified while they arrive and held within a shared budget.
+    dev.solstice.integration.http.HttpRefusals refusals = new dev.solstice.integration.http.HttpRefusals(registry,
+        metrics::signatureFailure);
+    dev.solstice.integration.http.StreamingBodyHandler body = new dev.solstice.integration.http.StreamingBodyHandler(
+        config.maxBodyBytes(), new dev.solstice.integration.http.BodyBudget(config.httpLimits().maxBufferedBodyBytes()),
+        config.allowUnsignedWebhooks() ? null
+            : new dev.solstice.integration.http.StreamingSignatureVerifier(config.webhookSecrets()), refusals);
     HttpVerticle http = new HttpVerticle(config.httpHost(), config.httpPort(), config.webhookPath(),
-        config.maxBodyBytes(), webhook, new SourceRateLimiter(config.rateLimitPerMinute()),
+        body, config.httpLimits(), refusals, webhook, new SourceRateLimiter(config.rateLimitPerMinute()),
         readiness.liveness(), readiness.readiness(),
         registry instanceof PrometheusMeterRegistry prom ? PrometheusScrapingHandler.create(prom) : null);
 
