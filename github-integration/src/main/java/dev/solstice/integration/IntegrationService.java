@@ -243,12 +243,27 @@ public final class IntegrationService {
             intake::enqueue,
             clock,
             WebhookMetrics.of(metrics));
+    // Issue 19: bodies streamed, verified while they arrive and held within a shared budget.
+    dev.solstice.integration.http.HttpRefusals refusals =
+        new dev.solstice.integration.http.HttpRefusals(registry, metrics::signatureFailure);
+    dev.solstice.integration.http.StreamingBodyHandler body =
+        new dev.solstice.integration.http.StreamingBodyHandler(
+            config.maxBodyBytes(),
+            new dev.solstice.integration.http.BodyBudget(
+                config.httpLimits().maxBufferedBodyBytes()),
+            config.allowUnsignedWebhooks()
+                ? null
+                : new dev.solstice.integration.http.StreamingSignatureVerifier(
+                    config.webhookSecrets()),
+            refusals);
     HttpVerticle http =
         new HttpVerticle(
             config.httpHost(),
             config.httpPort(),
             config.webhookPath(),
-            config.maxBodyBytes(),
+            body,
+            config.httpLimits(),
+            refusals,
             webhook,
             new SourceRateLimiter(config.rateLimitPerMinute()),
             readiness.liveness(),

@@ -26,6 +26,7 @@ import java.util.Map;
  * @param github the GitHub App; null when none is configured (intake-only mode: default jobs, no
  *     check runs, no workflow files)
  * @param missedDeliveries the job that asks GitHub to redeliver webhooks that never reached us
+ * @param httpLimits what the public endpoint grants under hostile traffic (issue 19)
  */
 public record AppConfig(
     String httpHost,
@@ -56,6 +57,7 @@ public record AppConfig(
     GitHubSettings github,
     MissedDeliverySettings missedDeliveries,
     dev.solstice.integration.policy.PolicySettings policy,
+    dev.solstice.integration.http.HttpLimits httpLimits,
     List<String> warnings) {
 
   public static final String DEFAULT_HTTP_ADDR = "0.0.0.0:8082";
@@ -231,6 +233,7 @@ public record AppConfig(
             github,
             MissedDeliverySettings.fromEnv(in, github != null || in.raw("GITHUB_APP_ID") != null),
             policy(in),
+            httpLimits(in),
             List.copyOf(warnings));
     in.check(ConfigException::new);
     return config;
@@ -260,6 +263,33 @@ public record AppConfig(
       }
     }
     return new dev.solstice.integration.policy.PolicySettings(repos, fork);
+  }
+
+  /**
+   * Issue 19: limits of the public endpoint under hostile traffic (docs/runbook.md "Hostile
+   * traffic").
+   */
+  private static dev.solstice.integration.http.HttpLimits httpLimits(EnvReader in) {
+    Map<String, Duration> timeouts = new LinkedHashMap<>();
+    timeouts.put("HTTP_HEADER_TIMEOUT", in.duration("HTTP_HEADER_TIMEOUT", Duration.ofSeconds(10)));
+    timeouts.put("HTTP_BODY_TIMEOUT", in.duration("HTTP_BODY_TIMEOUT", Duration.ofSeconds(30)));
+    timeouts.put(
+        "HTTP_KEEP_ALIVE_TIMEOUT", in.duration("HTTP_KEEP_ALIVE_TIMEOUT", Duration.ofSeconds(60)));
+    timeouts.forEach(
+        (name, d) -> {
+          if (d.toMillis() < 100 || d.toMillis() > Integer.MAX_VALUE) {
+            in.error(name + ": expected a duration from 100ms to 24d, got " + d);
+          }
+        });
+    return new dev.solstice.integration.http.HttpLimits(
+        in.positiveLong(
+            "MAX_BUFFERED_BODY_BYTES",
+            dev.solstice.integration.http.HttpLimits.defaultBufferedBodyBytes()),
+        timeouts.get("HTTP_HEADER_TIMEOUT"),
+        timeouts.get("HTTP_BODY_TIMEOUT"),
+        timeouts.get("HTTP_KEEP_ALIVE_TIMEOUT"),
+        in.integer("HTTP_MAX_CONNECTIONS", 4096, 1, 1_000_000),
+        in.integer("HTTP_MAX_CONNECTIONS_PER_SOURCE", 512, 0, 1_000_000));
   }
 
   private static Map<String, String> runsOnMap(EnvReader in) {

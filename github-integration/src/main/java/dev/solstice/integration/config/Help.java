@@ -33,6 +33,30 @@ public final class Help {
               "26214400",
               "largest webhook body accepted (GitHub's maximum is 25 MB); larger is 413"),
           Variable.of(
+              "MAX_BUFFERED_BODY_BYTES",
+              "25% of the heap",
+              "request bodies held in memory at once, all requests together; a body that does not fit is 503 with Retry-After"),
+          Variable.of(
+              "HTTP_HEADER_TIMEOUT",
+              "10s",
+              "a new connection's first request headers must arrive within this, else it is closed"),
+          Variable.of(
+              "HTTP_BODY_TIMEOUT",
+              "30s",
+              "a request body must arrive within this of its headers, else 408 and closed"),
+          Variable.of(
+              "HTTP_KEEP_ALIVE_TIMEOUT",
+              "60s",
+              "an idle keep-alive connection is closed after this without a next request"),
+          Variable.of(
+              "HTTP_MAX_CONNECTIONS",
+              "4096",
+              "open connections in all; beyond it a new connection is closed at once"),
+          Variable.of(
+              "HTTP_MAX_CONNECTIONS_PER_SOURCE",
+              "512",
+              "open connections per source (TCP peer) address; 0 turns it off. Behind a proxy this is the proxy's address"),
+          Variable.of(
               "WEBHOOK_RATE_LIMIT_PER_MINUTE",
               "6000",
               "requests per source address per minute before 429; 0 turns it off"),

@@ -9,8 +9,8 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.healthchecks.HealthCheckHandler;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,19 +22,28 @@ public final class HttpVerticle extends VerticleBase {
   private final String host;
   private final int port;
   private final String webhookPath;
-  private final long maxBodyBytes;
+  private final StreamingBodyHandler body;
+  private final HttpLimits limits;
+  private final HttpRefusals refusals;
   private final Handler<RoutingContext> webhook;
   private final SourceRateLimiter rateLimiter;
   private final HealthChecks liveness;
   private final HealthChecks readiness;
   private final Handler<RoutingContext> metrics;
   private HttpServer server;
+  private ConnectionGuard guard;
 
+  /**
+   * {@code body} reads and verifies webhook bodies within {@code limits}; {@code refusals} counts
+   * what they refuse.
+   */
   public HttpVerticle(
       String host,
       int port,
       String webhookPath,
-      long maxBodyBytes,
+      StreamingBodyHandler body,
+      HttpLimits limits,
+      HttpRefusals refusals,
       Handler<RoutingContext> webhook,
       SourceRateLimiter rateLimiter,
       HealthChecks liveness,
@@ -43,7 +52,9 @@ public final class HttpVerticle extends VerticleBase {
     this.host = host;
     this.port = port;
     this.webhookPath = webhookPath;
-    this.maxBodyBytes = maxBodyBytes;
+    this.body = body;
+    this.limits = limits;
+    this.refusals = refusals;
     this.webhook = webhook;
     this.rateLimiter = rateLimiter;
     this.liveness = liveness;
@@ -58,7 +69,7 @@ public final class HttpVerticle extends VerticleBase {
         .post(webhookPath)
         .handler(rateLimiter)
         .handler(new NoFormsHandler())
-        .handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes))
+        .handler(body)
         .handler(webhook)
         .failureHandler(this::failure);
     router.get("/health/live").handler(HealthCheckHandler.createWithHealthChecks(liveness));
@@ -67,9 +78,36 @@ public final class HttpVerticle extends VerticleBase {
     if (metrics != null) {
       router.get("/metrics").handler(metrics);
     }
-    server = vertx.createHttpServer(new HttpServerOptions().setIdleTimeout(60));
+    if (limits.maxBufferedBodyBytes() < body.maxBodyBytes()) {
+      LOG.warn(
+          "MAX_BUFFERED_BODY_BYTES ({}) is below MAX_BODY_BYTES ({}): bodies between the two are always refused (503)",
+          limits.maxBufferedBodyBytes(),
+          body.maxBodyBytes());
+    }
+    guard = new ConnectionGuard(vertx, limits, refusals);
+    refusals.gauges(body.budget(), guard::openConnections);
+    guard.start();
+    // The guard's deadlines close slow and idle connections (with a 408 where one is due); the idle
+    // timeout is only a backstop behind them, longer than any, so it never cuts a 408 short.
+    // No h2c: one HTTP/2 connection would carry many requests past the per-connection deadlines.
+    long backstop =
+        Math.max(
+                limits.headerTimeout().toMillis(),
+                Math.max(limits.bodyTimeout().toMillis(), limits.keepAliveTimeout().toMillis()))
+            + 30_000;
+    server =
+        vertx.createHttpServer(
+            new HttpServerOptions()
+                .setIdleTimeout((int) Math.min(backstop, Integer.MAX_VALUE))
+                .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
+                .setHttp2ClearTextEnabled(false));
     return server
-        .requestHandler(router)
+        .connectionHandler(guard::onConnection)
+        .requestHandler(
+            request -> {
+              guard.onRequest(request);
+              router.handle(request);
+            })
         .listen(port, host)
         .onSuccess(
             s -> LOG.info("listening on {}:{}, webhooks at {}", host, s.actualPort(), webhookPath));
@@ -84,7 +122,7 @@ public final class HttpVerticle extends VerticleBase {
     int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
     String error =
         switch (status) {
-          case 413 -> "body larger than " + maxBodyBytes + " bytes";
+          case 413 -> "body larger than " + body.maxBodyBytes() + " bytes";
           case 400 -> "malformed request";
           default -> "internal error";
         };
@@ -101,6 +139,9 @@ public final class HttpVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    if (guard != null) {
+      guard.stop();
+    }
     return server == null ? Future.succeededFuture() : server.shutdown();
   }
 }

@@ -38,6 +38,12 @@ public final class WebhookHandler implements Handler<RoutingContext> {
 
   private static final Logger LOG = LoggerFactory.getLogger(WebhookHandler.class);
 
+  /**
+   * Context key of a body read and already verified (or accepted unsigned) while it streamed in; a
+   * Buffer.
+   */
+  public static final String VERIFIED_BODY = "solstice.verifiedBody";
+
   private final SignatureVerifier verifier;
   private final boolean allowUnsigned;
   private final WebhookParser parser;
@@ -64,11 +70,16 @@ public final class WebhookHandler implements Handler<RoutingContext> {
   public void handle(RoutingContext ctx) {
     String event = ctx.request().getHeader("X-GitHub-Event");
     String deliveryId = ctx.request().getHeader("X-GitHub-Delivery");
-    byte[] body = ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
+    io.vertx.core.buffer.Buffer verified = ctx.get(VERIFIED_BODY);
+    byte[] body =
+        verified != null
+            ? verified.getBytes()
+            : ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes();
     metrics.received(event);
     try (var a = MDC.putCloseable("delivery_id", deliveryId);
         var b = MDC.putCloseable("event", event)) {
-      if (!allowUnsigned
+      if (verified == null
+          && !allowUnsigned
           && !verifier.verify(body, ctx.request().getHeader(SignatureVerifier.HEADER))) {
         metrics.signatureFailure();
         LOG.warn(

@@ -97,7 +97,11 @@ class BrokerConnectionLossIT {
               "closer");
       closer.start();
 
-      load.sendAll("push", ids, body, 32, 250);
+      // 100 a second, so the load (20 s) outlasts the three closures even when rabbitmqctl, an
+      // Erlang
+      // VM per call, takes seconds on a busy machine: at 250 a second the load could end before the
+      // second closure, and then no delivery meets an outage.
+      load.sendAll("push", ids, body, 32, 100);
       closer.join(60_000);
       String firstPass = load.summary();
       int rounds = load.resendUntilAccepted("push", ids, body, 32, Duration.ofSeconds(60));

@@ -24,6 +24,10 @@ public final class ServiceProcess implements AutoCloseable {
           System.getProperty("solstice.root", ".."),
           "github-integration/target/github-integration.jar");
 
+  /** What the Kubernetes deployment amounts to: a 768 MiB limit with -XX:MaxRAMPercentage=75. */
+  public static final List<String> DEPLOYMENT_MEMORY_FLAGS =
+      List.of("-Xmx576m", "-XX:+ExitOnOutOfMemoryError");
+
   private final Process process;
   private final Path output;
 
@@ -33,10 +37,17 @@ public final class ServiceProcess implements AutoCloseable {
   }
 
   public static ServiceProcess start(Map<String, String> env, String... args) throws IOException {
+    return start(env, List.of("-Xmx256m"), args);
+  }
+
+  /** With the given JVM flags, e.g. the deployment's {@link #DEPLOYMENT_MEMORY_FLAGS}. */
+  public static ServiceProcess start(Map<String, String> env, List<String> jvmFlags, String... args)
+      throws IOException {
     Path output = Files.createTempFile("solstice-service", ".log");
     String java = ProcessHandle.current().info().command().orElse("java");
-    List<String> command =
-        new java.util.ArrayList<>(List.of(java, "-Xmx256m", "-jar", JAR.toString()));
+    List<String> command = new java.util.ArrayList<>(List.of(java));
+    command.addAll(jvmFlags);
+    command.addAll(List.of("-jar", JAR.toString()));
     command.addAll(List.of(args));
     ProcessBuilder pb =
         new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
@@ -92,6 +103,10 @@ public final class ServiceProcess implements AutoCloseable {
   /** SIGKILL. */
   public void kill() {
     process.destroyForcibly();
+  }
+
+  public long pid() {
+    return process.pid();
   }
 
   public boolean isAlive() {
