@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import javax.crypto.Mac;
@@ -21,7 +22,6 @@ public final class SignatureVerifier {
   private static final String ALGORITHM = "HmacSHA256";
 
   private final List<SecretKeySpec> keys;
-  private final ThreadLocal<Mac> mac = ThreadLocal.withInitial(SignatureVerifier::newMac);
 
   public SignatureVerifier(List<String> secrets) {
     this.keys =
@@ -32,21 +32,63 @@ public final class SignatureVerifier {
 
   /** True when the header is a well-formed signature of {@code body} under one of the secrets. */
   public boolean verify(byte[] body, String header) {
+    Digest digest = begin(header);
+    if (digest == null) {
+      return false;
+    }
+    digest.update(body);
+    return digest.matches();
+  }
+
+  /**
+   * The check of one body signed as {@code header} says, fed as the body arrives; null when the
+   * header is missing or malformed (then nothing needs to be read to refuse it).
+   */
+  public Digest begin(String header) {
     if (header == null || !header.startsWith(PREFIX) || header.length() != PREFIX.length() + 64) {
-      return false;
+      return null;
     }
-    byte[] presented;
     try {
-      presented = HexFormat.of().parseHex(header, PREFIX.length(), header.length());
+      return new Digest(HexFormat.of().parseHex(header, PREFIX.length(), header.length()), keys);
     } catch (IllegalArgumentException e) {
-      return false;
+      return null;
     }
-    boolean match = false;
-    for (SecretKeySpec key : keys) {
-      // No early exit: the time taken does not tell which secret matched.
-      match |= MessageDigest.isEqual(presented, digest(key, body));
+  }
+
+  /** The HMACs of one body under every active secret. Not thread-safe: one per request. */
+  public static final class Digest {
+
+    private final byte[] presented;
+    private final List<Mac> macs = new ArrayList<>();
+
+    private Digest(byte[] presented, List<SecretKeySpec> keys) {
+      this.presented = presented;
+      for (SecretKeySpec key : keys) {
+        Mac mac = newMac();
+        try {
+          mac.init(key);
+        } catch (InvalidKeyException e) {
+          throw new IllegalStateException(e);
+        }
+        macs.add(mac);
+      }
     }
-    return match;
+
+    public void update(byte[] bytes) {
+      for (Mac mac : macs) {
+        mac.update(bytes);
+      }
+    }
+
+    /** True when the body fed so far is signed by one of the secrets. Call once, at the end. */
+    public boolean matches() {
+      boolean match = false;
+      for (Mac mac : macs) {
+        // No early exit: the time taken does not tell which secret matched.
+        match |= MessageDigest.isEqual(presented, mac.doFinal());
+      }
+      return match;
+    }
   }
 
   /** The header value GitHub would send for {@code body} signed with {@code secret}. */
@@ -58,10 +100,6 @@ public final class SignatureVerifier {
                     new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), ALGORITHM),
                     body,
                     newMac()));
-  }
-
-  private byte[] digest(SecretKeySpec key, byte[] body) {
-    return digest(key, body, mac.get());
   }
 
   private static byte[] digest(SecretKeySpec key, byte[] body, Mac mac) {
