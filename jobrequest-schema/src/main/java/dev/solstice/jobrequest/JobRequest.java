@@ -62,34 +62,20 @@ public record JobRequest(
     return new Builder(requestId, repoUrl, commitSha, submittedAt);
   }
 
+  /** A builder holding every field of this request, to derive a changed copy. */
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
   /** A copy carrying the check run created for this job. */
   public JobRequest withCheckRunId(long id) {
-    return new JobRequest(
-        schemaVersion,
-        requestId,
-        source,
-        repoUrl,
-        commitSha,
-        workflowPath,
-        workflowJobId,
-        runsOn,
-        submittedAt,
-        repository,
-        installationId,
-        event,
-        ref,
-        pullRequestNumber,
-        deliveryId,
-        script,
-        env,
-        timeoutSeconds,
-        needs,
-        id,
-        logPath);
+    return toBuilder().checkRunId(id).build();
   }
 
   /** Fluent construction of the optional fields; required ones are fixed at {@link #builder}. */
   public static final class Builder {
+    private String schemaVersion = SCHEMA_VERSION;
+    private String source = SOURCE_GITHUB;
     private final UUID requestId;
     private final String repoUrl;
     private final String commitSha;
@@ -115,6 +101,17 @@ public record JobRequest(
       this.repoUrl = repoUrl;
       this.commitSha = commitSha;
       this.submittedAt = submittedAt;
+    }
+
+    private Builder(JobRequest r) {
+      this(r.requestId, r.repoUrl, r.commitSha, r.submittedAt);
+      schemaVersion = r.schemaVersion;
+      source = r.source;
+      workflow(r.workflowPath, r.workflowJobId).runsOn(r.runsOn).repository(r.repository);
+      installationId(r.installationId).event(r.event).ref(r.ref);
+      pullRequestNumber(r.pullRequestNumber).deliveryId(r.deliveryId);
+      script(r.script).env(r.env).timeoutSeconds(r.timeoutSeconds).needs(r.needs);
+      checkRunId(r.checkRunId).logPath(r.logPath);
     }
 
     public Builder workflow(String path, String jobId) {
@@ -190,9 +187,9 @@ public record JobRequest(
 
     public JobRequest build() {
       return new JobRequest(
-          SCHEMA_VERSION,
+          schemaVersion,
           requestId,
-          SOURCE_GITHUB,
+          source,
           repoUrl,
           commitSha,
           workflowPath,

@@ -194,4 +194,18 @@ class JobContractTest {
   private static JsonNode tree(byte[] json) throws IOException {
     return JobCodec.mapper().readTree(json);
   }
+
+  @ParameterizedTest
+  @MethodSource("examples")
+  void toBuilderCopiesEveryFieldAndWithCheckRunIdChangesOnlyThatOne(Path example)
+      throws IOException {
+    if (!isRequest(example)) {
+      return;
+    }
+    JobRequest request = JobCodec.decodeRequest(Files.readAllBytes(example));
+    assertThat(request.toBuilder().build()).isEqualTo(request);
+    ObjectNode expected = (ObjectNode) tree(JobCodec.encode(request));
+    expected.put("check_run_id", 4242);
+    assertThat(tree(JobCodec.encode(request.withCheckRunId(4242L)))).isEqualTo(expected);
+  }
 }

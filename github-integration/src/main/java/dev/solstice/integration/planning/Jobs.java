@@ -44,28 +44,7 @@ public final class Jobs {
 
   /** The same job without its needs (a single check run's Re-run does not wait for them). */
   public static JobRequest withoutNeeds(JobRequest j) {
-    return new JobRequest(
-        j.schemaVersion(),
-        j.requestId(),
-        j.source(),
-        j.repoUrl(),
-        j.commitSha(),
-        j.workflowPath(),
-        j.workflowJobId(),
-        j.runsOn(),
-        j.submittedAt(),
-        j.repository(),
-        j.installationId(),
-        j.event(),
-        j.ref(),
-        j.pullRequestNumber(),
-        j.deliveryId(),
-        j.script(),
-        j.env(),
-        j.timeoutSeconds(),
-        List.of(),
-        j.checkRunId(),
-        j.logPath());
+    return j.toBuilder().needs(List.of()).build();
   }
 
   /** The run id of a delivery's workflow run. */
