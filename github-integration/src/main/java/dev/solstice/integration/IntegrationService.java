@@ -5,6 +5,7 @@ import dev.solstice.integration.checks.CheckRunMap;
 import dev.solstice.integration.checks.CheckRunReporter;
 import dev.solstice.integration.checks.JobResultVerticle;
 import dev.solstice.integration.config.AppConfig;
+import dev.solstice.integration.core.CheckNames;
 import dev.solstice.integration.execution.PlanExecutor;
 import dev.solstice.integration.execution.RunCoordinator;
 import dev.solstice.integration.execution.RunStore;
@@ -53,20 +54,8 @@ public final class IntegrationService {
 
   private static final Logger LOG = LoggerFactory.getLogger(IntegrationService.class);
 
-  private final Vertx vertx;
-  private final AmqpConnector connector;
-  private final ConfirmingPublisher publisher;
-  private final Redis redis;
-  private final GitHubClient github;
-  private final List<String> deployments;
-  private final HttpVerticle http;
-  private final IntakeVerticle intakeVerticle;
-  private final JobResultVerticle results;
-  private final Readiness readiness;
-  private final QueueDepthGauge depths;
-  private volatile dev.solstice.integration.recovery.MissedDeliveryJob missedDeliveries;
-
-  private IntegrationService(
+  /** What a started service holds, to report its state and to stop it. */
+  private record Parts(
       Vertx vertx,
       AmqpConnector connector,
       ConfirmingPublisher publisher,
@@ -78,17 +67,27 @@ public final class IntegrationService {
       JobResultVerticle results,
       Readiness readiness,
       QueueDepthGauge depths) {
-    this.depths = depths;
-    this.vertx = vertx;
-    this.connector = connector;
-    this.publisher = publisher;
-    this.redis = redis;
-    this.github = github;
-    this.deployments = deployments;
-    this.http = http;
-    this.intakeVerticle = intakeVerticle;
-    this.results = results;
-    this.readiness = readiness;
+
+    /** Closes what the service opened, the connection last but the clients'. */
+    Future<Void> close() {
+      publisher.close();
+      depths.close();
+      connector.close();
+      if (github != null) {
+        github.close();
+      }
+      if (redis != null) {
+        redis.close();
+      }
+      return Future.succeededFuture();
+    }
+  }
+
+  private final Parts parts;
+  private volatile dev.solstice.integration.recovery.MissedDeliveryJob missedDeliveries;
+
+  private IntegrationService(Parts parts) {
+    this.parts = parts;
   }
 
   public static Future<IntegrationService> start(
@@ -170,7 +169,7 @@ public final class IntegrationService {
           new CheckRunReporter(
               github,
               runs,
-              config.checkName(),
+              new CheckNames(config.checkName()),
               config.logsBaseUrl(),
               config.github().appId(),
               clock);
@@ -258,19 +257,20 @@ public final class IntegrationService {
             refusals);
     HttpVerticle http =
         new HttpVerticle(
-            config.httpHost(),
-            config.httpPort(),
-            config.webhookPath(),
-            body,
-            config.httpLimits(),
-            refusals,
-            webhook,
-            new SourceRateLimiter(config.rateLimitPerMinute()),
-            readiness.liveness(),
-            readiness.readiness(),
-            registry instanceof PrometheusMeterRegistry prom
-                ? PrometheusScrapingHandler.create(prom)
-                : null);
+            new HttpVerticle.Settings(
+                config.httpHost(),
+                config.httpPort(),
+                config.webhookPath(),
+                body,
+                config.httpLimits(),
+                refusals,
+                webhook,
+                new SourceRateLimiter(config.rateLimitPerMinute()),
+                readiness.liveness(),
+                readiness.readiness(),
+                registry instanceof PrometheusMeterRegistry prom
+                    ? PrometheusScrapingHandler.create(prom)
+                    : null));
 
     dev.solstice.integration.recovery.MissedDeliveryJob missed =
         config.missedDeliveries().enabled() && github != null
@@ -307,17 +307,18 @@ public final class IntegrationService {
         .map(
             ids ->
                 new IntegrationService(
-                    vertx,
-                    connector,
-                    publisher,
-                    redis,
-                    github,
-                    ids,
-                    http,
-                    intakeVerticle,
-                    resultsVerticle,
-                    readiness,
-                    depths))
+                    new Parts(
+                        vertx,
+                        connector,
+                        publisher,
+                        redis,
+                        github,
+                        ids,
+                        http,
+                        intakeVerticle,
+                        resultsVerticle,
+                        readiness,
+                        depths)))
         .onSuccess(service -> service.startMissedDeliveries(missed));
   }
 
@@ -335,25 +336,25 @@ public final class IntegrationService {
   }
 
   public int httpPort() {
-    return http.actualPort();
+    return parts.http().actualPort();
   }
 
   public boolean isReady() {
-    return connector.isOpen()
-        && publisher.isReady()
-        && intakeVerticle.isConsuming()
-        && (results == null || results.isConsuming());
+    return parts.connector().isOpen()
+        && parts.publisher().isReady()
+        && parts.intakeVerticle().isConsuming()
+        && (parts.results() == null || parts.results().isConsuming());
   }
 
   public Readiness readiness() {
-    return readiness;
+    return parts.readiness();
   }
 
   /**
    * The AMQP connection's client-provided name, as {@code rabbitmqctl list_connections} shows it.
    */
   public String connectionName() {
-    return connector.name();
+    return parts.connector().name();
   }
 
   /**
@@ -365,30 +366,18 @@ public final class IntegrationService {
       missedDeliveries.stop();
     }
     Future<Void> undeployed = Future.succeededFuture();
-    for (String id : deployments) {
-      undeployed = undeployed.compose(v -> vertx.undeploy(id));
+    for (String id : parts.deployments()) {
+      undeployed = undeployed.compose(v -> parts.vertx().undeploy(id));
     }
     return undeployed
         .compose(v -> drain(System.currentTimeMillis() + 10_000))
-        .eventually(
-            () -> {
-              publisher.close();
-              depths.close();
-              connector.close();
-              if (github != null) {
-                github.close();
-              }
-              if (redis != null) {
-                redis.close();
-              }
-              return Future.succeededFuture();
-            });
+        .eventually(parts::close);
   }
 
   private Future<Void> drain(long deadline) {
-    if (publisher.inFlight() == 0 || System.currentTimeMillis() > deadline) {
+    if (parts.publisher().inFlight() == 0 || System.currentTimeMillis() > deadline) {
       return Future.succeededFuture();
     }
-    return vertx.timer(50).compose(v -> drain(deadline));
+    return parts.vertx().timer(50).compose(v -> drain(deadline));
   }
 }

@@ -208,4 +208,34 @@ class JobContractTest {
     expected.put("check_run_id", 4242);
     assertThat(tree(JobCodec.encode(request.withCheckRunId(4242L)))).isEqualTo(expected);
   }
+
+  @Test
+  void annotationsUseTheSchemasSnakeCaseNames() throws IOException {
+    JobRequest request =
+        JobRequest.builder(
+                UUID.randomUUID(), "https://github.com/a/b.git", "a".repeat(40), Instant.EPOCH)
+            .build();
+    JobResult.Annotation annotation =
+        new JobResult.Annotation(
+            "src/Main.java", 3, 5, JobResult.Annotation.Level.WARNING, "unused", "lint");
+    JobResult result =
+        JobResult.completed(
+            request,
+            Conclusion.FAILURE,
+            Instant.EPOCH,
+            Instant.EPOCH,
+            "1 warning",
+            null,
+            null,
+            List.of(annotation));
+    byte[] json = JobCodec.encode(result);
+    assertThat(JobSchemas.validateResult(tree(json).toString())).isEmpty();
+    assertThat(tree(json).path("annotations").get(0))
+        .isEqualTo(
+            tree(
+                ("{\"path\":\"src/Main.java\",\"line\":3,\"end_line\":5,\"level\":\"warning\","
+                        + "\"message\":\"unused\",\"title\":\"lint\"}")
+                    .getBytes(StandardCharsets.UTF_8)));
+    assertThat(JobCodec.decodeResult(json)).isEqualTo(result);
+  }
 }

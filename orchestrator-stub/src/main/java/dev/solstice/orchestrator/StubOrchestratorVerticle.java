@@ -239,16 +239,6 @@ public final class StubOrchestratorVerticle extends VerticleBase {
               }
 
               @Override
-              public void rescheduleFailed(
-                  Delivery message, SettlingConsumer.Failure f, Throwable e, Duration wait) {
-                LOG.warn(
-                    "could not reschedule job {}: {}; trying again in {} ms",
-                    message.properties().getMessageId(),
-                    e.getMessage(),
-                    wait.toMillis());
-              }
-
-              @Override
               public void parking(Delivery message, SettlingConsumer.Failure f) {
                 if (!(f.error() instanceof UnreadableMessageException)) {
                   LOG.error(

@@ -25,42 +25,17 @@ import java.util.UUID;
  * Everything the service writes to GitHub's Checks API, with as few calls as possible: one to
  * create a job's run (queued), one per status change reported by the orchestrator.
  */
-public final class CheckRunReporter {
-
-  private final GitHubClient github;
-  private final CheckRunMap runs;
-  private final CheckNames names;
-  private final String logsBaseUrl;
-  private final long appId;
-  private final Clock clock;
-
-  public CheckRunReporter(
-      GitHubClient github,
-      CheckRunMap runs,
-      String checkName,
-      String logsBaseUrl,
-      long appId,
-      Clock clock) {
-    this.github = github;
-    this.runs = runs;
-    this.names = new CheckNames(checkName);
-    this.logsBaseUrl = logsBaseUrl;
-    this.appId = appId;
-    this.clock = clock;
-  }
+public record CheckRunReporter(
+    GitHubClient github,
+    CheckRunMap runs,
+    CheckNames names,
+    String logsBaseUrl,
+    long appId,
+    Clock clock) {
 
   /** {@code Solstice CI / build}, or the bare check name for the default job. */
   public String runName(String jobId) {
     return names.runName(jobId);
-  }
-
-  /** How our check runs are named. */
-  public CheckNames names() {
-    return names;
-  }
-
-  public long appId() {
-    return appId;
   }
 
   /** Where the job's log will be: LOGS_BASE_URL + log path; null without a base. */
@@ -80,13 +55,11 @@ public final class CheckRunReporter {
                 return Future.succeededFuture(job.withCheckRunId(existing.get()));
               }
               CheckRunCreate create =
-                  new CheckRunCreate(
+                  CheckRunCreate.queued(
                       runName(job.workflowJobId()),
                       job.commitSha(),
-                      "queued",
                       job.requestId().toString(),
                       detailsUrl(job),
-                      null,
                       CheckRunOutput.of("Queued", waitingSummary(job)));
               return github
                   .createCheckRun(job.installationId(), RepoRef.parse(job.repository()), create)
@@ -318,14 +291,8 @@ public final class CheckRunReporter {
     CheckRunCreate create;
     if (result.status() == JobStatus.STARTED) {
       create =
-          new CheckRunCreate(
-              name,
-              result.commitSha(),
-              "in_progress",
-              externalId,
-              result.logUrl(),
-              result.startedAt(),
-              null);
+          CheckRunCreate.inProgress(
+              name, result.commitSha(), externalId, result.logUrl(), result.startedAt());
     } else {
       CheckRunUpdate u = update(result);
       create =

@@ -7,7 +7,6 @@ import dev.solstice.platform.amqp.Delivery;
 import dev.solstice.platform.amqp.SettlingConsumer;
 import dev.solstice.platform.amqp.SettlingVerticle;
 import io.vertx.core.Future;
-import java.time.Duration;
 import java.util.Locale;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -99,15 +98,5 @@ public final class JobResultVerticle extends SettlingVerticle {
             attempt,
             next,
             f.reason());
-  }
-
-  @Override
-  protected void rescheduleFailed(
-      Delivery message, SettlingConsumer.Failure f, Throwable error, Duration wait) {
-    LOG.warn(
-        "could not reschedule result {}: {}; trying again in {} ms",
-        message.properties().getMessageId(),
-        error.getMessage(),
-        wait.toMillis());
   }
 }

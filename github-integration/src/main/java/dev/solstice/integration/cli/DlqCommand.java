@@ -266,19 +266,7 @@ public final class DlqCommand {
       ch.confirmSelect();
       List<String> unroutable = new ArrayList<>();
       ch.addReturnListener(r -> unroutable.add(r.getProperties().getMessageId()));
-      long total = Math.min(limit, ch.messageCount(t.deadLetterQueue()));
-      for (long n = 0; n < total; n++) {
-        GetResponse r = ch.basicGet(t.deadLetterQueue(), false);
-        if (r == null) {
-          break;
-        }
-        String match = matches(r, ids);
-        if (!all && match == null) {
-          continue; // left unacked: back to the DLQ when the channel closes
-        }
-        if (match != null) {
-          found.add(match);
-        }
+      for (GetResponse r : take(ch, t, ids, all, limit, found)) {
         ch.basicPublish(t.exchange(), t.routingKey(), true, fresh(r.getProps()), r.getBody());
         ch.waitForConfirmsOrDie(10_000);
         if (!unroutable.isEmpty()) {
@@ -308,23 +296,40 @@ public final class DlqCommand {
     int dropped = 0;
     Set<String> found = new LinkedHashSet<>();
     try (Channel ch = connection.createChannel()) {
-      long total = Math.min(limit, ch.messageCount(t.deadLetterQueue()));
-      for (long n = 0; n < total; n++) {
-        GetResponse r = ch.basicGet(t.deadLetterQueue(), false);
-        if (r == null) {
-          break;
-        }
-        String match = matches(r, ids);
-        if (match != null) {
-          found.add(match);
-          ch.basicAck(r.getEnvelope().getDeliveryTag(), false);
-          dropped++;
-          out.println("dropped " + describe(r));
-        }
+      for (GetResponse r : take(ch, t, ids, false, limit, found)) {
+        ch.basicAck(r.getEnvelope().getDeliveryTag(), false);
+        dropped++;
+        out.println("dropped " + describe(r));
       }
     }
     out.println(dropped + " dropped from " + t.deadLetterQueue());
     return reportMissing(ids, found, System.err);
+  }
+
+  /**
+   * Gets up to {@code limit} messages of the DLQ without acking them and returns those named by
+   * {@code ids} (every one when {@code all}), adding the ids it met to {@code found}. What the
+   * caller does not ack goes back to the DLQ when the channel closes.
+   */
+  private static List<GetResponse> take(
+      Channel ch, QueueTopology t, Set<String> ids, boolean all, int limit, Set<String> found)
+      throws java.io.IOException {
+    List<GetResponse> taken = new ArrayList<>();
+    long total = Math.min(limit, ch.messageCount(t.deadLetterQueue()));
+    for (long n = 0; n < total; n++) {
+      GetResponse r = ch.basicGet(t.deadLetterQueue(), false);
+      if (r == null) {
+        break;
+      }
+      String match = matches(r, ids);
+      if (match != null) {
+        found.add(match);
+      }
+      if (all || match != null) {
+        taken.add(r);
+      }
+    }
+    return taken;
   }
 
   private static int reportMissing(Set<String> ids, Set<String> found, PrintStream err) {

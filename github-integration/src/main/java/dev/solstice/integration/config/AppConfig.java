@@ -3,6 +3,7 @@ package dev.solstice.integration.config;
 import dev.solstice.integration.github.GitHubSettings;
 import dev.solstice.integration.recovery.MissedDeliverySettings;
 import dev.solstice.jobrequest.amqp.QueueTopology;
+import dev.solstice.platform.amqp.TopologyEnv;
 import dev.solstice.platform.config.EnvReader;
 import dev.solstice.platform.config.Redaction;
 import java.net.URI;
@@ -124,22 +125,8 @@ public record AppConfig(
     }
 
     boolean quorum = in.bool("AMQP_QUORUM", false);
-    QueueTopology jobs =
-        new QueueTopology(
-            in.string("AMQP_EXCHANGE", QueueTopology.JOBS.exchange()),
-            in.string("AMQP_ROUTING_KEY", QueueTopology.JOBS.routingKey()),
-            in.string("AMQP_QUEUE", QueueTopology.JOBS.queue()),
-            in.string("AMQP_DLX", QueueTopology.JOBS.deadLetterExchange()),
-            in.string("AMQP_DLQ", QueueTopology.JOBS.deadLetterQueue()),
-            quorum);
-    QueueTopology results =
-        new QueueTopology(
-            in.string("AMQP_RESULTS_EXCHANGE", QueueTopology.RESULTS.exchange()),
-            in.string("AMQP_RESULTS_ROUTING_KEY", QueueTopology.RESULTS.routingKey()),
-            in.string("AMQP_RESULTS_QUEUE", QueueTopology.RESULTS.queue()),
-            jobs.deadLetterExchange(),
-            in.string("AMQP_RESULTS_DLQ", QueueTopology.RESULTS.deadLetterQueue()),
-            quorum);
+    QueueTopology jobs = TopologyEnv.jobs(in, quorum);
+    QueueTopology results = TopologyEnv.results(in, jobs.deadLetterExchange(), quorum);
     QueueTopology intake =
         new QueueTopology(
             in.string("AMQP_INTAKE_EXCHANGE", INTAKE.exchange()),

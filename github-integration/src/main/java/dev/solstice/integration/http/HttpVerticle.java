@@ -19,25 +19,14 @@ public final class HttpVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(HttpVerticle.class);
 
-  private final String host;
-  private final int port;
-  private final String webhookPath;
-  private final StreamingBodyHandler body;
-  private final HttpLimits limits;
-  private final HttpRefusals refusals;
-  private final Handler<RoutingContext> webhook;
-  private final SourceRateLimiter rateLimiter;
-  private final HealthChecks liveness;
-  private final HealthChecks readiness;
-  private final Handler<RoutingContext> metrics;
-  private HttpServer server;
-  private ConnectionGuard guard;
-
   /**
-   * {@code body} reads and verifies webhook bodies within {@code limits}; {@code refusals} counts
-   * what they refuse.
+   * What the verticle serves, and where.
+   *
+   * @param body reads and verifies webhook bodies within {@code limits}
+   * @param refusals counts what the body handler and the connection guard refuse
+   * @param metrics the {@code /metrics} handler; null for none
    */
-  public HttpVerticle(
+  public record Settings(
       String host,
       int port,
       String webhookPath,
@@ -48,35 +37,37 @@ public final class HttpVerticle extends VerticleBase {
       SourceRateLimiter rateLimiter,
       HealthChecks liveness,
       HealthChecks readiness,
-      Handler<RoutingContext> metrics) {
-    this.host = host;
-    this.port = port;
-    this.webhookPath = webhookPath;
-    this.body = body;
-    this.limits = limits;
-    this.refusals = refusals;
-    this.webhook = webhook;
-    this.rateLimiter = rateLimiter;
-    this.liveness = liveness;
-    this.readiness = readiness;
-    this.metrics = metrics;
+      Handler<RoutingContext> metrics) {}
+
+  private final Settings settings;
+  private HttpServer server;
+  private ConnectionGuard guard;
+
+  public HttpVerticle(Settings settings) {
+    this.settings = settings;
   }
 
   @Override
   public Future<?> start() {
+    HttpLimits limits = settings.limits();
+    StreamingBodyHandler body = settings.body();
     Router router = Router.router(vertx);
     router
-        .post(webhookPath)
-        .handler(rateLimiter)
+        .post(settings.webhookPath())
+        .handler(settings.rateLimiter())
         .handler(new NoFormsHandler())
         .handler(body)
-        .handler(webhook)
+        .handler(settings.webhook())
         .failureHandler(this::failure);
-    router.get("/health/live").handler(HealthCheckHandler.createWithHealthChecks(liveness));
-    router.get("/health/ready").handler(HealthCheckHandler.createWithHealthChecks(readiness));
-    router.get("/health").handler(HealthCheckHandler.createWithHealthChecks(readiness));
-    if (metrics != null) {
-      router.get("/metrics").handler(metrics);
+    router
+        .get("/health/live")
+        .handler(HealthCheckHandler.createWithHealthChecks(settings.liveness()));
+    router
+        .get("/health/ready")
+        .handler(HealthCheckHandler.createWithHealthChecks(settings.readiness()));
+    router.get("/health").handler(HealthCheckHandler.createWithHealthChecks(settings.readiness()));
+    if (settings.metrics() != null) {
+      router.get("/metrics").handler(settings.metrics());
     }
     if (limits.maxBufferedBodyBytes() < body.maxBodyBytes()) {
       LOG.warn(
@@ -84,8 +75,8 @@ public final class HttpVerticle extends VerticleBase {
           limits.maxBufferedBodyBytes(),
           body.maxBodyBytes());
     }
-    guard = new ConnectionGuard(vertx, limits, refusals);
-    refusals.gauges(body.budget(), guard::openConnections);
+    guard = new ConnectionGuard(vertx, limits, settings.refusals());
+    settings.refusals().gauges(body.budget(), guard::openConnections);
     guard.start();
     // The guard's deadlines close slow and idle connections (with a 408 where one is due); the idle
     // timeout is only a backstop behind them, longer than any, so it never cuts a 408 short.
@@ -108,9 +99,14 @@ public final class HttpVerticle extends VerticleBase {
               guard.onRequest(request);
               router.handle(request);
             })
-        .listen(port, host)
+        .listen(settings.port(), settings.host())
         .onSuccess(
-            s -> LOG.info("listening on {}:{}, webhooks at {}", host, s.actualPort(), webhookPath));
+            s ->
+                LOG.info(
+                    "listening on {}:{}, webhooks at {}",
+                    settings.host(),
+                    s.actualPort(),
+                    settings.webhookPath()));
   }
 
   /** The port actually bound (useful when configured as 0). */
@@ -122,7 +118,7 @@ public final class HttpVerticle extends VerticleBase {
     int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
     String error =
         switch (status) {
-          case 413 -> "body larger than " + body.maxBodyBytes() + " bytes";
+          case 413 -> "body larger than " + settings.body().maxBodyBytes() + " bytes";
           case 400 -> "malformed request";
           default -> "internal error";
         };

@@ -7,7 +7,6 @@ import dev.solstice.platform.amqp.SettlingConsumer;
 import dev.solstice.platform.amqp.SettlingVerticle;
 import dev.solstice.platform.amqp.UnreadableMessageException;
 import io.vertx.core.Future;
-import java.time.Duration;
 import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,13 +36,7 @@ public final class IntakeVerticle extends SettlingVerticle {
 
   @Override
   protected Future<Void> handle(Delivery message) {
-    WebhookDelivery delivery;
-    try {
-      delivery = IntakeMessages.from(message);
-    } catch (RuntimeException e) {
-      return Future.failedFuture(
-          new UnreadableMessageException("unreadable intake message: " + e.getMessage(), e));
-    }
+    WebhookDelivery delivery = IntakeMessages.from(message); // unreadable: thrown, then parked
     return processor
         .process(delivery)
         .onSuccess(
@@ -95,16 +88,6 @@ public final class IntakeVerticle extends SettlingVerticle {
                     next,
                     f.reason()));
     metrics.failed(event, outcome);
-  }
-
-  @Override
-  protected void rescheduleFailed(
-      Delivery message, SettlingConsumer.Failure f, Throwable error, Duration wait) {
-    LOG.warn(
-        "could not reschedule delivery {}: {}; trying again in {} ms",
-        deliveryId(message),
-        error.getMessage(),
-        wait.toMillis());
   }
 
   private String deliveryId(Delivery message) {

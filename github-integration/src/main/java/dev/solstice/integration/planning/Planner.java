@@ -36,33 +36,23 @@ import java.util.function.Function;
  * the run is recorded and only the jobs without needs are published now. No workflow file: the
  * default job. An invalid file: one failed check run. Without GitHub (no App configured), every
  * trigger gets the default job and no check runs.
+ *
+ * @param app null without a GitHub App
+ * @param runsOnFallback runner label for a repository when neither job nor group names one
  */
-public final class Planner {
+public record Planner(
+    GitHubApp app, PolicySettings policy, Function<String, String> runsOnFallback, Clock clock) {
 
   private static final String ZERO_SHA = "0000000000000000000000000000000000000000";
+  private static final KdlWorkflowParser PARSER = new KdlWorkflowParser();
 
-  private final KdlWorkflowParser parser = new KdlWorkflowParser();
-  private final boolean github;
-  private final long appId;
-  private final CheckNames names;
-  private final PolicySettings policy;
-  private final Function<String, String> runsOnFallback;
-  private final Clock clock;
-
-  private Planner(
-      boolean github,
-      long appId,
-      CheckNames names,
-      PolicySettings policy,
-      Function<String, String> runsOnFallback,
-      Clock clock) {
-    this.github = github;
-    this.appId = appId;
-    this.names = names;
-    this.policy = policy;
-    this.runsOnFallback = runsOnFallback;
-    this.clock = clock;
-  }
+  /**
+   * The GitHub App the plans are for.
+   *
+   * @param appId the App's id (check events of other Apps are ignored)
+   * @param names how our check runs are named (to read a Re-run request's job)
+   */
+  public record GitHubApp(long appId, CheckNames names) {}
 
   /**
    * @param appId the GitHub App's id (check events of other Apps are ignored)
@@ -75,7 +65,7 @@ public final class Planner {
       PolicySettings policy,
       Function<String, String> runsOnFallback,
       Clock clock) {
-    return new Planner(true, appId, names, policy, runsOnFallback, clock);
+    return new Planner(new GitHubApp(appId, names), policy, runsOnFallback, clock);
   }
 
   /**
@@ -83,7 +73,7 @@ public final class Planner {
    * decides.
    */
   public static Planner withoutGitHub(Function<String, String> runsOn, Clock clock) {
-    return new Planner(false, 0, null, PolicySettings.defaults(), runsOn, clock);
+    return new Planner(null, PolicySettings.defaults(), runsOn, clock);
   }
 
   /**
@@ -98,11 +88,11 @@ public final class Planner {
             trigger.event(),
             trigger.repository(),
             trigger.commitSha(),
-            github ? trigger.installationId() : null);
-    if (!github) {
+            app != null ? trigger.installationId() : null);
+    if (app == null) {
       return done(Plan.run(target, List.of(defaultJob(trigger, deliveryId)), null));
     }
-    if (trigger.checkAppId() != null && trigger.checkAppId() != appId) {
+    if (trigger.checkAppId() != null && trigger.checkAppId() != app.appId()) {
       return done(
           Plan.nothing(
               target,
@@ -161,7 +151,7 @@ public final class Planner {
     }
     Workflow workflow;
     try {
-      workflow = parser.parse(Workflow.PATH, file.content());
+      workflow = PARSER.parse(Workflow.PATH, file.content());
     } catch (InvalidWorkflowException e) {
       return done(
           new Plan(
@@ -331,7 +321,7 @@ public final class Planner {
     if (!"check_run".equals(trigger.event())) {
       return jobs;
     }
-    Optional<String> jobId = names.jobIdOf(trigger.rerunCheckName());
+    Optional<String> jobId = app.names().jobIdOf(trigger.rerunCheckName());
     if (jobId.isEmpty()) {
       return List.of();
     }

@@ -26,7 +26,14 @@ import org.slf4j.MDC;
  *   <li>503 when the broker did not confirm in time; GitHub's redelivery or a retry is then safe
  * </ul>
  */
-public final class WebhookHandler implements Handler<RoutingContext> {
+public record WebhookHandler(
+    SignatureVerifier verifier,
+    boolean allowUnsigned,
+    WebhookParser parser,
+    Intake intake,
+    Clock clock,
+    WebhookMetrics metrics)
+    implements Handler<RoutingContext> {
 
   /**
    * Where an accepted delivery goes: the durable intake queue. Completes once the broker holds it.
@@ -43,28 +50,6 @@ public final class WebhookHandler implements Handler<RoutingContext> {
    * Buffer.
    */
   public static final String VERIFIED_BODY = "solstice.verifiedBody";
-
-  private final SignatureVerifier verifier;
-  private final boolean allowUnsigned;
-  private final WebhookParser parser;
-  private final Intake intake;
-  private final Clock clock;
-  private final WebhookMetrics metrics;
-
-  public WebhookHandler(
-      SignatureVerifier verifier,
-      boolean allowUnsigned,
-      WebhookParser parser,
-      Intake intake,
-      Clock clock,
-      WebhookMetrics metrics) {
-    this.verifier = verifier;
-    this.allowUnsigned = allowUnsigned;
-    this.parser = parser;
-    this.intake = intake;
-    this.clock = clock;
-    this.metrics = metrics;
-  }
 
   @Override
   public void handle(RoutingContext ctx) {

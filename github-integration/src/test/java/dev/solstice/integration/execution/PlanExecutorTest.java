@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.solstice.integration.checks.CheckRunMap;
 import dev.solstice.integration.checks.CheckRunReporter;
+import dev.solstice.integration.core.CheckNames;
 import dev.solstice.integration.core.Plan;
 import dev.solstice.integration.core.RequestIds;
 import dev.solstice.integration.planning.Jobs;
@@ -29,7 +30,8 @@ class PlanExecutorTest {
   private final Clock clock = Clock.fixed(Instant.parse("2026-12-01T10:00:00Z"), ZoneOffset.UTC);
   private final RunCoordinatorTest.FakeGitHub github = new RunCoordinatorTest.FakeGitHub();
   private final CheckRunReporter checks =
-      new CheckRunReporter(github, CheckRunMap.inMemory(), "Solstice CI", null, 7, clock);
+      new CheckRunReporter(
+          github, CheckRunMap.inMemory(), new CheckNames("Solstice CI"), null, 7, clock);
   private final RunStore store = RunStore.inMemory(clock);
   private final RunCoordinator runs =
       new RunCoordinator(

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.solstice.integration.checks.CheckRunMap;
 import dev.solstice.integration.checks.CheckRunReporter;
+import dev.solstice.integration.core.CheckNames;
 import dev.solstice.integration.core.ClaimHeldException;
 import dev.solstice.integration.core.Failures;
 import dev.solstice.integration.core.JobState;
@@ -50,7 +51,8 @@ class RunCoordinatorTest {
   private final Clock clock = Clock.fixed(Instant.parse("2026-11-25T10:00:00Z"), ZoneOffset.UTC);
   private final FakeGitHub github = new FakeGitHub();
   private final CheckRunReporter checks =
-      new CheckRunReporter(github, CheckRunMap.inMemory(), "Solstice CI", null, 7, clock);
+      new CheckRunReporter(
+          github, CheckRunMap.inMemory(), new CheckNames("Solstice CI"), null, 7, clock);
   private final RunStore store = RunStore.inMemory(clock);
   private final List<JobRequest> enqueued = new ArrayList<>();
   private final List<JobCancel> cancels = new ArrayList<>();

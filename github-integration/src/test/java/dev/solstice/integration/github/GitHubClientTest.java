@@ -100,9 +100,7 @@ class GitHubClientTest {
     await(c.verifyAppCredentials());
     assertThat(read(c)).get().extracting(RepoFile::text).isEqualTo("job \"build\" {}\n");
     assertThat(read(c)).isPresent();
-    await(
-        c.createCheckRun(
-            INST, A, new CheckRunCreate("ci", SHA, "queued", "job-1", null, null, null)));
+    await(c.createCheckRun(INST, A, CheckRunCreate.queued("ci", SHA, "job-1", null, null)));
 
     assertThat(sim.mints()).isEqualTo(1);
     RecordedCall mint =
@@ -350,7 +348,8 @@ class GitHubClientTest {
     Instant before = Instant.now();
     CheckRun run =
         await(
-            c.createCheckRun(INST, A, new CheckRunCreate("ci", SHA, null, null, null, null, null)));
+            c.createCheckRun(
+                INST, A, new CheckRunCreate("ci", SHA, null, null, null, null, null, null, null)));
     assertThat(Duration.between(before, Instant.now()))
         .isGreaterThanOrEqualTo(Duration.ofMillis(900));
     assertThat(run.status()).isEqualTo("queued");
@@ -368,7 +367,8 @@ class GitHubClientTest {
     sim.inject(Fault.secondaryRateLimitMessageOnly().on("POST", "/repos/.*"));
     Throwable e =
         awaitFailure(
-            c.createCheckRun(INST, A, new CheckRunCreate("ci", SHA, null, null, null, null, null)));
+            c.createCheckRun(
+                INST, A, new CheckRunCreate("ci", SHA, null, null, null, null, null, null, null)));
     assertThat(e).isInstanceOf(GitHubApiException.RateLimited.Secondary.class);
     assertThat(((GitHubApiException.RateLimited) e).retryAt()).isEmpty();
     assertThat(calls("checks/create")).isEqualTo(1);
@@ -380,9 +380,7 @@ class GitHubClientTest {
     read(c);
     sim.inject(Fault.lostResponse().on("POST", "/repos/.*/check-runs"));
     CheckRun run =
-        await(
-            c.createCheckRun(
-                INST, A, new CheckRunCreate("ci", SHA, "queued", "job-9", null, null, null)));
+        await(c.createCheckRun(INST, A, CheckRunCreate.queued("ci", SHA, "job-9", null, null)));
     assertThat(run.externalId()).isEqualTo("job-9");
     assertThat(sim.checkRuns("acme/widgets")).hasSize(1);
     assertThat(calls("checks/create")).isEqualTo(1);
@@ -390,9 +388,7 @@ class GitHubClientTest {
 
     // not applied (no answer, nothing stored): looked for, not found, sent again
     sim.inject(Fault.reset().on("POST", "/repos/.*/check-runs"));
-    await(
-        c.createCheckRun(
-            INST, A, new CheckRunCreate("ci", SHA, "queued", "job-10", null, null, null)));
+    await(c.createCheckRun(INST, A, CheckRunCreate.queued("ci", SHA, "job-10", null, null)));
     assertThat(sim.checkRuns("acme/widgets")).hasSize(2);
     assertThat(calls("checks/create")).isEqualTo(3);
     assertThat(calls("checks/list-for-ref")).isEqualTo(2);
@@ -405,7 +401,8 @@ class GitHubClientTest {
     sim.inject(Fault.status(403).on("POST", "/repos/.*"));
     Throwable e =
         awaitFailure(
-            c.createCheckRun(INST, A, new CheckRunCreate("ci", SHA, null, null, null, null, null)));
+            c.createCheckRun(
+                INST, A, new CheckRunCreate("ci", SHA, null, null, null, null, null, null, null)));
     assertThat(e).isInstanceOf(GitHubApiException.PermissionDenied.class);
     assertThat(((GitHubApiException) e).retryable()).isFalse();
     assertThat(calls("checks/create")).isEqualTo(1);
@@ -435,7 +432,8 @@ class GitHubClientTest {
 
     CheckRun run =
         await(
-            c.createCheckRun(INST, A, new CheckRunCreate("ci", SHA, null, null, null, null, null)));
+            c.createCheckRun(
+                INST, A, new CheckRunCreate("ci", SHA, null, null, null, null, null, null, null)));
     Throwable invalid =
         awaitFailure(
             c.updateCheckRun(
@@ -522,14 +520,8 @@ class GitHubClientTest {
             c.createCheckRun(
                 INST,
                 A,
-                new CheckRunCreate(
-                    "solstice/build",
-                    SHA,
-                    "queued",
-                    "job-7",
-                    "https://ci.example/jobs/7",
-                    null,
-                    null)));
+                CheckRunCreate.queued(
+                    "solstice/build", SHA, "job-7", "https://ci.example/jobs/7", null)));
     assertThat(run.name()).isEqualTo("solstice/build");
     assertThat(run.externalId()).isEqualTo("job-7");
     await(c.updateCheckRun(INST, A, run.id(), CheckRunUpdate.inProgress(Instant.now())));
@@ -579,7 +571,9 @@ class GitHubClientTest {
                     null,
                     null,
                     Instant.now(),
-                    new CheckRunOutput("Lint", "75 notices", null, annotations))));
+                    new CheckRunOutput("Lint", "75 notices", null, annotations),
+                    null,
+                    null)));
     assertThat(calls("checks/create")).isEqualTo(1);
     assertThat(calls("checks/update")).isEqualTo(1);
     assertThat(sim.annotations(run.id())).hasSize(75);
@@ -609,7 +603,9 @@ class GitHubClientTest {
     Throwable e =
         awaitFailure(
             c.createCheckRun(
-                INST, A, new CheckRunCreate("x", SHA, "completed", null, null, null, null)));
+                INST,
+                A,
+                new CheckRunCreate("x", SHA, "completed", null, null, null, null, null, null)));
     assertThat(e).isInstanceOf(GitHubApiException.ValidationFailed.class);
   }
 
@@ -619,15 +615,19 @@ class GitHubClientTest {
     for (int i = 0; i < 101; i++) {
       await(
           c.createCheckRun(
-              INST, A, new CheckRunCreate("run-" + i, SHA, null, null, null, null, null)));
+              INST,
+              A,
+              new CheckRunCreate("run-" + i, SHA, null, null, null, null, null, null, null)));
     }
     await(
-        c.createCheckRun(INST, A, new CheckRunCreate("run-0", SHA, null, null, null, null, null)));
+        c.createCheckRun(
+            INST, A, new CheckRunCreate("run-0", SHA, null, null, null, null, null, null, null)));
     await(
         c.createCheckRun(
             INST,
             A,
-            new CheckRunCreate("other-sha", "f".repeat(40), null, null, null, null, null)));
+            new CheckRunCreate(
+                "other-sha", "f".repeat(40), null, null, null, null, null, null, null)));
 
     List<CheckRun> all =
         await(c.listCheckRuns(INST, A, SHA, new CheckRunQuery(null, "all", sim.app().id())));
@@ -675,7 +675,7 @@ class GitHubClientTest {
     for (int i = 0; i < 5; i++) {
       runs.add(
           c.createCheckRun(
-              INST, A, new CheckRunCreate("p" + i, SHA, null, null, null, null, null)));
+              INST, A, new CheckRunCreate("p" + i, SHA, null, null, null, null, null, null, null)));
     }
     runs.forEach(Futures::await);
     assertThat(sim.maxConcurrentWrites(INST)).isEqualTo(1);

@@ -45,23 +45,24 @@ class HttpVerticleTest {
             refusals);
     HttpVerticle http =
         new HttpVerticle(
-            "127.0.0.1",
-            0,
-            "/hook",
-            body,
-            limits,
-            refusals,
-            ctx -> {
-              Buffer verified = ctx.get(WebhookHandler.VERIFIED_BODY);
-              synchronized (delivered) {
-                delivered.add(verified.getBytes());
-              }
-              ctx.response().setStatusCode(202).end(Integer.toString(verified.length()));
-            },
-            new SourceRateLimiter(0),
-            HealthChecks.create(vertx),
-            HealthChecks.create(vertx),
-            null);
+            new HttpVerticle.Settings(
+                "127.0.0.1",
+                0,
+                "/hook",
+                body,
+                limits,
+                refusals,
+                ctx -> {
+                  Buffer verified = ctx.get(WebhookHandler.VERIFIED_BODY);
+                  synchronized (delivered) {
+                    delivered.add(verified.getBytes());
+                  }
+                  ctx.response().setStatusCode(202).end(Integer.toString(verified.length()));
+                },
+                new SourceRateLimiter(0),
+                HealthChecks.create(vertx),
+                HealthChecks.create(vertx),
+                null));
     vertx.deployVerticle(http).toCompletionStage().toCompletableFuture().get();
     port = http.actualPort();
   }

@@ -42,8 +42,8 @@ public final class SettlingConsumer implements AutoCloseable {
     default void parking(Delivery message, Failure failure) {}
 
     /**
-     * The broker did not take the retry (or parked) copy; it is tried again after {@code wait}. Log
-     * it here.
+     * The broker did not take the retry (or parked) copy; it is tried again after {@code wait}. The
+     * consumer logs it (message id and queue); count it here.
      */
     default void rescheduleFailed(
         Delivery message, Failure failure, Throwable error, Duration wait) {}
@@ -209,7 +209,7 @@ public final class SettlingConsumer implements AutoCloseable {
         .onSuccess(v -> message.ack())
         .onFailure(
             e -> {
-              LOG.debug(
+              LOG.warn(
                   "could not reschedule message {} of {}: {}; trying again in {} ms",
                   message.properties().getMessageId(),
                   flow.queue(),
