@@ -1,5 +1,6 @@
 package dev.solstice.orchestrator;
 
+import dev.solstice.platform.config.HelpOption;
 import dev.solstice.platform.config.InvalidConfigurationException;
 import io.vertx.core.Vertx;
 import java.io.PrintStream;
@@ -8,6 +9,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.UnmatchedArgumentException;
@@ -34,10 +36,7 @@ public final class Main {
     @Option(names = "--execute")
     boolean execute;
 
-    @Option(
-        names = {"-h", "--help"},
-        usageHelp = true)
-    boolean help;
+    @Mixin HelpOption help;
   }
 
   public static void main(String[] args) {
@@ -50,7 +49,7 @@ public final class Main {
       System.exit(2);
       return;
     }
-    if (flags.help) {
+    if (flags.help.requested()) {
       usage(System.out);
       return;
     }

@@ -10,6 +10,7 @@ import dev.solstice.jobrequest.amqp.MessageProperties;
 import dev.solstice.jobrequest.amqp.QueueTopology;
 import dev.solstice.platform.amqp.TopologyEnv;
 import dev.solstice.platform.config.EnvReader;
+import dev.solstice.platform.config.HelpOption;
 import dev.solstice.platform.config.Redaction;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -81,20 +82,14 @@ public final class DlqCommand {
     @Option(names = "--limit", paramLabel = "N")
     String limit = "1000";
 
-    @Option(
-        names = {"-h", "--help"},
-        usageHelp = true)
-    boolean help;
+    @Mixin HelpOption help;
   }
 
   @Command(
       name = "dlq",
       subcommands = {ListCommand.class, ReplayCommand.class, DropCommand.class})
   static final class Root {
-    @Option(
-        names = {"-h", "--help"},
-        usageHelp = true)
-    boolean help;
+    @Mixin HelpOption help;
   }
 
   /** A command: list, replay or drop. */

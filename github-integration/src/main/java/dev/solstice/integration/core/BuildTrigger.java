@@ -76,48 +76,6 @@ public record BuildTrigger(
     changedFiles = changedFiles == null ? null : List.copyOf(changedFiles);
   }
 
-  /** The fields every trigger has; the pull request and push details left empty. */
-  public BuildTrigger(
-      String event,
-      String action,
-      String repository,
-      String repoUrl,
-      String commitSha,
-      String ref,
-      Integer pullRequestNumber,
-      Long installationId,
-      Long checkAppId,
-      String rerunExternalId,
-      String rerunCheckName,
-      String headCommitMessage,
-      String sender) {
-    this(
-        event,
-        action,
-        repository,
-        repoUrl,
-        commitSha,
-        ref,
-        pullRequestNumber,
-        installationId,
-        checkAppId,
-        rerunExternalId,
-        rerunCheckName,
-        headCommitMessage,
-        sender,
-        null,
-        sender,
-        null,
-        List.of(),
-        false,
-        null,
-        false,
-        null,
-        null,
-        null,
-        null);
-  }
-
   public boolean isRerun() {
     return "rerequested".equals(action);
   }

@@ -64,23 +64,59 @@ public final class WebhookParser {
     if (root.path("deleted").asBoolean(false) || ZERO_SHA.equals(after)) {
       return new WebhookEvent.Ignored("push deletes " + root.path("ref").asText("a ref"));
     }
-    JsonNode repo = object(root, "repository");
-    String sender = root.path("sender").path("login").asText(null);
-    return new BuildTrigger(
+    return withoutPullRequest(
+        root,
+        object(root, "repository"),
         "push",
         null,
-        text(repo, "repository.full_name", "full_name"),
-        cloneUrl(repo, "repository"),
         sha(after, "after"),
         root.path("ref").asText(null),
         null,
-        installationId(root),
         null,
         null,
         null,
         root.path("head_commit").path("message").asText(null),
-        sender,
         root.path("sender").path("type").asText(null),
+        root.path("before").asText(null),
+        changedFiles(root.path("commits")));
+  }
+
+  /**
+   * A trigger that is not a pull request (a push, a Re-run request): repository, installation and
+   * sender as the payload names them; no pull request details, and the sender stands for the
+   * author.
+   */
+  private static BuildTrigger withoutPullRequest(
+      JsonNode root,
+      JsonNode repo,
+      String event,
+      String action,
+      String commitSha,
+      String ref,
+      Integer pullRequestNumber,
+      Long checkAppId,
+      String rerunExternalId,
+      String rerunCheckName,
+      String headCommitMessage,
+      String senderType,
+      String beforeSha,
+      List<String> changedFiles) {
+    String sender = root.path("sender").path("login").asText(null);
+    return new BuildTrigger(
+        event,
+        action,
+        text(repo, "repository.full_name", "full_name"),
+        cloneUrl(repo, "repository"),
+        commitSha,
+        ref,
+        pullRequestNumber,
+        installationId(root),
+        checkAppId,
+        rerunExternalId,
+        rerunCheckName,
+        headCommitMessage,
+        sender,
+        senderType,
         sender,
         null,
         List.of(),
@@ -89,8 +125,8 @@ public final class WebhookParser {
         false,
         null,
         null,
-        root.path("before").asText(null),
-        changedFiles(root.path("commits")));
+        beforeSha,
+        changedFiles);
   }
 
   /** Files added, modified or removed by a push's commits; null when the payload cannot tell. */
@@ -190,20 +226,21 @@ public final class WebhookParser {
     JsonNode repo = object(root, "repository");
     JsonNode suite = oneRun ? subject.path("check_suite") : subject;
     String branch = suite.path("head_branch").asText(null);
-    return new BuildTrigger(
+    return withoutPullRequest(
+        root,
+        repo,
         event,
         action,
-        text(repo, "repository.full_name", "full_name"),
-        cloneUrl(repo, "repository"),
         sha(text(subject, event + ".head_sha", "head_sha"), event + ".head_sha"),
         branch == null ? null : "refs/heads/" + branch,
         firstPullRequest(subject),
-        installationId(root),
         subject.path("app").path("id").asLong(0),
         oneRun ? subject.path("external_id").asText(null) : null,
         oneRun ? subject.path("name").asText(null) : null,
         null,
-        root.path("sender").path("login").asText(null));
+        null,
+        null,
+        null);
   }
 
   private static Integer firstPullRequest(JsonNode node) {

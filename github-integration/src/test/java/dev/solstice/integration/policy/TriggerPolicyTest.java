@@ -126,7 +126,18 @@ class TriggerPolicyTest {
             null,
             null,
             "wip [ci skip]",
-            "alice");
+            "alice",
+            null,
+            "alice",
+            null,
+            List.of(),
+            false,
+            null,
+            false,
+            null,
+            null,
+            null,
+            null);
     assertThat(TriggerPolicy.admission(rerun, PolicySettings.defaults()).runs()).isTrue();
   }
 
