@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.solstice.jobrequest.Conclusion;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -80,6 +82,38 @@ class ScriptJobRunnerTest {
     assertThat(outcome.conclusion()).isEqualTo(Conclusion.TIMED_OUT);
     assertThat(outcome.summary()).contains("timed out after 1 s");
     assertThat(outcome.log()).contains("sleeping\n");
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(
+            () ->
+                ProcessHandle.allProcesses()
+                    .noneMatch(p -> p.info().commandLine().orElse("").contains("sleep " + marker)));
+  }
+
+  @Test
+  void aCancelledScriptIsStoppedWithItsChildrenAndReportedCancelledWithItsLogSoFar()
+      throws Exception {
+    String marker = "59." + System.nanoTime() % 1000;
+    Promise<String> cancel = Promise.promise();
+    Future<RunOutcome> running =
+        runner.run(
+            TestJobs.job(List.of("echo working", "sleep " + marker), Map.of(), 120),
+            cancel.future());
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                ProcessHandle.allProcesses()
+                    .anyMatch(p -> p.info().commandLine().orElse("").contains("sleep " + marker)));
+    long start = System.nanoTime();
+
+    vertx.runOnContext(v -> cancel.complete("superseded"));
+
+    RunOutcome outcome = running.await(30, TimeUnit.SECONDS);
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+    assertThat(outcome.conclusion()).isEqualTo(Conclusion.CANCELLED);
+    assertThat(outcome.summary()).contains("while it ran", "superseded");
+    assertThat(outcome.log()).contains("working\n", "stopped after");
     await()
         .atMost(Duration.ofSeconds(5))
         .until(
