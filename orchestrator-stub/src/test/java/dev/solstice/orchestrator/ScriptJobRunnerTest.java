@@ -43,6 +43,12 @@ class ScriptJobRunnerTest {
     return runner.run(TestJobs.job(script, env, timeoutSeconds)).await(30, TimeUnit.SECONDS);
   }
 
+  /** Whether a process with this in its command line runs. */
+  static boolean running(String command) {
+    return ProcessHandle.allProcesses()
+        .anyMatch(p -> p.info().commandLine().orElse("").contains(command));
+  }
+
   @Test
   void scriptExitingZeroSucceedsAndItsOutputIsLogged() throws Exception {
     RunOutcome outcome =
@@ -82,12 +88,7 @@ class ScriptJobRunnerTest {
     assertThat(outcome.conclusion()).isEqualTo(Conclusion.TIMED_OUT);
     assertThat(outcome.summary()).contains("timed out after 1 s");
     assertThat(outcome.log()).contains("sleeping\n");
-    await()
-        .atMost(Duration.ofSeconds(5))
-        .until(
-            () ->
-                ProcessHandle.allProcesses()
-                    .noneMatch(p -> p.info().commandLine().orElse("").contains("sleep " + marker)));
+    await().atMost(Duration.ofSeconds(5)).until(() -> !running("sleep " + marker));
   }
 
   @Test
@@ -99,12 +100,7 @@ class ScriptJobRunnerTest {
         runner.run(
             TestJobs.job(List.of("echo working", "sleep " + marker), Map.of(), 120),
             cancel.future());
-    await()
-        .atMost(Duration.ofSeconds(10))
-        .until(
-            () ->
-                ProcessHandle.allProcesses()
-                    .anyMatch(p -> p.info().commandLine().orElse("").contains("sleep " + marker)));
+    await().atMost(Duration.ofSeconds(10)).until(() -> running("sleep " + marker));
     long start = System.nanoTime();
 
     vertx.runOnContext(v -> cancel.complete("superseded"));
@@ -114,12 +110,7 @@ class ScriptJobRunnerTest {
     assertThat(outcome.conclusion()).isEqualTo(Conclusion.CANCELLED);
     assertThat(outcome.summary()).contains("while it ran", "superseded");
     assertThat(outcome.log()).contains("working\n", "stopped after");
-    await()
-        .atMost(Duration.ofSeconds(5))
-        .until(
-            () ->
-                ProcessHandle.allProcesses()
-                    .noneMatch(p -> p.info().commandLine().orElse("").contains("sleep " + marker)));
+    await().atMost(Duration.ofSeconds(5)).until(() -> !running("sleep " + marker));
   }
 
   @Test

@@ -440,12 +440,7 @@ class StubOrchestratorIT {
     JobRequest job = TestJobs.job(List.of("echo " + marker, sleep), Map.of(), 600);
 
     publish(job);
-    await()
-        .atMost(PATIENCE)
-        .until(
-            () ->
-                ProcessHandle.allProcesses()
-                    .anyMatch(p -> p.info().commandLine().orElse("").contains(sleep)));
+    await().atMost(PATIENCE).until(() -> ScriptJobRunnerTest.running(sleep));
     long before = System.nanoTime();
     publishCancel(job);
 
@@ -456,12 +451,7 @@ class StubOrchestratorIT {
     assertThat(stopped.result().logTail()).contains(marker + "\n", "stopped after");
     assertThat(s3.readObjectAt(stopped.result().logUrl())).contains(marker + "\n");
     assertThat(JobSchemas.validateResult(stopped.json())).isEmpty();
-    await()
-        .atMost(Duration.ofSeconds(5))
-        .until(
-            () ->
-                ProcessHandle.allProcesses()
-                    .noneMatch(p -> p.info().commandLine().orElse("").contains(sleep)));
+    await().atMost(Duration.ofSeconds(5)).until(() -> !ScriptJobRunnerTest.running(sleep));
   }
 
   private void publish(JobRequest job) throws IOException {

@@ -124,12 +124,7 @@ public abstract sealed class GitHubApiException extends IntegrationException {
      */
     @Override
     public Optional<java.time.Duration> retryAfter() {
-      return retryAt()
-          .map(
-              at -> {
-                java.time.Duration left = java.time.Duration.between(Instant.now(), at);
-                return left.isNegative() ? java.time.Duration.ZERO : left;
-              });
+      return timeLeft(retryAt());
     }
 
     /** The hourly quota of the installation (or app) is used up until {@code retryAt}. */
@@ -225,6 +220,15 @@ public abstract sealed class GitHubApiException extends IntegrationException {
     }
   }
 
+  /** The time from now until {@code at}, never negative; empty when {@code at} is. */
+  static Optional<java.time.Duration> timeLeft(Optional<Instant> at) {
+    return at.map(
+        t -> {
+          java.time.Duration left = java.time.Duration.between(Instant.now(), t);
+          return left.isNegative() ? java.time.Duration.ZERO : left;
+        });
+  }
+
   /**
    * 5xx, timeout or connection failure: worth retrying; after {@link #retryAt()} when GitHub said
    * so ({@code retry-after}).
@@ -252,12 +256,7 @@ public abstract sealed class GitHubApiException extends IntegrationException {
     /** The time left until {@link #retryAt()}; empty when GitHub did not say. */
     @Override
     public Optional<java.time.Duration> retryAfter() {
-      return retryAt()
-          .map(
-              at -> {
-                java.time.Duration left = java.time.Duration.between(Instant.now(), at);
-                return left.isNegative() ? java.time.Duration.ZERO : left;
-              });
+      return timeLeft(retryAt());
     }
 
     @Override
