@@ -45,9 +45,10 @@ import org.slf4j.LoggerFactory;
  * by itself after a connection loss (automatic recovery) and resumes consuming.
  *
  * <p>Cancels ({@code jobcancel.v1}, on {@code <jobs queue>.cancel}) are honoured: a job cancelled
- * before it arrives is not run, one running is abandoned (its outcome ignored), and both are
- * reported {@code completed} with conclusion {@code cancelled}. Cancelled ids are remembered (the
- * last {@value #REMEMBERED_CANCELS}), since a cancel may overtake its request.
+ * before it arrives is not run, one running is stopped (a script is killed with its children; what
+ * it logged so far is kept), and both are reported {@code completed} with conclusion {@code
+ * cancelled}. Cancelled ids are remembered (the last {@value #REMEMBERED_CANCELS}), since a cancel
+ * may overtake its request.
  */
 public final class StubOrchestratorVerticle extends VerticleBase {
 
@@ -99,8 +100,11 @@ public final class StubOrchestratorVerticle extends VerticleBase {
         }
       };
 
-  /** Jobs running now, completed early by a cancel; confined to the event loop. */
-  private final Map<UUID, Promise<RunOutcome>> running = new HashMap<>();
+  /**
+   * Jobs running now, each with the promise its cancel completes (with the reason); confined to the
+   * event loop.
+   */
+  private final Map<UUID, Promise<String>> running = new HashMap<>();
 
   private JobRunner runner;
   private LogStore logStore;
@@ -310,18 +314,13 @@ public final class StubOrchestratorVerticle extends VerticleBase {
     }
     String reason = cancel.reason() == null ? "cancelled" : cancel.reason();
     cancelled.put(cancel.requestId(), reason);
-    Promise<RunOutcome> job = running.get(cancel.requestId());
+    Promise<String> job = running.get(cancel.requestId());
     LOG.info(
         "job {} cancelled ({}){}", cancel.requestId(), reason, job != null ? ": stopping it" : "");
     if (job != null) {
-      job.tryComplete(cancelledOutcome(reason, "while it ran"));
+      job.tryComplete(reason);
     }
     delivery.ack();
-  }
-
-  private static RunOutcome cancelledOutcome(String reason, String when) {
-    String text = "Cancelled " + when + " (" + reason + ").";
-    return new RunOutcome(Conclusion.CANCELLED, text, text + "\n");
   }
 
   /**
@@ -332,7 +331,7 @@ public final class StubOrchestratorVerticle extends VerticleBase {
     Instant startedAt = Instant.now();
     String cancelReason = cancelled.get(request.requestId());
     if (cancelReason != null) {
-      RunOutcome notRun = cancelledOutcome(cancelReason, "before it started");
+      RunOutcome notRun = RunOutcome.cancelled(cancelReason, "before it started", "");
       LOG.info("job {} was cancelled before it started; not running it", request.requestId());
       return publish(
           JobResult.completed(
@@ -346,23 +345,10 @@ public final class StubOrchestratorVerticle extends VerticleBase {
               List.of()),
           deliveryId);
     }
-    Promise<RunOutcome> ran = Promise.promise();
-    running.put(request.requestId(), ran);
+    Promise<String> cancel = Promise.promise();
+    running.put(request.requestId(), cancel);
     return publish(JobResult.started(request, startedAt), deliveryId)
-        .compose(
-            v -> {
-              runner
-                  .run(request)
-                  .onComplete(
-                      ar -> {
-                        if (ar.succeeded()) {
-                          ran.tryComplete(ar.result());
-                        } else {
-                          ran.tryFail(ar.cause());
-                        }
-                      });
-              return ran.future();
-            })
+        .compose(v -> runner.run(request, cancel.future()))
         .eventually(
             () -> {
               running.remove(request.requestId());

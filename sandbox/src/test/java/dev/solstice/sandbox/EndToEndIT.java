@@ -588,6 +588,71 @@ class EndToEndIT {
   }
 
   @Test
+  void closingAPullRequestStopsItsRunningJobAndCancelsTheWaitingOne() throws Exception {
+    String head = "8888888888888888888888888888888888888888";
+    String workflow =
+        """
+        job "build" {
+            env SOLSTICE_STUB_DURATION_MS="120000"
+            script "echo building"
+        }
+        job "test" {
+            needs "build"
+            script "echo testing"
+        }
+        """;
+    github().putFile(SandboxStack.REPO, head, ".solstice/workflow.kdl", workflow);
+    stack.startOrchestrator();
+    ObjectNode pr =
+        (ObjectNode) json.readTree(RecordedWebhooks.payload("pull_request.synchronize.json"));
+    ((ObjectNode) pr.at("/pull_request/head")).put("sha", head);
+    assertThat(post("pull_request", json.writeValueAsBytes(pr))).isEqualTo(202);
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () ->
+                runs(head).size() == 2
+                    && "in_progress".equals(run(head, "Solstice CI / build").getString("status")));
+
+    ObjectNode closed =
+        (ObjectNode) json.readTree(RecordedWebhooks.payload("pull_request.closed.json"));
+    ((ObjectNode) closed.at("/pull_request/head")).put("sha", head);
+    long before = System.nanoTime();
+    assertThat(post("pull_request", json.writeValueAsBytes(closed))).isEqualTo(202);
+
+    // The running build is stopped by the stub (its own cancelled result, not the two minutes it
+    // would run); the test waiting for it never runs.
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () ->
+                run(head, "Solstice CI / build")
+                    .getJsonObject("output")
+                    .getString("summary")
+                    .contains("Cancelled while it ran (closed)"));
+    assertThat(Duration.ofNanos(System.nanoTime() - before)).isLessThan(Duration.ofSeconds(60));
+    assertThat(runs(head))
+        .allSatisfy(
+            r -> {
+              assertThat(r.getString("status")).isEqualTo("completed");
+              assertThat(r.getString("conclusion")).isEqualTo("cancelled");
+            });
+    assertThat(run(head, "Solstice CI / test").getJsonObject("output").getString("summary"))
+        .contains("The pull request was closed");
+    assertThat(cancelsPublished())
+        .singleElement()
+        .satisfies(
+            c -> {
+              assertThat(c.reason()).isEqualTo(JobCancel.CLOSED);
+              assertThat(c.workflowJobId()).isEqualTo("build");
+            });
+    assertThat(published().stream().filter(j -> head.equals(j.commitSha())))
+        .extracting(JobRequest::workflowJobId)
+        .containsExactly("build");
+    assertThat(github().schemaViolations()).isEmpty();
+  }
+
+  @Test
   void pathFiltersReadEveryPageOfThePullRequestsFiles() throws Exception {
     String docsOnly = "6666666666666666666666666666666666666666";
     String withCode = "7777777777777777777777777777777777777777";

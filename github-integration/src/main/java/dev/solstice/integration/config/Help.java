@@ -161,7 +161,8 @@ public final class Help {
           Variable.of(
               "GITHUB_MAX_RATE_LIMIT_WAIT",
               "5m",
-              "longest wait for a GitHub rate limit before failing (the delivery is retried later)"),
+              "longest wait for a GitHub rate limit or a 5xx `retry-after` before failing (the delivery is"
+                  + " retried later)"),
           Variable.of("GITHUB_REQUEST_TIMEOUT", "15s", "timeout of one GitHub request"),
           Variable.of(
               "GITHUB_WRITES_PER_MINUTE",

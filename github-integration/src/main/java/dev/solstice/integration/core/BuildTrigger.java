@@ -5,7 +5,8 @@ import java.util.Set;
 
 /**
  * A delivery that asks for CI: a push, a pull request opened/synchronized/reopened (or made ready
- * for review, or labelled), or a Re-run request from the Checks UI.
+ * for review, or labelled), or a Re-run request from the Checks UI; or that ends it: a pull request
+ * closed.
  *
  * @param repository full name {@code owner/repo} of the repository the checks are reported on
  * @param repoUrl clone URL of the code to build (the fork's for a fork pull request)
@@ -71,6 +72,12 @@ public record BuildTrigger(
   public static final Set<String> PULL_REQUEST_ACTIONS =
       Set.of("opened", "synchronize", "reopened", "ready_for_review", "labeled");
 
+  /**
+   * The pull request action that cancels the pull request's unfinished jobs (closed or merged); it
+   * starts no build.
+   */
+  public static final String CLOSED = "closed";
+
   public BuildTrigger {
     labels = labels == null ? List.of() : List.copyOf(labels);
     changedFiles = changedFiles == null ? null : List.copyOf(changedFiles);
@@ -82,6 +89,11 @@ public record BuildTrigger(
 
   public boolean isPullRequest() {
     return "pull_request".equals(event);
+  }
+
+  /** A pull request closed or merged: its unfinished jobs are cancelled. */
+  public boolean isClosedPullRequest() {
+    return isPullRequest() && CLOSED.equals(action);
   }
 
   public boolean isPush() {

@@ -157,19 +157,22 @@ public final class PlanExecutor {
    * jobs to publish now.
    */
   private Future<List<JobRequest>> record(Plan plan, List<JobRequest> queued) {
-    if (plan.runId() == null) {
-      return Future.succeededFuture(queued);
-    }
-    Future<List<JobRequest>> started = gitHub.runs().start(plan.runId(), queued);
+    Future<List<JobRequest>> started =
+        plan.runId() == null
+            ? Future.succeededFuture(queued)
+            : gitHub.runs().start(plan.runId(), queued);
     Plan.Supersede supersede = plan.supersede();
-    return supersede == null
-        ? started
-        : started.compose(
-            now ->
-                gitHub
-                    .runs()
-                    .supersede(supersede.group(), supersede.runId(), supersede.sha())
-                    .map(now));
+    if (supersede == null) {
+      return started;
+    }
+    return started.compose(
+        now ->
+            (supersede.closes()
+                    ? gitHub.runs().close(supersede.group())
+                    : gitHub
+                        .runs()
+                        .supersede(supersede.group(), supersede.runId(), supersede.sha()))
+                .map(now));
   }
 
   private Future<Void> publish(List<JobRequest> jobs) {

@@ -24,11 +24,12 @@ import org.slf4j.LoggerFactory;
 /**
  * What happens to a workflow run after its webhook: a job with {@code needs} is enqueued by the
  * JobResult consumer once every job it needs succeeded, and skipped (its check run completed {@code
- * skipped}) when one did not; a new head of a branch or pull request cancels the jobs of the
- * previous head that did not start (a {@code jobcancel.v1} message for those already queued, check
- * runs {@code cancelled}). State lives in a {@link RunStore}, so any replica continues a run; every
- * step is idempotent and guarded by a short claim, so a redelivered webhook or result neither
- * enqueues a job twice nor cancels twice.
+ * skipped}) when one did not; a new head of a branch or pull request, or the pull request's
+ * closing, cancels the jobs of the previous head that did not finish (a {@code jobcancel.v1}
+ * message for those sent to the orchestrator, queued or running; check runs {@code cancelled}).
+ * State lives in a {@link RunStore}, so any replica continues a run; every step is idempotent and
+ * guarded by a short claim, so a redelivered webhook or result neither enqueues a job twice nor
+ * cancels twice.
  */
 public final class RunCoordinator {
 
@@ -85,7 +86,7 @@ public final class RunCoordinator {
   }
 
   /**
-   * Cancels the jobs of the group's previous head that have not started, then makes {@code runId}
+   * Cancels the jobs of the group's previous head that have not finished, then makes {@code runId}
    * the group's head. Nothing happens when the head is already this run or this commit (a replay).
    */
   public Future<Void> supersede(String group, UUID runId, String sha) {
@@ -96,7 +97,7 @@ public final class RunCoordinator {
               if (previous.isPresent()
                   && !previous.get().runId().equals(runId)
                   && !previous.get().sha().equals(sha)) {
-                return cancelRun(previous.get().runId(), sha)
+                return cancelRun(previous.get().runId(), superseded(sha))
                     .compose(v -> store.setHead(group, new Head(runId, sha)));
               }
               if (previous.isPresent() && previous.get().runId().equals(runId)) {
@@ -106,7 +107,43 @@ public final class RunCoordinator {
             });
   }
 
-  private Future<Void> cancelRun(UUID runId, String newSha) {
+  /**
+   * The group's pull request was closed (or merged): cancels the jobs of its head that have not
+   * finished. A replay finds them finished and does nothing.
+   */
+  public Future<Void> close(String group) {
+    return store
+        .head(group)
+        .compose(
+            head ->
+                head.isEmpty()
+                    ? Future.succeededFuture()
+                    : cancelRun(
+                        head.get().runId(),
+                        new Cancellation(
+                            "its pull request was closed",
+                            j -> JobCancel.closed(j, clock.instant()),
+                            "The pull request was closed")));
+  }
+
+  /**
+   * Why a run's jobs are cancelled.
+   *
+   * @param log the reason in the log
+   * @param message the {@code jobcancel.v1} for a job the orchestrator has
+   * @param summary the cancelled check run's summary, before "before it started" or "while it ran"
+   */
+  private record Cancellation(
+      String log, Function<JobRequest, JobCancel> message, String summary) {}
+
+  private Cancellation superseded(String newSha) {
+    return new Cancellation(
+        "superseded by " + newSha,
+        j -> JobCancel.superseded(j, newSha, clock.instant()),
+        "Superseded by a newer commit, `" + shortSha(newSha) + "`");
+  }
+
+  private Future<Void> cancelRun(UUID runId, Cancellation why) {
     return store
         .jobs(runId)
         .compose(
@@ -117,41 +154,44 @@ public final class RunCoordinator {
                         states -> {
                           Future<Void> chain = Future.succeededFuture();
                           for (JobRequest job : RunPlanner.cancellable(jobs, states)) {
-                            chain = chain.compose(v -> cancelJob(runId, job, newSha));
+                            chain = chain.compose(v -> cancelJob(runId, job, why));
                           }
                           return chain;
                         }));
   }
 
-  private Future<Void> cancelJob(UUID runId, JobRequest job, String newSha) {
+  /**
+   * Cancels one job unless it finished meanwhile: a job still waiting for its needs only has its
+   * check run completed; one queued or running is also sent a {@code jobcancel.v1}, which the
+   * orchestrator honours by not running it or by stopping it.
+   */
+  private Future<Void> cancelJob(UUID runId, JobRequest job, Cancellation why) {
     String id = job.workflowJobId();
     return withClaim(
         runId,
         id,
         state -> {
-          if (state != null && !JobState.QUEUED.equals(state)) {
-            return Future.succeededFuture(); // started or finished meanwhile: let it be
+          if (JobState.terminal(state)) {
+            return Future.succeededFuture(); // finished meanwhile: let its result stand
           }
+          boolean running = JobState.STARTED.equals(state);
           LOG.info(
-              "cancelling job {} ({}) of {}@{}: superseded by {}",
+              "cancelling {} job {} ({}) of {}@{}: {}",
+              running ? "running" : "unstarted",
               id,
               job.requestId(),
               job.repository(),
               job.commitSha(),
-              newSha);
+              why.log());
           Future<Void> sent =
-              state == null
-                  ? Future.succeededFuture()
-                  : cancel.apply(JobCancel.superseded(job, newSha, clock.instant()));
+              state == null ? Future.succeededFuture() : cancel.apply(why.message().apply(job));
           return sent.compose(
                   v ->
                       checks.complete(
                           job,
                           "cancelled",
                           "Cancelled",
-                          "Superseded by a newer commit, `"
-                              + shortSha(newSha)
-                              + "`, before it started."))
+                          why.summary() + (running ? ", while it ran." : ", before it started.")))
               .compose(v -> store.setState(runId, id, JobState.CANCELLED));
         });
   }

@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
@@ -186,21 +187,27 @@ final class GitHubRequestExecutor {
     }
     Duration wait;
     String reason;
+    Optional<Instant> told = Optional.empty();
     if (e instanceof GitHubApiException.RateLimited rl) {
       reason =
           rl instanceof GitHubApiException.RateLimited.Primary
               ? "primary_rate_limit"
               : "secondary_rate_limit";
-      wait =
-          rl.retryAt()
-              .map(at -> Duration.between(clock.instant(), at))
-              .orElse(retry.secondaryDefaultWait());
+      told = Optional.of(rl.retryAt().orElse(clock.instant().plus(retry.secondaryDefaultWait())));
+    } else if (e instanceof GitHubApiException.Transient t && t.retryAt().isPresent()) {
+      reason = "retry_after"; // a 5xx with retry-after: wait as GitHub says, within the same bound
+      told = t.retryAt();
+    } else {
+      reason = "transient";
+    }
+    if (told.isPresent()) {
+      wait = Duration.between(clock.instant(), told.get());
       if (wait.isNegative()) {
         wait = Duration.ZERO;
       }
       if (wait.compareTo(retry.maxRateLimitWait()) > 0) {
         LOG.warn(
-            "{} {}: rate limited for {} s, more than the {} s we may wait; giving up",
+            "{} {}: GitHub asked us to wait {} s, more than the {} s we may wait; giving up",
             r.method(),
             r.route(),
             wait.toSeconds(),
@@ -208,7 +215,6 @@ final class GitHubRequestExecutor {
         return Future.failedFuture(e);
       }
     } else {
-      reason = "transient";
       wait = retry.backoff(attempt, ThreadLocalRandom.current().nextDouble());
     }
     metrics.retry(reason);

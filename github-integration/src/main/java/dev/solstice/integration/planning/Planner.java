@@ -89,6 +89,9 @@ public record Planner(
             trigger.repository(),
             trigger.commitSha(),
             app != null ? trigger.installationId() : null);
+    if (trigger.isClosedPullRequest()) {
+      return done(closed(target, trigger));
+    }
     if (app == null) {
       return done(Plan.run(target, List.of(defaultJob(trigger, deliveryId)), null));
     }
@@ -204,6 +207,29 @@ public record Planner(
       jobs.add(request(trigger, deliveryId, spec));
     }
     return done(coordinate(target, trigger, deliveryId, workflow, selectRerun(trigger, jobs)));
+  }
+
+  /**
+   * A closed (or merged) pull request: the unfinished jobs of its recorded head are cancelled.
+   * Heads are recorded where a new head cancels the previous one ({@code cancel_superseded}, on for
+   * pull requests by default), so nothing else needs reading.
+   */
+  private Plan closed(Plan.Target target, BuildTrigger trigger) {
+    String what = "pull request #" + trigger.pullRequestNumber() + " of " + trigger.repository();
+    if (app == null || trigger.installationId() == null) {
+      return Plan.nothing(target, what + " closed; no run to cancel without a GitHub App");
+    }
+    String group =
+        Jobs.group(
+            trigger.repository(), trigger.event(), trigger.pullRequestNumber(), trigger.ref());
+    return new Plan(
+        target,
+        List.of(),
+        null,
+        Plan.Supersede.closing(group),
+        null,
+        null,
+        what + " closed: cancelling its unfinished jobs");
   }
 
   private static Step done(Plan plan) {

@@ -149,7 +149,7 @@ public final class WebhookParser {
 
   private WebhookEvent pullRequest(JsonNode root) {
     String action = text(root, "action");
-    if (!PR_ACTIONS.contains(action)) {
+    if (!PR_ACTIONS.contains(action) && !BuildTrigger.CLOSED.equals(action)) {
       return new WebhookEvent.Ignored("pull_request action " + action + " does not trigger builds");
     }
     JsonNode pr = object(root, "pull_request");

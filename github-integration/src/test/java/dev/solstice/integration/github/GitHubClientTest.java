@@ -285,6 +285,48 @@ class GitHubClientTest {
   }
 
   @Test
+  void serverErrorWaitsForRetryAfterInSeconds() {
+    WebClientGitHubClient c = client();
+    read(c);
+    sim.inject(Fault.status(503).retryAfter(Duration.ofSeconds(1)).on("GET", "/repos/.*"));
+    Instant before = Instant.now();
+    assertThat(read(c)).isPresent();
+    assertThat(Duration.between(before, Instant.now()))
+        .isGreaterThanOrEqualTo(Duration.ofMillis(900));
+    assertThat(
+            sim.calls(x -> x.operation().equals("repos/get-content")).stream()
+                .map(RecordedCall::status))
+        .containsExactly(200, 503, 304);
+    assertThat(counter("github_retries_total", "reason", "retry_after")).isEqualTo(1);
+  }
+
+  @Test
+  void serverErrorWaitsForRetryAfterAsAnHttpDate() {
+    WebClientGitHubClient c = client();
+    read(c);
+    sim.inject(Fault.status(503).retryAfterDate(Duration.ofSeconds(2)).on("GET", "/repos/.*"));
+    Instant before = Instant.now();
+    assertThat(read(c)).isPresent();
+    // Whole seconds on both of GitHub's dates: at least 1 s of the 2 asked for is waited.
+    assertThat(Duration.between(before, Instant.now()))
+        .isGreaterThanOrEqualTo(Duration.ofMillis(900));
+    assertThat(calls("repos/get-content")).isEqualTo(3);
+    assertThat(counter("github_retries_total", "reason", "retry_after")).isEqualTo(1);
+  }
+
+  @Test
+  void serverErrorWithRetryAfterBeyondTheMaximumWaitFails() {
+    WebClientGitHubClient c = client();
+    read(c);
+    sim.inject(Fault.status(503).retryAfterDate(Duration.ofHours(1)).on("GET", "/repos/.*"));
+    Throwable e = awaitFailure(c.getContent(INST, A, ".solstice/ci.kdl", SHA));
+    assertThat(e).isInstanceOf(GitHubApiException.Transient.class);
+    assertThat(((GitHubApiException.Transient) e).retryAt().orElseThrow())
+        .isAfter(clock.instant().plus(Duration.ofMinutes(59)));
+    assertThat(calls("repos/get-content")).as("not retried after 5xx backoff").isEqualTo(2);
+  }
+
+  @Test
   void timeoutsAndResetsAreTransient() {
     WebClientGitHubClient c = client();
     read(c);

@@ -536,6 +536,33 @@ class PlannerTest {
   }
 
   @Test
+  void aClosedPullRequestCancelsItsHeadsUnfinishedJobsAndRunsNothing() {
+    Planner planner =
+        Planner.withGitHub(APP_ID, new CheckNames("Solstice CI"), DEFAULTS, repo -> "linux", CLOCK);
+    BuildTrigger closed = pullRequest("pull_request.closed.json");
+    Plan plan = ((Step.Done) planner.plan(closed, DELIVERY, Inputs.NONE)).plan();
+    assertThat(plan.jobs()).isEmpty();
+    assertThat(plan.runId()).isNull();
+    assertThat(plan.notRun()).isNull();
+    assertThat(plan.supersede().closes()).isTrue();
+    assertThat(plan.supersede().group())
+        .isEqualTo(Jobs.group(closed.repository(), "pull_request", 2, closed.ref()))
+        .as("the group its opening and synchronize runs were recorded under")
+        .isEqualTo(
+            Jobs.group(
+                closed.repository(),
+                "pull_request",
+                2,
+                pullRequest("pull_request.synchronize.json").ref()));
+    Plan withoutApp =
+        ((Step.Done)
+                Planner.withoutGitHub(repo -> "linux", CLOCK).plan(closed, DELIVERY, Inputs.NONE))
+            .plan();
+    assertThat(withoutApp.jobs()).as("no default job for a closing").isEmpty();
+    assertThat(withoutApp.supersede()).isNull();
+  }
+
+  @Test
   void withoutGitHubEveryTriggerGetsTheDefaultJobAndNoCheckRuns() {
     Planner planner = Planner.withoutGitHub(repo -> "linux", CLOCK);
     Step step = planner.plan(pushWithMessage("[skip ci]"), DELIVERY, Inputs.NONE);

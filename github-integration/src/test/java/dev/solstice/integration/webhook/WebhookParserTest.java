@@ -70,9 +70,14 @@ class WebhookParserTest {
   }
 
   @Test
-  void closedPullRequestIsIgnored() {
-    assertThat(parser.parse("pull_request", RecordedWebhooks.payload("pull_request.closed.json")))
-        .isInstanceOf(WebhookEvent.Ignored.class);
+  void closedPullRequestIsATriggerThatNamesThePullRequestItsJobsBelongTo() {
+    BuildTrigger t =
+        (BuildTrigger)
+            parser.parse("pull_request", RecordedWebhooks.payload("pull_request.closed.json"));
+    assertThat(t.isClosedPullRequest()).isTrue();
+    assertThat(t.pullRequestNumber()).isEqualTo(2);
+    assertThat(t.installationId()).isEqualTo(1L);
+    assertThat(t.ref()).isEqualTo("refs/pull/2/head");
   }
 
   @Test

@@ -12,6 +12,8 @@ import java.util.regex.Pattern;
  * <pre>{@code
  * sim.inject(Fault.status(502).times(2).on("GET", "/repos/.+/contents/.+"));
  * sim.inject(Fault.secondaryRateLimit(Duration.ofSeconds(1)));
+ * sim.inject(Fault.status(503).retryAfter(Duration.ofSeconds(2)));
+ * sim.inject(Fault.status(503).retryAfterDate(Duration.ofSeconds(2)));
  * }</pre>
  */
 public final class Fault {
@@ -32,14 +34,36 @@ public final class Fault {
   private final AtomicInteger remaining;
   private final String method;
   private final Pattern path;
+  private final RetryAfter retryAfter;
+
+  /**
+   * A {@code retry-after} header on a {@link Kind#STATUS} answer, in either form RFC 9110 allows.
+   *
+   * @param delay how long the client is asked to wait
+   * @param httpDate true for the HTTP-date form (now + delay on the simulator's clock), false for
+   *     whole seconds
+   */
+  public record RetryAfter(Duration delay, boolean httpDate) {}
 
   private Fault(Kind kind, int status, Duration duration, int times, String method, Pattern path) {
+    this(kind, status, duration, times, method, path, null);
+  }
+
+  private Fault(
+      Kind kind,
+      int status,
+      Duration duration,
+      int times,
+      String method,
+      Pattern path,
+      RetryAfter retryAfter) {
     this.kind = kind;
     this.status = status;
     this.duration = duration;
     this.remaining = new AtomicInteger(times);
     this.method = method;
     this.path = path;
+    this.retryAfter = retryAfter;
   }
 
   /** Delays the answer; combines with other faults. */
@@ -92,12 +116,30 @@ public final class Fault {
 
   /** Applies to the next {@code n} matching requests. */
   public Fault times(int n) {
-    return new Fault(kind, status, duration, n, method, path);
+    return new Fault(kind, status, duration, n, method, path, retryAfter);
   }
 
   /** Only requests with this method (null for any) whose path (no query) matches the regex. */
   public Fault on(String method, String pathRegex) {
-    return new Fault(kind, status, duration, remaining.get(), method, Pattern.compile(pathRegex));
+    return new Fault(
+        kind, status, duration, remaining.get(), method, Pattern.compile(pathRegex), retryAfter);
+  }
+
+  /** Adds {@code retry-after: <whole seconds>} to a status answer (GitHub sends it on some 5xx). */
+  public Fault retryAfter(Duration delay) {
+    return new Fault(
+        kind, status, duration, remaining.get(), method, path, new RetryAfter(delay, false));
+  }
+
+  /** Adds {@code retry-after: <HTTP-date>} (now + delay) to a status answer. */
+  public Fault retryAfterDate(Duration delay) {
+    return new Fault(
+        kind, status, duration, remaining.get(), method, path, new RetryAfter(delay, true));
+  }
+
+  /** The {@code retry-after} of a status answer, or null. */
+  RetryAfter retryAfterHeader() {
+    return retryAfter;
   }
 
   public Kind kind() {
@@ -136,6 +178,7 @@ public final class Fault {
         + remaining.get()
         + (method == null ? "" : " on " + method)
         + (path == null ? "" : " " + path)
-        + (Objects.equals(duration, Duration.ZERO) ? "" : " " + duration);
+        + (Objects.equals(duration, Duration.ZERO) ? "" : " " + duration)
+        + (retryAfter == null ? "" : " " + retryAfter);
   }
 }

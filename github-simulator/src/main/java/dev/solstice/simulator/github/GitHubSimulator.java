@@ -573,7 +573,10 @@ public final class GitHubSimulator {
         record(info, 0);
         ctx.request().connection().close();
       }
-      case STATUS -> error(ctx, f.status(), reason(f.status()), null);
+      case STATUS -> {
+        FaultHeaders.retryAfter(ctx.response(), f, now(), HTTP_DATE);
+        error(ctx, f.status(), reason(f.status()), null);
+      }
       case PRIMARY_RATE_LIMIT -> {
         long reset = now().plus(f.duration()).getEpochSecond() + 1;
         synchronized (this) {
