@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.GetResponse;
+import dev.solstice.integration.core.CheckNames;
 import dev.solstice.integration.github.CapturedLogs;
 import dev.solstice.integration.github.CheckRun;
 import dev.solstice.integration.github.CheckRunCreate;
@@ -101,7 +102,12 @@ class JobResultVerticleIT {
     registry = new SimpleMeterRegistry();
     CheckRunReporter reporter =
         new CheckRunReporter(
-            github, CheckRunMap.inMemory(), "Solstice CI", null, sim.app().id(), Clock.systemUTC());
+            github,
+            CheckRunMap.inMemory(),
+            new CheckNames("Solstice CI"),
+            null,
+            sim.app().id(),
+            Clock.systemUTC());
     JobResultVerticle verticle =
         new JobResultVerticle(
             new SettlingConsumer.Settings(
@@ -175,9 +181,7 @@ class JobResultVerticleIT {
   private CheckRun create(String name, String externalId) throws Exception {
     return get(
         github.createCheckRun(
-            INST,
-            RepoRef.parse(REPO),
-            new CheckRunCreate(name, SHA, "queued", externalId, null, null, null)));
+            INST, RepoRef.parse(REPO), CheckRunCreate.queued(name, SHA, externalId, null, null)));
   }
 
   private Optional<JsonObject> run(long id) {
