@@ -65,6 +65,7 @@ public final class IntegrationService {
   private final Readiness readiness;
   private final QueueDepthGauge depths;
   private volatile dev.solstice.integration.recovery.MissedDeliveryJob missedDeliveries;
+  private RecordWiring records;
 
   private IntegrationService(
       Vertx vertx,
@@ -151,6 +152,8 @@ public final class IntegrationService {
         config.github() == null
             ? null
             : WebClientGitHubClient.create(vertx, config.github(), registry);
+    // Issue 15: the PostgreSQL record (or none, without DATABASE_URL).
+    RecordWiring records = new RecordWiring(vertx, config, github, registry, clock);
     JobPublisher jobPublisher = new JobPublisher(publisher, config.jobs());
     java.util.function.IntConsumer published =
         n -> metrics.registry().counter("solstice_jobrequests_published").increment(n);
@@ -159,7 +162,7 @@ public final class IntegrationService {
     JobResultVerticle results = null;
     if (github == null) {
       planner = Planner.withoutGitHub(config::runsOnFor, clock);
-      executor = new PlanExecutor(null, jobPublisher::publishAll, published);
+      executor = new PlanExecutor(null, jobPublisher::publishAll, published, records.record());
     } else {
       CheckRunMap runs =
           redisApi == null
@@ -195,7 +198,8 @@ public final class IntegrationService {
           new PlanExecutor(
               new PlanExecutor.GitHubSide(github, reporter, coordinator),
               jobPublisher::publishAll,
-              published);
+              published,
+              records.record());
       results =
           new JobResultVerticle(
               new SettlingConsumer.Settings(
@@ -210,7 +214,7 @@ public final class IntegrationService {
               coordinator::onResult);
     }
     DeliveryProcessor processor =
-        new DeliveryProcessor(new WebhookParser(), planner, executor, ledger);
+        new DeliveryProcessor(new WebhookParser(), planner, executor, ledger, records.record());
     IntakeVerticle intakeVerticle =
         new IntakeVerticle(
             new SettlingConsumer.Settings(
@@ -221,7 +225,8 @@ public final class IntegrationService {
                 config.intakePrefetch(),
                 FailureVerdicts.SERVICE),
             processor,
-            IntakeMeters.of(metrics));
+            IntakeMeters.of(metrics),
+            records.record());
 
     Readiness readiness =
         new Readiness(vertx)
@@ -240,7 +245,7 @@ public final class IntegrationService {
             new SignatureVerifier(config.webhookSecrets()),
             config.allowUnsignedWebhooks(),
             new WebhookParser(),
-            intake::enqueue,
+            records.noting(intake::enqueue),
             clock,
             WebhookMetrics.of(metrics));
     // Issue 19: bodies streamed, verified while they arrive and held within a shared budget.
@@ -318,7 +323,8 @@ public final class IntegrationService {
                     resultsVerticle,
                     readiness,
                     depths))
-        .onSuccess(service -> service.startMissedDeliveries(missed));
+        .onSuccess(service -> service.startMissedDeliveries(missed))
+        .onSuccess(service -> service.startRecord(records));
   }
 
   private void startMissedDeliveries(dev.solstice.integration.recovery.MissedDeliveryJob job) {
@@ -326,6 +332,21 @@ public final class IntegrationService {
       missedDeliveries = job;
       job.start();
     }
+  }
+
+  private void startRecord(RecordWiring wiring) {
+    records = wiring;
+    wiring.start();
+  }
+
+  /** The record of installations and deliveries (issue 15). */
+  public dev.solstice.integration.record.RecordStore record() {
+    return records.record();
+  }
+
+  /** The reconciliation with GitHub's installations, when there is a record and an App. */
+  public java.util.Optional<dev.solstice.integration.recovery.InstallationSync> installationSync() {
+    return java.util.Optional.ofNullable(records.sync());
   }
 
   /** The missed-delivery job, when MISSED_DELIVERIES is on. */
@@ -381,7 +402,7 @@ public final class IntegrationService {
               if (redis != null) {
                 redis.close();
               }
-              return Future.succeededFuture();
+              return records == null ? Future.succeededFuture() : records.stop();
             });
   }
 
