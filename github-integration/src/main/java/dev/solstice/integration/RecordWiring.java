@@ -48,9 +48,23 @@ final class RecordWiring {
     return record;
   }
 
-  /** The intake with each delivery the broker confirmed noted in the record as received. */
+  /**
+   * The intake with each delivery the broker confirmed noted in the record as received, and each
+   * one answered without enqueueing noted as ignored (both after the answer's cause, never before).
+   */
   WebhookHandler.Intake noting(WebhookHandler.Intake intake) {
-    return delivery -> intake.enqueue(delivery).onSuccess(v -> record.delivery(received(delivery)));
+    return new WebhookHandler.Intake() {
+      @Override
+      public Future<Void> enqueue(WebhookDelivery delivery) {
+        return intake.enqueue(delivery).onSuccess(v -> record.delivery(received(delivery)));
+      }
+
+      @Override
+      public void ignored(WebhookDelivery d, String reason) {
+        record.delivery(
+            DeliveryEntry.ignoredAtEdge(d.deliveryId(), d.event(), d.receivedAt(), reason));
+      }
+    };
   }
 
   private DeliveryEntry received(WebhookDelivery d) {

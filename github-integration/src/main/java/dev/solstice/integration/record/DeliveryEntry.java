@@ -57,6 +57,23 @@ public record DeliveryEntry(
     }
   }
 
+  /** A delivery answered at the edge without being enqueued (ping, nothing to trigger). */
+  public static DeliveryEntry ignoredAtEdge(
+      String deliveryId, String event, Instant receivedAt, String reason) {
+    return new DeliveryEntry(
+        deliveryId,
+        event,
+        null,
+        null,
+        null,
+        receivedAt,
+        Outcome.IGNORED,
+        reason,
+        1,
+        List.of(),
+        null);
+  }
+
   /** A delivery just accepted at the edge. */
   public static DeliveryEntry received(
       String deliveryId, String event, Instant receivedAt, byte[] payload) {

@@ -55,6 +55,13 @@ class InstallationLifecycleIT {
       // below).
       await().atMost(WITHIN).until(() -> installations(db, "deleted_at IS NULL") == 1);
 
+      String nothing = UUID.randomUUID().toString();
+      assertThat(
+              s.service.post("member", nothing, RecordedWebhooks.payload("ping.json")).statusCode())
+          .isEqualTo(204);
+      awaitOutcome(db, nothing, "ignored");
+      assertThat(reason(db, nothing)).contains("does not trigger builds");
+
       String created = post(s, "installation", "installation.created.json");
       await()
           .atMost(WITHIN)

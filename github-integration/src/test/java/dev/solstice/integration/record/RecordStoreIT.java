@@ -214,6 +214,62 @@ class RecordStoreIT {
   }
 
   @Test
+  void replicasStartingTogetherMigrateOnceAndAllWrite() throws Exception {
+    try (TestDatabase fresh = TestDatabase.create()) {
+      List<RecordStore> replicas = new java.util.ArrayList<>();
+      List<String> ids = new java.util.ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        RecordStore r =
+            Records.open(
+                vertx, settings(fresh.url(), 100), new SimpleMeterRegistry(), Clock.systemUTC());
+        replicas.add(r);
+        String id = UUID.randomUUID().toString();
+        ids.add(id);
+        r.delivery(DeliveryEntry.received(id, "push", NOW, null));
+      }
+      try {
+        await()
+            .atMost(WITHIN)
+            .until(() -> fresh.migrated() && fresh.count("SELECT count(*) FROM deliveries") == 3);
+        assertThat(fresh.count("SELECT count(*) FROM flyway_schema_history WHERE version = '1'"))
+            .as("Flyway's lock: one migration for three replicas")
+            .isEqualTo(1);
+      } finally {
+        replicas.forEach(r -> join(r.close()));
+      }
+    }
+  }
+
+  @Test
+  void storedPayloadsAreEncryptedWithTheTokenCacheKey() throws Exception {
+    byte[] key = new byte[32];
+    new java.security.SecureRandom().nextBytes(key);
+    RecordStore storing =
+        Records.open(
+            vertx,
+            new RecordSettings(db.url(), Duration.ofDays(30), true, key, Duration.ofHours(6), 100),
+            new SimpleMeterRegistry(),
+            Clock.systemUTC());
+    try {
+      String id = UUID.randomUUID().toString();
+      String body = "{\"ref\":\"refs/heads/main\"}";
+      storing.delivery(
+          DeliveryEntry.received(
+              id, "push", NOW, body.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+      await().atMost(WITHIN).until(() -> db.count(delivery(id)) == 1);
+      String stored =
+          (String)
+              db.row("SELECT payload_encrypted FROM deliveries WHERE delivery_id = ?", id)
+                  .get("payload_encrypted");
+      assertThat(stored).doesNotContain("refs/heads");
+      assertThat(new dev.solstice.integration.github.TokenCipher(key).decrypt(stored, id))
+          .isEqualTo(body);
+    } finally {
+      join(storing.close());
+    }
+  }
+
+  @Test
   void aFullBufferDropsTheOldestWritesAndSaysWhich() {
     // Nothing listens on port 1: the schema never migrates, so writes only queue up. The
     // password must not show in any log line.
