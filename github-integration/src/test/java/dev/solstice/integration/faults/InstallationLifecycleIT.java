@@ -119,6 +119,16 @@ class InstallationLifecycleIT {
       assertThat(s.sim.calls()).as("no GitHub call").hasSize(calls);
       assertThat(s.service.broker().count(jobs)).as("no JobRequest").isEqualTo(4);
       assertThat(s.sim.schemaViolations()).isEmpty();
+      var meters = s.service.registry();
+      assertThat(meters.get("solstice_installations_installed").counter().count()).isEqualTo(1);
+      assertThat(meters.get("solstice_installations_uninstalled").counter().count()).isEqualTo(1);
+      assertThat(
+              meters
+                  .get("solstice_deliveries_recorded")
+                  .tag("outcome", "ignored")
+                  .counter()
+                  .count())
+          .isEqualTo(3);
       s.registerSecrets(LOGS);
     }
   }
