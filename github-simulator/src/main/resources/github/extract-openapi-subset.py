@@ -32,6 +32,8 @@ OPERATIONS = [
     ("/repos/{owner}/{repo}/issues/{issue_number}/comments", "post"),
     ("/app/hook/deliveries", "get"),
     ("/app/hook/deliveries/{delivery_id}/attempts", "post"),
+    ("/app/installations", "get"),
+    ("/installation/repositories", "get"),
 ]
 
 DROP = {"description", "example", "examples", "title", "x-github", "externalDocs"}

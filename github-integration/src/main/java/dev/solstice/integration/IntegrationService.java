@@ -66,7 +66,8 @@ public final class IntegrationService {
       IntakeVerticle intakeVerticle,
       JobResultVerticle results,
       Readiness readiness,
-      QueueDepthGauge depths) {
+      QueueDepthGauge depths,
+      RecordWiring records) {
 
     /** Closes what the service opened, the connection last but the clients'. */
     Future<Void> close() {
@@ -79,7 +80,7 @@ public final class IntegrationService {
       if (redis != null) {
         redis.close();
       }
-      return Future.succeededFuture();
+      return records.stop();
     }
   }
 
@@ -150,6 +151,8 @@ public final class IntegrationService {
         config.github() == null
             ? null
             : WebClientGitHubClient.create(vertx, config.github(), registry);
+    // Issue 15: the PostgreSQL record (or none, without DATABASE_URL).
+    RecordWiring records = new RecordWiring(vertx, config, github, registry, clock);
     JobPublisher jobPublisher = new JobPublisher(publisher, config.jobs());
     java.util.function.IntConsumer published =
         n -> metrics.registry().counter("solstice_jobrequests_published").increment(n);
@@ -158,7 +161,7 @@ public final class IntegrationService {
     JobResultVerticle results = null;
     if (github == null) {
       planner = Planner.withoutGitHub(config::runsOnFor, clock);
-      executor = new PlanExecutor(null, jobPublisher::publishAll, published);
+      executor = new PlanExecutor(null, jobPublisher::publishAll, published, records.record());
     } else {
       CheckRunMap runs =
           redisApi == null
@@ -194,7 +197,8 @@ public final class IntegrationService {
           new PlanExecutor(
               new PlanExecutor.GitHubSide(github, reporter, coordinator),
               jobPublisher::publishAll,
-              published);
+              published,
+              records.record());
       results =
           new JobResultVerticle(
               new SettlingConsumer.Settings(
@@ -209,7 +213,7 @@ public final class IntegrationService {
               coordinator::onResult);
     }
     DeliveryProcessor processor =
-        new DeliveryProcessor(new WebhookParser(), planner, executor, ledger);
+        new DeliveryProcessor(new WebhookParser(), planner, executor, ledger, records.record());
     IntakeVerticle intakeVerticle =
         new IntakeVerticle(
             new SettlingConsumer.Settings(
@@ -220,7 +224,8 @@ public final class IntegrationService {
                 config.intakePrefetch(),
                 FailureVerdicts.SERVICE),
             processor,
-            IntakeMeters.of(metrics));
+            IntakeMeters.of(metrics),
+            records.record());
 
     Readiness readiness =
         new Readiness(vertx)
@@ -239,7 +244,7 @@ public final class IntegrationService {
             new SignatureVerifier(config.webhookSecrets()),
             config.allowUnsignedWebhooks(),
             new WebhookParser(),
-            intake::enqueue,
+            records.noting(intake::enqueue),
             clock,
             WebhookMetrics.of(metrics));
     // Issue 19: bodies streamed, verified while they arrive and held within a shared budget.
@@ -318,8 +323,10 @@ public final class IntegrationService {
                         intakeVerticle,
                         resultsVerticle,
                         readiness,
-                        depths)))
-        .onSuccess(service -> service.startMissedDeliveries(missed));
+                        depths,
+                        records)))
+        .onSuccess(service -> service.startMissedDeliveries(missed))
+        .onSuccess(service -> service.parts.records().start());
   }
 
   private void startMissedDeliveries(dev.solstice.integration.recovery.MissedDeliveryJob job) {
@@ -327,6 +334,16 @@ public final class IntegrationService {
       missedDeliveries = job;
       job.start();
     }
+  }
+
+  /** The record of installations and deliveries (issue 15). */
+  public dev.solstice.integration.record.RecordStore record() {
+    return parts.records().record();
+  }
+
+  /** The reconciliation with GitHub's installations, when there is a record and an App. */
+  public java.util.Optional<dev.solstice.integration.recovery.InstallationSync> installationSync() {
+    return java.util.Optional.ofNullable(parts.records().sync());
   }
 
   /** The missed-delivery job, when MISSED_DELIVERIES is on. */

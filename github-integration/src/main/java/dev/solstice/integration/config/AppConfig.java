@@ -28,6 +28,7 @@ import java.util.Map;
  *     check runs, no workflow files)
  * @param missedDeliveries the job that asks GitHub to redeliver webhooks that never reached us
  * @param httpLimits what the public endpoint grants under hostile traffic (issue 19)
+ * @param record the PostgreSQL record of installations and deliveries (issue 15)
  */
 public record AppConfig(
     String httpHost,
@@ -59,6 +60,7 @@ public record AppConfig(
     MissedDeliverySettings missedDeliveries,
     dev.solstice.integration.policy.PolicySettings policy,
     dev.solstice.integration.http.HttpLimits httpLimits,
+    dev.solstice.integration.record.RecordSettings record,
     List<String> warnings) {
 
   public static final String DEFAULT_HTTP_ADDR = "0.0.0.0:8082";
@@ -221,6 +223,7 @@ public record AppConfig(
             MissedDeliverySettings.fromEnv(in, github != null || in.raw("GITHUB_APP_ID") != null),
             policy(in),
             httpLimits(in),
+            dev.solstice.integration.record.RecordSettings.fromEnv(in),
             List.copyOf(warnings));
     in.check(ConfigException::new);
     return config;
@@ -338,6 +341,8 @@ public record AppConfig(
         + logsBaseUrl
         + ", github="
         + (github == null ? "none (intake-only)" : github.toString())
+        + ", record="
+        + record
         + "]";
   }
 }

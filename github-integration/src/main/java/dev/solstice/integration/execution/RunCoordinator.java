@@ -197,6 +197,51 @@ public final class RunCoordinator {
   }
 
   /**
+   * Cancels the jobs of a run that were never published (held until their needs succeed), without
+   * any GitHub call: its installation was deleted or suspended. Answers how many were cancelled.
+   */
+  public Future<Integer> cancelHeld(UUID runId, String reason) {
+    return store
+        .jobs(runId)
+        .compose(
+            jobs ->
+                store
+                    .states(runId)
+                    .compose(
+                        states -> {
+                          Future<Integer> chain = Future.succeededFuture(0);
+                          for (JobRequest job : jobs.values()) {
+                            if (states.get(job.workflowJobId()) != null) {
+                              continue;
+                            }
+                            chain =
+                                chain.compose(
+                                    n ->
+                                        withClaim(
+                                                runId,
+                                                job.workflowJobId(),
+                                                state -> {
+                                                  if (state != null) {
+                                                    return Future.succeededFuture();
+                                                  }
+                                                  LOG.info(
+                                                      "cancelling held job {} ({}) of {}: {}",
+                                                      job.workflowJobId(),
+                                                      job.requestId(),
+                                                      job.repository(),
+                                                      reason);
+                                                  return store.setState(
+                                                      runId,
+                                                      job.workflowJobId(),
+                                                      JobState.CANCELLED);
+                                                })
+                                            .map(n + 1));
+                          }
+                          return chain;
+                        }));
+  }
+
+  /**
    * Records a result of a stored run and moves the run on: after a success, enqueues the jobs whose
    * needs have all succeeded; after anything else, skips every job that (transitively) needs it.
    */

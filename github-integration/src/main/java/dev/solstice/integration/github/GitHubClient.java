@@ -73,6 +73,30 @@ public interface GitHubClient {
    */
   Future<Void> verifyAppCredentials();
 
+  /**
+   * Every installation of the App ({@code GET /app/installations}, all pages), for the record's
+   * reconciliation.
+   */
+  default Future<List<AppInstallation>> listInstallations() {
+    return Future.failedFuture(new UnsupportedOperationException("listInstallations"));
+  }
+
+  /**
+   * The repositories an installation grants ({@code GET /installation/repositories}, all pages).
+   */
+  default Future<List<AppInstallation.Repository>> listInstallationRepositories(
+      long installationId) {
+    return Future.failedFuture(new UnsupportedOperationException("listInstallationRepositories"));
+  }
+
+  /**
+   * Drops every cached token of an installation (deleted or suspended), here and in the shared
+   * cache.
+   */
+  default Future<Void> forgetInstallation(long installationId) {
+    return Future.succeededFuture();
+  }
+
   /** Releases connections. */
   void close();
 }

@@ -2,6 +2,8 @@ package dev.solstice.integration.intake;
 
 import dev.solstice.integration.core.WebhookDelivery;
 import dev.solstice.integration.ops.LogContext;
+import dev.solstice.integration.record.DeliveryEntry;
+import dev.solstice.integration.record.RecordStore;
 import dev.solstice.platform.amqp.Delivery;
 import dev.solstice.platform.amqp.SettlingConsumer;
 import dev.solstice.platform.amqp.SettlingVerticle;
@@ -23,15 +25,28 @@ public final class IntakeVerticle extends SettlingVerticle {
 
   private final DeliveryProcessor processor;
   private final IntakeMetrics metrics;
+  private final RecordStore record;
 
   /**
    * @param settings the intake queue's flow and retries ({@link IntakeQueue})
    */
   public IntakeVerticle(
       SettlingConsumer.Settings settings, DeliveryProcessor processor, IntakeMetrics metrics) {
+    this(settings, processor, metrics, null);
+  }
+
+  /**
+   * @param record told of failed and parked deliveries (written behind); null for none
+   */
+  public IntakeVerticle(
+      SettlingConsumer.Settings settings,
+      DeliveryProcessor processor,
+      IntakeMetrics metrics,
+      RecordStore record) {
     super(settings);
     this.processor = processor;
     this.metrics = metrics;
+    this.record = record;
   }
 
   @Override
@@ -57,6 +72,33 @@ public final class IntakeVerticle extends SettlingVerticle {
   @Override
   protected void retrying(Delivery message, SettlingConsumer.Failure f) {
     failed(message, f, Level.WARN, "retrying in " + f.delay(), "retry");
+    recordFailure(message, f, DeliveryEntry.Outcome.FAILED);
+  }
+
+  private void recordFailure(
+      Delivery message, SettlingConsumer.Failure f, DeliveryEntry.Outcome outcome) {
+    if (record == null) {
+      return;
+    }
+    WebhookDelivery d;
+    try {
+      d = IntakeMessages.from(message);
+    } catch (RuntimeException e) {
+      return; // unreadable: nothing to name it by
+    }
+    record.delivery(
+        new DeliveryEntry(
+            d.deliveryId(),
+            d.event(),
+            null,
+            null,
+            null,
+            d.receivedAt(),
+            outcome,
+            f.reason(),
+            f.attempt(),
+            java.util.List.of(),
+            null));
   }
 
   @Override
@@ -69,6 +111,7 @@ public final class IntakeVerticle extends SettlingVerticle {
       return;
     }
     failed(message, f, Level.ERROR, "parked in " + settings().flow().deadLetterQueue(), "parked");
+    recordFailure(message, f, DeliveryEntry.Outcome.PARKED);
   }
 
   /** Logs the failure with the delivery's id and event in the MDC, and counts it. */

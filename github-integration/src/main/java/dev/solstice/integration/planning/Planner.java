@@ -34,8 +34,9 @@ import java.util.function.Function;
  * ({@code neutral} when held), so required checks never stay pending. A trigger that runs gets one
  * JobRequest per job; when a job has {@code needs} or a new head cancels the previous one's jobs,
  * the run is recorded and only the jobs without needs are published now. No workflow file: the
- * default job. An invalid file: one failed check run. Without GitHub (no App configured), every
- * trigger gets the default job and no check runs.
+ * default job. An invalid file: one failed check run. A trigger of an installation the record knows
+ * as deleted or suspended gets nothing (no GitHub call, no job). Without GitHub (no App
+ * configured), every trigger gets the default job and no check runs.
  *
  * @param app null without a GitHub App
  * @param runsOnFallback runner label for a repository when neither job nor group names one
@@ -89,6 +90,19 @@ public record Planner(
             trigger.repository(),
             trigger.commitSha(),
             app != null ? trigger.installationId() : null);
+    if (trigger.installationId() != null && inputs.installation().gone()) {
+      return done(
+          Plan.nothing(
+              target,
+              "installation "
+                  + trigger.installationId()
+                  + " is "
+                  + inputs.installation().name().toLowerCase(java.util.Locale.ROOT)
+                  + ": no GitHub call and no job for "
+                  + trigger.event()
+                  + " of "
+                  + trigger.repository()));
+    }
     if (trigger.isClosedPullRequest()) {
       return done(closed(target, trigger));
     }

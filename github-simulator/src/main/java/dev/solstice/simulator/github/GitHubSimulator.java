@@ -189,6 +189,7 @@ public final class GitHubSimulator {
   private volatile java.time.Clock clock = java.time.Clock.systemUTC();
 
   private final String prefix;
+  private final InstallationEndpoints installationEndpoints = new InstallationEndpoints(this);
 
   private GitHubSimulator(Vertx vertx, App app, String prefix) {
     this.vertx = vertx;
@@ -240,6 +241,7 @@ public final class GitHubSimulator {
     router.get("/repos/:owner/:repo/compare/:basehead").handler(this::compare);
     router.post("/repos/:owner/:repo/issues").handler(this::createIssue);
     router.post("/repos/:owner/:repo/issues/:number/comments").handler(this::createComment);
+    installationEndpoints.register(router);
     router.route().handler(ctx -> error(ctx, 404, "Not Found", null));
     return vertx
         .createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0))
@@ -280,6 +282,14 @@ public final class GitHubSimulator {
       long id, Map<String, String> permissions, String... repos) {
     Set<String> r = java.util.Arrays.stream(repos).map(this::norm).collect(Collectors.toSet());
     installations.put(id, new Installation(id, r, Map.copyOf(permissions)));
+    return this;
+  }
+
+  /**
+   * Suspends (or unsuspends) an installation: {@code GET /app/installations} shows suspended_at.
+   */
+  public GitHubSimulator suspendInstallation(long id, boolean suspended) {
+    installationEndpoints.suspend(id, suspended);
     return this;
   }
 
@@ -1431,6 +1441,9 @@ public final class GitHubSimulator {
     if (path.equals("/app/hook/deliveries")) {
       return "apps/list-webhook-deliveries";
     }
+    if (InstallationEndpoints.operationOf(method, path) != null) {
+      return InstallationEndpoints.operationOf(method, path);
+    }
     if (path.matches("/app/hook/deliveries/[^/]+/attempts")) {
       return "apps/redeliver-webhook-delivery";
     }
@@ -1462,6 +1475,41 @@ public final class GitHubSimulator {
       }
     }
     return "unknown";
+  }
+
+  // ---- issue 15: what InstallationEndpoints reads and answers with -------------------------
+
+  /** The installations' repositories, by installation id (sorted). */
+  synchronized java.util.SortedMap<Long, List<String>> installationRepositories() {
+    java.util.SortedMap<Long, List<String>> out = new java.util.TreeMap<>();
+    installations.forEach((id, inst) -> out.put(id, inst.repos().stream().sorted().toList()));
+    return out;
+  }
+
+  /** The installation of a valid installation token; null when the token is not one. */
+  synchronized Long installationOfToken(String token) {
+    Token t = tokens.get(token);
+    return t == null || !t.expiresAt().isAfter(now()) ? null : t.installationId();
+  }
+
+  String appJwtFailure(RoutingContext ctx) {
+    return verifyJwt(ctx);
+  }
+
+  JsonObject repositoryJson(String fullName) {
+    return repoJson(fullName);
+  }
+
+  void answer(RoutingContext ctx, int status, Object body) {
+    json(ctx, status, body);
+  }
+
+  void answerError(RoutingContext ctx, int status, String message) {
+    error(ctx, status, message, null);
+  }
+
+  Instant clockNow() {
+    return now();
   }
 
   private synchronized JsonObject repoJson(String fullName) {
