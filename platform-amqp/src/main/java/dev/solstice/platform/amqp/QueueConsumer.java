@@ -97,6 +97,15 @@ public final class QueueConsumer implements AutoCloseable {
                 Delivery delivery = new AmqpDelivery(ch, envelope, props, body);
                 context.runOnContext(v -> handler.handle(delivery));
               }
+
+              @Override
+              public void handleCancel(String tag) {
+                // The broker cancelled us (the queue was deleted): nothing left to cancel.
+                LOG.warn("broker cancelled the consumer of {}", topology.queue());
+                if (tag.equals(consumerTag)) {
+                  consumerTag = null;
+                }
+              }
             });
   }
 
@@ -126,10 +135,16 @@ public final class QueueConsumer implements AutoCloseable {
     return onThread(
         () -> {
           Channel ch = channel;
-          if (ch != null && ch.isOpen() && consumerTag != null) {
-            ch.basicCancel(consumerTag);
-          }
+          String tag = consumerTag;
           consumerTag = null;
+          if (ch != null && ch.isOpen() && tag != null) {
+            try {
+              ch.basicCancel(tag);
+            } catch (IOException e) {
+              // The broker cancelled the consumer first (its queue is gone): already paused.
+              LOG.debug("consumer of {} already cancelled: {}", topology.queue(), e.getMessage());
+            }
+          }
         });
   }
 
