@@ -80,6 +80,19 @@ class PlannerTest {
       }
       job "build" { script "make"; }
       """;
+  private static final String MATRIX =
+      """
+      job "test" {
+          matrix {
+              jdk "17" "21"
+              os "linux" "arm64"
+              exclude jdk="17" os="arm64"
+          }
+          runs_on "${{ matrix.os }}"
+          script "mvn -B verify -Djava.release=${{ matrix.jdk }}"
+      }
+      job "report" { script "report"; needs "test"; }
+      """;
   private static final String CANCELS_PUSHES =
       """
       cancel_superseded push=#true
@@ -348,6 +361,21 @@ class PlannerTest {
             null,
             "read workflow@commit; now [build] held [test]"),
         row(
+            "push, matrix: one job per combination; needs on the matrix waits for all of them",
+            push(),
+            MATRIX,
+            DEFAULTS,
+            null,
+            "read workflow@commit; now [test (jdk=17, os=linux), test (jdk=21, os=linux),"
+                + " test (jdk=21, os=arm64)] held [report]"),
+        row(
+            "check run re-run of one matrix combination: that combination alone",
+            rerunOf("Solstice CI / test (jdk=21, os=arm64)"),
+            MATRIX,
+            DEFAULTS,
+            null,
+            "read workflow@commit; now [test (jdk=21, os=arm64)]"),
+        row(
             "check suite re-run of another App: nothing, not even a read",
             suiteRerun(29310),
             NEEDS,
@@ -497,6 +525,25 @@ class PlannerTest {
     assertThat(test.needs()).containsExactly("build");
     assertThat(test.submittedAt()).isEqualTo(CLOCK.instant());
     assertThat(plan.runId()).isEqualTo(Jobs.runId(DELIVERY));
+  }
+
+  @Test
+  void matrixJobsCarryTheirCombinationInEnvRunsOnAndScript() {
+    Planner planner =
+        Planner.withGitHub(APP_ID, new CheckNames("Solstice CI"), DEFAULTS, repo -> "linux", CLOCK);
+    Plan plan = planWithReads(planner, push(), MATRIX, null, new ArrayList<>());
+    JobRequest arm =
+        plan.publishNow().stream()
+            .filter(j -> j.workflowJobId().equals("test (jdk=21, os=arm64)"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(arm.runsOn()).isEqualTo("arm64");
+    assertThat(arm.script()).containsExactly("mvn -B verify -Djava.release=21");
+    assertThat(arm.env()).containsEntry("MATRIX_JDK", "21").containsEntry("MATRIX_OS", "arm64");
+    assertThat(arm.requestId()).isEqualTo(RequestIds.of(DELIVERY, "test (jdk=21, os=arm64)"));
+    assertThat(plan.held().get(0).needs())
+        .containsExactly(
+            "test (jdk=17, os=linux)", "test (jdk=21, os=linux)", "test (jdk=21, os=arm64)");
   }
 
   @Test
