@@ -90,7 +90,9 @@ public final class WebhookParser {
         null,
         null,
         root.path("before").asText(null),
-        changedFiles(root.path("commits")));
+        changedFiles(root.path("commits")),
+        null,
+        null);
   }
 
   /** Files added, modified or removed by a push's commits; null when the payload cannot tell. */
@@ -166,7 +168,9 @@ public final class WebhookParser {
         pr.path("base").path("ref").asText(null),
         pr.path("base").path("sha").asText(null),
         null,
-        null);
+        null,
+        head.path("ref").asText(null),
+        pr.path("title").asText(null));
   }
 
   private WebhookEvent checkSuite(JsonNode root) {

@@ -494,6 +494,60 @@ class PlannerTest {
   // ---- beyond the table ----------------------------------------------------------------------
 
   @Test
+  void jobsCarryThePullRequestsContextAndTheFilesReadForItsPathFilters() {
+    Planner planner =
+        Planner.withGitHub(APP_ID, new CheckNames("Solstice CI"), DEFAULTS, repo -> "linux", CLOCK);
+    BuildTrigger pr = pullRequest("pull_request.synchronize.json");
+    JobRequest job = planWithReads(planner, pr, SINGLE, null, new ArrayList<>()).jobs().get(0);
+    assertThat(job.sender()).isEqualTo("Codertocat");
+    assertThat(job.baseRef()).isEqualTo("master");
+    assertThat(job.baseSha()).isEqualTo("f95f852bd8fca8fcc58a9a2d6c842781e32a215e");
+    assertThat(job.headRef()).isEqualTo("changes");
+    assertThat(job.pullRequestTitle()).isEqualTo("Update the README with new information.");
+    assertThat(job.before()).isNull();
+    assertThat(job.changedFiles()).as("not read without path filters").isNull();
+    assertThat(job.changedFilesTruncated()).isNull();
+
+    JobRequest filtered =
+        planWithReads(
+                planner, pr, PUSH_SRC_ONLY, List.of("src/A.java", "docs/b.md"), new ArrayList<>())
+            .jobs()
+            .get(0);
+    assertThat(filtered.changedFiles()).containsExactly("src/A.java", "docs/b.md");
+    assertThat(filtered.changedFilesTruncated()).isFalse();
+
+    Inputs partial =
+        Inputs.NONE
+            .withWorkflow(
+                new Inputs.WorkflowFile(
+                    pr.commitSha(), PUSH_SRC_ONLY.getBytes(StandardCharsets.UTF_8)))
+            .withChangedFiles(new Inputs.ChangedFiles(List.of("docs/b.md"), false));
+    JobRequest cut = ((Step.Done) planner.plan(pr, DELIVERY, partial)).plan().jobs().get(0);
+    assertThat(cut.changedFiles()).containsExactly("docs/b.md");
+    assertThat(cut.changedFilesTruncated()).as("GitHub's list stopped short").isTrue();
+  }
+
+  @Test
+  void jobsOfAPushCarryItsSenderBeforeAndThePayloadsFiles() {
+    Planner planner =
+        Planner.withGitHub(APP_ID, new CheckNames("Solstice CI"), DEFAULTS, repo -> "linux", CLOCK);
+    JobRequest job = planWithReads(planner, push(), SINGLE, null, new ArrayList<>()).jobs().get(0);
+    assertThat(job.sender()).isEqualTo("Codertocat");
+    assertThat(job.before()).isEqualTo("0000000000000000000000000000000000000000");
+    assertThat(job.changedFiles()).containsExactly("README.md");
+    assertThat(job.changedFilesTruncated()).isFalse();
+    assertThat(job.baseRef()).isNull();
+    assertThat(job.pullRequestTitle()).isNull();
+
+    JobRequest unlisted =
+        planWithReads(planner, pushWithoutFileList(), SINGLE, null, new ArrayList<>())
+            .jobs()
+            .get(0);
+    assertThat(unlisted.before()).isEqualTo("1111111111111111111111111111111111111111");
+    assertThat(unlisted.changedFiles()).as("more commits than the payload lists").isNull();
+  }
+
+  @Test
   void heldForkPullRequestExplainsWhyOnItsCheckRuns() {
     Planner planner =
         Planner.withGitHub(APP_ID, new CheckNames("Solstice CI"), DEFAULTS, repo -> "linux", CLOCK);
@@ -576,7 +630,9 @@ class PlannerTest {
             null,
             null,
             null,
-            null);
+            null,
+            fork.headRef(),
+            fork.pullRequestTitle());
     assertThatThrownBy(() -> planner.plan(noBase, DELIVERY, Inputs.NONE))
         .isInstanceOf(InvalidWebhookException.class)
         .hasMessageContaining("pull_request.base.sha");

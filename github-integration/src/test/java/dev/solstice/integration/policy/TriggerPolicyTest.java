@@ -39,7 +39,9 @@ class TriggerPolicyTest {
         null,
         null,
         "0000000000000000000000000000000000000001",
-        files);
+        files,
+        null,
+        null);
   }
 
   private static BuildTrigger pr(
@@ -74,7 +76,9 @@ class TriggerPolicyTest {
         base,
         "f95f852bd8fca8fcc58a9a2d6c842781e32a215e",
         null,
-        null);
+        null,
+        "feature",
+        "A change");
   }
 
   private static BuildTrigger push(String ref) {
