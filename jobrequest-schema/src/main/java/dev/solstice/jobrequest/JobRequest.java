@@ -23,6 +23,17 @@ import java.util.UUID;
  * @param timeoutSeconds null for the orchestrator's default
  * @param checkRunId GitHub check run of this job, to be echoed in {@link JobResult}s; null if none
  *     yet
+ * @param sender login of the user or bot whose action caused the job; null when unknown
+ * @param baseRef a pull request's base branch ({@code main}); null otherwise
+ * @param baseSha a pull request's base commit; null otherwise
+ * @param headRef a pull request's head branch; null otherwise
+ * @param pullRequestTitle a pull request's title; null otherwise
+ * @param before a push's previous head commit (all zeros for a new branch or tag); null otherwise
+ * @param changedFiles the files the push or pull request changes, when the front door knew them (at
+ *     most {@link #MAX_CHANGED_FILES}); null when it did not read them
+ * @param changedFilesTruncated with {@code changedFiles}: whether more files changed than listed
+ *     (the list was capped here, or GitHub's list was incomplete); null without {@code
+ *     changedFiles}
  */
 public record JobRequest(
     @JsonProperty("schema_version") String schemaVersion,
@@ -45,15 +56,29 @@ public record JobRequest(
     @JsonProperty("timeout_seconds") @JsonInclude(Include.NON_NULL) Integer timeoutSeconds,
     @JsonProperty("needs") @JsonInclude(Include.NON_EMPTY) List<String> needs,
     @JsonProperty("check_run_id") @JsonInclude(Include.NON_NULL) Long checkRunId,
-    @JsonProperty("log_path") @JsonInclude(Include.NON_NULL) String logPath) {
+    @JsonProperty("log_path") @JsonInclude(Include.NON_NULL) String logPath,
+    // Context for jobs (issue 17): optional, so jobs can build incrementally.
+    @JsonProperty("sender") @JsonInclude(Include.NON_NULL) String sender,
+    @JsonProperty("base_ref") @JsonInclude(Include.NON_NULL) String baseRef,
+    @JsonProperty("base_sha") @JsonInclude(Include.NON_NULL) String baseSha,
+    @JsonProperty("head_ref") @JsonInclude(Include.NON_NULL) String headRef,
+    @JsonProperty("pull_request_title") @JsonInclude(Include.NON_NULL) String pullRequestTitle,
+    @JsonProperty("before") @JsonInclude(Include.NON_NULL) String before,
+    @JsonProperty("changed_files") @JsonInclude(Include.NON_NULL) List<String> changedFiles,
+    @JsonProperty("changed_files_truncated") @JsonInclude(Include.NON_NULL)
+        Boolean changedFilesTruncated) {
 
   public static final String SCHEMA_VERSION = "jobrequest.v1";
   public static final String SOURCE_GITHUB = "github";
+
+  /** The most {@code changed_files} a request lists; beyond, {@code changed_files_truncated}. */
+  public static final int MAX_CHANGED_FILES = 1000;
 
   public JobRequest {
     script = script == null ? List.of() : List.copyOf(script);
     env = env == null ? Map.of() : Map.copyOf(env);
     needs = needs == null ? List.of() : List.copyOf(needs);
+    changedFiles = changedFiles == null ? null : List.copyOf(changedFiles);
   }
 
   /** Starts a request with the required fields; the builder fills the optional ones. */
@@ -70,6 +95,11 @@ public record JobRequest(
   /** A copy carrying the check run created for this job. */
   public JobRequest withCheckRunId(long id) {
     return toBuilder().checkRunId(id).build();
+  }
+
+  /** A copy that waits for no other job (a single check run's Re-run). */
+  public JobRequest withoutNeeds() {
+    return toBuilder().needs(List.of()).build();
   }
 
   /** Fluent construction of the optional fields; required ones are fixed at {@link #builder}. */
@@ -95,6 +125,14 @@ public record JobRequest(
     private List<String> needs = List.of();
     private Long checkRunId;
     private String logPath;
+    private String sender;
+    private String baseRef;
+    private String baseSha;
+    private String headRef;
+    private String pullRequestTitle;
+    private String before;
+    private List<String> changedFiles;
+    private Boolean changedFilesTruncated;
 
     private Builder(UUID requestId, String repoUrl, String commitSha, Instant submittedAt) {
       this.requestId = requestId;
@@ -112,6 +150,10 @@ public record JobRequest(
       pullRequestNumber(r.pullRequestNumber).deliveryId(r.deliveryId);
       script(r.script).env(r.env).timeoutSeconds(r.timeoutSeconds).needs(r.needs);
       checkRunId(r.checkRunId).logPath(r.logPath);
+      sender(r.sender).pullRequest(r.baseRef, r.baseSha, r.headRef, r.pullRequestTitle);
+      before(r.before);
+      changedFiles = r.changedFiles;
+      changedFilesTruncated = r.changedFilesTruncated;
     }
 
     public Builder workflow(String path, String jobId) {
@@ -185,6 +227,43 @@ public record JobRequest(
       return this;
     }
 
+    public Builder sender(String login) {
+      sender = login;
+      return this;
+    }
+
+    /** A pull request's base branch and commit, head branch and title (any may be null). */
+    public Builder pullRequest(String baseRef, String baseSha, String headRef, String title) {
+      this.baseRef = baseRef;
+      this.baseSha = baseSha;
+      this.headRef = headRef;
+      pullRequestTitle = title;
+      return this;
+    }
+
+    public Builder before(String sha) {
+      before = sha;
+      return this;
+    }
+
+    /**
+     * The changed files, capped at {@link #MAX_CHANGED_FILES}.
+     *
+     * @param files null when they were not read (then both fields are left out)
+     * @param complete false when the list given is already incomplete
+     */
+    public Builder changedFiles(List<String> files, boolean complete) {
+      if (files == null) {
+        changedFiles = null;
+        changedFilesTruncated = null;
+      } else {
+        boolean capped = files.size() > MAX_CHANGED_FILES;
+        changedFiles = capped ? files.subList(0, MAX_CHANGED_FILES) : files;
+        changedFilesTruncated = capped || !complete;
+      }
+      return this;
+    }
+
     public JobRequest build() {
       return new JobRequest(
           schemaVersion,
@@ -207,7 +286,15 @@ public record JobRequest(
           timeoutSeconds,
           needs,
           checkRunId,
-          logPath);
+          logPath,
+          sender,
+          baseRef,
+          baseSha,
+          headRef,
+          pullRequestTitle,
+          before,
+          changedFiles,
+          changedFilesTruncated);
     }
   }
 }

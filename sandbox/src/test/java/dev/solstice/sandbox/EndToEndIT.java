@@ -187,6 +187,11 @@ class EndToEndIT {
       assertThat(job.repository()).isEqualTo(SandboxStack.REPO);
       assertThat(job.installationId()).isEqualTo(SandboxStack.INSTALLATION);
       assertThat(job.checkRunId()).isNotNull();
+      // The push's context (issue 17): who pushed, the previous head, the payload's files.
+      assertThat(job.sender()).isEqualTo("Codertocat");
+      assertThat(job.before()).isEqualTo("0000000000000000000000000000000000000000");
+      assertThat(job.changedFiles()).containsExactly("README.md");
+      assertThat(job.changedFilesTruncated()).isFalse();
     }
     List<JsonObject> queued = runs(SandboxStack.PUSH_SHA);
     assertThat(queued)
@@ -225,6 +230,8 @@ class EndToEndIT {
     JobRequest testJob =
         all.stream().filter(j -> "test".equals(j.workflowJobId())).findFirst().orElseThrow();
     assertThat(testJob.needs()).containsExactly("build");
+    assertThat(testJob.sender()).as("kept while it waited for build").isEqualTo("Codertocat");
+    assertThat(testJob.changedFiles()).containsExactly("README.md");
     assertThat(testJob.env()).containsEntry("CI", "true");
     assertThat(testJob.checkRunId()).isEqualTo(test.getLong("id"));
     assertThat(queued)

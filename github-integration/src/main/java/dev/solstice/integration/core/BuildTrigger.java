@@ -37,6 +37,8 @@ import java.util.Set;
  * @param changedFiles the files a push touched, from its commits' added/modified/removed; null when
  *     the payload cannot tell (no commits, or GitHub's cap of 20 commits reached) and for other
  *     events
+ * @param headRef a pull request's head branch name ({@code pull_request.head.ref}); null otherwise
+ * @param pullRequestTitle a pull request's title; null otherwise
  */
 public record BuildTrigger(
     String event,
@@ -62,7 +64,9 @@ public record BuildTrigger(
     String baseRef,
     String baseSha,
     String beforeSha,
-    List<String> changedFiles)
+    List<String> changedFiles,
+    String headRef,
+    String pullRequestTitle)
     implements WebhookEvent {
 
   /**

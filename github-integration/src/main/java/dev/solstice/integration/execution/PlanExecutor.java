@@ -178,17 +178,13 @@ public final class PlanExecutor {
       return gitHub
           .client()
           .listPullRequestFiles(p.installationId(), repo, p.pullRequest())
-          .map(
-              f ->
-                  inputs.withChangedFiles(
-                      new Inputs.ChangedFiles(f.complete() ? f.files() : null)));
+          .map(f -> inputs.withChangedFiles(new Inputs.ChangedFiles(f.files(), f.complete())));
     }
     Step.ReadComparedFiles c = (Step.ReadComparedFiles) read;
     return gitHub
         .client()
         .compareFiles(c.installationId(), repo, c.base(), c.head())
-        .map(
-            f -> inputs.withChangedFiles(new Inputs.ChangedFiles(f.complete() ? f.files() : null)));
+        .map(f -> inputs.withChangedFiles(new Inputs.ChangedFiles(f.files(), f.complete())));
   }
 
   /** Carries the plan out; completes once every JobRequest it publishes now was confirmed. */

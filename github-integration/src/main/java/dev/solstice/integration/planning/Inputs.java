@@ -47,12 +47,22 @@ public record Inputs(
   }
 
   /**
-   * @param paths the changed paths; null when they cannot be known (then path filters let the
-   *     trigger run)
+   * @param paths the changed paths as GitHub listed them; null when they cannot be known
+   * @param complete false when GitHub's list stopped short (its caps), so more files changed
    */
-  public record ChangedFiles(List<String> paths) {
+  public record ChangedFiles(List<String> paths, boolean complete) {
     public ChangedFiles {
       paths = paths == null ? null : List.copyOf(paths);
+    }
+
+    /** A complete list, or unknown when null. */
+    public ChangedFiles(List<String> paths) {
+      this(paths, paths != null);
+    }
+
+    /** The paths when the list is complete; null otherwise (then path filters let it run). */
+    public List<String> known() {
+      return complete ? paths : null;
     }
   }
 }

@@ -5,7 +5,6 @@ import dev.solstice.integration.core.RequestIds;
 import dev.solstice.jobrequest.JobRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 
@@ -26,8 +25,10 @@ public final class Jobs {
   }
 
   /**
-   * A job of this trigger with what every job carries (ids, commit, repository, event, log path);
-   * the caller adds what is particular to the job.
+   * A job of this trigger with what every job carries (ids, commit, repository, event, log path)
+   * and the event's context (sender; a pull request's base, head branch and title; a push's {@code
+   * before} and, when its payload lists them, its changed files); the caller adds what is
+   * particular to the job.
    */
   public static JobRequest.Builder job(
       BuildTrigger trigger, String deliveryId, String jobId, Instant now) {
@@ -39,12 +40,12 @@ public final class Jobs {
         .ref(trigger.ref())
         .pullRequestNumber(trigger.pullRequestNumber())
         .deliveryId(deliveryId)
-        .logPath(logPath(id));
-  }
-
-  /** The same job without its needs (a single check run's Re-run does not wait for them). */
-  public static JobRequest withoutNeeds(JobRequest j) {
-    return j.toBuilder().needs(List.of()).build();
+        .logPath(logPath(id))
+        .sender(trigger.sender())
+        .pullRequest(
+            trigger.baseRef(), trigger.baseSha(), trigger.headRef(), trigger.pullRequestTitle())
+        .before(trigger.beforeSha())
+        .changedFiles(trigger.changedFiles(), true);
   }
 
   /** The run id of a delivery's workflow run. */

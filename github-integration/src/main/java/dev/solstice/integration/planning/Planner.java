@@ -199,7 +199,7 @@ public record Planner(
       }
       verdict =
           TriggerPolicy.paths(
-              pathFilter, known != null ? known.orElse(null) : inputs.changedFiles().paths());
+              pathFilter, known != null ? known.orElse(null) : inputs.changedFiles().known());
     }
     if (verdict.kind() == Verdict.Kind.IGNORE) {
       return done(
@@ -218,7 +218,7 @@ public record Planner(
     }
     List<JobRequest> jobs = new ArrayList<>();
     for (JobSpec spec : workflow.jobs()) {
-      jobs.add(request(trigger, deliveryId, spec));
+      jobs.add(request(trigger, deliveryId, spec, inputs.changedFiles()));
     }
     return done(coordinate(target, trigger, deliveryId, workflow, selectRerun(trigger, jobs)));
   }
@@ -368,13 +368,21 @@ public record Planner(
     String wanted = jobId.get().isEmpty() ? null : jobId.get();
     return jobs.stream()
         .filter(j -> Objects.equals(j.workflowJobId(), wanted))
-        .map(j -> j.needs().isEmpty() ? j : Jobs.withoutNeeds(j))
+        .map(j -> j.needs().isEmpty() ? j : j.withoutNeeds())
         .toList();
   }
 
-  private JobRequest request(BuildTrigger trigger, String deliveryId, JobSpec spec) {
-    return Jobs.job(trigger, deliveryId, spec.id(), clock.instant())
-        .workflow(Workflow.PATH, spec.id())
+  /**
+   * @param fetched the changed files read from GitHub for path filters, which jobs get too; null
+   *     when none were read (then only a push's payload tells them)
+   */
+  private JobRequest request(
+      BuildTrigger trigger, String deliveryId, JobSpec spec, Inputs.ChangedFiles fetched) {
+    JobRequest.Builder job = Jobs.job(trigger, deliveryId, spec.id(), clock.instant());
+    if (fetched != null && fetched.paths() != null) {
+      job.changedFiles(fetched.paths(), fetched.complete());
+    }
+    return job.workflow(Workflow.PATH, spec.id())
         .runsOn(spec.runsOn() != null ? spec.runsOn() : runsOnFallback.apply(trigger.repository()))
         .script(spec.script())
         .env(spec.env())

@@ -127,7 +127,9 @@ public final class WebhookParser {
         null,
         null,
         beforeSha,
-        changedFiles);
+        changedFiles,
+        null,
+        null);
   }
 
   /** Files added, modified or removed by a push's commits; null when the payload cannot tell. */
@@ -203,7 +205,9 @@ public final class WebhookParser {
         pr.path("base").path("ref").asText(null),
         pr.path("base").path("sha").asText(null),
         null,
-        null);
+        null,
+        head.path("ref").asText(null),
+        pr.path("title").asText(null));
   }
 
   private WebhookEvent checkSuite(JsonNode root) {

@@ -80,6 +80,19 @@ class PlannerTest {
       }
       job "build" { script "make"; }
       """;
+  private static final String MATRIX =
+      """
+      job "test" {
+          matrix {
+              jdk "17" "21"
+              os "linux" "arm64"
+              exclude jdk="17" os="arm64"
+          }
+          runs_on "${{ matrix.os }}"
+          script "mvn -B verify -Djava.release=${{ matrix.jdk }}"
+      }
+      job "report" { script "report"; needs "test"; }
+      """;
   private static final String CANCELS_PUSHES =
       """
       cancel_superseded push=#true
@@ -348,6 +361,21 @@ class PlannerTest {
             null,
             "read workflow@commit; now [build] held [test]"),
         row(
+            "push, matrix: one job per combination; needs on the matrix waits for all of them",
+            push(),
+            MATRIX,
+            DEFAULTS,
+            null,
+            "read workflow@commit; now [test (jdk=17, os=linux), test (jdk=21, os=linux),"
+                + " test (jdk=21, os=arm64)] held [report]"),
+        row(
+            "check run re-run of one matrix combination: that combination alone",
+            rerunOf("Solstice CI / test (jdk=21, os=arm64)"),
+            MATRIX,
+            DEFAULTS,
+            null,
+            "read workflow@commit; now [test (jdk=21, os=arm64)]"),
+        row(
             "check suite re-run of another App: nothing, not even a read",
             suiteRerun(29310),
             NEEDS,
@@ -466,6 +494,60 @@ class PlannerTest {
   // ---- beyond the table ----------------------------------------------------------------------
 
   @Test
+  void jobsCarryThePullRequestsContextAndTheFilesReadForItsPathFilters() {
+    Planner planner =
+        Planner.withGitHub(APP_ID, new CheckNames("Solstice CI"), DEFAULTS, repo -> "linux", CLOCK);
+    BuildTrigger pr = pullRequest("pull_request.synchronize.json");
+    JobRequest job = planWithReads(planner, pr, SINGLE, null, new ArrayList<>()).jobs().get(0);
+    assertThat(job.sender()).isEqualTo("Codertocat");
+    assertThat(job.baseRef()).isEqualTo("master");
+    assertThat(job.baseSha()).isEqualTo("f95f852bd8fca8fcc58a9a2d6c842781e32a215e");
+    assertThat(job.headRef()).isEqualTo("changes");
+    assertThat(job.pullRequestTitle()).isEqualTo("Update the README with new information.");
+    assertThat(job.before()).isNull();
+    assertThat(job.changedFiles()).as("not read without path filters").isNull();
+    assertThat(job.changedFilesTruncated()).isNull();
+
+    JobRequest filtered =
+        planWithReads(
+                planner, pr, PUSH_SRC_ONLY, List.of("src/A.java", "docs/b.md"), new ArrayList<>())
+            .jobs()
+            .get(0);
+    assertThat(filtered.changedFiles()).containsExactly("src/A.java", "docs/b.md");
+    assertThat(filtered.changedFilesTruncated()).isFalse();
+
+    Inputs partial =
+        Inputs.NONE
+            .withWorkflow(
+                new Inputs.WorkflowFile(
+                    pr.commitSha(), PUSH_SRC_ONLY.getBytes(StandardCharsets.UTF_8)))
+            .withChangedFiles(new Inputs.ChangedFiles(List.of("docs/b.md"), false));
+    JobRequest cut = ((Step.Done) planner.plan(pr, DELIVERY, partial)).plan().jobs().get(0);
+    assertThat(cut.changedFiles()).containsExactly("docs/b.md");
+    assertThat(cut.changedFilesTruncated()).as("GitHub's list stopped short").isTrue();
+  }
+
+  @Test
+  void jobsOfAPushCarryItsSenderBeforeAndThePayloadsFiles() {
+    Planner planner =
+        Planner.withGitHub(APP_ID, new CheckNames("Solstice CI"), DEFAULTS, repo -> "linux", CLOCK);
+    JobRequest job = planWithReads(planner, push(), SINGLE, null, new ArrayList<>()).jobs().get(0);
+    assertThat(job.sender()).isEqualTo("Codertocat");
+    assertThat(job.before()).isEqualTo("0000000000000000000000000000000000000000");
+    assertThat(job.changedFiles()).containsExactly("README.md");
+    assertThat(job.changedFilesTruncated()).isFalse();
+    assertThat(job.baseRef()).isNull();
+    assertThat(job.pullRequestTitle()).isNull();
+
+    JobRequest unlisted =
+        planWithReads(planner, pushWithoutFileList(), SINGLE, null, new ArrayList<>())
+            .jobs()
+            .get(0);
+    assertThat(unlisted.before()).isEqualTo("1111111111111111111111111111111111111111");
+    assertThat(unlisted.changedFiles()).as("more commits than the payload lists").isNull();
+  }
+
+  @Test
   void heldForkPullRequestExplainsWhyOnItsCheckRuns() {
     Planner planner =
         Planner.withGitHub(APP_ID, new CheckNames("Solstice CI"), DEFAULTS, repo -> "linux", CLOCK);
@@ -526,6 +608,25 @@ class PlannerTest {
   }
 
   @Test
+  void matrixJobsCarryTheirCombinationInEnvRunsOnAndScript() {
+    Planner planner =
+        Planner.withGitHub(APP_ID, new CheckNames("Solstice CI"), DEFAULTS, repo -> "linux", CLOCK);
+    Plan plan = planWithReads(planner, push(), MATRIX, null, new ArrayList<>());
+    JobRequest arm =
+        plan.publishNow().stream()
+            .filter(j -> j.workflowJobId().equals("test (jdk=21, os=arm64)"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(arm.runsOn()).isEqualTo("arm64");
+    assertThat(arm.script()).containsExactly("mvn -B verify -Djava.release=21");
+    assertThat(arm.env()).containsEntry("MATRIX_JDK", "21").containsEntry("MATRIX_OS", "arm64");
+    assertThat(arm.requestId()).isEqualTo(RequestIds.of(DELIVERY, "test (jdk=21, os=arm64)"));
+    assertThat(plan.held().get(0).needs())
+        .containsExactly(
+            "test (jdk=17, os=linux)", "test (jdk=21, os=linux)", "test (jdk=21, os=arm64)");
+  }
+
+  @Test
   void forkPullRequestWithoutABaseCommitIsAnInvalidWebhook() {
     Planner planner =
         Planner.withGitHub(APP_ID, new CheckNames("Solstice CI"), DEFAULTS, repo -> "linux", CLOCK);
@@ -555,7 +656,9 @@ class PlannerTest {
             null,
             null,
             null,
-            null);
+            null,
+            fork.headRef(),
+            fork.pullRequestTitle());
     assertThatThrownBy(() -> planner.plan(noBase, DELIVERY, Inputs.NONE))
         .isInstanceOf(InvalidWebhookException.class)
         .hasMessageContaining("pull_request.base.sha");

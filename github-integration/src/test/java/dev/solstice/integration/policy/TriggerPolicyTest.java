@@ -62,7 +62,9 @@ class TriggerPolicyTest {
         null,
         null,
         before,
-        files);
+        files,
+        null,
+        null);
   }
 
   private static BuildTrigger pr(
@@ -97,7 +99,9 @@ class TriggerPolicyTest {
         base,
         "f95f852bd8fca8fcc58a9a2d6c842781e32a215e",
         null,
-        null);
+        null,
+        "feature",
+        "A change");
   }
 
   private static BuildTrigger push(String ref) {

@@ -227,6 +227,8 @@ class WebhookParserTest {
     assertThat(t.baseRef()).isEqualTo("master");
     assertThat(t.baseSha()).isEqualTo("f95f852bd8fca8fcc58a9a2d6c842781e32a215e");
     assertThat(t.changedFiles()).isNull();
+    assertThat(t.headRef()).isEqualTo("changes");
+    assertThat(t.pullRequestTitle()).isEqualTo("Update the README with new information.");
   }
 
   @Test
