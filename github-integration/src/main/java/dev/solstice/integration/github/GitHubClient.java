@@ -52,6 +52,19 @@ public interface GitHubClient {
    */
   Future<ChangedFiles> compareFiles(long installationId, RepoRef repo, String base, String head);
 
+  /**
+   * The pull requests associated with a commit ({@code GET
+   * /repos/{owner}/{repo}/commits/{commit_sha}/pulls}, first page of 100): for a commit not on the
+   * default branch, the open and merged ones whose head it is, fork pull requests included.
+   *
+   * @since issue 17
+   */
+  default Future<List<PullRequestRef>> listPullRequestsOfCommit(
+      long installationId, RepoRef repo, String sha) {
+    return Future.failedFuture(
+        new UnsupportedOperationException("listPullRequestsOfCommit is not implemented"));
+  }
+
   /** Creates an issue (uses a token with {@code issues: write}). */
   Future<IssueRef> createIssue(long installationId, RepoRef repo, IssueCreate issue);
 

@@ -76,6 +76,12 @@ public final class WebClientGitHubClient implements GitHubClient {
           HttpMethod.GET,
           "/repos/{owner}/{repo}/pulls/{pull_number}/files",
           TokenScope.PULL_REQUESTS);
+  private static final Endpoint LIST_PULLS_OF_COMMIT =
+      new Endpoint(
+          "repos/list-pull-requests-associated-with-commit",
+          HttpMethod.GET,
+          "/repos/{owner}/{repo}/commits/{commit_sha}/pulls",
+          TokenScope.PULL_REQUESTS);
   private static final Endpoint COMPARE_COMMITS =
       new Endpoint(
           "repos/compare-commits-with-basehead",
@@ -539,6 +545,23 @@ public final class WebClientGitHubClient implements GitHubClient {
     if (previous != null) {
       acc.add(previous);
     }
+  }
+
+  @Override
+  public Future<List<PullRequestRef>> listPullRequestsOfCommit(
+      long installationId, RepoRef repo, String sha) {
+    String p = repoPath(repo) + "/commits/" + encode(sha) + "/pulls?per_page=100";
+    return executor
+        .execute(asInstallation(LIST_PULLS_OF_COMMIT, p, null, installationId, repo, JSON))
+        .map(
+            resp -> {
+              JsonArray arr = resp.body().toJsonArray();
+              List<PullRequestRef> pulls = new ArrayList<>();
+              for (int i = 0; i < arr.size(); i++) {
+                pulls.add(PullRequestRef.fromJson(arr.getJsonObject(i)));
+              }
+              return List.copyOf(pulls);
+            });
   }
 
   @Override

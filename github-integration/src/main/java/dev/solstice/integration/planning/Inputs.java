@@ -8,18 +8,52 @@ import java.util.List;
  *
  * @param workflow the workflow file as read at a ref
  * @param changedFiles the files the trigger changes, as listed by GitHub
+ * @param pullRequest the pull request a fork's Re-run re-runs, as GitHub lists it
  */
-public record Inputs(WorkflowFile workflow, ChangedFiles changedFiles) {
+public record Inputs(WorkflowFile workflow, ChangedFiles changedFiles, PullRequest pullRequest) {
 
   /** Nothing read yet. */
-  public static final Inputs NONE = new Inputs(null, null);
+  public static final Inputs NONE = new Inputs(null, null, null);
+
+  public Inputs(WorkflowFile workflow, ChangedFiles changedFiles) {
+    this(workflow, changedFiles, null);
+  }
 
   public Inputs withWorkflow(WorkflowFile file) {
-    return new Inputs(file, changedFiles);
+    return new Inputs(file, changedFiles, pullRequest);
   }
 
   public Inputs withChangedFiles(ChangedFiles files) {
-    return new Inputs(workflow, files);
+    return new Inputs(workflow, files, pullRequest);
+  }
+
+  public Inputs withPullRequest(PullRequest pr) {
+    return new Inputs(workflow, changedFiles, pr);
+  }
+
+  /**
+   * The open pull request whose head is the commit a Re-run is for.
+   *
+   * @param number null when GitHub lists none (then the author is unknown: untrusted)
+   * @param headRepository full name of the head repository; null for a deleted fork
+   * @param baseRepository full name of the base repository
+   */
+  public record PullRequest(
+      Integer number,
+      String headRepository,
+      String baseRepository,
+      String baseRef,
+      String baseSha,
+      String author,
+      String authorAssociation) {
+
+    /** GitHub lists no open pull request for the commit. */
+    public static final PullRequest NONE =
+        new PullRequest(null, null, null, null, null, null, null);
+
+    public boolean fork() {
+      return headRepository == null || !headRepository.equalsIgnoreCase(baseRepository);
+    }
   }
 
   /**

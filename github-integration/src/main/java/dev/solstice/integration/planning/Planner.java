@@ -29,13 +29,14 @@ import java.util.function.Function;
  * <p>In order: a check event of another App is ignored; the service's policies ({@link
  * TriggerPolicy#admission}: a denied repository gets nothing, not even a GitHub call; a skip marker
  * skips; a fork pull request may be held); the workflow file, read at the exact commit, or at the
- * pull request's base when the head is an untrusted fork's; its {@code on} section, path filters
- * included. A trigger that does not run completes the workflow's check runs as {@code skipped}
- * ({@code neutral} when held), so required checks never stay pending. A trigger that runs gets one
- * JobRequest per job; when a job has {@code needs} or a new head cancels the previous one's jobs,
- * the run is recorded and only the jobs without needs are published now. No workflow file: the
- * default job. An invalid file: one failed check run. Without GitHub (no App configured), every
- * trigger gets the default job and no check runs.
+ * pull request's base when the head is an untrusted fork's (a Re-run of a fork's checks is judged
+ * as its pull request, read from GitHub first: {@link Reruns}); its {@code on} section, path
+ * filters included. A trigger that does not run completes the workflow's check runs as {@code
+ * skipped} ({@code neutral} when held), so required checks never stay pending. A trigger that runs
+ * gets one JobRequest per job; when a job has {@code needs} or a new head cancels the previous
+ * one's jobs, the run is recorded and only the jobs without needs are published now. No workflow
+ * file: the default job. An invalid file: one failed check run. Without GitHub (no App configured),
+ * every trigger gets the default job and no check runs.
  */
 public final class Planner {
 
@@ -145,6 +146,17 @@ public final class Planner {
               trigger.event()
                   + " without an installation: not sent by a GitHub App; queuing the default job without check runs"));
     }
+    if (Reruns.needsPullRequest(trigger, inputs)) {
+      return new Step.ReadPullRequestOfCommit(
+          trigger.installationId(),
+          trigger.repository(),
+          trigger.commitSha(),
+          trigger.pullRequestNumber());
+    }
+    if (trigger.isRerun() && trigger.fork()) {
+      trigger = Reruns.withPullRequest(trigger, inputs.pullRequest());
+      admission = TriggerPolicy.admission(trigger, policy);
+    }
     if (inputs.workflow() == null) {
       return readWorkflow(trigger, admission);
     }
@@ -180,7 +192,7 @@ public final class Planner {
     }
     List<String> jobIds = workflow.jobs().stream().map(JobSpec::id).toList();
     if (!admission.runs()) {
-      return done(notRun(target, deliveryId, jobIds, admission));
+      return done(notRun(target, deliveryId, rerunIds(trigger, jobIds), admission));
     }
     Verdict verdict = TriggerPolicy.evaluate(workflow.on(), trigger);
     EventFilter pathFilter =
@@ -228,7 +240,10 @@ public final class Planner {
       ref = trigger.baseSha() != null ? trigger.baseSha() : trigger.baseRef();
       if (ref == null) {
         throw new InvalidWebhookException(
-            "missing field: pull_request.base.sha (a fork pull request's workflow is read from its base)");
+            trigger.isRerun()
+                ? "missing field: repository.default_branch (a fork's Re-run without a listed pull"
+                    + " request reads the workflow from the default branch)"
+                : "missing field: pull_request.base.sha (a fork pull request's workflow is read from its base)");
       }
     }
     return new Step.ReadWorkflow(trigger.installationId(), trigger.repository(), ref, fromBase);
@@ -340,6 +355,15 @@ public final class Planner {
         .filter(j -> Objects.equals(j.workflowJobId(), wanted))
         .map(j -> j.needs().isEmpty() ? j : Jobs.withoutNeeds(j))
         .toList();
+  }
+
+  /** The job ids a held or skipped trigger reports on: a single run's Re-run, only its own. */
+  private List<String> rerunIds(BuildTrigger trigger, List<String> jobIds) {
+    if (!"check_run".equals(trigger.event())) {
+      return jobIds;
+    }
+    Optional<String> jobId = names.jobIdOf(trigger.rerunCheckName());
+    return jobId.isEmpty() ? List.of() : jobIds.stream().filter(jobId.get()::equals).toList();
   }
 
   private JobRequest request(BuildTrigger trigger, String deliveryId, JobSpec spec) {
