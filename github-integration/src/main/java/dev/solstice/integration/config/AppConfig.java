@@ -183,6 +183,13 @@ public record AppConfig(
         || in.raw("GITHUB_APP_KEY_PATH") != null
         || in.raw("GITHUB_APP_KEY") != null) {
       github = GitHubSettings.fromEnv(env, in.errors());
+      if (github != null && github.staticToken() != null) {
+        warnings.add(
+            "GITHUB_TOKEN is set: while the App's token exchange fails it stands in, and GitHub"
+                + " refuses check-run writes made with a personal access token, so results are then"
+                + " reported as commit statuses (one context per job, linking to the job's page)"
+                + " instead of check runs");
+      }
     } else {
       warnings.add(
           "no GitHub App configured (GITHUB_APP_ID, GITHUB_APP_KEY_PATH): intake-only mode, one default"

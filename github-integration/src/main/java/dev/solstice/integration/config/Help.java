@@ -144,7 +144,10 @@ public final class Help {
               "none",
               "the private key itself (PEM text), instead of GITHUB_APP_KEY_PATH"),
           Variable.secret(
-              "GITHUB_TOKEN", "none", "static token used when the App's token exchange fails"),
+              "GITHUB_TOKEN",
+              "none",
+              "static token (a personal access token) used when the App's token exchange fails;"
+                  + " GitHub refuses check-run writes with it, so results become commit statuses"),
           Variable.secret(
               "TOKEN_CACHE_KEY",
               "required with REDIS_URL",

@@ -65,6 +65,28 @@ public interface GitHubClient {
         new UnsupportedOperationException("listPullRequestsOfCommit is not implemented"));
   }
 
+  /**
+   * Whether check-run writes for {@code repo} can succeed: false while the App's token exchange
+   * fails and the static {@code GITHUB_TOKEN} (a personal access token, which GitHub refuses for
+   * check-run writes) stands in; results are then reported as commit statuses.
+   *
+   * @since issue 17
+   */
+  default Future<Boolean> checksWritable(long installationId, RepoRef repo) {
+    return Future.succeededFuture(true);
+  }
+
+  /**
+   * Creates a commit status ({@code POST /repos/{owner}/{repo}/statuses/{sha}}).
+   *
+   * @since issue 17
+   */
+  default Future<Void> createCommitStatus(
+      long installationId, RepoRef repo, String sha, CommitStatus status) {
+    return Future.failedFuture(
+        new UnsupportedOperationException("createCommitStatus is not implemented"));
+  }
+
   /** Creates an issue (uses a token with {@code issues: write}). */
   Future<IssueRef> createIssue(long installationId, RepoRef repo, IssueCreate issue);
 

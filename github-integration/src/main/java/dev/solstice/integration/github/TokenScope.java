@@ -12,7 +12,9 @@ public enum TokenScope {
   /** Creating issues and issue/PR comments: only for issue writes. */
   ISSUES(Map.of("issues", "write", "metadata", "read")),
   /** Listing a pull request's files (path filters). */
-  PULL_REQUESTS(Map.of("pull_requests", "read", "metadata", "read"));
+  PULL_REQUESTS(Map.of("pull_requests", "read", "metadata", "read")),
+  /** Writing commit statuses: the reporting of a personal access token (issue 17). */
+  STATUSES(Map.of("statuses", "write", "metadata", "read"));
 
   private final Map<String, String> permissions;
 

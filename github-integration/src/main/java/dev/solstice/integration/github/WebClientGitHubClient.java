@@ -82,6 +82,12 @@ public final class WebClientGitHubClient implements GitHubClient {
           HttpMethod.GET,
           "/repos/{owner}/{repo}/commits/{commit_sha}/pulls",
           TokenScope.PULL_REQUESTS);
+  private static final Endpoint CREATE_COMMIT_STATUS =
+      new Endpoint(
+          WriteOperations.CREATE_COMMIT_STATUS,
+          HttpMethod.POST,
+          "/repos/{owner}/{repo}/statuses/{sha}",
+          TokenScope.STATUSES);
   private static final Endpoint COMPARE_COMMITS =
       new Endpoint(
           "repos/compare-commits-with-basehead",
@@ -579,6 +585,28 @@ public final class WebClientGitHubClient implements GitHubClient {
               }
               return new ChangedFiles(files, arr.size() < ChangedFiles.MAX_COMPARE_FILES);
             });
+  }
+
+  @Override
+  public Future<Boolean> checksWritable(long installationId, RepoRef repo) {
+    return tokens
+        .token(installationId, repo, TokenScope.CHECKS)
+        .map(t -> t.source() == InstallationToken.Source.MINTED);
+  }
+
+  @Override
+  public Future<Void> createCommitStatus(
+      long installationId, RepoRef repo, String sha, CommitStatus status) {
+    return executor
+        .execute(
+            asInstallation(
+                CREATE_COMMIT_STATUS,
+                repoPath(repo) + "/statuses/" + encode(sha),
+                status.toJson(),
+                installationId,
+                repo,
+                JSON))
+        .mapEmpty();
   }
 
   @Override

@@ -842,6 +842,11 @@ public final class GitHubSimulator {
     String repo = repoOf(ctx);
     synchronized (this) {
       if (value.equals(staticToken)) {
+        if (permission.equals("checks") && level.equals("write")) {
+          // GitHub: check-run writes need an App's installation token.
+          error(ctx, 403, TrustEndpoints.APP_ONLY, null);
+          return false;
+        }
         return true;
       }
       Token t = tokens.get(value);
