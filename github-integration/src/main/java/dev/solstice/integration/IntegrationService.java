@@ -265,7 +265,9 @@ public final class IntegrationService {
             config.httpLimits(),
             refusals,
             webhook,
-            new SourceRateLimiter(config.rateLimitPerMinute()),
+            new SourceRateLimiter(
+                config.rateLimitPerMinute(), config.webhookSources().clientAddress()),
+            sourceAllowlist(vertx, config.webhookSources(), refusals),
             readiness.liveness(),
             readiness.readiness(),
             registry instanceof PrometheusMeterRegistry prom
@@ -319,6 +321,23 @@ public final class IntegrationService {
                     readiness,
                     depths))
         .onSuccess(service -> service.startMissedDeliveries(missed));
+  }
+
+  /** WEBHOOK_SOURCE_ALLOWLIST's check (issue 17); null when every source is accepted. */
+  private static dev.solstice.integration.http.SourceAllowlist sourceAllowlist(
+      Vertx vertx,
+      dev.solstice.integration.http.WebhookSources sources,
+      dev.solstice.integration.http.HttpRefusals refusals) {
+    if (!sources.restricted()) {
+      return null;
+    }
+    dev.solstice.integration.github.GitHubMeta meta =
+        new dev.solstice.integration.github.GitHubMeta(vertx, sources.metaBase());
+    return new dev.solstice.integration.http.SourceAllowlist(
+        sources.allowlist(),
+        sources.github() ? meta::hookRanges : null,
+        sources.clientAddress(),
+        refusals);
   }
 
   private void startMissedDeliveries(dev.solstice.integration.recovery.MissedDeliveryJob job) {

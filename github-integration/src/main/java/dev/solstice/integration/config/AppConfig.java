@@ -27,6 +27,7 @@ import java.util.Map;
  *     check runs, no workflow files)
  * @param missedDeliveries the job that asks GitHub to redeliver webhooks that never reached us
  * @param httpLimits what the public endpoint grants under hostile traffic (issue 19)
+ * @param webhookSources trusted proxies and the webhook source allowlist (issue 17)
  */
 public record AppConfig(
     String httpHost,
@@ -58,6 +59,7 @@ public record AppConfig(
     MissedDeliverySettings missedDeliveries,
     dev.solstice.integration.policy.PolicySettings policy,
     dev.solstice.integration.http.HttpLimits httpLimits,
+    dev.solstice.integration.http.WebhookSources webhookSources,
     List<String> warnings) {
 
   public static final String DEFAULT_HTTP_ADDR = "0.0.0.0:8082";
@@ -241,6 +243,7 @@ public record AppConfig(
             MissedDeliverySettings.fromEnv(in, github != null || in.raw("GITHUB_APP_ID") != null),
             policy(in),
             httpLimits(in),
+            webhookSources(in, github),
             List.copyOf(warnings));
     in.check(ConfigException::new);
     return config;
@@ -297,6 +300,46 @@ public record AppConfig(
         timeouts.get("HTTP_KEEP_ALIVE_TIMEOUT"),
         in.integer("HTTP_MAX_CONNECTIONS", 4096, 1, 1_000_000),
         in.integer("HTTP_MAX_CONNECTIONS_PER_SOURCE", 512, 0, 1_000_000));
+  }
+
+  /**
+   * Issue 17: TRUSTED_PROXIES (whose X-Forwarded-For is believed) and WEBHOOK_SOURCE_ALLOWLIST
+   * ({@code github} and/or CIDR ranges).
+   */
+  private static dev.solstice.integration.http.WebhookSources webhookSources(
+      EnvReader in, GitHubSettings github) {
+    var proxies = cidrs(in, "TRUSTED_PROXIES", in.list("TRUSTED_PROXIES"));
+    List<String> allow = in.list("WEBHOOK_SOURCE_ALLOWLIST");
+    boolean fromGitHub =
+        allow.stream().anyMatch(dev.solstice.integration.http.WebhookSources.GITHUB::equals);
+    var ranges =
+        cidrs(
+            in,
+            "WEBHOOK_SOURCE_ALLOWLIST",
+            allow.stream()
+                .filter(a -> !dev.solstice.integration.http.WebhookSources.GITHUB.equals(a))
+                .toList());
+    if (in.raw("WEBHOOK_SOURCE_ALLOWLIST") != null && allow.isEmpty()) {
+      in.error(
+          "WEBHOOK_SOURCE_ALLOWLIST: expected github and/or CIDR ranges separated by commas, got"
+              + " nothing");
+    }
+    URI metaBase =
+        github != null
+            ? github.apiBase()
+            : in.uri("GITHUB_API_BASE", GitHubSettings.DEFAULT_API_BASE, "http", "https");
+    return new dev.solstice.integration.http.WebhookSources(
+        proxies, ranges, fromGitHub, !allow.isEmpty(), metaBase);
+  }
+
+  private static dev.solstice.integration.http.Cidrs cidrs(
+      EnvReader in, String name, List<String> ranges) {
+    try {
+      return dev.solstice.integration.http.Cidrs.parse(ranges);
+    } catch (IllegalArgumentException e) {
+      in.error(name + ": " + e.getMessage());
+      return dev.solstice.integration.http.Cidrs.NONE;
+    }
   }
 
   private static Map<String, String> runsOnMap(EnvReader in) {

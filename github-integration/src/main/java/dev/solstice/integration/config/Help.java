@@ -59,7 +59,19 @@ public final class Help {
           Variable.of(
               "WEBHOOK_RATE_LIMIT_PER_MINUTE",
               "6000",
-              "requests per source address per minute before 429; 0 turns it off"),
+              "requests per source address per minute before 429; 0 turns it off. Behind"
+                  + " TRUSTED_PROXIES the source is the forwarded client"),
+          Variable.of(
+              "TRUSTED_PROXIES",
+              "none",
+              "comma-separated CIDR ranges or addresses of proxies whose X-Forwarded-For names the"
+                  + " client (rate limit, source allowlist); from any other peer the header is ignored"),
+          Variable.of(
+              "WEBHOOK_SOURCE_ALLOWLIST",
+              "any source",
+              "accept webhooks only from these: github (the hooks ranges of GitHub's GET /meta,"
+                  + " read at start and daily, kept when a read fails) and/or CIDR ranges; others"
+                  + " get 403"),
           Variable.of("AMQP_URL", "amqp://127.0.0.1:5672/%2f", "RabbitMQ (amqps:// for TLS)"),
           Variable.of("AMQP_EXCHANGE", "solstice.jobs", "JobRequest exchange"),
           Variable.of("AMQP_ROUTING_KEY", "jobrequest.v1", "JobRequest routing key"),

@@ -27,6 +27,7 @@ public final class HttpVerticle extends VerticleBase {
   private final HttpRefusals refusals;
   private final Handler<RoutingContext> webhook;
   private final SourceRateLimiter rateLimiter;
+  private final SourceAllowlist sources;
   private final HealthChecks liveness;
   private final HealthChecks readiness;
   private final Handler<RoutingContext> metrics;
@@ -46,6 +47,7 @@ public final class HttpVerticle extends VerticleBase {
       HttpRefusals refusals,
       Handler<RoutingContext> webhook,
       SourceRateLimiter rateLimiter,
+      SourceAllowlist sources,
       HealthChecks liveness,
       HealthChecks readiness,
       Handler<RoutingContext> metrics) {
@@ -57,6 +59,7 @@ public final class HttpVerticle extends VerticleBase {
     this.refusals = refusals;
     this.webhook = webhook;
     this.rateLimiter = rateLimiter;
+    this.sources = sources;
     this.liveness = liveness;
     this.readiness = readiness;
     this.metrics = metrics;
@@ -65,8 +68,11 @@ public final class HttpVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     Router router = Router.router(vertx);
-    router
-        .post(webhookPath)
+    var webhookRoute = router.post(webhookPath);
+    if (sources != null) {
+      webhookRoute.handler(sources);
+    }
+    webhookRoute
         .handler(rateLimiter)
         .handler(new NoFormsHandler())
         .handler(body)
@@ -101,6 +107,14 @@ public final class HttpVerticle extends VerticleBase {
                 .setIdleTimeout((int) Math.min(backstop, Integer.MAX_VALUE))
                 .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
                 .setHttp2ClearTextEnabled(false));
+    Future<Void> sourcesRead = sources == null ? Future.succeededFuture() : sources.start(vertx);
+    return sourcesRead
+        .compose(v -> listen(router))
+        .onSuccess(
+            s -> LOG.info("listening on {}:{}, webhooks at {}", host, s.actualPort(), webhookPath));
+  }
+
+  private Future<HttpServer> listen(Router router) {
     return server
         .connectionHandler(guard::onConnection)
         .requestHandler(
@@ -108,9 +122,7 @@ public final class HttpVerticle extends VerticleBase {
               guard.onRequest(request);
               router.handle(request);
             })
-        .listen(port, host)
-        .onSuccess(
-            s -> LOG.info("listening on {}:{}, webhooks at {}", host, s.actualPort(), webhookPath));
+        .listen(port, host);
   }
 
   /** The port actually bound (useful when configured as 0). */
@@ -141,6 +153,9 @@ public final class HttpVerticle extends VerticleBase {
   public Future<?> stop() {
     if (guard != null) {
       guard.stop();
+    }
+    if (sources != null) {
+      sources.stop();
     }
     return server == null ? Future.succeededFuture() : server.shutdown();
   }
