@@ -60,6 +60,7 @@ public final class IntegrationService {
   private final GitHubClient github;
   private final List<String> deployments;
   private final HttpVerticle http;
+  private final dev.solstice.integration.http.ManagementVerticle management;
   private final IntakeVerticle intakeVerticle;
   private final JobResultVerticle results;
   private final Readiness readiness;
@@ -74,6 +75,7 @@ public final class IntegrationService {
       GitHubClient github,
       List<String> deployments,
       HttpVerticle http,
+      dev.solstice.integration.http.ManagementVerticle management,
       IntakeVerticle intakeVerticle,
       JobResultVerticle results,
       Readiness readiness,
@@ -86,6 +88,7 @@ public final class IntegrationService {
     this.github = github;
     this.deployments = deployments;
     this.http = http;
+    this.management = management;
     this.intakeVerticle = intakeVerticle;
     this.results = results;
     this.readiness = readiness;
@@ -269,6 +272,12 @@ public final class IntegrationService {
                 config.rateLimitPerMinute(), config.webhookSources().clientAddress()),
             sourceAllowlist(vertx, config.webhookSources(), refusals),
             readiness.liveness(),
+            readiness.readiness());
+    dev.solstice.integration.http.ManagementVerticle management =
+        new dev.solstice.integration.http.ManagementVerticle(
+            config.managementHost(),
+            config.managementPort(),
+            readiness.liveness(),
             readiness.readiness(),
             registry instanceof PrometheusMeterRegistry prom
                 ? PrometheusScrapingHandler.create(prom)
@@ -300,12 +309,20 @@ public final class IntegrationService {
                     .compose(
                         intakeId ->
                             vertx
-                                .deployVerticle(http)
-                                .map(
-                                    httpId ->
-                                        resultsId == null
-                                            ? List.of(httpId, intakeId)
-                                            : List.of(httpId, intakeId, resultsId))))
+                                .deployVerticle(management)
+                                .compose(
+                                    managementId ->
+                                        vertx
+                                            .deployVerticle(http)
+                                            .map(
+                                                httpId ->
+                                                    resultsId == null
+                                                        ? List.of(httpId, managementId, intakeId)
+                                                        : List.of(
+                                                            httpId,
+                                                            managementId,
+                                                            intakeId,
+                                                            resultsId)))))
         .map(
             ids ->
                 new IntegrationService(
@@ -316,6 +333,7 @@ public final class IntegrationService {
                     github,
                     ids,
                     http,
+                    management,
                     intakeVerticle,
                     resultsVerticle,
                     readiness,
@@ -355,6 +373,11 @@ public final class IntegrationService {
 
   public int httpPort() {
     return http.actualPort();
+  }
+
+  /** The management listener's port ({@code /metrics}, health; issue 17). */
+  public int managementPort() {
+    return management.actualPort();
   }
 
   public boolean isReady() {

@@ -16,6 +16,7 @@ import java.util.Map;
  * Everything the service reads from its environment, parsed and validated once, in {@code Main}.
  * Verticles receive this record and never read the environment themselves.
  *
+ * @param managementHost the management listener's address ({@code /metrics}, health; issue 17)
  * @param webhookSecrets every secret a signature may be made with (rotation keeps two); empty only
  *     when {@code allowUnsignedWebhooks}
  * @param maxBodyBytes largest accepted webhook body (GitHub caps payloads at 25 MB)
@@ -32,6 +33,8 @@ import java.util.Map;
 public record AppConfig(
     String httpHost,
     int httpPort,
+    String managementHost,
+    int managementPort,
     String webhookPath,
     List<String> webhookSecrets,
     boolean allowUnsignedWebhooks,
@@ -63,6 +66,7 @@ public record AppConfig(
     List<String> warnings) {
 
   public static final String DEFAULT_HTTP_ADDR = "0.0.0.0:8082";
+  public static final String DEFAULT_MANAGEMENT_ADDR = "127.0.0.1:8083";
   public static final String DEFAULT_WEBHOOK_PATH = "/webhooks/github";
   public static final String DEFAULT_AMQP_URL = "amqp://127.0.0.1:5672/%2f";
   public static final long GITHUB_MAX_PAYLOAD = 25L * 1024 * 1024;
@@ -88,23 +92,22 @@ public record AppConfig(
     EnvReader in = new EnvReader(env);
     Flags flags = Flags.parse(args, in.errors());
 
-    String addr =
-        flags.httpAddr != null ? flags.httpAddr : in.string("HTTP_ADDR", DEFAULT_HTTP_ADDR);
-    String host = null;
-    int port = 0;
-    int colon = addr.lastIndexOf(':');
-    try {
-      host = colon <= 0 ? "0.0.0.0" : addr.substring(0, colon).replace("[", "").replace("]", "");
-      port = Integer.parseInt(addr.substring(colon + 1));
-      if (port < 0 || port > 65535) {
-        throw new NumberFormatException();
-      }
-    } catch (NumberFormatException | IndexOutOfBoundsException e) {
+    HostPort http =
+        HostPort.parse(
+            in,
+            flags.httpAddr != null ? "--http-addr" : "HTTP_ADDR",
+            flags.httpAddr != null ? flags.httpAddr : in.string("HTTP_ADDR", DEFAULT_HTTP_ADDR),
+            "0.0.0.0");
+    HostPort management =
+        HostPort.parse(
+            in,
+            "MANAGEMENT_ADDR",
+            in.string("MANAGEMENT_ADDR", DEFAULT_MANAGEMENT_ADDR),
+            "127.0.0.1");
+    if (management.port() != 0 && management.port() == http.port()) {
       in.error(
-          (flags.httpAddr != null ? "--http-addr" : "HTTP_ADDR")
-              + ": expected host:port with a port from 0 to 65535, got \""
-              + addr
-              + "\"");
+          "MANAGEMENT_ADDR: the management listener needs a port of its own, not HTTP_ADDR's "
+              + http.port());
     }
 
     String path =
@@ -211,8 +214,10 @@ public record AppConfig(
                 Duration.ofMinutes(30)));
     AppConfig config =
         new AppConfig(
-            host,
-            port,
+            http.host(),
+            http.port(),
+            management.host(),
+            management.port(),
             path,
             secrets,
             unsigned,
@@ -359,6 +364,28 @@ public record AppConfig(
     return Map.copyOf(map);
   }
 
+  /**
+   * A listen address, {@code host:port} ({@code [v6]:port}; a bare {@code :port} binds {@code
+   * fallbackHost}).
+   */
+  private record HostPort(String host, int port) {
+    static HostPort parse(EnvReader in, String name, String addr, String fallbackHost) {
+      int colon = addr.lastIndexOf(':');
+      try {
+        String host =
+            colon <= 0 ? fallbackHost : addr.substring(0, colon).replace("[", "").replace("]", "");
+        int port = Integer.parseInt(addr.substring(colon + 1));
+        if (port < 0 || port > 65535) {
+          throw new NumberFormatException();
+        }
+        return new HostPort(host, port);
+      } catch (NumberFormatException | IndexOutOfBoundsException e) {
+        in.error(name + ": expected host:port with a port from 0 to 65535, got \"" + addr + "\"");
+        return new HostPort(fallbackHost, 0);
+      }
+    }
+  }
+
   private static String stripSlash(String url) {
     return url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
   }
@@ -380,6 +407,10 @@ public record AppConfig(
         + ":"
         + httpPort
         + webhookPath
+        + ", management="
+        + managementHost
+        + ":"
+        + managementPort
         + ", webhookSecrets="
         + webhookSecrets.size()
         + " configured (redacted)"

@@ -13,7 +13,15 @@ public final class Help {
 
   public static final Catalogue CATALOGUE =
       Catalogue.of(
-          Variable.of("HTTP_ADDR", "0.0.0.0:8082", "listen address (flag --http-addr overrides)"),
+          Variable.of(
+              "HTTP_ADDR",
+              "0.0.0.0:8082",
+              "public listen address: webhooks and health (flag --http-addr overrides)"),
+          Variable.of(
+              "MANAGEMENT_ADDR",
+              "127.0.0.1:8083",
+              "management listen address: /metrics and health, off the public port; loopback"
+                  + " unless a scraper needs it (0.0.0.0:8083 in a pod)"),
           Variable.of(
               "WEBHOOK_PATH",
               "/webhooks/github",

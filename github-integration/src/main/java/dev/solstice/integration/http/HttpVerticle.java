@@ -14,7 +14,10 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The HTTP face of the service: the webhook endpoint, health, and metrics. */
+/**
+ * The public HTTP face of the service: the webhook endpoint and health. Metrics are on the
+ * management listener ({@link ManagementVerticle}).
+ */
 public final class HttpVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(HttpVerticle.class);
@@ -30,7 +33,6 @@ public final class HttpVerticle extends VerticleBase {
   private final SourceAllowlist sources;
   private final HealthChecks liveness;
   private final HealthChecks readiness;
-  private final Handler<RoutingContext> metrics;
   private HttpServer server;
   private ConnectionGuard guard;
 
@@ -49,8 +51,7 @@ public final class HttpVerticle extends VerticleBase {
       SourceRateLimiter rateLimiter,
       SourceAllowlist sources,
       HealthChecks liveness,
-      HealthChecks readiness,
-      Handler<RoutingContext> metrics) {
+      HealthChecks readiness) {
     this.host = host;
     this.port = port;
     this.webhookPath = webhookPath;
@@ -62,7 +63,6 @@ public final class HttpVerticle extends VerticleBase {
     this.sources = sources;
     this.liveness = liveness;
     this.readiness = readiness;
-    this.metrics = metrics;
   }
 
   @Override
@@ -78,12 +78,7 @@ public final class HttpVerticle extends VerticleBase {
         .handler(body)
         .handler(webhook)
         .failureHandler(this::failure);
-    router.get("/health/live").handler(HealthCheckHandler.createWithHealthChecks(liveness));
-    router.get("/health/ready").handler(HealthCheckHandler.createWithHealthChecks(readiness));
-    router.get("/health").handler(HealthCheckHandler.createWithHealthChecks(readiness));
-    if (metrics != null) {
-      router.get("/metrics").handler(metrics);
-    }
+    health(router, liveness, readiness);
     if (limits.maxBufferedBodyBytes() < body.maxBodyBytes()) {
       LOG.warn(
           "MAX_BUFFERED_BODY_BYTES ({}) is below MAX_BODY_BYTES ({}): bodies between the two are always refused (503)",
@@ -123,6 +118,15 @@ public final class HttpVerticle extends VerticleBase {
               router.handle(request);
             })
         .listen(port, host);
+  }
+
+  /**
+   * {@code /health/live}, {@code /health/ready} and {@code /health} (readiness) on {@code router}.
+   */
+  static void health(Router router, HealthChecks liveness, HealthChecks readiness) {
+    router.get("/health/live").handler(HealthCheckHandler.createWithHealthChecks(liveness));
+    router.get("/health/ready").handler(HealthCheckHandler.createWithHealthChecks(readiness));
+    router.get("/health").handler(HealthCheckHandler.createWithHealthChecks(readiness));
   }
 
   /** The port actually bound (useful when configured as 0). */

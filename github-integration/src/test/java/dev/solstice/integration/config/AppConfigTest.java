@@ -25,6 +25,22 @@ class AppConfigTest {
     assertThat(c.jobs().deadLetterQueue()).isEqualTo("solstice.jobs.v1.dlq");
     assertThat(c.maxBodyBytes()).isEqualTo(25L * 1024 * 1024);
     assertThat(c.checkName()).isEqualTo("Solstice CI");
+    assertThat(c.managementHost()).isEqualTo("127.0.0.1");
+    assertThat(c.managementPort()).isEqualTo(8083);
+  }
+
+  @Test
+  void theManagementListenerNeedsAPortOfItsOwn() {
+    assertThatThrownBy(
+            () ->
+                AppConfig.fromEnv(
+                    Map.of(
+                        "GITHUB_WEBHOOK_SECRET", "s",
+                        "HTTP_ADDR", "0.0.0.0:9000",
+                        "MANAGEMENT_ADDR", "127.0.0.1:9000"),
+                    List.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("MANAGEMENT_ADDR: the management listener needs a port of its own");
   }
 
   @Test

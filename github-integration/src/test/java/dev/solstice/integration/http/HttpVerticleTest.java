@@ -66,8 +66,7 @@ class HttpVerticleTest {
             rateLimiter,
             sources,
             HealthChecks.create(vertx),
-            HealthChecks.create(vertx),
-            null);
+            HealthChecks.create(vertx));
     vertx.deployVerticle(http).toCompletionStage().toCompletableFuture().get();
     port = http.actualPort();
   }

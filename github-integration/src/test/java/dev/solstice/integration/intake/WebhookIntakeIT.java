@@ -187,6 +187,22 @@ class WebhookIntakeIT {
   }
 
   @Test
+  void metricsAreServedOnTheManagementListenerNotOnThePublicWebhookPort() throws Exception {
+    assertThat(harness.get("/metrics").statusCode())
+        .as("the public port no longer tells anyone its traffic and GitHub limits")
+        .isEqualTo(404);
+    assertThat(harness.getManagement("/metrics").statusCode()).isEqualTo(200);
+    assertThat(harness.getManagement("/metrics").bodyAsString())
+        .contains("solstice_queue_depth")
+        .contains("solstice_http_refused_total");
+    assertThat(harness.getManagement("/health/ready").statusCode()).isEqualTo(200);
+    assertThat(harness.get("/health/live").statusCode())
+        .as("probes and load balancers still find health on the public port")
+        .isEqualTo(200);
+    assertThat(harness.config().managementHost()).isEqualTo("127.0.0.1");
+  }
+
+  @Test
   void sameDeliveryTwiceYieldsOneJob() throws Exception {
     String delivery = UUID.randomUUID().toString();
     byte[] body = RecordedWebhooks.payload("push.json");
