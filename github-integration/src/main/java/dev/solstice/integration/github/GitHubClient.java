@@ -2,6 +2,7 @@ package dev.solstice.integration.github;
 
 import dev.solstice.integration.core.GitHubApiException;
 import dev.solstice.integration.core.NotAFileException;
+import dev.solstice.integration.core.PullRequestRef;
 import io.vertx.core.Future;
 import java.util.List;
 import java.util.Optional;

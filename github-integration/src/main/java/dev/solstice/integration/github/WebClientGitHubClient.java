@@ -2,6 +2,7 @@ package dev.solstice.integration.github;
 
 import dev.solstice.integration.core.GitHubApiException;
 import dev.solstice.integration.core.NotAFileException;
+import dev.solstice.integration.core.PullRequestRef;
 import dev.solstice.integration.github.GitHubRequestExecutor.ApiRequest;
 import dev.solstice.integration.github.GitHubRequestExecutor.ApiResponse;
 import dev.solstice.integration.github.GitHubRequestExecutor.AppAuth;
@@ -564,10 +565,27 @@ public final class WebClientGitHubClient implements GitHubClient {
               JsonArray arr = resp.body().toJsonArray();
               List<PullRequestRef> pulls = new ArrayList<>();
               for (int i = 0; i < arr.size(); i++) {
-                pulls.add(PullRequestRef.fromJson(arr.getJsonObject(i)));
+                pulls.add(pullRequestOf(arr.getJsonObject(i)));
               }
               return List.copyOf(pulls);
             });
+  }
+
+  /** GitHub's {@code pull-request-simple} shape, as far as the trust policy reads it. */
+  private static PullRequestRef pullRequestOf(JsonObject pr) {
+    JsonObject head = pr.getJsonObject("head", new JsonObject());
+    JsonObject base = pr.getJsonObject("base", new JsonObject());
+    JsonObject headRepo = head.getJsonObject("repo");
+    return new PullRequestRef(
+        pr.getInteger("number", 0),
+        pr.getString("state"),
+        head.getString("sha"),
+        headRepo == null ? null : headRepo.getString("full_name"),
+        base.getJsonObject("repo", new JsonObject()).getString("full_name"),
+        base.getString("ref"),
+        base.getString("sha"),
+        pr.getJsonObject("user", new JsonObject()).getString("login"),
+        pr.getString("author_association"));
   }
 
   @Override

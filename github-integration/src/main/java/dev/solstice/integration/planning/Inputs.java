@@ -1,5 +1,6 @@
 package dev.solstice.integration.planning;
 
+import dev.solstice.integration.core.PullRequestRef;
 import java.util.List;
 
 /**
@@ -8,9 +9,10 @@ import java.util.List;
  *
  * @param workflow the workflow file as read at a ref
  * @param changedFiles the files the trigger changes, as listed by GitHub
- * @param pullRequest the pull request a fork's Re-run re-runs, as GitHub lists it
+ * @param pullRequest the pull request a fork's Re-run re-runs, as GitHub lists it ({@link
+ *     PullRequestRef#NONE} when it lists none); null until read
  */
-public record Inputs(WorkflowFile workflow, ChangedFiles changedFiles, PullRequest pullRequest) {
+public record Inputs(WorkflowFile workflow, ChangedFiles changedFiles, PullRequestRef pullRequest) {
 
   /** Nothing read yet. */
   public static final Inputs NONE = new Inputs(null, null, null);
@@ -27,33 +29,8 @@ public record Inputs(WorkflowFile workflow, ChangedFiles changedFiles, PullReque
     return new Inputs(workflow, files, pullRequest);
   }
 
-  public Inputs withPullRequest(PullRequest pr) {
+  public Inputs withPullRequest(PullRequestRef pr) {
     return new Inputs(workflow, changedFiles, pr);
-  }
-
-  /**
-   * The open pull request whose head is the commit a Re-run is for.
-   *
-   * @param number null when GitHub lists none (then the author is unknown: untrusted)
-   * @param headRepository full name of the head repository; null for a deleted fork
-   * @param baseRepository full name of the base repository
-   */
-  public record PullRequest(
-      Integer number,
-      String headRepository,
-      String baseRepository,
-      String baseRef,
-      String baseSha,
-      String author,
-      String authorAssociation) {
-
-    /** GitHub lists no open pull request for the commit. */
-    public static final PullRequest NONE =
-        new PullRequest(null, null, null, null, null, null, null);
-
-    public boolean fork() {
-      return headRepository == null || !headRepository.equalsIgnoreCase(baseRepository);
-    }
   }
 
   /**

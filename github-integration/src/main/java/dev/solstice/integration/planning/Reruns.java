@@ -1,6 +1,7 @@
 package dev.solstice.integration.planning;
 
 import dev.solstice.integration.core.BuildTrigger;
+import dev.solstice.integration.core.PullRequestRef;
 
 /**
  * A Re-run of a fork's checks seen as the pull request it re-runs, so the trust policy judges it as
@@ -20,8 +21,8 @@ final class Reruns {
    * The re-run with the pull request's facts; unchanged (a fork of unknown author, so untrusted)
    * when GitHub lists none.
    */
-  static BuildTrigger withPullRequest(BuildTrigger t, Inputs.PullRequest pr) {
-    if (pr == null || pr.number() == null) {
+  static BuildTrigger withPullRequest(BuildTrigger t, PullRequestRef pr) {
+    if (pr == null || !pr.listed()) {
       return t;
     }
     return new BuildTrigger(

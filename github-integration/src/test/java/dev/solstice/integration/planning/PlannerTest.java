@@ -9,6 +9,7 @@ import dev.solstice.integration.core.BuildTrigger;
 import dev.solstice.integration.core.CheckNames;
 import dev.solstice.integration.core.InvalidWebhookException;
 import dev.solstice.integration.core.Plan;
+import dev.solstice.integration.core.PullRequestRef;
 import dev.solstice.integration.core.RequestIds;
 import dev.solstice.integration.policy.ForkPolicy;
 import dev.solstice.integration.policy.PolicySettings;
@@ -215,9 +216,11 @@ class PlannerTest {
   }
 
   /** The open pull request GitHub lists for the re-run commit: from a fork, by {@code author}. */
-  private static Inputs.PullRequest forkPull(String association) {
-    return new Inputs.PullRequest(
+  private static PullRequestRef forkPull(String association) {
+    return new PullRequestRef(
         2,
+        "open",
+        "0000000000000000000000000000000000000000",
         "forker/Hello-World",
         "Codertocat/Hello-World",
         "master",
@@ -462,7 +465,7 @@ class PlannerTest {
             forkSuiteRerun(),
             SINGLE,
             DEFAULTS,
-            Inputs.PullRequest.NONE,
+            PullRequestRef.NONE,
             "read pull request; read workflow@master; neutral [build]"));
   }
 
@@ -482,7 +485,7 @@ class PlannerTest {
       BuildTrigger trigger,
       String workflow,
       PolicySettings policy,
-      Inputs.PullRequest pull,
+      PullRequestRef pull,
       String expected) {
     return Arguments.of(name, trigger, workflow, policy, null, pull, expected);
   }
@@ -495,7 +498,7 @@ class PlannerTest {
       String workflow,
       PolicySettings policy,
       List<String> changedFiles,
-      Inputs.PullRequest pull,
+      PullRequestRef pull,
       String expected) {
     Planner planner =
         Planner.withGitHub(APP_ID, new CheckNames("Solstice CI"), policy, repo -> "linux", CLOCK);
@@ -532,7 +535,7 @@ class PlannerTest {
       BuildTrigger trigger,
       String workflow,
       List<String> files,
-      Inputs.PullRequest pull,
+      PullRequestRef pull,
       List<String> reads) {
     Inputs inputs = Inputs.NONE;
     for (int i = 0; i < 5; i++) {

@@ -1,12 +1,10 @@
-package dev.solstice.integration.github;
-
-import io.vertx.core.json.JsonObject;
+package dev.solstice.integration.core;
 
 /**
  * A pull request as GitHub lists it ({@code pull-request-simple}): what the trust policy needs to
- * judge a Re-run of its checks as it judged the pull request itself.
+ * judge a Re-run of its checks as it judged the pull request itself (issue 17).
  *
- * @param number the pull request's number
+ * @param number the pull request's number; 0 for {@link #NONE}
  * @param state {@code open} or {@code closed}
  * @param headSha the head commit
  * @param headRepository full name of the head repository; null when the fork was deleted
@@ -15,7 +13,6 @@ import io.vertx.core.json.JsonObject;
  * @param baseSha the base commit
  * @param author the author's login
  * @param authorAssociation {@code author_association} (OWNER, MEMBER, COLLABORATOR, ...)
- * @since issue 17
  */
 public record PullRequestRef(
     int number,
@@ -28,21 +25,13 @@ public record PullRequestRef(
     String author,
     String authorAssociation) {
 
-  /** Reads GitHub's {@code pull-request-simple} shape. */
-  public static PullRequestRef fromJson(JsonObject pr) {
-    JsonObject head = pr.getJsonObject("head", new JsonObject());
-    JsonObject base = pr.getJsonObject("base", new JsonObject());
-    JsonObject headRepo = head.getJsonObject("repo");
-    return new PullRequestRef(
-        pr.getInteger("number", 0),
-        pr.getString("state"),
-        head.getString("sha"),
-        headRepo == null ? null : headRepo.getString("full_name"),
-        base.getJsonObject("repo", new JsonObject()).getString("full_name"),
-        base.getString("ref"),
-        base.getString("sha"),
-        pr.getJsonObject("user", new JsonObject()).getString("login"),
-        pr.getString("author_association"));
+  /** GitHub lists no open pull request for the commit: its author is unknown, so untrusted. */
+  public static final PullRequestRef NONE =
+      new PullRequestRef(0, null, null, null, null, null, null, null, null);
+
+  /** Whether this is a pull request GitHub listed (not {@link #NONE}). */
+  public boolean listed() {
+    return number > 0;
   }
 
   /** Whether the head is in another repository than the base (or in a deleted fork). */
