@@ -34,6 +34,9 @@ OPERATIONS = [
     ("/app/hook/deliveries/{delivery_id}/attempts", "post"),
     ("/app/installations", "get"),
     ("/installation/repositories", "get"),
+    ("/repos/{owner}/{repo}/commits/{commit_sha}/pulls", "get"),
+    ("/repos/{owner}/{repo}/statuses/{sha}", "post"),
+    ("/meta", "get"),
 ]
 
 DROP = {"description", "example", "examples", "title", "x-github", "externalDocs"}

@@ -63,6 +63,7 @@ public final class IntegrationService {
       GitHubClient github,
       List<String> deployments,
       HttpVerticle http,
+      dev.solstice.integration.http.ManagementVerticle management,
       IntakeVerticle intakeVerticle,
       JobResultVerticle results,
       Readiness readiness,
@@ -270,12 +271,20 @@ public final class IntegrationService {
                 config.httpLimits(),
                 refusals,
                 webhook,
-                new SourceRateLimiter(config.rateLimitPerMinute()),
+                new SourceRateLimiter(
+                    config.rateLimitPerMinute(), config.webhookSources().clientAddress()),
+                sourceAllowlist(vertx, config.webhookSources(), refusals),
                 readiness.liveness(),
-                readiness.readiness(),
-                registry instanceof PrometheusMeterRegistry prom
-                    ? PrometheusScrapingHandler.create(prom)
-                    : null));
+                readiness.readiness()));
+    dev.solstice.integration.http.ManagementVerticle management =
+        new dev.solstice.integration.http.ManagementVerticle(
+            config.managementHost(),
+            config.managementPort(),
+            readiness.liveness(),
+            readiness.readiness(),
+            registry instanceof PrometheusMeterRegistry prom
+                ? PrometheusScrapingHandler.create(prom)
+                : null);
 
     dev.solstice.integration.recovery.MissedDeliveryJob missed =
         config.missedDeliveries().enabled() && github != null
@@ -303,12 +312,20 @@ public final class IntegrationService {
                     .compose(
                         intakeId ->
                             vertx
-                                .deployVerticle(http)
-                                .map(
-                                    httpId ->
-                                        resultsId == null
-                                            ? List.of(httpId, intakeId)
-                                            : List.of(httpId, intakeId, resultsId))))
+                                .deployVerticle(management)
+                                .compose(
+                                    managementId ->
+                                        vertx
+                                            .deployVerticle(http)
+                                            .map(
+                                                httpId ->
+                                                    resultsId == null
+                                                        ? List.of(httpId, managementId, intakeId)
+                                                        : List.of(
+                                                            httpId,
+                                                            managementId,
+                                                            intakeId,
+                                                            resultsId)))))
         .map(
             ids ->
                 new IntegrationService(
@@ -320,6 +337,7 @@ public final class IntegrationService {
                         github,
                         ids,
                         http,
+                        management,
                         intakeVerticle,
                         resultsVerticle,
                         readiness,
@@ -327,6 +345,23 @@ public final class IntegrationService {
                         records)))
         .onSuccess(service -> service.startMissedDeliveries(missed))
         .onSuccess(service -> service.parts.records().start());
+  }
+
+  /** WEBHOOK_SOURCE_ALLOWLIST's check (issue 17); null when every source is accepted. */
+  private static dev.solstice.integration.http.SourceAllowlist sourceAllowlist(
+      Vertx vertx,
+      dev.solstice.integration.http.WebhookSources sources,
+      dev.solstice.integration.http.HttpRefusals refusals) {
+    if (!sources.restricted()) {
+      return null;
+    }
+    dev.solstice.integration.github.GitHubMeta meta =
+        new dev.solstice.integration.github.GitHubMeta(vertx, sources.metaBase());
+    return new dev.solstice.integration.http.SourceAllowlist(
+        sources.allowlist(),
+        sources.github() ? meta::hookRanges : null,
+        sources.clientAddress(),
+        refusals);
   }
 
   private void startMissedDeliveries(dev.solstice.integration.recovery.MissedDeliveryJob job) {
@@ -354,6 +389,11 @@ public final class IntegrationService {
 
   public int httpPort() {
     return parts.http().actualPort();
+  }
+
+  /** The management listener's port ({@code /metrics}, health; issue 17). */
+  public int managementPort() {
+    return parts.management().actualPort();
   }
 
   public boolean isReady() {

@@ -55,7 +55,7 @@ public final class SandboxMain {
           webhook endpoint   %s   (secret: %s)
           GitHub simulator   %s   (App %d, installation %d, repository %s)
           S3 logs            %s/%s
-          health / metrics   http://%s/health/ready   http://%s/metrics
+          health / metrics   http://%s/health/ready   http://%s:%d/metrics
 
         Deliver a real push webhook (its commit has a 3-job .solstice/workflow.kdl):
 
@@ -77,7 +77,8 @@ public final class SandboxMain {
         stack.s3().endpoint(),
         SandboxStack.LOG_BUCKET,
         addr,
-        addr,
+        stack.config().managementHost(),
+        stack.service().managementPort(),
         url,
         SignatureVerifier.sign(secret, push),
         pushFile);

@@ -417,9 +417,11 @@ class EndToEndIT {
     assertThat(github().schemaViolations()).isEmpty();
   }
 
-  @Test
-  void forkPullRequestOfAContributorIsHeldWithANeutralCheckFromTheBaseWorkflow() throws Exception {
-    String forkSha = "2222222222222222222222222222222222222222";
+  /**
+   * A contributor's pull request from the fork Forker/Hello-World at {@code forkSha}: the fork
+   * rewrote the workflow (job "evil"); the base branch's (job "base-check") is what counts.
+   */
+  private ObjectNode contributorsForkPullRequest(String forkSha) throws Exception {
     ObjectNode pr =
         (ObjectNode) json.readTree(RecordedWebhooks.payload("pull_request.synchronize.json"));
     ObjectNode pull = (ObjectNode) pr.get("pull_request");
@@ -431,7 +433,6 @@ class EndToEndIT {
         .put("clone_url", "https://github.com/Forker/Hello-World.git");
     pull.put("author_association", "CONTRIBUTOR");
     ((ObjectNode) pull.get("user")).put("login", "forker");
-    // The fork rewrote the workflow; the base branch's is what counts.
     github()
         .putFile(
             SandboxStack.REPO,
@@ -444,6 +445,14 @@ class EndToEndIT {
             baseSha,
             ".solstice/workflow.kdl",
             "job \"base-check\" {\n    script \"make check\"\n}\n");
+    return pr;
+  }
+
+  @Test
+  void forkPullRequestOfAContributorIsHeldWithANeutralCheckFromTheBaseWorkflow() throws Exception {
+    String forkSha = "2222222222222222222222222222222222222222";
+    ObjectNode pr = contributorsForkPullRequest(forkSha);
+    String baseSha = pr.at("/pull_request/base/sha").asText();
 
     assertThat(post("pull_request", json.writeValueAsBytes(pr))).isEqualTo(202);
 
@@ -465,6 +474,57 @@ class EndToEndIT {
     assertThat(github().calls(c -> "repos/get-content".equals(c.operation())))
         .singleElement()
         .satisfies(c -> assertThat(c.query()).contains("ref=" + baseSha));
+    assertThat(github().schemaViolations()).isEmpty();
+  }
+
+  @Test
+  void rerunOfAHeldForkPullRequestStaysHeldAndNeverRunsTheForksWorkflow() throws Exception {
+    String forkSha = "3333333333333333333333333333333333333333";
+    ObjectNode pr = contributorsForkPullRequest(forkSha);
+    ObjectNode pull = (ObjectNode) pr.get("pull_request");
+    String baseSha = pull.at("/base/sha").asText();
+    github()
+        .trust()
+        .putPullRequest(
+            SandboxStack.REPO,
+            pull.get("number").asInt(),
+            forkSha,
+            "Forker/Hello-World",
+            pull.at("/base/ref").asText(),
+            baseSha,
+            "forker",
+            "CONTRIBUTOR");
+    assertThat(post("pull_request", json.writeValueAsBytes(pr))).isEqualTo(202);
+    await().atMost(Duration.ofSeconds(20)).until(() -> runs(forkSha).size() == 1);
+
+    // Re-run all jobs on the held checks: GitHub's check_suite for a fork's head has head_branch
+    // null and no pull_requests.
+    ObjectNode suite =
+        (ObjectNode) json.readTree(RecordedWebhooks.payload("check_suite.rerequested.json"));
+    ObjectNode checkSuite = (ObjectNode) suite.get("check_suite");
+    checkSuite.put("head_sha", forkSha).putNull("head_branch");
+    checkSuite.putArray("pull_requests");
+    ((ObjectNode) checkSuite.get("app")).put("id", github().app().id());
+    ((ObjectNode) suite.get("repository")).put("full_name", SandboxStack.REPO);
+    ((ObjectNode) suite.get("installation")).put("id", SandboxStack.INSTALLATION);
+    assertThat(post("check_suite", json.writeValueAsBytes(suite))).isEqualTo(202);
+
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () ->
+                github().count("repos/list-pull-requests-associated-with-commit") == 1
+                    && github().calls(c -> "repos/get-content".equals(c.operation())).size() == 2);
+    await()
+        .during(Duration.ofMillis(500))
+        .atMost(Duration.ofSeconds(2))
+        .until(() -> broker.count(stack.config().jobs().queue()) == 0);
+    assertThat(published()).isEmpty();
+    assertThat(github().calls(c -> "repos/get-content".equals(c.operation())))
+        .allSatisfy(c -> assertThat(c.query()).contains("ref=" + baseSha));
+    assertThat(runs(forkSha))
+        .singleElement()
+        .satisfies(r -> assertThat(r.getString("conclusion")).isEqualTo("neutral"));
     assertThat(github().schemaViolations()).isEmpty();
   }
 

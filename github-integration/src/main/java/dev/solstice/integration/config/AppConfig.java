@@ -17,6 +17,7 @@ import java.util.Map;
  * Everything the service reads from its environment, parsed and validated once, in {@code Main}.
  * Verticles receive this record and never read the environment themselves.
  *
+ * @param managementHost the management listener's address ({@code /metrics}, health; issue 17)
  * @param webhookSecrets every secret a signature may be made with (rotation keeps two); empty only
  *     when {@code allowUnsignedWebhooks}
  * @param maxBodyBytes largest accepted webhook body (GitHub caps payloads at 25 MB)
@@ -29,10 +30,13 @@ import java.util.Map;
  * @param missedDeliveries the job that asks GitHub to redeliver webhooks that never reached us
  * @param httpLimits what the public endpoint grants under hostile traffic (issue 19)
  * @param record the PostgreSQL record of installations and deliveries (issue 15)
+ * @param webhookSources trusted proxies and the webhook source allowlist (issue 17)
  */
 public record AppConfig(
     String httpHost,
     int httpPort,
+    String managementHost,
+    int managementPort,
     String webhookPath,
     List<String> webhookSecrets,
     boolean allowUnsignedWebhooks,
@@ -61,9 +65,11 @@ public record AppConfig(
     dev.solstice.integration.policy.PolicySettings policy,
     dev.solstice.integration.http.HttpLimits httpLimits,
     dev.solstice.integration.record.RecordSettings record,
+    dev.solstice.integration.http.WebhookSources webhookSources,
     List<String> warnings) {
 
   public static final String DEFAULT_HTTP_ADDR = "0.0.0.0:8082";
+  public static final String DEFAULT_MANAGEMENT_ADDR = "127.0.0.1:8083";
   public static final String DEFAULT_WEBHOOK_PATH = "/webhooks/github";
   public static final String DEFAULT_AMQP_URL = "amqp://127.0.0.1:5672/%2f";
   public static final long GITHUB_MAX_PAYLOAD = 25L * 1024 * 1024;
@@ -89,23 +95,22 @@ public record AppConfig(
     EnvReader in = new EnvReader(env);
     Flags flags = Flags.parse(args, in.errors());
 
-    String addr =
-        flags.httpAddr != null ? flags.httpAddr : in.string("HTTP_ADDR", DEFAULT_HTTP_ADDR);
-    String host = null;
-    int port = 0;
-    int colon = addr.lastIndexOf(':');
-    try {
-      host = colon <= 0 ? "0.0.0.0" : addr.substring(0, colon).replace("[", "").replace("]", "");
-      port = Integer.parseInt(addr.substring(colon + 1));
-      if (port < 0 || port > 65535) {
-        throw new NumberFormatException();
-      }
-    } catch (NumberFormatException | IndexOutOfBoundsException e) {
+    HostPort http =
+        HostPort.parse(
+            in,
+            flags.httpAddr != null ? "--http-addr" : "HTTP_ADDR",
+            flags.httpAddr != null ? flags.httpAddr : in.string("HTTP_ADDR", DEFAULT_HTTP_ADDR),
+            "0.0.0.0");
+    HostPort management =
+        HostPort.parse(
+            in,
+            "MANAGEMENT_ADDR",
+            in.string("MANAGEMENT_ADDR", DEFAULT_MANAGEMENT_ADDR),
+            "127.0.0.1");
+    if (management.port() != 0 && management.port() == http.port()) {
       in.error(
-          (flags.httpAddr != null ? "--http-addr" : "HTTP_ADDR")
-              + ": expected host:port with a port from 0 to 65535, got \""
-              + addr
-              + "\"");
+          "MANAGEMENT_ADDR: the management listener needs a port of its own, not HTTP_ADDR's "
+              + http.port());
     }
 
     String path =
@@ -172,10 +177,22 @@ public record AppConfig(
         || in.raw("GITHUB_APP_KEY_PATH") != null
         || in.raw("GITHUB_APP_KEY") != null) {
       github = GitHubSettings.fromEnv(env, in.errors());
+      if (github != null && github.staticToken() != null) {
+        warnings.add(
+            "GITHUB_TOKEN is set: while the App's token exchange fails it stands in, and GitHub"
+                + " refuses check-run writes made with a personal access token, so results are then"
+                + " reported as commit statuses (one context per job, linking to the job's page)"
+                + " instead of check runs");
+      }
     } else {
       warnings.add(
           "no GitHub App configured (GITHUB_APP_ID, GITHUB_APP_KEY_PATH): intake-only mode, one default"
               + " job per push or pull request, no workflow files and no check runs");
+      if (in.raw("GITHUB_TOKEN") != null) {
+        warnings.add(
+            "GITHUB_TOKEN is set without a GitHub App: it is not used (it only stands in while an"
+                + " App's token exchange fails, and then reports commit statuses, not check runs)");
+      }
     }
 
     // Results retry like the intake unless told otherwise.
@@ -191,8 +208,10 @@ public record AppConfig(
                 Duration.ofMinutes(30)));
     AppConfig config =
         new AppConfig(
-            host,
-            port,
+            http.host(),
+            http.port(),
+            management.host(),
+            management.port(),
             path,
             secrets,
             unsigned,
@@ -224,6 +243,7 @@ public record AppConfig(
             policy(in),
             httpLimits(in),
             dev.solstice.integration.record.RecordSettings.fromEnv(in),
+            webhookSources(in, github),
             List.copyOf(warnings));
     in.check(ConfigException::new);
     return config;
@@ -282,6 +302,46 @@ public record AppConfig(
         in.integer("HTTP_MAX_CONNECTIONS_PER_SOURCE", 512, 0, 1_000_000));
   }
 
+  /**
+   * Issue 17: TRUSTED_PROXIES (whose X-Forwarded-For is believed) and WEBHOOK_SOURCE_ALLOWLIST
+   * ({@code github} and/or CIDR ranges).
+   */
+  private static dev.solstice.integration.http.WebhookSources webhookSources(
+      EnvReader in, GitHubSettings github) {
+    var proxies = cidrs(in, "TRUSTED_PROXIES", in.list("TRUSTED_PROXIES"));
+    List<String> allow = in.list("WEBHOOK_SOURCE_ALLOWLIST");
+    boolean fromGitHub =
+        allow.stream().anyMatch(dev.solstice.integration.http.WebhookSources.GITHUB::equals);
+    var ranges =
+        cidrs(
+            in,
+            "WEBHOOK_SOURCE_ALLOWLIST",
+            allow.stream()
+                .filter(a -> !dev.solstice.integration.http.WebhookSources.GITHUB.equals(a))
+                .toList());
+    if (in.raw("WEBHOOK_SOURCE_ALLOWLIST") != null && allow.isEmpty()) {
+      in.error(
+          "WEBHOOK_SOURCE_ALLOWLIST: expected github and/or CIDR ranges separated by commas, got"
+              + " nothing");
+    }
+    URI metaBase =
+        github != null
+            ? github.apiBase()
+            : in.uri("GITHUB_API_BASE", GitHubSettings.DEFAULT_API_BASE, "http", "https");
+    return new dev.solstice.integration.http.WebhookSources(
+        proxies, ranges, fromGitHub, !allow.isEmpty(), metaBase);
+  }
+
+  private static dev.solstice.integration.http.Cidrs cidrs(
+      EnvReader in, String name, List<String> ranges) {
+    try {
+      return dev.solstice.integration.http.Cidrs.parse(ranges);
+    } catch (IllegalArgumentException e) {
+      in.error(name + ": " + e.getMessage());
+      return dev.solstice.integration.http.Cidrs.NONE;
+    }
+  }
+
   private static Map<String, String> runsOnMap(EnvReader in) {
     Map<String, String> map = new LinkedHashMap<>();
     for (String entry : in.list("RUNS_ON_MAP")) {
@@ -297,6 +357,28 @@ public record AppConfig(
       map.put(repo.toLowerCase(java.util.Locale.ROOT), entry.substring(eq + 1).trim());
     }
     return Map.copyOf(map);
+  }
+
+  /**
+   * A listen address, {@code host:port} ({@code [v6]:port}; a bare {@code :port} binds {@code
+   * fallbackHost}).
+   */
+  private record HostPort(String host, int port) {
+    static HostPort parse(EnvReader in, String name, String addr, String fallbackHost) {
+      int colon = addr.lastIndexOf(':');
+      try {
+        String host =
+            colon <= 0 ? fallbackHost : addr.substring(0, colon).replace("[", "").replace("]", "");
+        int port = Integer.parseInt(addr.substring(colon + 1));
+        if (port < 0 || port > 65535) {
+          throw new NumberFormatException();
+        }
+        return new HostPort(host, port);
+      } catch (NumberFormatException | IndexOutOfBoundsException e) {
+        in.error(name + ": expected host:port with a port from 0 to 65535, got \"" + addr + "\"");
+        return new HostPort(fallbackHost, 0);
+      }
+    }
   }
 
   private static String stripSlash(String url) {
@@ -320,6 +402,10 @@ public record AppConfig(
         + ":"
         + httpPort
         + webhookPath
+        + ", management="
+        + managementHost
+        + ":"
+        + managementPort
         + ", webhookSecrets="
         + webhookSecrets.size()
         + " configured (redacted)"

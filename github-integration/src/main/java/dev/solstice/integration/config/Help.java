@@ -13,7 +13,15 @@ public final class Help {
 
   public static final Catalogue CATALOGUE =
       Catalogue.of(
-          Variable.of("HTTP_ADDR", "0.0.0.0:8082", "listen address (flag --http-addr overrides)"),
+          Variable.of(
+              "HTTP_ADDR",
+              "0.0.0.0:8082",
+              "public listen address: webhooks and health (flag --http-addr overrides)"),
+          Variable.of(
+              "MANAGEMENT_ADDR",
+              "127.0.0.1:8083",
+              "management listen address: /metrics and health, off the public port; loopback"
+                  + " unless a scraper needs it (0.0.0.0:8083 in a pod)"),
           Variable.of(
               "WEBHOOK_PATH",
               "/webhooks/github",
@@ -59,7 +67,19 @@ public final class Help {
           Variable.of(
               "WEBHOOK_RATE_LIMIT_PER_MINUTE",
               "6000",
-              "requests per source address per minute before 429; 0 turns it off"),
+              "requests per source address per minute before 429; 0 turns it off. Behind"
+                  + " TRUSTED_PROXIES the source is the forwarded client"),
+          Variable.of(
+              "TRUSTED_PROXIES",
+              "none",
+              "comma-separated CIDR ranges or addresses of proxies whose X-Forwarded-For names the"
+                  + " client (rate limit, source allowlist); from any other peer the header is ignored"),
+          Variable.of(
+              "WEBHOOK_SOURCE_ALLOWLIST",
+              "any source",
+              "accept webhooks only from these: github (the hooks ranges of GitHub's GET /meta,"
+                  + " read at start and daily, kept when a read fails) and/or CIDR ranges; others"
+                  + " get 403"),
           Variable.of("AMQP_URL", "amqp://127.0.0.1:5672/%2f", "RabbitMQ (amqps:// for TLS)"),
           Variable.of("AMQP_EXCHANGE", "solstice.jobs", "JobRequest exchange"),
           Variable.of("AMQP_ROUTING_KEY", "jobrequest.v1", "JobRequest routing key"),
@@ -144,7 +164,10 @@ public final class Help {
               "none",
               "the private key itself (PEM text), instead of GITHUB_APP_KEY_PATH"),
           Variable.secret(
-              "GITHUB_TOKEN", "none", "static token used when the App's token exchange fails"),
+              "GITHUB_TOKEN",
+              "none",
+              "static token (a personal access token) used when the App's token exchange fails;"
+                  + " GitHub refuses check-run writes with it, so results become commit statuses"),
           Variable.secret(
               "TOKEN_CACHE_KEY",
               "required with REDIS_URL",

@@ -2,6 +2,7 @@ package dev.solstice.integration.execution;
 
 import dev.solstice.integration.checks.CheckRunReporter;
 import dev.solstice.integration.core.Plan;
+import dev.solstice.integration.core.PullRequestRef;
 import dev.solstice.integration.github.GitHubClient;
 import dev.solstice.integration.github.RepoRef;
 import dev.solstice.integration.ops.LogContext;
@@ -180,11 +181,30 @@ public final class PlanExecutor {
           .listPullRequestFiles(p.installationId(), repo, p.pullRequest())
           .map(f -> inputs.withChangedFiles(new Inputs.ChangedFiles(f.files(), f.complete())));
     }
+    if (read instanceof Step.ReadPullRequestOfCommit p) {
+      return gitHub
+          .client()
+          .listPullRequestsOfCommit(p.installationId(), repo, p.sha())
+          .map(pulls -> inputs.withPullRequest(pullRequestOf(p, pulls)));
+    }
     Step.ReadComparedFiles c = (Step.ReadComparedFiles) read;
     return gitHub
         .client()
         .compareFiles(c.installationId(), repo, c.base(), c.head())
         .map(f -> inputs.withChangedFiles(new Inputs.ChangedFiles(f.files(), f.complete())));
+  }
+
+  /**
+   * The open pull request of the commit: the one the event named, else the first whose head it is;
+   * {@link PullRequestRef#NONE} when GitHub lists none.
+   */
+  static PullRequestRef pullRequestOf(
+      Step.ReadPullRequestOfCommit read, List<PullRequestRef> pulls) {
+    return pulls.stream()
+        .filter(pr -> "open".equals(pr.state()) && read.sha().equals(pr.headSha()))
+        .filter(pr -> read.pullRequest() == null || read.pullRequest() == pr.number())
+        .findFirst()
+        .orElse(PullRequestRef.NONE);
   }
 
   /** Carries the plan out; completes once every JobRequest it publishes now was confirmed. */

@@ -2,6 +2,7 @@ package dev.solstice.integration.github;
 
 import dev.solstice.integration.core.GitHubApiException;
 import dev.solstice.integration.core.NotAFileException;
+import dev.solstice.integration.core.PullRequestRef;
 import io.vertx.core.Future;
 import java.util.List;
 import java.util.Optional;
@@ -51,6 +52,41 @@ public interface GitHubClient {
    * only; a list that long is marked incomplete.
    */
   Future<ChangedFiles> compareFiles(long installationId, RepoRef repo, String base, String head);
+
+  /**
+   * The pull requests associated with a commit ({@code GET
+   * /repos/{owner}/{repo}/commits/{commit_sha}/pulls}, first page of 100): for a commit not on the
+   * default branch, the open and merged ones whose head it is, fork pull requests included.
+   *
+   * @since issue 17
+   */
+  default Future<List<PullRequestRef>> listPullRequestsOfCommit(
+      long installationId, RepoRef repo, String sha) {
+    return Future.failedFuture(
+        new UnsupportedOperationException("listPullRequestsOfCommit is not implemented"));
+  }
+
+  /**
+   * Whether check-run writes for {@code repo} can succeed: false while the App's token exchange
+   * fails and the static {@code GITHUB_TOKEN} (a personal access token, which GitHub refuses for
+   * check-run writes) stands in; results are then reported as commit statuses.
+   *
+   * @since issue 17
+   */
+  default Future<Boolean> checksWritable(long installationId, RepoRef repo) {
+    return Future.succeededFuture(true);
+  }
+
+  /**
+   * Creates a commit status ({@code POST /repos/{owner}/{repo}/statuses/{sha}}).
+   *
+   * @since issue 17
+   */
+  default Future<Void> createCommitStatus(
+      long installationId, RepoRef repo, String sha, CommitStatus status) {
+    return Future.failedFuture(
+        new UnsupportedOperationException("createCommitStatus is not implemented"));
+  }
 
   /** Creates an issue (uses a token with {@code issues: write}). */
   Future<IssueRef> createIssue(long installationId, RepoRef repo, IssueCreate issue);

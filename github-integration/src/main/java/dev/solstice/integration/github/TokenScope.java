@@ -14,7 +14,9 @@ public enum TokenScope {
   /** Listing a pull request's files (path filters). */
   PULL_REQUESTS(Map.of("pull_requests", "read", "metadata", "read")),
   /** Listing an installation's repositories (the record's reconciliation): every repository. */
-  METADATA(Map.of("metadata", "read"));
+  METADATA(Map.of("metadata", "read")),
+  /** Writing commit statuses: the reporting of a personal access token (issue 17). */
+  STATUSES(Map.of("statuses", "write", "metadata", "read"));
 
   private final Map<String, String> permissions;
 

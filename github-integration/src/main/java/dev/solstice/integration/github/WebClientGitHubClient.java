@@ -2,6 +2,7 @@ package dev.solstice.integration.github;
 
 import dev.solstice.integration.core.GitHubApiException;
 import dev.solstice.integration.core.NotAFileException;
+import dev.solstice.integration.core.PullRequestRef;
 import dev.solstice.integration.github.GitHubRequestExecutor.ApiRequest;
 import dev.solstice.integration.github.GitHubRequestExecutor.ApiResponse;
 import dev.solstice.integration.github.GitHubRequestExecutor.AppAuth;
@@ -76,6 +77,18 @@ public final class WebClientGitHubClient implements GitHubClient {
           HttpMethod.GET,
           "/repos/{owner}/{repo}/pulls/{pull_number}/files",
           TokenScope.PULL_REQUESTS);
+  private static final Endpoint LIST_PULLS_OF_COMMIT =
+      new Endpoint(
+          "repos/list-pull-requests-associated-with-commit",
+          HttpMethod.GET,
+          "/repos/{owner}/{repo}/commits/{commit_sha}/pulls",
+          TokenScope.PULL_REQUESTS);
+  private static final Endpoint CREATE_COMMIT_STATUS =
+      new Endpoint(
+          WriteOperations.CREATE_COMMIT_STATUS,
+          HttpMethod.POST,
+          "/repos/{owner}/{repo}/statuses/{sha}",
+          TokenScope.STATUSES);
   private static final Endpoint COMPARE_COMMITS =
       new Endpoint(
           "repos/compare-commits-with-basehead",
@@ -554,6 +567,40 @@ public final class WebClientGitHubClient implements GitHubClient {
   }
 
   @Override
+  public Future<List<PullRequestRef>> listPullRequestsOfCommit(
+      long installationId, RepoRef repo, String sha) {
+    String p = repoPath(repo) + "/commits/" + encode(sha) + "/pulls?per_page=100";
+    return executor
+        .execute(asInstallation(LIST_PULLS_OF_COMMIT, p, null, installationId, repo, JSON))
+        .map(
+            resp -> {
+              JsonArray arr = resp.body().toJsonArray();
+              List<PullRequestRef> pulls = new ArrayList<>();
+              for (int i = 0; i < arr.size(); i++) {
+                pulls.add(pullRequestOf(arr.getJsonObject(i)));
+              }
+              return List.copyOf(pulls);
+            });
+  }
+
+  /** GitHub's {@code pull-request-simple} shape, as far as the trust policy reads it. */
+  private static PullRequestRef pullRequestOf(JsonObject pr) {
+    JsonObject head = pr.getJsonObject("head", new JsonObject());
+    JsonObject base = pr.getJsonObject("base", new JsonObject());
+    JsonObject headRepo = head.getJsonObject("repo");
+    return new PullRequestRef(
+        pr.getInteger("number", 0),
+        pr.getString("state"),
+        head.getString("sha"),
+        headRepo == null ? null : headRepo.getString("full_name"),
+        base.getJsonObject("repo", new JsonObject()).getString("full_name"),
+        base.getString("ref"),
+        base.getString("sha"),
+        pr.getJsonObject("user", new JsonObject()).getString("login"),
+        pr.getString("author_association"));
+  }
+
+  @Override
   public Future<ChangedFiles> compareFiles(
       long installationId, RepoRef repo, String base, String head) {
     String p = repoPath(repo) + "/compare/" + encode(base) + "..." + encode(head) + "?per_page=100";
@@ -568,6 +615,28 @@ public final class WebClientGitHubClient implements GitHubClient {
               }
               return new ChangedFiles(files, arr.size() < ChangedFiles.MAX_COMPARE_FILES);
             });
+  }
+
+  @Override
+  public Future<Boolean> checksWritable(long installationId, RepoRef repo) {
+    return tokens
+        .token(installationId, repo, TokenScope.CHECKS)
+        .map(t -> t.source() == InstallationToken.Source.MINTED);
+  }
+
+  @Override
+  public Future<Void> createCommitStatus(
+      long installationId, RepoRef repo, String sha, CommitStatus status) {
+    return executor
+        .execute(
+            asInstallation(
+                CREATE_COMMIT_STATUS,
+                repoPath(repo) + "/statuses/" + encode(sha),
+                status.toJson(),
+                installationId,
+                repo,
+                JSON))
+        .mapEmpty();
   }
 
   @Override

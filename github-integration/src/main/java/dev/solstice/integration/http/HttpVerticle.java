@@ -14,7 +14,10 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The HTTP face of the service: the webhook endpoint, health, and metrics. */
+/**
+ * The public HTTP face of the service: the webhook endpoint and health. Metrics are on the
+ * management listener ({@link ManagementVerticle}).
+ */
 public final class HttpVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(HttpVerticle.class);
@@ -24,7 +27,7 @@ public final class HttpVerticle extends VerticleBase {
    *
    * @param body reads and verifies webhook bodies within {@code limits}
    * @param refusals counts what the body handler and the connection guard refuse
-   * @param metrics the {@code /metrics} handler; null for none
+   * @param sources WEBHOOK_SOURCE_ALLOWLIST's check; null when every source is accepted
    */
   public record Settings(
       String host,
@@ -35,9 +38,9 @@ public final class HttpVerticle extends VerticleBase {
       HttpRefusals refusals,
       Handler<RoutingContext> webhook,
       SourceRateLimiter rateLimiter,
+      SourceAllowlist sources,
       HealthChecks liveness,
-      HealthChecks readiness,
-      Handler<RoutingContext> metrics) {}
+      HealthChecks readiness) {}
 
   private final Settings settings;
   private HttpServer server;
@@ -52,23 +55,17 @@ public final class HttpVerticle extends VerticleBase {
     HttpLimits limits = settings.limits();
     StreamingBodyHandler body = settings.body();
     Router router = Router.router(vertx);
-    router
-        .post(settings.webhookPath())
+    var webhookRoute = router.post(settings.webhookPath());
+    if (settings.sources() != null) {
+      webhookRoute.handler(settings.sources());
+    }
+    webhookRoute
         .handler(settings.rateLimiter())
         .handler(new NoFormsHandler())
         .handler(body)
         .handler(settings.webhook())
         .failureHandler(this::failure);
-    router
-        .get("/health/live")
-        .handler(HealthCheckHandler.createWithHealthChecks(settings.liveness()));
-    router
-        .get("/health/ready")
-        .handler(HealthCheckHandler.createWithHealthChecks(settings.readiness()));
-    router.get("/health").handler(HealthCheckHandler.createWithHealthChecks(settings.readiness()));
-    if (settings.metrics() != null) {
-      router.get("/metrics").handler(settings.metrics());
-    }
+    health(router, settings.liveness(), settings.readiness());
     if (limits.maxBufferedBodyBytes() < body.maxBodyBytes()) {
       LOG.warn(
           "MAX_BUFFERED_BODY_BYTES ({}) is below MAX_BODY_BYTES ({}): bodies between the two are always refused (503)",
@@ -92,14 +89,10 @@ public final class HttpVerticle extends VerticleBase {
                 .setIdleTimeout((int) Math.min(backstop, Integer.MAX_VALUE))
                 .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
                 .setHttp2ClearTextEnabled(false));
-    return server
-        .connectionHandler(guard::onConnection)
-        .requestHandler(
-            request -> {
-              guard.onRequest(request);
-              router.handle(request);
-            })
-        .listen(settings.port(), settings.host())
+    SourceAllowlist sources = settings.sources();
+    Future<Void> sourcesRead = sources == null ? Future.succeededFuture() : sources.start(vertx);
+    return sourcesRead
+        .compose(v -> listen(router))
         .onSuccess(
             s ->
                 LOG.info(
@@ -107,6 +100,26 @@ public final class HttpVerticle extends VerticleBase {
                     settings.host(),
                     s.actualPort(),
                     settings.webhookPath()));
+  }
+
+  private Future<HttpServer> listen(Router router) {
+    return server
+        .connectionHandler(guard::onConnection)
+        .requestHandler(
+            request -> {
+              guard.onRequest(request);
+              router.handle(request);
+            })
+        .listen(settings.port(), settings.host());
+  }
+
+  /**
+   * {@code /health/live}, {@code /health/ready} and {@code /health} (readiness) on {@code router}.
+   */
+  static void health(Router router, HealthChecks liveness, HealthChecks readiness) {
+    router.get("/health/live").handler(HealthCheckHandler.createWithHealthChecks(liveness));
+    router.get("/health/ready").handler(HealthCheckHandler.createWithHealthChecks(readiness));
+    router.get("/health").handler(HealthCheckHandler.createWithHealthChecks(readiness));
   }
 
   /** The port actually bound (useful when configured as 0). */
@@ -137,6 +150,9 @@ public final class HttpVerticle extends VerticleBase {
   public Future<?> stop() {
     if (guard != null) {
       guard.stop();
+    }
+    if (settings.sources() != null) {
+      settings.sources().stop();
     }
     return server == null ? Future.succeededFuture() : server.shutdown();
   }

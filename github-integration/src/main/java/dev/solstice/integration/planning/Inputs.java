@@ -1,6 +1,7 @@
 package dev.solstice.integration.planning;
 
 import dev.solstice.integration.core.InstallationStatus;
+import dev.solstice.integration.core.PullRequestRef;
 import java.util.List;
 
 /**
@@ -11,28 +12,41 @@ import java.util.List;
  * @param changedFiles the files the trigger changes, as listed by GitHub
  * @param installation the trigger's installation as the record knows it (read before planning;
  *     {@link InstallationStatus#UNKNOWN} without a record)
+ * @param pullRequest the pull request a fork's Re-run re-runs, as GitHub lists it ({@link
+ *     PullRequestRef#NONE} when it lists none); null until read
  */
 public record Inputs(
-    WorkflowFile workflow, ChangedFiles changedFiles, InstallationStatus installation) {
+    WorkflowFile workflow,
+    ChangedFiles changedFiles,
+    InstallationStatus installation,
+    PullRequestRef pullRequest) {
 
   /** Nothing read yet. */
-  public static final Inputs NONE = new Inputs(null, null, InstallationStatus.UNKNOWN);
+  public static final Inputs NONE = new Inputs(null, null, InstallationStatus.UNKNOWN, null);
 
   public Inputs {
     installation = installation == null ? InstallationStatus.UNKNOWN : installation;
   }
 
+  public Inputs(WorkflowFile workflow, ChangedFiles changedFiles) {
+    this(workflow, changedFiles, InstallationStatus.UNKNOWN, null);
+  }
+
   public Inputs withWorkflow(WorkflowFile file) {
-    return new Inputs(file, changedFiles, installation);
+    return new Inputs(file, changedFiles, installation, pullRequest);
   }
 
   public Inputs withChangedFiles(ChangedFiles files) {
-    return new Inputs(workflow, files, installation);
+    return new Inputs(workflow, files, installation, pullRequest);
+  }
+
+  public Inputs withPullRequest(PullRequestRef pr) {
+    return new Inputs(workflow, changedFiles, installation, pr);
   }
 
   /** These inputs for an installation the record knows as {@code status}. */
   public static Inputs forInstallation(InstallationStatus status) {
-    return new Inputs(null, null, status);
+    return new Inputs(null, null, status, null);
   }
 
   /**

@@ -29,14 +29,15 @@ import java.util.function.Function;
  * <p>In order: a check event of another App is ignored; the service's policies ({@link
  * TriggerPolicy#admission}: a denied repository gets nothing, not even a GitHub call; a skip marker
  * skips; a fork pull request may be held); the workflow file, read at the exact commit, or at the
- * pull request's base when the head is an untrusted fork's; its {@code on} section, path filters
- * included. A trigger that does not run completes the workflow's check runs as {@code skipped}
- * ({@code neutral} when held), so required checks never stay pending. A trigger that runs gets one
- * JobRequest per job; when a job has {@code needs} or a new head cancels the previous one's jobs,
- * the run is recorded and only the jobs without needs are published now. No workflow file: the
- * default job. An invalid file: one failed check run. A trigger of an installation the record knows
- * as deleted or suspended gets nothing (no GitHub call, no job). Without GitHub (no App
- * configured), every trigger gets the default job and no check runs.
+ * pull request's base when the head is an untrusted fork's (a Re-run of a fork's checks is judged
+ * as its pull request, read from GitHub first: {@link Reruns}); its {@code on} section, path
+ * filters included. A trigger that does not run completes the workflow's check runs as {@code
+ * skipped} ({@code neutral} when held), so required checks never stay pending. A trigger that runs
+ * gets one JobRequest per job; when a job has {@code needs} or a new head cancels the previous
+ * one's jobs, the run is recorded and only the jobs without needs are published now. No workflow
+ * file: the default job. An invalid file: one failed check run. A trigger of an installation the
+ * record knows as deleted or suspended gets nothing (no GitHub call, no job). Without GitHub (no
+ * App configured), every trigger gets the default job and no check runs.
  *
  * @param app null without a GitHub App
  * @param runsOnFallback runner label for a repository when neither job nor group names one
@@ -152,6 +153,17 @@ public record Planner(
               trigger.event()
                   + " without an installation: not sent by a GitHub App; queuing the default job without check runs"));
     }
+    if (Reruns.needsPullRequest(trigger, inputs)) {
+      return new Step.ReadPullRequestOfCommit(
+          trigger.installationId(),
+          trigger.repository(),
+          trigger.commitSha(),
+          trigger.pullRequestNumber());
+    }
+    if (trigger.isRerun() && trigger.fork()) {
+      trigger = Reruns.withPullRequest(trigger, inputs.pullRequest());
+      admission = TriggerPolicy.admission(trigger, policy);
+    }
     if (inputs.workflow() == null) {
       return readWorkflow(trigger, admission);
     }
@@ -187,7 +199,7 @@ public record Planner(
     }
     List<String> jobIds = workflow.jobs().stream().map(JobSpec::id).toList();
     if (!admission.runs()) {
-      return done(notRun(target, deliveryId, jobIds, admission));
+      return done(notRun(target, deliveryId, rerunIds(trigger, jobIds), admission));
     }
     Verdict verdict = TriggerPolicy.evaluate(workflow.on(), trigger);
     EventFilter pathFilter =
@@ -258,7 +270,10 @@ public record Planner(
       ref = trigger.baseSha() != null ? trigger.baseSha() : trigger.baseRef();
       if (ref == null) {
         throw new InvalidWebhookException(
-            "missing field: pull_request.base.sha (a fork pull request's workflow is read from its base)");
+            trigger.isRerun()
+                ? "missing field: repository.default_branch (a fork's Re-run without a listed pull"
+                    + " request reads the workflow from the default branch)"
+                : "missing field: pull_request.base.sha (a fork pull request's workflow is read from its base)");
       }
     }
     return new Step.ReadWorkflow(trigger.installationId(), trigger.repository(), ref, fromBase);
@@ -370,6 +385,15 @@ public record Planner(
         .filter(j -> Objects.equals(j.workflowJobId(), wanted))
         .map(j -> j.needs().isEmpty() ? j : j.withoutNeeds())
         .toList();
+  }
+
+  /** The job ids a held or skipped trigger reports on: a single run's Re-run, only its own. */
+  private List<String> rerunIds(BuildTrigger trigger, List<String> jobIds) {
+    if (!"check_run".equals(trigger.event())) {
+      return jobIds;
+    }
+    Optional<String> jobId = app.names().jobIdOf(trigger.rerunCheckName());
+    return jobId.isEmpty() ? List.of() : jobIds.stream().filter(jobId.get()::equals).toList();
   }
 
   /**

@@ -231,21 +231,47 @@ public final class WebhookParser {
     JsonNode repo = object(root, "repository");
     JsonNode suite = oneRun ? subject.path("check_suite") : subject;
     String branch = suite.path("head_branch").asText(null);
-    return withoutPullRequest(
-        root,
-        repo,
+    JsonNode pr = subject.path("pull_requests").path(0);
+    // GitHub leaves head_branch null and pull_requests empty when the suite's head is in a fork;
+    // a listed pull request whose head repository is not the base one is a fork's too. Either
+    // way the re-run is treated as the fork pull request it re-runs (see TriggerPolicy).
+    boolean fork = branch == null || forkPullRequest(pr);
+    String sender = root.path("sender").path("login").asText(null);
+    return new BuildTrigger(
         event,
         action,
+        text(repo, "repository.full_name", "full_name"),
+        cloneUrl(repo, "repository"),
         sha(text(subject, event + ".head_sha", "head_sha"), event + ".head_sha"),
         branch == null ? null : "refs/heads/" + branch,
         firstPullRequest(subject),
+        installationId(root),
         subject.path("app").path("id").asLong(0),
         oneRun ? subject.path("external_id").asText(null) : null,
         oneRun ? subject.path("name").asText(null) : null,
         null,
+        sender,
+        root.path("sender").path("type").asText(null),
+        fork ? null : sender, // a fork's author is the pull request's, read by the planner
+        null,
+        List.of(),
+        false,
+        null,
+        fork,
+        // Until the pull request is read, the base is the one listed, else the default branch.
+        fork ? pr.path("base").path("ref").asText(repo.path("default_branch").asText(null)) : null,
+        fork ? pr.path("base").path("sha").asText(null) : null,
+        null,
         null,
         null,
         null);
+  }
+
+  /** Whether a check event's pull request entry has a head repository other than its base. */
+  private static boolean forkPullRequest(JsonNode pr) {
+    JsonNode head = pr.path("head").path("repo").path("id");
+    JsonNode base = pr.path("base").path("repo").path("id");
+    return pr.isObject() && !(head.canConvertToLong() && head.asLong() == base.asLong(-1));
   }
 
   private static Integer firstPullRequest(JsonNode node) {

@@ -9,6 +9,7 @@ import dev.solstice.integration.core.BuildTrigger;
 import dev.solstice.integration.core.CheckNames;
 import dev.solstice.integration.core.InvalidWebhookException;
 import dev.solstice.integration.core.Plan;
+import dev.solstice.integration.core.PullRequestRef;
 import dev.solstice.integration.core.RequestIds;
 import dev.solstice.integration.policy.ForkPolicy;
 import dev.solstice.integration.policy.PolicySettings;
@@ -107,6 +108,8 @@ class PlannerTest {
           RepoAccess.of(List.of(), List.of("Codertocat/Hello-World")), ForkPolicy.MEMBERS);
   private static final PolicySettings FORKS_NEVER =
       new PolicySettings(RepoAccess.allowAll(), ForkPolicy.NEVER);
+  private static final PolicySettings FORKS_ALWAYS =
+      new PolicySettings(RepoAccess.allowAll(), ForkPolicy.ALWAYS);
 
   // ---- events (recorded payloads, changed where a case needs it) -----------------------------
 
@@ -177,6 +180,66 @@ class PlannerTest {
         "check_suite",
         "check_suite.rerequested.json",
         p -> ((ObjectNode) p.get("check_suite").get("app")).put("id", appId));
+  }
+
+  /** The base commit of the pull requests GitHub lists for a fork's Re-run. */
+  private static final String BASE_SHA = "f95f852bd8fca8fcc58a9a2d6c842781e32a215e";
+
+  /**
+   * Re-run all jobs on a fork pull request's checks: GitHub's check_suite then has {@code
+   * head_branch} null and {@code pull_requests} empty.
+   */
+  private static BuildTrigger forkSuiteRerun() {
+    return event(
+        "check_suite",
+        "check_suite.rerequested.json",
+        p -> {
+          ObjectNode suite = (ObjectNode) p.get("check_suite");
+          ((ObjectNode) suite.get("app")).put("id", APP_ID);
+          suite.putNull("head_branch");
+          suite.putArray("pull_requests");
+        });
+  }
+
+  /** Re-run of one check run of a fork pull request. */
+  private static BuildTrigger forkRunRerun(String checkName) {
+    return event(
+        "check_run",
+        "check_run.rerequested.json",
+        p -> {
+          ObjectNode run = (ObjectNode) p.get("check_run");
+          run.put("name", checkName);
+          ((ObjectNode) run.get("check_suite")).putNull("head_branch");
+        });
+  }
+
+  /**
+   * A suite re-run whose payload lists a pull request from another repository (head repo id not the
+   * base's).
+   */
+  private static BuildTrigger listedForkSuiteRerun() {
+    return event(
+        "check_suite",
+        "check_suite.rerequested.json",
+        p -> {
+          ObjectNode suite = (ObjectNode) p.get("check_suite");
+          ((ObjectNode) suite.get("app")).put("id", APP_ID);
+          ((ObjectNode) suite.at("/pull_requests/0/head/repo")).put("id", 42);
+        });
+  }
+
+  /** The open pull request GitHub lists for the re-run commit: from a fork, by {@code author}. */
+  private static PullRequestRef forkPull(String association) {
+    return new PullRequestRef(
+        2,
+        "open",
+        "0000000000000000000000000000000000000000",
+        "forker/Hello-World",
+        "Codertocat/Hello-World",
+        "master",
+        BASE_SHA,
+        "forker",
+        association);
   }
 
   // ---- the table -----------------------------------------------------------------------------
@@ -381,7 +444,57 @@ class PlannerTest {
             NEEDS,
             DEFAULTS,
             null,
-            "nothing"));
+            "nothing"),
+        // re-runs of fork pull requests: judged as the pull request was
+        forkRerunRow(
+            "fork suite re-run of a first-time contributor: still held, workflow from the base",
+            forkSuiteRerun(),
+            NEEDS,
+            DEFAULTS,
+            forkPull("FIRST_TIME_CONTRIBUTOR"),
+            "read pull request; read workflow@base; neutral [build, test]"),
+        forkRerunRow(
+            "fork suite re-run listed in the payload, contributor: still held, workflow from the base",
+            listedForkSuiteRerun(),
+            NEEDS,
+            DEFAULTS,
+            forkPull("CONTRIBUTOR"),
+            "read pull request; read workflow@base; neutral [build, test]"),
+        forkRerunRow(
+            "fork suite re-run of a collaborator: runs, workflow from the head",
+            forkSuiteRerun(),
+            NEEDS,
+            DEFAULTS,
+            forkPull("COLLABORATOR"),
+            "read pull request; read workflow@commit; now [build] held [test]"),
+        forkRerunRow(
+            "fork suite re-run of a collaborator with forks never run: still held",
+            forkSuiteRerun(),
+            SINGLE,
+            FORKS_NEVER,
+            forkPull("COLLABORATOR"),
+            "read pull request; read workflow@base; neutral [build]"),
+        forkRerunRow(
+            "fork suite re-run once the policy runs every fork: runs the base's workflow",
+            forkSuiteRerun(),
+            SINGLE,
+            FORKS_ALWAYS,
+            forkPull("NONE"),
+            "read pull request; read workflow@base; now [build]"),
+        forkRerunRow(
+            "fork check run re-run of one held job: that job stays held",
+            forkRunRerun("Solstice CI / test"),
+            NEEDS,
+            DEFAULTS,
+            forkPull("NONE"),
+            "read pull request; read workflow@base; neutral [test]"),
+        forkRerunRow(
+            "fork suite re-run with no open pull request listed: held, workflow from the default branch",
+            forkSuiteRerun(),
+            SINGLE,
+            DEFAULTS,
+            PullRequestRef.NONE,
+            "read pull request; read workflow@master; neutral [build]"));
   }
 
   private static Arguments row(
@@ -391,7 +504,18 @@ class PlannerTest {
       PolicySettings policy,
       List<String> changedFiles,
       String expected) {
-    return Arguments.of(name, trigger, workflow, policy, changedFiles, expected);
+    return Arguments.of(name, trigger, workflow, policy, changedFiles, null, expected);
+  }
+
+  /** A row whose trigger is a fork's Re-run: {@code pull} is what GitHub lists for the commit. */
+  private static Arguments forkRerunRow(
+      String name,
+      BuildTrigger trigger,
+      String workflow,
+      PolicySettings policy,
+      PullRequestRef pull,
+      String expected) {
+    return Arguments.of(name, trigger, workflow, policy, null, pull, expected);
   }
 
   @ParameterizedTest(name = "{0}")
@@ -402,11 +526,12 @@ class PlannerTest {
       String workflow,
       PolicySettings policy,
       List<String> changedFiles,
+      PullRequestRef pull,
       String expected) {
     Planner planner =
         Planner.withGitHub(APP_ID, new CheckNames("Solstice CI"), policy, repo -> "linux", CLOCK);
     List<String> reads = new ArrayList<>();
-    Plan plan = planWithReads(planner, trigger, workflow, changedFiles, reads);
+    Plan plan = planWithReads(planner, trigger, workflow, changedFiles, pull, reads);
     String outcome = describe(plan);
     assertThat(reads.isEmpty() ? outcome : String.join("; ", reads) + "; " + outcome)
         .isEqualTo(expected);
@@ -430,6 +555,16 @@ class PlannerTest {
       String workflow,
       List<String> files,
       List<String> reads) {
+    return planWithReads(planner, trigger, workflow, files, null, reads);
+  }
+
+  private static Plan planWithReads(
+      Planner planner,
+      BuildTrigger trigger,
+      String workflow,
+      List<String> files,
+      PullRequestRef pull,
+      List<String> reads) {
     Inputs inputs = Inputs.NONE;
     for (int i = 0; i < 5; i++) {
       Step step = planner.plan(trigger, DELIVERY, inputs);
@@ -441,7 +576,9 @@ class PlannerTest {
             "read workflow@"
                 + (w.ref().equals(trigger.commitSha())
                     ? "commit"
-                    : w.ref().equals(trigger.baseSha()) ? "base" : w.ref()));
+                    : w.ref().equals(trigger.baseSha()) || w.ref().equals(BASE_SHA)
+                        ? "base"
+                        : w.ref()));
         inputs =
             inputs.withWorkflow(
                 new Inputs.WorkflowFile(
@@ -449,6 +586,11 @@ class PlannerTest {
       } else if (step instanceof Step.ReadPullRequestFiles) {
         reads.add("read pull request files");
         inputs = inputs.withChangedFiles(new Inputs.ChangedFiles(files));
+      } else if (step instanceof Step.ReadPullRequestOfCommit p) {
+        assertThat(p.sha()).isEqualTo(trigger.commitSha());
+        assertThat(pull).as("a pull request read the case did not expect").isNotNull();
+        reads.add("read pull request");
+        inputs = inputs.withPullRequest(pull);
       } else if (step instanceof Step.ReadComparedFiles c) {
         assertThat(c.base()).isEqualTo(trigger.beforeSha());
         assertThat(c.head()).isEqualTo(trigger.commitSha());

@@ -139,6 +139,43 @@ class WebhookParserTest {
   }
 
   @Test
+  void rerunOfAForksCheckSuiteIsAForkTrigger() throws Exception {
+    // GitHub: "When the check suite's head_branch is in a forked repository it will be null and
+    // the pull_requests array will be empty."
+    ObjectNode payload =
+        (ObjectNode) json.readTree(RecordedWebhooks.payload("check_suite.rerequested.json"));
+    ((ObjectNode) payload.get("check_suite")).putNull("head_branch");
+    ((ObjectNode) payload.get("check_suite")).putArray("pull_requests");
+    BuildTrigger t = (BuildTrigger) parser.parse("check_suite", json.writeValueAsBytes(payload));
+    assertThat(t.fork()).isTrue();
+    assertThat(t.author()).as("the author is the pull request's, not the re-runner").isNull();
+    assertThat(t.baseRef()).isEqualTo(payload.at("/repository/default_branch").asText());
+  }
+
+  @Test
+  void rerunListingAPullRequestFromAnotherRepositoryIsAForkTrigger() throws Exception {
+    ObjectNode payload =
+        (ObjectNode) json.readTree(RecordedWebhooks.payload("check_suite.rerequested.json"));
+    ((ObjectNode) payload.at("/check_suite/pull_requests/0/head/repo")).put("id", 42);
+    BuildTrigger t = (BuildTrigger) parser.parse("check_suite", json.writeValueAsBytes(payload));
+    assertThat(t.fork()).isTrue();
+    assertThat(t.pullRequestNumber()).isEqualTo(2);
+    assertThat(t.baseSha()).isEqualTo(payload.at("/check_suite/pull_requests/0/base/sha").asText());
+  }
+
+  @Test
+  void rerunOfASameRepositoryBranchIsNoFork() throws Exception {
+    BuildTrigger suite =
+        (BuildTrigger)
+            parser.parse("check_suite", RecordedWebhooks.payload("check_suite.rerequested.json"));
+    BuildTrigger run =
+        (BuildTrigger)
+            parser.parse("check_run", RecordedWebhooks.payload("check_run.rerequested.json"));
+    assertThat(suite.fork()).isFalse();
+    assertThat(run.fork()).isFalse();
+  }
+
+  @Test
   void malformedJsonSaysSo() {
     assertThatThrownBy(() -> parser.parse("push", "{\"ref\": ".getBytes(StandardCharsets.UTF_8)))
         .isInstanceOf(InvalidWebhookException.class)

@@ -177,6 +177,7 @@ public final class GitHubSimulator {
   private final Map<String, Long> maxInFlightWrites = new HashMap<>();
   private final Map<String, Integer> repoIds = new HashMap<>();
   private final List<Fault> faults = new CopyOnWriteArrayList<>();
+  private final TrustEndpoints trust = new TrustEndpoints(this);
 
   /** Copy-on-write by default; {@link #cheapCallLog()} swaps it for a synchronized list. */
   private volatile List<RecordedCall> calls = new CopyOnWriteArrayList<>();
@@ -242,6 +243,7 @@ public final class GitHubSimulator {
     router.post("/repos/:owner/:repo/issues").handler(this::createIssue);
     router.post("/repos/:owner/:repo/issues/:number/comments").handler(this::createComment);
     installationEndpoints.register(router);
+    trust.register(router);
     router.route().handler(ctx -> error(ctx, 404, "Not Found", null));
     return vertx
         .createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0))
@@ -260,6 +262,37 @@ public final class GitHubSimulator {
   }
 
   // ---- test API --------------------------------------------------------------------------
+
+  /** Pull requests of commits, commit statuses and {@code GET /meta} ({@link TrustEndpoints}). */
+  public TrustEndpoints trust() {
+    return trust;
+  }
+
+  // For TrustEndpoints: the checks and answers every endpoint shares.
+
+  boolean authorizeRead(RoutingContext ctx, String permission) {
+    return authorize(ctx, permission, "read");
+  }
+
+  JsonObject authorizedWrite(RoutingContext ctx, String permission) {
+    return authorizedBody(ctx, permission);
+  }
+
+  void respondJson(RoutingContext ctx, int status, Object body) {
+    json(ctx, status, body);
+  }
+
+  void respondError(RoutingContext ctx, int status, String message) {
+    error(ctx, status, message, null);
+  }
+
+  String nowText() {
+    return now().truncatedTo(ChronoUnit.SECONDS).toString();
+  }
+
+  JsonObject repoJsonOf(String fullName) {
+    return repoJson(fullName);
+  }
 
   /** The API base URL to configure the client with (no trailing slash). */
   public String baseUrl() {
@@ -822,6 +855,11 @@ public final class GitHubSimulator {
     String repo = repoOf(ctx);
     synchronized (this) {
       if (value.equals(staticToken)) {
+        if (permission.equals("checks") && level.equals("write")) {
+          // GitHub: check-run writes need an App's installation token.
+          error(ctx, 403, TrustEndpoints.APP_ONLY, null);
+          return false;
+        }
         return true;
       }
       Token t = tokens.get(value);
@@ -1431,6 +1469,10 @@ public final class GitHubSimulator {
   // ---- small helpers ---------------------------------------------------------------------
 
   static String operationOf(String method, String path) {
+    String trusted = TrustEndpoints.operationOf(method, path);
+    if (trusted != null) {
+      return trusted;
+    }
     String[] p = path.split("/");
     if (path.equals("/app") && method.equals("GET")) {
       return "apps/get-authenticated";
