@@ -93,6 +93,21 @@ public final class IntegrationService {
 
   public static Future<IntegrationService> start(
       Vertx vertx, AppConfig config, MeterRegistry registry, Clock clock) {
+    return start(vertx, config, registry, clock, io.opentelemetry.api.OpenTelemetry.noop());
+  }
+
+  /**
+   * As {@link #start(Vertx, AppConfig, MeterRegistry, Clock)}, with traces (issue 17) going to
+   * {@code openTelemetry}: the no-op instance turns them off.
+   */
+  public static Future<IntegrationService> start(
+      Vertx vertx,
+      AppConfig config,
+      MeterRegistry registry,
+      Clock clock,
+      io.opentelemetry.api.OpenTelemetry openTelemetry) {
+    dev.solstice.platform.amqp.MessageTracing tracing =
+        dev.solstice.platform.amqp.MessageTracing.of(openTelemetry);
     config.warnings().forEach(w -> LOG.warn(w));
     Metrics metrics = new Metrics(registry);
     // Unique per process, so an operator (or a test) can tell replicas apart in rabbitmqctl
@@ -100,8 +115,8 @@ public final class IntegrationService {
     AmqpConnector connector =
         new AmqpConnector(
             config.amqpUri(),
-            "solstice-github-integration-"
-                + java.util.UUID.randomUUID().toString().substring(0, 8));
+            "solstice-github-integration-" + java.util.UUID.randomUUID().toString().substring(0, 8),
+            tracing);
     Metrics.bindJvm(registry);
     ConfirmingPublisher publisher =
         new ConfirmingPublisher(
@@ -150,7 +165,7 @@ public final class IntegrationService {
     GitHubClient github =
         config.github() == null
             ? null
-            : WebClientGitHubClient.create(vertx, config.github(), registry);
+            : WebClientGitHubClient.create(vertx, config.github(), registry, tracing.tracer());
     JobPublisher jobPublisher = new JobPublisher(publisher, config.jobs());
     java.util.function.IntConsumer published =
         n -> metrics.registry().counter("solstice_jobrequests_published").increment(n);
@@ -264,7 +279,8 @@ public final class IntegrationService {
             body,
             config.httpLimits(),
             refusals,
-            webhook,
+            dev.solstice.integration.ops.WebhookSpans.around(
+                tracing, config.webhookPath(), webhook),
             new SourceRateLimiter(config.rateLimitPerMinute()),
             readiness.liveness(),
             readiness.readiness(),

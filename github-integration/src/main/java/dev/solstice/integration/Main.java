@@ -49,6 +49,15 @@ public final class Main {
       System.exit(2);
       return;
     }
+    io.opentelemetry.api.OpenTelemetry telemetry;
+    try {
+      telemetry =
+          dev.solstice.platform.amqp.Telemetry.fromEnv(System.getenv(), "github-integration");
+    } catch (dev.solstice.platform.config.InvalidConfigurationException e) {
+      System.err.println(e.getMessage());
+      System.exit(2);
+      return;
+    }
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     Vertx vertx =
         Vertx.builder()
@@ -58,7 +67,7 @@ public final class Main {
             .withMetrics(new MicrometerMetricsFactory(registry))
             .build();
     LOG.info("starting with {}", config);
-    IntegrationService.start(vertx, config, registry, Clock.systemUTC())
+    IntegrationService.start(vertx, config, registry, Clock.systemUTC(), telemetry)
         .onSuccess(
             service ->
                 Runtime.getRuntime()

@@ -55,6 +55,9 @@ public final class JobResultVerticle extends SettlingVerticle {
     }
     try (var a = MDC.putCloseable("request_id", String.valueOf(result.requestId()));
         var b = MDC.putCloseable("repository", result.repository())) {
+      // The delivery's span (when tracing): which report this is, started or completed.
+      io.opentelemetry.api.trace.Span.current()
+          .setAttribute("solstice.job.status", result.status().name().toLowerCase(Locale.ROOT));
       return reporter
           .report(result)
           .compose(v -> afterReport.apply(result))

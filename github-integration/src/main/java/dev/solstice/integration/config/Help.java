@@ -1,5 +1,6 @@
 package dev.solstice.integration.config;
 
+import dev.solstice.platform.amqp.Telemetry;
 import dev.solstice.platform.config.Catalogue;
 import dev.solstice.platform.config.Variable;
 import java.util.List;
@@ -212,6 +213,13 @@ public final class Help {
               "FORK_PR_POLICY",
               "members",
               "fork pull requests run automatically: never, members (author OWNER, MEMBER or COLLABORATOR) or always; a held one gets a neutral check run"),
+          // Traces (issue 17): read by the OpenTelemetry SDK's autoconfigure.
+          Telemetry.TRACES_EXPORTER,
+          Telemetry.EXPORTER_OTLP_ENDPOINT,
+          Telemetry.EXPORTER_OTLP_PROTOCOL,
+          Telemetry.EXPORTER_OTLP_HEADERS,
+          Telemetry.SERVICE_NAME,
+          Telemetry.TRACES_SAMPLER,
           Variable.of("LOG_FORMAT", "json", "json (one object per line) or text"),
           Variable.of("LOG_LEVEL", "INFO", "root log level"));
 

@@ -139,11 +139,23 @@ public final class WebClientGitHubClient implements GitHubClient {
     this.tokens =
         new InstallationTokenProvider(b.vertx, this::mint, b.clock, shared, b.staticToken, metrics);
     executor.tokens(tokens);
+    if (b.tracer != null) {
+      executor.tracer(b.tracer);
+    }
   }
 
   /** The production client: settings from the environment, Redis when configured. */
   public static WebClientGitHubClient create(
       Vertx vertx, GitHubSettings settings, MeterRegistry registry) {
+    return create(vertx, settings, registry, null);
+  }
+
+  /** As {@link #create(Vertx, GitHubSettings, MeterRegistry)}, with a span per GitHub exchange. */
+  public static WebClientGitHubClient create(
+      Vertx vertx,
+      GitHubSettings settings,
+      MeterRegistry registry,
+      io.opentelemetry.api.trace.Tracer tracer) {
     Builder b =
         builder(vertx)
             .apiBase(settings.apiBase().toString())
@@ -152,7 +164,8 @@ public final class WebClientGitHubClient implements GitHubClient {
             .retryPolicy(settings.retryPolicy())
             .pacing(settings.pacing())
             .allowedWrites(settings.allowedWrites())
-            .meterRegistry(registry);
+            .meterRegistry(registry)
+            .tracer(tracer);
     if (settings.sharedTokenCache()) {
       RedisAPI api = RedisAPI.api(Redis.createClient(vertx, settings.redisUrl()));
       b.sharedCache(
@@ -182,6 +195,7 @@ public final class WebClientGitHubClient implements GitHubClient {
     private Clock clock = Clock.systemUTC();
     private MeterRegistry registry;
     private GitHubTransport transport;
+    private io.opentelemetry.api.trace.Tracer tracer;
 
     private Builder(Vertx vertx) {
       this.vertx = Objects.requireNonNull(vertx);
@@ -230,6 +244,12 @@ public final class WebClientGitHubClient implements GitHubClient {
 
     public Builder meterRegistry(MeterRegistry registry) {
       this.registry = registry;
+      return this;
+    }
+
+    /** Where each exchange's span goes (route template, status, rate-limit remaining). */
+    public Builder tracer(io.opentelemetry.api.trace.Tracer tracer) {
+      this.tracer = tracer;
       return this;
     }
 

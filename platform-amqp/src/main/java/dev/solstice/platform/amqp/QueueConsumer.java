@@ -35,6 +35,7 @@ public final class QueueConsumer implements AutoCloseable {
   private volatile Channel channel;
   private volatile String consumerTag;
   private volatile boolean paused;
+  private final boolean ownContextPerDelivery;
 
   /**
    * @param setup extra declarations to make on the consumer's channel before consuming (may be
@@ -51,6 +52,7 @@ public final class QueueConsumer implements AutoCloseable {
     this.topology = topology;
     this.prefetch = prefetch;
     this.handler = handler;
+    this.ownContextPerDelivery = connector.tracing().enabled();
     this.thread =
         Executors.newSingleThreadExecutor(
             r -> {
@@ -95,9 +97,20 @@ public final class QueueConsumer implements AutoCloseable {
                   String tag, Envelope envelope, AMQP.BasicProperties props, byte[] body) {
                 unacked.incrementAndGet();
                 Delivery delivery = new AmqpDelivery(ch, envelope, props, body);
-                context.runOnContext(v -> handler.handle(delivery));
+                deliveryContext().runOnContext(v -> handler.handle(delivery));
               }
             });
+  }
+
+  /**
+   * Where a delivery is handled: with tracing on, a duplicate of the consumer's context (same event
+   * loop, same order), so what is current for one delivery's trace stays with its callbacks and
+   * never leaks into the next delivery's.
+   */
+  private Context deliveryContext() {
+    return ownContextPerDelivery
+        ? ((io.vertx.core.internal.ContextInternal) context).duplicate()
+        : context;
   }
 
   /** True while the channel is open and the consumer registered. */

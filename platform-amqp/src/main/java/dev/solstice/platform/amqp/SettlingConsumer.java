@@ -65,6 +65,7 @@ public final class SettlingConsumer implements AutoCloseable {
   private final FailurePolicy policy;
   private final Outcomes outcomes;
   private final QueueConsumer consumer;
+  private final MessageTracing tracing;
 
   /**
    * The broker side of a consumer: what it reads, how it reschedules, and how it judges failures.
@@ -123,6 +124,7 @@ public final class SettlingConsumer implements AutoCloseable {
     this.handler = handler;
     this.policy = settings.policy();
     this.outcomes = outcomes;
+    this.tracing = settings.connector().tracing();
     this.consumer =
         new QueueConsumer(
             context,
@@ -150,12 +152,23 @@ public final class SettlingConsumer implements AutoCloseable {
     return schedule;
   }
 
+  private Future<Void> apply(Delivery message) {
+    try {
+      return handler.apply(message);
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+  }
+
   private void handle(Delivery message) {
     Future<Void> handled;
-    try {
-      handled = handler.apply(message);
-    } catch (RuntimeException e) {
-      handled = Future.failedFuture(e);
+    if (tracing.enabled()) {
+      // The delivery's span, current on its own (duplicated) context for all it causes.
+      io.opentelemetry.api.trace.Span span =
+          tracing.startProcess(vertx.getOrCreateContext(), flow.queue(), message);
+      handled = apply(message).andThen(ar -> MessageTracing.end(span, ar));
+    } else {
+      handled = apply(message);
     }
     handled.onComplete(
         ar -> {

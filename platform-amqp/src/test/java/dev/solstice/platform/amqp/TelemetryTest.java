@@ -1,0 +1,73 @@
+package dev.solstice.platform.amqp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.solstice.platform.config.InvalidConfigurationException;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class TelemetryTest {
+
+  private static final String ENDPOINT = "http://127.0.0.1:4318";
+
+  @Test
+  void tracingIsOffWithoutAnEndpoint() {
+    assertThat(Telemetry.fromEnv(Map.of(), "svc")).isSameAs(OpenTelemetry.noop());
+    assertThat(MessageTracing.of(Telemetry.fromEnv(Map.of(), "svc")).enabled()).isFalse();
+  }
+
+  @Test
+  void sdkDisabledOrExporterNoneTurnsTracingOffEvenWithAnEndpoint() {
+    assertThat(
+            Telemetry.fromEnv(
+                Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", ENDPOINT, "OTEL_SDK_DISABLED", "true"),
+                "svc"))
+        .isSameAs(OpenTelemetry.noop());
+    assertThat(
+            Telemetry.fromEnv(
+                Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", ENDPOINT, "OTEL_TRACES_EXPORTER", "none"),
+                "svc"))
+        .isSameAs(OpenTelemetry.noop());
+  }
+
+  @Test
+  void anEndpointTurnsOnTheSdkWithItsOtlpExporter() {
+    OpenTelemetry on = Telemetry.fromEnv(Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", ENDPOINT), "svc");
+    try {
+      assertThat(on).isInstanceOf(OpenTelemetrySdk.class);
+      assertThat(MessageTracing.of(on).enabled()).isTrue();
+      assertThat(on.getTracer("t").spanBuilder("s").startSpan().getSpanContext().isValid())
+          .isTrue();
+    } finally {
+      ((OpenTelemetrySdk) on).close();
+    }
+  }
+
+  @Test
+  void unusableValuesAreRefusedNamingTheVariable() {
+    assertThatThrownBy(
+            () ->
+                Telemetry.fromEnv(
+                    Map.of(
+                        "OTEL_EXPORTER_OTLP_ENDPOINT",
+                        ENDPOINT,
+                        "OTEL_EXPORTER_OTLP_PROTOCOL",
+                        "grpc",
+                        "OTEL_SDK_DISABLED",
+                        "maybe"),
+                    "svc"))
+        .isInstanceOf(InvalidConfigurationException.class)
+        .hasMessageContaining("OTEL_EXPORTER_OTLP_PROTOCOL")
+        .hasMessageContaining("OTEL_SDK_DISABLED");
+    assertThatThrownBy(
+            () ->
+                Telemetry.fromEnv(
+                    Map.of("OTEL_EXPORTER_OTLP_ENDPOINT", ENDPOINT, "OTEL_TRACES_SAMPLER", "no"),
+                    "svc"))
+        .isInstanceOf(InvalidConfigurationException.class)
+        .hasMessageContaining("OTEL_");
+  }
+}
