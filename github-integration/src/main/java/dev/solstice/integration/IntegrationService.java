@@ -23,6 +23,7 @@ import dev.solstice.integration.intake.RedisDeliveryLedger;
 import dev.solstice.integration.ops.Metrics;
 import dev.solstice.integration.ops.QueueDepthGauge;
 import dev.solstice.integration.ops.Readiness;
+import dev.solstice.integration.ops.WebhookSpans;
 import dev.solstice.integration.planning.Planner;
 import dev.solstice.integration.webhook.SignatureVerifier;
 import dev.solstice.integration.webhook.WebhookHandler;
@@ -30,10 +31,12 @@ import dev.solstice.integration.webhook.WebhookMetrics;
 import dev.solstice.integration.webhook.WebhookParser;
 import dev.solstice.platform.amqp.AmqpConnector;
 import dev.solstice.platform.amqp.ConfirmingPublisher;
+import dev.solstice.platform.amqp.MessageTracing;
 import dev.solstice.platform.amqp.RetrySchedule;
 import dev.solstice.platform.amqp.SettlingConsumer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.micrometer.PrometheusScrapingHandler;
@@ -93,7 +96,7 @@ public final class IntegrationService {
 
   public static Future<IntegrationService> start(
       Vertx vertx, AppConfig config, MeterRegistry registry, Clock clock) {
-    return start(vertx, config, registry, clock, io.opentelemetry.api.OpenTelemetry.noop());
+    return start(vertx, config, registry, clock, OpenTelemetry.noop());
   }
 
   /**
@@ -105,9 +108,8 @@ public final class IntegrationService {
       AppConfig config,
       MeterRegistry registry,
       Clock clock,
-      io.opentelemetry.api.OpenTelemetry openTelemetry) {
-    dev.solstice.platform.amqp.MessageTracing tracing =
-        dev.solstice.platform.amqp.MessageTracing.of(openTelemetry);
+      OpenTelemetry openTelemetry) {
+    MessageTracing tracing = MessageTracing.of(openTelemetry);
     config.warnings().forEach(w -> LOG.warn(w));
     Metrics metrics = new Metrics(registry);
     // Unique per process, so an operator (or a test) can tell replicas apart in rabbitmqctl
@@ -279,8 +281,7 @@ public final class IntegrationService {
             body,
             config.httpLimits(),
             refusals,
-            dev.solstice.integration.ops.WebhookSpans.around(
-                tracing, config.webhookPath(), webhook),
+            WebhookSpans.around(tracing, config.webhookPath(), webhook),
             new SourceRateLimiter(config.rateLimitPerMinute()),
             readiness.liveness(),
             readiness.readiness(),

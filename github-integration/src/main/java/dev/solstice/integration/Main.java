@@ -4,8 +4,11 @@ import dev.solstice.integration.config.AppConfig;
 import dev.solstice.integration.config.ConfigException;
 import dev.solstice.integration.config.Flags;
 import dev.solstice.integration.config.Help;
+import dev.solstice.platform.amqp.Telemetry;
+import dev.solstice.platform.config.InvalidConfigurationException;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.MicrometerMetricsFactory;
@@ -49,11 +52,10 @@ public final class Main {
       System.exit(2);
       return;
     }
-    io.opentelemetry.api.OpenTelemetry telemetry;
+    OpenTelemetry telemetry;
     try {
-      telemetry =
-          dev.solstice.platform.amqp.Telemetry.fromEnv(System.getenv(), "github-integration");
-    } catch (dev.solstice.platform.config.InvalidConfigurationException e) {
+      telemetry = Telemetry.fromEnv(System.getenv(), "github-integration");
+    } catch (InvalidConfigurationException e) {
       System.err.println(e.getMessage());
       System.exit(2);
       return;

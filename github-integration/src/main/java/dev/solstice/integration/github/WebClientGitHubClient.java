@@ -8,6 +8,7 @@ import dev.solstice.integration.github.GitHubRequestExecutor.AppAuth;
 import dev.solstice.integration.github.GitHubRequestExecutor.Auth;
 import dev.solstice.integration.github.GitHubRequestExecutor.InstallationAuth;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.trace.Tracer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -152,10 +153,7 @@ public final class WebClientGitHubClient implements GitHubClient {
 
   /** As {@link #create(Vertx, GitHubSettings, MeterRegistry)}, with a span per GitHub exchange. */
   public static WebClientGitHubClient create(
-      Vertx vertx,
-      GitHubSettings settings,
-      MeterRegistry registry,
-      io.opentelemetry.api.trace.Tracer tracer) {
+      Vertx vertx, GitHubSettings settings, MeterRegistry registry, Tracer tracer) {
     Builder b =
         builder(vertx)
             .apiBase(settings.apiBase().toString())
@@ -195,7 +193,7 @@ public final class WebClientGitHubClient implements GitHubClient {
     private Clock clock = Clock.systemUTC();
     private MeterRegistry registry;
     private GitHubTransport transport;
-    private io.opentelemetry.api.trace.Tracer tracer;
+    private Tracer tracer;
 
     private Builder(Vertx vertx) {
       this.vertx = Objects.requireNonNull(vertx);
@@ -248,7 +246,7 @@ public final class WebClientGitHubClient implements GitHubClient {
     }
 
     /** Where each exchange's span goes (route template, status, rate-limit remaining). */
-    public Builder tracer(io.opentelemetry.api.trace.Tracer tracer) {
+    public Builder tracer(Tracer tracer) {
       this.tracer = tracer;
       return this;
     }

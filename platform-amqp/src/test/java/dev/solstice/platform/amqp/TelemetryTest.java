@@ -3,10 +3,15 @@ package dev.solstice.platform.amqp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.sun.net.httpserver.HttpServer;
 import dev.solstice.platform.config.InvalidConfigurationException;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 class TelemetryTest {
@@ -43,6 +48,49 @@ class TelemetryTest {
           .isTrue();
     } finally {
       ((OpenTelemetrySdk) on).close();
+    }
+  }
+
+  @Test
+  void spansGoToTheConfiguredCollectorOverOtlpHttp() throws Exception {
+    List<String> received = new CopyOnWriteArrayList<>();
+    HttpServer collector = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    collector.createContext(
+        "/",
+        exchange -> {
+          byte[] body = exchange.getRequestBody().readAllBytes();
+          received.add(
+              exchange.getRequestMethod()
+                  + " "
+                  + exchange.getRequestURI().getPath()
+                  + " "
+                  + exchange.getRequestHeaders().getFirst("Content-Type")
+                  + " "
+                  + new String(body, StandardCharsets.ISO_8859_1));
+          exchange.sendResponseHeaders(200, -1);
+          exchange.close();
+        });
+    collector.start();
+    try {
+      OpenTelemetry on =
+          Telemetry.fromEnv(
+              Map.of(
+                  "OTEL_EXPORTER_OTLP_ENDPOINT",
+                  "http://127.0.0.1:" + collector.getAddress().getPort()),
+              "solstice-test-service");
+      on.getTracer("t").spanBuilder("the-span").startSpan().end();
+      // Closing shuts the SDK down, which flushes the batch (waiting up to 10 s).
+      ((OpenTelemetrySdk) on).close();
+      assertThat(received)
+          .singleElement()
+          .satisfies(
+              r ->
+                  assertThat(r)
+                      .startsWith("POST /v1/traces application/x-protobuf")
+                      .contains("the-span")
+                      .contains("solstice-test-service"));
+    } finally {
+      collector.stop(0);
     }
   }
 
