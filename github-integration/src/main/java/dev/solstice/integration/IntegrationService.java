@@ -167,7 +167,8 @@ public final class IntegrationService {
     GitHubClient github =
         config.github() == null
             ? null
-            : WebClientGitHubClient.create(vertx, config.github(), registry, tracing.tracer());
+            : WebClientGitHubClient.create(
+                vertx, config.github(), registry, tracing.enabled() ? tracing.tracer() : null);
     JobPublisher jobPublisher = new JobPublisher(publisher, config.jobs());
     java.util.function.IntConsumer published =
         n -> metrics.registry().counter("solstice_jobrequests_published").increment(n);

@@ -1,7 +1,6 @@
 package dev.solstice.integration.github;
 
 import dev.solstice.integration.core.GitHubApiException;
-import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
@@ -108,7 +107,9 @@ final class GitHubRequestExecutor {
   private final EtagCache etags = new EtagCache(2_000, 64L * 1024 * 1024);
   private final Map<String, Instant> blockedUntil = new ConcurrentHashMap<>();
   private volatile InstallationTokenProvider tokens;
-  private volatile Tracer tracer = OpenTelemetry.noop().getTracer(GitHubSpans.SCOPE);
+
+  /** Null while tracing is off: then no OpenTelemetry call at all is made per exchange. */
+  private volatile Tracer tracer;
 
   GitHubRequestExecutor(
       Vertx vertx,
@@ -136,7 +137,7 @@ final class GitHubRequestExecutor {
     this.tokens = tokens;
   }
 
-  /** Where the span of every exchange goes; a no-op tracer until set. */
+  /** Where the span of every exchange goes; none until set. */
   void tracer(Tracer tracer) {
     this.tracer = tracer;
   }
@@ -151,8 +152,8 @@ final class GitHubRequestExecutor {
    */
   Future<ApiResponse> execute(ApiRequest r) {
     // The caller's trace, taken now: queued behind the pacer or a token mint, the exchange may
-    // run in another request's callback.
-    Context parent = Context.current();
+    // run in another request's callback. Null when tracing is off.
+    Context parent = tracer == null ? null : Context.current();
     if (r.mutating()) {
       if (WriteOperations.CREATE_INSTALLATION_TOKEN.equals(r.operation())) {
         // Minting is not content creation, and writes wait for it: pacing it would deadlock.
@@ -311,9 +312,13 @@ final class GitHubRequestExecutor {
   private Future<Credential> credential(ApiRequest r, Context parent) {
     if (r.auth() instanceof InstallationAuth i) {
       Future<InstallationToken> token;
-      // A token minted for this request is a GitHub call of its trace.
-      try (Scope s = parent.makeCurrent()) {
+      if (parent == null) {
         token = tokens.token(i.installationId(), i.repo(), i.scope());
+      } else {
+        // A token minted for this request is a GitHub call of its trace.
+        try (Scope s = parent.makeCurrent()) {
+          token = tokens.token(i.installationId(), i.repo(), i.scope());
+        }
       }
       return token.map(
           t ->
@@ -353,11 +358,15 @@ final class GitHubRequestExecutor {
     final EtagCache.Entry entry = cached;
     GitHubTransport.Request request =
         new GitHubTransport.Request(r.method(), url, headers, r.body(), retry.requestTimeout());
-    Span span = GitHubSpans.start(tracer, parent, r.operation(), r.method().name(), r.route());
-    return transport
-        .send(request)
-        .andThen(ar -> GitHubSpans.end(span, ar))
-        .recover(
+    Span span =
+        parent == null
+            ? null
+            : GitHubSpans.start(tracer, parent, r.operation(), r.method().name(), r.route());
+    Future<GitHubTransport.Response> sent = transport.send(request);
+    if (span != null) {
+      sent = sent.andThen(ar -> GitHubSpans.end(span, ar));
+    }
+    return sent.recover(
             t -> {
               metrics.request(r.route(), 0);
               return Future.failedFuture(

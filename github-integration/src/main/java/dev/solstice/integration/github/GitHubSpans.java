@@ -15,8 +15,6 @@ import io.vertx.core.AsyncResult;
  */
 final class GitHubSpans {
 
-  static final String SCOPE = "dev.solstice";
-
   static final AttributeKey<String> METHOD = AttributeKey.stringKey("http.request.method");
   static final AttributeKey<String> ROUTE = AttributeKey.stringKey("http.route");
   static final AttributeKey<String> OPERATION = AttributeKey.stringKey("github.operation");

@@ -140,9 +140,7 @@ public final class WebClientGitHubClient implements GitHubClient {
     this.tokens =
         new InstallationTokenProvider(b.vertx, this::mint, b.clock, shared, b.staticToken, metrics);
     executor.tokens(tokens);
-    if (b.tracer != null) {
-      executor.tracer(b.tracer);
-    }
+    executor.tracer(b.tracer);
   }
 
   /** The production client: settings from the environment, Redis when configured. */
@@ -245,7 +243,10 @@ public final class WebClientGitHubClient implements GitHubClient {
       return this;
     }
 
-    /** Where each exchange's span goes (route template, status, rate-limit remaining). */
+    /**
+     * Where each exchange's span goes (route template, status, rate-limit remaining); null (the
+     * default) for none.
+     */
     public Builder tracer(Tracer tracer) {
       this.tracer = tracer;
       return this;
