@@ -7,6 +7,8 @@ import dev.solstice.integration.testing.ServiceHarness;
 import dev.solstice.integration.testing.TestBroker;
 import dev.solstice.integration.webhook.SignatureVerifier;
 import dev.solstice.simulator.github.RecordedWebhooks;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.SpanKind;
@@ -21,6 +23,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.tracing.opentelemetry.VertxContextStorageProvider.VertxContextStorage;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -60,6 +63,8 @@ class TraceIT {
   private SandboxStack stack;
   private TestBroker broker;
   private WebClient http;
+  private String jobsTap;
+  private String resultsTap;
 
   @BeforeAll
   static void vertx() throws Exception {
@@ -82,17 +87,39 @@ class TraceIT {
         ServiceHarness.isolatedEnv(Map.of("RUNS_ON_DEFAULT", "fallback-label"));
     stack =
         SandboxStack.start(
-            vertx,
-            env,
-            workDir,
-            new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
-                io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT),
-            serviceSdk);
+            vertx, env, workDir, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), serviceSdk);
     broker = new TestBroker();
     broker.trackAll(stack.config());
     await().atMost(Duration.ofSeconds(20)).until(stack.service()::isReady);
     stack.startOrchestrator(stubSdk);
+    jobsTap = tap(stack.config().jobs().exchange(), stack.config().jobs().routingKey());
+    resultsTap = tap(stack.config().results().exchange(), stack.config().results().routingKey());
     http = WebClient.create(vertx);
+  }
+
+  /** A queue that receives a copy of every message published on the exchange with the key. */
+  private String tap(String exchange, String routingKey) throws IOException {
+    String q = broker.channel().queueDeclare("", false, true, true, null).getQueue();
+    broker.channel().queueBind(q, exchange, routingKey);
+    return q;
+  }
+
+  /** The W3C traceparent header of every message the tap received so far. */
+  private List<String> traceparents(String tap) throws IOException {
+    return broker.drain(tap).stream()
+        .map(r -> r.getProps().getHeaders())
+        .map(h -> h == null ? null : String.valueOf(h.get("traceparent")))
+        .toList();
+  }
+
+  /** The traceparent a message published under {@code span} carries. */
+  private static String traceparent(SpanData span) {
+    return "00-"
+        + span.getTraceId()
+        + "-"
+        + span.getSpanId()
+        + "-"
+        + span.getSpanContext().getTraceFlags().asHex();
   }
 
   private OpenTelemetrySdk sdk(String serviceName) {
@@ -188,6 +215,12 @@ class TraceIT {
     assertThat(jobPublishes)
         .extracting(SpanData::getSpanId)
         .contains(jobDelivery.getParentSpanId());
+    // ... which reached the stub only through the JobRequests' AMQP headers (test's JobRequest,
+    // sent once build succeeded, continues the same trace from the result consumer).
+    List<String> jobHeaders = traceparents(jobsTap);
+    assertThat(jobHeaders)
+        .containsAll(jobPublishes.stream().map(TraceIT::traceparent).toList())
+        .allSatisfy(h -> assertThat(h).startsWith("00-" + traceId + "-"));
 
     // the stub's completed result → the service's result delivery → the check-run update
     SpanData update = completionOf("build").orElseThrow().update();
@@ -202,6 +235,8 @@ class TraceIT {
     assertThat(resultPublish.getResource().getAttribute(SERVICE_NAME))
         .isEqualTo("orchestrator-stub");
     assertThat(resultPublish.getParentSpanId()).isEqualTo(job.getSpanId());
+    // The JobResults carry the job's trace back in their AMQP headers.
+    assertThat(traceparents(resultsTap)).contains(traceparent(resultPublish));
   }
 
   /** The stub's span of a job, and the check-run update made for one of its results. */
