@@ -10,6 +10,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
+import io.vertx.core.internal.ContextInternal;
 import java.io.IOException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -108,9 +109,7 @@ public final class QueueConsumer implements AutoCloseable {
    * never leaks into the next delivery's.
    */
   private Context deliveryContext() {
-    return ownContextPerDelivery
-        ? ((io.vertx.core.internal.ContextInternal) context).duplicate()
-        : context;
+    return ownContextPerDelivery ? ((ContextInternal) context).duplicate() : context;
   }
 
   /** True while the channel is open and the consumer registered. */

@@ -1,6 +1,7 @@
 package dev.solstice.platform.amqp;
 
 import dev.solstice.jobrequest.amqp.QueueTopology;
+import io.opentelemetry.api.trace.Span;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -164,8 +165,7 @@ public final class SettlingConsumer implements AutoCloseable {
     Future<Void> handled;
     if (tracing.enabled()) {
       // The delivery's span, current on its own (duplicated) context for all it causes.
-      io.opentelemetry.api.trace.Span span =
-          tracing.startProcess(vertx.getOrCreateContext(), flow.queue(), message);
+      Span span = tracing.startProcess(vertx.getOrCreateContext(), flow.queue(), message);
       handled = apply(message).andThen(ar -> MessageTracing.end(span, ar));
     } else {
       handled = apply(message);
