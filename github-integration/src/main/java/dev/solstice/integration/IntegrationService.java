@@ -24,6 +24,7 @@ import dev.solstice.integration.intake.RedisDeliveryLedger;
 import dev.solstice.integration.ops.Metrics;
 import dev.solstice.integration.ops.QueueDepthGauge;
 import dev.solstice.integration.ops.Readiness;
+import dev.solstice.integration.ops.WebhookSpans;
 import dev.solstice.integration.planning.Planner;
 import dev.solstice.integration.webhook.SignatureVerifier;
 import dev.solstice.integration.webhook.WebhookHandler;
@@ -31,10 +32,12 @@ import dev.solstice.integration.webhook.WebhookMetrics;
 import dev.solstice.integration.webhook.WebhookParser;
 import dev.solstice.platform.amqp.AmqpConnector;
 import dev.solstice.platform.amqp.ConfirmingPublisher;
+import dev.solstice.platform.amqp.MessageTracing;
 import dev.solstice.platform.amqp.RetrySchedule;
 import dev.solstice.platform.amqp.SettlingConsumer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.micrometer.PrometheusScrapingHandler;
@@ -94,6 +97,20 @@ public final class IntegrationService {
 
   public static Future<IntegrationService> start(
       Vertx vertx, AppConfig config, MeterRegistry registry, Clock clock) {
+    return start(vertx, config, registry, clock, OpenTelemetry.noop());
+  }
+
+  /**
+   * As {@link #start(Vertx, AppConfig, MeterRegistry, Clock)}, with traces (issue 17) going to
+   * {@code openTelemetry}: the no-op instance turns them off.
+   */
+  public static Future<IntegrationService> start(
+      Vertx vertx,
+      AppConfig config,
+      MeterRegistry registry,
+      Clock clock,
+      OpenTelemetry openTelemetry) {
+    MessageTracing tracing = MessageTracing.of(openTelemetry);
     config.warnings().forEach(w -> LOG.warn(w));
     Metrics metrics = new Metrics(registry);
     // Unique per process, so an operator (or a test) can tell replicas apart in rabbitmqctl
@@ -101,8 +118,8 @@ public final class IntegrationService {
     AmqpConnector connector =
         new AmqpConnector(
             config.amqpUri(),
-            "solstice-github-integration-"
-                + java.util.UUID.randomUUID().toString().substring(0, 8));
+            "solstice-github-integration-" + java.util.UUID.randomUUID().toString().substring(0, 8),
+            tracing);
     Metrics.bindJvm(registry);
     ConfirmingPublisher publisher =
         new ConfirmingPublisher(
@@ -151,7 +168,8 @@ public final class IntegrationService {
     GitHubClient github =
         config.github() == null
             ? null
-            : WebClientGitHubClient.create(vertx, config.github(), registry);
+            : WebClientGitHubClient.create(
+                vertx, config.github(), registry, tracing.enabled() ? tracing.tracer() : null);
     // Issue 15: the PostgreSQL record (or none, without DATABASE_URL).
     RecordWiring records = new RecordWiring(vertx, config, github, registry, clock);
     JobPublisher jobPublisher = new JobPublisher(publisher, config.jobs());
@@ -270,7 +288,7 @@ public final class IntegrationService {
                 body,
                 config.httpLimits(),
                 refusals,
-                webhook,
+                WebhookSpans.around(tracing, config.webhookPath(), webhook),
                 new SourceRateLimiter(
                     config.rateLimitPerMinute(), config.webhookSources().clientAddress()),
                 sourceAllowlist(vertx, config.webhookSources(), refusals),

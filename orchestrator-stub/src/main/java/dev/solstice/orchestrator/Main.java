@@ -1,7 +1,9 @@
 package dev.solstice.orchestrator;
 
+import dev.solstice.platform.amqp.Telemetry;
 import dev.solstice.platform.config.HelpOption;
 import dev.solstice.platform.config.InvalidConfigurationException;
+import io.opentelemetry.api.OpenTelemetry;
 import io.vertx.core.Vertx;
 import java.io.PrintStream;
 import java.util.concurrent.TimeUnit;
@@ -65,13 +67,21 @@ public final class Main {
     if (execute) {
       settings = settings.withExecute(true);
     }
-    run(settings);
+    OpenTelemetry telemetry;
+    try {
+      telemetry = Telemetry.fromEnv(System.getenv(), "orchestrator-stub");
+    } catch (InvalidConfigurationException e) {
+      System.err.println(e.getMessage());
+      System.exit(2);
+      return;
+    }
+    run(settings, telemetry);
   }
 
-  private static void run(StubSettings settings) {
+  private static void run(StubSettings settings, OpenTelemetry telemetry) {
     Vertx vertx = Vertx.vertx();
     vertx
-        .deployVerticle(new StubOrchestratorVerticle(settings))
+        .deployVerticle(new StubOrchestratorVerticle(settings, telemetry))
         .onFailure(
             e -> {
               LOG.error("could not start: {}", e.toString());

@@ -11,9 +11,11 @@ import dev.solstice.platform.amqp.AmqpConnector;
 import dev.solstice.platform.amqp.ConfirmingPublisher;
 import dev.solstice.platform.amqp.Delivery;
 import dev.solstice.platform.amqp.FailurePolicy;
+import dev.solstice.platform.amqp.MessageTracing;
 import dev.solstice.platform.amqp.QueueConsumer;
 import dev.solstice.platform.amqp.SettlingConsumer;
 import dev.solstice.platform.amqp.UnreadableMessageException;
+import io.opentelemetry.api.OpenTelemetry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -77,6 +79,7 @@ public final class StubOrchestratorVerticle extends VerticleBase {
 
   private final StubSettings settings;
   private final Function<Vertx, LogStore> logStores;
+  private final MessageTracing tracing;
 
   /** Cancelled request ids, oldest first; confined to the event loop. */
   private final Map<UUID, String> cancelled =
@@ -114,16 +117,31 @@ public final class StubOrchestratorVerticle extends VerticleBase {
   private QueueConsumer cancelConsumer;
 
   public StubOrchestratorVerticle(StubSettings settings) {
+    this(settings, OpenTelemetry.noop());
+  }
+
+  /**
+   * With traces (issue 17): each job's span continues the JobRequest's trace context, and its
+   * JobResults carry the job's; the no-op instance turns them off.
+   */
+  public StubOrchestratorVerticle(StubSettings settings, OpenTelemetry openTelemetry) {
     this(
         settings,
         vertx ->
-            settings.uploadsLogs() ? new S3LogStore(vertx, settings.s3()) : LogStore.disabled());
+            settings.uploadsLogs() ? new S3LogStore(vertx, settings.s3()) : LogStore.disabled(),
+        openTelemetry);
   }
 
   /** With another log store, e.g. one a test controls. */
   StubOrchestratorVerticle(StubSettings settings, Function<Vertx, LogStore> logStores) {
+    this(settings, logStores, OpenTelemetry.noop());
+  }
+
+  private StubOrchestratorVerticle(
+      StubSettings settings, Function<Vertx, LogStore> logStores, OpenTelemetry openTelemetry) {
     this.settings = settings;
     this.logStores = logStores;
+    this.tracing = MessageTracing.of(openTelemetry);
   }
 
   @Override
@@ -139,7 +157,9 @@ public final class StubOrchestratorVerticle extends VerticleBase {
     // and its supervisor (compose, systemd) restarts it. Losses after the start are recovered.
     connector =
         new AmqpConnector(
-            URI.create(settings.amqpUrl()), "orchestrator-stub " + settings.jobs().queue());
+            URI.create(settings.amqpUrl()),
+            "orchestrator-stub " + settings.jobs().queue(),
+            tracing);
     publisher =
         new ConfirmingPublisher(
             vertx,
@@ -293,7 +313,9 @@ public final class StubOrchestratorVerticle extends VerticleBase {
     }
     LOG.info(
         "job {} received{}", request.requestId(), delivery.redelivered() ? " (redelivered)" : "");
-    return process(request, JobMessages.deliveryId(delivery, request))
+    JobSpan span = JobSpan.start(tracing, request);
+    return process(request, JobMessages.deliveryId(delivery, request), span)
+        .andThen(span::end)
         .onSuccess(v -> done.put(request.requestId(), Boolean.TRUE));
   }
 
@@ -327,7 +349,7 @@ public final class StubOrchestratorVerticle extends VerticleBase {
    * Started result, run, log upload, completed result; succeeds once the completed result is
    * confirmed.
    */
-  private Future<Void> process(JobRequest request, String deliveryId) {
+  private Future<Void> process(JobRequest request, String deliveryId, JobSpan span) {
     Instant startedAt = Instant.now();
     String cancelReason = cancelled.get(request.requestId());
     if (cancelReason != null) {
@@ -343,11 +365,12 @@ public final class StubOrchestratorVerticle extends VerticleBase {
               null,
               null,
               List.of()),
-          deliveryId);
+          deliveryId,
+          span);
     }
     Promise<String> cancel = Promise.promise();
     running.put(request.requestId(), cancel);
-    return publish(JobResult.started(request, startedAt), deliveryId)
+    return publish(JobResult.started(request, startedAt), deliveryId, span)
         .compose(v -> runner.run(request, cancel.future()))
         .eventually(
             () -> {
@@ -370,13 +393,15 @@ public final class StubOrchestratorVerticle extends VerticleBase {
                                 List.of())))
         .compose(
             result ->
-                publish(result, deliveryId)
+                publish(result, deliveryId, span)
                     .onSuccess(
-                        v ->
-                            LOG.info(
-                                "job {} completed: {}",
-                                request.requestId(),
-                                result.conclusion().apiName())));
+                        v -> {
+                          span.concluded(result.conclusion().apiName());
+                          LOG.info(
+                              "job {} completed: {}",
+                              request.requestId(),
+                              result.conclusion().apiName());
+                        }));
   }
 
   /** The log's URL, or null: a lost log is no reason to withhold the job's result. */
@@ -393,12 +418,15 @@ public final class StubOrchestratorVerticle extends VerticleBase {
             });
   }
 
-  private Future<Void> publish(JobResult result, String deliveryId) {
-    return publisher.publish(
-        settings.results().exchange(),
-        settings.results().routingKey(),
-        JobMessages.propertiesOf(result, deliveryId),
-        JobCodec.encode(result));
+  /** Publishes under the job's span, whichever callback it is called from (a cancel's too). */
+  private Future<Void> publish(JobResult result, String deliveryId, JobSpan span) {
+    try (var current = span.makeCurrent()) {
+      return publisher.publish(
+          settings.results().exchange(),
+          settings.results().routingKey(),
+          JobMessages.propertiesOf(result, deliveryId),
+          JobCodec.encode(result));
+    }
   }
 
   private void closeQuietly() {

@@ -1,7 +1,11 @@
 package dev.solstice.sandbox;
 
 import dev.solstice.integration.webhook.SignatureVerifier;
+import dev.solstice.platform.amqp.Telemetry;
 import dev.solstice.simulator.github.RecordedWebhooks;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
@@ -34,9 +38,15 @@ public final class SandboxMain {
     env.putIfAbsent("STUB_DEFAULT_DURATION_MS", "1500");
     Path dir = Path.of(env.getOrDefault("SANDBOX_DIR", ".sandbox"));
 
+    // Traces (off unless OTEL_EXPORTER_OTLP_ENDPOINT is set): one SDK per component, as the two
+    // processes of a deployment would have, so each span names its service.
+    OpenTelemetry serviceTraces = Telemetry.fromEnv(env, "github-integration");
+    OpenTelemetry stubTraces = Telemetry.fromEnv(env, "orchestrator-stub");
     Vertx vertx = Vertx.vertx();
-    SandboxStack stack = SandboxStack.start(vertx, env, dir);
-    stack.startOrchestrator();
+    SandboxStack stack =
+        SandboxStack.start(
+            vertx, env, dir, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), serviceTraces);
+    stack.startOrchestrator(stubTraces);
 
     byte[] push = RecordedWebhooks.payload("push.json");
     Path pushFile = dir.resolve("push.json");

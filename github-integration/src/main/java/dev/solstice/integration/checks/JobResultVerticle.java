@@ -6,6 +6,7 @@ import dev.solstice.jobrequest.JobResult;
 import dev.solstice.platform.amqp.Delivery;
 import dev.solstice.platform.amqp.SettlingConsumer;
 import dev.solstice.platform.amqp.SettlingVerticle;
+import io.opentelemetry.api.trace.Span;
 import io.vertx.core.Future;
 import java.util.Locale;
 import java.util.function.Function;
@@ -54,6 +55,9 @@ public final class JobResultVerticle extends SettlingVerticle {
     }
     try (var a = MDC.putCloseable("request_id", String.valueOf(result.requestId()));
         var b = MDC.putCloseable("repository", result.repository())) {
+      // The delivery's span (when tracing): which report this is, started or completed.
+      Span.current()
+          .setAttribute("solstice.job.status", result.status().name().toLowerCase(Locale.ROOT));
       return reporter
           .report(result)
           .compose(v -> afterReport.apply(result))

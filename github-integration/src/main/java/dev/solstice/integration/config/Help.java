@@ -1,5 +1,6 @@
 package dev.solstice.integration.config;
 
+import dev.solstice.platform.amqp.Telemetry;
 import dev.solstice.platform.config.Catalogue;
 import dev.solstice.platform.config.Variable;
 import java.util.List;
@@ -256,6 +257,13 @@ public final class Help {
               "RECORD_BUFFER",
               "10000",
               "record writes held in memory while PostgreSQL is down; beyond it the oldest are dropped and logged"),
+          // Traces (issue 17): read by the OpenTelemetry SDK's autoconfigure.
+          Telemetry.TRACES_EXPORTER,
+          Telemetry.EXPORTER_OTLP_ENDPOINT,
+          Telemetry.EXPORTER_OTLP_PROTOCOL,
+          Telemetry.EXPORTER_OTLP_HEADERS,
+          Telemetry.SERVICE_NAME,
+          Telemetry.TRACES_SAMPLER,
           Variable.of("LOG_FORMAT", "json", "json (one object per line) or text"),
           Variable.of("LOG_LEVEL", "INFO", "root log level"));
 

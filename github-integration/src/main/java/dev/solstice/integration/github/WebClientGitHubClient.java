@@ -9,6 +9,7 @@ import dev.solstice.integration.github.GitHubRequestExecutor.AppAuth;
 import dev.solstice.integration.github.GitHubRequestExecutor.Auth;
 import dev.solstice.integration.github.GitHubRequestExecutor.InstallationAuth;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.trace.Tracer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -164,11 +165,18 @@ public final class WebClientGitHubClient implements GitHubClient {
     this.tokens =
         new InstallationTokenProvider(b.vertx, this::mint, b.clock, shared, b.staticToken, metrics);
     executor.tokens(tokens);
+    executor.tracer(b.tracer);
   }
 
   /** The production client: settings from the environment, Redis when configured. */
   public static WebClientGitHubClient create(
       Vertx vertx, GitHubSettings settings, MeterRegistry registry) {
+    return create(vertx, settings, registry, null);
+  }
+
+  /** As {@link #create(Vertx, GitHubSettings, MeterRegistry)}, with a span per GitHub exchange. */
+  public static WebClientGitHubClient create(
+      Vertx vertx, GitHubSettings settings, MeterRegistry registry, Tracer tracer) {
     Builder b =
         builder(vertx)
             .apiBase(settings.apiBase().toString())
@@ -177,7 +185,8 @@ public final class WebClientGitHubClient implements GitHubClient {
             .retryPolicy(settings.retryPolicy())
             .pacing(settings.pacing())
             .allowedWrites(settings.allowedWrites())
-            .meterRegistry(registry);
+            .meterRegistry(registry)
+            .tracer(tracer);
     if (settings.sharedTokenCache()) {
       RedisAPI api = RedisAPI.api(Redis.createClient(vertx, settings.redisUrl()));
       b.sharedCache(
@@ -207,6 +216,7 @@ public final class WebClientGitHubClient implements GitHubClient {
     private Clock clock = Clock.systemUTC();
     private MeterRegistry registry;
     private GitHubTransport transport;
+    private Tracer tracer;
 
     private Builder(Vertx vertx) {
       this.vertx = Objects.requireNonNull(vertx);
@@ -255,6 +265,15 @@ public final class WebClientGitHubClient implements GitHubClient {
 
     public Builder meterRegistry(MeterRegistry registry) {
       this.registry = registry;
+      return this;
+    }
+
+    /**
+     * Where each exchange's span goes (route template, status, rate-limit remaining); null (the
+     * default) for none.
+     */
+    public Builder tracer(Tracer tracer) {
+      this.tracer = tracer;
       return this;
     }
 

@@ -10,6 +10,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
+import io.vertx.core.internal.ContextInternal;
 import java.io.IOException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -35,6 +36,7 @@ public final class QueueConsumer implements AutoCloseable {
   private volatile Channel channel;
   private volatile String consumerTag;
   private volatile boolean paused;
+  private final boolean ownContextPerDelivery;
 
   /**
    * @param setup extra declarations to make on the consumer's channel before consuming (may be
@@ -51,6 +53,7 @@ public final class QueueConsumer implements AutoCloseable {
     this.topology = topology;
     this.prefetch = prefetch;
     this.handler = handler;
+    this.ownContextPerDelivery = connector.tracing().enabled();
     this.thread =
         Executors.newSingleThreadExecutor(
             r -> {
@@ -95,7 +98,7 @@ public final class QueueConsumer implements AutoCloseable {
                   String tag, Envelope envelope, AMQP.BasicProperties props, byte[] body) {
                 unacked.incrementAndGet();
                 Delivery delivery = new AmqpDelivery(ch, envelope, props, body);
-                context.runOnContext(v -> handler.handle(delivery));
+                deliveryContext().runOnContext(v -> handler.handle(delivery));
               }
 
               @Override
@@ -107,6 +110,15 @@ public final class QueueConsumer implements AutoCloseable {
                 }
               }
             });
+  }
+
+  /**
+   * Where a delivery is handled: with tracing on, a duplicate of the consumer's context (same event
+   * loop, same order), so what is current for one delivery's trace stays with its callbacks and
+   * never leaks into the next delivery's.
+   */
+  private Context deliveryContext() {
+    return ownContextPerDelivery ? ((ContextInternal) context).duplicate() : context;
   }
 
   /** True while the channel is open and the consumer registered. */
