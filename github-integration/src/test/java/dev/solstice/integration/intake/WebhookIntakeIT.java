@@ -155,7 +155,8 @@ class WebhookIntakeIT {
                     UUID.randomUUID().toString(),
                     RecordedWebhooks.payload("pull_request.closed.json"))
                 .statusCode())
-        .isEqualTo(204);
+        .as("a closed pull request is taken in: it cancels the pull request's unfinished jobs")
+        .isEqualTo(202);
     assertThat(
             harness
                 .post(
