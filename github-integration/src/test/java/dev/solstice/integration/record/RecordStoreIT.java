@@ -66,6 +66,7 @@ class RecordStoreIT {
 
   @Test
   void migratesAnEmptyDatabaseToTheNewestVersion() {
+    join(record.ready());
     assertThat(db.rows("SELECT version FROM flyway_schema_history WHERE success ORDER BY 1"))
         .extracting(r -> r.get("version"))
         .containsExactly("1");
