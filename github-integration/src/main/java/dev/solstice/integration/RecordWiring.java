@@ -72,11 +72,17 @@ final class RecordWiring {
         d.deliveryId(), d.event(), d.receivedAt(), storePayloads ? d.body() : null);
   }
 
+  /** Starts retention and reconciliation once the schema is there (both need its tables). */
   void start() {
-    retention.start();
-    if (sync != null) {
-      sync.start();
-    }
+    record
+        .ready()
+        .onSuccess(
+            v -> {
+              retention.start();
+              if (sync != null) {
+                sync.start();
+              }
+            });
   }
 
   InstallationSync sync() {

@@ -60,34 +60,23 @@ public record DeliveryEntry(
   /** A delivery answered at the edge without being enqueued (ping, nothing to trigger). */
   public static DeliveryEntry ignoredAtEdge(
       String deliveryId, String event, Instant receivedAt, String reason) {
-    return new DeliveryEntry(
-        deliveryId,
-        event,
-        null,
-        null,
-        null,
-        receivedAt,
-        Outcome.IGNORED,
-        reason,
-        1,
-        List.of(),
-        null);
+    return atEdge(deliveryId, event, receivedAt, Outcome.IGNORED, reason, null);
   }
 
   /** A delivery just accepted at the edge. */
   public static DeliveryEntry received(
       String deliveryId, String event, Instant receivedAt, byte[] payload) {
+    return atEdge(deliveryId, event, receivedAt, Outcome.RECEIVED, null, payload);
+  }
+
+  private static DeliveryEntry atEdge(
+      String deliveryId,
+      String event,
+      Instant receivedAt,
+      Outcome outcome,
+      String reason,
+      byte[] payload) {
     return new DeliveryEntry(
-        deliveryId,
-        event,
-        null,
-        null,
-        null,
-        receivedAt,
-        Outcome.RECEIVED,
-        null,
-        1,
-        List.of(),
-        payload);
+        deliveryId, event, null, null, null, receivedAt, outcome, reason, 1, List.of(), payload);
   }
 }

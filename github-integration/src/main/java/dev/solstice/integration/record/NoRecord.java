@@ -66,6 +66,11 @@ final class NoRecord implements RecordStore {
   }
 
   @Override
+  public Future<Void> ready() {
+    return Future.succeededFuture();
+  }
+
+  @Override
   public boolean enabled() {
     return false;
   }

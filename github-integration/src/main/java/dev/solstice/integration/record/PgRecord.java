@@ -96,6 +96,7 @@ final class PgRecord implements RecordStore {
   /** Changes this process applied, newest per installation, ahead of the database. */
   private final Map<Long, Seen> seen = new ConcurrentHashMap<>();
 
+  private final io.vertx.core.Promise<Void> migrated = io.vertx.core.Promise.promise();
   private final AtomicLong activeInstallations = new AtomicLong();
   private final AtomicLong repositories = new AtomicLong();
 
@@ -379,6 +380,12 @@ final class PgRecord implements RecordStore {
   /** Lets the buffered writes go to the database: call once the schema is migrated. */
   void migrated() {
     writes.open();
+    migrated.tryComplete();
+  }
+
+  @Override
+  public Future<Void> ready() {
+    return migrated.future();
   }
 
   @Override

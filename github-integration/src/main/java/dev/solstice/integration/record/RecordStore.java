@@ -50,6 +50,12 @@ public interface RecordStore {
   /** Writes dropped because the buffer was full (the record misses them). */
   long dropped();
 
+  /**
+   * Completes once the record can be read and written: at once without a database, else when the
+   * schema is migrated (which may wait for the database to come up).
+   */
+  Future<Void> ready();
+
   /** True when there is a database behind this record. */
   boolean enabled();
 

@@ -26,8 +26,13 @@ public final class InstallationSync {
   private final GitHubClient github;
   private final RecordStore record;
   private final Duration interval;
+
+  /** The longest wait before a failed reconciliation is tried again. */
+  static final Duration RETRY = Duration.ofMinutes(1);
+
   private long timer = -1;
   private boolean running;
+  private boolean stopped;
 
   public InstallationSync(Vertx vertx, GitHubClient github, RecordStore record, Duration interval) {
     this.vertx = vertx;
@@ -36,11 +41,28 @@ public final class InstallationSync {
     this.interval = interval;
   }
 
+  /**
+   * Reconciles now, then every {@code interval}; a run that fails is tried again within {@link
+   * #RETRY}.
+   */
   public void start() {
-    timer = vertx.setPeriodic(2_000, Math.max(1_000, interval.toMillis()), t -> runOnce());
+    tick();
+  }
+
+  private void tick() {
+    runOnce()
+        .onComplete(
+            ar -> {
+              if (stopped) {
+                return;
+              }
+              Duration next = ar.succeeded() || interval.compareTo(RETRY) < 0 ? interval : RETRY;
+              timer = vertx.setTimer(Math.max(1_000, next.toMillis()), t -> tick());
+            });
   }
 
   public void stop() {
+    stopped = true;
     if (timer >= 0) {
       vertx.cancelTimer(timer);
     }
