@@ -32,6 +32,10 @@ OPERATIONS = [
     ("/repos/{owner}/{repo}/issues/{issue_number}/comments", "post"),
     ("/app/hook/deliveries", "get"),
     ("/app/hook/deliveries/{delivery_id}/attempts", "post"),
+    # Issue 15: first-run setup from a manifest, and the setup page.
+    ("/app-manifests/{code}/conversions", "post"),
+    ("/app/installations/{installation_id}", "get"),
+    ("/installation/repositories", "get"),
 ]
 
 DROP = {"description", "example", "examples", "title", "x-github", "externalDocs"}
@@ -75,7 +79,10 @@ def success_required(op):
         schema = media["schema"]
         if schema.get("type") == "array":
             schema = schema.get("items", {})
-        return sorted(schema.get("required", []))
+        required = set(schema.get("required", []))
+        for part in schema.get("allOf", []):  # e.g. the manifest conversion: an App + its secrets
+            required |= set(part.get("required", []))
+        return sorted(required)
     return []
 
 

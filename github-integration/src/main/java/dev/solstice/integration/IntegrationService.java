@@ -65,6 +65,8 @@ public final class IntegrationService {
   private final Readiness readiness;
   private final QueueDepthGauge depths;
   private volatile dev.solstice.integration.recovery.MissedDeliveryJob missedDeliveries;
+  private volatile dev.solstice.integration.github.AppCredentialsCheck credentials;
+  private volatile dev.solstice.integration.setup.SetupRoutes setup;
 
   private IntegrationService(
       Vertx vertx,
@@ -151,6 +153,16 @@ public final class IntegrationService {
         config.github() == null
             ? null
             : WebClientGitHubClient.create(vertx, config.github(), registry);
+    // Issue 15: GET /app at start and on a schedule; known-bad credentials hold the intake.
+    dev.solstice.integration.github.AppCredentialsCheck credentials =
+        github == null
+            ? null
+            : new dev.solstice.integration.github.AppCredentialsCheck(
+                vertx,
+                github,
+                config.github().appId(),
+                config.credentialsCheckInterval(),
+                registry);
     JobPublisher jobPublisher = new JobPublisher(publisher, config.jobs());
     java.util.function.IntConsumer published =
         n -> metrics.registry().counter("solstice_jobrequests_published").increment(n);
@@ -221,7 +233,8 @@ public final class IntegrationService {
                 config.intakePrefetch(),
                 FailureVerdicts.SERVICE),
             processor,
-            IntakeMeters.of(metrics));
+            IntakeMeters.of(metrics),
+            credentials == null ? Future::succeededFuture : credentials::whenUsable);
 
     Readiness readiness =
         new Readiness(vertx)
@@ -233,6 +246,9 @@ public final class IntegrationService {
     }
     if (redis != null) {
       readiness.check("redis", ledger::isHealthy);
+    }
+    if (credentials != null) {
+      readiness.checkWithReason("github-app-credentials", credentials::problem);
     }
 
     WebhookHandler webhook =
@@ -271,6 +287,10 @@ public final class IntegrationService {
             registry instanceof PrometheusMeterRegistry prom
                 ? PrometheusScrapingHandler.create(prom)
                 : null);
+    dev.solstice.integration.setup.SetupRoutes setupRoutes =
+        new dev.solstice.integration.setup.SetupRoutes(
+            vertx, config.setup(), config.github() != null, config.webhookPath(), github, clock);
+    http.withRoutes(setupRoutes::mount);
 
     dev.solstice.integration.recovery.MissedDeliveryJob missed =
         config.missedDeliveries().enabled() && github != null
@@ -318,7 +338,29 @@ public final class IntegrationService {
                     resultsVerticle,
                     readiness,
                     depths))
-        .onSuccess(service -> service.startMissedDeliveries(missed));
+        .onSuccess(service -> service.startMissedDeliveries(missed))
+        .onSuccess(service -> service.startSetup(credentials, setupRoutes));
+  }
+
+  private void startSetup(
+      dev.solstice.integration.github.AppCredentialsCheck check,
+      dev.solstice.integration.setup.SetupRoutes routes) {
+    setup = routes;
+    if (routes.servesNewApp()) {
+      LOG.info(
+          "first-run setup: open {}{} to create the GitHub App from its manifest",
+          routes.publicUrlOr("http://<this host>:" + http.actualPort()),
+          dev.solstice.integration.setup.ManifestForm.NEW_APP_PATH);
+    }
+    if (check != null) {
+      credentials = check;
+      check.start();
+    }
+  }
+
+  /** The App credentials check; empty while no App is configured. */
+  public java.util.Optional<dev.solstice.integration.github.AppCredentialsCheck> credentials() {
+    return java.util.Optional.ofNullable(credentials);
   }
 
   private void startMissedDeliveries(dev.solstice.integration.recovery.MissedDeliveryJob job) {
@@ -363,6 +405,12 @@ public final class IntegrationService {
   public Future<Void> stop() {
     if (missedDeliveries != null) {
       missedDeliveries.stop();
+    }
+    if (credentials != null) {
+      credentials.stop();
+    }
+    if (setup != null) {
+      setup.close();
     }
     Future<Void> undeployed = Future.succeededFuture();
     for (String id : deployments) {

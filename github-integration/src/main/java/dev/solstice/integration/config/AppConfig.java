@@ -58,7 +58,9 @@ public record AppConfig(
     MissedDeliverySettings missedDeliveries,
     dev.solstice.integration.policy.PolicySettings policy,
     dev.solstice.integration.http.HttpLimits httpLimits,
-    List<String> warnings) {
+    List<String> warnings,
+    dev.solstice.integration.setup.SetupSettings setup,
+    Duration credentialsCheckInterval) {
 
   public static final String DEFAULT_HTTP_ADDR = "0.0.0.0:8082";
   public static final String DEFAULT_WEBHOOK_PATH = "/webhooks/github";
@@ -117,7 +119,14 @@ public record AppConfig(
         in.raw("GITHUB_WEBHOOK_SECRET") != null ? "GITHUB_WEBHOOK_SECRET" : "WEBHOOK_SECRET";
     List<String> secrets = in.list(secretVar);
     boolean unsigned = in.bool("ALLOW_UNSIGNED_WEBHOOKS", false);
-    if (secrets.isEmpty() && !unsigned) {
+    // Issue 15: the first run creates the App (and its webhook secret) from the setup page.
+    dev.solstice.integration.setup.SetupSettings setup =
+        dev.solstice.integration.setup.SetupSettings.fromEnv(in);
+    if (secrets.isEmpty() && !unsigned && setup.enabled()) {
+      warnings.add(
+          "no GITHUB_WEBHOOK_SECRET: every webhook is refused (401) until the App is created at"
+              + " /github/app/new and the service restarted with its environment");
+    } else if (secrets.isEmpty() && !unsigned) {
       in.error(
           "GITHUB_WEBHOOK_SECRET: not set (nor its alias WEBHOOK_SECRET); set the App's webhook secret,"
               + " or ALLOW_UNSIGNED_WEBHOOKS=true to accept unsigned webhooks (development only)");
@@ -234,7 +243,9 @@ public record AppConfig(
             MissedDeliverySettings.fromEnv(in, github != null || in.raw("GITHUB_APP_ID") != null),
             policy(in),
             httpLimits(in),
-            List.copyOf(warnings));
+            List.copyOf(warnings),
+            setup,
+            in.positiveDuration("GITHUB_CREDENTIALS_CHECK_INTERVAL", Duration.ofMinutes(5)));
     in.check(ConfigException::new);
     return config;
   }

@@ -73,6 +73,19 @@ public interface GitHubClient {
    */
   Future<Void> verifyAppCredentials();
 
+  /**
+   * The installation ({@code GET /app/installations/{id}} with the App JWT): its account,
+   * repository selection and permissions. {@link GitHubApiException.NotFound} when the App is not
+   * installed there.
+   */
+  Future<InstallationInfo> getInstallation(long installationId);
+
+  /**
+   * Every repository the installation can reach ({@code GET /installation/repositories}, pages of
+   * 100, at most 10 pages), with a token minted for the whole installation (metadata: read).
+   */
+  Future<List<RepoRef>> listInstallationRepositories(long installationId);
+
   /** Releases connections. */
   void close();
 }

@@ -110,6 +110,15 @@ public final class WebClientGitHubClient implements GitHubClient {
           HttpMethod.POST,
           "/app/installations/{installation_id}/access_tokens",
           null);
+  private static final Endpoint GET_INSTALLATION =
+      new Endpoint(
+          "apps/get-installation", HttpMethod.GET, "/app/installations/{installation_id}", null);
+  private static final Endpoint LIST_INSTALLATION_REPOSITORIES =
+      new Endpoint(
+          "apps/list-repos-accessible-to-installation",
+          HttpMethod.GET,
+          "/installation/repositories",
+          null);
   private static final int MAX_PAGES = 10;
   private static final Pattern NEXT_LINK = Pattern.compile("<([^>]+)>\\s*;\\s*rel=\"next\"");
 
@@ -626,6 +635,57 @@ public final class WebClientGitHubClient implements GitHubClient {
   @Override
   public Future<Void> verifyAppCredentials() {
     return executor.execute(asApp(GET_AUTHENTICATED_APP, "/app", null)).mapEmpty();
+  }
+
+  @Override
+  public Future<InstallationInfo> getInstallation(long installationId) {
+    return executor
+        .execute(asApp(GET_INSTALLATION, "/app/installations/" + installationId, null))
+        .recover(
+            e ->
+                Future.failedFuture(
+                    e instanceof GitHubApiException g ? withInstallation(g, installationId) : e))
+        .map(resp -> InstallationInfo.fromJson(resp.body().toJsonObject()));
+  }
+
+  @Override
+  public Future<List<RepoRef>> listInstallationRepositories(long installationId) {
+    JsonObject body = new JsonObject().put("permissions", new JsonObject().put("metadata", "read"));
+    return executor
+        .execute(
+            asApp(
+                CREATE_INSTALLATION_TOKEN,
+                "/app/installations/" + installationId + "/access_tokens",
+                body))
+        .recover(
+            e ->
+                Future.failedFuture(
+                    e instanceof GitHubApiException g ? withInstallation(g, installationId) : e))
+        .compose(
+            resp ->
+                repositoryPages(
+                    new GitHubRequestExecutor.TokenAuth(
+                        installationId, resp.body().toJsonObject().getString("token")),
+                    "/installation/repositories?per_page=100",
+                    new ArrayList<>(),
+                    1));
+  }
+
+  private Future<List<RepoRef>> repositoryPages(
+      Auth auth, String path, List<RepoRef> found, int page) {
+    return executor
+        .execute(request(LIST_INSTALLATION_REPOSITORIES, path, null, auth, JSON))
+        .compose(
+            resp -> {
+              JsonArray repos = resp.body().toJsonObject().getJsonArray("repositories");
+              for (int i = 0; i < repos.size(); i++) {
+                found.add(RepoRef.parse(repos.getJsonObject(i).getString("full_name")));
+              }
+              Optional<String> next = nextLink(resp.header("link"));
+              return next.isPresent() && page < MAX_PAGES
+                  ? repositoryPages(auth, next.get(), found, page + 1)
+                  : Future.succeededFuture(List.copyOf(found));
+            });
   }
 
   @Override

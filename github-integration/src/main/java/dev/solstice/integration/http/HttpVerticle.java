@@ -31,6 +31,7 @@ public final class HttpVerticle extends VerticleBase {
   private final HealthChecks readiness;
   private final Handler<RoutingContext> metrics;
   private HttpServer server;
+  private java.util.function.Consumer<Router> extraRoutes = r -> {};
   private ConnectionGuard guard;
 
   /**
@@ -62,9 +63,16 @@ public final class HttpVerticle extends VerticleBase {
     this.metrics = metrics;
   }
 
+  /** More GET pages on the same listener (the setup pages); call before deploying. */
+  public HttpVerticle withRoutes(java.util.function.Consumer<Router> routes) {
+    this.extraRoutes = routes;
+    return this;
+  }
+
   @Override
   public Future<?> start() {
     Router router = Router.router(vertx);
+    extraRoutes.accept(router);
     router
         .post(webhookPath)
         .handler(rateLimiter)

@@ -284,6 +284,16 @@ class RunCoordinatorTest {
     }
 
     @Override
+    public Future<dev.solstice.integration.github.InstallationInfo> getInstallation(long id) {
+      return Future.failedFuture(new UnsupportedOperationException());
+    }
+
+    @Override
+    public Future<List<RepoRef>> listInstallationRepositories(long id) {
+      return Future.failedFuture(new UnsupportedOperationException());
+    }
+
+    @Override
     public void close() {}
   }
 }
