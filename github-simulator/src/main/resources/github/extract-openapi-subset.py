@@ -32,9 +32,10 @@ OPERATIONS = [
     ("/repos/{owner}/{repo}/issues/{issue_number}/comments", "post"),
     ("/app/hook/deliveries", "get"),
     ("/app/hook/deliveries/{delivery_id}/attempts", "post"),
-    # Issue 15: first-run setup from a manifest, and the setup page.
+    # Issue 15: first-run setup from a manifest, the setup page, the record's reconciliation.
     ("/app-manifests/{code}/conversions", "post"),
     ("/app/installations/{installation_id}", "get"),
+    ("/app/installations", "get"),
     ("/installation/repositories", "get"),
 ]
 

@@ -67,6 +67,7 @@ public final class IntegrationService {
   private volatile dev.solstice.integration.recovery.MissedDeliveryJob missedDeliveries;
   private volatile dev.solstice.integration.github.AppCredentialsCheck credentials;
   private volatile dev.solstice.integration.setup.SetupRoutes setup;
+  private RecordWiring records;
 
   private IntegrationService(
       Vertx vertx,
@@ -163,6 +164,8 @@ public final class IntegrationService {
                 config.github().appId(),
                 config.credentialsCheckInterval(),
                 registry);
+    // Issue 15: the PostgreSQL record (or none, without DATABASE_URL).
+    RecordWiring records = new RecordWiring(vertx, config, github, registry, clock);
     JobPublisher jobPublisher = new JobPublisher(publisher, config.jobs());
     java.util.function.IntConsumer published =
         n -> metrics.registry().counter("solstice_jobrequests_published").increment(n);
@@ -171,7 +174,7 @@ public final class IntegrationService {
     JobResultVerticle results = null;
     if (github == null) {
       planner = Planner.withoutGitHub(config::runsOnFor, clock);
-      executor = new PlanExecutor(null, jobPublisher::publishAll, published);
+      executor = new PlanExecutor(null, jobPublisher::publishAll, published, records.record());
     } else {
       CheckRunMap runs =
           redisApi == null
@@ -207,7 +210,8 @@ public final class IntegrationService {
           new PlanExecutor(
               new PlanExecutor.GitHubSide(github, reporter, coordinator),
               jobPublisher::publishAll,
-              published);
+              published,
+              records.record());
       results =
           new JobResultVerticle(
               new SettlingConsumer.Settings(
@@ -222,7 +226,7 @@ public final class IntegrationService {
               coordinator::onResult);
     }
     DeliveryProcessor processor =
-        new DeliveryProcessor(new WebhookParser(), planner, executor, ledger);
+        new DeliveryProcessor(new WebhookParser(), planner, executor, ledger, records.record());
     IntakeVerticle intakeVerticle =
         new IntakeVerticle(
             new SettlingConsumer.Settings(
@@ -234,7 +238,8 @@ public final class IntegrationService {
                 FailureVerdicts.SERVICE),
             processor,
             IntakeMeters.of(metrics),
-            credentials == null ? Future::succeededFuture : credentials::whenUsable);
+            credentials == null ? Future::succeededFuture : credentials::whenUsable,
+            records.record());
 
     Readiness readiness =
         new Readiness(vertx)
@@ -256,7 +261,7 @@ public final class IntegrationService {
             new SignatureVerifier(config.webhookSecrets()),
             config.allowUnsignedWebhooks(),
             new WebhookParser(),
-            intake::enqueue,
+            records.noting(intake::enqueue),
             clock,
             WebhookMetrics.of(metrics));
     // Issue 19: bodies streamed, verified while they arrive and held within a shared budget.
@@ -339,7 +344,8 @@ public final class IntegrationService {
                     readiness,
                     depths))
         .onSuccess(service -> service.startMissedDeliveries(missed))
-        .onSuccess(service -> service.startSetup(credentials, setupRoutes));
+        .onSuccess(service -> service.startSetup(credentials, setupRoutes))
+        .onSuccess(service -> service.startRecord(records));
   }
 
   private void startSetup(
@@ -368,6 +374,21 @@ public final class IntegrationService {
       missedDeliveries = job;
       job.start();
     }
+  }
+
+  private void startRecord(RecordWiring wiring) {
+    records = wiring;
+    wiring.start();
+  }
+
+  /** The record of installations and deliveries (issue 15). */
+  public dev.solstice.integration.record.RecordStore record() {
+    return records.record();
+  }
+
+  /** The reconciliation with GitHub's installations, when there is a record and an App. */
+  public java.util.Optional<dev.solstice.integration.recovery.InstallationSync> installationSync() {
+    return java.util.Optional.ofNullable(records.sync());
   }
 
   /** The missed-delivery job, when MISSED_DELIVERIES is on. */
@@ -429,7 +450,7 @@ public final class IntegrationService {
               if (redis != null) {
                 redis.close();
               }
-              return Future.succeededFuture();
+              return records == null ? Future.succeededFuture() : records.stop();
             });
   }
 

@@ -27,6 +27,7 @@ import java.util.Map;
  *     check runs, no workflow files)
  * @param missedDeliveries the job that asks GitHub to redeliver webhooks that never reached us
  * @param httpLimits what the public endpoint grants under hostile traffic (issue 19)
+ * @param record the PostgreSQL record of installations and deliveries (issue 15)
  */
 public record AppConfig(
     String httpHost,
@@ -58,6 +59,7 @@ public record AppConfig(
     MissedDeliverySettings missedDeliveries,
     dev.solstice.integration.policy.PolicySettings policy,
     dev.solstice.integration.http.HttpLimits httpLimits,
+    dev.solstice.integration.record.RecordSettings record,
     List<String> warnings,
     dev.solstice.integration.setup.SetupSettings setup,
     Duration credentialsCheckInterval) {
@@ -243,6 +245,7 @@ public record AppConfig(
             MissedDeliverySettings.fromEnv(in, github != null || in.raw("GITHUB_APP_ID") != null),
             policy(in),
             httpLimits(in),
+            dev.solstice.integration.record.RecordSettings.fromEnv(in),
             List.copyOf(warnings),
             setup,
             in.positiveDuration("GITHUB_CREDENTIALS_CHECK_INTERVAL", Duration.ofMinutes(5)));
@@ -362,6 +365,8 @@ public record AppConfig(
         + logsBaseUrl
         + ", github="
         + (github == null ? "none (intake-only)" : github.toString())
+        + ", record="
+        + record
         + "]";
   }
 }

@@ -232,6 +232,26 @@ public final class Help {
               "FORK_PR_POLICY",
               "members",
               "fork pull requests run automatically: never, members (author OWNER, MEMBER or COLLABORATOR) or always; a held one gets a neutral check run"),
+          Variable.secret(
+              "DATABASE_URL",
+              "none (no record)",
+              "PostgreSQL of the record of installations, repositories and deliveries: postgresql://user:password@host:5432/db"),
+          Variable.of(
+              "DELIVERY_RETENTION",
+              "30d",
+              "deliveries older than this are deleted from the record"),
+          Variable.of(
+              "STORE_PAYLOADS",
+              "false",
+              "keep each delivery's body in the record, AES-GCM encrypted with TOKEN_CACHE_KEY"),
+          Variable.of(
+              "INSTALLATIONS_SYNC_INTERVAL",
+              "6h",
+              "time between reconciliations of the record with GitHub's installations and repositories"),
+          Variable.of(
+              "RECORD_BUFFER",
+              "10000",
+              "record writes held in memory while PostgreSQL is down; beyond it the oldest are dropped and logged"),
           Variable.of("LOG_FORMAT", "json", "json (one object per line) or text"),
           Variable.of("LOG_LEVEL", "INFO", "root log level"));
 

@@ -31,6 +31,10 @@ public final class PlanExecutor {
   private final GitHubSide gitHub;
   private final Publisher publisher;
   private final IntConsumer published;
+  private final dev.solstice.integration.record.RecordStore record;
+
+  /** Runs of an installation looked at for held jobs when it goes (newest first). */
+  static final int HELD_RUNS_LIMIT = 1_000;
 
   /**
    * What a plan needs of GitHub: the App's client, its check runs and the runs of a delivery; all
@@ -43,9 +47,106 @@ public final class PlanExecutor {
    * @param published told how many JobRequests each plan published (for metrics)
    */
   public PlanExecutor(GitHubSide gitHub, Publisher publisher, IntConsumer published) {
+    this(gitHub, publisher, published, null);
+  }
+
+  /**
+   * @param record the record of installations and deliveries (issue 15); null for none
+   */
+  public PlanExecutor(
+      GitHubSide gitHub,
+      Publisher publisher,
+      IntConsumer published,
+      dev.solstice.integration.record.RecordStore record) {
     this.gitHub = gitHub;
     this.publisher = publisher;
     this.published = published;
+    this.record = record;
+  }
+
+  /**
+   * What the record knows of an installation, read before planning: the planner gives a deleted or
+   * suspended one nothing. Without a record, or when it cannot answer, {@code UNKNOWN} (served).
+   */
+  public Future<dev.solstice.integration.core.InstallationStatus> installation(
+      Long installationId) {
+    if (installationId == null || record == null) {
+      return Future.succeededFuture(dev.solstice.integration.core.InstallationStatus.UNKNOWN);
+    }
+    return record
+        .status(installationId)
+        .otherwise(dev.solstice.integration.core.InstallationStatus.UNKNOWN);
+  }
+
+  /**
+   * Carries out an installation change: the record updated (written behind); when the installation
+   * is deleted or suspended, its cached tokens dropped and the jobs its runs still hold (waiting on
+   * needs, never published) cancelled, without a GitHub call. Finding those runs needs the record;
+   * when it cannot answer they are not cancelled, and say so in the log.
+   */
+  public Future<Void> apply(dev.solstice.integration.core.InstallationChange change) {
+    if (record != null) {
+      record.apply(change);
+    }
+    LOG.info(
+        "installation {}: {} {} ({} repositories added, {} removed)",
+        change.installationId(),
+        change.event(),
+        change.action(),
+        change.added().size(),
+        change.removed().size());
+    if (!change.status().gone() || gitHub == null) {
+      return Future.succeededFuture();
+    }
+    long id = change.installationId();
+    String reason = "installation " + id + " " + change.action();
+    return gitHub
+        .client()
+        .forgetInstallation(id)
+        .recover(
+            e -> {
+              LOG.warn("installation {}: could not drop its cached tokens: {}", id, e.toString());
+              return Future.succeededFuture();
+            })
+        .compose(v -> cancelHeld(id, reason));
+  }
+
+  private Future<Void> cancelHeld(long installationId, String reason) {
+    if (record == null || !record.enabled()) {
+      return Future.succeededFuture();
+    }
+    return record
+        .deliveriesWithJobs(installationId, HELD_RUNS_LIMIT)
+        .compose(
+            deliveries -> {
+              Future<Integer> chain = Future.succeededFuture(0);
+              for (String delivery : deliveries) {
+                chain =
+                    chain.compose(
+                        n ->
+                            gitHub
+                                .runs()
+                                .cancelHeld(RunCoordinator.runId(delivery), reason)
+                                .map(m -> n + m));
+              }
+              return chain;
+            })
+        .onSuccess(
+            n -> {
+              if (n > 0) {
+                LOG.info("installation {}: cancelled {} held jobs", installationId, n);
+              }
+            })
+        .recover(
+            e -> {
+              LOG.warn(
+                  "installation {}: the record could not list its runs ({}); jobs they hold are"
+                      + " not cancelled",
+                  installationId,
+                  e.toString());
+              return Future.succeededFuture(0);
+            })
+        .mapEmpty();
   }
 
   /** Where JobRequests go: {@code amqp.JobPublisher#publishAll}, persistent and confirmed. */

@@ -157,6 +157,36 @@ public final class RunCoordinator {
   }
 
   /**
+   * Cancels the jobs of a run that were never published (held until their needs succeed), without
+   * any GitHub call: its installation was deleted or suspended. Answers how many were cancelled.
+   */
+  public Future<Integer> cancelHeld(UUID runId, String reason) {
+    return store
+        .jobs(runId)
+        .compose(
+            jobs ->
+                store
+                    .states(runId)
+                    .compose(
+                        states ->
+                            onceEach(
+                                runId,
+                                jobs.values().stream()
+                                    .filter(job -> states.get(job.workflowJobId()) == null)
+                                    .toList(),
+                                job -> {
+                                  LOG.info(
+                                      "cancelling held job {} ({}) of {}: {}",
+                                      job.workflowJobId(),
+                                      job.requestId(),
+                                      job.repository(),
+                                      reason);
+                                  return store.setState(
+                                      runId, job.workflowJobId(), JobState.CANCELLED);
+                                })));
+  }
+
+  /**
    * Records a result of a stored run and moves the run on: after a success, enqueues the jobs whose
    * needs have all succeeded; after anything else, skips every job that (transitively) needs it.
    */
@@ -203,53 +233,71 @@ public final class RunCoordinator {
 
   /** Carries out a {@link RunStep}: each job enqueued or skipped once, under its claim. */
   private Future<Void> execute(UUID runId, String done, String conclusion, RunStep step) {
-    Future<Void> chain = Future.succeededFuture();
-    for (JobRequest job : step.enqueue()) {
+    return onceEach(
+            runId,
+            step.enqueue(),
+            job -> {
+              LOG.info(
+                  "job {} of {}@{}: its needs succeeded, enqueueing it",
+                  job.workflowJobId(),
+                  job.repository(),
+                  job.commitSha());
+              return enqueue
+                  .apply(job)
+                  .compose(x -> store.setState(runId, job.workflowJobId(), JobState.QUEUED));
+            })
+        .compose(
+            enqueued ->
+                onceEach(
+                    runId,
+                    step.skip(),
+                    RunStep.Skip::job,
+                    skip -> {
+                      JobRequest job = skip.job();
+                      LOG.info(
+                          "job {} of {}@{} skipped: {} concluded {}",
+                          job.workflowJobId(),
+                          job.repository(),
+                          job.commitSha(),
+                          done,
+                          conclusion);
+                      return checks
+                          .complete(job, "skipped", "Skipped", skip.summary())
+                          .compose(
+                              x -> store.setState(runId, job.workflowJobId(), JobState.SKIPPED));
+                    }))
+        .mapEmpty();
+  }
+
+  /**
+   * Runs {@code action} for each job in turn, under its claim, unless the job already has a state
+   * (another replica or an earlier attempt did it); answers how many it ran for.
+   */
+  private Future<Integer> onceEach(
+      UUID runId, List<JobRequest> jobs, Function<JobRequest, Future<Void>> action) {
+    return onceEach(runId, jobs, Function.identity(), action);
+  }
+
+  private <T> Future<Integer> onceEach(
+      UUID runId, List<T> items, Function<T, JobRequest> jobOf, Function<T, Future<Void>> action) {
+    Future<Integer> chain = Future.succeededFuture(0);
+    for (T item : items) {
       chain =
           chain.compose(
-              v ->
-                  withClaim(
-                      runId,
-                      job.workflowJobId(),
-                      state -> {
-                        if (state != null) {
-                          return Future.succeededFuture();
-                        }
-                        LOG.info(
-                            "job {} of {}@{}: its needs succeeded, enqueueing it",
-                            job.workflowJobId(),
-                            job.repository(),
-                            job.commitSha());
-                        return enqueue
-                            .apply(job)
-                            .compose(
-                                x -> store.setState(runId, job.workflowJobId(), JobState.QUEUED));
-                      }));
-    }
-    for (RunStep.Skip skip : step.skip()) {
-      JobRequest job = skip.job();
-      String id = job.workflowJobId();
-      chain =
-          chain.compose(
-              v ->
-                  withClaim(
-                      runId,
-                      id,
-                      state -> {
-                        if (state != null) {
-                          return Future.succeededFuture();
-                        }
-                        LOG.info(
-                            "job {} of {}@{} skipped: {} concluded {}",
-                            id,
-                            job.repository(),
-                            job.commitSha(),
-                            done,
-                            conclusion);
-                        return checks
-                            .complete(job, "skipped", "Skipped", skip.summary())
-                            .compose(x -> store.setState(runId, id, JobState.SKIPPED));
-                      }));
+              n -> {
+                boolean[] ran = {false};
+                return withClaim(
+                        runId,
+                        jobOf.apply(item).workflowJobId(),
+                        state -> {
+                          if (state != null) {
+                            return Future.succeededFuture();
+                          }
+                          ran[0] = true;
+                          return action.apply(item);
+                        })
+                    .map(v -> ran[0] ? n + 1 : n);
+              });
     }
     return chain;
   }

@@ -81,10 +81,28 @@ public interface GitHubClient {
   Future<InstallationInfo> getInstallation(long installationId);
 
   /**
-   * Every repository the installation can reach ({@code GET /installation/repositories}, pages of
-   * 100, at most 10 pages), with a token minted for the whole installation (metadata: read).
+   * Every installation of the App ({@code GET /app/installations}, all pages), for the record's
+   * reconciliation.
    */
-  Future<List<RepoRef>> listInstallationRepositories(long installationId);
+  default Future<List<AppInstallation>> listInstallations() {
+    return Future.failedFuture(new UnsupportedOperationException("listInstallations"));
+  }
+
+  /**
+   * The repositories an installation grants ({@code GET /installation/repositories}, all pages).
+   */
+  default Future<List<AppInstallation.Repository>> listInstallationRepositories(
+      long installationId) {
+    return Future.failedFuture(new UnsupportedOperationException("listInstallationRepositories"));
+  }
+
+  /**
+   * Drops every cached token of an installation (deleted or suspended), here and in the shared
+   * cache.
+   */
+  default Future<Void> forgetInstallation(long installationId) {
+    return Future.succeededFuture();
+  }
 
   /** Releases connections. */
   void close();

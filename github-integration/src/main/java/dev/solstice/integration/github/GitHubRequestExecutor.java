@@ -26,19 +26,13 @@ final class GitHubRequestExecutor {
   static final String API_VERSION = "2022-11-28";
 
   /** Which credential a request carries. */
-  sealed interface Auth permits AppAuth, InstallationAuth, TokenAuth {}
+  sealed interface Auth permits AppAuth, InstallationAuth {}
 
   /** The App JWT. */
   record AppAuth() implements Auth {}
 
   /** An installation token for one repository and scope. */
   record InstallationAuth(long installationId, RepoRef repo, TokenScope scope) implements Auth {}
-
-  /**
-   * A token minted for one call of the whole installation (e.g. listing its repositories), not
-   * cached.
-   */
-  record TokenAuth(long installationId, String token) implements Auth {}
 
   /**
    * @param operation GitHub operation id (checked against the write allowlist)
@@ -304,10 +298,6 @@ final class GitHubRequestExecutor {
                       t.token(),
                       "inst:" + i.installationId() + ":" + i.scope() + ":" + t.source(),
                       t.source() == InstallationToken.Source.MINTED));
-    }
-    if (r.auth() instanceof TokenAuth t) {
-      return Future.succeededFuture(
-          new Credential(t.token(), "inst:" + t.installationId() + ":installation", false));
     }
     return Future.succeededFuture(new Credential(signer.jwt(), "app", false));
   }

@@ -12,7 +12,9 @@ public enum TokenScope {
   /** Creating issues and issue/PR comments: only for issue writes. */
   ISSUES(Map.of("issues", "write", "metadata", "read")),
   /** Listing a pull request's files (path filters). */
-  PULL_REQUESTS(Map.of("pull_requests", "read", "metadata", "read"));
+  PULL_REQUESTS(Map.of("pull_requests", "read", "metadata", "read")),
+  /** Listing an installation's repositories (the record's reconciliation): every repository. */
+  METADATA(Map.of("metadata", "read"));
 
   private final Map<String, String> permissions;
 

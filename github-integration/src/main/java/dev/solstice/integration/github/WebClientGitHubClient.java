@@ -113,12 +113,18 @@ public final class WebClientGitHubClient implements GitHubClient {
   private static final Endpoint GET_INSTALLATION =
       new Endpoint(
           "apps/get-installation", HttpMethod.GET, "/app/installations/{installation_id}", null);
+  private static final Endpoint LIST_INSTALLATIONS =
+      new Endpoint("apps/list-installations", HttpMethod.GET, "/app/installations", null);
   private static final Endpoint LIST_INSTALLATION_REPOSITORIES =
       new Endpoint(
           "apps/list-repos-accessible-to-installation",
           HttpMethod.GET,
           "/installation/repositories",
-          null);
+          TokenScope.METADATA);
+
+  /** Pages of 100 read at most by one listing of installations or repositories. */
+  private static final int MAX_LISTING_PAGES = 100;
+
   private static final int MAX_PAGES = 10;
   private static final Pattern NEXT_LINK = Pattern.compile("<([^>]+)>\\s*;\\s*rel=\"next\"");
 
@@ -633,6 +639,69 @@ public final class WebClientGitHubClient implements GitHubClient {
   }
 
   @Override
+  public Future<List<AppInstallation>> listInstallations() {
+    return installationsPage("/app/installations?per_page=100", new ArrayList<>(), 1);
+  }
+
+  private Future<List<AppInstallation>> installationsPage(
+      String path, List<AppInstallation> acc, int page) {
+    return executor
+        .execute(asApp(LIST_INSTALLATIONS, path, null))
+        .compose(
+            resp -> {
+              JsonArray arr = resp.body().toJsonArray();
+              for (int i = 0; i < arr.size(); i++) {
+                acc.add(AppInstallation.fromJson(arr.getJsonObject(i)));
+              }
+              Optional<String> next = nextLink(resp.header("link"));
+              return next.isPresent() && page < MAX_LISTING_PAGES
+                  ? installationsPage(next.get(), acc, page + 1)
+                  : Future.succeededFuture(List.copyOf(acc));
+            });
+  }
+
+  @Override
+  public Future<List<AppInstallation.Repository>> listInstallationRepositories(
+      long installationId) {
+    return repositoriesPage(
+        installationId, "/installation/repositories?per_page=100", new ArrayList<>(), 1);
+  }
+
+  private Future<List<AppInstallation.Repository>> repositoriesPage(
+      long installationId, String path, List<AppInstallation.Repository> acc, int page) {
+    return executor
+        .execute(
+            request(
+                LIST_INSTALLATION_REPOSITORIES,
+                path,
+                null,
+                new InstallationAuth(installationId, null, TokenScope.METADATA),
+                JSON))
+        .compose(
+            resp -> {
+              JsonArray arr =
+                  resp.body().toJsonObject().getJsonArray("repositories", new JsonArray());
+              for (int i = 0; i < arr.size(); i++) {
+                JsonObject r = arr.getJsonObject(i);
+                acc.add(
+                    new AppInstallation.Repository(
+                        r.getLong("id"),
+                        r.getString("full_name"),
+                        Boolean.TRUE.equals(r.getBoolean("private"))));
+              }
+              Optional<String> next = nextLink(resp.header("link"));
+              return next.isPresent() && page < MAX_LISTING_PAGES
+                  ? repositoriesPage(installationId, next.get(), acc, page + 1)
+                  : Future.succeededFuture(List.copyOf(acc));
+            });
+  }
+
+  @Override
+  public Future<Void> forgetInstallation(long installationId) {
+    return tokens.forgetInstallation(installationId);
+  }
+
+  @Override
   public Future<Void> verifyAppCredentials() {
     return executor.execute(asApp(GET_AUTHENTICATED_APP, "/app", null)).mapEmpty();
   }
@@ -649,46 +718,6 @@ public final class WebClientGitHubClient implements GitHubClient {
   }
 
   @Override
-  public Future<List<RepoRef>> listInstallationRepositories(long installationId) {
-    JsonObject body = new JsonObject().put("permissions", new JsonObject().put("metadata", "read"));
-    return executor
-        .execute(
-            asApp(
-                CREATE_INSTALLATION_TOKEN,
-                "/app/installations/" + installationId + "/access_tokens",
-                body))
-        .recover(
-            e ->
-                Future.failedFuture(
-                    e instanceof GitHubApiException g ? withInstallation(g, installationId) : e))
-        .compose(
-            resp ->
-                repositoryPages(
-                    new GitHubRequestExecutor.TokenAuth(
-                        installationId, resp.body().toJsonObject().getString("token")),
-                    "/installation/repositories?per_page=100",
-                    new ArrayList<>(),
-                    1));
-  }
-
-  private Future<List<RepoRef>> repositoryPages(
-      Auth auth, String path, List<RepoRef> found, int page) {
-    return executor
-        .execute(request(LIST_INSTALLATION_REPOSITORIES, path, null, auth, JSON))
-        .compose(
-            resp -> {
-              JsonArray repos = resp.body().toJsonObject().getJsonArray("repositories");
-              for (int i = 0; i < repos.size(); i++) {
-                found.add(RepoRef.parse(repos.getJsonObject(i).getString("full_name")));
-              }
-              Optional<String> next = nextLink(resp.header("link"));
-              return next.isPresent() && page < MAX_PAGES
-                  ? repositoryPages(auth, next.get(), found, page + 1)
-                  : Future.succeededFuture(List.copyOf(found));
-            });
-  }
-
-  @Override
   public void close() {
     transport.close();
     if (redis != null) {
@@ -699,10 +728,13 @@ public final class WebClientGitHubClient implements GitHubClient {
   // ---- token exchange --------------------------------------------------------------------
 
   private Future<InstallationToken> mint(long installationId, RepoRef repo, TokenScope scope) {
+    // No repository (an installation-wide read): the token covers every repository granted.
     JsonObject body =
         new JsonObject()
-            .put("repositories", new JsonArray().add(repo.name()))
             .put("permissions", new JsonObject(new java.util.LinkedHashMap<>(scope.permissions())));
+    if (repo != null) {
+      body.put("repositories", new JsonArray().add(repo.name()));
+    }
     return executor
         .execute(
             asApp(

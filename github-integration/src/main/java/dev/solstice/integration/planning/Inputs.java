@@ -1,5 +1,6 @@
 package dev.solstice.integration.planning;
 
+import dev.solstice.integration.core.InstallationStatus;
 import java.util.List;
 
 /**
@@ -8,18 +9,30 @@ import java.util.List;
  *
  * @param workflow the workflow file as read at a ref
  * @param changedFiles the files the trigger changes, as listed by GitHub
+ * @param installation the trigger's installation as the record knows it (read before planning;
+ *     {@link InstallationStatus#UNKNOWN} without a record)
  */
-public record Inputs(WorkflowFile workflow, ChangedFiles changedFiles) {
+public record Inputs(
+    WorkflowFile workflow, ChangedFiles changedFiles, InstallationStatus installation) {
 
   /** Nothing read yet. */
-  public static final Inputs NONE = new Inputs(null, null);
+  public static final Inputs NONE = new Inputs(null, null, InstallationStatus.UNKNOWN);
+
+  public Inputs {
+    installation = installation == null ? InstallationStatus.UNKNOWN : installation;
+  }
 
   public Inputs withWorkflow(WorkflowFile file) {
-    return new Inputs(file, changedFiles);
+    return new Inputs(file, changedFiles, installation);
   }
 
   public Inputs withChangedFiles(ChangedFiles files) {
-    return new Inputs(workflow, files);
+    return new Inputs(workflow, files, installation);
+  }
+
+  /** These inputs for an installation the record knows as {@code status}. */
+  public static Inputs forInstallation(InstallationStatus status) {
+    return new Inputs(null, null, status);
   }
 
   /**

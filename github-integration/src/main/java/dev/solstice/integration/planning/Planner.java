@@ -34,8 +34,9 @@ import java.util.function.Function;
  * ({@code neutral} when held), so required checks never stay pending. A trigger that runs gets one
  * JobRequest per job; when a job has {@code needs} or a new head cancels the previous one's jobs,
  * the run is recorded and only the jobs without needs are published now. No workflow file: the
- * default job. An invalid file: one failed check run. Without GitHub (no App configured), every
- * trigger gets the default job and no check runs.
+ * default job. An invalid file: one failed check run. A trigger of an installation the record knows
+ * as deleted or suspended gets nothing (no GitHub call, no job). Without GitHub (no App
+ * configured), every trigger gets the default job and no check runs.
  */
 public final class Planner {
 
@@ -99,6 +100,19 @@ public final class Planner {
             trigger.repository(),
             trigger.commitSha(),
             github ? trigger.installationId() : null);
+    if (trigger.installationId() != null && inputs.installation().gone()) {
+      return done(
+          Plan.nothing(
+              target,
+              "installation "
+                  + trigger.installationId()
+                  + " is "
+                  + inputs.installation().name().toLowerCase(java.util.Locale.ROOT)
+                  + ": no GitHub call and no job for "
+                  + trigger.event()
+                  + " of "
+                  + trigger.repository()));
+    }
     if (!github) {
       return done(Plan.run(target, List.of(defaultJob(trigger, deliveryId)), null));
     }

@@ -3,8 +3,8 @@ package dev.solstice.integration.setup;
 import static org.owasp.encoder.Encode.forHtml;
 import static org.owasp.encoder.Encode.forHtmlAttribute;
 
+import dev.solstice.integration.github.AppInstallation;
 import dev.solstice.integration.github.InstallationInfo;
-import dev.solstice.integration.github.RepoRef;
 import java.util.List;
 import java.util.Map;
 
@@ -63,9 +63,10 @@ final class SetupPages {
             + "</a>.</p>");
   }
 
-  static String installed(InstallationInfo inst, List<RepoRef> repos, boolean update) {
+  static String installed(
+      InstallationInfo inst, List<AppInstallation.Repository> repos, boolean update) {
     StringBuilder list = new StringBuilder("<ul>\n");
-    for (RepoRef r : repos) {
+    for (AppInstallation.Repository r : repos) {
       list.append("<li>").append(forHtml(r.fullName())).append("</li>\n");
     }
     list.append("</ul>\n");

@@ -34,6 +34,12 @@ public final class WebhookHandler implements Handler<RoutingContext> {
   @FunctionalInterface
   public interface Intake {
     Future<Void> enqueue(WebhookDelivery delivery);
+
+    /**
+     * Told, after the answer, of a signed delivery answered without enqueueing it (ping, or an
+     * event or action that triggers nothing): the record keeps it as ignored. Nothing by default.
+     */
+    default void ignored(WebhookDelivery delivery, String reason) {}
   }
 
   private static final Logger LOG = LoggerFactory.getLogger(WebhookHandler.class);
@@ -110,10 +116,13 @@ public final class WebhookHandler implements Handler<RoutingContext> {
             .setStatusCode(200)
             .putHeader("Content-Type", "application/json")
             .end(new JsonObject().put("ok", true).put("zen", ping.zen()).encode());
+        intake.ignored(new WebhookDelivery(deliveryId, event, body, clock.instant(), 1), "ping");
       } else if (parsed instanceof WebhookEvent.Ignored ignored) {
         LOG.debug("ignored: {}", ignored.reason());
         metrics.ignored(event);
         ctx.response().setStatusCode(204).end();
+        intake.ignored(
+            new WebhookDelivery(deliveryId, event, body, clock.instant(), 1), ignored.reason());
       } else {
         enqueue(ctx, new WebhookDelivery(deliveryId, event, body, clock.instant(), 1));
       }

@@ -42,6 +42,7 @@ public final class WebhookParser {
       case "pull_request" -> pullRequest(root);
       case "check_suite" -> checkSuite(root);
       case "check_run" -> checkRun(root);
+      case "installation", "installation_repositories" -> InstallationEvents.parse(event, root);
       default -> new WebhookEvent.Ignored("event " + event + " does not trigger builds");
     };
   }

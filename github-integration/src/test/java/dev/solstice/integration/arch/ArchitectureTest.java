@@ -44,7 +44,7 @@ class ArchitectureTest {
           .layer("Planning")
           .definedBy(BASE + ".planning..", BASE + ".workflow..", BASE + ".policy..")
           .layer("Infrastructure")
-          .definedBy(BASE + ".github..", BASE + ".amqp..", BASE + ".ops..")
+          .definedBy(BASE + ".github..", BASE + ".amqp..", BASE + ".ops..", BASE + ".record..")
           .layer("Core")
           .definedBy(BASE + ".core..")
           .whereLayer("Wiring")

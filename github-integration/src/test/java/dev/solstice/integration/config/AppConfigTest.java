@@ -333,4 +333,36 @@ class AppConfigTest {
                     .asString()
                     .doesNotContain("pw"));
   }
+
+  @Test
+  void theRecordIsOffWithoutDatabaseUrlAndItsSettingsAreChecked() {
+    AppConfig off = AppConfig.fromEnv(Map.of("GITHUB_WEBHOOK_SECRET", "s"), List.of());
+    assertThat(off.record().enabled()).isFalse();
+    assertThat(off.record().retention()).isEqualTo(Duration.ofDays(30));
+    assertThat(off.record().storePayloads()).isFalse();
+
+    AppConfig on =
+        AppConfig.fromEnv(
+            Map.of(
+                "GITHUB_WEBHOOK_SECRET", "s",
+                "DATABASE_URL", "postgresql://solstice:db-pa55@db:5432/solstice",
+                "DELIVERY_RETENTION", "7d"),
+            List.of());
+    assertThat(on.record().enabled()).isTrue();
+    assertThat(on.record().retention()).isEqualTo(Duration.ofDays(7));
+    assertThat(on.toString()).doesNotContain("db-pa55").contains("***@db:5432");
+
+    assertThatThrownBy(
+            () ->
+                AppConfig.fromEnv(
+                    Map.of(
+                        "GITHUB_WEBHOOK_SECRET", "s",
+                        "DATABASE_URL", "mysql://db/solstice",
+                        "DELIVERY_RETENTION", "-1d",
+                        "STORE_PAYLOADS", "true"),
+                    List.of()))
+        .hasMessageContaining("DATABASE_URL")
+        .hasMessageContaining("DELIVERY_RETENTION")
+        .hasMessageContaining("STORE_PAYLOADS: true needs TOKEN_CACHE_KEY");
+  }
 }

@@ -195,6 +195,23 @@ class RunCoordinatorTest {
   }
 
   @Test
+  void aGoneInstallationsHeldJobsAreCancelledWithoutAGitHubCallAndNeverEnqueued() throws Exception {
+    List<JobRequest> jobs = run("d6", SHA1);
+    UUID runId = RunCoordinator.runId("d6");
+    await(coordinator.start(runId, jobs)); // lint and build queued; test and deploy held
+
+    assertThat(await(coordinator.cancelHeld(runId, "installation 1 deleted"))).isEqualTo(2);
+    assertThat(await(coordinator.cancelHeld(runId, "installation 1 deleted"))).isZero();
+
+    assertThat(await(coordinator.state(runId, "test"))).contains(JobState.CANCELLED);
+    assertThat(await(coordinator.state(runId, "deploy"))).contains(JobState.CANCELLED);
+    assertThat(await(coordinator.state(runId, "build"))).contains(JobState.QUEUED);
+    assertThat(github.updates).as("no GitHub call").isEmpty();
+    await(coordinator.onResult(done(job(jobs, "build"), Conclusion.SUCCESS)));
+    assertThat(enqueued).as("a cancelled job is not enqueued once its needs succeed").isEmpty();
+  }
+
+  @Test
   void aClaimHeldByAnotherReplicaIsRetriedLater() throws Exception {
     List<JobRequest> jobs = run("d5", SHA1);
     UUID runId = RunCoordinator.runId("d5");
@@ -285,11 +302,6 @@ class RunCoordinatorTest {
 
     @Override
     public Future<dev.solstice.integration.github.InstallationInfo> getInstallation(long id) {
-      return Future.failedFuture(new UnsupportedOperationException());
-    }
-
-    @Override
-    public Future<List<RepoRef>> listInstallationRepositories(long id) {
       return Future.failedFuture(new UnsupportedOperationException());
     }
 

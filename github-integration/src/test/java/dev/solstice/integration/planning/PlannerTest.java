@@ -500,6 +500,32 @@ class PlannerTest {
   }
 
   @Test
+  void deletedOrSuspendedInstallationGetsNoGitHubCallAndNoJob() {
+    Planner planner =
+        Planner.withGitHub(APP_ID, new CheckNames("Solstice CI"), DEFAULTS, repo -> "linux", CLOCK);
+    for (var status :
+        List.of(
+            dev.solstice.integration.core.InstallationStatus.DELETED,
+            dev.solstice.integration.core.InstallationStatus.SUSPENDED)) {
+      Step step = planner.plan(push(), DELIVERY, Inputs.forInstallation(status));
+      assertThat(step).as("no read from GitHub first").isInstanceOf(Step.Done.class);
+      Plan plan = ((Step.Done) step).plan();
+      assertThat(plan.jobs()).isEmpty();
+      assertThat(plan.notRun()).isNull();
+      assertThat(plan.invalidWorkflow()).isNull();
+      assertThat(plan.reason())
+          .contains("installation 1 is " + status.name().toLowerCase(java.util.Locale.ROOT));
+    }
+    assertThat(
+            planner.plan(
+                push(),
+                DELIVERY,
+                Inputs.forInstallation(dev.solstice.integration.core.InstallationStatus.ACTIVE)))
+        .as("an active installation reads its workflow as before")
+        .isInstanceOf(Step.ReadWorkflow.class);
+  }
+
+  @Test
   void forkPullRequestWithoutABaseCommitIsAnInvalidWebhook() {
     Planner planner =
         Planner.withGitHub(APP_ID, new CheckNames("Solstice CI"), DEFAULTS, repo -> "linux", CLOCK);

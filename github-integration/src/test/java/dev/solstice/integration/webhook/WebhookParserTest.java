@@ -79,8 +79,36 @@ class WebhookParserTest {
   void pingAndUnknownEvents() {
     assertThat(parser.parse("ping", RecordedWebhooks.payload("ping.json")))
         .isInstanceOf(WebhookEvent.Ping.class);
-    assertThat(parser.parse("installation", RecordedWebhooks.payload("installation.created.json")))
+    assertThat(parser.parse("member", RecordedWebhooks.payload("ping.json")))
         .isInstanceOf(WebhookEvent.Ignored.class);
+  }
+
+  @Test
+  void readsTheInstallationLifecycleEvents() {
+    var created =
+        (dev.solstice.integration.core.InstallationChange)
+            parser.parse("installation", RecordedWebhooks.payload("installation.created.json"));
+    assertThat(created.installationId()).isEqualTo(957387L);
+    assertThat(created.accountLogin()).isEqualTo("Codertocat");
+    assertThat(created.added()).extracting(r -> r.fullName()).contains("Codertocat/Hello-World");
+    assertThat(created.status()).isEqualTo(dev.solstice.integration.core.InstallationStatus.ACTIVE);
+    var suspended =
+        (dev.solstice.integration.core.InstallationChange)
+            parser.parse("installation", RecordedWebhooks.payload("installation.suspend.json"));
+    assertThat(suspended.status())
+        .isEqualTo(dev.solstice.integration.core.InstallationStatus.SUSPENDED);
+    var deleted =
+        (dev.solstice.integration.core.InstallationChange)
+            parser.parse("installation", RecordedWebhooks.payload("installation.deleted.json"));
+    assertThat(deleted.status())
+        .isEqualTo(dev.solstice.integration.core.InstallationStatus.DELETED);
+    var removed =
+        (dev.solstice.integration.core.InstallationChange)
+            parser.parse(
+                "installation_repositories",
+                RecordedWebhooks.payload("installation_repositories.removed.json"));
+    assertThat(removed.removed()).hasSize(1);
+    assertThat(removed.added()).isEmpty();
   }
 
   @Test

@@ -34,8 +34,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *       events, {@code client_id}, {@code client_secret}, {@code webhook_secret}, {@code pem}. A
  *       code works once and expires after an hour, as GitHub's do. The new App's JWTs are accepted
  *       from then on.
- *   <li>{@code GET /app/installations/{id}} (App JWT) and {@code GET /installation/repositories}
- *       (installation token): what an installation is, for the Setup URL page.
+ *   <li>{@code GET /app/installations/{id}} (App JWT): what an installation is, for the Setup URL
+ *       page ({@code GET /installation/repositories} is {@link InstallationEndpoints}').
  * </ul>
  */
 final class AppSetup {
@@ -75,7 +75,6 @@ final class AppSetup {
     }
     api.post("/app-manifests/:code/conversions").handler(this::convert);
     api.get("/app/installations/:id").handler(this::installation);
-    api.get("/installation/repositories").handler(this::repositories);
   }
 
   synchronized Optional<GitHubSimulator.App> createdFor(String state) {
@@ -218,52 +217,6 @@ final class AppSetup {
             .put("suspended_by", null)
             .put("created_at", now)
             .put("updated_at", now));
-  }
-
-  private void repositories(RoutingContext ctx) {
-    String auth = ctx.request().getHeader("Authorization");
-    long id =
-        auth == null
-            ? 0
-            : sim.installationOfToken(auth.replaceFirst("(?i)^(bearer|token)\\s+", ""));
-    InstallationView inst = id == 0 ? null : sim.installationView(id);
-    if (inst == null) {
-      sim.error(ctx, 401, "Bad credentials", GitHubSimulator.DOCS);
-      return;
-    }
-    int perPage = Math.min(100, Math.max(1, intParam(ctx, "per_page", 30)));
-    int page = Math.max(1, intParam(ctx, "page", 1));
-    List<String> all = List.copyOf(inst.repos());
-    JsonArray repos = new JsonArray();
-    for (int i = (page - 1) * perPage; i < Math.min(all.size(), page * perPage); i++) {
-      String full = all.get(i);
-      repos.add(
-          sim.repoJson(full)
-              .copy()
-              .put("html_url", sim.webUrl() + "/" + full)
-              .put("owner", new JsonObject().put("login", full.substring(0, full.indexOf('/')))));
-    }
-    if (page * perPage < all.size()) {
-      String next =
-          sim.baseUrl() + "/installation/repositories?per_page=" + perPage + "&page=" + (page + 1);
-      ctx.response().putHeader("link", "<" + next + ">; rel=\"next\"");
-    }
-    sim.json(
-        ctx,
-        200,
-        new JsonObject()
-            .put("total_count", all.size())
-            .put("repository_selection", "selected")
-            .put("repositories", repos));
-  }
-
-  private static int intParam(RoutingContext ctx, String name, int fallback) {
-    try {
-      String v = ctx.request().getParam(name);
-      return v == null ? fallback : Integer.parseInt(v);
-    } catch (NumberFormatException e) {
-      return fallback;
-    }
   }
 
   private String hex(int bytes) {

@@ -190,6 +190,7 @@ public final class GitHubSimulator {
   private volatile java.time.Clock clock = java.time.Clock.systemUTC();
 
   private final String prefix;
+  private final InstallationEndpoints installationEndpoints = new InstallationEndpoints(this);
 
   /** Every App whose JWTs are accepted, by id: the first one, and those registered later. */
   private final Map<Long, App> knownApps = new java.util.concurrent.ConcurrentHashMap<>();
@@ -248,6 +249,7 @@ public final class GitHubSimulator {
     router.get("/repos/:owner/:repo/compare/:basehead").handler(this::compare);
     router.post("/repos/:owner/:repo/issues").handler(this::createIssue);
     router.post("/repos/:owner/:repo/issues/:number/comments").handler(this::createComment);
+    installationEndpoints.register(router);
     router.route().handler(ctx -> error(ctx, 404, "Not Found", null));
     return vertx
         .createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0))
@@ -311,6 +313,14 @@ public final class GitHubSimulator {
       long id, Map<String, String> permissions, String... repos) {
     Set<String> r = java.util.Arrays.stream(repos).map(this::norm).collect(Collectors.toSet());
     installations.put(id, new Installation(id, r, Map.copyOf(permissions)));
+    return this;
+  }
+
+  /**
+   * Suspends (or unsuspends) an installation: {@code GET /app/installations} shows suspended_at.
+   */
+  public GitHubSimulator suspendInstallation(long id, boolean suspended) {
+    installationEndpoints.suspend(id, suspended);
     return this;
   }
 
@@ -1504,8 +1514,8 @@ public final class GitHubSimulator {
     if (path.matches("/app/installations/[^/]+") && method.equals("GET")) {
       return "apps/get-installation";
     }
-    if (path.equals("/installation/repositories")) {
-      return "apps/list-repos-accessible-to-installation";
+    if (InstallationEndpoints.operationOf(method, path) != null) {
+      return InstallationEndpoints.operationOf(method, path);
     }
     if (path.matches("/app/hook/deliveries/[^/]+/attempts")) {
       return "apps/redeliver-webhook-delivery";
@@ -1538,6 +1548,15 @@ public final class GitHubSimulator {
       }
     }
     return "unknown";
+  }
+
+  // ---- issue 15: what InstallationEndpoints reads --------------------------------------------
+
+  /** The installations' repositories, by installation id (sorted). */
+  synchronized java.util.SortedMap<Long, List<String>> installationRepositories() {
+    java.util.SortedMap<Long, List<String>> out = new java.util.TreeMap<>();
+    installations.forEach((id, inst) -> out.put(id, inst.repos().stream().sorted().toList()));
+    return out;
   }
 
   synchronized JsonObject repoJson(String fullName) {
