@@ -69,13 +69,33 @@ class RecordStoreIT {
     join(record.ready());
     assertThat(db.rows("SELECT version FROM flyway_schema_history WHERE success ORDER BY 1"))
         .extracting(r -> r.get("version"))
-        .containsExactly("1");
+        .containsExactly("1", "2");
     assertThat(
             db.rows(
                 "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'"))
         .extracting(r -> r.get("table_name"))
         .contains("installations", "installation_repositories", "deliveries");
     assertThat(record.enabled()).isTrue();
+  }
+
+  @Test
+  void migratesFromThePreviousVersionKeepingTheRows() throws Exception {
+    try (TestDatabase previous = TestDatabase.create()) {
+      assertThat(Migrations.migrate(previous.url(), "1")).isEqualTo("1");
+      previous.execute(
+          "INSERT INTO deliveries (delivery_id, event, received_at, outcome)"
+              + " VALUES ('kept', 'push', now(), 'published')");
+
+      assertThat(Migrations.migrate(previous.url())).isEqualTo("2");
+
+      assertThat(previous.count("SELECT count(*) FROM deliveries WHERE delivery_id = 'kept'"))
+          .isEqualTo(1);
+      assertThat(
+              previous.count(
+                  "SELECT count(*) FROM pg_indexes WHERE indexname ="
+                      + " 'deliveries_outcome_received_at'"))
+          .isEqualTo(1);
+    }
   }
 
   @Test
