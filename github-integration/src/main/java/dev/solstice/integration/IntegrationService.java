@@ -90,6 +90,8 @@ public final class IntegrationService {
 
   private final Parts parts;
   private volatile dev.solstice.integration.recovery.MissedDeliveryJob missedDeliveries;
+  private volatile dev.solstice.integration.github.AppCredentialsCheck credentials;
+  private volatile dev.solstice.integration.setup.SetupRoutes setup;
 
   private IntegrationService(Parts parts) {
     this.parts = parts;
@@ -170,6 +172,16 @@ public final class IntegrationService {
             ? null
             : WebClientGitHubClient.create(
                 vertx, config.github(), registry, tracing.enabled() ? tracing.tracer() : null);
+    // Issue 15: GET /app at start and on a schedule; known-bad credentials hold the intake.
+    dev.solstice.integration.github.AppCredentialsCheck credentials =
+        github == null
+            ? null
+            : new dev.solstice.integration.github.AppCredentialsCheck(
+                vertx,
+                github,
+                config.github().appId(),
+                config.credentialsCheckInterval(),
+                registry);
     // Issue 15: the PostgreSQL record (or none, without DATABASE_URL).
     RecordWiring records = new RecordWiring(vertx, config, github, registry, clock);
     JobPublisher jobPublisher = new JobPublisher(publisher, config.jobs());
@@ -244,6 +256,7 @@ public final class IntegrationService {
                 FailureVerdicts.SERVICE),
             processor,
             IntakeMeters.of(metrics),
+            credentials == null ? Future::succeededFuture : credentials::whenUsable,
             records.record());
 
     Readiness readiness =
@@ -256,6 +269,9 @@ public final class IntegrationService {
     }
     if (redis != null) {
       readiness.check("redis", ledger::isHealthy);
+    }
+    if (credentials != null) {
+      readiness.checkWithReason("github-app-credentials", credentials::problem);
     }
 
     WebhookHandler webhook =
@@ -303,6 +319,10 @@ public final class IntegrationService {
             registry instanceof PrometheusMeterRegistry prom
                 ? PrometheusScrapingHandler.create(prom)
                 : null);
+    dev.solstice.integration.setup.SetupRoutes setupRoutes =
+        new dev.solstice.integration.setup.SetupRoutes(
+            vertx, config.setup(), config.github() != null, config.webhookPath(), github, clock);
+    http.withRoutes(setupRoutes::mount);
 
     dev.solstice.integration.recovery.MissedDeliveryJob missed =
         config.missedDeliveries().enabled() && github != null
@@ -362,6 +382,7 @@ public final class IntegrationService {
                         depths,
                         records)))
         .onSuccess(service -> service.startMissedDeliveries(missed))
+        .onSuccess(service -> service.startSetup(credentials, setupRoutes))
         .onSuccess(service -> service.parts.records().start());
   }
 
@@ -380,6 +401,27 @@ public final class IntegrationService {
         sources.github() ? meta::hookRanges : null,
         sources.clientAddress(),
         refusals);
+  }
+
+  private void startSetup(
+      dev.solstice.integration.github.AppCredentialsCheck check,
+      dev.solstice.integration.setup.SetupRoutes routes) {
+    setup = routes;
+    if (routes.servesNewApp()) {
+      LOG.info(
+          "first-run setup: open {}{} to create the GitHub App from its manifest",
+          routes.publicUrlOr("http://<this host>:" + parts.http().actualPort()),
+          dev.solstice.integration.setup.ManifestForm.NEW_APP_PATH);
+    }
+    if (check != null) {
+      credentials = check;
+      check.start();
+    }
+  }
+
+  /** The App credentials check; empty while no App is configured. */
+  public java.util.Optional<dev.solstice.integration.github.AppCredentialsCheck> credentials() {
+    return java.util.Optional.ofNullable(credentials);
   }
 
   private void startMissedDeliveries(dev.solstice.integration.recovery.MissedDeliveryJob job) {
@@ -439,6 +481,12 @@ public final class IntegrationService {
   public Future<Void> stop() {
     if (missedDeliveries != null) {
       missedDeliveries.stop();
+    }
+    if (credentials != null) {
+      credentials.stop();
+    }
+    if (setup != null) {
+      setup.close();
     }
     Future<Void> undeployed = Future.succeededFuture();
     for (String id : parts.deployments()) {

@@ -66,7 +66,9 @@ public record AppConfig(
     dev.solstice.integration.http.HttpLimits httpLimits,
     dev.solstice.integration.record.RecordSettings record,
     dev.solstice.integration.http.WebhookSources webhookSources,
-    List<String> warnings) {
+    List<String> warnings,
+    dev.solstice.integration.setup.SetupSettings setup,
+    Duration credentialsCheckInterval) {
 
   public static final String DEFAULT_HTTP_ADDR = "0.0.0.0:8082";
   public static final String DEFAULT_MANAGEMENT_ADDR = "127.0.0.1:8083";
@@ -125,7 +127,14 @@ public record AppConfig(
         in.raw("GITHUB_WEBHOOK_SECRET") != null ? "GITHUB_WEBHOOK_SECRET" : "WEBHOOK_SECRET";
     List<String> secrets = in.list(secretVar);
     boolean unsigned = in.bool("ALLOW_UNSIGNED_WEBHOOKS", false);
-    if (secrets.isEmpty() && !unsigned) {
+    // Issue 15: the first run creates the App (and its webhook secret) from the setup page.
+    dev.solstice.integration.setup.SetupSettings setup =
+        dev.solstice.integration.setup.SetupSettings.fromEnv(in);
+    if (secrets.isEmpty() && !unsigned && setup.enabled()) {
+      warnings.add(
+          "no GITHUB_WEBHOOK_SECRET: every webhook is refused (401) until the App is created at"
+              + " /github/app/new and the service restarted with its environment");
+    } else if (secrets.isEmpty() && !unsigned) {
       in.error(
           "GITHUB_WEBHOOK_SECRET: not set (nor its alias WEBHOOK_SECRET); set the App's webhook secret,"
               + " or ALLOW_UNSIGNED_WEBHOOKS=true to accept unsigned webhooks (development only)");
@@ -244,7 +253,9 @@ public record AppConfig(
             httpLimits(in),
             dev.solstice.integration.record.RecordSettings.fromEnv(in),
             webhookSources(in, github),
-            List.copyOf(warnings));
+            List.copyOf(warnings),
+            setup,
+            in.positiveDuration("GITHUB_CREDENTIALS_CHECK_INTERVAL", Duration.ofMinutes(5)));
     in.check(ConfigException::new);
     return config;
   }

@@ -153,6 +153,26 @@ public final class Help {
               "https://api.github.com",
               "GitHub REST API; https://HOST/api/v3 for GitHub Enterprise Server"),
           Variable.of(
+              "GITHUB_CREDENTIALS_CHECK_INTERVAL",
+              "5m",
+              "how often GET /app checks the App credentials; while GitHub refuses them, the longest wait between two checks"),
+          Variable.of(
+              "GITHUB_WEB_URL",
+              "https://github.com",
+              "GitHub's web host, where the setup page creates the App; https://HOST for GitHub Enterprise Server"),
+          Variable.of(
+              "PUBLIC_URL",
+              "the setup request's origin",
+              "this service as GitHub reaches it (https://ci.example.com): the App's webhook, setup and callback URLs"),
+          Variable.of(
+              "SETUP_ENABLED",
+              "false",
+              "serve /github/app/new (create the App from its manifest) although an App is configured; always served while none is"),
+          Variable.of(
+              "SETUP_OUTPUT_DIR",
+              "github-app",
+              "where /github/app/callback writes the new App's id, private key and secrets (files 0600)"),
+          Variable.of(
               "GITHUB_APP_ID",
               "none",
               "GitHub App id; without it the service runs intake-only (default jobs, no check runs)"),

@@ -110,6 +110,13 @@ public interface GitHubClient {
   Future<Void> verifyAppCredentials();
 
   /**
+   * The installation ({@code GET /app/installations/{id}} with the App JWT): its account,
+   * repository selection and permissions. {@link GitHubApiException.NotFound} when the App is not
+   * installed there.
+   */
+  Future<InstallationInfo> getInstallation(long installationId);
+
+  /**
    * Every installation of the App ({@code GET /app/installations}, all pages), for the record's
    * reconciliation.
    */

@@ -124,6 +124,9 @@ public final class WebClientGitHubClient implements GitHubClient {
           HttpMethod.POST,
           "/app/installations/{installation_id}/access_tokens",
           null);
+  private static final Endpoint GET_INSTALLATION =
+      new Endpoint(
+          "apps/get-installation", HttpMethod.GET, "/app/installations/{installation_id}", null);
   private static final Endpoint LIST_INSTALLATIONS =
       new Endpoint("apps/list-installations", HttpMethod.GET, "/app/installations", null);
   private static final Endpoint LIST_INSTALLATION_REPOSITORIES =
@@ -789,6 +792,17 @@ public final class WebClientGitHubClient implements GitHubClient {
   @Override
   public Future<Void> verifyAppCredentials() {
     return executor.execute(asApp(GET_AUTHENTICATED_APP, "/app", null)).mapEmpty();
+  }
+
+  @Override
+  public Future<InstallationInfo> getInstallation(long installationId) {
+    return executor
+        .execute(asApp(GET_INSTALLATION, "/app/installations/" + installationId, null))
+        .recover(
+            e ->
+                Future.failedFuture(
+                    e instanceof GitHubApiException g ? withInstallation(g, installationId) : e))
+        .map(resp -> InstallationInfo.fromJson(resp.body().toJsonObject()));
   }
 
   @Override

@@ -44,10 +44,17 @@ public final class HttpVerticle extends VerticleBase {
 
   private final Settings settings;
   private HttpServer server;
+  private java.util.function.Consumer<Router> extraRoutes = r -> {};
   private ConnectionGuard guard;
 
   public HttpVerticle(Settings settings) {
     this.settings = settings;
+  }
+
+  /** More GET pages on the same listener (the setup pages); call before deploying. */
+  public HttpVerticle withRoutes(java.util.function.Consumer<Router> routes) {
+    this.extraRoutes = routes;
+    return this;
   }
 
   @Override
@@ -55,6 +62,7 @@ public final class HttpVerticle extends VerticleBase {
     HttpLimits limits = settings.limits();
     StreamingBodyHandler body = settings.body();
     Router router = Router.router(vertx);
+    extraRoutes.accept(router);
     var webhookRoute = router.post(settings.webhookPath());
     if (settings.sources() != null) {
       webhookRoute.handler(settings.sources());

@@ -25,6 +25,7 @@ public final class IntakeVerticle extends SettlingVerticle {
 
   private final DeliveryProcessor processor;
   private final IntakeMetrics metrics;
+  private final java.util.function.Supplier<Future<Void>> gate;
   private final RecordStore record;
 
   /**
@@ -32,25 +33,34 @@ public final class IntakeVerticle extends SettlingVerticle {
    */
   public IntakeVerticle(
       SettlingConsumer.Settings settings, DeliveryProcessor processor, IntakeMetrics metrics) {
-    this(settings, processor, metrics, null);
+    this(settings, processor, metrics, Future::succeededFuture, null);
   }
 
   /**
+   * @param gate each delivery waits for the future it gives before it is processed: while the App
+   *     credentials are known bad, work stays in hand (unacked, so in the queue) instead of failing
+   *     towards the dead-letter queue
    * @param record told of failed and parked deliveries (written behind); null for none
    */
   public IntakeVerticle(
       SettlingConsumer.Settings settings,
       DeliveryProcessor processor,
       IntakeMetrics metrics,
+      java.util.function.Supplier<Future<Void>> gate,
       RecordStore record) {
     super(settings);
     this.processor = processor;
     this.metrics = metrics;
+    this.gate = gate;
     this.record = record;
   }
 
   @Override
   protected Future<Void> handle(Delivery message) {
+    return gate.get().compose(v -> process(message));
+  }
+
+  private Future<Void> process(Delivery message) {
     WebhookDelivery delivery = IntakeMessages.from(message); // unreadable: thrown, then parked
     return processor
         .process(delivery)

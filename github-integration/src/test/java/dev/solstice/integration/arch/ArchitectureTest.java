@@ -34,7 +34,11 @@ class ArchitectureTest {
           .definedBy(BASE, BASE + ".cli..", BASE + ".config..")
           .layer("Edge")
           .definedBy(
-              BASE + ".webhook..", BASE + ".http..", BASE + ".intake..", BASE + ".recovery..")
+              BASE + ".webhook..",
+              BASE + ".http..",
+              BASE + ".intake..",
+              BASE + ".recovery..",
+              BASE + ".setup..")
           .layer("Execution")
           .definedBy(BASE + ".execution..", BASE + ".checks..")
           .layer("Planning")

@@ -374,6 +374,11 @@ class RunCoordinatorTest {
     }
 
     @Override
+    public Future<dev.solstice.integration.github.InstallationInfo> getInstallation(long id) {
+      return Future.failedFuture(new UnsupportedOperationException());
+    }
+
+    @Override
     public void close() {}
   }
 }

@@ -157,6 +157,7 @@ public final class GitHubSimulator {
   private final SecureRandom random = new SecureRandom();
   private HttpServer server;
   private String baseUrl;
+  private String webUrl;
 
   // All mutable state below is guarded by "this".
   private final Map<Long, Installation> installations = new HashMap<>();
@@ -192,10 +193,16 @@ public final class GitHubSimulator {
   private final String prefix;
   private final InstallationEndpoints installationEndpoints = new InstallationEndpoints(this);
 
+  /** Every App whose JWTs are accepted, by id: the first one, and those registered later. */
+  private final Map<Long, App> knownApps = new java.util.concurrent.ConcurrentHashMap<>();
+
+  private final AppSetup setup = new AppSetup(this);
+
   private GitHubSimulator(Vertx vertx, App app, String prefix) {
     this.vertx = vertx;
     this.app = app;
     this.prefix = prefix;
+    knownApps.put(app.id(), app);
   }
 
   /** Starts on a free port with a fresh App (id 4242, new RSA key pair). */
@@ -231,6 +238,7 @@ public final class GitHubSimulator {
     router.route().handler(BodyHandler.create().setBodyLimit(10L * 1024 * 1024));
     router.route().handler(this::faultsAndAccounting);
     router.get("/app").handler(this::getApp);
+    setup.routes(root, router, prefix.isEmpty() ? null : BodyHandler.create());
     router.post("/app/installations/:id/access_tokens").handler(this::mintToken);
     router.get("/app/hook/deliveries").handler(this::listDeliveries);
     router.post("/app/hook/deliveries/:id/attempts").handler(this::redeliver);
@@ -253,6 +261,7 @@ public final class GitHubSimulator {
             s -> {
               server = s;
               baseUrl = "http://127.0.0.1:" + s.actualPort() + prefix;
+              webUrl = "http://127.0.0.1:" + s.actualPort();
               return null;
             });
   }
@@ -301,6 +310,28 @@ public final class GitHubSimulator {
 
   public App app() {
     return app;
+  }
+
+  /**
+   * The web host ({@code https://github.com} on github.com, the server root on Enterprise Server):
+   * where the App manifest form is posted ({@code /settings/apps/new}).
+   */
+  public String webUrl() {
+    return webUrl;
+  }
+
+  /**
+   * Makes {@code other}'s JWTs acceptable from now on, replacing any App of the same id: "GitHub
+   * now has this key for this App" (a key rotated in the App's settings, or an App created from a
+   * manifest).
+   */
+  public void registerApp(App other) {
+    knownApps.put(other.id(), other);
+  }
+
+  /** The App created from a manifest with the {@code state} it came with, once converted. */
+  public java.util.Optional<App> appFromManifest(String state) {
+    return setup.createdFor(state);
   }
 
   /**
@@ -536,6 +567,7 @@ public final class GitHubSimulator {
   // ---- request pipeline ------------------------------------------------------------------
 
   private static final String CALL = "sim.call";
+  private static final String SIGNER = "sim.signer";
 
   private final class CallInfo {
     final String method;
@@ -699,8 +731,9 @@ public final class GitHubSimulator {
       return;
     }
     String now = now().truncatedTo(ChronoUnit.SECONDS).toString();
+    App signer = ctx.get(SIGNER);
     JsonObject a =
-        appJson()
+        appJson(signer)
             .put("description", "")
             .put("external_url", "https://solstice.example")
             .put("html_url", "https://github.com/apps/" + app.slug())
@@ -800,29 +833,65 @@ public final class GitHubSimulator {
     }
   }
 
+  /**
+   * For {@link AppSetup}: the installation's account login, repositories and permissions, or null
+   * when the App is not installed there.
+   */
+  synchronized AppSetup.InstallationView installationView(long id) {
+    Installation inst = installations.get(id);
+    return inst == null
+        ? null
+        : new AppSetup.InstallationView(
+            inst.id(), ownerOf(inst), new java.util.TreeSet<>(inst.repos()), inst.permissions());
+  }
+
+  /** For {@link AppSetup}: the installation a live installation token belongs to, or 0. */
+  synchronized long installationOfToken(String value) {
+    Token t = tokens.get(value);
+    return t == null || !t.expiresAt().isAfter(now()) ? 0 : t.installationId();
+  }
+
+  Instant clockNow() {
+    return now();
+  }
+
   private String ownerOf(Installation inst) {
     return inst.repos().stream().findFirst().map(r -> r.substring(0, r.indexOf('/'))).orElse("");
   }
 
   /** null when the App JWT is acceptable, else GitHub's 401 message. */
-  private String verifyJwt(RoutingContext ctx) {
+  String verifyJwt(RoutingContext ctx) {
     String auth = ctx.request().getHeader("Authorization");
     if (auth == null || !auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
       return "A JSON web token could not be decoded";
     }
-    Claims claims;
-    try {
-      claims =
-          Jwts.parser()
-              .clock(() -> java.util.Date.from(now()))
-              .verifyWith(TestKeys.publicKey(app.keys()))
-              .build()
-              .parseSignedClaims(auth.substring(7).trim())
-              .getPayload();
-    } catch (io.jsonwebtoken.ExpiredJwtException e) {
-      return "'Expiration time' claim ('exp') must be a numeric value representing the future"
-          + " time at which the assertion expires";
-    } catch (JwtException | IllegalArgumentException e) {
+    Claims claims = null;
+    App signer = null;
+    for (App candidate : knownApps.values()) {
+      Claims verified;
+      try {
+        verified =
+            Jwts.parser()
+                .clock(() -> java.util.Date.from(now()))
+                .verifyWith(TestKeys.publicKey(candidate.keys()))
+                .build()
+                .parseSignedClaims(auth.substring(7).trim())
+                .getPayload();
+      } catch (io.jsonwebtoken.security.SignatureException otherKey) {
+        continue;
+      } catch (io.jsonwebtoken.ExpiredJwtException e) {
+        return "'Expiration time' claim ('exp') must be a numeric value representing the future"
+            + " time at which the assertion expires";
+      } catch (JwtException | IllegalArgumentException e) {
+        return "A JSON web token could not be decoded";
+      }
+      // Several Apps may share a key; the issuer says which one signed.
+      if (claims == null || Long.toString(candidate.id()).equals(verified.getIssuer())) {
+        claims = verified;
+        signer = candidate;
+      }
+    }
+    if (claims == null) {
       return "A JSON web token could not be decoded";
     }
     if (claims.getExpiration() == null || claims.getIssuedAt() == null) {
@@ -835,9 +904,10 @@ public final class GitHubSimulator {
       return "'Issued at' claim ('iat') must be an Integer representing the time that the"
           + " assertion was issued";
     }
-    if (!Long.toString(app.id()).equals(claims.getIssuer())) {
+    if (!Long.toString(signer.id()).equals(claims.getIssuer())) {
       return "Integration not found";
     }
+    ctx.put(SIGNER, signer);
     return null;
   }
 
@@ -1387,12 +1457,12 @@ public final class GitHubSimulator {
     return body;
   }
 
-  private void json(RoutingContext ctx, int status, Object body) {
+  void json(RoutingContext ctx, int status, Object body) {
     Buffer b = body instanceof JsonObject o ? o.toBuffer() : ((JsonArray) body).toBuffer();
     send(ctx, status, b, "application/json; charset=utf-8", true);
   }
 
-  private void error(RoutingContext ctx, int status, String message, String docs) {
+  void error(RoutingContext ctx, int status, String message, String docs) {
     JsonObject body =
         new JsonObject()
             .put("message", message)
@@ -1483,6 +1553,12 @@ public final class GitHubSimulator {
     if (path.equals("/app/hook/deliveries")) {
       return "apps/list-webhook-deliveries";
     }
+    if (path.matches("/app-manifests/[^/]+/conversions")) {
+      return "apps/create-from-manifest";
+    }
+    if (path.matches("/app/installations/[^/]+") && method.equals("GET")) {
+      return "apps/get-installation";
+    }
     if (InstallationEndpoints.operationOf(method, path) != null) {
       return InstallationEndpoints.operationOf(method, path);
     }
@@ -1519,7 +1595,7 @@ public final class GitHubSimulator {
     return "unknown";
   }
 
-  // ---- issue 15: what InstallationEndpoints reads and answers with -------------------------
+  // ---- issue 15: what InstallationEndpoints reads --------------------------------------------
 
   /** The installations' repositories, by installation id (sorted). */
   synchronized java.util.SortedMap<Long, List<String>> installationRepositories() {
@@ -1528,33 +1604,7 @@ public final class GitHubSimulator {
     return out;
   }
 
-  /** The installation of a valid installation token; null when the token is not one. */
-  synchronized Long installationOfToken(String token) {
-    Token t = tokens.get(token);
-    return t == null || !t.expiresAt().isAfter(now()) ? null : t.installationId();
-  }
-
-  String appJwtFailure(RoutingContext ctx) {
-    return verifyJwt(ctx);
-  }
-
-  JsonObject repositoryJson(String fullName) {
-    return repoJson(fullName);
-  }
-
-  void answer(RoutingContext ctx, int status, Object body) {
-    json(ctx, status, body);
-  }
-
-  void answerError(RoutingContext ctx, int status, String message) {
-    error(ctx, status, message, null);
-  }
-
-  Instant clockNow() {
-    return now();
-  }
-
-  private synchronized JsonObject repoJson(String fullName) {
+  synchronized JsonObject repoJson(String fullName) {
     int id = repoIds.computeIfAbsent(fullName, k -> repoIds.size() + 1);
     return new JsonObject()
         .put("id", id)
@@ -1564,15 +1614,23 @@ public final class GitHubSimulator {
   }
 
   private JsonObject appJson() {
+    return appJson(app);
+  }
+
+  private static JsonObject appJson(App app) {
     return new JsonObject()
         .put("id", app.id())
         .put("slug", app.slug())
         .put("node_id", "A_" + app.id())
         .put("name", app.slug())
-        .put("owner", botUser());
+        .put("owner", botUser(app));
   }
 
   private JsonObject botUser() {
+    return botUser(app);
+  }
+
+  private static JsonObject botUser(App app) {
     return new JsonObject()
         .put("login", app.slug() + "[bot]")
         .put("id", app.id() * 10)

@@ -60,9 +60,9 @@ final class InstallationEndpoints {
   }
 
   private void listInstallations(RoutingContext ctx) {
-    String failure = sim.appJwtFailure(ctx);
+    String failure = sim.verifyJwt(ctx);
     if (failure != null) {
-      sim.answerError(ctx, 401, failure);
+      sim.error(ctx, 401, failure, null);
       return;
     }
     List<JsonObject> all = new ArrayList<>();
@@ -72,15 +72,16 @@ final class InstallationEndpoints {
 
   private void listRepositories(RoutingContext ctx) {
     String auth = ctx.request().getHeader("Authorization");
-    Long installation =
+    long installation =
         auth == null
-            ? null
+            ? 0
             : sim.installationOfToken(auth.replaceFirst("(?i)^(bearer|token)\\s+", ""));
-    if (installation == null) {
-      sim.answerError(
+    if (installation == 0) {
+      sim.error(
           ctx,
-          auth == null ? 401 : 401,
-          auth == null ? "Requires authentication" : "Bad credentials");
+          401,
+          auth == null ? "Requires authentication" : "Bad credentials",
+          GitHubSimulator.DOCS);
       return;
     }
     List<String> names = sim.installationRepositories().getOrDefault(installation, List.of());
@@ -109,7 +110,7 @@ final class InstallationEndpoints {
           Math.min(100, Math.max(1, Integer.parseInt(ctx.request().getParam("per_page", "30"))));
       page = Math.max(1, Integer.parseInt(ctx.request().getParam("page", "1")));
     } catch (NumberFormatException e) {
-      sim.answerError(ctx, 422, "Invalid request: per_page and page must be integers");
+      sim.error(ctx, 422, "Invalid request: per_page and page must be integers", null);
       return;
     }
     int from = Math.min(all.size(), (page - 1) * perPage);
@@ -127,7 +128,7 @@ final class InstallationEndpoints {
                   + (page + 1)
                   + ">; rel=\"next\"");
     }
-    sim.answer(ctx, 200, body.apply(all.subList(from, to)));
+    sim.json(ctx, 200, body.apply(all.subList(from, to)));
   }
 
   private JsonObject installationJson(long id, List<String> repos) {
@@ -174,7 +175,7 @@ final class InstallationEndpoints {
   }
 
   private JsonObject repositoryJson(String fullName) {
-    return sim.repositoryJson(fullName)
+    return sim.repoJson(fullName)
         .put("owner", new JsonObject().put("login", fullName.substring(0, fullName.indexOf('/'))));
   }
 }
