@@ -243,8 +243,7 @@ public final class IntegrationService {
                 config.intakePrefetch(),
                 FailureVerdicts.SERVICE),
             processor,
-            IntakeMeters.of(metrics),
-            records.record());
+            IntakeMeters.of(metrics));
 
     Readiness readiness =
         new Readiness(vertx)
@@ -298,8 +297,7 @@ public final class IntegrationService {
         new dev.solstice.integration.http.ManagementVerticle(
             config.managementHost(),
             config.managementPort(),
-            readiness.liveness(),
-            readiness.readiness(),
+            readiness,
             registry instanceof PrometheusMeterRegistry prom
                 ? PrometheusScrapingHandler.create(prom)
                 : null);

@@ -15,9 +15,12 @@ import io.vertx.core.Future;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.BiFunction;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -144,20 +147,15 @@ public final class RunCoordinator {
   }
 
   private Future<Void> cancelRun(UUID runId, Cancellation why) {
-    return store
-        .jobs(runId)
-        .compose(
-            jobs ->
-                store
-                    .states(runId)
-                    .compose(
-                        states -> {
-                          Future<Void> chain = Future.succeededFuture();
-                          for (JobRequest job : RunPlanner.cancellable(jobs, states)) {
-                            chain = chain.compose(v -> cancelJob(runId, job, why));
-                          }
-                          return chain;
-                        }));
+    return withJobsAndStates(
+        runId,
+        (jobs, states) -> {
+          Future<Void> chain = Future.succeededFuture();
+          for (JobRequest job : RunPlanner.cancellable(jobs, states)) {
+            chain = chain.compose(v -> cancelJob(runId, job, why));
+          }
+          return chain;
+        });
   }
 
   /**
@@ -201,44 +199,34 @@ public final class RunCoordinator {
    * any GitHub call: its installation was deleted or suspended. Answers how many were cancelled.
    */
   public Future<Integer> cancelHeld(UUID runId, String reason) {
-    return store
-        .jobs(runId)
-        .compose(
-            jobs ->
-                store
-                    .states(runId)
-                    .compose(
-                        states -> {
-                          Future<Integer> chain = Future.succeededFuture(0);
-                          for (JobRequest job : jobs.values()) {
-                            if (states.get(job.workflowJobId()) != null) {
-                              continue;
-                            }
-                            chain =
-                                chain.compose(
-                                    n ->
-                                        withClaim(
-                                                runId,
-                                                job.workflowJobId(),
-                                                state -> {
-                                                  if (state != null) {
-                                                    return Future.succeededFuture();
-                                                  }
-                                                  LOG.info(
-                                                      "cancelling held job {} ({}) of {}: {}",
-                                                      job.workflowJobId(),
-                                                      job.requestId(),
-                                                      job.repository(),
-                                                      reason);
-                                                  return store.setState(
-                                                      runId,
-                                                      job.workflowJobId(),
-                                                      JobState.CANCELLED);
-                                                })
-                                            .map(n + 1));
-                          }
-                          return chain;
-                        }));
+    return withJobsAndStates(
+        runId,
+        (jobs, states) -> {
+          Future<Integer> chain = Future.succeededFuture(0);
+          for (JobRequest job : jobs.values()) {
+            if (states.get(job.workflowJobId()) != null) {
+              continue;
+            }
+            chain =
+                chain.compose(
+                    n ->
+                        whileUnsettled(
+                                runId,
+                                job.workflowJobId(),
+                                () -> {
+                                  LOG.info(
+                                      "cancelling held job {} ({}) of {}: {}",
+                                      job.workflowJobId(),
+                                      job.requestId(),
+                                      job.repository(),
+                                      reason);
+                                  return store.setState(
+                                      runId, job.workflowJobId(), JobState.CANCELLED);
+                                })
+                            .map(n + 1));
+          }
+          return chain;
+        });
   }
 
   /**
@@ -270,19 +258,16 @@ public final class RunCoordinator {
               String conclusion = result.conclusion().apiName();
               return store
                   .setState(runId, jobId, JobState.completed(conclusion))
-                  .compose(v -> store.jobs(runId))
                   .compose(
-                      jobs ->
-                          store
-                              .states(runId)
-                              .compose(
-                                  states ->
-                                      execute(
-                                          runId,
-                                          jobId,
-                                          conclusion,
-                                          RunPlanner.afterResult(
-                                              jobId, conclusion, jobs, states))));
+                      v ->
+                          withJobsAndStates(
+                              runId,
+                              (jobs, states) ->
+                                  execute(
+                                      runId,
+                                      jobId,
+                                      conclusion,
+                                      RunPlanner.afterResult(jobId, conclusion, jobs, states))));
             });
   }
 
@@ -293,13 +278,10 @@ public final class RunCoordinator {
       chain =
           chain.compose(
               v ->
-                  withClaim(
+                  whileUnsettled(
                       runId,
                       job.workflowJobId(),
-                      state -> {
-                        if (state != null) {
-                          return Future.succeededFuture();
-                        }
+                      () -> {
                         LOG.info(
                             "job {} of {}@{}: its needs succeeded, enqueueing it",
                             job.workflowJobId(),
@@ -317,13 +299,10 @@ public final class RunCoordinator {
       chain =
           chain.compose(
               v ->
-                  withClaim(
+                  whileUnsettled(
                       runId,
                       id,
-                      state -> {
-                        if (state != null) {
-                          return Future.succeededFuture();
-                        }
+                      () -> {
                         LOG.info(
                             "job {} of {}@{} skipped: {} concluded {}",
                             id,
@@ -337,6 +316,14 @@ public final class RunCoordinator {
                       }));
     }
     return chain;
+  }
+
+  /** Reads a run's jobs, then their states, and hands both to {@code then}. */
+  private <T> Future<T> withJobsAndStates(
+      UUID runId, BiFunction<Map<String, JobRequest>, Map<String, String>, Future<T>> then) {
+    return store
+        .jobs(runId)
+        .compose(jobs -> store.states(runId).compose(states -> then.apply(jobs, states)));
   }
 
   /**
@@ -362,6 +349,15 @@ public final class RunCoordinator {
                   .compose(states -> action.apply(states.get(jobId)))
                   .eventually(() -> store.release(runId, jobId));
             });
+  }
+
+  /**
+   * Runs {@code action} under the job's claim only while the job has no state yet (held on its
+   * needs, never published); once it has one, whoever set it has done the work.
+   */
+  private Future<Void> whileUnsettled(UUID runId, String jobId, Supplier<Future<Void>> action) {
+    return withClaim(
+        runId, jobId, state -> state == null ? action.get() : Future.succeededFuture());
   }
 
   private static String shortSha(String sha) {
