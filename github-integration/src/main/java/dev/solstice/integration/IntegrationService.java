@@ -232,7 +232,7 @@ public final class IntegrationService {
               coordinator::onResult);
     }
     DeliveryProcessor processor =
-        new DeliveryProcessor(new WebhookParser(), planner, executor, ledger, records.record());
+        new DeliveryProcessor(planner, executor, ledger, records.record());
     IntakeVerticle intakeVerticle =
         new IntakeVerticle(
             new SettlingConsumer.Settings(

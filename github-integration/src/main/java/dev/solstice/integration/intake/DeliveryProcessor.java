@@ -29,7 +29,7 @@ public final class DeliveryProcessor {
     IGNORED
   }
 
-  private final WebhookParser parser;
+  private final WebhookParser parser = new WebhookParser();
   private final Planner planner;
   private final PlanExecutor executor;
   private final DeliveryLedger ledger;
@@ -40,12 +40,7 @@ public final class DeliveryProcessor {
    *     none
    */
   public DeliveryProcessor(
-      WebhookParser parser,
-      Planner planner,
-      PlanExecutor executor,
-      DeliveryLedger ledger,
-      RecordStore record) {
-    this.parser = parser;
+      Planner planner, PlanExecutor executor, DeliveryLedger ledger, RecordStore record) {
     this.planner = planner;
     this.executor = executor;
     this.ledger = ledger;
