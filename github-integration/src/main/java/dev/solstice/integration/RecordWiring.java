@@ -14,6 +14,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The record's part of the assembly (issue 15): the store, its retention job and the reconciliation
@@ -22,26 +24,27 @@ import java.time.Duration;
  */
 final class RecordWiring {
 
+  private final Vertx vertx;
   private final RecordStore record;
   private final boolean storePayloads;
   private final RetentionJob retention;
+  private final Duration retentionInterval;
   private final InstallationSync sync;
+  private final Duration syncInterval;
+  private final List<Long> timers = new ArrayList<>();
 
   RecordWiring(
       Vertx vertx, AppConfig config, GitHubClient github, MeterRegistry registry, Clock clock) {
+    this.vertx = vertx;
     this.record = Records.open(vertx, config.record(), registry, clock);
     this.storePayloads = config.record().storePayloads();
-    this.retention =
-        new RetentionJob(
-            vertx,
-            record,
-            Duration.ofHours(1).compareTo(config.record().retention()) < 0
-                ? Duration.ofHours(1)
-                : config.record().retention());
-    this.sync =
-        github != null && record.enabled()
-            ? new InstallationSync(vertx, github, record, config.record().syncInterval())
-            : null;
+    this.retention = new RetentionJob(record);
+    this.retentionInterval =
+        Duration.ofHours(1).compareTo(config.record().retention()) < 0
+            ? Duration.ofHours(1)
+            : config.record().retention();
+    this.sync = github != null && record.enabled() ? new InstallationSync(github, record) : null;
+    this.syncInterval = config.record().syncInterval();
   }
 
   RecordStore record() {
@@ -72,11 +75,20 @@ final class RecordWiring {
         d.deliveryId(), d.event(), d.receivedAt(), storePayloads ? d.body() : null);
   }
 
+  /** Retention a second after start, the reconciliation after two; then each at its interval. */
   void start() {
-    retention.start();
-    if (sync != null) {
-      sync.start();
+    if (record.enabled()) {
+      every(Duration.ofSeconds(1), retentionInterval, retention::runOnce);
     }
+    if (sync != null) {
+      every(Duration.ofSeconds(2), syncInterval, sync::runOnce);
+    }
+  }
+
+  /** Runs {@code job} after {@code first}, then every {@code interval} (a second at least). */
+  private void every(Duration first, Duration interval, Runnable job) {
+    timers.add(
+        vertx.setPeriodic(first.toMillis(), Math.max(1_000, interval.toMillis()), t -> job.run()));
   }
 
   InstallationSync sync() {
@@ -84,10 +96,7 @@ final class RecordWiring {
   }
 
   Future<Void> stop() {
-    retention.stop();
-    if (sync != null) {
-      sync.stop();
-    }
+    timers.forEach(vertx::cancelTimer);
     return record.close();
   }
 }

@@ -4,8 +4,6 @@ import dev.solstice.integration.github.AppInstallation;
 import dev.solstice.integration.github.GitHubClient;
 import dev.solstice.integration.record.RecordStore;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,37 +11,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reconciliation (issue 15): at start and every {@code INSTALLATIONS_SYNC_INTERVAL}, lists the
- * App's installations ({@code GET /app/installations}) and each active one's repositories ({@code
- * GET /installation/repositories}), all pages, and makes the record agree, so it heals after missed
- * {@code installation} events. A run that fails is logged and tried again at the next tick.
+ * Reconciliation (issue 15): run at start and every {@code INSTALLATIONS_SYNC_INTERVAL} (the wiring
+ * keeps the timer), lists the App's installations ({@code GET /app/installations}) and each active
+ * one's repositories ({@code GET /installation/repositories}), all pages, and makes the record
+ * agree, so it heals after missed {@code installation} events. A run that fails is logged and tried
+ * again at the next tick.
  */
 public final class InstallationSync {
 
   private static final Logger LOG = LoggerFactory.getLogger(InstallationSync.class);
 
-  private final Vertx vertx;
   private final GitHubClient github;
   private final RecordStore record;
-  private final Duration interval;
-  private long timer = -1;
   private boolean running;
 
-  public InstallationSync(Vertx vertx, GitHubClient github, RecordStore record, Duration interval) {
-    this.vertx = vertx;
+  public InstallationSync(GitHubClient github, RecordStore record) {
     this.github = github;
     this.record = record;
-    this.interval = interval;
-  }
-
-  public void start() {
-    timer = vertx.setPeriodic(2_000, Math.max(1_000, interval.toMillis()), t -> runOnce());
-  }
-
-  public void stop() {
-    if (timer >= 0) {
-      vertx.cancelTimer(timer);
-    }
   }
 
   /** One reconciliation; fails when GitHub or the record could not be read or written. */
