@@ -244,7 +244,7 @@ public final class IntegrationService {
               coordinator::onResult);
     }
     DeliveryProcessor processor =
-        new DeliveryProcessor(new WebhookParser(), planner, executor, ledger, records.record());
+        new DeliveryProcessor(planner, executor, ledger, records.record());
     IntakeVerticle intakeVerticle =
         new IntakeVerticle(
             new SettlingConsumer.Settings(
@@ -256,8 +256,7 @@ public final class IntegrationService {
                 FailureVerdicts.SERVICE),
             processor,
             IntakeMeters.of(metrics),
-            credentials == null ? Future::succeededFuture : credentials::whenUsable,
-            records.record());
+            credentials == null ? Future::succeededFuture : credentials::whenUsable);
 
     Readiness readiness =
         new Readiness(vertx)
@@ -314,8 +313,7 @@ public final class IntegrationService {
         new dev.solstice.integration.http.ManagementVerticle(
             config.managementHost(),
             config.managementPort(),
-            readiness.liveness(),
-            readiness.readiness(),
+            readiness,
             registry instanceof PrometheusMeterRegistry prom
                 ? PrometheusScrapingHandler.create(prom)
                 : null);

@@ -1,10 +1,10 @@
 package dev.solstice.integration.http;
 
+import dev.solstice.integration.ops.Readiness;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
-import io.vertx.ext.healthchecks.HealthChecks;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
@@ -21,29 +21,23 @@ public final class ManagementVerticle extends VerticleBase {
 
   private final String host;
   private final int port;
-  private final HealthChecks liveness;
-  private final HealthChecks readiness;
+  private final Readiness health;
   private final Handler<RoutingContext> metrics;
   private HttpServer server;
 
   /** {@code metrics} null when the registry cannot be scraped (then only health is served). */
   public ManagementVerticle(
-      String host,
-      int port,
-      HealthChecks liveness,
-      HealthChecks readiness,
-      Handler<RoutingContext> metrics) {
+      String host, int port, Readiness health, Handler<RoutingContext> metrics) {
     this.host = host;
     this.port = port;
-    this.liveness = liveness;
-    this.readiness = readiness;
+    this.health = health;
     this.metrics = metrics;
   }
 
   @Override
   public Future<?> start() {
     Router router = Router.router(vertx);
-    HttpVerticle.health(router, liveness, readiness);
+    HttpVerticle.health(router, health.liveness(), health.readiness());
     if (metrics != null) {
       router.get("/metrics").handler(metrics);
     }

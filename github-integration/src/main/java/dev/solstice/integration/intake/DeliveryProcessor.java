@@ -9,6 +9,7 @@ import dev.solstice.integration.execution.PlanExecutor;
 import dev.solstice.integration.planning.Inputs;
 import dev.solstice.integration.planning.Planner;
 import dev.solstice.integration.planning.Step;
+import dev.solstice.integration.record.DeliveryEntry;
 import dev.solstice.integration.record.RecordStore;
 import dev.solstice.integration.webhook.WebhookParser;
 import io.vertx.core.Future;
@@ -28,28 +29,18 @@ public final class DeliveryProcessor {
     IGNORED
   }
 
-  private final WebhookParser parser;
+  private final WebhookParser parser = new WebhookParser();
   private final Planner planner;
   private final PlanExecutor executor;
   private final DeliveryLedger ledger;
   private final RecordStore record;
-
-  public DeliveryProcessor(
-      WebhookParser parser, Planner planner, PlanExecutor executor, DeliveryLedger ledger) {
-    this(parser, planner, executor, ledger, null);
-  }
 
   /**
    * @param record told what became of each delivery (written behind, never waited on); null for
    *     none
    */
   public DeliveryProcessor(
-      WebhookParser parser,
-      Planner planner,
-      PlanExecutor executor,
-      DeliveryLedger ledger,
-      RecordStore record) {
-    this.parser = parser;
+      Planner planner, PlanExecutor executor, DeliveryLedger ledger, RecordStore record) {
     this.planner = planner;
     this.executor = executor;
     this.ledger = ledger;
@@ -109,7 +100,20 @@ public final class DeliveryProcessor {
             });
   }
 
-  private void record(dev.solstice.integration.record.DeliveryEntry entry) {
+  /** Tells the record that an attempt at a delivery failed, or was given up ({@code PARKED}). */
+  public void failed(
+      WebhookDelivery delivery, DeliveryEntry.Outcome outcome, String reason, int attempt) {
+    record(
+        DeliveryEntry.failed(
+            delivery.deliveryId(),
+            delivery.event(),
+            delivery.receivedAt(),
+            outcome,
+            reason,
+            attempt));
+  }
+
+  private void record(DeliveryEntry entry) {
     if (record != null) {
       record.delivery(entry);
     }

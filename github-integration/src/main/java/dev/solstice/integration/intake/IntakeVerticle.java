@@ -3,7 +3,6 @@ package dev.solstice.integration.intake;
 import dev.solstice.integration.core.WebhookDelivery;
 import dev.solstice.integration.ops.LogContext;
 import dev.solstice.integration.record.DeliveryEntry;
-import dev.solstice.integration.record.RecordStore;
 import dev.solstice.platform.amqp.Delivery;
 import dev.solstice.platform.amqp.SettlingConsumer;
 import dev.solstice.platform.amqp.SettlingVerticle;
@@ -26,33 +25,30 @@ public final class IntakeVerticle extends SettlingVerticle {
   private final DeliveryProcessor processor;
   private final IntakeMetrics metrics;
   private final java.util.function.Supplier<Future<Void>> gate;
-  private final RecordStore record;
 
   /**
    * @param settings the intake queue's flow and retries ({@link IntakeQueue})
+   * @param processor also told of failed and parked deliveries, for the record
    */
   public IntakeVerticle(
       SettlingConsumer.Settings settings, DeliveryProcessor processor, IntakeMetrics metrics) {
-    this(settings, processor, metrics, Future::succeededFuture, null);
+    this(settings, processor, metrics, Future::succeededFuture);
   }
 
   /**
    * @param gate each delivery waits for the future it gives before it is processed: while the App
    *     credentials are known bad, work stays in hand (unacked, so in the queue) instead of failing
    *     towards the dead-letter queue
-   * @param record told of failed and parked deliveries (written behind); null for none
    */
   public IntakeVerticle(
       SettlingConsumer.Settings settings,
       DeliveryProcessor processor,
       IntakeMetrics metrics,
-      java.util.function.Supplier<Future<Void>> gate,
-      RecordStore record) {
+      java.util.function.Supplier<Future<Void>> gate) {
     super(settings);
     this.processor = processor;
     this.metrics = metrics;
     this.gate = gate;
-    this.record = record;
   }
 
   @Override
@@ -87,28 +83,13 @@ public final class IntakeVerticle extends SettlingVerticle {
 
   private void recordFailure(
       Delivery message, SettlingConsumer.Failure f, DeliveryEntry.Outcome outcome) {
-    if (record == null) {
-      return;
-    }
     WebhookDelivery d;
     try {
       d = IntakeMessages.from(message);
     } catch (RuntimeException e) {
       return; // unreadable: nothing to name it by
     }
-    record.delivery(
-        new DeliveryEntry(
-            d.deliveryId(),
-            d.event(),
-            null,
-            null,
-            null,
-            d.receivedAt(),
-            outcome,
-            f.reason(),
-            f.attempt(),
-            java.util.List.of(),
-            null));
+    processor.failed(d, outcome, f.reason(), f.attempt());
   }
 
   @Override

@@ -60,23 +60,50 @@ public record DeliveryEntry(
   /** A delivery answered at the edge without being enqueued (ping, nothing to trigger). */
   public static DeliveryEntry ignoredAtEdge(
       String deliveryId, String event, Instant receivedAt, String reason) {
-    return atEdge(deliveryId, event, receivedAt, Outcome.IGNORED, reason, null);
+    return known(deliveryId, event, receivedAt, Outcome.IGNORED, reason, 1, null);
   }
 
   /** A delivery just accepted at the edge. */
   public static DeliveryEntry received(
       String deliveryId, String event, Instant receivedAt, byte[] payload) {
-    return atEdge(deliveryId, event, receivedAt, Outcome.RECEIVED, null, payload);
+    return known(deliveryId, event, receivedAt, Outcome.RECEIVED, null, 1, payload);
   }
 
-  private static DeliveryEntry atEdge(
+  /**
+   * A processing attempt that failed ({@link Outcome#FAILED}) or gave up ({@link Outcome#PARKED}).
+   */
+  public static DeliveryEntry failed(
       String deliveryId,
       String event,
       Instant receivedAt,
       Outcome outcome,
       String reason,
+      int attempts) {
+    return known(deliveryId, event, receivedAt, outcome, reason, attempts, null);
+  }
+
+  /**
+   * An entry that knows the delivery but not what it was about (action, installation, repository).
+   */
+  private static DeliveryEntry known(
+      String deliveryId,
+      String event,
+      Instant receivedAt,
+      Outcome outcome,
+      String reason,
+      int attempts,
       byte[] payload) {
     return new DeliveryEntry(
-        deliveryId, event, null, null, null, receivedAt, outcome, reason, 1, List.of(), payload);
+        deliveryId,
+        event,
+        null,
+        null,
+        null,
+        receivedAt,
+        outcome,
+        reason,
+        attempts,
+        List.of(),
+        payload);
   }
 }

@@ -74,18 +74,31 @@ public final class WebhookParser {
         root.path("ref").asText(null),
         null,
         null,
-        null,
-        null,
-        root.path("head_commit").path("message").asText(null),
-        root.path("sender").path("type").asText(null),
-        root.path("before").asText(null),
-        changedFiles(root.path("commits")));
+        new Push(
+            root.path("head_commit").path("message").asText(null),
+            root.path("before").asText(null),
+            changedFiles(root.path("commits"))),
+        null);
   }
+
+  /** What a Re-run names: the App that owns the suite or run, and for one run its external_id. */
+  private record Rerun(long checkAppId, String externalId, String checkName) {}
+
+  /** A push's own fields: its head commit's message, the commit before it, the files it touched. */
+  private record Push(String headCommitMessage, String beforeSha, List<String> changedFiles) {}
+
+  /** The base of the fork pull request a Re-run re-runs, as far as the payload tells. */
+  private record ForkBase(String ref, String sha) {}
 
   /**
    * A trigger that is not a pull request (a push, a Re-run request): repository, installation and
-   * sender as the payload names them; no pull request details, and the sender stands for the
-   * author.
+   * sender as the payload names them; no pull request details, and the sender stands for the author
+   * unless it re-runs a fork's pull request ({@code forkBase} not null; its author is the pull
+   * request's, read by the planner).
+   *
+   * @param rerun null unless a Re-run
+   * @param push null unless a push
+   * @param forkBase null unless the Re-run of a fork's pull request
    */
   private static BuildTrigger withoutPullRequest(
       JsonNode root,
@@ -95,14 +108,11 @@ public final class WebhookParser {
       String commitSha,
       String ref,
       Integer pullRequestNumber,
-      Long checkAppId,
-      String rerunExternalId,
-      String rerunCheckName,
-      String headCommitMessage,
-      String senderType,
-      String beforeSha,
-      List<String> changedFiles) {
+      Rerun rerun,
+      Push push,
+      ForkBase forkBase) {
     String sender = root.path("sender").path("login").asText(null);
+    boolean fork = forkBase != null;
     return new BuildTrigger(
         event,
         action,
@@ -112,22 +122,22 @@ public final class WebhookParser {
         ref,
         pullRequestNumber,
         installationId(root),
-        checkAppId,
-        rerunExternalId,
-        rerunCheckName,
-        headCommitMessage,
+        rerun == null ? null : rerun.checkAppId(),
+        rerun == null ? null : rerun.externalId(),
+        rerun == null ? null : rerun.checkName(),
+        push == null ? null : push.headCommitMessage(),
         sender,
-        senderType,
-        sender,
+        root.path("sender").path("type").asText(null),
+        fork ? null : sender,
         null,
         List.of(),
         false,
         null,
-        false,
-        null,
-        null,
-        beforeSha,
-        changedFiles,
+        fork,
+        fork ? forkBase.ref() : null,
+        fork ? forkBase.sha() : null,
+        push == null ? null : push.beforeSha(),
+        push == null ? null : push.changedFiles(),
         null,
         null);
   }
@@ -236,35 +246,25 @@ public final class WebhookParser {
     // a listed pull request whose head repository is not the base one is a fork's too. Either
     // way the re-run is treated as the fork pull request it re-runs (see TriggerPolicy).
     boolean fork = branch == null || forkPullRequest(pr);
-    String sender = root.path("sender").path("login").asText(null);
-    return new BuildTrigger(
+    return withoutPullRequest(
+        root,
+        repo,
         event,
         action,
-        text(repo, "repository.full_name", "full_name"),
-        cloneUrl(repo, "repository"),
         sha(text(subject, event + ".head_sha", "head_sha"), event + ".head_sha"),
         branch == null ? null : "refs/heads/" + branch,
         firstPullRequest(subject),
-        installationId(root),
-        subject.path("app").path("id").asLong(0),
-        oneRun ? subject.path("external_id").asText(null) : null,
-        oneRun ? subject.path("name").asText(null) : null,
+        new Rerun(
+            subject.path("app").path("id").asLong(0),
+            oneRun ? subject.path("external_id").asText(null) : null,
+            oneRun ? subject.path("name").asText(null) : null),
         null,
-        sender,
-        root.path("sender").path("type").asText(null),
-        fork ? null : sender, // a fork's author is the pull request's, read by the planner
-        null,
-        List.of(),
-        false,
-        null,
-        fork,
         // Until the pull request is read, the base is the one listed, else the default branch.
-        fork ? pr.path("base").path("ref").asText(repo.path("default_branch").asText(null)) : null,
-        fork ? pr.path("base").path("sha").asText(null) : null,
-        null,
-        null,
-        null,
-        null);
+        fork
+            ? new ForkBase(
+                pr.path("base").path("ref").asText(repo.path("default_branch").asText(null)),
+                pr.path("base").path("sha").asText(null))
+            : null);
   }
 
   /** Whether a check event's pull request entry has a head repository other than its base. */

@@ -37,17 +37,4 @@ public record JobSpec(
     matrix = matrix == null ? Map.of() : java.util.Collections.unmodifiableMap(matrix);
     permissions = permissions == null ? null : java.util.Collections.unmodifiableMap(permissions);
   }
-
-  /** A job without matrix or permissions. */
-  public JobSpec(
-      String id,
-      String group,
-      String runsOn,
-      List<String> script,
-      Map<String, String> env,
-      Integer timeoutSeconds,
-      List<String> needs,
-      int line) {
-    this(id, group, runsOn, script, env, timeoutSeconds, needs, line, Map.of(), null);
-  }
 }
