@@ -15,6 +15,7 @@ import io.vertx.core.Future;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Function;
@@ -144,20 +145,24 @@ public final class RunCoordinator {
   }
 
   private Future<Void> cancelRun(UUID runId, Cancellation why) {
+    return withJobsAndStates(
+        runId,
+        (jobs, states) -> {
+          Future<Void> chain = Future.succeededFuture();
+          for (JobRequest job : RunPlanner.cancellable(jobs, states)) {
+            chain = chain.compose(v -> cancelJob(runId, job, why));
+          }
+          return chain;
+        });
+  }
+
+  /** Reads a run's jobs, then their states, and answers what {@code then} makes of both. */
+  private <T> Future<T> withJobsAndStates(
+      UUID runId,
+      java.util.function.BiFunction<Map<String, JobRequest>, Map<String, String>, Future<T>> then) {
     return store
         .jobs(runId)
-        .compose(
-            jobs ->
-                store
-                    .states(runId)
-                    .compose(
-                        states -> {
-                          Future<Void> chain = Future.succeededFuture();
-                          for (JobRequest job : RunPlanner.cancellable(jobs, states)) {
-                            chain = chain.compose(v -> cancelJob(runId, job, why));
-                          }
-                          return chain;
-                        }));
+        .compose(jobs -> store.states(runId).compose(states -> then.apply(jobs, states)));
   }
 
   /**
@@ -201,29 +206,23 @@ public final class RunCoordinator {
    * any GitHub call: its installation was deleted or suspended. Answers how many were cancelled.
    */
   public Future<Integer> cancelHeld(UUID runId, String reason) {
-    return store
-        .jobs(runId)
-        .compose(
-            jobs ->
-                store
-                    .states(runId)
-                    .compose(
-                        states ->
-                            onceEach(
-                                runId,
-                                jobs.values().stream()
-                                    .filter(job -> states.get(job.workflowJobId()) == null)
-                                    .toList(),
-                                job -> {
-                                  LOG.info(
-                                      "cancelling held job {} ({}) of {}: {}",
-                                      job.workflowJobId(),
-                                      job.requestId(),
-                                      job.repository(),
-                                      reason);
-                                  return store.setState(
-                                      runId, job.workflowJobId(), JobState.CANCELLED);
-                                })));
+    return withJobsAndStates(
+        runId,
+        (jobs, states) ->
+            onceEach(
+                runId,
+                jobs.values().stream()
+                    .filter(job -> states.get(job.workflowJobId()) == null)
+                    .toList(),
+                job -> {
+                  LOG.info(
+                      "cancelling held job {} ({}) of {}: {}",
+                      job.workflowJobId(),
+                      job.requestId(),
+                      job.repository(),
+                      reason);
+                  return store.setState(runId, job.workflowJobId(), JobState.CANCELLED);
+                }));
   }
 
   /**
@@ -255,19 +254,16 @@ public final class RunCoordinator {
               String conclusion = result.conclusion().apiName();
               return store
                   .setState(runId, jobId, JobState.completed(conclusion))
-                  .compose(v -> store.jobs(runId))
                   .compose(
-                      jobs ->
-                          store
-                              .states(runId)
-                              .compose(
-                                  states ->
-                                      execute(
-                                          runId,
-                                          jobId,
-                                          conclusion,
-                                          RunPlanner.afterResult(
-                                              jobId, conclusion, jobs, states))));
+                      v ->
+                          withJobsAndStates(
+                              runId,
+                              (jobs, states) ->
+                                  execute(
+                                      runId,
+                                      jobId,
+                                      conclusion,
+                                      RunPlanner.afterResult(jobId, conclusion, jobs, states))));
             });
   }
 

@@ -4,13 +4,19 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
- * One installation of the App as {@code GET /app/installations} lists it.
+ * One installation of the App as {@code GET /app/installations} lists it and {@code GET
+ * /app/installations/{id}} shows it.
  *
+ * @param accountType {@code User}, {@code Organization} or {@code Enterprise}
+ * @param repositorySelection {@code all} or {@code selected}
+ * @param permissions sorted by name
  * @param suspendedAt null when not suspended
  */
 public record AppInstallation(
@@ -23,7 +29,7 @@ public record AppInstallation(
     Instant suspendedAt) {
 
   public AppInstallation {
-    permissions = Map.copyOf(permissions);
+    permissions = Collections.unmodifiableMap(new TreeMap<>(permissions));
     events = List.copyOf(events);
   }
 
@@ -40,9 +46,9 @@ public record AppInstallation(
     String suspended = j.getString("suspended_at");
     return new AppInstallation(
         j.getLong("id"),
-        account.getString("login"),
-        account.getString("type"),
-        j.getString("repository_selection"),
+        account.getString("login", account.getString("slug", "?")),
+        account.getString("type", j.getString("target_type", "?")),
+        j.getString("repository_selection", "selected"),
         permissions,
         events,
         suspended == null ? null : Instant.parse(suspended));

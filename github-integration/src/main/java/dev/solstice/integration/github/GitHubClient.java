@@ -114,7 +114,7 @@ public interface GitHubClient {
    * repository selection and permissions. {@link GitHubApiException.NotFound} when the App is not
    * installed there.
    */
-  Future<InstallationInfo> getInstallation(long installationId);
+  Future<AppInstallation> getInstallation(long installationId);
 
   /**
    * Every installation of the App ({@code GET /app/installations}, all pages), for the record's

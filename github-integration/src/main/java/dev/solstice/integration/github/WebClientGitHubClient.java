@@ -795,14 +795,14 @@ public final class WebClientGitHubClient implements GitHubClient {
   }
 
   @Override
-  public Future<InstallationInfo> getInstallation(long installationId) {
+  public Future<AppInstallation> getInstallation(long installationId) {
     return executor
         .execute(asApp(GET_INSTALLATION, "/app/installations/" + installationId, null))
         .recover(
             e ->
                 Future.failedFuture(
                     e instanceof GitHubApiException g ? withInstallation(g, installationId) : e))
-        .map(resp -> InstallationInfo.fromJson(resp.body().toJsonObject()));
+        .map(resp -> AppInstallation.fromJson(resp.body().toJsonObject()));
   }
 
   @Override

@@ -4,7 +4,6 @@ import static org.owasp.encoder.Encode.forHtml;
 import static org.owasp.encoder.Encode.forHtmlAttribute;
 
 import dev.solstice.integration.github.AppInstallation;
-import dev.solstice.integration.github.InstallationInfo;
 import java.util.List;
 import java.util.Map;
 
@@ -64,7 +63,7 @@ final class SetupPages {
   }
 
   static String installed(
-      InstallationInfo inst, List<AppInstallation.Repository> repos, boolean update) {
+      AppInstallation inst, List<AppInstallation.Repository> repos, boolean update) {
     StringBuilder list = new StringBuilder("<ul>\n");
     for (AppInstallation.Repository r : repos) {
       list.append("<li>").append(forHtml(r.fullName())).append("</li>\n");
@@ -97,7 +96,7 @@ final class SetupPages {
             + "</p>\n"
             + (inst.suspendedAt() != null
                 ? "<p><b>This installation is suspended</b> (since "
-                    + forHtml(inst.suspendedAt())
+                    + forHtml(inst.suspendedAt().toString())
                     + "): no job runs until it is unsuspended.</p>\n"
                 : "")
             + "<h2>What happens next</h2>\n<p>Every push and pull request on these repositories"

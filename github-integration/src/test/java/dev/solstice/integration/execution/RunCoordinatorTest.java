@@ -374,7 +374,7 @@ class RunCoordinatorTest {
     }
 
     @Override
-    public Future<dev.solstice.integration.github.InstallationInfo> getInstallation(long id) {
+    public Future<dev.solstice.integration.github.AppInstallation> getInstallation(long id) {
       return Future.failedFuture(new UnsupportedOperationException());
     }
 
