@@ -222,9 +222,12 @@ public final class QueueConsumer implements AutoCloseable {
       return settle(() -> ch.basicReject(envelope.getDeliveryTag(), false));
     }
 
+    /**
+     * Counted as settled once the ack or reject went out on the channel, not when asked for: a
+     * graceful stop that waits for no unacked messages must not close the connection before them.
+     */
     private Future<Void> settle(ChannelAction action) {
-      unacked.decrementAndGet();
-      return onThread(action);
+      return onThread(action).andThen(ar -> unacked.decrementAndGet());
     }
   }
 }
