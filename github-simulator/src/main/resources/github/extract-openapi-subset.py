@@ -32,6 +32,11 @@ OPERATIONS = [
     ("/repos/{owner}/{repo}/issues/{issue_number}/comments", "post"),
     ("/app/hook/deliveries", "get"),
     ("/app/hook/deliveries/{delivery_id}/attempts", "post"),
+    # Issue 13: what jobs write through the gateway (RepositoryWrites).
+    ("/repos/{owner}/{repo}/commits/{commit_sha}/comments", "post"),
+    ("/repos/{owner}/{repo}/releases", "post"),
+    ("/repos/{owner}/{repo}/releases/{release_id}/assets", "post"),
+    ("/repos/{owner}/{repo}/contents/{path}", "put"),
 ]
 
 DROP = {"description", "example", "examples", "title", "x-github", "externalDocs"}

@@ -147,10 +147,13 @@ public final class IntegrationService {
             : new RedisDeliveryLedger(
                 redisApi, config.redisKeys().deliveries(), config.deliveryDedupTtl());
 
-    GitHubClient github =
+    WebClientGitHubClient appClient =
         config.github() == null
             ? null
             : WebClientGitHubClient.create(vertx, config.github(), registry);
+    GitHubClient github = appClient;
+    // Issue 13: job tokens and the gateway (off without GATEWAY_ADDR).
+    GatewayWiring gateway = GatewayWiring.create(config, redisApi, appClient, registry, clock);
     JobPublisher jobPublisher = new JobPublisher(publisher, config.jobs());
     java.util.function.IntConsumer published =
         n -> metrics.registry().counter("solstice_jobrequests_published").increment(n);
@@ -183,7 +186,11 @@ public final class IntegrationService {
           new RunCoordinator(
               runStore,
               reporter,
-              job -> jobPublisher.publish(job).onSuccess(v -> published.accept(1)),
+              job ->
+                  gateway
+                      .attach(job)
+                      .compose(jobPublisher::publish)
+                      .onSuccess(v -> published.accept(1)),
               cancel ->
                   jobPublisher.publishCancel(
                       dev.solstice.jobrequest.amqp.QueueTopology.cancelsOf(config.jobs()), cancel),
@@ -195,7 +202,8 @@ public final class IntegrationService {
           new PlanExecutor(
               new PlanExecutor.GitHubSide(github, reporter, coordinator),
               jobPublisher::publishAll,
-              published);
+              published,
+              gateway.credentials);
       results =
           new JobResultVerticle(
               new SettlingConsumer.Settings(
@@ -207,7 +215,7 @@ public final class IntegrationService {
                   FailureVerdicts.SERVICE),
               reporter,
               metrics,
-              coordinator::onResult);
+              result -> coordinator.onResult(result).compose(v -> gateway.finished(result)));
     }
     DeliveryProcessor processor =
         new DeliveryProcessor(new WebhookParser(), planner, executor, ledger);
@@ -288,8 +296,16 @@ public final class IntegrationService {
             : null;
     connector.start();
     JobResultVerticle resultsVerticle = results;
+    var gatewayDeployment = new java.util.concurrent.atomic.AtomicReference<String>();
     Future<String> resultsDeployed =
-        results == null ? Future.succeededFuture(null) : vertx.deployVerticle(results);
+        (gateway.verticle == null
+                ? Future.<String>succeededFuture(null)
+                : vertx.deployVerticle(gateway.verticle).onSuccess(gatewayDeployment::set))
+            .compose(
+                gatewayId ->
+                    resultsVerticle == null
+                        ? Future.succeededFuture(null)
+                        : vertx.deployVerticle(resultsVerticle));
     return resultsDeployed
         .compose(
             resultsId ->
@@ -318,7 +334,22 @@ public final class IntegrationService {
                     resultsVerticle,
                     readiness,
                     depths))
-        .onSuccess(service -> service.startMissedDeliveries(missed));
+        .onSuccess(service -> service.startMissedDeliveries(missed))
+        .onSuccess(
+            service -> {
+              service.gateway = gateway.verticle;
+              service.gatewayDeployment = gatewayDeployment.get();
+            });
+  }
+
+  private volatile dev.solstice.integration.gateway.GatewayVerticle gateway;
+  private volatile String gatewayDeployment;
+
+  /** The gateway's bound port (issue 13); empty when GATEWAY_ADDR is unset. */
+  public java.util.OptionalInt gatewayPort() {
+    return gateway == null
+        ? java.util.OptionalInt.empty()
+        : java.util.OptionalInt.of(gateway.actualPort());
   }
 
   private void startMissedDeliveries(dev.solstice.integration.recovery.MissedDeliveryJob job) {
@@ -364,7 +395,8 @@ public final class IntegrationService {
     if (missedDeliveries != null) {
       missedDeliveries.stop();
     }
-    Future<Void> undeployed = Future.succeededFuture();
+    Future<Void> undeployed =
+        gatewayDeployment == null ? Future.succeededFuture() : vertx.undeploy(gatewayDeployment);
     for (String id : deployments) {
       undeployed = undeployed.compose(v -> vertx.undeploy(id));
     }

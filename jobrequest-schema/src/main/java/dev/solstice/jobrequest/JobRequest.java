@@ -45,7 +45,9 @@ public record JobRequest(
     @JsonProperty("timeout_seconds") @JsonInclude(Include.NON_NULL) Integer timeoutSeconds,
     @JsonProperty("needs") @JsonInclude(Include.NON_EMPTY) List<String> needs,
     @JsonProperty("check_run_id") @JsonInclude(Include.NON_NULL) Long checkRunId,
-    @JsonProperty("log_path") @JsonInclude(Include.NON_NULL) String logPath) {
+    @JsonProperty("log_path") @JsonInclude(Include.NON_NULL) String logPath,
+    // Issue 13: the job's GitHub access (permissions; gateway URL and job token when enabled).
+    @JsonProperty("github") @JsonInclude(Include.NON_NULL) GitHubAccess github) {
 
   public static final String SCHEMA_VERSION = "jobrequest.v1";
   public static final String SOURCE_GITHUB = "github";
@@ -85,7 +87,35 @@ public record JobRequest(
         timeoutSeconds,
         needs,
         id,
-        logPath);
+        logPath,
+        github);
+  }
+
+  /** A copy carrying the job's GitHub access (issue 13). */
+  public JobRequest withGitHub(GitHubAccess access) {
+    return new JobRequest(
+        schemaVersion,
+        requestId,
+        source,
+        repoUrl,
+        commitSha,
+        workflowPath,
+        workflowJobId,
+        runsOn,
+        submittedAt,
+        repository,
+        installationId,
+        event,
+        ref,
+        pullRequestNumber,
+        deliveryId,
+        script,
+        env,
+        timeoutSeconds,
+        needs,
+        checkRunId,
+        logPath,
+        access);
   }
 
   /** Fluent construction of the optional fields; required ones are fixed at {@link #builder}. */
@@ -109,6 +139,7 @@ public record JobRequest(
     private List<String> needs = List.of();
     private Long checkRunId;
     private String logPath;
+    private GitHubAccess github;
 
     private Builder(UUID requestId, String repoUrl, String commitSha, Instant submittedAt) {
       this.requestId = requestId;
@@ -188,6 +219,12 @@ public record JobRequest(
       return this;
     }
 
+    /** The job's GitHub access (issue 13). */
+    public Builder github(GitHubAccess access) {
+      github = access;
+      return this;
+    }
+
     public JobRequest build() {
       return new JobRequest(
           SCHEMA_VERSION,
@@ -210,7 +247,8 @@ public record JobRequest(
           timeoutSeconds,
           needs,
           checkRunId,
-          logPath);
+          logPath,
+          github);
     }
   }
 }

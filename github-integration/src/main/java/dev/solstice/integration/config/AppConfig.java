@@ -27,6 +27,7 @@ import java.util.Map;
  *     check runs, no workflow files)
  * @param missedDeliveries the job that asks GitHub to redeliver webhooks that never reached us
  * @param httpLimits what the public endpoint grants under hostile traffic (issue 19)
+ * @param gateway the GitHub gateway and its job tokens (issue 13); null when GATEWAY_ADDR is unset
  */
 public record AppConfig(
     String httpHost,
@@ -58,6 +59,7 @@ public record AppConfig(
     MissedDeliverySettings missedDeliveries,
     dev.solstice.integration.policy.PolicySettings policy,
     dev.solstice.integration.http.HttpLimits httpLimits,
+    dev.solstice.integration.jobtoken.JobTokenSettings gateway,
     List<String> warnings) {
 
   public static final String DEFAULT_HTTP_ADDR = "0.0.0.0:8082";
@@ -234,6 +236,8 @@ public record AppConfig(
             MissedDeliverySettings.fromEnv(in, github != null || in.raw("GITHUB_APP_ID") != null),
             policy(in),
             httpLimits(in),
+            dev.solstice.integration.jobtoken.JobTokenSettings.fromEnv(
+                in, github == null ? null : github.apiBase()),
             List.copyOf(warnings));
     in.check(ConfigException::new);
     return config;

@@ -31,6 +31,7 @@ public final class PlanExecutor {
   private final GitHubSide gitHub;
   private final Publisher publisher;
   private final IntConsumer published;
+  private final JobCredentials credentials;
 
   /**
    * What a plan needs of GitHub: the App's client, its check runs and the runs of a delivery; all
@@ -43,9 +44,18 @@ public final class PlanExecutor {
    * @param published told how many JobRequests each plan published (for metrics)
    */
   public PlanExecutor(GitHubSide gitHub, Publisher publisher, IntConsumer published) {
+    this(gitHub, publisher, published, null);
+  }
+
+  /**
+   * @param credentials issues each published job its token (issue 13); null without a gateway
+   */
+  public PlanExecutor(
+      GitHubSide gitHub, Publisher publisher, IntConsumer published, JobCredentials credentials) {
     this.gitHub = gitHub;
     this.publisher = publisher;
     this.published = published;
+    this.credentials = credentials;
   }
 
   /** Where JobRequests go: {@code amqp.JobPublisher#publishAll}, persistent and confirmed. */
@@ -176,6 +186,8 @@ public final class PlanExecutor {
     if (jobs.isEmpty()) {
       return Future.succeededFuture();
     }
-    return publisher.publishAll(jobs).onSuccess(v -> published.accept(jobs.size()));
+    Future<List<JobRequest>> ready =
+        credentials == null ? Future.succeededFuture(jobs) : credentials.attach(jobs);
+    return ready.compose(publisher::publishAll).onSuccess(v -> published.accept(jobs.size()));
   }
 }

@@ -350,6 +350,7 @@ public final class Planner {
         .env(spec.env())
         .timeoutSeconds(spec.timeoutSeconds())
         .needs(spec.needs())
+        .github(Jobs.access(trigger, spec.permissions()))
         .build();
   }
 

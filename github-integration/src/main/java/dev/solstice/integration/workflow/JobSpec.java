@@ -10,6 +10,8 @@ import java.util.Map;
  * @param runsOn the job's label, else its group's; null when neither names one
  * @param timeoutSeconds null for the orchestrator's default
  * @param line 1-based line of the {@code job} node in the workflow file
+ * @param permissions the job's {@code permissions} block, else the workflow's; null when neither
+ *     has one (then {@link Permissions#DEFAULT})
  */
 public record JobSpec(
     String id,
@@ -19,11 +21,13 @@ public record JobSpec(
     Map<String, String> env,
     Integer timeoutSeconds,
     List<String> needs,
-    int line) {
+    int line,
+    Map<String, String> permissions) {
 
   public JobSpec {
     script = List.copyOf(script);
     env = Map.copyOf(env);
     needs = List.copyOf(needs);
+    permissions = permissions == null ? null : Map.copyOf(permissions);
   }
 }

@@ -30,7 +30,7 @@ public final class KdlWorkflowParser {
   public static final int MAX_JOBS = 256;
   private static final Pattern JOB_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,99}");
   private static final Set<String> JOB_NODES =
-      Set.of("runs_on", "script", "env", "timeout", "needs");
+      Set.of("runs_on", "script", "env", "timeout", "needs", "permissions");
 
   private final KdlParser kdl =
       KdlParser.builder().maxNestingDepth(16).maxDocumentBytes(MAX_BYTES).build();
@@ -66,6 +66,7 @@ public final class KdlWorkflowParser {
     private KdlNode onNode;
     private Boolean cancelPush;
     private Boolean cancelPullRequest;
+    private Map<String, String> permissions;
 
     Reader(String path, String source) {
       this.path = path;
@@ -87,12 +88,14 @@ public final class KdlWorkflowParser {
             on = new TriggerReader(this).read(node);
           }
           case "cancel_superseded" -> cancelSuperseded(node);
+          case "permissions" -> permissions = permissions(node, permissions);
           default ->
               throw error(
                   node,
                   "unknown node '"
                       + node.getName()
-                      + "' at the top level; expected job, group, name, on or cancel_superseded");
+                      + "' at the top level; expected job, group, name, on, cancel_superseded or"
+                      + " permissions");
         }
       }
       if (jobs.isEmpty()) {
@@ -111,7 +114,7 @@ public final class KdlWorkflowParser {
       checkNeeds();
       return new Workflow(
           name,
-          List.copyOf(jobs.values()),
+          jobs.values().stream().map(this::inheritPermissions).toList(),
           on,
           cancelPush != null && cancelPush,
           cancelPullRequest == null || cancelPullRequest);
@@ -205,6 +208,7 @@ public final class KdlWorkflowParser {
       Map<String, String> env = new LinkedHashMap<>(groupEnv);
       Integer timeout = null;
       List<String> needs = new ArrayList<>();
+      Map<String, String> jobPermissions = null;
       for (KdlNode child : node.getChildren()) {
         if (!JOB_NODES.contains(child.getName())) {
           throw error(
@@ -213,13 +217,14 @@ public final class KdlWorkflowParser {
                   + child.getName()
                   + "' in job \""
                   + id
-                  + "\"; expected runs_on, script, env, timeout or needs");
+                  + "\"; expected runs_on, script, env, timeout, needs or permissions");
         }
         switch (child.getName()) {
           case "runs_on" -> runsOn = singleString(child, "runs_on");
           case "script" -> script.addAll(scriptLines(child));
           case "env" -> env.putAll(env(child));
           case "timeout" -> timeout = timeout(child);
+          case "permissions" -> jobPermissions = permissions(child, jobPermissions);
           default -> {
             for (String need : strings(child, "needs")) {
               if (!needs.contains(need)) {
@@ -233,7 +238,70 @@ public final class KdlWorkflowParser {
       if (script.isEmpty()) {
         throw error(node, "job \"" + id + "\" has no script; add script \"<command>\"");
       }
-      jobs.put(id, new JobSpec(id, group, runsOn, script, env, timeout, needs, line(node)));
+      jobs.put(
+          id,
+          new JobSpec(id, group, runsOn, script, env, timeout, needs, line(node), jobPermissions));
+    }
+
+    /**
+     * Issue 13: {@code permissions { contents "read"; issues "write" }}, GitHub's names and levels
+     * ({@code read}, {@code write}, {@code none}); {@code metadata} is read only.
+     */
+    private Map<String, String> permissions(KdlNode node, Map<String, String> previous) {
+      if (previous != null) {
+        throw error(node, "a second permissions block; merge them into one");
+      }
+      if (!node.getArguments().isEmpty() || !node.getProperties().isEmpty()) {
+        throw error(
+            node, "permissions takes a block: permissions { contents \"read\"; issues \"write\" }");
+      }
+      Map<String, String> out = new LinkedHashMap<>();
+      for (KdlNode p : node.getChildren()) {
+        String permission = p.getName();
+        if (!Permissions.NAMES.contains(permission)) {
+          throw error(
+              p,
+              "unknown permission '"
+                  + permission
+                  + "'; expected one of "
+                  + String.join(", ", new java.util.TreeSet<>(Permissions.NAMES)));
+        }
+        String level = singleString(p, permission);
+        boolean readOnly = permission.equals("metadata");
+        if (!(level.equals("read")
+            || level.equals("none")
+            || (!readOnly && level.equals("write")))) {
+          throw error(
+              p,
+              "permission "
+                  + permission
+                  + " takes "
+                  + (readOnly ? "\"read\" or \"none\"" : "\"read\", \"write\" or \"none\"")
+                  + ", not \""
+                  + level
+                  + "\"");
+        }
+        if (out.put(permission, level) != null) {
+          throw error(p, "permission " + permission + " is given twice");
+        }
+      }
+      return out;
+    }
+
+    /** A job without its own permissions block gets the workflow's. */
+    private JobSpec inheritPermissions(JobSpec j) {
+      return j.permissions() != null || permissions == null
+          ? j
+          : new JobSpec(
+              j.id(),
+              j.group(),
+              j.runsOn(),
+              j.script(),
+              j.env(),
+              j.timeoutSeconds(),
+              j.needs(),
+              j.line(),
+              permissions);
     }
 
     private void checkNeeds() {

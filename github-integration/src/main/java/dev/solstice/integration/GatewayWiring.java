@@ -1,0 +1,78 @@
+package dev.solstice.integration;
+
+import dev.solstice.integration.config.AppConfig;
+import dev.solstice.integration.execution.JobCredentials;
+import dev.solstice.integration.gateway.GatewayVerticle;
+import dev.solstice.integration.github.WebClientGitHubClient;
+import dev.solstice.integration.jobtoken.InMemoryJobTokenStore;
+import dev.solstice.integration.jobtoken.JobTokens;
+import dev.solstice.integration.jobtoken.RedisJobTokenStore;
+import dev.solstice.jobrequest.JobRequest;
+import dev.solstice.jobrequest.JobResult;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.redis.client.RedisAPI;
+import java.time.Clock;
+
+/**
+ * Issue 13: the gateway and its job tokens, assembled when {@code GATEWAY_ADDR} is set and a GitHub
+ * App is configured; otherwise {@link #OFF}, which issues nothing.
+ */
+final class GatewayWiring {
+
+  static final GatewayWiring OFF = new GatewayWiring(null, null);
+
+  final GatewayVerticle verticle;
+  final JobCredentials credentials;
+
+  private GatewayWiring(GatewayVerticle verticle, JobCredentials credentials) {
+    this.verticle = verticle;
+    this.credentials = credentials;
+  }
+
+  static GatewayWiring create(
+      AppConfig config,
+      RedisAPI redis,
+      WebClientGitHubClient github,
+      MeterRegistry registry,
+      Clock clock) {
+    if (config.gateway() == null || github == null) {
+      return OFF;
+    }
+    JobTokens tokens =
+        new JobTokens(
+            redis == null
+                ? new InMemoryJobTokenStore(clock)
+                : new RedisJobTokenStore(redis, config.redisKeys().jobTokens(), clock),
+            config.gateway(),
+            clock);
+    GatewayVerticle verticle =
+        new GatewayVerticle(
+            config.gateway(),
+            tokens,
+            github.tokens()::token,
+            config.github().apiBase().toString(),
+            (route, status, outcome) ->
+                registry
+                    .counter(
+                        "solstice_gateway_requests",
+                        "route",
+                        route,
+                        "status",
+                        String.valueOf(status),
+                        "outcome",
+                        outcome)
+                    .increment());
+    return new GatewayWiring(verticle, new JobCredentials(tokens, verticle::publicUrl));
+  }
+
+  /** The job with its token (unchanged when the gateway is off). */
+  Future<JobRequest> attach(JobRequest job) {
+    return credentials == null ? Future.succeededFuture(job) : credentials.attach(job);
+  }
+
+  /** Ends the job's token once its final result was processed. */
+  Future<Void> finished(JobResult result) {
+    return credentials == null ? Future.succeededFuture() : credentials.finished(result);
+  }
+}
