@@ -59,8 +59,12 @@ class RedisJobTokenStoreIT {
             prefix + "hash:" + JobTokens.hash(issued.token()), prefix + "job:" + job);
     for (String k : keys) {
       assertThat(redis.pttl(k).await().toLong()).isBetween(1L, Duration.ofMinutes(12).toMillis());
-      assertThat(String.valueOf(redis.get(k).await())).doesNotContain(issued.token());
     }
+    assertThat(String.valueOf(redis.get(prefix + "hash:" + JobTokens.hash(issued.token())).await()))
+        .contains("octo/hello")
+        .doesNotContain(issued.token());
+    assertThat(String.valueOf(redis.smembers(prefix + "job:" + job).await()))
+        .doesNotContain(issued.token());
     JobGrant grant = tokens.resolve(issued.token()).await().orElseThrow();
     assertThat(grant.permissions()).isEqualTo(Map.of("issues", "write"));
 

@@ -55,8 +55,7 @@ public final class RepositoryWrites {
     if (method.equals("PUT") && path.matches("/repos/[^/]+/[^/]+/contents/.+")) {
       return "repos/create-or-update-file-contents";
     }
-    if (method.equals("POST")
-        && path.matches("/uploads/repos/[^/]+/[^/]+/releases/[^/]+/assets")) {
+    if (method.equals("POST") && path.matches("/uploads/repos/[^/]+/[^/]+/releases/[^/]+/assets")) {
       return "repos/upload-release-asset";
     }
     return null;
@@ -100,7 +99,9 @@ public final class RepositoryWrites {
             .put("id", id)
             .put("node_id", "CC_" + id)
             .put("url", sim.baseUrl() + "/repos/" + repo + "/comments/" + id)
-            .put("html_url", "https://github.com/" + repo + "/commit/" + sha + "#commitcomment-" + id)
+            .put(
+                "html_url",
+                "https://github.com/" + repo + "/commit/" + sha + "#commitcomment-" + id)
             .put("body", body.getString("body"))
             .put("path", body.getString("path"))
             .put("position", body.getInteger("position"))
@@ -285,7 +286,10 @@ public final class RepositoryWrites {
                 "download_url",
                 "https://raw.githubusercontent.com/" + repo + "/" + branch + "/" + path);
     JsonObject person =
-        new JsonObject().put("name", "solstice-ci[bot]").put("email", "bot@example").put("date", now);
+        new JsonObject()
+            .put("name", "solstice-ci[bot]")
+            .put("email", "bot@example")
+            .put("date", now);
     JsonObject commitJson =
         new JsonObject()
             .put("sha", commit)
