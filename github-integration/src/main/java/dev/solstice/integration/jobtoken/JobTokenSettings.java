@@ -49,6 +49,9 @@ public record JobTokenSettings(
       return null;
     }
     if (apiBase == null) {
+      if (in.raw("GITHUB_APP_ID") != null) {
+        return null; // the App's own settings are at fault and reported
+      }
       in.error(
           "GATEWAY_ADDR: the gateway needs a GitHub App (GITHUB_APP_ID, GITHUB_APP_KEY_PATH) to mint"
               + " its tokens");

@@ -1,0 +1,298 @@
+package dev.solstice.integration.gateway;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.GetResponse;
+import dev.solstice.integration.github.CapturedLogs;
+import dev.solstice.integration.testing.ServiceHarness;
+import dev.solstice.jobrequest.Conclusion;
+import dev.solstice.jobrequest.JobCodec;
+import dev.solstice.jobrequest.JobRequest;
+import dev.solstice.jobrequest.JobResult;
+import dev.solstice.jobrequest.JobSchemas;
+import dev.solstice.simulator.github.GitHubSimulator;
+import dev.solstice.simulator.github.RecordedWebhooks;
+import dev.solstice.simulator.github.SimulatorLauncher;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Issue 13 end to end: the service with its gateway on, real Redis and RabbitMQ, the simulator as
+ * GitHub. A push publishes JobRequests that carry job tokens; a client reaches GitHub through the
+ * gateway with them, within the job's repository and permissions only, until the job's final result
+ * plus the grace.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class GatewayIT {
+
+  private static final String REPO = "Codertocat/Hello-World";
+  private static final String OTHER = "Codertocat/Other";
+  private static final String SHA = RecordedWebhooks.PUSH_SHA;
+  private static final String WORKFLOW =
+      """
+      job "release" {
+          script "./release.sh"
+          permissions {
+              contents "write"
+          }
+      }
+      job "lint" {
+          script "make lint"
+      }
+      """;
+
+  @RegisterExtension static final CapturedLogs LOGS = new CapturedLogs();
+
+  private static Vertx vertx;
+  private static GitHubSimulator sim;
+  private static ServiceHarness service;
+  private static WebClient client;
+  private static final Map<String, JobRequest> JOBS = new HashMap<>();
+
+  @BeforeAll
+  static void start() throws Exception {
+    vertx = Vertx.vertx();
+    client = WebClient.create(vertx);
+    sim =
+        SimulatorLauncher.on(vertx)
+            .workflow(REPO, SHA, WORKFLOW)
+            .file(REPO, "main", "README.md", "hello")
+            .file(OTHER, "main", "README.md", "other")
+            .start();
+    // The App may write contents (a job's release needs it); each job gets only what it asks for.
+    sim.installation(
+        1,
+        Map.of("checks", "write", "contents", "write", "metadata", "read", "issues", "write"),
+        REPO,
+        OTHER);
+    LOGS.pem(sim.app().pkcs1Pem());
+    LOGS.secret(ServiceHarness.SECRET);
+    Map<String, String> env = new HashMap<>();
+    env.put("GITHUB_API_BASE", sim.baseUrl());
+    env.put("GITHUB_APP_ID", Long.toString(sim.app().id()));
+    env.put("GITHUB_APP_KEY", sim.app().pkcs1Pem());
+    env.put("GITHUB_WRITES_PER_MINUTE", "100000");
+    env.put("GITHUB_WRITES_PER_HOUR", "100000");
+    env.put("WEBHOOK_RATE_LIMIT_PER_MINUTE", "0");
+    env.put("REDIS_URL", "redis://127.0.0.1:6379");
+    env.put(
+        "TOKEN_CACHE_KEY",
+        java.util.Base64.getEncoder().encodeToString(new byte[32]).replace('A', 'Q'));
+    env.put("REDIS_KEY_PREFIX", "test:" + UUID.randomUUID() + ":");
+    env.put("GATEWAY_ADDR", "127.0.0.1:0");
+    env.put("GITHUB_UPLOADS_BASE", sim.uploadsUrl());
+    env.put("GATEWAY_TOKEN_GRACE", "3s");
+    service = ServiceHarness.start(vertx, ServiceHarness.isolatedEnv(env));
+
+    String delivery = UUID.randomUUID().toString();
+    assertThat(service.post("push", delivery, RecordedWebhooks.payload("push.json")).statusCode())
+        .isEqualTo(202);
+    String queue = service.config().jobs().queue();
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () -> {
+              for (GetResponse m : service.broker().drain(queue)) {
+                JobRequest job = JobCodec.decodeRequest(m.getBody());
+                JOBS.put(job.workflowJobId(), job);
+              }
+              return JOBS.size() == 2;
+            });
+    JOBS.values().forEach(j -> LOGS.secret(j.github().token()));
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (sim != null) {
+      sim.secretsSeen().forEach(LOGS::secret);
+    }
+    if (service != null) {
+      service.close();
+    }
+    SimulatorLauncher.stop(sim);
+    vertx.close().await();
+  }
+
+  @Test
+  @Order(1)
+  void jobRequestsOfAnInstalledRepositoryCarryTheGatewayAndAJobToken() {
+    String gateway = "http://127.0.0.1:" + service.service().gatewayPort().orElseThrow();
+    JobRequest release = JOBS.get("release");
+    JobRequest lint = JOBS.get("lint");
+    assertThat(release.github().permissions())
+        .isEqualTo(Map.of("contents", "write", "metadata", "read"));
+    assertThat(lint.github().permissions())
+        .isEqualTo(Map.of("contents", "read", "metadata", "read"));
+    for (JobRequest job : JOBS.values()) {
+      assertThat(job.github().apiUrl()).isEqualTo(gateway);
+      assertThat(job.github().token()).startsWith("sjt_").hasSizeGreaterThanOrEqualTo(4 + 22);
+      assertThat(job.github().expiresAt())
+          .isAfter(Instant.now())
+          .isBefore(Instant.now().plus(Duration.ofHours(6).plusMinutes(11)));
+      assertThat(
+              JobSchemas.validateRequest(new String(JobCodec.encode(job), StandardCharsets.UTF_8)))
+          .isEmpty();
+    }
+    assertThat(release.github().token()).isNotEqualTo(lint.github().token());
+  }
+
+  @Test
+  @Order(2)
+  void forwardsWithinTheJobsRepositoryAndPermissions() {
+    HttpResponse<Buffer> read =
+        send(HttpMethod.GET, "/repos/" + REPO + "/contents/README.md", "Bearer", "lint", null);
+    assertThat(read.statusCode()).isEqualTo(200);
+    assertThat(read.bodyAsJsonObject().getString("path")).isEqualTo("README.md");
+    // The "token" scheme works as at GitHub.
+    assertThat(
+            send(HttpMethod.GET, "/repos/" + REPO + "/contents/README.md", "token", "lint", null)
+                .statusCode())
+        .isEqualTo(200);
+
+    HttpResponse<Buffer> comment =
+        send(
+            HttpMethod.POST,
+            "/repos/" + REPO + "/commits/" + SHA + "/comments",
+            "Bearer",
+            "release",
+            new JsonObject().put("body", "released"));
+    assertThat(comment.statusCode()).isEqualTo(201);
+    assertThat(sim.writes().commitComments(REPO))
+        .extracting(c -> c.getString("body"))
+        .containsExactly("released");
+  }
+
+  @Test
+  @Order(3)
+  void refusesWhatTheJobMayNotDoInGitHubsErrorShapeWithoutReachingGitHub() {
+    int callsBefore = sim.calls().size();
+
+    HttpResponse<Buffer> write =
+        send(
+            HttpMethod.POST,
+            "/repos/" + REPO + "/commits/" + SHA + "/comments",
+            "Bearer",
+            "lint",
+            new JsonObject().put("body", "not allowed"));
+    assertGitHubError(write, 403, "contents: write");
+
+    HttpResponse<Buffer> other =
+        send(HttpMethod.GET, "/repos/" + OTHER + "/contents/README.md", "Bearer", "release", null);
+    assertGitHubError(other, 404, "Not Found");
+
+    assertGitHubError(send(HttpMethod.GET, "/user", "Bearer", "release", null), 403, "GET /user");
+    assertGitHubError(
+        request(HttpMethod.GET, "/repos/" + REPO + "/contents/README.md", null, null),
+        401,
+        "Requires authentication");
+    assertGitHubError(
+        request(
+            HttpMethod.GET,
+            "/repos/" + REPO + "/contents/README.md",
+            "Bearer sjt_" + "A".repeat(43),
+            null),
+        401,
+        "Bad credentials");
+
+    assertThat(sim.calls().size()).as("refusals never reach GitHub").isEqualTo(callsBefore);
+    assertThat(sim.writes().commitComments(REPO))
+        .extracting(c -> c.getString("body"))
+        .doesNotContain("not allowed");
+  }
+
+  @Test
+  @Order(4)
+  void theTokenEndsAfterTheJobsFinalResultAndTheGrace() throws Exception {
+    JobRequest lint = JOBS.get("lint");
+    JobResult done =
+        JobResult.completed(
+            lint, Conclusion.SUCCESS, Instant.now(), Instant.now(), "ok", null, null, List.of());
+    service
+        .broker()
+        .channel()
+        .basicPublish(
+            service.config().results().exchange(),
+            service.config().results().routingKey(),
+            new AMQP.BasicProperties.Builder()
+                .contentType("application/json")
+                .deliveryMode(2)
+                .build(),
+            JobCodec.encode(done));
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () ->
+                sim.checkRuns(REPO).stream()
+                    .anyMatch(
+                        r ->
+                            lint.checkRunId().equals(r.getLong("id"))
+                                && "completed".equals(r.getString("status"))));
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(15))
+        .pollInterval(Duration.ofMillis(200))
+        .until(
+            () ->
+                send(
+                            HttpMethod.GET,
+                            "/repos/" + REPO + "/contents/README.md",
+                            "Bearer",
+                            "lint",
+                            null)
+                        .statusCode()
+                    == 401);
+    // The other job's token is untouched.
+    assertThat(
+            send(
+                    HttpMethod.GET,
+                    "/repos/" + REPO + "/contents/README.md",
+                    "Bearer",
+                    "release",
+                    null)
+                .statusCode())
+        .isEqualTo(200);
+  }
+
+  private static void assertGitHubError(HttpResponse<Buffer> r, int status, String naming) {
+    assertThat(r.statusCode()).isEqualTo(status);
+    JsonObject body = r.bodyAsJsonObject();
+    assertThat(body.getString("message")).contains(naming);
+    assertThat(body.getString("documentation_url")).startsWith("https://");
+  }
+
+  private static HttpResponse<Buffer> send(
+      HttpMethod method, String path, String scheme, String job, JsonObject body) {
+    return request(method, path, scheme + " " + JOBS.get(job).github().token(), body);
+  }
+
+  private static HttpResponse<Buffer> request(
+      HttpMethod method, String path, String authorization, JsonObject body) {
+    URI gateway = URI.create(JOBS.get("lint").github().apiUrl());
+    var req = client.request(method, gateway.getPort(), gateway.getHost(), path);
+    if (authorization != null) {
+      req.putHeader("Authorization", authorization);
+    }
+    req.putHeader("Accept", "application/vnd.github+json");
+    return (body == null ? req.send() : req.sendJsonObject(body)).await();
+  }
+}
