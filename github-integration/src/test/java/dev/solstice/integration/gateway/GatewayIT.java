@@ -99,7 +99,10 @@ class GatewayIT {
     env.put(
         "TOKEN_CACHE_KEY",
         java.util.Base64.getEncoder().encodeToString(new byte[32]).replace('A', 'Q'));
-    env.put("REDIS_KEY_PREFIX", "test:" + UUID.randomUUID() + ":");
+    String prefix = "test:" + UUID.randomUUID() + ":";
+    env.put("REDIS_KEY_PREFIX", prefix);
+    // Installation tokens of an earlier run's simulator must not be served from Redis.
+    env.put("GITHUB_TOKEN_CACHE_PREFIX", prefix + "github:token:");
     env.put("GATEWAY_ADDR", "127.0.0.1:0");
     env.put("GITHUB_UPLOADS_BASE", sim.uploadsUrl());
     env.put("GATEWAY_TOKEN_GRACE", "3s");
@@ -271,6 +274,53 @@ class GatewayIT {
                     null)
                 .statusCode())
         .isEqualTo(200);
+  }
+
+  @Test
+  @Order(5)
+  void anUnknownPermissionFailsTheCheckWithAnAnnotationAndIssuesNoToken() throws Exception {
+    String sha = "b".repeat(40);
+    sim.putFile(
+        REPO,
+        sha,
+        SimulatorLauncher.WORKFLOW_PATH,
+        """
+        job "deploy" {
+            script "./deploy.sh"
+            permissions {
+                administration "write"
+            }
+        }
+        """);
+    JsonObject push = new JsonObject(Buffer.buffer(RecordedWebhooks.payload("push.json")));
+    push.put("after", sha).put("ref", "refs/heads/bad-permissions");
+    assertThat(
+            service
+                .post("push", UUID.randomUUID().toString(), push.toBuffer().getBytes())
+                .statusCode())
+        .isEqualTo(202);
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () ->
+                sim.checkRuns(REPO).stream()
+                    .anyMatch(
+                        r ->
+                            sha.equals(r.getString("head_sha"))
+                                && "failure".equals(r.getString("conclusion"))));
+    JsonObject run =
+        sim.checkRuns(REPO).stream()
+            .filter(r -> sha.equals(r.getString("head_sha")))
+            .findFirst()
+            .orElseThrow();
+    assertThat(sim.annotations(run.getLong("id")))
+        .anySatisfy(
+            a -> {
+              assertThat(a.getString("path")).isEqualTo(SimulatorLauncher.WORKFLOW_PATH);
+              assertThat(a.getInteger("start_line")).isEqualTo(4);
+              assertThat(a.getString("message")).contains("unknown permission 'administration'");
+            });
+    assertThat(service.broker().count(service.config().jobs().queue())).isZero();
   }
 
   private static void assertGitHubError(HttpResponse<Buffer> r, int status, String naming) {
