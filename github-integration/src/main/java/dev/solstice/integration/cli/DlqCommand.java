@@ -366,7 +366,7 @@ public final class DlqCommand {
     return props.builder().headers(headers).deliveryMode(MessageProperties.PERSISTENT).build();
   }
 
-  private static String describe(GetResponse r) {
+  static String describe(GetResponse r) {
     AMQP.BasicProperties p = r.getProps();
     String reason = header(p, MessageProperties.PARK_REASON_HEADER);
     if (reason == null) {
