@@ -323,6 +323,30 @@ class GatewayIT {
     assertThat(service.broker().count(service.config().jobs().queue())).isZero();
   }
 
+  @Test
+  @Order(6)
+  void exchangesAJobTokenForAnInstallationTokenOfTheJobsRepositoryToCloneWith() {
+    HttpResponse<Buffer> r = send(HttpMethod.POST, "/gateway/token", "Bearer", "release", null);
+    assertThat(r.statusCode()).isEqualTo(201);
+    JsonObject body = r.bodyAsJsonObject();
+    assertThat(body.getString("repository")).isEqualTo(REPO);
+    assertThat(body.getJsonObject("permissions").getMap())
+        .isEqualTo(Map.of("contents", "write", "metadata", "read"));
+    assertThat(Instant.parse(body.getString("expires_at")))
+        .isBeforeOrEqualTo(JOBS.get("release").github().expiresAt());
+    String token = body.getString("token");
+    assertThat(token).doesNotStartWith("sjt_");
+    URI api = URI.create(sim.baseUrl());
+    var direct =
+        client
+            .get(
+                api.getPort(),
+                api.getHost(),
+                api.getPath() + "/repos/" + OTHER + "/contents/README.md")
+            .putHeader("Authorization", "token " + token);
+    assertThat(direct.send().await().statusCode()).as("another repository").isEqualTo(404);
+  }
+
   private static void assertGitHubError(HttpResponse<Buffer> r, int status, String naming) {
     assertThat(r.statusCode()).isEqualTo(status);
     JsonObject body = r.bodyAsJsonObject();
