@@ -30,4 +30,29 @@ public record JobSpec(
     needs = List.copyOf(needs);
     permissions = permissions == null ? null : Map.copyOf(permissions);
   }
+
+  /** A job without a {@code permissions} block. */
+  public JobSpec(
+      String id,
+      String group,
+      String runsOn,
+      List<String> script,
+      Map<String, String> env,
+      Integer timeoutSeconds,
+      List<String> needs,
+      int line) {
+    this(id, group, runsOn, script, env, timeoutSeconds, needs, line, null);
+  }
+
+  /** The same job with its own {@code permissions} block. */
+  public JobSpec withPermissions(Map<String, String> granted) {
+    return new JobSpec(id, group, runsOn, script, env, timeoutSeconds, needs, line, granted);
+  }
+
+  /** The same job, given the workflow's {@code permissions} when it has none of its own. */
+  public JobSpec inheriting(Map<String, String> workflowPermissions) {
+    return permissions != null || workflowPermissions == null
+        ? this
+        : withPermissions(workflowPermissions);
+  }
 }

@@ -88,7 +88,7 @@ public final class KdlWorkflowParser {
             on = new TriggerReader(this).read(node);
           }
           case "cancel_superseded" -> cancelSuperseded(node);
-          case "permissions" -> permissions = permissions(node, permissions);
+          case "permissions" -> permissions = new PermissionsReader(this).read(node, permissions);
           default ->
               throw error(
                   node,
@@ -114,7 +114,7 @@ public final class KdlWorkflowParser {
       checkNeeds();
       return new Workflow(
           name,
-          jobs.values().stream().map(this::inheritPermissions).toList(),
+          jobs.values().stream().map(j -> j.inheriting(permissions)).toList(),
           on,
           cancelPush != null && cancelPush,
           cancelPullRequest == null || cancelPullRequest);
@@ -224,7 +224,8 @@ public final class KdlWorkflowParser {
           case "script" -> script.addAll(scriptLines(child));
           case "env" -> env.putAll(env(child));
           case "timeout" -> timeout = timeout(child);
-          case "permissions" -> jobPermissions = permissions(child, jobPermissions);
+          case "permissions" ->
+              jobPermissions = new PermissionsReader(this).read(child, jobPermissions);
           default -> {
             for (String need : strings(child, "needs")) {
               if (!needs.contains(need)) {
@@ -238,70 +239,10 @@ public final class KdlWorkflowParser {
       if (script.isEmpty()) {
         throw error(node, "job \"" + id + "\" has no script; add script \"<command>\"");
       }
-      jobs.put(
-          id,
-          new JobSpec(id, group, runsOn, script, env, timeout, needs, line(node), jobPermissions));
-    }
-
-    /**
-     * Issue 13: {@code permissions { contents "read"; issues "write" }}, GitHub's names and levels
-     * ({@code read}, {@code write}, {@code none}); {@code metadata} is read only.
-     */
-    private Map<String, String> permissions(KdlNode node, Map<String, String> previous) {
-      if (previous != null) {
-        throw error(node, "a second permissions block; merge them into one");
+      jobs.put(id, new JobSpec(id, group, runsOn, script, env, timeout, needs, line(node)));
+      if (jobPermissions != null) {
+        jobs.put(id, jobs.get(id).withPermissions(jobPermissions));
       }
-      if (!node.getArguments().isEmpty() || !node.getProperties().isEmpty()) {
-        throw error(
-            node, "permissions takes a block: permissions { contents \"read\"; issues \"write\" }");
-      }
-      Map<String, String> out = new LinkedHashMap<>();
-      for (KdlNode p : node.getChildren()) {
-        String permission = p.getName();
-        if (!Permissions.NAMES.contains(permission)) {
-          throw error(
-              p,
-              "unknown permission '"
-                  + permission
-                  + "'; expected one of "
-                  + String.join(", ", new java.util.TreeSet<>(Permissions.NAMES)));
-        }
-        String level = singleString(p, permission);
-        boolean readOnly = permission.equals("metadata");
-        if (!(level.equals("read")
-            || level.equals("none")
-            || (!readOnly && level.equals("write")))) {
-          throw error(
-              p,
-              "permission "
-                  + permission
-                  + " takes "
-                  + (readOnly ? "\"read\" or \"none\"" : "\"read\", \"write\" or \"none\"")
-                  + ", not \""
-                  + level
-                  + "\"");
-        }
-        if (out.put(permission, level) != null) {
-          throw error(p, "permission " + permission + " is given twice");
-        }
-      }
-      return out;
-    }
-
-    /** A job without its own permissions block gets the workflow's. */
-    private JobSpec inheritPermissions(JobSpec j) {
-      return j.permissions() != null || permissions == null
-          ? j
-          : new JobSpec(
-              j.id(),
-              j.group(),
-              j.runsOn(),
-              j.script(),
-              j.env(),
-              j.timeoutSeconds(),
-              j.needs(),
-              j.line(),
-              permissions);
     }
 
     private void checkNeeds() {

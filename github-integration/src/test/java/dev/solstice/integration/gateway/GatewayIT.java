@@ -347,6 +347,61 @@ class GatewayIT {
     assertThat(direct.send().await().statusCode()).as("another repository").isEqualTo(404);
   }
 
+  @Test
+  @Order(7)
+  void aJobWithContentsWriteUploadsAReleaseAssetAndUpdatesAFileThroughTheGateway() {
+    HttpResponse<Buffer> release =
+        send(
+            HttpMethod.POST,
+            "/repos/" + REPO + "/releases",
+            "Bearer",
+            "release",
+            new JsonObject().put("tag_name", "v1.0.0").put("name", "v1.0.0"));
+    assertThat(release.statusCode()).as(release.bodyAsString()).isEqualTo(201);
+    long releaseId = release.bodyAsJsonObject().getLong("id");
+
+    URI gateway = URI.create(JOBS.get("release").github().apiUrl());
+    HttpResponse<Buffer> asset =
+        client
+            .post(
+                gateway.getPort(),
+                gateway.getHost(),
+                "/uploads/repos/" + REPO + "/releases/" + releaseId + "/assets?name=notes.txt")
+            .putHeader("Authorization", "Bearer " + JOBS.get("release").github().token())
+            .putHeader("Content-Type", "text/plain")
+            .sendBuffer(Buffer.buffer("release notes"))
+            .await();
+    assertThat(asset.statusCode()).as(asset.bodyAsString()).isEqualTo(201);
+    assertThat(sim.writes().assetBytes(asset.bodyAsJsonObject().getLong("id")))
+        .asString(StandardCharsets.UTF_8)
+        .isEqualTo("release notes");
+
+    String path = "/repos/" + REPO + "/contents/README.md";
+    String sha =
+        send(HttpMethod.GET, path, "Bearer", "release", null).bodyAsJsonObject().getString("sha");
+    HttpResponse<Buffer> update =
+        send(
+            HttpMethod.PUT,
+            path,
+            "Bearer",
+            "release",
+            new JsonObject()
+                .put("message", "bump")
+                .put("sha", sha)
+                .put(
+                    "content",
+                    java.util.Base64.getEncoder()
+                        .encodeToString("hello again".getBytes(StandardCharsets.UTF_8))));
+    assertThat(update.statusCode()).as(update.bodyAsString()).isEqualTo(200);
+    String content =
+        send(HttpMethod.GET, path, "Bearer", "release", null)
+            .bodyAsJsonObject()
+            .getString("content");
+    assertThat(
+            new String(java.util.Base64.getMimeDecoder().decode(content), StandardCharsets.UTF_8))
+        .isEqualTo("hello again");
+  }
+
   private static void assertGitHubError(HttpResponse<Buffer> r, int status, String naming) {
     assertThat(r.statusCode()).isEqualTo(status);
     JsonObject body = r.bodyAsJsonObject();
