@@ -63,7 +63,12 @@ final class GatewayWiring {
                         "outcome",
                         outcome)
                     .increment());
-    return new GatewayWiring(verticle, new JobCredentials(tokens, verticle::publicUrl));
+    return new GatewayWiring(
+        verticle,
+        new JobCredentials(
+            tokens,
+            verticle::publicUrl,
+            event -> registry.counter("solstice_gateway_job_tokens", "event", event).increment()));
   }
 
   /** The job with its token (unchanged when the gateway is off). */

@@ -7,6 +7,7 @@ import dev.solstice.jobrequest.JobStatus;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -18,13 +19,17 @@ public final class JobCredentials {
 
   private final JobTokens tokens;
   private final Supplier<String> gatewayUrl;
+  private final Consumer<String> events;
 
   /**
    * @param gatewayUrl the gateway's base URL as jobs reach it (known once its listener is bound)
+   * @param events told {@code issued} for each token issued and {@code ended} for each job whose
+   *     tokens were ended (for metrics)
    */
-  public JobCredentials(JobTokens tokens, Supplier<String> gatewayUrl) {
+  public JobCredentials(JobTokens tokens, Supplier<String> gatewayUrl, Consumer<String> events) {
     this.tokens = tokens;
     this.gatewayUrl = gatewayUrl;
+    this.events = events;
   }
 
   /** The jobs, each with its own token; in order. */
@@ -59,6 +64,7 @@ public final class JobCredentials {
             job.installationId(),
             job.github().permissions(),
             job.timeoutSeconds())
+        .onSuccess(issued -> events.accept("issued"))
         .map(
             issued ->
                 job.withGitHub(
@@ -70,7 +76,15 @@ public final class JobCredentials {
    */
   public Future<Void> finished(JobResult result) {
     return result.status() == JobStatus.COMPLETED
-        ? tokens.finished(result.requestId()).mapEmpty()
+        ? tokens
+            .finished(result.requestId())
+            .onSuccess(
+                ended -> {
+                  if (ended) {
+                    events.accept("ended");
+                  }
+                })
+            .mapEmpty()
         : Future.succeededFuture();
   }
 }

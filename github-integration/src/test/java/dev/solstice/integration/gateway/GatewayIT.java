@@ -106,6 +106,7 @@ class GatewayIT {
     env.put("GATEWAY_ADDR", "127.0.0.1:0");
     env.put("GITHUB_UPLOADS_BASE", sim.uploadsUrl());
     env.put("GATEWAY_TOKEN_GRACE", "3s");
+    env.put("GATEWAY_MAX_BODY_BYTES", "65536");
     service = ServiceHarness.start(vertx, ServiceHarness.isolatedEnv(env));
 
     String delivery = UUID.randomUUID().toString();
@@ -218,7 +219,20 @@ class GatewayIT {
         401,
         "Bad credentials");
 
+    URI gateway = URI.create(JOBS.get("release").github().apiUrl());
+    HttpResponse<Buffer> tooLarge =
+        client
+            .post(gateway.getPort(), gateway.getHost(), "/repos/" + REPO + "/releases")
+            .putHeader("Authorization", "Bearer " + JOBS.get("release").github().token())
+            .putHeader("Content-Type", "application/json")
+            .sendBuffer(Buffer.buffer("{\"tag_name\":\"" + "x".repeat(70_000) + "\"}"))
+            .await();
+    assertGitHubError(tooLarge, 413, "at most 65536");
+
     assertThat(sim.calls().size()).as("refusals never reach GitHub").isEqualTo(callsBefore);
+    assertThat(refused("missing_permission")).isEqualTo(1);
+    assertThat(refused("other_repository")).isEqualTo(1);
+    assertThat(refused("bad_token")).isEqualTo(1);
     assertThat(sim.writes().commitComments(REPO))
         .extracting(c -> c.getString("body"))
         .doesNotContain("not allowed");
@@ -264,6 +278,10 @@ class GatewayIT {
                             null)
                         .statusCode()
                     == 401);
+    assertThat(service.registry().counter("solstice_gateway_job_tokens", "event", "issued").count())
+        .isEqualTo(2);
+    assertThat(service.registry().counter("solstice_gateway_job_tokens", "event", "ended").count())
+        .isEqualTo(1);
     // The other job's token is untouched.
     assertThat(
             send(
@@ -400,6 +418,17 @@ class GatewayIT {
     assertThat(
             new String(java.util.Base64.getMimeDecoder().decode(content), StandardCharsets.UTF_8))
         .isEqualTo("hello again");
+  }
+
+  private static double refused(String why) {
+    return service
+        .registry()
+        .find("solstice_gateway_requests")
+        .tag("outcome", why)
+        .counters()
+        .stream()
+        .mapToDouble(c -> c.count())
+        .sum();
   }
 
   private static void assertGitHubError(HttpResponse<Buffer> r, int status, String naming) {
