@@ -66,33 +66,15 @@ public record JobRequest(
 
   /** A copy carrying the check run created for this job. */
   public JobRequest withCheckRunId(long id) {
-    return new JobRequest(
-        schemaVersion,
-        requestId,
-        source,
-        repoUrl,
-        commitSha,
-        workflowPath,
-        workflowJobId,
-        runsOn,
-        submittedAt,
-        repository,
-        installationId,
-        event,
-        ref,
-        pullRequestNumber,
-        deliveryId,
-        script,
-        env,
-        timeoutSeconds,
-        needs,
-        id,
-        logPath,
-        github);
+    return copy(id, github);
   }
 
   /** A copy carrying the job's GitHub access (issue 13). */
   public JobRequest withGitHub(GitHubAccess access) {
+    return copy(checkRunId, access);
+  }
+
+  private JobRequest copy(Long checkRun, GitHubAccess access) {
     return new JobRequest(
         schemaVersion,
         requestId,
@@ -113,7 +95,7 @@ public record JobRequest(
         env,
         timeoutSeconds,
         needs,
-        checkRunId,
+        checkRun,
         logPath,
         access);
   }

@@ -5,7 +5,6 @@ import dev.solstice.jobrequest.JobRequest;
 import dev.solstice.jobrequest.JobResult;
 import dev.solstice.jobrequest.JobStatus;
 import io.vertx.core.Future;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -34,19 +33,7 @@ public final class JobCredentials {
 
   /** The jobs, each with its own token; in order. */
   public Future<List<JobRequest>> attach(List<JobRequest> jobs) {
-    Future<List<JobRequest>> chain = Future.succeededFuture(new ArrayList<>());
-    for (JobRequest job : jobs) {
-      chain =
-          chain.compose(
-              done ->
-                  attach(job)
-                      .map(
-                          j -> {
-                            done.add(j);
-                            return done;
-                          }));
-    }
-    return chain;
+    return PlanExecutor.inOrder(jobs, this::attach);
   }
 
   /** The job with a token, or unchanged when it has no installation or already carries one. */

@@ -12,6 +12,7 @@ import dev.solstice.jobrequest.JobRequest;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -145,17 +146,20 @@ public final class PlanExecutor {
    * installation anyway, and creating them in file order shows them in that order on the commit.
    */
   private Future<List<JobRequest>> queue(List<JobRequest> jobs) {
-    Future<List<JobRequest>> chain = Future.succeededFuture(new ArrayList<>());
-    for (JobRequest job : jobs) {
+    return inOrder(jobs, job -> gitHub.checks().queue(job));
+  }
+
+  /** {@code step} applied to each item, one after the other; the results in the items' order. */
+  static <T, R> Future<List<R>> inOrder(List<T> items, Function<T, Future<R>> step) {
+    Future<List<R>> chain = Future.succeededFuture(new ArrayList<>());
+    for (T item : items) {
       chain =
           chain.compose(
               done ->
-                  gitHub
-                      .checks()
-                      .queue(job)
+                  step.apply(item)
                       .map(
-                          queued -> {
-                            done.add(queued);
+                          r -> {
+                            done.add(r);
                             return done;
                           }));
     }

@@ -13,16 +13,21 @@ import org.junit.jupiter.api.Test;
 class JobTokensTest {
 
   private final MutableClock clock = new MutableClock();
-  private final JobTokenSettings settings =
-      new JobTokenSettings(
-          "127.0.0.1",
-          0,
-          null,
-          null,
-          1024,
-          Duration.ofSeconds(30),
-          Duration.ofMinutes(10),
-          Duration.ofHours(1));
+
+  /** Grace 30 s, margin 10 min, default job timeout 1 h. */
+  static JobTokenSettings settings() {
+    return new JobTokenSettings(
+        "127.0.0.1",
+        0,
+        null,
+        null,
+        1024,
+        Duration.ofSeconds(30),
+        Duration.ofMinutes(10),
+        Duration.ofHours(1));
+  }
+
+  private final JobTokenSettings settings = settings();
   private final InMemoryJobTokenStore store = new InMemoryJobTokenStore(clock);
   private final JobTokens tokens = new JobTokens(store, settings, clock);
   private final UUID job = UUID.randomUUID();

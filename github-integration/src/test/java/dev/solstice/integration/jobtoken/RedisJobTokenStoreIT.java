@@ -21,18 +21,7 @@ class RedisJobTokenStoreIT {
   private final String prefix = "test:" + UUID.randomUUID() + ":jobtoken:";
   private final MutableClock clock = new MutableClock();
   private final JobTokens tokens =
-      new JobTokens(
-          new RedisJobTokenStore(redis, prefix, clock),
-          new JobTokenSettings(
-              "127.0.0.1",
-              0,
-              null,
-              null,
-              1024,
-              Duration.ofSeconds(30),
-              Duration.ofMinutes(10),
-              Duration.ofHours(1)),
-          clock);
+      new JobTokens(new RedisJobTokenStore(redis, prefix, clock), JobTokensTest.settings(), clock);
 
   @AfterEach
   void close() {
