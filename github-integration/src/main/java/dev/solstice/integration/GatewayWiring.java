@@ -3,6 +3,9 @@ package dev.solstice.integration;
 import dev.solstice.integration.config.AppConfig;
 import dev.solstice.integration.execution.JobCredentials;
 import dev.solstice.integration.gateway.GatewayVerticle;
+import dev.solstice.integration.github.InstallationToken;
+import dev.solstice.integration.github.RepoRef;
+import dev.solstice.integration.github.TokenScope;
 import dev.solstice.integration.github.WebClientGitHubClient;
 import dev.solstice.integration.jobtoken.InMemoryJobTokenStore;
 import dev.solstice.integration.jobtoken.JobTokens;
@@ -50,7 +53,19 @@ final class GatewayWiring {
         new GatewayVerticle(
             config.gateway(),
             tokens,
-            github.tokens()::token,
+            new GatewayVerticle.InstallationTokens() {
+              @Override
+              public Future<InstallationToken> token(
+                  long installationId, RepoRef repo, TokenScope scope) {
+                return github.tokens().token(installationId, repo, scope);
+              }
+
+              @Override
+              public Future<Void> invalidate(
+                  long installationId, RepoRef repo, TokenScope scope, String refused) {
+                return github.tokens().invalidate(installationId, repo, scope, refused);
+              }
+            },
             config.github().apiBase().toString(),
             (route, status, outcome) ->
                 registry

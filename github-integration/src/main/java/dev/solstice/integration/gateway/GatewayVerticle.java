@@ -7,7 +7,6 @@ import dev.solstice.integration.jobtoken.JobGrant;
 import dev.solstice.integration.jobtoken.JobTokenSettings;
 import dev.solstice.integration.jobtoken.JobTokens;
 import io.vertx.core.Future;
-import io.vertx.core.MultiMap;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientOptions;
@@ -15,14 +14,11 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,25 +34,13 @@ import org.slf4j.LoggerFactory;
 public final class GatewayVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(GatewayVerticle.class);
-  static final String DOCS = "https://docs.github.com/rest";
-  private static final Set<String> HOP_BY_HOP =
-      Set.of(
-          "connection",
-          "keep-alive",
-          "proxy-authenticate",
-          "proxy-authorization",
-          "te",
-          "trailer",
-          "transfer-encoding",
-          "upgrade",
-          "host",
-          "authorization",
-          "content-length");
 
   /** Installation tokens for one repository and permission set (cached by the provider). */
-  @FunctionalInterface
   public interface InstallationTokens {
     Future<InstallationToken> token(long installationId, RepoRef repo, TokenScope scope);
+
+    /** Forgets a token GitHub refused (401), so the next {@link #token} mints a new one. */
+    Future<Void> invalidate(long installationId, RepoRef repo, TokenScope scope, String refused);
   }
 
   /** What the gateway observed, for metrics and tests. */
@@ -71,8 +55,10 @@ public final class GatewayVerticle extends VerticleBase {
   private final String apiBase;
   private final GatewayRoutes routes = GatewayRoutes.jobTokenRoutes();
   private final Observer observer;
+  private final GatewayAnswers answers;
   private HttpServer server;
   private HttpClientAgent client;
+  private GitHubForwarder forwarder;
 
   public GatewayVerticle(
       JobTokenSettings settings,
@@ -85,6 +71,7 @@ public final class GatewayVerticle extends VerticleBase {
     this.installationTokens = installationTokens;
     this.apiBase = apiBase.replaceAll("/+$", "");
     this.observer = observer;
+    this.answers = new GatewayAnswers(observer);
   }
 
   @Override
@@ -92,6 +79,7 @@ public final class GatewayVerticle extends VerticleBase {
     client =
         vertx.createHttpClient(
             new HttpClientOptions().setConnectTimeout(10_000).setIdleTimeout(120));
+    forwarder = new GitHubForwarder(client, installationTokens, answers, observer);
     server = vertx.createHttpServer();
     return server
         .requestHandler(this::handle)
@@ -125,7 +113,7 @@ public final class GatewayVerticle extends VerticleBase {
     String path = in.path();
     Optional<String> token = bearer(in.getHeader(HttpHeaders.AUTHORIZATION));
     if (token.isEmpty()) {
-      refuse(in, "-", 401, "Requires authentication", "unauthenticated");
+      answers.refuse(in, "-", 401, "Requires authentication", "unauthenticated");
       return;
     }
     jobTokens
@@ -133,12 +121,13 @@ public final class GatewayVerticle extends VerticleBase {
         .onFailure(
             e -> {
               LOG.warn("gateway: job token store unavailable: {}", e.toString());
-              refuse(in, "-", 503, "The gateway cannot check tokens right now", "store_down");
+              answers.refuse(
+                  in, "-", 503, "The gateway cannot check tokens right now", "store_down");
             })
         .onSuccess(
             grant -> {
               if (grant.isEmpty()) {
-                refuse(in, "-", 401, "Bad credentials", "bad_token");
+                answers.refuse(in, "-", 401, "Bad credentials", "bad_token");
               } else if (in.method() == HttpMethod.POST && "/gateway/token".equals(path)) {
                 exchange(in, grant.get());
               } else {
@@ -149,7 +138,7 @@ public final class GatewayVerticle extends VerticleBase {
 
   private void route(HttpServerRequest in, String path, JobGrant grant) {
     if (GatewayRoutes.suspicious(path)) {
-      refuse(in, "-", 404, "Not Found", "bad_path");
+      answers.refuse(in, "-", 404, "Not Found", "bad_path");
       return;
     }
     String[] seg = path.split("/");
@@ -158,12 +147,12 @@ public final class GatewayVerticle extends VerticleBase {
         && "repos".equals(seg[at])
         && !(seg[at + 1] + "/" + seg[at + 2]).equalsIgnoreCase(grant.repository())) {
       // Another repository: as GitHub answers for one the token cannot see.
-      refuse(in, "/repos/{owner}/{repo}/…", 404, "Not Found", "other_repository");
+      answers.refuse(in, "/repos/{owner}/{repo}/…", 404, "Not Found", "other_repository");
       return;
     }
     Optional<GatewayRoutes.Route> matched = routes.match(in.method().name(), path);
     if (matched.isEmpty()) {
-      refuse(
+      answers.refuse(
           in,
           "-",
           403,
@@ -173,7 +162,7 @@ public final class GatewayVerticle extends VerticleBase {
     }
     GatewayRoutes.Route r = matched.get();
     if (r.permission() != null && !grant.allows(r.permission(), r.level())) {
-      refuse(
+      answers.refuse(
           in,
           r.template(),
           403,
@@ -197,9 +186,7 @@ public final class GatewayVerticle extends VerticleBase {
         r.upstream() == GatewayRoutes.Upstream.UPLOADS
             ? in.uri().substring("/uploads".length())
             : in.uri();
-    installationToken(grant, grant.permissions())
-        .onFailure(e -> upstreamFailed(in, r.template(), e))
-        .onSuccess(t -> forward(in, r.template(), base + uri, t));
+    forwarder.forward(in, r.template(), base + uri, grant);
   }
 
   private boolean tooLarge(HttpServerRequest in, String route) {
@@ -208,11 +195,11 @@ public final class GatewayVerticle extends VerticleBase {
     try {
       n = length == null ? 0 : Long.parseLong(length);
     } catch (NumberFormatException e) {
-      refuse(in, route, 400, "Problems parsing the Content-Length header", "bad_length");
+      answers.refuse(in, route, 400, "Problems parsing the Content-Length header", "bad_length");
       return true;
     }
     if (n > settings.maxBodyBytes()) {
-      refuse(
+      answers.refuse(
           in,
           route,
           413,
@@ -222,51 +209,10 @@ public final class GatewayVerticle extends VerticleBase {
     }
     if (length == null && in.headers().contains(HttpHeaders.TRANSFER_ENCODING)) {
       // A chunked body's size is unknown until it arrived; the cap needs it up front.
-      refuse(in, route, 411, "A request body needs a Content-Length", "no_length");
+      answers.refuse(in, route, 411, "A request body needs a Content-Length", "no_length");
       return true;
     }
     return false;
-  }
-
-  private void forward(HttpServerRequest in, String route, String target, InstallationToken t) {
-    RequestOptions options =
-        new RequestOptions().setMethod(in.method()).setAbsoluteURI(target).setTimeout(120_000);
-    MultiMap headers = MultiMap.caseInsensitiveMultiMap();
-    in.headers()
-        .forEach(
-            h -> {
-              if (!HOP_BY_HOP.contains(h.getKey().toLowerCase(Locale.ROOT))) {
-                headers.add(h.getKey(), h.getValue());
-              }
-            });
-    headers.set(HttpHeaders.AUTHORIZATION, "token " + t.token());
-    String length = in.getHeader(HttpHeaders.CONTENT_LENGTH);
-    if (length != null) {
-      headers.set(HttpHeaders.CONTENT_LENGTH, length);
-    }
-    options.setHeaders(headers);
-    client
-        .request(options)
-        .compose(out -> length == null || "0".equals(length) ? out.send() : out.send(in))
-        .onFailure(e -> upstreamFailed(in, route, e))
-        .onSuccess(
-            upstream -> {
-              HttpServerResponse resp = in.response().setStatusCode(upstream.statusCode());
-              upstream
-                  .headers()
-                  .forEach(
-                      h -> {
-                        String k = h.getKey().toLowerCase(Locale.ROOT);
-                        if (!HOP_BY_HOP.contains(k) || k.equals("content-length")) {
-                          resp.headers().add(h.getKey(), h.getValue());
-                        }
-                      });
-              if (!resp.headers().contains(HttpHeaders.CONTENT_LENGTH)) {
-                resp.setChunked(true);
-              }
-              observer.request(route, upstream.statusCode(), "forwarded");
-              upstream.pipeTo(resp);
-            });
   }
 
   /**
@@ -275,7 +221,7 @@ public final class GatewayVerticle extends VerticleBase {
   private void exchange(HttpServerRequest in, JobGrant grant) {
     String contents = grant.permissions().get("contents");
     if (contents == null) {
-      refuse(
+      answers.refuse(
           in,
           "/gateway/token",
           403,
@@ -284,8 +230,9 @@ public final class GatewayVerticle extends VerticleBase {
       return;
     }
     in.resume();
-    installationToken(grant, Map.of("contents", contents, "metadata", "read"))
-        .onFailure(e -> upstreamFailed(in, "/gateway/token", e))
+    forwarder
+        .installationToken(grant, Map.of("contents", contents, "metadata", "read"))
+        .onFailure(e -> answers.upstreamFailed(in, "/gateway/token", e))
         .onSuccess(
             t -> {
               Instant expires =
@@ -304,44 +251,6 @@ public final class GatewayVerticle extends VerticleBase {
                               new JsonObject().put("contents", contents).put("metadata", "read"))
                           .encode());
             });
-  }
-
-  private Future<InstallationToken> installationToken(JobGrant grant, Map<String, String> perms) {
-    return installationTokens
-        .token(grant.installationId(), RepoRef.parse(grant.repository()), TokenScope.of(perms))
-        .compose(
-            t ->
-                t.source() == InstallationToken.Source.MINTED
-                    ? Future.succeededFuture(t)
-                    // The static GITHUB_TOKEN fallback is not scoped to the job: never hand it on.
-                    : Future.failedFuture(
-                        new IllegalStateException("no installation token could be minted")));
-  }
-
-  private void upstreamFailed(HttpServerRequest in, String route, Throwable e) {
-    LOG.warn("gateway: {} {} failed upstream: {}", in.method(), route, e.getMessage());
-    refuse(in, route, 502, "The gateway could not reach GitHub: " + e.getMessage(), "upstream");
-  }
-
-  private void refuse(HttpServerRequest in, String route, int status, String message, String why) {
-    observer.request(route, status, why);
-    LOG.debug("gateway: {} {} refused {} ({})", in.method(), route, status, why);
-    HttpServerResponse resp = in.response();
-    if (resp.headWritten()) {
-      resp.reset();
-      return;
-    }
-    resp.setStatusCode(status)
-        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json; charset=utf-8");
-    if (status == 401) {
-      resp.putHeader("WWW-Authenticate", "Bearer realm=\"solstice-gateway\"");
-    }
-    if (status == 413 || status == 411) {
-      // The body was not read; the connection cannot be reused.
-      resp.putHeader(HttpHeaders.CONNECTION, "close");
-    }
-    in.resume();
-    resp.end(new JsonObject().put("message", message).put("documentation_url", DOCS).encode());
   }
 
   private String uploadsBase() {

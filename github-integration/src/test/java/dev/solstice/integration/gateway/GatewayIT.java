@@ -420,6 +420,17 @@ class GatewayIT {
         .isEqualTo("hello again");
   }
 
+  @Test
+  @Order(8)
+  void anInstallationTokenRevokedAtGitHubIsReplacedOnce() {
+    String path = "/repos/" + REPO + "/contents/README.md";
+    assertThat(send(HttpMethod.GET, path, "Bearer", "release", null).statusCode()).isEqualTo(200);
+    long mints = sim.mints();
+    sim.resetTokens();
+    assertThat(send(HttpMethod.GET, path, "Bearer", "release", null).statusCode()).isEqualTo(200);
+    assertThat(sim.mints()).isEqualTo(mints + 1);
+  }
+
   private static double refused(String why) {
     return service
         .registry()
