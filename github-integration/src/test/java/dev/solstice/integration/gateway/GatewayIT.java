@@ -188,6 +188,28 @@ class GatewayIT {
   }
 
   @Test
+  @Order(2)
+  void curlReachesGitHubThroughTheGatewayUnchanged() throws Exception {
+    // A second process, as a job would: only GITHUB_API_URL and GITHUB_TOKEN point it here.
+    ProcessBuilder curl =
+        new ProcessBuilder(
+                "bash",
+                "-c",
+                "curl -sS -H \"Authorization: Bearer $GITHUB_TOKEN\""
+                    + " -H 'Accept: application/vnd.github+json'"
+                    + " \"$GITHUB_API_URL/repos/$GITHUB_REPOSITORY/contents/README.md\"")
+            .redirectErrorStream(true);
+    curl.environment().put("GITHUB_API_URL", JOBS.get("lint").github().apiUrl());
+    curl.environment().put("GITHUB_TOKEN", JOBS.get("lint").github().token());
+    curl.environment().put("GITHUB_REPOSITORY", REPO);
+    Process p = curl.start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(out).isZero();
+    assertThat(new JsonObject(out).getString("name")).isEqualTo("README.md");
+  }
+
+  @Test
   @Order(3)
   void refusesWhatTheJobMayNotDoInGitHubsErrorShapeWithoutReachingGitHub() {
     int callsBefore = sim.calls().size();
