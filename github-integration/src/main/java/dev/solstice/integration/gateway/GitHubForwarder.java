@@ -6,9 +6,11 @@ import dev.solstice.integration.github.TokenScope;
 import dev.solstice.integration.jobtoken.JobGrant;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.RequestOptions;
@@ -42,6 +44,10 @@ final class GitHubForwarder {
   private final GatewayVerticle.InstallationTokens tokens;
   private final GatewayAnswers answers;
   private final GatewayVerticle.Observer observer;
+  private final ConditionalCache cache = new ConditionalCache(10_000);
+
+  /** Says whether a GET was answered from the conditional cache ({@code hit}) or not. */
+  static final String CACHE_HEADER = "X-Solstice-Cache";
 
   GitHubForwarder(
       HttpClient client,
@@ -63,11 +69,23 @@ final class GitHubForwarder {
 
   private void send(
       HttpServerRequest in, String route, String target, JobGrant grant, boolean mayRetry) {
+    String key =
+        in.method() == HttpMethod.GET
+            ? ConditionalCache.key(
+                grant.installationId(),
+                grant.repository(),
+                grant.permissions(),
+                target,
+                in.getHeader(HttpHeaders.ACCEPT))
+            : null;
+    // A client's own conditional request is its own business: pass it through as it is.
+    ConditionalCache.Entry cached =
+        key == null || in.headers().contains(HttpHeaders.IF_NONE_MATCH) ? null : cache.get(key);
     installationToken(grant, grant.permissions())
         .onFailure(e -> answers.upstreamFailed(in, route, e))
         .onSuccess(
             t ->
-                exchange(in, target, t)
+                exchange(in, target, t, cached)
                     .onFailure(e -> answers.upstreamFailed(in, route, e))
                     .onSuccess(
                         upstream -> {
@@ -82,25 +100,52 @@ final class GitHubForwarder {
                                             TokenScope.of(grant.permissions()),
                                             t.token()))
                                 .onComplete(v -> send(in, route, target, grant, false));
+                          } else if (cached != null && upstream.statusCode() == 304) {
+                            upstream.body().onComplete(v -> fromCache(in, route, cached));
+                          } else if (key != null && cacheable(upstream)) {
+                            upstream
+                                .body()
+                                .onFailure(e -> answers.upstreamFailed(in, route, e))
+                                .onSuccess(body -> keep(in, route, key, upstream, body));
                           } else {
                             relay(in, route, upstream);
                           }
                         }));
   }
 
+  private static boolean cacheable(HttpClientResponse upstream) {
+    String length = upstream.getHeader(HttpHeaders.CONTENT_LENGTH);
+    return upstream.statusCode() == 200
+        && upstream.getHeader(HttpHeaders.ETAG) != null
+        && length != null
+        && length.matches("[0-9]{1,9}")
+        && Long.parseLong(length) <= ConditionalCache.MAX_BODY_BYTES;
+  }
+
+  private void keep(
+      HttpServerRequest in, String route, String key, HttpClientResponse upstream, Buffer body) {
+    MultiMap headers = endToEnd(upstream.headers());
+    cache.put(key, new ConditionalCache.Entry(upstream.getHeader(HttpHeaders.ETAG), headers, body));
+    observer.request(route, 200, "forwarded");
+    in.response().setStatusCode(200).headers().addAll(headers);
+    in.response().putHeader(CACHE_HEADER, "miss").end(body);
+  }
+
+  private void fromCache(HttpServerRequest in, String route, ConditionalCache.Entry cached) {
+    observer.request(route, 200, "cache_hit");
+    in.response().setStatusCode(200).headers().addAll(cached.headers());
+    in.response().putHeader(CACHE_HEADER, "hit").end(cached.body());
+  }
+
   private Future<HttpClientResponse> exchange(
-      HttpServerRequest in, String target, InstallationToken t) {
+      HttpServerRequest in, String target, InstallationToken t, ConditionalCache.Entry cached) {
     RequestOptions options =
         new RequestOptions().setMethod(in.method()).setAbsoluteURI(target).setTimeout(120_000);
-    MultiMap headers = MultiMap.caseInsensitiveMultiMap();
-    in.headers()
-        .forEach(
-            h -> {
-              if (!HOP_BY_HOP.contains(h.getKey().toLowerCase(Locale.ROOT))) {
-                headers.add(h.getKey(), h.getValue());
-              }
-            });
+    MultiMap headers = endToEnd(in.headers());
     headers.set(HttpHeaders.AUTHORIZATION, "token " + t.token());
+    if (cached != null) {
+      headers.set(HttpHeaders.IF_NONE_MATCH, cached.etag());
+    }
     String length = in.getHeader(HttpHeaders.CONTENT_LENGTH);
     if (length != null) {
       headers.set(HttpHeaders.CONTENT_LENGTH, length);
@@ -109,6 +154,18 @@ final class GitHubForwarder {
     return client
         .request(options)
         .compose(out -> length == null || "0".equals(length) ? out.send() : out.send(in));
+  }
+
+  /** {@code headers} without the hop-by-hop ones, the credential and the length. */
+  private static MultiMap endToEnd(MultiMap headers) {
+    MultiMap out = MultiMap.caseInsensitiveMultiMap();
+    headers.forEach(
+        h -> {
+          if (!HOP_BY_HOP.contains(h.getKey().toLowerCase(Locale.ROOT))) {
+            out.add(h.getKey(), h.getValue());
+          }
+        });
+    return out;
   }
 
   private void relay(HttpServerRequest in, String route, HttpClientResponse upstream) {

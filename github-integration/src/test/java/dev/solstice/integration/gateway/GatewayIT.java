@@ -453,6 +453,22 @@ class GatewayIT {
     assertThat(sim.mints()).isEqualTo(mints + 1);
   }
 
+  @Test
+  @Order(9)
+  void aRepeatedGetIsAskedConditionallyAndAnsweredFromTheCacheOnA304() {
+    String path = "/repos/" + REPO + "/contents/README.md";
+    HttpResponse<Buffer> first = send(HttpMethod.GET, path, "Bearer", "release", null);
+    HttpResponse<Buffer> second = send(HttpMethod.GET, path, "Bearer", "release", null);
+    assertThat(second.statusCode()).isEqualTo(200);
+    assertThat(second.getHeader(GitHubForwarder.CACHE_HEADER)).isEqualTo("hit");
+    assertThat(second.bodyAsString()).isEqualTo(first.bodyAsString());
+    assertThat(second.getHeader("etag")).isEqualTo(first.getHeader("etag"));
+    var contentCalls = sim.calls(c -> c.path().endsWith("/contents/README.md"));
+    assertThat(contentCalls.get(contentCalls.size() - 1).status())
+        .as("the repeat cost GitHub a 304")
+        .isEqualTo(304);
+  }
+
   private static double refused(String why) {
     return service
         .registry()
