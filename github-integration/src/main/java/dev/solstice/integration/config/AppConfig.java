@@ -4,6 +4,7 @@ import dev.solstice.integration.github.GitHubSettings;
 import dev.solstice.integration.recovery.MissedDeliverySettings;
 import dev.solstice.jobrequest.amqp.QueueTopology;
 import dev.solstice.platform.config.EnvReader;
+import dev.solstice.platform.config.ListenAddress;
 import dev.solstice.platform.config.Redaction;
 import java.net.URI;
 import java.time.Duration;
@@ -90,22 +91,18 @@ public record AppConfig(
 
     String addr =
         flags.httpAddr != null ? flags.httpAddr : in.string("HTTP_ADDR", DEFAULT_HTTP_ADDR);
-    String host = null;
-    int port = 0;
-    int colon = addr.lastIndexOf(':');
-    try {
-      host = colon <= 0 ? "0.0.0.0" : addr.substring(0, colon).replace("[", "").replace("]", "");
-      port = Integer.parseInt(addr.substring(colon + 1));
-      if (port < 0 || port > 65535) {
-        throw new NumberFormatException();
-      }
-    } catch (NumberFormatException | IndexOutOfBoundsException e) {
+    ListenAddress listen = ListenAddress.parse(addr).orElse(null);
+    if (listen == null) {
       in.error(
           (flags.httpAddr != null ? "--http-addr" : "HTTP_ADDR")
-              + ": expected host:port with a port from 0 to 65535, got \""
+              + ": "
+              + ListenAddress.EXPECTED
+              + ", got \""
               + addr
               + "\"");
     }
+    String host = listen == null ? null : listen.host();
+    int port = listen == null ? 0 : listen.port();
 
     String path =
         flags.webhookPath != null

@@ -1,6 +1,7 @@
 package dev.solstice.integration.jobtoken;
 
 import dev.solstice.platform.config.EnvReader;
+import dev.solstice.platform.config.ListenAddress;
 import java.net.URI;
 import java.time.Duration;
 
@@ -57,20 +58,16 @@ public record JobTokenSettings(
               + " its tokens");
       return null;
     }
-    int colon = addr.lastIndexOf(':');
-    try {
-      String host =
-          colon <= 0 ? "0.0.0.0" : addr.substring(0, colon).replace("[", "").replace("]", "");
-      int port = Integer.parseInt(addr.substring(colon + 1));
-      if (port < 0 || port > 65535) {
-        throw new NumberFormatException();
-      }
-      return new JobTokenSettings(host, port, url, uploads, maxBody, grace, margin, timeout);
-    } catch (NumberFormatException | IndexOutOfBoundsException e) {
-      in.error(
-          "GATEWAY_ADDR: expected host:port with a port from 0 to 65535, got \"" + addr + "\"");
-      return null;
-    }
+    return ListenAddress.parse(addr)
+        .map(
+            l ->
+                new JobTokenSettings(
+                    l.host(), l.port(), url, uploads, maxBody, grace, margin, timeout))
+        .orElseGet(
+            () -> {
+              in.error("GATEWAY_ADDR: " + ListenAddress.EXPECTED + ", got \"" + addr + "\"");
+              return null;
+            });
   }
 
   /**
