@@ -2,6 +2,7 @@ package dev.solstice.integration;
 
 import dev.solstice.integration.config.AppConfig;
 import dev.solstice.integration.execution.JobCredentials;
+import dev.solstice.integration.gateway.ConditionalCache;
 import dev.solstice.integration.gateway.GatewayVerticle;
 import dev.solstice.integration.github.InstallationToken;
 import dev.solstice.integration.github.RepoRef;
@@ -77,7 +78,10 @@ final class GatewayWiring {
                         String.valueOf(status),
                         "outcome",
                         outcome)
-                    .increment());
+                    .increment(),
+            redis == null
+                ? ConditionalCache.inMemory(10_000)
+                : ConditionalCache.redis(redis, config.redisKeys().gatewayCache()));
     return new GatewayWiring(
         verticle,
         new JobCredentials(

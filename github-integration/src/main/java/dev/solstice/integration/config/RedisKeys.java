@@ -39,4 +39,9 @@ public record RedisKeys(String prefix, Duration checkRunTtl, Duration runTtl) {
   public String jobTokens() {
     return prefix + "jobtoken:";
   }
+
+  /** Prefix of the gateway's conditional-request cache (issue 13; keyed by a hash of the scope). */
+  public String gatewayCache() {
+    return prefix + "gateway:cache:";
+  }
 }

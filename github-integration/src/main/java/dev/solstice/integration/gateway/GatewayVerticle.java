@@ -56,6 +56,7 @@ public final class GatewayVerticle extends VerticleBase {
   private final GatewayRoutes routes = GatewayRoutes.jobTokenRoutes();
   private final Observer observer;
   private final GatewayAnswers answers;
+  private final ConditionalCache cache;
   private HttpServer server;
   private HttpClientAgent client;
   private GitHubForwarder forwarder;
@@ -65,7 +66,9 @@ public final class GatewayVerticle extends VerticleBase {
       JobTokens jobTokens,
       InstallationTokens installationTokens,
       String apiBase,
-      Observer observer) {
+      Observer observer,
+      ConditionalCache cache) {
+    this.cache = cache;
     this.settings = settings;
     this.jobTokens = jobTokens;
     this.installationTokens = installationTokens;
@@ -79,7 +82,7 @@ public final class GatewayVerticle extends VerticleBase {
     client =
         vertx.createHttpClient(
             new HttpClientOptions().setConnectTimeout(10_000).setIdleTimeout(120));
-    forwarder = new GitHubForwarder(client, installationTokens, answers, observer);
+    forwarder = new GitHubForwarder(client, installationTokens, answers, observer, cache);
     server = vertx.createHttpServer();
     return server
         .requestHandler(this::handle)

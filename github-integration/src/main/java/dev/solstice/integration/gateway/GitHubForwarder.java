@@ -44,7 +44,7 @@ final class GitHubForwarder {
   private final GatewayVerticle.InstallationTokens tokens;
   private final GatewayAnswers answers;
   private final GatewayVerticle.Observer observer;
-  private final ConditionalCache cache = new ConditionalCache(10_000);
+  private final ConditionalCache cache;
 
   /** Says whether a GET was answered from the conditional cache ({@code hit}) or not. */
   static final String CACHE_HEADER = "X-Solstice-Cache";
@@ -53,7 +53,9 @@ final class GitHubForwarder {
       HttpClient client,
       GatewayVerticle.InstallationTokens tokens,
       GatewayAnswers answers,
-      GatewayVerticle.Observer observer) {
+      GatewayVerticle.Observer observer,
+      ConditionalCache cache) {
+    this.cache = cache;
     this.client = client;
     this.tokens = tokens;
     this.answers = answers;
@@ -79,8 +81,20 @@ final class GitHubForwarder {
                 in.getHeader(HttpHeaders.ACCEPT))
             : null;
     // A client's own conditional request is its own business: pass it through as it is.
-    ConditionalCache.Entry cached =
-        key == null || in.headers().contains(HttpHeaders.IF_NONE_MATCH) ? null : cache.get(key);
+    (key == null || in.headers().contains(HttpHeaders.IF_NONE_MATCH)
+            ? Future.<ConditionalCache.Entry>succeededFuture(null)
+            : cache.get(key))
+        .onComplete(lookup -> send(in, route, target, grant, mayRetry, key, lookup.result()));
+  }
+
+  private void send(
+      HttpServerRequest in,
+      String route,
+      String target,
+      JobGrant grant,
+      boolean mayRetry,
+      String key,
+      ConditionalCache.Entry cached) {
     installationToken(grant, grant.permissions())
         .onFailure(e -> answers.upstreamFailed(in, route, e))
         .onSuccess(

@@ -467,6 +467,15 @@ class GatewayIT {
     assertThat(contentCalls.get(contentCalls.size() - 1).status())
         .as("the repeat cost GitHub a 304")
         .isEqualTo(304);
+    // Kept in Redis, shared by the replicas, under a hash: no URL or token in the key.
+    var redis =
+        io.vertx.redis.client.RedisAPI.api(
+            io.vertx.redis.client.Redis.createClient(vertx, "redis://127.0.0.1:6379"));
+    List<String> keys =
+        redis.keys(service.config().redisKeys().gatewayCache() + "*").await().stream()
+            .map(Object::toString)
+            .toList();
+    assertThat(keys).isNotEmpty().allMatch(k -> k.matches(".*gateway:cache:[0-9a-f]{64}"));
   }
 
   private static double refused(String why) {
