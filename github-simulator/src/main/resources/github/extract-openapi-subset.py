@@ -40,6 +40,11 @@ OPERATIONS = [
     ("/repos/{owner}/{repo}/commits/{commit_sha}/pulls", "get"),
     ("/repos/{owner}/{repo}/statuses/{sha}", "post"),
     ("/meta", "get"),
+    # Issue 13: what jobs write through the gateway (RepositoryWrites).
+    ("/repos/{owner}/{repo}/commits/{commit_sha}/comments", "post"),
+    ("/repos/{owner}/{repo}/releases", "post"),
+    ("/repos/{owner}/{repo}/releases/{release_id}/assets", "post"),
+    ("/repos/{owner}/{repo}/contents/{path}", "put"),
 ]
 
 DROP = {"description", "example", "examples", "title", "x-github", "externalDocs"}

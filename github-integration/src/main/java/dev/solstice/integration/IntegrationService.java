@@ -167,11 +167,14 @@ public final class IntegrationService {
             : new RedisDeliveryLedger(
                 redisApi, config.redisKeys().deliveries(), config.deliveryDedupTtl());
 
-    GitHubClient github =
+    WebClientGitHubClient appClient =
         config.github() == null
             ? null
             : WebClientGitHubClient.create(
                 vertx, config.github(), registry, tracing.enabled() ? tracing.tracer() : null);
+    GitHubClient github = appClient;
+    // Issue 13: job tokens and the gateway (off without GATEWAY_ADDR).
+    GatewayWiring gateway = GatewayWiring.create(config, redisApi, appClient, registry, clock);
     // Issue 15: GET /app at start and on a schedule; known-bad credentials hold the intake.
     dev.solstice.integration.github.AppCredentialsCheck credentials =
         github == null
@@ -192,7 +195,8 @@ public final class IntegrationService {
     JobResultVerticle results = null;
     if (github == null) {
       planner = Planner.withoutGitHub(config::runsOnFor, clock);
-      executor = new PlanExecutor(null, jobPublisher::publishAll, published, records.record());
+      executor =
+          new PlanExecutor(null, jobPublisher::publishAll, published, records.record(), null);
     } else {
       CheckRunMap runs =
           redisApi == null
@@ -216,7 +220,11 @@ public final class IntegrationService {
           new RunCoordinator(
               runStore,
               reporter,
-              job -> jobPublisher.publish(job).onSuccess(v -> published.accept(1)),
+              job ->
+                  gateway
+                      .attach(job)
+                      .compose(jobPublisher::publish)
+                      .onSuccess(v -> published.accept(1)),
               cancel ->
                   jobPublisher.publishCancel(
                       dev.solstice.jobrequest.amqp.QueueTopology.cancelsOf(config.jobs()), cancel),
@@ -229,7 +237,8 @@ public final class IntegrationService {
               new PlanExecutor.GitHubSide(github, reporter, coordinator),
               jobPublisher::publishAll,
               published,
-              records.record());
+              records.record(),
+              gateway.credentials);
       results =
           new JobResultVerticle(
               new SettlingConsumer.Settings(
@@ -241,7 +250,7 @@ public final class IntegrationService {
                   FailureVerdicts.SERVICE),
               reporter,
               metrics,
-              coordinator::onResult);
+              result -> coordinator.onResult(result).compose(v -> gateway.finished(result)));
     }
     DeliveryProcessor processor =
         new DeliveryProcessor(planner, executor, ledger, records.record());
@@ -338,8 +347,16 @@ public final class IntegrationService {
             : null;
     connector.start();
     JobResultVerticle resultsVerticle = results;
+    var gatewayDeployment = new java.util.concurrent.atomic.AtomicReference<String>();
     Future<String> resultsDeployed =
-        results == null ? Future.succeededFuture(null) : vertx.deployVerticle(results);
+        (gateway.verticle == null
+                ? Future.<String>succeededFuture(null)
+                : vertx.deployVerticle(gateway.verticle).onSuccess(gatewayDeployment::set))
+            .compose(
+                gatewayId ->
+                    resultsVerticle == null
+                        ? Future.succeededFuture(null)
+                        : vertx.deployVerticle(resultsVerticle));
     return resultsDeployed
         .compose(
             resultsId ->
@@ -381,7 +398,22 @@ public final class IntegrationService {
                         records)))
         .onSuccess(service -> service.startMissedDeliveries(missed))
         .onSuccess(service -> service.startSetup(credentials, setupRoutes))
-        .onSuccess(service -> service.parts.records().start());
+        .onSuccess(service -> service.parts.records().start())
+        .onSuccess(
+            service -> {
+              service.gateway = gateway.verticle;
+              service.gatewayDeployment = gatewayDeployment.get();
+            });
+  }
+
+  private volatile dev.solstice.integration.gateway.GatewayVerticle gateway;
+  private volatile String gatewayDeployment;
+
+  /** The gateway's bound port (issue 13); empty when GATEWAY_ADDR is unset. */
+  public java.util.OptionalInt gatewayPort() {
+    return gateway == null
+        ? java.util.OptionalInt.empty()
+        : java.util.OptionalInt.of(gateway.actualPort());
   }
 
   /** WEBHOOK_SOURCE_ALLOWLIST's check (issue 17); null when every source is accepted. */
@@ -486,7 +518,10 @@ public final class IntegrationService {
     if (setup != null) {
       setup.close();
     }
-    Future<Void> undeployed = Future.succeededFuture();
+    Future<Void> undeployed =
+        gatewayDeployment == null
+            ? Future.succeededFuture()
+            : parts.vertx().undeploy(gatewayDeployment);
     for (String id : parts.deployments()) {
       undeployed = undeployed.compose(v -> parts.vertx().undeploy(id));
     }

@@ -34,6 +34,7 @@ import java.util.UUID;
  * @param changedFilesTruncated with {@code changedFiles}: whether more files changed than listed
  *     (the list was capped here, or GitHub's list was incomplete); null without {@code
  *     changedFiles}
+ * @param github the job's GitHub access (issue 13); null for a repository the App is not on
  */
 public record JobRequest(
     @JsonProperty("schema_version") String schemaVersion,
@@ -66,7 +67,9 @@ public record JobRequest(
     @JsonProperty("before") @JsonInclude(Include.NON_NULL) String before,
     @JsonProperty("changed_files") @JsonInclude(Include.NON_NULL) List<String> changedFiles,
     @JsonProperty("changed_files_truncated") @JsonInclude(Include.NON_NULL)
-        Boolean changedFilesTruncated) {
+        Boolean changedFilesTruncated,
+    // Issue 13: the job's GitHub access (permissions; gateway URL and job token when enabled).
+    @JsonProperty("github") @JsonInclude(Include.NON_NULL) GitHubAccess github) {
 
   public static final String SCHEMA_VERSION = "jobrequest.v1";
   public static final String SOURCE_GITHUB = "github";
@@ -102,6 +105,11 @@ public record JobRequest(
     return toBuilder().needs(List.of()).build();
   }
 
+  /** A copy carrying the job's GitHub access (issue 13). */
+  public JobRequest withGitHub(GitHubAccess access) {
+    return toBuilder().github(access).build();
+  }
+
   /** Fluent construction of the optional fields; required ones are fixed at {@link #builder}. */
   public static final class Builder {
     private String schemaVersion = SCHEMA_VERSION;
@@ -133,6 +141,7 @@ public record JobRequest(
     private String before;
     private List<String> changedFiles;
     private Boolean changedFilesTruncated;
+    private GitHubAccess github;
 
     private Builder(UUID requestId, String repoUrl, String commitSha, Instant submittedAt) {
       this.requestId = requestId;
@@ -154,6 +163,7 @@ public record JobRequest(
       before(r.before);
       changedFiles = r.changedFiles;
       changedFilesTruncated = r.changedFilesTruncated;
+      github = r.github;
     }
 
     public Builder workflow(String path, String jobId) {
@@ -264,6 +274,12 @@ public record JobRequest(
       return this;
     }
 
+    /** The job's GitHub access (issue 13). */
+    public Builder github(GitHubAccess access) {
+      github = access;
+      return this;
+    }
+
     public JobRequest build() {
       return new JobRequest(
           schemaVersion,
@@ -294,7 +310,8 @@ public record JobRequest(
           pullRequestTitle,
           before,
           changedFiles,
-          changedFilesTruncated);
+          changedFilesTruncated,
+          github);
     }
   }
 }

@@ -293,4 +293,23 @@ class JobContractTest {
                     .getBytes(StandardCharsets.UTF_8)));
     assertThat(JobCodec.decodeResult(json)).isEqualTo(result);
   }
+
+  // Issue 13: the job's GitHub access.
+
+  @Test
+  void jobRequestToStringNeverShowsTheJobToken() throws IOException {
+    JobRequest request = JobCodec.decodeRequest(example("jobrequest.v1.gateway.json"));
+    assertThat(request.github().token()).startsWith("sjt_");
+    assertThat(request.toString()).doesNotContain(request.github().token()).contains("token=***");
+  }
+
+  @Test
+  void githubObjectWithATokenButNoGatewayUrlIsInvalid() throws IOException {
+    ObjectNode node = (ObjectNode) tree(example("jobrequest.v1.gateway.json"));
+    ((ObjectNode) node.get("github")).remove("api_url");
+    assertThat(JobSchemas.validateRequest(node.toString())).isNotEmpty();
+    ((ObjectNode) node.get("github")).put("api_url", "http://gw");
+    ((ObjectNode) node.get("github")).putObject("permissions").put("administration", "write");
+    assertThat(JobSchemas.validateRequest(node.toString())).isNotEmpty();
+  }
 }

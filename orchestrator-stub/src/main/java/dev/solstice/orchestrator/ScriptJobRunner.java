@@ -1,6 +1,7 @@
 package dev.solstice.orchestrator;
 
 import dev.solstice.jobrequest.Conclusion;
+import dev.solstice.jobrequest.GitHubAccess;
 import dev.solstice.jobrequest.JobRequest;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -117,7 +118,22 @@ public final class ScriptJobRunner implements JobRunner {
     env.put("CI", "true");
     env.put("SOLSTICE_REQUEST_ID", String.valueOf(request.requestId()));
     env.putAll(request.env());
+    GitHubAccess github = request.github();
+    if (github != null && github.token() != null) {
+      // As Actions does: the job reaches GitHub through the front door's gateway with its token.
+      env.put("GITHUB_API_URL", github.apiUrl());
+      env.put("GITHUB_TOKEN", github.token());
+      if (request.repository() != null) {
+        env.put("GITHUB_REPOSITORY", request.repository());
+      }
+    }
     return env;
+  }
+
+  /** {@code log} with the job's token masked, should the script have printed it. */
+  static String masked(JobRequest request, String log) {
+    GitHubAccess github = request.github();
+    return github == null || github.token() == null ? log : log.replace(github.token(), "***");
   }
 
   /**
@@ -206,6 +222,6 @@ public final class ScriptJobRunner implements JobRunner {
       summary = "The script failed with exit code " + exit.code() + ".";
     }
     log.append("[solstice-stub] ").append(summary).append('\n');
-    return new RunOutcome(conclusion, summary, log.toString());
+    return new RunOutcome(conclusion, summary, masked(request, log.toString()));
   }
 }

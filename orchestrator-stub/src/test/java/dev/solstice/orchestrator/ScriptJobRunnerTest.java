@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.solstice.jobrequest.Conclusion;
+import dev.solstice.jobrequest.GitHubAccess;
+import dev.solstice.jobrequest.JobRequest;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -145,6 +147,31 @@ class ScriptJobRunnerTest {
             "TMPDIR",
             "_",
             "OLDPWD");
+  }
+
+  @Test
+  void aJobWithAGatewayTokenSeesItAsActionsDoesAndItsLogNeverShowsIt() throws Exception {
+    String token = "sjt_" + "t".repeat(43);
+    JobRequest job =
+        TestJobs.job(
+                List.of(
+                    "echo \"api=$GITHUB_API_URL repo=$GITHUB_REPOSITORY\"",
+                    "echo \"token=$GITHUB_TOKEN\""),
+                Map.of(),
+                10)
+            .withGitHub(
+                new GitHubAccess(
+                    "http://127.0.0.1:8090",
+                    token,
+                    java.time.Instant.now().plusSeconds(600),
+                    Map.of("contents", "read")));
+    RunOutcome outcome = runner.run(job).await(30, TimeUnit.SECONDS);
+
+    assertThat(outcome.conclusion()).isEqualTo(Conclusion.SUCCESS);
+    assertThat(outcome.log())
+        .contains("api=http://127.0.0.1:8090 repo=Codertocat/Hello-World")
+        .contains("token=***")
+        .doesNotContain(token);
   }
 
   @Test

@@ -366,7 +366,7 @@ public final class DlqCommand {
     return props.builder().headers(headers).deliveryMode(MessageProperties.PERSISTENT).build();
   }
 
-  private static String describe(GetResponse r) {
+  static String describe(GetResponse r) {
     AMQP.BasicProperties p = r.getProps();
     String reason = header(p, MessageProperties.PARK_REASON_HEADER);
     if (reason == null) {
@@ -380,7 +380,12 @@ public final class DlqCommand {
         String.valueOf(p.getType()),
         String.valueOf(header(p, MessageProperties.ATTEMPTS_HEADER)),
         parkedAt,
-        reason == null ? "-" : reason.replace('\n', ' ').replace('\t', ' '));
+        reason == null
+            ? "-"
+            // Issue 13: a reason quoting a JobRequest must not show its job token.
+            : dev.solstice.integration.jobtoken.JobTokens.redact(reason)
+                .replace('\n', ' ')
+                .replace('\t', ' '));
   }
 
   private static String deathReason(AMQP.BasicProperties p) {

@@ -5,6 +5,7 @@ import dev.solstice.integration.recovery.MissedDeliverySettings;
 import dev.solstice.jobrequest.amqp.QueueTopology;
 import dev.solstice.platform.amqp.TopologyEnv;
 import dev.solstice.platform.config.EnvReader;
+import dev.solstice.platform.config.ListenAddress;
 import dev.solstice.platform.config.Redaction;
 import java.net.URI;
 import java.time.Duration;
@@ -31,6 +32,7 @@ import java.util.Map;
  * @param httpLimits what the public endpoint grants under hostile traffic (issue 19)
  * @param record the PostgreSQL record of installations and deliveries (issue 15)
  * @param webhookSources trusted proxies and the webhook source allowlist (issue 17)
+ * @param gateway the GitHub gateway and its job tokens (issue 13); null when GATEWAY_ADDR is unset
  */
 public record AppConfig(
     String httpHost,
@@ -66,6 +68,7 @@ public record AppConfig(
     dev.solstice.integration.http.HttpLimits httpLimits,
     dev.solstice.integration.record.RecordSettings record,
     dev.solstice.integration.http.WebhookSources webhookSources,
+    dev.solstice.integration.jobtoken.JobTokenSettings gateway,
     List<String> warnings,
     dev.solstice.integration.setup.SetupSettings setup,
     Duration credentialsCheckInterval) {
@@ -97,14 +100,14 @@ public record AppConfig(
     EnvReader in = new EnvReader(env);
     Flags flags = Flags.parse(args, in.errors());
 
-    HostPort http =
-        HostPort.parse(
+    ListenAddress http =
+        listen(
             in,
             flags.httpAddr != null ? "--http-addr" : "HTTP_ADDR",
             flags.httpAddr != null ? flags.httpAddr : in.string("HTTP_ADDR", DEFAULT_HTTP_ADDR),
             "0.0.0.0");
-    HostPort management =
-        HostPort.parse(
+    ListenAddress management =
+        listen(
             in,
             "MANAGEMENT_ADDR",
             in.string("MANAGEMENT_ADDR", DEFAULT_MANAGEMENT_ADDR),
@@ -253,6 +256,8 @@ public record AppConfig(
             httpLimits(in),
             dev.solstice.integration.record.RecordSettings.fromEnv(in),
             webhookSources(in, github),
+            dev.solstice.integration.jobtoken.JobTokenSettings.fromEnv(
+                in, github == null ? null : github.apiBase()),
             List.copyOf(warnings),
             setup,
             in.positiveDuration("GITHUB_CREDENTIALS_CHECK_INTERVAL", Duration.ofMinutes(5)));
@@ -370,26 +375,14 @@ public record AppConfig(
     return Map.copyOf(map);
   }
 
-  /**
-   * A listen address, {@code host:port} ({@code [v6]:port}; a bare {@code :port} binds {@code
-   * fallbackHost}).
-   */
-  private record HostPort(String host, int port) {
-    static HostPort parse(EnvReader in, String name, String addr, String fallbackHost) {
-      int colon = addr.lastIndexOf(':');
-      try {
-        String host =
-            colon <= 0 ? fallbackHost : addr.substring(0, colon).replace("[", "").replace("]", "");
-        int port = Integer.parseInt(addr.substring(colon + 1));
-        if (port < 0 || port > 65535) {
-          throw new NumberFormatException();
-        }
-        return new HostPort(host, port);
-      } catch (NumberFormatException | IndexOutOfBoundsException e) {
-        in.error(name + ": expected host:port with a port from 0 to 65535, got \"" + addr + "\"");
-        return new HostPort(fallbackHost, 0);
-      }
-    }
+  /** A listen address; an error naming {@code name} (and port 0) when {@code addr} is none. */
+  private static ListenAddress listen(EnvReader in, String name, String addr, String anyHost) {
+    return ListenAddress.parse(addr, anyHost)
+        .orElseGet(
+            () -> {
+              in.error(name + ": " + ListenAddress.EXPECTED + ", got \"" + addr + "\"");
+              return new ListenAddress(anyHost, 0);
+            });
   }
 
   private static String stripSlash(String url) {

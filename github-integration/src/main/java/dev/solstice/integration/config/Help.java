@@ -284,6 +284,34 @@ public final class Help {
           Telemetry.EXPORTER_OTLP_HEADERS,
           Telemetry.SERVICE_NAME,
           Telemetry.TRACES_SAMPLER,
+          Variable.of(
+              "GATEWAY_ADDR",
+              "none (off)",
+              "the GitHub gateway's own listener for jobs, host:port (docs/gateway.md); unset: no gateway, no job tokens"),
+          Variable.of(
+              "GATEWAY_URL",
+              "http://<GATEWAY_ADDR>",
+              "the gateway's base URL as runners reach it, given to each job as github.api_url"),
+          Variable.of(
+              "GATEWAY_MAX_BODY_BYTES",
+              "104857600",
+              "largest request body the gateway forwards (streamed); larger is 413"),
+          Variable.of(
+              "GATEWAY_TOKEN_GRACE",
+              "1m",
+              "how long a job token keeps working after the job's final JobResult was processed"),
+          Variable.of(
+              "GATEWAY_TOKEN_MARGIN",
+              "10m",
+              "added to the job's timeout for a job token's longest life"),
+          Variable.of(
+              "GATEWAY_DEFAULT_JOB_TIMEOUT",
+              "6h",
+              "the timeout a job token assumes for a job whose workflow names none"),
+          Variable.of(
+              "GITHUB_UPLOADS_BASE",
+              "https://uploads.github.com",
+              "GitHub's uploads host (release assets) the gateway forwards /uploads/ to; derived from GITHUB_API_BASE for Enterprise Server (https://host/api/uploads)"),
           Variable.of("LOG_FORMAT", "json", "json (one object per line) or text"),
           Variable.of("LOG_LEVEL", "INFO", "root log level"));
 

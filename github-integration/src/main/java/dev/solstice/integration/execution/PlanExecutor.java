@@ -13,6 +13,7 @@ import dev.solstice.jobrequest.JobRequest;
 import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,6 +38,8 @@ public final class PlanExecutor {
   /** Runs of an installation looked at for held jobs when it goes (newest first). */
   static final int HELD_RUNS_LIMIT = 1_000;
 
+  private final JobCredentials credentials;
+
   /**
    * What a plan needs of GitHub: the App's client, its check runs and the runs of a delivery; all
    * or nothing.
@@ -48,21 +51,24 @@ public final class PlanExecutor {
    * @param published told how many JobRequests each plan published (for metrics)
    */
   public PlanExecutor(GitHubSide gitHub, Publisher publisher, IntConsumer published) {
-    this(gitHub, publisher, published, null);
+    this(gitHub, publisher, published, null, null);
   }
 
   /**
    * @param record the record of installations and deliveries (issue 15); null for none
+   * @param credentials issues each published job its token (issue 13); null without a gateway
    */
   public PlanExecutor(
       GitHubSide gitHub,
       Publisher publisher,
       IntConsumer published,
-      dev.solstice.integration.record.RecordStore record) {
+      dev.solstice.integration.record.RecordStore record,
+      JobCredentials credentials) {
     this.gitHub = gitHub;
     this.publisher = publisher;
     this.published = published;
     this.record = record;
+    this.credentials = credentials;
   }
 
   /**
@@ -252,17 +258,20 @@ public final class PlanExecutor {
    * installation anyway, and creating them in file order shows them in that order on the commit.
    */
   private Future<List<JobRequest>> queue(List<JobRequest> jobs) {
-    Future<List<JobRequest>> chain = Future.succeededFuture(new ArrayList<>());
-    for (JobRequest job : jobs) {
+    return inOrder(jobs, job -> gitHub.checks().queue(job));
+  }
+
+  /** {@code step} applied to each item, one after the other; the results in the items' order. */
+  static <T, R> Future<List<R>> inOrder(List<T> items, Function<T, Future<R>> step) {
+    Future<List<R>> chain = Future.succeededFuture(new ArrayList<>());
+    for (T item : items) {
       chain =
           chain.compose(
               done ->
-                  gitHub
-                      .checks()
-                      .queue(job)
+                  step.apply(item)
                       .map(
-                          queued -> {
-                            done.add(queued);
+                          r -> {
+                            done.add(r);
                             return done;
                           }));
     }
@@ -296,6 +305,8 @@ public final class PlanExecutor {
     if (jobs.isEmpty()) {
       return Future.succeededFuture();
     }
-    return publisher.publishAll(jobs).onSuccess(v -> published.accept(jobs.size()));
+    Future<List<JobRequest>> ready =
+        credentials == null ? Future.succeededFuture(jobs) : credentials.attach(jobs);
+    return ready.compose(publisher::publishAll).onSuccess(v -> published.accept(jobs.size()));
   }
 }

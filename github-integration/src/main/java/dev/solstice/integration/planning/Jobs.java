@@ -2,10 +2,13 @@ package dev.solstice.integration.planning;
 
 import dev.solstice.integration.core.BuildTrigger;
 import dev.solstice.integration.core.RequestIds;
+import dev.solstice.integration.workflow.Permissions;
+import dev.solstice.jobrequest.GitHubAccess;
 import dev.solstice.jobrequest.JobRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Locale;
+import java.util.Map;
 import java.util.UUID;
 
 /** The JobRequests of a trigger, and the ids and groups that make replaying a delivery harmless. */
@@ -45,7 +48,18 @@ public final class Jobs {
         .pullRequest(
             trigger.baseRef(), trigger.baseSha(), trigger.headRef(), trigger.pullRequestTitle())
         .before(trigger.beforeSha())
-        .changedFiles(trigger.changedFiles(), true);
+        .changedFiles(trigger.changedFiles(), true)
+        .github(access(trigger, null));
+  }
+
+  /**
+   * Issue 13: the permissions a job of this trigger may use at GitHub ({@code granted} by its
+   * workflow, else the default; never write for a fork pull request); null without an installation.
+   */
+  public static GitHubAccess access(BuildTrigger trigger, Map<String, String> granted) {
+    return trigger.installationId() == null
+        ? null
+        : GitHubAccess.permissionsOnly(Permissions.effective(granted, trigger.fork()));
   }
 
   /** The run id of a delivery's workflow run. */

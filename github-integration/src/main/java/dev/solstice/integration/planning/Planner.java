@@ -412,6 +412,7 @@ public record Planner(
         .env(spec.env())
         .timeoutSeconds(spec.timeoutSeconds())
         .needs(spec.needs())
+        .github(Jobs.access(trigger, spec.permissions()))
         .build();
   }
 

@@ -15,8 +15,8 @@ import java.util.Map;
  * @param needs job ids, a matrix job's already widened to all its cells
  * @param line 1-based line of the {@code job} node in the workflow file
  * @param matrix a matrix cell's values (axis → value, in axis order); empty for other jobs
- * @param permissions the job's {@code permissions} block (scope → access, as written, not validated
- *     here); null when the job has none
+ * @param permissions the job's {@code permissions} block, else the workflow's; null when neither
+ *     has one (then {@link Permissions#DEFAULT})
  */
 public record JobSpec(
     String id,
@@ -36,5 +36,22 @@ public record JobSpec(
     needs = List.copyOf(needs);
     matrix = matrix == null ? Map.of() : java.util.Collections.unmodifiableMap(matrix);
     permissions = permissions == null ? null : java.util.Collections.unmodifiableMap(permissions);
+  }
+
+  /** The same job, given the workflow's {@code permissions} when it has none of its own. */
+  public JobSpec inheriting(Map<String, String> workflowPermissions) {
+    return permissions != null || workflowPermissions == null
+        ? this
+        : new JobSpec(
+            id,
+            group,
+            runsOn,
+            script,
+            env,
+            timeoutSeconds,
+            needs,
+            line,
+            matrix,
+            workflowPermissions);
   }
 }

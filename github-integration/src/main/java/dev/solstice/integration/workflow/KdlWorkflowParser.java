@@ -108,7 +108,7 @@ public final class KdlWorkflowParser {
           case "permissions" -> {
             once(node, permissionsNode, "the workflow");
             permissionsNode = node;
-            permissions = permissions(node);
+            permissions = new PermissionsReader(this).read(node, null);
           }
           default -> throw unknownNode(node, "at the top level", TOP_NODES);
         }
@@ -129,7 +129,7 @@ public final class KdlWorkflowParser {
       checkNeeds();
       return new Workflow(
           name,
-          expand(),
+          expand().stream().map(j -> j.inheriting(permissions)).toList(),
           on,
           cancelPush != null && cancelPush,
           cancelPullRequest == null || cancelPullRequest,
@@ -261,7 +261,7 @@ public final class KdlWorkflowParser {
           case "permissions" -> {
             once(child, jobPermissionsNode, what);
             jobPermissionsNode = child;
-            jobPermissions = permissions(child);
+            jobPermissions = new PermissionsReader(this).read(child, null);
           }
           default -> throw unknownNode(child, "in " + what, JOB_NODES);
         }
@@ -450,34 +450,6 @@ public final class KdlWorkflowParser {
             scalar(child, child.getArguments().get(0), "env " + child.getName()));
       }
       return env;
-    }
-
-    /**
-     * {@code permissions contents="read"} or {@code permissions { contents "read"; }}: scope →
-     * access as written (which scopes and accesses exist is checked where tokens are made).
-     */
-    private Map<String, String> permissions(KdlNode node) {
-      if (!node.getArguments().isEmpty()) {
-        throw error(
-            node,
-            "permissions takes scope=\"access\" properties or a block of scope \"access\" lines,"
-                + " not arguments");
-      }
-      Map<String, String> out = new LinkedHashMap<>();
-      for (var e : node.getProperties().entrySet()) {
-        if (!e.getValue().isString()) {
-          throw propertyError(node, e.getKey(), "permissions " + e.getKey() + " takes a string");
-        }
-        out.put(e.getKey(), (String) e.getValue().value());
-      }
-      for (KdlNode child : node.getChildren()) {
-        String scope = child.getName();
-        if (out.containsKey(scope)) {
-          throw error(child, "permission '" + scope + "' is given twice");
-        }
-        out.put(scope, singleString(child, scope));
-      }
-      return out;
     }
 
     private String envKey(KdlNode node, String key) {

@@ -38,13 +38,19 @@ class ArchitectureTest {
               BASE + ".http..",
               BASE + ".intake..",
               BASE + ".recovery..",
-              BASE + ".setup..")
+              BASE + ".setup..",
+              BASE + ".gateway..")
           .layer("Execution")
           .definedBy(BASE + ".execution..", BASE + ".checks..")
           .layer("Planning")
           .definedBy(BASE + ".planning..", BASE + ".workflow..", BASE + ".policy..")
           .layer("Infrastructure")
-          .definedBy(BASE + ".github..", BASE + ".amqp..", BASE + ".ops..", BASE + ".record..")
+          .definedBy(
+              BASE + ".github..",
+              BASE + ".amqp..",
+              BASE + ".ops..",
+              BASE + ".record..",
+              BASE + ".jobtoken..")
           .layer("Core")
           .definedBy(BASE + ".core..")
           .whereLayer("Wiring")

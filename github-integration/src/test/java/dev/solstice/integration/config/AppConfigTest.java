@@ -420,4 +420,28 @@ class AppConfigTest {
         .hasMessageContaining("DELIVERY_RETENTION")
         .hasMessageContaining("STORE_PAYLOADS: true needs TOKEN_CACHE_KEY");
   }
+
+  @Test
+  void theGatewayIsOffByDefaultAndItsAddressAndAppAreChecked() {
+    assertThat(AppConfig.fromEnv(Map.of("GITHUB_WEBHOOK_SECRET", "s"), List.of()).gateway())
+        .isNull();
+    assertThatThrownBy(
+            () ->
+                AppConfig.fromEnv(
+                    Map.of(
+                        "GITHUB_WEBHOOK_SECRET",
+                        "s",
+                        "GATEWAY_ADDR",
+                        "gw:80a",
+                        "GATEWAY_TOKEN_GRACE",
+                        "soon"),
+                    List.of()))
+        .isInstanceOfSatisfying(
+            ConfigException.class,
+            e ->
+                assertThat(e.problems())
+                    .anySatisfy(p -> assertThat(p).startsWith("GATEWAY_TOKEN_GRACE:"))
+                    .anySatisfy(
+                        p -> assertThat(p).startsWith("GATEWAY_ADDR:").contains("GitHub App")));
+  }
 }

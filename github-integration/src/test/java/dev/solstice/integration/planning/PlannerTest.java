@@ -701,6 +701,51 @@ class PlannerTest {
   }
 
   @Test
+  void jobsGetTheWorkflowsPermissionsTheDefaultOtherwiseAndNeverWriteForAForkPullRequest() {
+    String writes =
+        """
+        job "release" {
+            script "make"
+            permissions {
+                contents "write"
+                issues "write"
+            }
+        }
+        """;
+    Planner planner =
+        Planner.withGitHub(APP_ID, new CheckNames("Solstice CI"), DEFAULTS, repo -> "linux", CLOCK);
+    Plan pushed = planWithReads(planner, push(), writes, null, new ArrayList<>());
+    assertThat(pushed.publishNow().get(0).github().permissions())
+        .isEqualTo(java.util.Map.of("contents", "write", "issues", "write", "metadata", "read"));
+    Plan plain = planWithReads(planner, push(), SINGLE, null, new ArrayList<>());
+    assertThat(plain.publishNow().get(0).github().permissions())
+        .isEqualTo(java.util.Map.of("contents", "read", "metadata", "read"));
+    Plan fork = planWithReads(planner, forkPullRequest("MEMBER"), writes, null, new ArrayList<>());
+    assertThat(fork.publishNow()).isNotEmpty();
+    assertThat(fork.publishNow().get(0).github().permissions())
+        .isEqualTo(java.util.Map.of("contents", "read", "issues", "read", "metadata", "read"));
+  }
+
+  @Test
+  void anUnknownPermissionMakesTheWorkflowInvalidAtItsLine() {
+    Planner planner =
+        Planner.withGitHub(APP_ID, new CheckNames("Solstice CI"), DEFAULTS, repo -> "linux", CLOCK);
+    String bad =
+        """
+        job "build" {
+            script "make"
+            permissions {
+                administration "write"
+            }
+        }
+        """;
+    Plan plan = planWithReads(planner, push(), bad, null, new ArrayList<>());
+    assertThat(plan.invalidWorkflow().error().line()).isEqualTo(4);
+    assertThat(plan.invalidWorkflow().error().getMessage()).contains("administration");
+    assertThat(plan.publishNow()).isEmpty();
+  }
+
+  @Test
   void invalidWorkflowCarriesTheErrorAndTheWorkflowRunsRequestId() {
     Planner planner =
         Planner.withGitHub(APP_ID, new CheckNames("Solstice CI"), DEFAULTS, repo -> "linux", CLOCK);

@@ -497,4 +497,69 @@ class KdlWorkflowParserTest {
         .containsEntry("JAVA_HOME", "/usr/lib/jvm/java-21");
     assertThat(w.job("publish").orElseThrow().needs()).hasSize(3);
   }
+
+  // Issue 13: permissions of the job's token.
+
+  @Test
+  void readsPermissionsAtTheTopAndPerJobAndJobsWithoutOneInheritTheWorkflows() {
+    Workflow w =
+        parse(
+            """
+        job "comment" {
+            script "gh pr comment"
+            permissions { pull_requests "write"; issues "write"; }
+        }
+        job "test" { script "mvn verify"; }
+        permissions { contents "read"; checks "write"; }
+        """);
+    assertThat(w.job("comment").orElseThrow().permissions())
+        .containsExactlyInAnyOrderEntriesOf(Map.of("pull_requests", "write", "issues", "write"));
+    assertThat(w.job("test").orElseThrow().permissions())
+        .containsExactlyInAnyOrderEntriesOf(Map.of("contents", "read", "checks", "write"));
+  }
+
+  @Test
+  void aJobWithoutPermissionsAnywhereHasNone() {
+    assertThat(parse("job \"a\" { script \"true\"; }").job("a").orElseThrow().permissions())
+        .isNull();
+  }
+
+  @Test
+  void refusesAnUnknownPermissionNamingTheLineAndTheKnownOnes() {
+    InvalidWorkflowException e =
+        invalid(
+            """
+        job "a" {
+            script "true"
+            permissions {
+                administration "write"
+            }
+        }
+        """);
+    assertThat(e.line()).isEqualTo(4);
+    assertThat(e.reason())
+        .contains("unknown permission 'administration'")
+        .contains("contents, issues, metadata, pull_requests, statuses");
+  }
+
+  @Test
+  void refusesAnUnknownLevelAndWriteOnMetadata() {
+    assertThat(invalid("permissions { contents \"admin\"; }\njob \"a\" { script \"x\"; }").reason())
+        .contains("permission contents takes \"read\", \"write\" or \"none\", not \"admin\"");
+    assertThat(invalid("permissions { metadata \"write\"; }\njob \"a\" { script \"x\"; }").reason())
+        .contains("permission metadata takes \"read\" or \"none\"");
+    assertThat(invalid("permissions \"write-all\"\njob \"a\" { script \"x\"; }").reason())
+        .contains("permissions takes a block");
+  }
+
+  @Test
+  void permissionsDefaultToReadingTheCodeAndForkPullRequestsNeverWrite() {
+    assertThat(Permissions.effective(null, false))
+        .containsExactlyInAnyOrderEntriesOf(Map.of("contents", "read", "metadata", "read"));
+    assertThat(Permissions.effective(Map.of("issues", "write", "contents", "none"), false))
+        .containsExactlyInAnyOrderEntriesOf(Map.of("issues", "write", "metadata", "read"));
+    assertThat(Permissions.effective(Map.of("issues", "write", "contents", "write"), true))
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of("issues", "read", "contents", "read", "metadata", "read"));
+  }
 }

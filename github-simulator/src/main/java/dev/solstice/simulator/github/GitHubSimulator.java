@@ -197,6 +197,7 @@ public final class GitHubSimulator {
   private final Map<Long, App> knownApps = new java.util.concurrent.ConcurrentHashMap<>();
 
   private final AppSetup setup = new AppSetup(this);
+  private final RepositoryWrites writes = new RepositoryWrites(this);
 
   private GitHubSimulator(Vertx vertx, App app, String prefix) {
     this.vertx = vertx;
@@ -252,6 +253,7 @@ public final class GitHubSimulator {
     router.post("/repos/:owner/:repo/issues/:number/comments").handler(this::createComment);
     installationEndpoints.register(router);
     trust.register(router);
+    writes.register(router); // issue 13
     router.route().handler(ctx -> error(ctx, 404, "Not Found", null));
     return vertx
         .createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0))
@@ -1592,7 +1594,8 @@ public final class GitHubSimulator {
         return "issues/create-comment";
       }
     }
-    return "unknown";
+    String write = RepositoryWrites.operationOf(method, path);
+    return write != null ? write : "unknown";
   }
 
   // ---- issue 15: what InstallationEndpoints reads --------------------------------------------
@@ -1728,5 +1731,51 @@ public final class GitHubSimulator {
       case 504 -> "Gateway Timeout";
       default -> "Error " + status;
     };
+  }
+
+  // ---- issue 13: what RepositoryWrites uses ----------------------------------------------
+
+  /** Commit comments, releases, release assets and file updates (issue 13). */
+  public RepositoryWrites writes() {
+    return writes;
+  }
+
+  /** The uploads host (GitHub's {@code https://uploads.github.com}): this server under /uploads. */
+  public String uploadsUrl() {
+    return baseUrl + "/uploads";
+  }
+
+  boolean authorizeWrite(RoutingContext ctx, String permission) {
+    return authorize(ctx, permission, "write");
+  }
+
+  JsonObject writeBody(RoutingContext ctx, String permission) {
+    return authorizedBody(ctx, permission);
+  }
+
+  void answer(RoutingContext ctx, int status, JsonObject body) {
+    json(ctx, status, body);
+  }
+
+  void refuse(RoutingContext ctx, int status, String message) {
+    error(ctx, status, message, null);
+  }
+
+  String repoIn(RoutingContext ctx) {
+    return repoOf(ctx);
+  }
+
+  JsonObject bot() {
+    return botUser();
+  }
+
+  long nextId() {
+    return ids.incrementAndGet();
+  }
+
+  /** The sha GET /contents answers for a file, or null when there is none. */
+  synchronized String fileSha(String repo, String ref, String path) {
+    Entry e = files.getOrDefault(norm(repo), Map.of()).getOrDefault(ref, Map.of()).get(path);
+    return e instanceof FileEntry f ? meta("file", path, f.bytes().length).getString("sha") : null;
   }
 }
