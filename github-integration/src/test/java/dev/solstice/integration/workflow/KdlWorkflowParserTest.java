@@ -386,7 +386,9 @@ class KdlWorkflowParserTest {
     assertThat(w.permissions()).containsExactly(Map.entry("contents", "read"));
     assertThat(w.job("a").orElseThrow().permissions())
         .containsExactly(Map.entry("contents", "read"), Map.entry("issues", "write"));
-    assertThat(w.job("b").orElseThrow().permissions()).isNull();
+    assertThat(w.job("b").orElseThrow().permissions())
+        .as("a job without a block of its own has the workflow's")
+        .containsExactly(Map.entry("contents", "read"));
     assertThat(invalid("permissions \"all\"\njob \"a\" { script \"x\"; }").reason())
         .startsWith("permissions takes");
   }
