@@ -58,3 +58,38 @@ ensure_redis() {
     --dir /tmp --logfile /tmp/solstice-redis.log >/dev/null
   wait_port 127.0.0.1 6379 Redis 30
 }
+
+# PostgreSQL for the record (issue 15): the tests create a database of their own each; trust auth for
+# the postgres user on 127.0.0.1 is what they expect (Debian's default is peer/md5: see below).
+ensure_postgresql() {
+  if port_open 127.0.0.1 5432; then return 0; fi
+  if ! ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then
+    apt_install postgresql || return 1
+  fi
+  echo "starting PostgreSQL..." >&2
+  local bin version data
+  bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+  version=$(basename "$(dirname "$bin")")
+  # Debian's cluster, under systemd or its init script where there is one.
+  as_root service postgresql start >/dev/null 2>&1 || as_root pg_ctlcluster "$version" main start >/dev/null 2>&1 || true
+  if ! port_open 127.0.0.1 5432; then
+    # No cluster to start (a container without init): a throwaway one for the tests, trust auth.
+    data=/tmp/solstice-postgresql
+    if [ ! -d "$data" ]; then
+      as_root install -d -o postgres -g postgres "$data"
+      as_root su postgres -c "$bin/initdb -D $data -U postgres --auth=trust >/dev/null"
+    fi
+    as_root su postgres -c "$bin/pg_ctl -D $data -o '-c listen_addresses=127.0.0.1 -k /tmp' -l $data/log start >/dev/null"
+  fi
+  wait_port 127.0.0.1 5432 PostgreSQL 60
+  # Debian's own cluster asks for a password over TCP: let the local postgres user in by trust, as
+  # the tests and the sandbox expect (127.0.0.1 only).
+  if ! psql -h 127.0.0.1 -U postgres -w -c 'select 1' >/dev/null 2>&1; then
+    local hba
+    hba=$(as_root su postgres -c "psql -tAc 'show hba_file'" 2>/dev/null)
+    if [ -n "$hba" ]; then
+      as_root sed -i '1i host all postgres 127.0.0.1/32 trust' "$hba"
+      as_root su postgres -c "psql -tAc 'select pg_reload_conf()'" >/dev/null
+    fi
+  fi
+}

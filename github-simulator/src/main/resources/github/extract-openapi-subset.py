@@ -32,6 +32,19 @@ OPERATIONS = [
     ("/repos/{owner}/{repo}/issues/{issue_number}/comments", "post"),
     ("/app/hook/deliveries", "get"),
     ("/app/hook/deliveries/{delivery_id}/attempts", "post"),
+    # Issue 15: first-run setup from a manifest, the setup page, the record's reconciliation.
+    ("/app-manifests/{code}/conversions", "post"),
+    ("/app/installations/{installation_id}", "get"),
+    ("/app/installations", "get"),
+    ("/installation/repositories", "get"),
+    ("/repos/{owner}/{repo}/commits/{commit_sha}/pulls", "get"),
+    ("/repos/{owner}/{repo}/statuses/{sha}", "post"),
+    ("/meta", "get"),
+    # Issue 13: what jobs write through the gateway (RepositoryWrites).
+    ("/repos/{owner}/{repo}/commits/{commit_sha}/comments", "post"),
+    ("/repos/{owner}/{repo}/releases", "post"),
+    ("/repos/{owner}/{repo}/releases/{release_id}/assets", "post"),
+    ("/repos/{owner}/{repo}/contents/{path}", "put"),
 ]
 
 DROP = {"description", "example", "examples", "title", "x-github", "externalDocs"}
@@ -75,7 +88,10 @@ def success_required(op):
         schema = media["schema"]
         if schema.get("type") == "array":
             schema = schema.get("items", {})
-        return sorted(schema.get("required", []))
+        required = set(schema.get("required", []))
+        for part in schema.get("allOf", []):  # e.g. the manifest conversion: an App + its secrets
+            required |= set(part.get("required", []))
+        return sorted(required)
     return []
 
 

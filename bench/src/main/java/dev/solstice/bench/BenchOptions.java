@@ -1,9 +1,11 @@
 package dev.solstice.bench;
 
+import dev.solstice.platform.config.HelpOption;
 import java.nio.file.Path;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.MissingParameterException;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -99,10 +101,7 @@ record BenchOptions(
     @Option(names = "--render", paramLabel = "FILE")
     Path render;
 
-    @Option(
-        names = {"-h", "--help"},
-        usageHelp = true)
-    boolean help;
+    @Mixin HelpOption help;
   }
 
   static BenchOptions parse(String[] args) {
@@ -119,7 +118,7 @@ record BenchOptions(
     } catch (ParameterException e) {
       throw new UsageException(e.getMessage() + "\n" + USAGE);
     }
-    if (f.help) {
+    if (f.help.requested()) {
       throw new UsageException(USAGE);
     }
     int phase;

@@ -94,7 +94,8 @@ final class BenchRun {
     // The service runs with LOG_LEVEL=WARN (logging would cost the measurement), so it does not log
     // the port it bound: this one is still picked by probing a free port.
     int port = freePort();
-    Map<String, String> env = serviceEnv(port, key);
+    int managementPort = freePort();
+    Map<String, String> env = serviceEnv(port, managementPort, key);
     results.put("service_env", redacted(env));
     JsonArray startups = new JsonArray();
     for (int i = 1; i <= o.coldStarts(); i++) {
@@ -116,8 +117,8 @@ final class BenchRun {
         service.close();
       }
     }
-    String base = "http://127.0.0.1:" + port;
-    ServiceMetrics metrics = new ServiceMetrics(base);
+    // /metrics is on the management listener, off the webhook port
+    ServiceMetrics metrics = new ServiceMetrics("http://127.0.0.1:" + managementPort);
     broker = new Broker(o.amqpUrl());
     broker.consumeJobRequests(topology.jobsQueue(), tracker);
     long brokerPid = ProcStats.brokerPid();
@@ -345,9 +346,10 @@ final class BenchRun {
     return o.jvmOpts() + " -XX:+ExitOnOutOfMemoryError";
   }
 
-  private Map<String, String> serviceEnv(int port, Path key) {
+  private Map<String, String> serviceEnv(int port, int managementPort, Path key) {
     Map<String, String> env = new LinkedHashMap<>();
     env.put("HTTP_ADDR", "127.0.0.1:" + port);
+    env.put("MANAGEMENT_ADDR", "127.0.0.1:" + managementPort);
     env.put("GITHUB_WEBHOOK_SECRET", secret);
     env.put("AMQP_URL", o.amqpUrl());
     env.putAll(topology.serviceEnv());
@@ -376,7 +378,7 @@ final class BenchRun {
                     ? "(random per run)"
                     : k.equals("GITHUB_APP_KEY_PATH")
                         ? "(temporary PEM written by the bench)"
-                        : k.equals("GITHUB_API_BASE") || k.equals("HTTP_ADDR")
+                        : Set.of("GITHUB_API_BASE", "HTTP_ADDR", "MANAGEMENT_ADDR").contains(k)
                             ? v.replaceAll(":\\d+", ":<free port>")
                             : v));
     return o;

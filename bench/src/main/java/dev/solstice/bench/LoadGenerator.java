@@ -66,18 +66,26 @@ final class LoadGenerator implements AutoCloseable {
   /** Keeps {@code concurrency} requests in flight for {@code duration}; counts 2xx answers. */
   PhaseStats closedLoop(String name, Duration duration, int concurrency)
       throws InterruptedException {
+    Window window = open(name, duration);
+    CountDownLatch done = new CountDownLatch(concurrency);
+    for (int i = 0; i < concurrency; i++) {
+      context.runOnContext(v -> loop(window.stats(), window.end(), done));
+    }
+    awaitWindow(window.stats(), window.end());
+    done.await(duration.toSeconds() + 60, TimeUnit.SECONDS);
+    return window.stats();
+  }
+
+  /** A load phase's figures and its measured window, in {@link System#nanoTime()}. */
+  private record Window(PhaseStats stats, long start, long end) {}
+
+  /** Starts tracking a phase's deliveries and opens its window now, for {@code duration}. */
+  private Window open(String name, Duration duration) {
     PhaseStats stats = new PhaseStats(name);
     tracker.begin(stats, p -> {});
     long start = System.nanoTime();
-    long end = start + duration.toNanos();
     stats.openWindow(start);
-    CountDownLatch done = new CountDownLatch(concurrency);
-    for (int i = 0; i < concurrency; i++) {
-      context.runOnContext(v -> loop(stats, end, done));
-    }
-    awaitWindow(stats, end);
-    done.await(duration.toSeconds() + 60, TimeUnit.SECONDS);
-    return stats;
+    return new Window(stats, start, start + duration.toNanos());
   }
 
   private void loop(PhaseStats stats, long end, CountDownLatch done) {
@@ -136,13 +144,12 @@ final class LoadGenerator implements AutoCloseable {
    */
   PhaseStats fixedRate(String name, Duration duration, double perSecond)
       throws InterruptedException {
-    PhaseStats stats = new PhaseStats(name);
-    tracker.begin(stats, p -> {});
-    long start = System.nanoTime();
-    long end = start + duration.toNanos();
+    Window window = open(name, duration);
+    PhaseStats stats = window.stats();
+    long start = window.start();
+    long end = window.end();
     double interval = 1e9 / perSecond;
     AtomicLong issued = new AtomicLong();
-    stats.openWindow(start);
     // A 1 ms tick sends every request that has come due, at its due time, even if the previous
     // ones are still waiting: the schedule never waits for the server.
     long timer =

@@ -5,6 +5,7 @@ import dev.solstice.integration.checks.CheckRunMap;
 import dev.solstice.integration.checks.CheckRunReporter;
 import dev.solstice.integration.checks.JobResultVerticle;
 import dev.solstice.integration.config.AppConfig;
+import dev.solstice.integration.core.CheckNames;
 import dev.solstice.integration.execution.PlanExecutor;
 import dev.solstice.integration.execution.RunCoordinator;
 import dev.solstice.integration.execution.RunStore;
@@ -23,6 +24,7 @@ import dev.solstice.integration.intake.RedisDeliveryLedger;
 import dev.solstice.integration.ops.Metrics;
 import dev.solstice.integration.ops.QueueDepthGauge;
 import dev.solstice.integration.ops.Readiness;
+import dev.solstice.integration.ops.WebhookSpans;
 import dev.solstice.integration.planning.Planner;
 import dev.solstice.integration.webhook.SignatureVerifier;
 import dev.solstice.integration.webhook.WebhookHandler;
@@ -30,10 +32,12 @@ import dev.solstice.integration.webhook.WebhookMetrics;
 import dev.solstice.integration.webhook.WebhookParser;
 import dev.solstice.platform.amqp.AmqpConnector;
 import dev.solstice.platform.amqp.ConfirmingPublisher;
+import dev.solstice.platform.amqp.MessageTracing;
 import dev.solstice.platform.amqp.RetrySchedule;
 import dev.solstice.platform.amqp.SettlingConsumer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.micrometer.PrometheusScrapingHandler;
@@ -53,20 +57,8 @@ public final class IntegrationService {
 
   private static final Logger LOG = LoggerFactory.getLogger(IntegrationService.class);
 
-  private final Vertx vertx;
-  private final AmqpConnector connector;
-  private final ConfirmingPublisher publisher;
-  private final Redis redis;
-  private final GitHubClient github;
-  private final List<String> deployments;
-  private final HttpVerticle http;
-  private final IntakeVerticle intakeVerticle;
-  private final JobResultVerticle results;
-  private final Readiness readiness;
-  private final QueueDepthGauge depths;
-  private volatile dev.solstice.integration.recovery.MissedDeliveryJob missedDeliveries;
-
-  private IntegrationService(
+  /** What a started service holds, to report its state and to stop it. */
+  private record Parts(
       Vertx vertx,
       AmqpConnector connector,
       ConfirmingPublisher publisher,
@@ -74,25 +66,53 @@ public final class IntegrationService {
       GitHubClient github,
       List<String> deployments,
       HttpVerticle http,
+      dev.solstice.integration.http.ManagementVerticle management,
       IntakeVerticle intakeVerticle,
       JobResultVerticle results,
       Readiness readiness,
-      QueueDepthGauge depths) {
-    this.depths = depths;
-    this.vertx = vertx;
-    this.connector = connector;
-    this.publisher = publisher;
-    this.redis = redis;
-    this.github = github;
-    this.deployments = deployments;
-    this.http = http;
-    this.intakeVerticle = intakeVerticle;
-    this.results = results;
-    this.readiness = readiness;
+      QueueDepthGauge depths,
+      RecordWiring records) {
+
+    /** Closes what the service opened, the connection last but the clients'. */
+    Future<Void> close() {
+      publisher.close();
+      depths.close();
+      connector.close();
+      if (github != null) {
+        github.close();
+      }
+      if (redis != null) {
+        redis.close();
+      }
+      return records.stop();
+    }
+  }
+
+  private final Parts parts;
+  private volatile dev.solstice.integration.recovery.MissedDeliveryJob missedDeliveries;
+  private volatile dev.solstice.integration.github.AppCredentialsCheck credentials;
+  private volatile dev.solstice.integration.setup.SetupRoutes setup;
+
+  private IntegrationService(Parts parts) {
+    this.parts = parts;
   }
 
   public static Future<IntegrationService> start(
       Vertx vertx, AppConfig config, MeterRegistry registry, Clock clock) {
+    return start(vertx, config, registry, clock, OpenTelemetry.noop());
+  }
+
+  /**
+   * As {@link #start(Vertx, AppConfig, MeterRegistry, Clock)}, with traces (issue 17) going to
+   * {@code openTelemetry}: the no-op instance turns them off.
+   */
+  public static Future<IntegrationService> start(
+      Vertx vertx,
+      AppConfig config,
+      MeterRegistry registry,
+      Clock clock,
+      OpenTelemetry openTelemetry) {
+    MessageTracing tracing = MessageTracing.of(openTelemetry);
     config.warnings().forEach(w -> LOG.warn(w));
     Metrics metrics = new Metrics(registry);
     // Unique per process, so an operator (or a test) can tell replicas apart in rabbitmqctl
@@ -100,8 +120,8 @@ public final class IntegrationService {
     AmqpConnector connector =
         new AmqpConnector(
             config.amqpUri(),
-            "solstice-github-integration-"
-                + java.util.UUID.randomUUID().toString().substring(0, 8));
+            "solstice-github-integration-" + java.util.UUID.randomUUID().toString().substring(0, 8),
+            tracing);
     Metrics.bindJvm(registry);
     ConfirmingPublisher publisher =
         new ConfirmingPublisher(
@@ -147,10 +167,26 @@ public final class IntegrationService {
             : new RedisDeliveryLedger(
                 redisApi, config.redisKeys().deliveries(), config.deliveryDedupTtl());
 
-    GitHubClient github =
+    WebClientGitHubClient appClient =
         config.github() == null
             ? null
-            : WebClientGitHubClient.create(vertx, config.github(), registry);
+            : WebClientGitHubClient.create(
+                vertx, config.github(), registry, tracing.enabled() ? tracing.tracer() : null);
+    GitHubClient github = appClient;
+    // Issue 13: job tokens and the gateway (off without GATEWAY_ADDR).
+    GatewayWiring gateway = GatewayWiring.create(config, redisApi, appClient, registry, clock);
+    // Issue 15: GET /app at start and on a schedule; known-bad credentials hold the intake.
+    dev.solstice.integration.github.AppCredentialsCheck credentials =
+        github == null
+            ? null
+            : new dev.solstice.integration.github.AppCredentialsCheck(
+                vertx,
+                github,
+                config.github().appId(),
+                config.credentialsCheckInterval(),
+                registry);
+    // Issue 15: the PostgreSQL record (or none, without DATABASE_URL).
+    RecordWiring records = new RecordWiring(vertx, config, github, registry, clock);
     JobPublisher jobPublisher = new JobPublisher(publisher, config.jobs());
     java.util.function.IntConsumer published =
         n -> metrics.registry().counter("solstice_jobrequests_published").increment(n);
@@ -159,7 +195,8 @@ public final class IntegrationService {
     JobResultVerticle results = null;
     if (github == null) {
       planner = Planner.withoutGitHub(config::runsOnFor, clock);
-      executor = new PlanExecutor(null, jobPublisher::publishAll, published);
+      executor =
+          new PlanExecutor(null, jobPublisher::publishAll, published, records.record(), null);
     } else {
       CheckRunMap runs =
           redisApi == null
@@ -170,7 +207,7 @@ public final class IntegrationService {
           new CheckRunReporter(
               github,
               runs,
-              config.checkName(),
+              new CheckNames(config.checkName()),
               config.logsBaseUrl(),
               config.github().appId(),
               clock);
@@ -183,7 +220,11 @@ public final class IntegrationService {
           new RunCoordinator(
               runStore,
               reporter,
-              job -> jobPublisher.publish(job).onSuccess(v -> published.accept(1)),
+              job ->
+                  gateway
+                      .attach(job)
+                      .compose(jobPublisher::publish)
+                      .onSuccess(v -> published.accept(1)),
               cancel ->
                   jobPublisher.publishCancel(
                       dev.solstice.jobrequest.amqp.QueueTopology.cancelsOf(config.jobs()), cancel),
@@ -195,7 +236,9 @@ public final class IntegrationService {
           new PlanExecutor(
               new PlanExecutor.GitHubSide(github, reporter, coordinator),
               jobPublisher::publishAll,
-              published);
+              published,
+              records.record(),
+              gateway.credentials);
       results =
           new JobResultVerticle(
               new SettlingConsumer.Settings(
@@ -207,10 +250,10 @@ public final class IntegrationService {
                   FailureVerdicts.SERVICE),
               reporter,
               metrics,
-              coordinator::onResult);
+              result -> coordinator.onResult(result).compose(v -> gateway.finished(result)));
     }
     DeliveryProcessor processor =
-        new DeliveryProcessor(new WebhookParser(), planner, executor, ledger);
+        new DeliveryProcessor(planner, executor, ledger, records.record());
     IntakeVerticle intakeVerticle =
         new IntakeVerticle(
             new SettlingConsumer.Settings(
@@ -221,7 +264,8 @@ public final class IntegrationService {
                 config.intakePrefetch(),
                 FailureVerdicts.SERVICE),
             processor,
-            IntakeMeters.of(metrics));
+            IntakeMeters.of(metrics),
+            credentials == null ? Future::succeededFuture : credentials::whenUsable);
 
     Readiness readiness =
         new Readiness(vertx)
@@ -234,13 +278,16 @@ public final class IntegrationService {
     if (redis != null) {
       readiness.check("redis", ledger::isHealthy);
     }
+    if (credentials != null) {
+      readiness.checkWithReason("github-app-credentials", credentials::problem);
+    }
 
     WebhookHandler webhook =
         new WebhookHandler(
             new SignatureVerifier(config.webhookSecrets()),
             config.allowUnsignedWebhooks(),
             new WebhookParser(),
-            intake::enqueue,
+            records.noting(intake::enqueue),
             clock,
             WebhookMetrics.of(metrics));
     // Issue 19: bodies streamed, verified while they arrive and held within a shared budget.
@@ -258,19 +305,31 @@ public final class IntegrationService {
             refusals);
     HttpVerticle http =
         new HttpVerticle(
-            config.httpHost(),
-            config.httpPort(),
-            config.webhookPath(),
-            body,
-            config.httpLimits(),
-            refusals,
-            webhook,
-            new SourceRateLimiter(config.rateLimitPerMinute()),
-            readiness.liveness(),
-            readiness.readiness(),
+            new HttpVerticle.Settings(
+                config.httpHost(),
+                config.httpPort(),
+                config.webhookPath(),
+                body,
+                config.httpLimits(),
+                refusals,
+                WebhookSpans.around(tracing, config.webhookPath(), webhook),
+                new SourceRateLimiter(
+                    config.rateLimitPerMinute(), config.webhookSources().clientAddress()),
+                sourceAllowlist(vertx, config.webhookSources(), refusals),
+                readiness.liveness(),
+                readiness.readiness()));
+    dev.solstice.integration.http.ManagementVerticle management =
+        new dev.solstice.integration.http.ManagementVerticle(
+            config.managementHost(),
+            config.managementPort(),
+            readiness,
             registry instanceof PrometheusMeterRegistry prom
                 ? PrometheusScrapingHandler.create(prom)
                 : null);
+    dev.solstice.integration.setup.SetupRoutes setupRoutes =
+        new dev.solstice.integration.setup.SetupRoutes(
+            vertx, config.setup(), config.github() != null, config.webhookPath(), github, clock);
+    http.withRoutes(setupRoutes::mount);
 
     dev.solstice.integration.recovery.MissedDeliveryJob missed =
         config.missedDeliveries().enabled() && github != null
@@ -288,8 +347,16 @@ public final class IntegrationService {
             : null;
     connector.start();
     JobResultVerticle resultsVerticle = results;
+    var gatewayDeployment = new java.util.concurrent.atomic.AtomicReference<String>();
     Future<String> resultsDeployed =
-        results == null ? Future.succeededFuture(null) : vertx.deployVerticle(results);
+        (gateway.verticle == null
+                ? Future.<String>succeededFuture(null)
+                : vertx.deployVerticle(gateway.verticle).onSuccess(gatewayDeployment::set))
+            .compose(
+                gatewayId ->
+                    resultsVerticle == null
+                        ? Future.succeededFuture(null)
+                        : vertx.deployVerticle(resultsVerticle));
     return resultsDeployed
         .compose(
             resultsId ->
@@ -298,27 +365,93 @@ public final class IntegrationService {
                     .compose(
                         intakeId ->
                             vertx
-                                .deployVerticle(http)
-                                .map(
-                                    httpId ->
-                                        resultsId == null
-                                            ? List.of(httpId, intakeId)
-                                            : List.of(httpId, intakeId, resultsId))))
+                                .deployVerticle(management)
+                                .compose(
+                                    managementId ->
+                                        vertx
+                                            .deployVerticle(http)
+                                            .map(
+                                                httpId ->
+                                                    resultsId == null
+                                                        ? List.of(httpId, managementId, intakeId)
+                                                        : List.of(
+                                                            httpId,
+                                                            managementId,
+                                                            intakeId,
+                                                            resultsId)))))
         .map(
             ids ->
                 new IntegrationService(
-                    vertx,
-                    connector,
-                    publisher,
-                    redis,
-                    github,
-                    ids,
-                    http,
-                    intakeVerticle,
-                    resultsVerticle,
-                    readiness,
-                    depths))
-        .onSuccess(service -> service.startMissedDeliveries(missed));
+                    new Parts(
+                        vertx,
+                        connector,
+                        publisher,
+                        redis,
+                        github,
+                        ids,
+                        http,
+                        management,
+                        intakeVerticle,
+                        resultsVerticle,
+                        readiness,
+                        depths,
+                        records)))
+        .onSuccess(service -> service.startMissedDeliveries(missed))
+        .onSuccess(service -> service.startSetup(credentials, setupRoutes))
+        .onSuccess(service -> service.parts.records().start())
+        .onSuccess(
+            service -> {
+              service.gateway = gateway.verticle;
+              service.gatewayDeployment = gatewayDeployment.get();
+            });
+  }
+
+  private volatile dev.solstice.integration.gateway.GatewayVerticle gateway;
+  private volatile String gatewayDeployment;
+
+  /** The gateway's bound port (issue 13); empty when GATEWAY_ADDR is unset. */
+  public java.util.OptionalInt gatewayPort() {
+    return gateway == null
+        ? java.util.OptionalInt.empty()
+        : java.util.OptionalInt.of(gateway.actualPort());
+  }
+
+  /** WEBHOOK_SOURCE_ALLOWLIST's check (issue 17); null when every source is accepted. */
+  private static dev.solstice.integration.http.SourceAllowlist sourceAllowlist(
+      Vertx vertx,
+      dev.solstice.integration.http.WebhookSources sources,
+      dev.solstice.integration.http.HttpRefusals refusals) {
+    if (!sources.restricted()) {
+      return null;
+    }
+    dev.solstice.integration.github.GitHubMeta meta =
+        new dev.solstice.integration.github.GitHubMeta(vertx, sources.metaBase());
+    return new dev.solstice.integration.http.SourceAllowlist(
+        sources.allowlist(),
+        sources.github() ? meta::hookRanges : null,
+        sources.clientAddress(),
+        refusals);
+  }
+
+  private void startSetup(
+      dev.solstice.integration.github.AppCredentialsCheck check,
+      dev.solstice.integration.setup.SetupRoutes routes) {
+    setup = routes;
+    if (routes.servesNewApp()) {
+      LOG.info(
+          "first-run setup: open {}{} to create the GitHub App from its manifest",
+          routes.publicUrlOr("http://<this host>:" + parts.http().actualPort()),
+          dev.solstice.integration.setup.ManifestForm.NEW_APP_PATH);
+    }
+    if (check != null) {
+      credentials = check;
+      check.start();
+    }
+  }
+
+  /** The App credentials check; empty while no App is configured. */
+  public java.util.Optional<dev.solstice.integration.github.AppCredentialsCheck> credentials() {
+    return java.util.Optional.ofNullable(credentials);
   }
 
   private void startMissedDeliveries(dev.solstice.integration.recovery.MissedDeliveryJob job) {
@@ -328,6 +461,16 @@ public final class IntegrationService {
     }
   }
 
+  /** The record of installations and deliveries (issue 15). */
+  public dev.solstice.integration.record.RecordStore record() {
+    return parts.records().record();
+  }
+
+  /** The reconciliation with GitHub's installations, when there is a record and an App. */
+  public java.util.Optional<dev.solstice.integration.recovery.InstallationSync> installationSync() {
+    return java.util.Optional.ofNullable(parts.records().sync());
+  }
+
   /** The missed-delivery job, when MISSED_DELIVERIES is on. */
   public java.util.Optional<dev.solstice.integration.recovery.MissedDeliveryJob>
       missedDeliveries() {
@@ -335,25 +478,30 @@ public final class IntegrationService {
   }
 
   public int httpPort() {
-    return http.actualPort();
+    return parts.http().actualPort();
+  }
+
+  /** The management listener's port ({@code /metrics}, health; issue 17). */
+  public int managementPort() {
+    return parts.management().actualPort();
   }
 
   public boolean isReady() {
-    return connector.isOpen()
-        && publisher.isReady()
-        && intakeVerticle.isConsuming()
-        && (results == null || results.isConsuming());
+    return parts.connector().isOpen()
+        && parts.publisher().isReady()
+        && parts.intakeVerticle().isConsuming()
+        && (parts.results() == null || parts.results().isConsuming());
   }
 
   public Readiness readiness() {
-    return readiness;
+    return parts.readiness();
   }
 
   /**
    * The AMQP connection's client-provided name, as {@code rabbitmqctl list_connections} shows it.
    */
   public String connectionName() {
-    return connector.name();
+    return parts.connector().name();
   }
 
   /**
@@ -364,31 +512,28 @@ public final class IntegrationService {
     if (missedDeliveries != null) {
       missedDeliveries.stop();
     }
-    Future<Void> undeployed = Future.succeededFuture();
-    for (String id : deployments) {
-      undeployed = undeployed.compose(v -> vertx.undeploy(id));
+    if (credentials != null) {
+      credentials.stop();
+    }
+    if (setup != null) {
+      setup.close();
+    }
+    Future<Void> undeployed =
+        gatewayDeployment == null
+            ? Future.succeededFuture()
+            : parts.vertx().undeploy(gatewayDeployment);
+    for (String id : parts.deployments()) {
+      undeployed = undeployed.compose(v -> parts.vertx().undeploy(id));
     }
     return undeployed
         .compose(v -> drain(System.currentTimeMillis() + 10_000))
-        .eventually(
-            () -> {
-              publisher.close();
-              depths.close();
-              connector.close();
-              if (github != null) {
-                github.close();
-              }
-              if (redis != null) {
-                redis.close();
-              }
-              return Future.succeededFuture();
-            });
+        .eventually(parts::close);
   }
 
   private Future<Void> drain(long deadline) {
-    if (publisher.inFlight() == 0 || System.currentTimeMillis() > deadline) {
+    if (parts.publisher().inFlight() == 0 || System.currentTimeMillis() > deadline) {
       return Future.succeededFuture();
     }
-    return vertx.timer(50).compose(v -> drain(deadline));
+    return parts.vertx().timer(50).compose(v -> drain(deadline));
   }
 }

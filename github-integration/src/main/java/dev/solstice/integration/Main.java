@@ -4,8 +4,11 @@ import dev.solstice.integration.config.AppConfig;
 import dev.solstice.integration.config.ConfigException;
 import dev.solstice.integration.config.Flags;
 import dev.solstice.integration.config.Help;
+import dev.solstice.platform.amqp.Telemetry;
+import dev.solstice.platform.config.InvalidConfigurationException;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.MicrometerMetricsFactory;
@@ -49,6 +52,14 @@ public final class Main {
       System.exit(2);
       return;
     }
+    OpenTelemetry telemetry;
+    try {
+      telemetry = Telemetry.fromEnv(System.getenv(), "github-integration");
+    } catch (InvalidConfigurationException e) {
+      System.err.println(e.getMessage());
+      System.exit(2);
+      return;
+    }
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     Vertx vertx =
         Vertx.builder()
@@ -58,7 +69,7 @@ public final class Main {
             .withMetrics(new MicrometerMetricsFactory(registry))
             .build();
     LOG.info("starting with {}", config);
-    IntegrationService.start(vertx, config, registry, Clock.systemUTC())
+    IntegrationService.start(vertx, config, registry, Clock.systemUTC(), telemetry)
         .onSuccess(
             service ->
                 Runtime.getRuntime()

@@ -15,7 +15,8 @@ import java.util.UUID;
  * the request).
  *
  * @param requestId the JobRequest to cancel
- * @param reason {@code superseded} (a newer commit of the branch or pull request) or another word
+ * @param reason {@code superseded} (a newer commit of the branch or pull request), {@code closed}
+ *     (the pull request was closed or merged) or another word
  * @param supersededBy for {@code superseded}: the commit that replaced the job's commit
  */
 @JsonInclude(Include.NON_NULL)
@@ -32,6 +33,7 @@ public record JobCancel(
 
   public static final String SCHEMA_VERSION = "jobcancel.v1";
   public static final String SUPERSEDED = "superseded";
+  public static final String CLOSED = "closed";
 
   /** Cancels the request because a newer commit replaced its commit. */
   public static JobCancel superseded(JobRequest request, String newSha, Instant at) {
@@ -41,6 +43,20 @@ public record JobCancel(
         SUPERSEDED,
         at,
         newSha,
+        request.repository(),
+        request.commitSha(),
+        request.workflowJobId(),
+        request.checkRunId());
+  }
+
+  /** Cancels the request because its pull request was closed (or merged). */
+  public static JobCancel closed(JobRequest request, Instant at) {
+    return new JobCancel(
+        SCHEMA_VERSION,
+        request.requestId(),
+        CLOSED,
+        at,
+        null,
         request.repository(),
         request.commitSha(),
         request.workflowJobId(),

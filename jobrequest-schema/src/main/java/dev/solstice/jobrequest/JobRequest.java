@@ -23,6 +23,18 @@ import java.util.UUID;
  * @param timeoutSeconds null for the orchestrator's default
  * @param checkRunId GitHub check run of this job, to be echoed in {@link JobResult}s; null if none
  *     yet
+ * @param sender login of the user or bot whose action caused the job; null when unknown
+ * @param baseRef a pull request's base branch ({@code main}); null otherwise
+ * @param baseSha a pull request's base commit; null otherwise
+ * @param headRef a pull request's head branch; null otherwise
+ * @param pullRequestTitle a pull request's title; null otherwise
+ * @param before a push's previous head commit (all zeros for a new branch or tag); null otherwise
+ * @param changedFiles the files the push or pull request changes, when the front door knew them (at
+ *     most {@link #MAX_CHANGED_FILES}); null when it did not read them
+ * @param changedFilesTruncated with {@code changedFiles}: whether more files changed than listed
+ *     (the list was capped here, or GitHub's list was incomplete); null without {@code
+ *     changedFiles}
+ * @param github the job's GitHub access (issue 13); null for a repository the App is not on
  */
 public record JobRequest(
     @JsonProperty("schema_version") String schemaVersion,
@@ -45,15 +57,31 @@ public record JobRequest(
     @JsonProperty("timeout_seconds") @JsonInclude(Include.NON_NULL) Integer timeoutSeconds,
     @JsonProperty("needs") @JsonInclude(Include.NON_EMPTY) List<String> needs,
     @JsonProperty("check_run_id") @JsonInclude(Include.NON_NULL) Long checkRunId,
-    @JsonProperty("log_path") @JsonInclude(Include.NON_NULL) String logPath) {
+    @JsonProperty("log_path") @JsonInclude(Include.NON_NULL) String logPath,
+    // Context for jobs (issue 17): optional, so jobs can build incrementally.
+    @JsonProperty("sender") @JsonInclude(Include.NON_NULL) String sender,
+    @JsonProperty("base_ref") @JsonInclude(Include.NON_NULL) String baseRef,
+    @JsonProperty("base_sha") @JsonInclude(Include.NON_NULL) String baseSha,
+    @JsonProperty("head_ref") @JsonInclude(Include.NON_NULL) String headRef,
+    @JsonProperty("pull_request_title") @JsonInclude(Include.NON_NULL) String pullRequestTitle,
+    @JsonProperty("before") @JsonInclude(Include.NON_NULL) String before,
+    @JsonProperty("changed_files") @JsonInclude(Include.NON_NULL) List<String> changedFiles,
+    @JsonProperty("changed_files_truncated") @JsonInclude(Include.NON_NULL)
+        Boolean changedFilesTruncated,
+    // Issue 13: the job's GitHub access (permissions; gateway URL and job token when enabled).
+    @JsonProperty("github") @JsonInclude(Include.NON_NULL) GitHubAccess github) {
 
   public static final String SCHEMA_VERSION = "jobrequest.v1";
   public static final String SOURCE_GITHUB = "github";
+
+  /** The most {@code changed_files} a request lists; beyond, {@code changed_files_truncated}. */
+  public static final int MAX_CHANGED_FILES = 1000;
 
   public JobRequest {
     script = script == null ? List.of() : List.copyOf(script);
     env = env == null ? Map.of() : Map.copyOf(env);
     needs = needs == null ? List.of() : List.copyOf(needs);
+    changedFiles = changedFiles == null ? null : List.copyOf(changedFiles);
   }
 
   /** Starts a request with the required fields; the builder fills the optional ones. */
@@ -62,34 +90,30 @@ public record JobRequest(
     return new Builder(requestId, repoUrl, commitSha, submittedAt);
   }
 
+  /** A builder holding every field of this request, to derive a changed copy. */
+  public Builder toBuilder() {
+    return new Builder(this);
+  }
+
   /** A copy carrying the check run created for this job. */
   public JobRequest withCheckRunId(long id) {
-    return new JobRequest(
-        schemaVersion,
-        requestId,
-        source,
-        repoUrl,
-        commitSha,
-        workflowPath,
-        workflowJobId,
-        runsOn,
-        submittedAt,
-        repository,
-        installationId,
-        event,
-        ref,
-        pullRequestNumber,
-        deliveryId,
-        script,
-        env,
-        timeoutSeconds,
-        needs,
-        id,
-        logPath);
+    return toBuilder().checkRunId(id).build();
+  }
+
+  /** A copy that waits for no other job (a single check run's Re-run). */
+  public JobRequest withoutNeeds() {
+    return toBuilder().needs(List.of()).build();
+  }
+
+  /** A copy carrying the job's GitHub access (issue 13). */
+  public JobRequest withGitHub(GitHubAccess access) {
+    return toBuilder().github(access).build();
   }
 
   /** Fluent construction of the optional fields; required ones are fixed at {@link #builder}. */
   public static final class Builder {
+    private String schemaVersion = SCHEMA_VERSION;
+    private String source = SOURCE_GITHUB;
     private final UUID requestId;
     private final String repoUrl;
     private final String commitSha;
@@ -109,12 +133,37 @@ public record JobRequest(
     private List<String> needs = List.of();
     private Long checkRunId;
     private String logPath;
+    private String sender;
+    private String baseRef;
+    private String baseSha;
+    private String headRef;
+    private String pullRequestTitle;
+    private String before;
+    private List<String> changedFiles;
+    private Boolean changedFilesTruncated;
+    private GitHubAccess github;
 
     private Builder(UUID requestId, String repoUrl, String commitSha, Instant submittedAt) {
       this.requestId = requestId;
       this.repoUrl = repoUrl;
       this.commitSha = commitSha;
       this.submittedAt = submittedAt;
+    }
+
+    private Builder(JobRequest r) {
+      this(r.requestId, r.repoUrl, r.commitSha, r.submittedAt);
+      schemaVersion = r.schemaVersion;
+      source = r.source;
+      workflow(r.workflowPath, r.workflowJobId).runsOn(r.runsOn).repository(r.repository);
+      installationId(r.installationId).event(r.event).ref(r.ref);
+      pullRequestNumber(r.pullRequestNumber).deliveryId(r.deliveryId);
+      script(r.script).env(r.env).timeoutSeconds(r.timeoutSeconds).needs(r.needs);
+      checkRunId(r.checkRunId).logPath(r.logPath);
+      sender(r.sender).pullRequest(r.baseRef, r.baseSha, r.headRef, r.pullRequestTitle);
+      before(r.before);
+      changedFiles = r.changedFiles;
+      changedFilesTruncated = r.changedFilesTruncated;
+      github = r.github;
     }
 
     public Builder workflow(String path, String jobId) {
@@ -188,11 +237,54 @@ public record JobRequest(
       return this;
     }
 
+    public Builder sender(String login) {
+      sender = login;
+      return this;
+    }
+
+    /** A pull request's base branch and commit, head branch and title (any may be null). */
+    public Builder pullRequest(String baseRef, String baseSha, String headRef, String title) {
+      this.baseRef = baseRef;
+      this.baseSha = baseSha;
+      this.headRef = headRef;
+      pullRequestTitle = title;
+      return this;
+    }
+
+    public Builder before(String sha) {
+      before = sha;
+      return this;
+    }
+
+    /**
+     * The changed files, capped at {@link #MAX_CHANGED_FILES}.
+     *
+     * @param files null when they were not read (then both fields are left out)
+     * @param complete false when the list given is already incomplete
+     */
+    public Builder changedFiles(List<String> files, boolean complete) {
+      if (files == null) {
+        changedFiles = null;
+        changedFilesTruncated = null;
+      } else {
+        boolean capped = files.size() > MAX_CHANGED_FILES;
+        changedFiles = capped ? files.subList(0, MAX_CHANGED_FILES) : files;
+        changedFilesTruncated = capped || !complete;
+      }
+      return this;
+    }
+
+    /** The job's GitHub access (issue 13). */
+    public Builder github(GitHubAccess access) {
+      github = access;
+      return this;
+    }
+
     public JobRequest build() {
       return new JobRequest(
-          SCHEMA_VERSION,
+          schemaVersion,
           requestId,
-          SOURCE_GITHUB,
+          source,
           repoUrl,
           commitSha,
           workflowPath,
@@ -210,7 +302,16 @@ public record JobRequest(
           timeoutSeconds,
           needs,
           checkRunId,
-          logPath);
+          logPath,
+          sender,
+          baseRef,
+          baseSha,
+          headRef,
+          pullRequestTitle,
+          before,
+          changedFiles,
+          changedFilesTruncated,
+          github);
     }
   }
 }

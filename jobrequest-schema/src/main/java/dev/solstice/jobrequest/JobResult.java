@@ -3,6 +3,8 @@ package dev.solstice.jobrequest;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonInclude.Include;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -92,13 +94,9 @@ public record JobResult(
 
   /** A finding to show on a line of a file, as a check-run annotation. */
   @JsonInclude(Include.NON_NULL)
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
   public record Annotation(
-      @JsonProperty("path") String path,
-      @JsonProperty("line") int line,
-      @JsonProperty("end_line") Integer endLine,
-      @JsonProperty("level") Level level,
-      @JsonProperty("message") String message,
-      @JsonProperty("title") String title) {
+      String path, int line, Integer endLine, Level level, String message, String title) {
 
     /** GitHub's annotation levels. */
     public enum Level {

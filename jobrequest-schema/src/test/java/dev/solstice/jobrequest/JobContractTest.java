@@ -177,6 +177,61 @@ class JobContractTest {
     assertThat(cancels.deadLetterQueue()).isEqualTo("solstice.jobs.v1.cancel.dlq");
   }
 
+  @Test
+  void requestCarriesThePullRequestContextAndOmitsWhatIsUnknown() throws IOException {
+    JobRequest request =
+        JobRequest.builder(
+                UUID.randomUUID(),
+                "https://github.com/o/r.git",
+                "6113728f27ae82c7b1a177c8d03f9e96e0adf246",
+                Instant.parse("2026-11-25T10:15:30Z"))
+            .sender("octocat")
+            .pullRequest("main", "f95f852bd8fca8fcc58a9a2d6c842781e32a215e", "feature", "Add x")
+            .changedFiles(List.of("src/A.java"), true)
+            .build();
+    JsonNode node = tree(JobCodec.encode(request));
+    assertThat(node.get("sender").asText()).isEqualTo("octocat");
+    assertThat(node.get("base_ref").asText()).isEqualTo("main");
+    assertThat(node.get("base_sha").asText()).isEqualTo("f95f852bd8fca8fcc58a9a2d6c842781e32a215e");
+    assertThat(node.get("head_ref").asText()).isEqualTo("feature");
+    assertThat(node.get("pull_request_title").asText()).isEqualTo("Add x");
+    assertThat(node.get("changed_files")).hasSize(1);
+    assertThat(node.get("changed_files_truncated").asBoolean()).isFalse();
+    assertThat(node.has("before")).isFalse();
+    assertThat(JobSchemas.validateRequest(node.toString())).isEmpty();
+    assertThat(JobCodec.decodeRequest(JobCodec.encode(request))).isEqualTo(request);
+  }
+
+  @Test
+  void changedFilesAreCappedWithATruncatedFlag() throws IOException {
+    List<String> many =
+        java.util.stream.IntStream.range(0, JobRequest.MAX_CHANGED_FILES + 500)
+            .mapToObj(i -> "src/F" + i + ".java")
+            .toList();
+    JobRequest capped =
+        JobRequest.builder(
+                UUID.randomUUID(),
+                "https://github.com/o/r.git",
+                "6113728f27ae82c7b1a177c8d03f9e96e0adf246",
+                Instant.EPOCH)
+            .before("0000000000000000000000000000000000000000")
+            .changedFiles(many, true)
+            .build();
+    assertThat(capped.changedFiles()).hasSize(JobRequest.MAX_CHANGED_FILES);
+    assertThat(capped.changedFilesTruncated()).isTrue();
+    assertThat(
+            JobSchemas.validateRequest(new String(JobCodec.encode(capped), StandardCharsets.UTF_8)))
+        .isEmpty();
+    ObjectNode over = (ObjectNode) tree(JobCodec.encode(capped));
+    over.withArray("changed_files").add("one/more");
+    assertThat(JobSchemas.validateRequest(over.toString())).hasSize(1);
+    ObjectNode flagless = (ObjectNode) tree(example("jobrequest.v1.push-context.json"));
+    flagless.remove("changed_files_truncated");
+    assertThat(JobSchemas.validateRequest(flagless.toString()))
+        .singleElement()
+        .satisfies(p -> assertThat(p).contains("changed_files_truncated"));
+  }
+
   private static boolean isCancel(Path example) {
     return example.getFileName().toString().startsWith("jobcancel.");
   }
@@ -193,5 +248,68 @@ class JobContractTest {
 
   private static JsonNode tree(byte[] json) throws IOException {
     return JobCodec.mapper().readTree(json);
+  }
+
+  @ParameterizedTest
+  @MethodSource("examples")
+  void toBuilderCopiesEveryFieldAndWithCheckRunIdChangesOnlyThatOne(Path example)
+      throws IOException {
+    if (!isRequest(example)) {
+      return;
+    }
+    JobRequest request = JobCodec.decodeRequest(Files.readAllBytes(example));
+    assertThat(request.toBuilder().build()).isEqualTo(request);
+    ObjectNode expected = (ObjectNode) tree(JobCodec.encode(request));
+    expected.put("check_run_id", 4242);
+    assertThat(tree(JobCodec.encode(request.withCheckRunId(4242L)))).isEqualTo(expected);
+  }
+
+  @Test
+  void annotationsUseTheSchemasSnakeCaseNames() throws IOException {
+    JobRequest request =
+        JobRequest.builder(
+                UUID.randomUUID(), "https://github.com/a/b.git", "a".repeat(40), Instant.EPOCH)
+            .build();
+    JobResult.Annotation annotation =
+        new JobResult.Annotation(
+            "src/Main.java", 3, 5, JobResult.Annotation.Level.WARNING, "unused", "lint");
+    JobResult result =
+        JobResult.completed(
+            request,
+            Conclusion.FAILURE,
+            Instant.EPOCH,
+            Instant.EPOCH,
+            "1 warning",
+            null,
+            null,
+            List.of(annotation));
+    byte[] json = JobCodec.encode(result);
+    assertThat(JobSchemas.validateResult(tree(json).toString())).isEmpty();
+    assertThat(tree(json).path("annotations").get(0))
+        .isEqualTo(
+            tree(
+                ("{\"path\":\"src/Main.java\",\"line\":3,\"end_line\":5,\"level\":\"warning\","
+                        + "\"message\":\"unused\",\"title\":\"lint\"}")
+                    .getBytes(StandardCharsets.UTF_8)));
+    assertThat(JobCodec.decodeResult(json)).isEqualTo(result);
+  }
+
+  // Issue 13: the job's GitHub access.
+
+  @Test
+  void jobRequestToStringNeverShowsTheJobToken() throws IOException {
+    JobRequest request = JobCodec.decodeRequest(example("jobrequest.v1.gateway.json"));
+    assertThat(request.github().token()).startsWith("sjt_");
+    assertThat(request.toString()).doesNotContain(request.github().token()).contains("token=***");
+  }
+
+  @Test
+  void githubObjectWithATokenButNoGatewayUrlIsInvalid() throws IOException {
+    ObjectNode node = (ObjectNode) tree(example("jobrequest.v1.gateway.json"));
+    ((ObjectNode) node.get("github")).remove("api_url");
+    assertThat(JobSchemas.validateRequest(node.toString())).isNotEmpty();
+    ((ObjectNode) node.get("github")).put("api_url", "http://gw");
+    ((ObjectNode) node.get("github")).putObject("permissions").put("administration", "write");
+    assertThat(JobSchemas.validateRequest(node.toString())).isNotEmpty();
   }
 }

@@ -2,6 +2,7 @@ package dev.solstice.orchestrator;
 
 import dev.solstice.jobrequest.JobRequest;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 
 /**
@@ -11,12 +12,21 @@ import io.vertx.core.Vertx;
 public interface JobRunner {
 
   /**
-   * Runs the job.
+   * Runs the job, and stops it early when {@code cancel} completes (a {@code jobcancel.v1}
+   * arrived).
    *
-   * @return the outcome; a failed future only for faults of the stub itself (a failing job is a
-   *     successful future with conclusion {@code failure})
+   * @param cancel completes with the cancel's reason ({@code superseded}, {@code closed}, ...); may
+   *     already be complete, or never complete
+   * @return the outcome, {@code cancelled} when stopped by {@code cancel}; a failed future only for
+   *     faults of the stub itself (a failing job is a successful future with conclusion {@code
+   *     failure})
    */
-  Future<RunOutcome> run(JobRequest request);
+  Future<RunOutcome> run(JobRequest request, Future<String> cancel);
+
+  /** Runs the job to its end. */
+  default Future<RunOutcome> run(JobRequest request) {
+    return run(request, Promise.<String>promise().future());
+  }
 
   /**
    * The runner the settings ask for: {@link ScriptJobRunner} with {@code --execute}, else {@link

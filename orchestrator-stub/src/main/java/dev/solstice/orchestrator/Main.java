@@ -1,6 +1,9 @@
 package dev.solstice.orchestrator;
 
+import dev.solstice.platform.amqp.Telemetry;
+import dev.solstice.platform.config.HelpOption;
 import dev.solstice.platform.config.InvalidConfigurationException;
+import io.opentelemetry.api.OpenTelemetry;
 import io.vertx.core.Vertx;
 import java.io.PrintStream;
 import java.util.concurrent.TimeUnit;
@@ -8,6 +11,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.UnmatchedArgumentException;
@@ -34,10 +38,7 @@ public final class Main {
     @Option(names = "--execute")
     boolean execute;
 
-    @Option(
-        names = {"-h", "--help"},
-        usageHelp = true)
-    boolean help;
+    @Mixin HelpOption help;
   }
 
   public static void main(String[] args) {
@@ -50,7 +51,7 @@ public final class Main {
       System.exit(2);
       return;
     }
-    if (flags.help) {
+    if (flags.help.requested()) {
       usage(System.out);
       return;
     }
@@ -66,13 +67,21 @@ public final class Main {
     if (execute) {
       settings = settings.withExecute(true);
     }
-    run(settings);
+    OpenTelemetry telemetry;
+    try {
+      telemetry = Telemetry.fromEnv(System.getenv(), "orchestrator-stub");
+    } catch (InvalidConfigurationException e) {
+      System.err.println(e.getMessage());
+      System.exit(2);
+      return;
+    }
+    run(settings, telemetry);
   }
 
-  private static void run(StubSettings settings) {
+  private static void run(StubSettings settings, OpenTelemetry telemetry) {
     Vertx vertx = Vertx.vertx();
     vertx
-        .deployVerticle(new StubOrchestratorVerticle(settings))
+        .deployVerticle(new StubOrchestratorVerticle(settings, telemetry))
         .onFailure(
             e -> {
               LOG.error("could not start: {}", e.toString());

@@ -21,6 +21,18 @@ public record RunOutcome(Conclusion conclusion, String summary, String log) {
   }
 
   /**
+   * A job stopped, or never started, because of a {@code jobcancel.v1}.
+   *
+   * @param reason the cancel's reason ({@code superseded}, {@code closed}, ...)
+   * @param when {@code "before it started"}, {@code "while it ran"}
+   * @param logSoFar what the job logged before it was stopped; empty if nothing
+   */
+  public static RunOutcome cancelled(String reason, String when, String logSoFar) {
+    String text = "Cancelled " + when + " (" + reason + ").";
+    return new RunOutcome(Conclusion.CANCELLED, text, logSoFar + "[solstice-stub] " + text + "\n");
+  }
+
+  /**
    * The last {@link #MAX_TAIL_CHARS} characters of the log, never starting inside a surrogate pair.
    */
   public String logTail() {

@@ -1,6 +1,7 @@
 package dev.solstice.orchestrator;
 
 import dev.solstice.jobrequest.Conclusion;
+import dev.solstice.jobrequest.GitHubAccess;
 import dev.solstice.jobrequest.JobRequest;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -12,14 +13,16 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Runs a job's script lines with {@code bash -e} in a fresh temporary directory, stdout and stderr
  * going to the log, with the job's env over a minimal environment. The whole process tree is killed
- * when {@code timeout_seconds} elapse (conclusion {@code timed_out}); exit 0 is {@code success},
- * anything else {@code failure}. The directory is removed afterwards.
+ * when {@code timeout_seconds} elapse (conclusion {@code timed_out}) or when the job is cancelled
+ * (conclusion {@code cancelled}, with what it logged so far); exit 0 is {@code success}, anything
+ * else {@code failure}. The directory is removed afterwards.
  *
  * <p>No isolation beyond that: this is a development stand-in, run it only on trusted jobs.
  */
@@ -41,17 +44,20 @@ public final class ScriptJobRunner implements JobRunner {
   /** A started script: its directory and process. */
   private record Started(Workspace workspace, Process process, long startNanos) {}
 
-  private record Exit(int code, boolean timedOut, Duration took) {}
+  /**
+   * @param cancelledBy the reason of the cancel that stopped the script; null if none did
+   */
+  private record Exit(int code, boolean timedOut, String cancelledBy, Duration took) {}
 
   @Override
-  public Future<RunOutcome> run(JobRequest request) {
+  public Future<RunOutcome> run(JobRequest request, Future<String> cancel) {
     Duration timeout = timeoutOf(request);
     // Starting a process and writing files block; the wait for the exit does not hold a thread.
     return vertx
         .executeBlocking(() -> start(request), false)
         .compose(
             started ->
-                awaitExit(started.process(), started.startNanos(), timeout)
+                awaitExit(started.process(), started.startNanos(), timeout, cancel)
                     .compose(
                         exit ->
                             vertx.executeBlocking(
@@ -112,23 +118,46 @@ public final class ScriptJobRunner implements JobRunner {
     env.put("CI", "true");
     env.put("SOLSTICE_REQUEST_ID", String.valueOf(request.requestId()));
     env.putAll(request.env());
+    GitHubAccess github = request.github();
+    if (github != null && github.token() != null) {
+      // As Actions does: the job reaches GitHub through the front door's gateway with its token.
+      env.put("GITHUB_API_URL", github.apiUrl());
+      env.put("GITHUB_TOKEN", github.token());
+      if (request.repository() != null) {
+        env.put("GITHUB_REPOSITORY", request.repository());
+      }
+    }
     return env;
   }
 
-  private Future<Exit> awaitExit(Process process, long startNanos, Duration timeout) {
+  /** {@code log} with the job's token masked, should the script have printed it. */
+  static String masked(JobRequest request, String log) {
+    GitHubAccess github = request.github();
+    return github == null || github.token() == null ? log : log.replace(github.token(), "***");
+  }
+
+  /**
+   * Waits for the script to end; kills it with its children when its timeout elapses or {@code
+   * cancel} completes, whichever comes first while it runs.
+   */
+  private Future<Exit> awaitExit(
+      Process process, long startNanos, Duration timeout, Future<String> cancel) {
     AtomicBoolean timedOut = new AtomicBoolean();
+    AtomicReference<String> cancelledBy = new AtomicReference<>();
     long timer =
         vertx.setTimer(
             Math.max(1, timeout.toMillis()),
             id -> {
-              timedOut.set(true);
-              vertx.executeBlocking(
-                  () -> {
-                    killTree(process);
-                    return null;
-                  },
-                  false);
+              if (cancelledBy.get() == null && timedOut.compareAndSet(false, true)) {
+                kill(process);
+              }
             });
+    cancel.onSuccess(
+        reason -> {
+          if (process.isAlive() && !timedOut.get() && cancelledBy.compareAndSet(null, reason)) {
+            kill(process);
+          }
+        });
     return Future.fromCompletionStage(process.onExit(), vertx.getOrCreateContext())
         .andThen(ar -> vertx.cancelTimer(timer))
         .map(
@@ -136,7 +165,17 @@ public final class ScriptJobRunner implements JobRunner {
                 new Exit(
                     p.exitValue(),
                     timedOut.get(),
+                    cancelledBy.get(),
                     Duration.ofNanos(System.nanoTime() - startNanos)));
+  }
+
+  private void kill(Process process) {
+    vertx.executeBlocking(
+        () -> {
+          killTree(process);
+          return null;
+        },
+        false);
   }
 
   /**
@@ -164,6 +203,12 @@ public final class ScriptJobRunner implements JobRunner {
     if (!output.isEmpty() && !output.endsWith("\n")) {
       log.append('\n');
     }
+    if (exit.cancelledBy() != null) {
+      log.append("[solstice-stub] the script and its children were stopped after ")
+          .append(exit.took().toMillis())
+          .append(" ms\n");
+      return RunOutcome.cancelled(exit.cancelledBy(), "while it ran", log.toString());
+    }
     Conclusion conclusion;
     String summary;
     if (exit.timedOut()) {
@@ -177,6 +222,6 @@ public final class ScriptJobRunner implements JobRunner {
       summary = "The script failed with exit code " + exit.code() + ".";
     }
     log.append("[solstice-stub] ").append(summary).append('\n');
-    return new RunOutcome(conclusion, summary, log.toString());
+    return new RunOutcome(conclusion, summary, masked(request, log.toString()));
   }
 }

@@ -3,6 +3,7 @@ package dev.solstice.orchestrator;
 import dev.solstice.jobrequest.Conclusion;
 import dev.solstice.jobrequest.JobRequest;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -83,14 +84,25 @@ public final class SimulatedJobRunner implements JobRunner {
   }
 
   @Override
-  public Future<RunOutcome> run(JobRequest request) {
+  public Future<RunOutcome> run(JobRequest request, Future<String> cancel) {
     Plan plan = plan(request);
-    // A Vert.x timer, not Thread.sleep: the wait must not hold an event loop or worker thread.
-    Future<Void> waited =
-        plan.duration().isZero()
-            ? Future.succeededFuture()
-            : vertx.timer(plan.duration().toMillis()).mapEmpty();
-    return waited.map(v -> new RunOutcome(plan.conclusion(), summary(plan), log(request, plan)));
+    // The reason of a cancel that came first, or null once the job's time is up. A Vert.x timer,
+    // not Thread.sleep: the wait must not hold an event loop or worker thread.
+    Promise<String> ended = Promise.promise();
+    if (plan.duration().isZero()) {
+      ended.tryComplete(null);
+    } else {
+      long timer = vertx.setTimer(plan.duration().toMillis(), id -> ended.tryComplete(null));
+      ended.future().onComplete(ar -> vertx.cancelTimer(timer));
+    }
+    cancel.onSuccess(ended::tryComplete);
+    return ended
+        .future()
+        .map(
+            reason ->
+                reason == null
+                    ? new RunOutcome(plan.conclusion(), summary(plan), log(request, plan))
+                    : RunOutcome.cancelled(reason, "while it ran", started(request)));
   }
 
   private static String summary(Plan plan) {
@@ -101,9 +113,12 @@ public final class SimulatedJobRunner implements JobRunner {
         + " ms (nothing was executed).";
   }
 
+  private static String started(JobRequest request) {
+    return "[solstice-stub] simulating job " + request.requestId() + "\n";
+  }
+
   private static String log(JobRequest request, Plan plan) {
-    StringBuilder log = new StringBuilder();
-    log.append("[solstice-stub] simulating job ").append(request.requestId()).append('\n');
+    StringBuilder log = new StringBuilder(started(request));
     log.append("[solstice-stub] repository ")
         .append(request.repository())
         .append(" at ")

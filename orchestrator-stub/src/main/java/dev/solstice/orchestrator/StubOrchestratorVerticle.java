@@ -11,9 +11,11 @@ import dev.solstice.platform.amqp.AmqpConnector;
 import dev.solstice.platform.amqp.ConfirmingPublisher;
 import dev.solstice.platform.amqp.Delivery;
 import dev.solstice.platform.amqp.FailurePolicy;
+import dev.solstice.platform.amqp.MessageTracing;
 import dev.solstice.platform.amqp.QueueConsumer;
 import dev.solstice.platform.amqp.SettlingConsumer;
 import dev.solstice.platform.amqp.UnreadableMessageException;
+import io.opentelemetry.api.OpenTelemetry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -45,9 +47,10 @@ import org.slf4j.LoggerFactory;
  * by itself after a connection loss (automatic recovery) and resumes consuming.
  *
  * <p>Cancels ({@code jobcancel.v1}, on {@code <jobs queue>.cancel}) are honoured: a job cancelled
- * before it arrives is not run, one running is abandoned (its outcome ignored), and both are
- * reported {@code completed} with conclusion {@code cancelled}. Cancelled ids are remembered (the
- * last {@value #REMEMBERED_CANCELS}), since a cancel may overtake its request.
+ * before it arrives is not run, one running is stopped (a script is killed with its children; what
+ * it logged so far is kept), and both are reported {@code completed} with conclusion {@code
+ * cancelled}. Cancelled ids are remembered (the last {@value #REMEMBERED_CANCELS}), since a cancel
+ * may overtake its request.
  */
 public final class StubOrchestratorVerticle extends VerticleBase {
 
@@ -76,6 +79,7 @@ public final class StubOrchestratorVerticle extends VerticleBase {
 
   private final StubSettings settings;
   private final Function<Vertx, LogStore> logStores;
+  private final MessageTracing tracing;
 
   /** Cancelled request ids, oldest first; confined to the event loop. */
   private final Map<UUID, String> cancelled =
@@ -99,8 +103,11 @@ public final class StubOrchestratorVerticle extends VerticleBase {
         }
       };
 
-  /** Jobs running now, completed early by a cancel; confined to the event loop. */
-  private final Map<UUID, Promise<RunOutcome>> running = new HashMap<>();
+  /**
+   * Jobs running now, each with the promise its cancel completes (with the reason); confined to the
+   * event loop.
+   */
+  private final Map<UUID, Promise<String>> running = new HashMap<>();
 
   private JobRunner runner;
   private LogStore logStore;
@@ -110,16 +117,31 @@ public final class StubOrchestratorVerticle extends VerticleBase {
   private QueueConsumer cancelConsumer;
 
   public StubOrchestratorVerticle(StubSettings settings) {
+    this(settings, OpenTelemetry.noop());
+  }
+
+  /**
+   * With traces (issue 17): each job's span continues the JobRequest's trace context, and its
+   * JobResults carry the job's; the no-op instance turns them off.
+   */
+  public StubOrchestratorVerticle(StubSettings settings, OpenTelemetry openTelemetry) {
     this(
         settings,
         vertx ->
-            settings.uploadsLogs() ? new S3LogStore(vertx, settings.s3()) : LogStore.disabled());
+            settings.uploadsLogs() ? new S3LogStore(vertx, settings.s3()) : LogStore.disabled(),
+        openTelemetry);
   }
 
   /** With another log store, e.g. one a test controls. */
   StubOrchestratorVerticle(StubSettings settings, Function<Vertx, LogStore> logStores) {
+    this(settings, logStores, OpenTelemetry.noop());
+  }
+
+  private StubOrchestratorVerticle(
+      StubSettings settings, Function<Vertx, LogStore> logStores, OpenTelemetry openTelemetry) {
     this.settings = settings;
     this.logStores = logStores;
+    this.tracing = MessageTracing.of(openTelemetry);
   }
 
   @Override
@@ -135,7 +157,9 @@ public final class StubOrchestratorVerticle extends VerticleBase {
     // and its supervisor (compose, systemd) restarts it. Losses after the start are recovered.
     connector =
         new AmqpConnector(
-            URI.create(settings.amqpUrl()), "orchestrator-stub " + settings.jobs().queue());
+            URI.create(settings.amqpUrl()),
+            "orchestrator-stub " + settings.jobs().queue(),
+            tracing);
     publisher =
         new ConfirmingPublisher(
             vertx,
@@ -239,16 +263,6 @@ public final class StubOrchestratorVerticle extends VerticleBase {
               }
 
               @Override
-              public void rescheduleFailed(
-                  Delivery message, SettlingConsumer.Failure f, Throwable e, Duration wait) {
-                LOG.warn(
-                    "could not reschedule job {}: {}; trying again in {} ms",
-                    message.properties().getMessageId(),
-                    e.getMessage(),
-                    wait.toMillis());
-              }
-
-              @Override
               public void parking(Delivery message, SettlingConsumer.Failure f) {
                 if (!(f.error() instanceof UnreadableMessageException)) {
                   LOG.error(
@@ -299,7 +313,9 @@ public final class StubOrchestratorVerticle extends VerticleBase {
     }
     LOG.info(
         "job {} received{}", request.requestId(), delivery.redelivered() ? " (redelivered)" : "");
-    return process(request, JobMessages.deliveryId(delivery, request))
+    JobSpan span = JobSpan.start(tracing, request);
+    return process(request, JobMessages.deliveryId(delivery, request), span)
+        .andThen(span::end)
         .onSuccess(v -> done.put(request.requestId(), Boolean.TRUE));
   }
 
@@ -320,29 +336,24 @@ public final class StubOrchestratorVerticle extends VerticleBase {
     }
     String reason = cancel.reason() == null ? "cancelled" : cancel.reason();
     cancelled.put(cancel.requestId(), reason);
-    Promise<RunOutcome> job = running.get(cancel.requestId());
+    Promise<String> job = running.get(cancel.requestId());
     LOG.info(
         "job {} cancelled ({}){}", cancel.requestId(), reason, job != null ? ": stopping it" : "");
     if (job != null) {
-      job.tryComplete(cancelledOutcome(reason, "while it ran"));
+      job.tryComplete(reason);
     }
     delivery.ack();
-  }
-
-  private static RunOutcome cancelledOutcome(String reason, String when) {
-    String text = "Cancelled " + when + " (" + reason + ").";
-    return new RunOutcome(Conclusion.CANCELLED, text, text + "\n");
   }
 
   /**
    * Started result, run, log upload, completed result; succeeds once the completed result is
    * confirmed.
    */
-  private Future<Void> process(JobRequest request, String deliveryId) {
+  private Future<Void> process(JobRequest request, String deliveryId, JobSpan span) {
     Instant startedAt = Instant.now();
     String cancelReason = cancelled.get(request.requestId());
     if (cancelReason != null) {
-      RunOutcome notRun = cancelledOutcome(cancelReason, "before it started");
+      RunOutcome notRun = RunOutcome.cancelled(cancelReason, "before it started", "");
       LOG.info("job {} was cancelled before it started; not running it", request.requestId());
       return publish(
           JobResult.completed(
@@ -354,25 +365,13 @@ public final class StubOrchestratorVerticle extends VerticleBase {
               null,
               null,
               List.of()),
-          deliveryId);
+          deliveryId,
+          span);
     }
-    Promise<RunOutcome> ran = Promise.promise();
-    running.put(request.requestId(), ran);
-    return publish(JobResult.started(request, startedAt), deliveryId)
-        .compose(
-            v -> {
-              runner
-                  .run(request)
-                  .onComplete(
-                      ar -> {
-                        if (ar.succeeded()) {
-                          ran.tryComplete(ar.result());
-                        } else {
-                          ran.tryFail(ar.cause());
-                        }
-                      });
-              return ran.future();
-            })
+    Promise<String> cancel = Promise.promise();
+    running.put(request.requestId(), cancel);
+    return publish(JobResult.started(request, startedAt), deliveryId, span)
+        .compose(v -> runner.run(request, cancel.future()))
         .eventually(
             () -> {
               running.remove(request.requestId());
@@ -394,13 +393,15 @@ public final class StubOrchestratorVerticle extends VerticleBase {
                                 List.of())))
         .compose(
             result ->
-                publish(result, deliveryId)
+                publish(result, deliveryId, span)
                     .onSuccess(
-                        v ->
-                            LOG.info(
-                                "job {} completed: {}",
-                                request.requestId(),
-                                result.conclusion().apiName())));
+                        v -> {
+                          span.concluded(result.conclusion().apiName());
+                          LOG.info(
+                              "job {} completed: {}",
+                              request.requestId(),
+                              result.conclusion().apiName());
+                        }));
   }
 
   /** The log's URL, or null: a lost log is no reason to withhold the job's result. */
@@ -417,12 +418,15 @@ public final class StubOrchestratorVerticle extends VerticleBase {
             });
   }
 
-  private Future<Void> publish(JobResult result, String deliveryId) {
-    return publisher.publish(
-        settings.results().exchange(),
-        settings.results().routingKey(),
-        JobMessages.propertiesOf(result, deliveryId),
-        JobCodec.encode(result));
+  /** Publishes under the job's span, whichever callback it is called from (a cancel's too). */
+  private Future<Void> publish(JobResult result, String deliveryId, JobSpan span) {
+    try (var current = span.makeCurrent()) {
+      return publisher.publish(
+          settings.results().exchange(),
+          settings.results().routingKey(),
+          JobMessages.propertiesOf(result, deliveryId),
+          JobCodec.encode(result));
+    }
   }
 
   private void closeQuietly() {

@@ -3,6 +3,7 @@ package dev.solstice.orchestrator;
 import dev.solstice.jobrequest.Conclusion;
 import dev.solstice.jobrequest.amqp.QueueTopology;
 import dev.solstice.platform.amqp.RetrySchedule;
+import dev.solstice.platform.amqp.Telemetry;
 import dev.solstice.platform.amqp.TopologyEnv;
 import dev.solstice.platform.config.Catalogue;
 import dev.solstice.platform.config.EnvReader;
@@ -97,7 +98,14 @@ public record StubSettings(
           Variable.of(
               "S3_ACCESS_KEY", "AWS SDK default chain", "static credentials, with S3_SECRET_KEY"),
           Variable.secret(
-              "S3_SECRET_KEY", "AWS SDK default chain", "static credentials, with S3_ACCESS_KEY"));
+              "S3_SECRET_KEY", "AWS SDK default chain", "static credentials, with S3_ACCESS_KEY"),
+          // Traces (issue 17): read by the OpenTelemetry SDK's autoconfigure.
+          Telemetry.TRACES_EXPORTER,
+          Telemetry.EXPORTER_OTLP_ENDPOINT,
+          Telemetry.EXPORTER_OTLP_PROTOCOL,
+          Telemetry.EXPORTER_OTLP_HEADERS,
+          Telemetry.SERVICE_NAME,
+          Telemetry.TRACES_SAMPLER);
 
   /**
    * Reads the settings from the given environment.

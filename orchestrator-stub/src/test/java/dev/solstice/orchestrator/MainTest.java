@@ -54,8 +54,8 @@ class MainTest {
   void parsesExecuteAndHelpAndNamesAnUnknownArgument() {
     assertThat(Main.parse("--execute").execute).isTrue();
     assertThat(Main.parse().execute).isFalse();
-    assertThat(Main.parse("-h").help).isTrue();
-    assertThat(Main.parse("--help").help).isTrue();
+    assertThat(Main.parse("-h").help.requested()).isTrue();
+    assertThat(Main.parse("--help").help.requested()).isTrue();
     assertThatThrownBy(() -> Main.parse("--exec"))
         .isInstanceOfSatisfying(
             ParameterException.class,

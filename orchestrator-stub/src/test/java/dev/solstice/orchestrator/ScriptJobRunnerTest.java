@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.solstice.jobrequest.Conclusion;
+import dev.solstice.jobrequest.GitHubAccess;
+import dev.solstice.jobrequest.JobRequest;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,6 +43,12 @@ class ScriptJobRunnerTest {
   private static RunOutcome run(
       List<String> script, Map<String, String> env, Integer timeoutSeconds) throws Exception {
     return runner.run(TestJobs.job(script, env, timeoutSeconds)).await(30, TimeUnit.SECONDS);
+  }
+
+  /** Whether a process with this in its command line runs. */
+  static boolean running(String command) {
+    return ProcessHandle.allProcesses()
+        .anyMatch(p -> p.info().commandLine().orElse("").contains(command));
   }
 
   @Test
@@ -80,12 +90,29 @@ class ScriptJobRunnerTest {
     assertThat(outcome.conclusion()).isEqualTo(Conclusion.TIMED_OUT);
     assertThat(outcome.summary()).contains("timed out after 1 s");
     assertThat(outcome.log()).contains("sleeping\n");
-    await()
-        .atMost(Duration.ofSeconds(5))
-        .until(
-            () ->
-                ProcessHandle.allProcesses()
-                    .noneMatch(p -> p.info().commandLine().orElse("").contains("sleep " + marker)));
+    await().atMost(Duration.ofSeconds(5)).until(() -> !running("sleep " + marker));
+  }
+
+  @Test
+  void aCancelledScriptIsStoppedWithItsChildrenAndReportedCancelledWithItsLogSoFar()
+      throws Exception {
+    String marker = "59." + System.nanoTime() % 1000;
+    Promise<String> cancel = Promise.promise();
+    Future<RunOutcome> running =
+        runner.run(
+            TestJobs.job(List.of("echo working", "sleep " + marker), Map.of(), 120),
+            cancel.future());
+    await().atMost(Duration.ofSeconds(10)).until(() -> running("sleep " + marker));
+    long start = System.nanoTime();
+
+    vertx.runOnContext(v -> cancel.complete("superseded"));
+
+    RunOutcome outcome = running.await(30, TimeUnit.SECONDS);
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+    assertThat(outcome.conclusion()).isEqualTo(Conclusion.CANCELLED);
+    assertThat(outcome.summary()).contains("while it ran", "superseded");
+    assertThat(outcome.log()).contains("working\n", "stopped after");
+    await().atMost(Duration.ofSeconds(5)).until(() -> !running("sleep " + marker));
   }
 
   @Test
@@ -120,6 +147,31 @@ class ScriptJobRunnerTest {
             "TMPDIR",
             "_",
             "OLDPWD");
+  }
+
+  @Test
+  void aJobWithAGatewayTokenSeesItAsActionsDoesAndItsLogNeverShowsIt() throws Exception {
+    String token = "sjt_" + "t".repeat(43);
+    JobRequest job =
+        TestJobs.job(
+                List.of(
+                    "echo \"api=$GITHUB_API_URL repo=$GITHUB_REPOSITORY\"",
+                    "echo \"token=$GITHUB_TOKEN\""),
+                Map.of(),
+                10)
+            .withGitHub(
+                new GitHubAccess(
+                    "http://127.0.0.1:8090",
+                    token,
+                    java.time.Instant.now().plusSeconds(600),
+                    Map.of("contents", "read")));
+    RunOutcome outcome = runner.run(job).await(30, TimeUnit.SECONDS);
+
+    assertThat(outcome.conclusion()).isEqualTo(Conclusion.SUCCESS);
+    assertThat(outcome.log())
+        .contains("api=http://127.0.0.1:8090 repo=Codertocat/Hello-World")
+        .contains("token=***")
+        .doesNotContain(token);
   }
 
   @Test

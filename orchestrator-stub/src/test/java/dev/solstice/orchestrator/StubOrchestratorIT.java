@@ -432,6 +432,28 @@ class StubOrchestratorIT {
                     && readyCount(QueueTopology.cancelsOf(jobs).queue()) == 0);
   }
 
+  @Test
+  void aRunningScriptIsStoppedByItsCancelAndItsLogSoFarIsKept() throws Exception {
+    deploy(Map.of("STUB_EXECUTE", "true"));
+    String marker = "started-" + UUID.randomUUID();
+    String sleep = "sleep 299." + System.nanoTime() % 1000;
+    JobRequest job = TestJobs.job(List.of("echo " + marker, sleep), Map.of(), 600);
+
+    publish(job);
+    await().atMost(PATIENCE).until(() -> ScriptJobRunnerTest.running(sleep));
+    long before = System.nanoTime();
+    publishCancel(job);
+
+    Received stopped = awaitCompleted(job);
+    assertThat(Duration.ofNanos(System.nanoTime() - before)).isLessThan(Duration.ofSeconds(10));
+    assertThat(stopped.result().conclusion()).isEqualTo(Conclusion.CANCELLED);
+    assertThat(stopped.result().summary()).contains("superseded");
+    assertThat(stopped.result().logTail()).contains(marker + "\n", "stopped after");
+    assertThat(s3.readObjectAt(stopped.result().logUrl())).contains(marker + "\n");
+    assertThat(JobSchemas.validateResult(stopped.json())).isEmpty();
+    await().atMost(Duration.ofSeconds(5)).until(() -> !ScriptJobRunnerTest.running(sleep));
+  }
+
   private void publish(JobRequest job) throws IOException {
     assertThat(JobSchemas.validateRequest(new String(JobCodec.encode(job), StandardCharsets.UTF_8)))
         .isEmpty();

@@ -1,7 +1,11 @@
 package dev.solstice.sandbox;
 
 import dev.solstice.integration.webhook.SignatureVerifier;
+import dev.solstice.platform.amqp.Telemetry;
 import dev.solstice.simulator.github.RecordedWebhooks;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
@@ -34,9 +38,15 @@ public final class SandboxMain {
     env.putIfAbsent("STUB_DEFAULT_DURATION_MS", "1500");
     Path dir = Path.of(env.getOrDefault("SANDBOX_DIR", ".sandbox"));
 
+    // Traces (off unless OTEL_EXPORTER_OTLP_ENDPOINT is set): one SDK per component, as the two
+    // processes of a deployment would have, so each span names its service.
+    OpenTelemetry serviceTraces = Telemetry.fromEnv(env, "github-integration");
+    OpenTelemetry stubTraces = Telemetry.fromEnv(env, "orchestrator-stub");
     Vertx vertx = Vertx.vertx();
-    SandboxStack stack = SandboxStack.start(vertx, env, dir);
-    stack.startOrchestrator();
+    SandboxStack stack =
+        SandboxStack.start(
+            vertx, env, dir, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), serviceTraces);
+    stack.startOrchestrator(stubTraces);
 
     byte[] push = RecordedWebhooks.payload("push.json");
     Path pushFile = dir.resolve("push.json");
@@ -55,7 +65,7 @@ public final class SandboxMain {
           webhook endpoint   %s   (secret: %s)
           GitHub simulator   %s   (App %d, installation %d, repository %s)
           S3 logs            %s/%s
-          health / metrics   http://%s/health/ready   http://%s/metrics
+          health / metrics   http://%s/health/ready   http://%s:%d/metrics
 
         Deliver a real push webhook (its commit has a 3-job .solstice/workflow.kdl):
 
@@ -77,7 +87,8 @@ public final class SandboxMain {
         stack.s3().endpoint(),
         SandboxStack.LOG_BUCKET,
         addr,
-        addr,
+        stack.config().managementHost(),
+        stack.service().managementPort(),
         url,
         SignatureVerifier.sign(secret, push),
         pushFile);

@@ -10,6 +10,7 @@ import dev.solstice.simulator.github.SimulatorLauncher;
 import dev.solstice.simulator.s3.S3TestServer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -108,6 +109,17 @@ public final class SandboxStack implements AutoCloseable {
   public static SandboxStack start(
       Vertx vertx, Map<String, String> env, Path workDir, PrometheusMeterRegistry registry)
       throws Exception {
+    return start(vertx, env, workDir, registry, OpenTelemetry.noop());
+  }
+
+  /** As {@link #start(Vertx, Map, Path, PrometheusMeterRegistry)}, the service tracing to it. */
+  public static SandboxStack start(
+      Vertx vertx,
+      Map<String, String> env,
+      Path workDir,
+      PrometheusMeterRegistry registry,
+      OpenTelemetry openTelemetry)
+      throws Exception {
     GitHubSimulator github =
         SimulatorLauncher.on(vertx)
             .repository(INSTALLATION, REPO)
@@ -128,7 +140,8 @@ public final class SandboxStack implements AutoCloseable {
       full.putAll(s3.env(LOG_BUCKET));
       AppConfig config = AppConfig.fromEnv(full, List.of());
       IntegrationService service =
-          await(IntegrationService.start(vertx, config, registry, Clock.systemUTC()));
+          await(
+              IntegrationService.start(vertx, config, registry, Clock.systemUTC(), openTelemetry));
       return new SandboxStack(vertx, github, s3, service, config, Map.copyOf(full), registry);
     } catch (Exception e) {
       s3.close();
@@ -139,8 +152,15 @@ public final class SandboxStack implements AutoCloseable {
 
   /** Starts the orchestrator stub on the same broker and names. */
   public void startOrchestrator() throws Exception {
+    startOrchestrator(OpenTelemetry.noop());
+  }
+
+  /** As {@link #startOrchestrator()}, the stub tracing to {@code openTelemetry}. */
+  public void startOrchestrator(OpenTelemetry openTelemetry) throws Exception {
     stubDeployment =
-        await(vertx.deployVerticle(new StubOrchestratorVerticle(StubSettings.fromEnv(env))));
+        await(
+            vertx.deployVerticle(
+                new StubOrchestratorVerticle(StubSettings.fromEnv(env), openTelemetry)));
   }
 
   public GitHubSimulator github() {

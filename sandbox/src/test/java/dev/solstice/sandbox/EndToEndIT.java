@@ -187,6 +187,11 @@ class EndToEndIT {
       assertThat(job.repository()).isEqualTo(SandboxStack.REPO);
       assertThat(job.installationId()).isEqualTo(SandboxStack.INSTALLATION);
       assertThat(job.checkRunId()).isNotNull();
+      // The push's context (issue 17): who pushed, the previous head, the payload's files.
+      assertThat(job.sender()).isEqualTo("Codertocat");
+      assertThat(job.before()).isEqualTo("0000000000000000000000000000000000000000");
+      assertThat(job.changedFiles()).containsExactly("README.md");
+      assertThat(job.changedFilesTruncated()).isFalse();
     }
     List<JsonObject> queued = runs(SandboxStack.PUSH_SHA);
     assertThat(queued)
@@ -225,6 +230,8 @@ class EndToEndIT {
     JobRequest testJob =
         all.stream().filter(j -> "test".equals(j.workflowJobId())).findFirst().orElseThrow();
     assertThat(testJob.needs()).containsExactly("build");
+    assertThat(testJob.sender()).as("kept while it waited for build").isEqualTo("Codertocat");
+    assertThat(testJob.changedFiles()).containsExactly("README.md");
     assertThat(testJob.env()).containsEntry("CI", "true");
     assertThat(testJob.checkRunId()).isEqualTo(test.getLong("id"));
     assertThat(queued)
@@ -410,9 +417,11 @@ class EndToEndIT {
     assertThat(github().schemaViolations()).isEmpty();
   }
 
-  @Test
-  void forkPullRequestOfAContributorIsHeldWithANeutralCheckFromTheBaseWorkflow() throws Exception {
-    String forkSha = "2222222222222222222222222222222222222222";
+  /**
+   * A contributor's pull request from the fork Forker/Hello-World at {@code forkSha}: the fork
+   * rewrote the workflow (job "evil"); the base branch's (job "base-check") is what counts.
+   */
+  private ObjectNode contributorsForkPullRequest(String forkSha) throws Exception {
     ObjectNode pr =
         (ObjectNode) json.readTree(RecordedWebhooks.payload("pull_request.synchronize.json"));
     ObjectNode pull = (ObjectNode) pr.get("pull_request");
@@ -424,7 +433,6 @@ class EndToEndIT {
         .put("clone_url", "https://github.com/Forker/Hello-World.git");
     pull.put("author_association", "CONTRIBUTOR");
     ((ObjectNode) pull.get("user")).put("login", "forker");
-    // The fork rewrote the workflow; the base branch's is what counts.
     github()
         .putFile(
             SandboxStack.REPO,
@@ -437,6 +445,14 @@ class EndToEndIT {
             baseSha,
             ".solstice/workflow.kdl",
             "job \"base-check\" {\n    script \"make check\"\n}\n");
+    return pr;
+  }
+
+  @Test
+  void forkPullRequestOfAContributorIsHeldWithANeutralCheckFromTheBaseWorkflow() throws Exception {
+    String forkSha = "2222222222222222222222222222222222222222";
+    ObjectNode pr = contributorsForkPullRequest(forkSha);
+    String baseSha = pr.at("/pull_request/base/sha").asText();
 
     assertThat(post("pull_request", json.writeValueAsBytes(pr))).isEqualTo(202);
 
@@ -458,6 +474,57 @@ class EndToEndIT {
     assertThat(github().calls(c -> "repos/get-content".equals(c.operation())))
         .singleElement()
         .satisfies(c -> assertThat(c.query()).contains("ref=" + baseSha));
+    assertThat(github().schemaViolations()).isEmpty();
+  }
+
+  @Test
+  void rerunOfAHeldForkPullRequestStaysHeldAndNeverRunsTheForksWorkflow() throws Exception {
+    String forkSha = "3333333333333333333333333333333333333333";
+    ObjectNode pr = contributorsForkPullRequest(forkSha);
+    ObjectNode pull = (ObjectNode) pr.get("pull_request");
+    String baseSha = pull.at("/base/sha").asText();
+    github()
+        .trust()
+        .putPullRequest(
+            SandboxStack.REPO,
+            pull.get("number").asInt(),
+            forkSha,
+            "Forker/Hello-World",
+            pull.at("/base/ref").asText(),
+            baseSha,
+            "forker",
+            "CONTRIBUTOR");
+    assertThat(post("pull_request", json.writeValueAsBytes(pr))).isEqualTo(202);
+    await().atMost(Duration.ofSeconds(20)).until(() -> runs(forkSha).size() == 1);
+
+    // Re-run all jobs on the held checks: GitHub's check_suite for a fork's head has head_branch
+    // null and no pull_requests.
+    ObjectNode suite =
+        (ObjectNode) json.readTree(RecordedWebhooks.payload("check_suite.rerequested.json"));
+    ObjectNode checkSuite = (ObjectNode) suite.get("check_suite");
+    checkSuite.put("head_sha", forkSha).putNull("head_branch");
+    checkSuite.putArray("pull_requests");
+    ((ObjectNode) checkSuite.get("app")).put("id", github().app().id());
+    ((ObjectNode) suite.get("repository")).put("full_name", SandboxStack.REPO);
+    ((ObjectNode) suite.get("installation")).put("id", SandboxStack.INSTALLATION);
+    assertThat(post("check_suite", json.writeValueAsBytes(suite))).isEqualTo(202);
+
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () ->
+                github().count("repos/list-pull-requests-associated-with-commit") == 1
+                    && github().calls(c -> "repos/get-content".equals(c.operation())).size() == 2);
+    await()
+        .during(Duration.ofMillis(500))
+        .atMost(Duration.ofSeconds(2))
+        .until(() -> broker.count(stack.config().jobs().queue()) == 0);
+    assertThat(published()).isEmpty();
+    assertThat(github().calls(c -> "repos/get-content".equals(c.operation())))
+        .allSatisfy(c -> assertThat(c.query()).contains("ref=" + baseSha));
+    assertThat(runs(forkSha))
+        .singleElement()
+        .satisfies(r -> assertThat(r.getString("conclusion")).isEqualTo("neutral"));
     assertThat(github().schemaViolations()).isEmpty();
   }
 
@@ -584,6 +651,71 @@ class EndToEndIT {
     assertThat(published().stream().filter(j -> first.equals(j.commitSha()))).hasSize(2);
     assertThat(runs(first)).noneMatch(r -> "in_progress".equals(r.getString("status")));
     assertThat(cancelsPublished()).hasSize(2);
+    assertThat(github().schemaViolations()).isEmpty();
+  }
+
+  @Test
+  void closingAPullRequestStopsItsRunningJobAndCancelsTheWaitingOne() throws Exception {
+    String head = "8888888888888888888888888888888888888888";
+    String workflow =
+        """
+        job "build" {
+            env SOLSTICE_STUB_DURATION_MS="120000"
+            script "echo building"
+        }
+        job "test" {
+            needs "build"
+            script "echo testing"
+        }
+        """;
+    github().putFile(SandboxStack.REPO, head, ".solstice/workflow.kdl", workflow);
+    stack.startOrchestrator();
+    ObjectNode pr =
+        (ObjectNode) json.readTree(RecordedWebhooks.payload("pull_request.synchronize.json"));
+    ((ObjectNode) pr.at("/pull_request/head")).put("sha", head);
+    assertThat(post("pull_request", json.writeValueAsBytes(pr))).isEqualTo(202);
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () ->
+                runs(head).size() == 2
+                    && "in_progress".equals(run(head, "Solstice CI / build").getString("status")));
+
+    ObjectNode closed =
+        (ObjectNode) json.readTree(RecordedWebhooks.payload("pull_request.closed.json"));
+    ((ObjectNode) closed.at("/pull_request/head")).put("sha", head);
+    long before = System.nanoTime();
+    assertThat(post("pull_request", json.writeValueAsBytes(closed))).isEqualTo(202);
+
+    // The running build is stopped by the stub (its own cancelled result, not the two minutes it
+    // would run); the test waiting for it never runs.
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () ->
+                run(head, "Solstice CI / build")
+                    .getJsonObject("output")
+                    .getString("summary")
+                    .contains("Cancelled while it ran (closed)"));
+    assertThat(Duration.ofNanos(System.nanoTime() - before)).isLessThan(Duration.ofSeconds(60));
+    assertThat(runs(head))
+        .allSatisfy(
+            r -> {
+              assertThat(r.getString("status")).isEqualTo("completed");
+              assertThat(r.getString("conclusion")).isEqualTo("cancelled");
+            });
+    assertThat(run(head, "Solstice CI / test").getJsonObject("output").getString("summary"))
+        .contains("The pull request was closed");
+    assertThat(cancelsPublished())
+        .singleElement()
+        .satisfies(
+            c -> {
+              assertThat(c.reason()).isEqualTo(JobCancel.CLOSED);
+              assertThat(c.workflowJobId()).isEqualTo("build");
+            });
+    assertThat(published().stream().filter(j -> head.equals(j.commitSha())))
+        .extracting(JobRequest::workflowJobId)
+        .containsExactly("build");
     assertThat(github().schemaViolations()).isEmpty();
   }
 

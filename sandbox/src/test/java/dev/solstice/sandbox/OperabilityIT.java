@@ -62,11 +62,16 @@ class OperabilityIT {
   }
 
   private HttpResponse<Buffer> get(String path) throws Exception {
-    return http.get(stack.service().httpPort(), "127.0.0.1", path)
-        .send()
-        .toCompletionStage()
-        .toCompletableFuture()
-        .get();
+    return get(stack.service().httpPort(), path);
+  }
+
+  /** On the management listener (MANAGEMENT_ADDR): /metrics and health. */
+  private HttpResponse<Buffer> getManagement(String path) throws Exception {
+    return get(stack.service().managementPort(), path);
+  }
+
+  private HttpResponse<Buffer> get(int port, String path) throws Exception {
+    return http.get(port, "127.0.0.1", path).send().toCompletionStage().toCompletableFuture().get();
   }
 
   private int post(String event, byte[] body, String signature) throws Exception {
@@ -125,7 +130,7 @@ class OperabilityIT {
         .atMost(Duration.ofSeconds(15))
         .untilAsserted(
             () -> {
-              String metrics = get("/metrics").bodyAsString();
+              String metrics = getManagement("/metrics").bodyAsString();
               assertThat(metrics)
                   .contains("solstice_webhooks_received_total{event=\"push\"}")
                   .contains("solstice_webhooks_accepted_total{event=\"push\"}")

@@ -10,6 +10,7 @@ import dev.solstice.integration.github.CheckRunCreate;
 import dev.solstice.integration.github.CheckRunOutput;
 import dev.solstice.integration.github.CheckRunQuery;
 import dev.solstice.integration.github.CheckRunUpdate;
+import dev.solstice.integration.github.CommitStatus;
 import dev.solstice.integration.github.GitHubClient;
 import dev.solstice.integration.github.RepoRef;
 import dev.solstice.jobrequest.JobRequest;
@@ -20,47 +21,27 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
  * Everything the service writes to GitHub's Checks API, with as few calls as possible: one to
  * create a job's run (queued), one per status change reported by the orchestrator.
+ *
+ * <p>While the App's token exchange fails and the static {@code GITHUB_TOKEN} stands in, GitHub
+ * refuses check-run writes (they need an App), so each write becomes a commit status instead: one
+ * context per job (the run's name), linking to the job's page (issue 17).
  */
-public final class CheckRunReporter {
-
-  private final GitHubClient github;
-  private final CheckRunMap runs;
-  private final CheckNames names;
-  private final String logsBaseUrl;
-  private final long appId;
-  private final Clock clock;
-
-  public CheckRunReporter(
-      GitHubClient github,
-      CheckRunMap runs,
-      String checkName,
-      String logsBaseUrl,
-      long appId,
-      Clock clock) {
-    this.github = github;
-    this.runs = runs;
-    this.names = new CheckNames(checkName);
-    this.logsBaseUrl = logsBaseUrl;
-    this.appId = appId;
-    this.clock = clock;
-  }
+public record CheckRunReporter(
+    GitHubClient github,
+    CheckRunMap runs,
+    CheckNames names,
+    String logsBaseUrl,
+    long appId,
+    Clock clock) {
 
   /** {@code Solstice CI / build}, or the bare check name for the default job. */
   public String runName(String jobId) {
     return names.runName(jobId);
-  }
-
-  /** How our check runs are named. */
-  public CheckNames names() {
-    return names;
-  }
-
-  public long appId() {
-    return appId;
   }
 
   /** Where the job's log will be: LOGS_BASE_URL + log path; null without a base. */
@@ -73,6 +54,27 @@ public final class CheckRunReporter {
    * one. Returns the job carrying the run's id.
    */
   public Future<JobRequest> queue(JobRequest job) {
+    RepoRef repo = RepoRef.parse(job.repository());
+    return github
+        .checksWritable(job.installationId(), repo)
+        .compose(
+            writable ->
+                writable
+                    ? queueRun(job)
+                    : github
+                        .createCommitStatus(
+                            job.installationId(),
+                            repo,
+                            job.commitSha(),
+                            new CommitStatus(
+                                "pending",
+                                detailsUrl(job),
+                                "Queued: " + waitingSummary(job).replace("`", ""),
+                                runName(job.workflowJobId())))
+                        .map(job));
+  }
+
+  private Future<JobRequest> queueRun(JobRequest job) {
     return runs.get(job.requestId())
         .compose(
             existing -> {
@@ -80,13 +82,11 @@ public final class CheckRunReporter {
                 return Future.succeededFuture(job.withCheckRunId(existing.get()));
               }
               CheckRunCreate create =
-                  new CheckRunCreate(
+                  CheckRunCreate.queued(
                       runName(job.workflowJobId()),
                       job.commitSha(),
-                      "queued",
                       job.requestId().toString(),
                       detailsUrl(job),
-                      null,
                       CheckRunOutput.of("Queued", waitingSummary(job)));
               return github
                   .createCheckRun(job.installationId(), RepoRef.parse(job.repository()), create)
@@ -116,11 +116,32 @@ public final class CheckRunReporter {
    */
   public Future<Void> notRun(
       long installationId, String repository, String sha, Plan.NotRun notRun) {
+    RepoRef repo = RepoRef.parse(repository);
+    Supplier<Future<Void>> statuses =
+        () -> {
+          Future<Void> chain = Future.succeededFuture();
+          for (Plan.Check job : notRun.checks()) {
+            CommitStatus status =
+                new CommitStatus(
+                    CommitStatus.stateOf(notRun.conclusion()),
+                    null,
+                    notRun.title(),
+                    runName(job.jobId()));
+            chain =
+                chain.compose(v -> github.createCommitStatus(installationId, repo, sha, status));
+          }
+          return chain;
+        };
+    return orStatuses(
+        installationId, repo, () -> notRunChecks(installationId, repo, sha, notRun), statuses);
+  }
+
+  private Future<Void> notRunChecks(
+      long installationId, RepoRef repo, String sha, Plan.NotRun notRun) {
     List<Plan.Check> jobs = notRun.checks();
     String conclusion = notRun.conclusion();
     String title = notRun.title();
     String summary = notRun.summary();
-    RepoRef repo = RepoRef.parse(repository);
     Future<List<Plan.Check>> pending = Future.succeededFuture(new java.util.ArrayList<>());
     for (Plan.Check job : jobs) {
       pending =
@@ -180,6 +201,24 @@ public final class CheckRunReporter {
    */
   public Future<Void> complete(JobRequest job, String conclusion, String title, String summary) {
     RepoRef repo = RepoRef.parse(job.repository());
+    return orStatuses(
+        job.installationId(),
+        repo,
+        () -> completeRun(job, repo, conclusion, title, summary),
+        () ->
+            github.createCommitStatus(
+                job.installationId(),
+                repo,
+                job.commitSha(),
+                new CommitStatus(
+                    CommitStatus.stateOf(conclusion),
+                    detailsUrl(job),
+                    title,
+                    runName(job.workflowJobId()))));
+  }
+
+  private Future<Void> completeRun(
+      JobRequest job, RepoRef repo, String conclusion, String title, String summary) {
     Future<Optional<Long>> id =
         job.checkRunId() != null
             ? Future.succeededFuture(Optional.of(job.checkRunId()))
@@ -224,6 +263,34 @@ public final class CheckRunReporter {
       String sha,
       UUID requestId,
       InvalidWorkflowException error) {
+    RepoRef repo = RepoRef.parse(repository);
+    return orStatuses(
+        installationId,
+        repo,
+        () -> invalidWorkflowRun(installationId, repo, sha, requestId, error),
+        () ->
+            github.createCommitStatus(
+                installationId,
+                repo,
+                sha,
+                new CommitStatus(
+                    "failure",
+                    null,
+                    "Invalid workflow file "
+                        + error.path()
+                        + " line "
+                        + error.line()
+                        + ": "
+                        + error.reason(),
+                    runName(CheckNames.WORKFLOW_RUN))));
+  }
+
+  private Future<Void> invalidWorkflowRun(
+      long installationId,
+      RepoRef repo,
+      String sha,
+      UUID requestId,
+      InvalidWorkflowException error) {
     return runs.get(requestId)
         .compose(
             existing -> {
@@ -257,7 +324,7 @@ public final class CheckRunReporter {
                       clock.instant(),
                       output);
               return github
-                  .createCheckRun(installationId, RepoRef.parse(repository), create)
+                  .createCheckRun(installationId, repo, create)
                   .compose(run -> runs.put(requestId, run.id()));
             });
   }
@@ -275,6 +342,30 @@ public final class CheckRunReporter {
     }
     RepoRef repo = RepoRef.parse(result.repository());
     long installation = result.installationId();
+    return orStatuses(
+        installation,
+        repo,
+        () -> reportRun(result, repo, installation),
+        () -> github.createCommitStatus(installation, repo, result.commitSha(), statusOf(result)));
+  }
+
+  /** A result as a commit status: its conclusion's state, its title, linked to its log. */
+  private CommitStatus statusOf(JobResult result) {
+    String context = runName(result.workflowJobId());
+    if (result.status() == JobStatus.STARTED) {
+      return new CommitStatus("pending", result.logUrl(), "Running.", context);
+    }
+    CheckRunUpdate u = update(result);
+    return new CommitStatus(
+        CommitStatus.stateOf(u.conclusion()),
+        result.logUrl(),
+        result.summary() != null
+            ? u.output().title() + ": " + result.summary()
+            : u.output().title(),
+        context);
+  }
+
+  private Future<Void> reportRun(JobResult result, RepoRef repo, long installation) {
     return checkRunOf(result, repo, installation)
         .compose(
             id -> {
@@ -318,14 +409,8 @@ public final class CheckRunReporter {
     CheckRunCreate create;
     if (result.status() == JobStatus.STARTED) {
       create =
-          new CheckRunCreate(
-              name,
-              result.commitSha(),
-              "in_progress",
-              externalId,
-              result.logUrl(),
-              result.startedAt(),
-              null);
+          CheckRunCreate.inProgress(
+              name, result.commitSha(), externalId, result.logUrl(), result.startedAt());
     } else {
       CheckRunUpdate u = update(result);
       create =
@@ -390,6 +475,20 @@ public final class CheckRunReporter {
         result.startedAt(),
         result.finishedAt() != null ? result.finishedAt() : clock.instant(),
         new CheckRunOutput(title, summary, text, annotations));
+  }
+
+  /**
+   * The check-run write, or, while GitHub would refuse it (only the static personal access token is
+   * at hand), the commit statuses standing in for it.
+   */
+  private Future<Void> orStatuses(
+      long installationId,
+      RepoRef repo,
+      Supplier<Future<Void>> checks,
+      Supplier<Future<Void>> statuses) {
+    return github
+        .checksWritable(installationId, repo)
+        .compose(writable -> writable ? checks.get() : statuses.get());
   }
 
   /** The end of a log, cut at a line start, within GitHub's limit for {@code output.text}. */

@@ -6,8 +6,8 @@ import dev.solstice.jobrequest.JobResult;
 import dev.solstice.platform.amqp.Delivery;
 import dev.solstice.platform.amqp.SettlingConsumer;
 import dev.solstice.platform.amqp.SettlingVerticle;
+import io.opentelemetry.api.trace.Span;
 import io.vertx.core.Future;
-import java.time.Duration;
 import java.util.Locale;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -55,6 +55,9 @@ public final class JobResultVerticle extends SettlingVerticle {
     }
     try (var a = MDC.putCloseable("request_id", String.valueOf(result.requestId()));
         var b = MDC.putCloseable("repository", result.repository())) {
+      // The delivery's span (when tracing): which report this is, started or completed.
+      Span.current()
+          .setAttribute("solstice.job.status", result.status().name().toLowerCase(Locale.ROOT));
       return reporter
           .report(result)
           .compose(v -> afterReport.apply(result))
@@ -99,15 +102,5 @@ public final class JobResultVerticle extends SettlingVerticle {
             attempt,
             next,
             f.reason());
-  }
-
-  @Override
-  protected void rescheduleFailed(
-      Delivery message, SettlingConsumer.Failure f, Throwable error, Duration wait) {
-    LOG.warn(
-        "could not reschedule result {}: {}; trying again in {} ms",
-        message.properties().getMessageId(),
-        error.getMessage(),
-        wait.toMillis());
   }
 }

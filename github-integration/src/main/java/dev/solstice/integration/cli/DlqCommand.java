@@ -10,6 +10,7 @@ import dev.solstice.jobrequest.amqp.MessageProperties;
 import dev.solstice.jobrequest.amqp.QueueTopology;
 import dev.solstice.platform.amqp.TopologyEnv;
 import dev.solstice.platform.config.EnvReader;
+import dev.solstice.platform.config.HelpOption;
 import dev.solstice.platform.config.Redaction;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -81,20 +82,14 @@ public final class DlqCommand {
     @Option(names = "--limit", paramLabel = "N")
     String limit = "1000";
 
-    @Option(
-        names = {"-h", "--help"},
-        usageHelp = true)
-    boolean help;
+    @Mixin HelpOption help;
   }
 
   @Command(
       name = "dlq",
       subcommands = {ListCommand.class, ReplayCommand.class, DropCommand.class})
   static final class Root {
-    @Option(
-        names = {"-h", "--help"},
-        usageHelp = true)
-    boolean help;
+    @Mixin HelpOption help;
   }
 
   /** A command: list, replay or drop. */
@@ -266,19 +261,7 @@ public final class DlqCommand {
       ch.confirmSelect();
       List<String> unroutable = new ArrayList<>();
       ch.addReturnListener(r -> unroutable.add(r.getProperties().getMessageId()));
-      long total = Math.min(limit, ch.messageCount(t.deadLetterQueue()));
-      for (long n = 0; n < total; n++) {
-        GetResponse r = ch.basicGet(t.deadLetterQueue(), false);
-        if (r == null) {
-          break;
-        }
-        String match = matches(r, ids);
-        if (!all && match == null) {
-          continue; // left unacked: back to the DLQ when the channel closes
-        }
-        if (match != null) {
-          found.add(match);
-        }
+      for (GetResponse r : take(ch, t, ids, all, limit, found)) {
         ch.basicPublish(t.exchange(), t.routingKey(), true, fresh(r.getProps()), r.getBody());
         ch.waitForConfirmsOrDie(10_000);
         if (!unroutable.isEmpty()) {
@@ -308,23 +291,40 @@ public final class DlqCommand {
     int dropped = 0;
     Set<String> found = new LinkedHashSet<>();
     try (Channel ch = connection.createChannel()) {
-      long total = Math.min(limit, ch.messageCount(t.deadLetterQueue()));
-      for (long n = 0; n < total; n++) {
-        GetResponse r = ch.basicGet(t.deadLetterQueue(), false);
-        if (r == null) {
-          break;
-        }
-        String match = matches(r, ids);
-        if (match != null) {
-          found.add(match);
-          ch.basicAck(r.getEnvelope().getDeliveryTag(), false);
-          dropped++;
-          out.println("dropped " + describe(r));
-        }
+      for (GetResponse r : take(ch, t, ids, false, limit, found)) {
+        ch.basicAck(r.getEnvelope().getDeliveryTag(), false);
+        dropped++;
+        out.println("dropped " + describe(r));
       }
     }
     out.println(dropped + " dropped from " + t.deadLetterQueue());
     return reportMissing(ids, found, System.err);
+  }
+
+  /**
+   * Gets up to {@code limit} messages of the DLQ without acking them and returns those named by
+   * {@code ids} (every one when {@code all}), adding the ids it met to {@code found}. What the
+   * caller does not ack goes back to the DLQ when the channel closes.
+   */
+  private static List<GetResponse> take(
+      Channel ch, QueueTopology t, Set<String> ids, boolean all, int limit, Set<String> found)
+      throws java.io.IOException {
+    List<GetResponse> taken = new ArrayList<>();
+    long total = Math.min(limit, ch.messageCount(t.deadLetterQueue()));
+    for (long n = 0; n < total; n++) {
+      GetResponse r = ch.basicGet(t.deadLetterQueue(), false);
+      if (r == null) {
+        break;
+      }
+      String match = matches(r, ids);
+      if (match != null) {
+        found.add(match);
+      }
+      if (all || match != null) {
+        taken.add(r);
+      }
+    }
+    return taken;
   }
 
   private static int reportMissing(Set<String> ids, Set<String> found, PrintStream err) {
@@ -366,7 +366,7 @@ public final class DlqCommand {
     return props.builder().headers(headers).deliveryMode(MessageProperties.PERSISTENT).build();
   }
 
-  private static String describe(GetResponse r) {
+  static String describe(GetResponse r) {
     AMQP.BasicProperties p = r.getProps();
     String reason = header(p, MessageProperties.PARK_REASON_HEADER);
     if (reason == null) {
@@ -380,7 +380,12 @@ public final class DlqCommand {
         String.valueOf(p.getType()),
         String.valueOf(header(p, MessageProperties.ATTEMPTS_HEADER)),
         parkedAt,
-        reason == null ? "-" : reason.replace('\n', ' ').replace('\t', ' '));
+        reason == null
+            ? "-"
+            // Issue 13: a reason quoting a JobRequest must not show its job token.
+            : dev.solstice.integration.jobtoken.JobTokens.redact(reason)
+                .replace('\n', ' ')
+                .replace('\t', ' '));
   }
 
   private static String deathReason(AMQP.BasicProperties p) {

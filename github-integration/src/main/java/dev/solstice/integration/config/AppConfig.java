@@ -3,7 +3,9 @@ package dev.solstice.integration.config;
 import dev.solstice.integration.github.GitHubSettings;
 import dev.solstice.integration.recovery.MissedDeliverySettings;
 import dev.solstice.jobrequest.amqp.QueueTopology;
+import dev.solstice.platform.amqp.TopologyEnv;
 import dev.solstice.platform.config.EnvReader;
+import dev.solstice.platform.config.ListenAddress;
 import dev.solstice.platform.config.Redaction;
 import java.net.URI;
 import java.time.Duration;
@@ -16,6 +18,7 @@ import java.util.Map;
  * Everything the service reads from its environment, parsed and validated once, in {@code Main}.
  * Verticles receive this record and never read the environment themselves.
  *
+ * @param managementHost the management listener's address ({@code /metrics}, health; issue 17)
  * @param webhookSecrets every secret a signature may be made with (rotation keeps two); empty only
  *     when {@code allowUnsignedWebhooks}
  * @param maxBodyBytes largest accepted webhook body (GitHub caps payloads at 25 MB)
@@ -27,10 +30,15 @@ import java.util.Map;
  *     check runs, no workflow files)
  * @param missedDeliveries the job that asks GitHub to redeliver webhooks that never reached us
  * @param httpLimits what the public endpoint grants under hostile traffic (issue 19)
+ * @param record the PostgreSQL record of installations and deliveries (issue 15)
+ * @param webhookSources trusted proxies and the webhook source allowlist (issue 17)
+ * @param gateway the GitHub gateway and its job tokens (issue 13); null when GATEWAY_ADDR is unset
  */
 public record AppConfig(
     String httpHost,
     int httpPort,
+    String managementHost,
+    int managementPort,
     String webhookPath,
     List<String> webhookSecrets,
     boolean allowUnsignedWebhooks,
@@ -58,9 +66,15 @@ public record AppConfig(
     MissedDeliverySettings missedDeliveries,
     dev.solstice.integration.policy.PolicySettings policy,
     dev.solstice.integration.http.HttpLimits httpLimits,
-    List<String> warnings) {
+    dev.solstice.integration.record.RecordSettings record,
+    dev.solstice.integration.http.WebhookSources webhookSources,
+    dev.solstice.integration.jobtoken.JobTokenSettings gateway,
+    List<String> warnings,
+    dev.solstice.integration.setup.SetupSettings setup,
+    Duration credentialsCheckInterval) {
 
   public static final String DEFAULT_HTTP_ADDR = "0.0.0.0:8082";
+  public static final String DEFAULT_MANAGEMENT_ADDR = "127.0.0.1:8083";
   public static final String DEFAULT_WEBHOOK_PATH = "/webhooks/github";
   public static final String DEFAULT_AMQP_URL = "amqp://127.0.0.1:5672/%2f";
   public static final long GITHUB_MAX_PAYLOAD = 25L * 1024 * 1024;
@@ -86,23 +100,22 @@ public record AppConfig(
     EnvReader in = new EnvReader(env);
     Flags flags = Flags.parse(args, in.errors());
 
-    String addr =
-        flags.httpAddr != null ? flags.httpAddr : in.string("HTTP_ADDR", DEFAULT_HTTP_ADDR);
-    String host = null;
-    int port = 0;
-    int colon = addr.lastIndexOf(':');
-    try {
-      host = colon <= 0 ? "0.0.0.0" : addr.substring(0, colon).replace("[", "").replace("]", "");
-      port = Integer.parseInt(addr.substring(colon + 1));
-      if (port < 0 || port > 65535) {
-        throw new NumberFormatException();
-      }
-    } catch (NumberFormatException | IndexOutOfBoundsException e) {
+    ListenAddress http =
+        listen(
+            in,
+            flags.httpAddr != null ? "--http-addr" : "HTTP_ADDR",
+            flags.httpAddr != null ? flags.httpAddr : in.string("HTTP_ADDR", DEFAULT_HTTP_ADDR),
+            "0.0.0.0");
+    ListenAddress management =
+        listen(
+            in,
+            "MANAGEMENT_ADDR",
+            in.string("MANAGEMENT_ADDR", DEFAULT_MANAGEMENT_ADDR),
+            "127.0.0.1");
+    if (management.port() != 0 && management.port() == http.port()) {
       in.error(
-          (flags.httpAddr != null ? "--http-addr" : "HTTP_ADDR")
-              + ": expected host:port with a port from 0 to 65535, got \""
-              + addr
-              + "\"");
+          "MANAGEMENT_ADDR: the management listener needs a port of its own, not HTTP_ADDR's "
+              + http.port());
     }
 
     String path =
@@ -117,29 +130,22 @@ public record AppConfig(
         in.raw("GITHUB_WEBHOOK_SECRET") != null ? "GITHUB_WEBHOOK_SECRET" : "WEBHOOK_SECRET";
     List<String> secrets = in.list(secretVar);
     boolean unsigned = in.bool("ALLOW_UNSIGNED_WEBHOOKS", false);
-    if (secrets.isEmpty() && !unsigned) {
+    // Issue 15: the first run creates the App (and its webhook secret) from the setup page.
+    dev.solstice.integration.setup.SetupSettings setup =
+        dev.solstice.integration.setup.SetupSettings.fromEnv(in);
+    if (secrets.isEmpty() && !unsigned && setup.enabled()) {
+      warnings.add(
+          "no GITHUB_WEBHOOK_SECRET: every webhook is refused (401) until the App is created at"
+              + " /github/app/new and the service restarted with its environment");
+    } else if (secrets.isEmpty() && !unsigned) {
       in.error(
           "GITHUB_WEBHOOK_SECRET: not set (nor its alias WEBHOOK_SECRET); set the App's webhook secret,"
               + " or ALLOW_UNSIGNED_WEBHOOKS=true to accept unsigned webhooks (development only)");
     }
 
     boolean quorum = in.bool("AMQP_QUORUM", false);
-    QueueTopology jobs =
-        new QueueTopology(
-            in.string("AMQP_EXCHANGE", QueueTopology.JOBS.exchange()),
-            in.string("AMQP_ROUTING_KEY", QueueTopology.JOBS.routingKey()),
-            in.string("AMQP_QUEUE", QueueTopology.JOBS.queue()),
-            in.string("AMQP_DLX", QueueTopology.JOBS.deadLetterExchange()),
-            in.string("AMQP_DLQ", QueueTopology.JOBS.deadLetterQueue()),
-            quorum);
-    QueueTopology results =
-        new QueueTopology(
-            in.string("AMQP_RESULTS_EXCHANGE", QueueTopology.RESULTS.exchange()),
-            in.string("AMQP_RESULTS_ROUTING_KEY", QueueTopology.RESULTS.routingKey()),
-            in.string("AMQP_RESULTS_QUEUE", QueueTopology.RESULTS.queue()),
-            jobs.deadLetterExchange(),
-            in.string("AMQP_RESULTS_DLQ", QueueTopology.RESULTS.deadLetterQueue()),
-            quorum);
+    QueueTopology jobs = TopologyEnv.jobs(in, quorum);
+    QueueTopology results = TopologyEnv.results(in, jobs.deadLetterExchange(), quorum);
     QueueTopology intake =
         new QueueTopology(
             in.string("AMQP_INTAKE_EXCHANGE", INTAKE.exchange()),
@@ -183,10 +189,22 @@ public record AppConfig(
         || in.raw("GITHUB_APP_KEY_PATH") != null
         || in.raw("GITHUB_APP_KEY") != null) {
       github = GitHubSettings.fromEnv(env, in.errors());
+      if (github != null && github.staticToken() != null) {
+        warnings.add(
+            "GITHUB_TOKEN is set: while the App's token exchange fails it stands in, and GitHub"
+                + " refuses check-run writes made with a personal access token, so results are then"
+                + " reported as commit statuses (one context per job, linking to the job's page)"
+                + " instead of check runs");
+      }
     } else {
       warnings.add(
           "no GitHub App configured (GITHUB_APP_ID, GITHUB_APP_KEY_PATH): intake-only mode, one default"
               + " job per push or pull request, no workflow files and no check runs");
+      if (in.raw("GITHUB_TOKEN") != null) {
+        warnings.add(
+            "GITHUB_TOKEN is set without a GitHub App: it is not used (it only stands in while an"
+                + " App's token exchange fails, and then reports commit statuses, not check runs)");
+      }
     }
 
     // Results retry like the intake unless told otherwise.
@@ -202,8 +220,10 @@ public record AppConfig(
                 Duration.ofMinutes(30)));
     AppConfig config =
         new AppConfig(
-            host,
-            port,
+            http.host(),
+            http.port(),
+            management.host(),
+            management.port(),
             path,
             secrets,
             unsigned,
@@ -234,7 +254,13 @@ public record AppConfig(
             MissedDeliverySettings.fromEnv(in, github != null || in.raw("GITHUB_APP_ID") != null),
             policy(in),
             httpLimits(in),
-            List.copyOf(warnings));
+            dev.solstice.integration.record.RecordSettings.fromEnv(in),
+            webhookSources(in, github),
+            dev.solstice.integration.jobtoken.JobTokenSettings.fromEnv(
+                in, github == null ? null : github.apiBase()),
+            List.copyOf(warnings),
+            setup,
+            in.positiveDuration("GITHUB_CREDENTIALS_CHECK_INTERVAL", Duration.ofMinutes(5)));
     in.check(ConfigException::new);
     return config;
   }
@@ -292,6 +318,46 @@ public record AppConfig(
         in.integer("HTTP_MAX_CONNECTIONS_PER_SOURCE", 512, 0, 1_000_000));
   }
 
+  /**
+   * Issue 17: TRUSTED_PROXIES (whose X-Forwarded-For is believed) and WEBHOOK_SOURCE_ALLOWLIST
+   * ({@code github} and/or CIDR ranges).
+   */
+  private static dev.solstice.integration.http.WebhookSources webhookSources(
+      EnvReader in, GitHubSettings github) {
+    var proxies = cidrs(in, "TRUSTED_PROXIES", in.list("TRUSTED_PROXIES"));
+    List<String> allow = in.list("WEBHOOK_SOURCE_ALLOWLIST");
+    boolean fromGitHub =
+        allow.stream().anyMatch(dev.solstice.integration.http.WebhookSources.GITHUB::equals);
+    var ranges =
+        cidrs(
+            in,
+            "WEBHOOK_SOURCE_ALLOWLIST",
+            allow.stream()
+                .filter(a -> !dev.solstice.integration.http.WebhookSources.GITHUB.equals(a))
+                .toList());
+    if (in.raw("WEBHOOK_SOURCE_ALLOWLIST") != null && allow.isEmpty()) {
+      in.error(
+          "WEBHOOK_SOURCE_ALLOWLIST: expected github and/or CIDR ranges separated by commas, got"
+              + " nothing");
+    }
+    URI metaBase =
+        github != null
+            ? github.apiBase()
+            : in.uri("GITHUB_API_BASE", GitHubSettings.DEFAULT_API_BASE, "http", "https");
+    return new dev.solstice.integration.http.WebhookSources(
+        proxies, ranges, fromGitHub, !allow.isEmpty(), metaBase);
+  }
+
+  private static dev.solstice.integration.http.Cidrs cidrs(
+      EnvReader in, String name, List<String> ranges) {
+    try {
+      return dev.solstice.integration.http.Cidrs.parse(ranges);
+    } catch (IllegalArgumentException e) {
+      in.error(name + ": " + e.getMessage());
+      return dev.solstice.integration.http.Cidrs.NONE;
+    }
+  }
+
   private static Map<String, String> runsOnMap(EnvReader in) {
     Map<String, String> map = new LinkedHashMap<>();
     for (String entry : in.list("RUNS_ON_MAP")) {
@@ -307,6 +373,16 @@ public record AppConfig(
       map.put(repo.toLowerCase(java.util.Locale.ROOT), entry.substring(eq + 1).trim());
     }
     return Map.copyOf(map);
+  }
+
+  /** A listen address; an error naming {@code name} (and port 0) when {@code addr} is none. */
+  private static ListenAddress listen(EnvReader in, String name, String addr, String anyHost) {
+    return ListenAddress.parse(addr, anyHost)
+        .orElseGet(
+            () -> {
+              in.error(name + ": " + ListenAddress.EXPECTED + ", got \"" + addr + "\"");
+              return new ListenAddress(anyHost, 0);
+            });
   }
 
   private static String stripSlash(String url) {
@@ -330,6 +406,10 @@ public record AppConfig(
         + ":"
         + httpPort
         + webhookPath
+        + ", management="
+        + managementHost
+        + ":"
+        + managementPort
         + ", webhookSecrets="
         + webhookSecrets.size()
         + " configured (redacted)"
@@ -351,6 +431,8 @@ public record AppConfig(
         + logsBaseUrl
         + ", github="
         + (github == null ? "none (intake-only)" : github.toString())
+        + ", record="
+        + record
         + "]";
   }
 }

@@ -1,9 +1,11 @@
 package dev.solstice.integration.config;
 
+import dev.solstice.platform.config.HelpOption;
 import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.MissingParameterException;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.UnmatchedArgumentException;
@@ -20,16 +22,13 @@ public final class Flags {
   @Option(names = "--webhook-path", paramLabel = "PATH")
   String webhookPath;
 
-  @Option(
-      names = {"-h", "--help"},
-      usageHelp = true)
-  boolean help;
+  @Mixin HelpOption help;
 
   Flags() {}
 
   /** Whether {@code --help} or {@code -h} was given. */
   public boolean help() {
-    return help;
+    return help.requested();
   }
 
   /**

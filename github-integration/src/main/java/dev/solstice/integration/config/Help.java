@@ -1,5 +1,6 @@
 package dev.solstice.integration.config;
 
+import dev.solstice.platform.amqp.Telemetry;
 import dev.solstice.platform.config.Catalogue;
 import dev.solstice.platform.config.Variable;
 import java.util.List;
@@ -13,7 +14,15 @@ public final class Help {
 
   public static final Catalogue CATALOGUE =
       Catalogue.of(
-          Variable.of("HTTP_ADDR", "0.0.0.0:8082", "listen address (flag --http-addr overrides)"),
+          Variable.of(
+              "HTTP_ADDR",
+              "0.0.0.0:8082",
+              "public listen address: webhooks and health (flag --http-addr overrides)"),
+          Variable.of(
+              "MANAGEMENT_ADDR",
+              "127.0.0.1:8083",
+              "management listen address: /metrics and health, off the public port; loopback"
+                  + " unless a scraper needs it (0.0.0.0:8083 in a pod)"),
           Variable.of(
               "WEBHOOK_PATH",
               "/webhooks/github",
@@ -59,7 +68,19 @@ public final class Help {
           Variable.of(
               "WEBHOOK_RATE_LIMIT_PER_MINUTE",
               "6000",
-              "requests per source address per minute before 429; 0 turns it off"),
+              "requests per source address per minute before 429; 0 turns it off. Behind"
+                  + " TRUSTED_PROXIES the source is the forwarded client"),
+          Variable.of(
+              "TRUSTED_PROXIES",
+              "none",
+              "comma-separated CIDR ranges or addresses of proxies whose X-Forwarded-For names the"
+                  + " client (rate limit, source allowlist); from any other peer the header is ignored"),
+          Variable.of(
+              "WEBHOOK_SOURCE_ALLOWLIST",
+              "any source",
+              "accept webhooks only from these: github (the hooks ranges of GitHub's GET /meta,"
+                  + " read at start and daily, kept when a read fails) and/or CIDR ranges; others"
+                  + " get 403"),
           Variable.of("AMQP_URL", "amqp://127.0.0.1:5672/%2f", "RabbitMQ (amqps:// for TLS)"),
           Variable.of("AMQP_EXCHANGE", "solstice.jobs", "JobRequest exchange"),
           Variable.of("AMQP_ROUTING_KEY", "jobrequest.v1", "JobRequest routing key"),
@@ -132,6 +153,26 @@ public final class Help {
               "https://api.github.com",
               "GitHub REST API; https://HOST/api/v3 for GitHub Enterprise Server"),
           Variable.of(
+              "GITHUB_CREDENTIALS_CHECK_INTERVAL",
+              "5m",
+              "how often GET /app checks the App credentials; while GitHub refuses them, the longest wait between two checks"),
+          Variable.of(
+              "GITHUB_WEB_URL",
+              "https://github.com",
+              "GitHub's web host, where the setup page creates the App; https://HOST for GitHub Enterprise Server"),
+          Variable.of(
+              "PUBLIC_URL",
+              "the setup request's origin",
+              "this service as GitHub reaches it (https://ci.example.com): the App's webhook, setup and callback URLs"),
+          Variable.of(
+              "SETUP_ENABLED",
+              "false",
+              "serve /github/app/new (create the App from its manifest) although an App is configured; always served while none is"),
+          Variable.of(
+              "SETUP_OUTPUT_DIR",
+              "github-app",
+              "where /github/app/callback writes the new App's id, private key and secrets (files 0600)"),
+          Variable.of(
               "GITHUB_APP_ID",
               "none",
               "GitHub App id; without it the service runs intake-only (default jobs, no check runs)"),
@@ -144,7 +185,10 @@ public final class Help {
               "none",
               "the private key itself (PEM text), instead of GITHUB_APP_KEY_PATH"),
           Variable.secret(
-              "GITHUB_TOKEN", "none", "static token used when the App's token exchange fails"),
+              "GITHUB_TOKEN",
+              "none",
+              "static token (a personal access token) used when the App's token exchange fails;"
+                  + " GitHub refuses check-run writes with it, so results become commit statuses"),
           Variable.secret(
               "TOKEN_CACHE_KEY",
               "required with REDIS_URL",
@@ -161,7 +205,8 @@ public final class Help {
           Variable.of(
               "GITHUB_MAX_RATE_LIMIT_WAIT",
               "5m",
-              "longest wait for a GitHub rate limit before failing (the delivery is retried later)"),
+              "longest wait for a GitHub rate limit or a 5xx `retry-after` before failing (the delivery is"
+                  + " retried later)"),
           Variable.of("GITHUB_REQUEST_TIMEOUT", "15s", "timeout of one GitHub request"),
           Variable.of(
               "GITHUB_WRITES_PER_MINUTE",
@@ -212,6 +257,61 @@ public final class Help {
               "FORK_PR_POLICY",
               "members",
               "fork pull requests run automatically: never, members (author OWNER, MEMBER or COLLABORATOR) or always; a held one gets a neutral check run"),
+          Variable.secret(
+              "DATABASE_URL",
+              "none (no record)",
+              "PostgreSQL of the record of installations, repositories and deliveries: postgresql://user:password@host:5432/db"),
+          Variable.of(
+              "DELIVERY_RETENTION",
+              "30d",
+              "deliveries older than this are deleted from the record"),
+          Variable.of(
+              "STORE_PAYLOADS",
+              "false",
+              "keep each delivery's body in the record, AES-GCM encrypted with TOKEN_CACHE_KEY"),
+          Variable.of(
+              "INSTALLATIONS_SYNC_INTERVAL",
+              "6h",
+              "time between reconciliations of the record with GitHub's installations and repositories"),
+          Variable.of(
+              "RECORD_BUFFER",
+              "10000",
+              "record writes held in memory while PostgreSQL is down; beyond it the oldest are dropped and logged"),
+          // Traces (issue 17): read by the OpenTelemetry SDK's autoconfigure.
+          Telemetry.TRACES_EXPORTER,
+          Telemetry.EXPORTER_OTLP_ENDPOINT,
+          Telemetry.EXPORTER_OTLP_PROTOCOL,
+          Telemetry.EXPORTER_OTLP_HEADERS,
+          Telemetry.SERVICE_NAME,
+          Telemetry.TRACES_SAMPLER,
+          Variable.of(
+              "GATEWAY_ADDR",
+              "none (off)",
+              "the GitHub gateway's own listener for jobs, host:port (docs/gateway.md); unset: no gateway, no job tokens"),
+          Variable.of(
+              "GATEWAY_URL",
+              "http://<GATEWAY_ADDR>",
+              "the gateway's base URL as runners reach it, given to each job as github.api_url"),
+          Variable.of(
+              "GATEWAY_MAX_BODY_BYTES",
+              "104857600",
+              "largest request body the gateway forwards (streamed); larger is 413"),
+          Variable.of(
+              "GATEWAY_TOKEN_GRACE",
+              "1m",
+              "how long a job token keeps working after the job's final JobResult was processed"),
+          Variable.of(
+              "GATEWAY_TOKEN_MARGIN",
+              "10m",
+              "added to the job's timeout for a job token's longest life"),
+          Variable.of(
+              "GATEWAY_DEFAULT_JOB_TIMEOUT",
+              "6h",
+              "the timeout a job token assumes for a job whose workflow names none"),
+          Variable.of(
+              "GITHUB_UPLOADS_BASE",
+              "https://uploads.github.com",
+              "GitHub's uploads host (release assets) the gateway forwards /uploads/ to; derived from GITHUB_API_BASE for Enterprise Server (https://host/api/uploads)"),
           Variable.of("LOG_FORMAT", "json", "json (one object per line) or text"),
           Variable.of("LOG_LEVEL", "INFO", "root log level"));
 

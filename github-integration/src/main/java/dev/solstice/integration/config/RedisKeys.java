@@ -34,4 +34,14 @@ public record RedisKeys(String prefix, Duration checkRunTtl, Duration runTtl) {
   public String missedDeliveries() {
     return prefix + "missed-deliveries:";
   }
+
+  /** Prefix of the job tokens' grants (issue 13; keyed by token hash, never the token). */
+  public String jobTokens() {
+    return prefix + "jobtoken:";
+  }
+
+  /** Prefix of the gateway's conditional-request cache (issue 13; keyed by a hash of the scope). */
+  public String gatewayCache() {
+    return prefix + "gateway:cache:";
+  }
 }

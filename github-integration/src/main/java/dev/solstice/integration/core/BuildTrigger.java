@@ -5,7 +5,8 @@ import java.util.Set;
 
 /**
  * A delivery that asks for CI: a push, a pull request opened/synchronized/reopened (or made ready
- * for review, or labelled), or a Re-run request from the Checks UI.
+ * for review, or labelled), or a Re-run request from the Checks UI; or that ends it: a pull request
+ * closed.
  *
  * @param repository full name {@code owner/repo} of the repository the checks are reported on
  * @param repoUrl clone URL of the code to build (the fork's for a fork pull request)
@@ -36,6 +37,8 @@ import java.util.Set;
  * @param changedFiles the files a push touched, from its commits' added/modified/removed; null when
  *     the payload cannot tell (no commits, or GitHub's cap of 20 commits reached) and for other
  *     events
+ * @param headRef a pull request's head branch name ({@code pull_request.head.ref}); null otherwise
+ * @param pullRequestTitle a pull request's title; null otherwise
  */
 public record BuildTrigger(
     String event,
@@ -61,7 +64,9 @@ public record BuildTrigger(
     String baseRef,
     String baseSha,
     String beforeSha,
-    List<String> changedFiles)
+    List<String> changedFiles,
+    String headRef,
+    String pullRequestTitle)
     implements WebhookEvent {
 
   /**
@@ -71,51 +76,15 @@ public record BuildTrigger(
   public static final Set<String> PULL_REQUEST_ACTIONS =
       Set.of("opened", "synchronize", "reopened", "ready_for_review", "labeled");
 
+  /**
+   * The pull request action that cancels the pull request's unfinished jobs (closed or merged); it
+   * starts no build.
+   */
+  public static final String CLOSED = "closed";
+
   public BuildTrigger {
     labels = labels == null ? List.of() : List.copyOf(labels);
     changedFiles = changedFiles == null ? null : List.copyOf(changedFiles);
-  }
-
-  /** The fields every trigger has; the pull request and push details left empty. */
-  public BuildTrigger(
-      String event,
-      String action,
-      String repository,
-      String repoUrl,
-      String commitSha,
-      String ref,
-      Integer pullRequestNumber,
-      Long installationId,
-      Long checkAppId,
-      String rerunExternalId,
-      String rerunCheckName,
-      String headCommitMessage,
-      String sender) {
-    this(
-        event,
-        action,
-        repository,
-        repoUrl,
-        commitSha,
-        ref,
-        pullRequestNumber,
-        installationId,
-        checkAppId,
-        rerunExternalId,
-        rerunCheckName,
-        headCommitMessage,
-        sender,
-        null,
-        sender,
-        null,
-        List.of(),
-        false,
-        null,
-        false,
-        null,
-        null,
-        null,
-        null);
   }
 
   public boolean isRerun() {
@@ -124,6 +93,11 @@ public record BuildTrigger(
 
   public boolean isPullRequest() {
     return "pull_request".equals(event);
+  }
+
+  /** A pull request closed or merged: its unfinished jobs are cancelled. */
+  public boolean isClosedPullRequest() {
+    return isPullRequest() && CLOSED.equals(action);
   }
 
   public boolean isPush() {

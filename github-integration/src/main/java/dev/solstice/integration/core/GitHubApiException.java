@@ -16,7 +16,8 @@ import java.util.Optional;
  *   <li>{@link Unauthorized}: 401, the credentials were not accepted
  *   <li>{@link NotFound}: 404 (GitHub also answers 404 for repositories a token cannot see)
  *   <li>{@link ValidationFailed}: 422
- *   <li>{@link Transient}: 5xx, timeouts, connection resets
+ *   <li>{@link Transient}: 5xx (with {@code retry-after} when GitHub sent one), timeouts,
+ *       connection resets
  *   <li>{@link Rejected}: any other 4xx
  * </ul>
  *
@@ -123,12 +124,7 @@ public abstract sealed class GitHubApiException extends IntegrationException {
      */
     @Override
     public Optional<java.time.Duration> retryAfter() {
-      return retryAt()
-          .map(
-              at -> {
-                java.time.Duration left = java.time.Duration.between(Instant.now(), at);
-                return left.isNegative() ? java.time.Duration.ZERO : left;
-              });
+      return timeLeft(retryAt());
     }
 
     /** The hourly quota of the installation (or app) is used up until {@code retryAt}. */
@@ -224,15 +220,48 @@ public abstract sealed class GitHubApiException extends IntegrationException {
     }
   }
 
-  /** 5xx, timeout or connection failure: worth retrying. */
+  /** The time from now until {@code at}, never negative; empty when {@code at} is. */
+  static Optional<java.time.Duration> timeLeft(Optional<Instant> at) {
+    return at.map(
+        t -> {
+          java.time.Duration left = java.time.Duration.between(Instant.now(), t);
+          return left.isNegative() ? java.time.Duration.ZERO : left;
+        });
+  }
+
+  /**
+   * 5xx, timeout or connection failure: worth retrying; after {@link #retryAt()} when GitHub said
+   * so ({@code retry-after}).
+   */
   public static final class Transient extends GitHubApiException {
+    private final Instant retryAt;
+
     public Transient(Facts facts, String explanation, Throwable cause) {
+      this(facts, explanation, cause, null);
+    }
+
+    /**
+     * @param retryAt when GitHub asked to be called again, on this host's clock; null if it did not
+     */
+    public Transient(Facts facts, String explanation, Throwable cause, Instant retryAt) {
       super(facts, explanation, cause);
+      this.retryAt = retryAt;
+    }
+
+    /** When GitHub's {@code retry-after} asked to try again; empty when it did not say. */
+    public Optional<Instant> retryAt() {
+      return Optional.ofNullable(retryAt);
+    }
+
+    /** The time left until {@link #retryAt()}; empty when GitHub did not say. */
+    @Override
+    public Optional<java.time.Duration> retryAfter() {
+      return timeLeft(retryAt());
     }
 
     @Override
     public GitHubApiException withFacts(Facts facts) {
-      return new Transient(facts, explanation(), getCause());
+      return new Transient(facts, explanation(), getCause(), retryAt);
     }
 
     @Override

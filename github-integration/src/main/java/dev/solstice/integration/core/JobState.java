@@ -11,7 +11,7 @@ public final class JobState {
   /** Not run because a job it needs did not succeed. */
   public static final String SKIPPED = "skipped";
 
-  /** Cancelled because a newer head superseded its run. */
+  /** Cancelled because a newer head superseded its run, or its pull request was closed. */
   public static final String CANCELLED = "cancelled";
 
   /** Completed: the state is the conclusion prefixed with this ({@code completed:success}). */

@@ -15,7 +15,8 @@ import java.util.UUID;
  *     has an installation
  * @param runId non-null when the run is recorded: then only the jobs without {@code needs} are
  *     published now, and the others are held until what they need succeeded
- * @param supersede non-null when a new head cancels its branch's or pull request's previous head
+ * @param supersede non-null when a new head cancels its branch's or pull request's previous head,
+ *     or a closed pull request its head
  * @param notRun non-null when the workflow's check runs are completed without running anything
  * @param invalidWorkflow non-null when the workflow file is invalid (one failed check run)
  * @param reason why the plan is what it is, for the log; null when the jobs simply run
@@ -62,10 +63,22 @@ public record Plan(
       String deliveryId, String event, String repository, String sha, Long installationId) {}
 
   /**
-   * Cancel the jobs of {@code group}'s previous head that did not start, then make {@code runId}
-   * its head.
+   * Cancel the unfinished jobs (waiting, queued or running) of {@code group}'s previous head, then
+   * make {@code runId} its head; or, for a closed pull request ({@link #closes()}), cancel the
+   * unfinished jobs of its head.
    */
-  public record Supersede(String group, UUID runId, String sha) {}
+  public record Supersede(String group, UUID runId, String sha) {
+
+    /** The pull request of {@code group} was closed: no new head. */
+    public static Supersede closing(String group) {
+      return new Supersede(group, null, null);
+    }
+
+    /** Whether the group's pull request was closed rather than given a new head. */
+    public boolean closes() {
+      return runId == null;
+    }
+  }
 
   /**
    * Check runs completed without running anything: {@code skipped}, or {@code neutral} when held

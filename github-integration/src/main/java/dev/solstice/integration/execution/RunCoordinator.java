@@ -15,6 +15,7 @@ import io.vertx.core.Future;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Function;
@@ -24,11 +25,12 @@ import org.slf4j.LoggerFactory;
 /**
  * What happens to a workflow run after its webhook: a job with {@code needs} is enqueued by the
  * JobResult consumer once every job it needs succeeded, and skipped (its check run completed {@code
- * skipped}) when one did not; a new head of a branch or pull request cancels the jobs of the
- * previous head that did not start (a {@code jobcancel.v1} message for those already queued, check
- * runs {@code cancelled}). State lives in a {@link RunStore}, so any replica continues a run; every
- * step is idempotent and guarded by a short claim, so a redelivered webhook or result neither
- * enqueues a job twice nor cancels twice.
+ * skipped}) when one did not; a new head of a branch or pull request, or the pull request's
+ * closing, cancels the jobs of the previous head that did not finish (a {@code jobcancel.v1}
+ * message for those sent to the orchestrator, queued or running; check runs {@code cancelled}).
+ * State lives in a {@link RunStore}, so any replica continues a run; every step is idempotent and
+ * guarded by a short claim, so a redelivered webhook or result neither enqueues a job twice nor
+ * cancels twice.
  */
 public final class RunCoordinator {
 
@@ -85,7 +87,7 @@ public final class RunCoordinator {
   }
 
   /**
-   * Cancels the jobs of the group's previous head that have not started, then makes {@code runId}
+   * Cancels the jobs of the group's previous head that have not finished, then makes {@code runId}
    * the group's head. Nothing happens when the head is already this run or this commit (a replay).
    */
   public Future<Void> supersede(String group, UUID runId, String sha) {
@@ -96,7 +98,7 @@ public final class RunCoordinator {
               if (previous.isPresent()
                   && !previous.get().runId().equals(runId)
                   && !previous.get().sha().equals(sha)) {
-                return cancelRun(previous.get().runId(), sha)
+                return cancelRun(previous.get().runId(), superseded(sha))
                     .compose(v -> store.setHead(group, new Head(runId, sha)));
               }
               if (previous.isPresent() && previous.get().runId().equals(runId)) {
@@ -106,54 +108,121 @@ public final class RunCoordinator {
             });
   }
 
-  private Future<Void> cancelRun(UUID runId, String newSha) {
+  /**
+   * The group's pull request was closed (or merged): cancels the jobs of its head that have not
+   * finished. A replay finds them finished and does nothing.
+   */
+  public Future<Void> close(String group) {
     return store
-        .jobs(runId)
+        .head(group)
         .compose(
-            jobs ->
-                store
-                    .states(runId)
-                    .compose(
-                        states -> {
-                          Future<Void> chain = Future.succeededFuture();
-                          for (JobRequest job : RunPlanner.cancellable(jobs, states)) {
-                            chain = chain.compose(v -> cancelJob(runId, job, newSha));
-                          }
-                          return chain;
-                        }));
+            head ->
+                head.isEmpty()
+                    ? Future.succeededFuture()
+                    : cancelRun(
+                        head.get().runId(),
+                        new Cancellation(
+                            "its pull request was closed",
+                            j -> JobCancel.closed(j, clock.instant()),
+                            "The pull request was closed")));
   }
 
-  private Future<Void> cancelJob(UUID runId, JobRequest job, String newSha) {
+  /**
+   * Why a run's jobs are cancelled.
+   *
+   * @param log the reason in the log
+   * @param message the {@code jobcancel.v1} for a job the orchestrator has
+   * @param summary the cancelled check run's summary, before "before it started" or "while it ran"
+   */
+  private record Cancellation(
+      String log, Function<JobRequest, JobCancel> message, String summary) {}
+
+  private Cancellation superseded(String newSha) {
+    return new Cancellation(
+        "superseded by " + newSha,
+        j -> JobCancel.superseded(j, newSha, clock.instant()),
+        "Superseded by a newer commit, `" + shortSha(newSha) + "`");
+  }
+
+  private Future<Void> cancelRun(UUID runId, Cancellation why) {
+    return withJobsAndStates(
+        runId,
+        (jobs, states) -> {
+          Future<Void> chain = Future.succeededFuture();
+          for (JobRequest job : RunPlanner.cancellable(jobs, states)) {
+            chain = chain.compose(v -> cancelJob(runId, job, why));
+          }
+          return chain;
+        });
+  }
+
+  /** Reads a run's jobs, then their states, and answers what {@code then} makes of both. */
+  private <T> Future<T> withJobsAndStates(
+      UUID runId,
+      java.util.function.BiFunction<Map<String, JobRequest>, Map<String, String>, Future<T>> then) {
+    return store
+        .jobs(runId)
+        .compose(jobs -> store.states(runId).compose(states -> then.apply(jobs, states)));
+  }
+
+  /**
+   * Cancels one job unless it finished meanwhile: a job still waiting for its needs only has its
+   * check run completed; one queued or running is also sent a {@code jobcancel.v1}, which the
+   * orchestrator honours by not running it or by stopping it.
+   */
+  private Future<Void> cancelJob(UUID runId, JobRequest job, Cancellation why) {
     String id = job.workflowJobId();
     return withClaim(
         runId,
         id,
         state -> {
-          if (state != null && !JobState.QUEUED.equals(state)) {
-            return Future.succeededFuture(); // started or finished meanwhile: let it be
+          if (JobState.terminal(state)) {
+            return Future.succeededFuture(); // finished meanwhile: let its result stand
           }
+          boolean running = JobState.STARTED.equals(state);
           LOG.info(
-              "cancelling job {} ({}) of {}@{}: superseded by {}",
+              "cancelling {} job {} ({}) of {}@{}: {}",
+              running ? "running" : "unstarted",
               id,
               job.requestId(),
               job.repository(),
               job.commitSha(),
-              newSha);
+              why.log());
           Future<Void> sent =
-              state == null
-                  ? Future.succeededFuture()
-                  : cancel.apply(JobCancel.superseded(job, newSha, clock.instant()));
+              state == null ? Future.succeededFuture() : cancel.apply(why.message().apply(job));
           return sent.compose(
                   v ->
                       checks.complete(
                           job,
                           "cancelled",
                           "Cancelled",
-                          "Superseded by a newer commit, `"
-                              + shortSha(newSha)
-                              + "`, before it started."))
+                          why.summary() + (running ? ", while it ran." : ", before it started.")))
               .compose(v -> store.setState(runId, id, JobState.CANCELLED));
         });
+  }
+
+  /**
+   * Cancels the jobs of a run that were never published (held until their needs succeed), without
+   * any GitHub call: its installation was deleted or suspended. Answers how many were cancelled.
+   */
+  public Future<Integer> cancelHeld(UUID runId, String reason) {
+    return withJobsAndStates(
+        runId,
+        (jobs, states) ->
+            onceEach(
+                runId,
+                jobs.values().stream()
+                    .filter(job -> states.get(job.workflowJobId()) == null)
+                    .toList(),
+                job -> {
+                  LOG.info(
+                      "cancelling held job {} ({}) of {}: {}",
+                      job.workflowJobId(),
+                      job.requestId(),
+                      job.repository(),
+                      reason);
+                  return store.setState(runId, job.workflowJobId(), JobState.CANCELLED);
+                }));
   }
 
   /**
@@ -185,71 +254,86 @@ public final class RunCoordinator {
               String conclusion = result.conclusion().apiName();
               return store
                   .setState(runId, jobId, JobState.completed(conclusion))
-                  .compose(v -> store.jobs(runId))
                   .compose(
-                      jobs ->
-                          store
-                              .states(runId)
-                              .compose(
-                                  states ->
-                                      execute(
-                                          runId,
-                                          jobId,
-                                          conclusion,
-                                          RunPlanner.afterResult(
-                                              jobId, conclusion, jobs, states))));
+                      v ->
+                          withJobsAndStates(
+                              runId,
+                              (jobs, states) ->
+                                  execute(
+                                      runId,
+                                      jobId,
+                                      conclusion,
+                                      RunPlanner.afterResult(jobId, conclusion, jobs, states))));
             });
   }
 
   /** Carries out a {@link RunStep}: each job enqueued or skipped once, under its claim. */
   private Future<Void> execute(UUID runId, String done, String conclusion, RunStep step) {
-    Future<Void> chain = Future.succeededFuture();
-    for (JobRequest job : step.enqueue()) {
+    return onceEach(
+            runId,
+            step.enqueue(),
+            job -> {
+              LOG.info(
+                  "job {} of {}@{}: its needs succeeded, enqueueing it",
+                  job.workflowJobId(),
+                  job.repository(),
+                  job.commitSha());
+              return enqueue
+                  .apply(job)
+                  .compose(x -> store.setState(runId, job.workflowJobId(), JobState.QUEUED));
+            })
+        .compose(
+            enqueued ->
+                onceEach(
+                    runId,
+                    step.skip(),
+                    RunStep.Skip::job,
+                    skip -> {
+                      JobRequest job = skip.job();
+                      LOG.info(
+                          "job {} of {}@{} skipped: {} concluded {}",
+                          job.workflowJobId(),
+                          job.repository(),
+                          job.commitSha(),
+                          done,
+                          conclusion);
+                      return checks
+                          .complete(job, "skipped", "Skipped", skip.summary())
+                          .compose(
+                              x -> store.setState(runId, job.workflowJobId(), JobState.SKIPPED));
+                    }))
+        .mapEmpty();
+  }
+
+  /**
+   * Runs {@code action} for each job in turn, under its claim, unless the job already has a state
+   * (another replica or an earlier attempt did it); answers how many it ran for.
+   */
+  private Future<Integer> onceEach(
+      UUID runId, List<JobRequest> jobs, Function<JobRequest, Future<Void>> action) {
+    return onceEach(runId, jobs, Function.identity(), action);
+  }
+
+  private <T> Future<Integer> onceEach(
+      UUID runId, List<T> items, Function<T, JobRequest> jobOf, Function<T, Future<Void>> action) {
+    Future<Integer> chain = Future.succeededFuture(0);
+    for (T item : items) {
       chain =
           chain.compose(
-              v ->
-                  withClaim(
-                      runId,
-                      job.workflowJobId(),
-                      state -> {
-                        if (state != null) {
-                          return Future.succeededFuture();
-                        }
-                        LOG.info(
-                            "job {} of {}@{}: its needs succeeded, enqueueing it",
-                            job.workflowJobId(),
-                            job.repository(),
-                            job.commitSha());
-                        return enqueue
-                            .apply(job)
-                            .compose(
-                                x -> store.setState(runId, job.workflowJobId(), JobState.QUEUED));
-                      }));
-    }
-    for (RunStep.Skip skip : step.skip()) {
-      JobRequest job = skip.job();
-      String id = job.workflowJobId();
-      chain =
-          chain.compose(
-              v ->
-                  withClaim(
-                      runId,
-                      id,
-                      state -> {
-                        if (state != null) {
-                          return Future.succeededFuture();
-                        }
-                        LOG.info(
-                            "job {} of {}@{} skipped: {} concluded {}",
-                            id,
-                            job.repository(),
-                            job.commitSha(),
-                            done,
-                            conclusion);
-                        return checks
-                            .complete(job, "skipped", "Skipped", skip.summary())
-                            .compose(x -> store.setState(runId, id, JobState.SKIPPED));
-                      }));
+              n -> {
+                boolean[] ran = {false};
+                return withClaim(
+                        runId,
+                        jobOf.apply(item).workflowJobId(),
+                        state -> {
+                          if (state != null) {
+                            return Future.succeededFuture();
+                          }
+                          ran[0] = true;
+                          return action.apply(item);
+                        })
+                    .map(v -> ran[0] ? n + 1 : n);
+              });
     }
     return chain;
   }

@@ -27,16 +27,18 @@ public record CheckRunCreate(
     Objects.requireNonNull(headSha, "headSha");
   }
 
-  /** A run that is not finished yet ({@code queued} or {@code in_progress}). */
-  public CheckRunCreate(
-      String name,
-      String headSha,
-      String status,
-      String externalId,
-      String detailsUrl,
-      Instant startedAt,
-      CheckRunOutput output) {
-    this(name, headSha, status, externalId, detailsUrl, startedAt, output, null, null);
+  /** A run waiting to start. */
+  public static CheckRunCreate queued(
+      String name, String headSha, String externalId, String detailsUrl, CheckRunOutput output) {
+    return new CheckRunCreate(
+        name, headSha, "queued", externalId, detailsUrl, null, output, null, null);
+  }
+
+  /** A run already started when it is first created. */
+  public static CheckRunCreate inProgress(
+      String name, String headSha, String externalId, String detailsUrl, Instant startedAt) {
+    return new CheckRunCreate(
+        name, headSha, "in_progress", externalId, detailsUrl, startedAt, null, null, null);
   }
 
   /** A finished run, created with its conclusion in one request. */

@@ -44,10 +44,9 @@ public final class ErrorClassifier {
         return new GitHubApiException.RateLimited.Primary(
             facts, resetInstant(response, now), "primary rate limit exhausted");
       }
-      String retryAfter = response.header("retry-after");
-      if (retryAfter != null) {
+      if (response.header("retry-after") != null) {
         return new GitHubApiException.RateLimited.Secondary(
-            facts, now.plus(parseSeconds(retryAfter)), "secondary rate limit");
+            facts, retryAt(response, now), "secondary rate limit");
       }
       if (message.toLowerCase(Locale.ROOT).contains(SECONDARY_MESSAGE) || status == 429) {
         return new GitHubApiException.RateLimited.Secondary(facts, null, "secondary rate limit");
@@ -81,7 +80,7 @@ public final class ErrorClassifier {
               : "GitHub rejected the request");
     }
     if (status >= 500) {
-      return new GitHubApiException.Transient(facts, "server error", null);
+      return new GitHubApiException.Transient(facts, "server error", null, retryAt(response, now));
     }
     return new GitHubApiException.Rejected(facts, "unexpected answer");
   }
@@ -127,12 +126,34 @@ public final class ErrorClassifier {
     }
   }
 
-  private static Duration parseSeconds(String value) {
-    try {
-      return Duration.ofSeconds(Math.max(0, Long.parseLong(value.trim())));
-    } catch (NumberFormatException e) {
-      return Duration.ofSeconds(60);
+  /**
+   * When GitHub's {@code retry-after} says to try again, on this host's clock, or null when it is
+   * absent or unreadable (the caller's default wait applies). Both forms of RFC 9110 section 10.2.3
+   * are read: delay-seconds, and an HTTP-date, which is measured against GitHub's own {@code Date}
+   * header when present (so clock skew does not matter), as the rate-limit reset is.
+   */
+  static Instant retryAt(GitHubTransport.Response response, Instant now) {
+    String value = response.header("retry-after");
+    if (value == null || value.isBlank()) {
+      return null;
     }
+    String v = value.trim();
+    if (v.chars().allMatch(c -> c >= '0' && c <= '9')) {
+      try {
+        return now.plus(Duration.ofSeconds(Long.parseLong(v)));
+      } catch (RuntimeException tooLarge) {
+        return Instant.MAX;
+      }
+    }
+    Instant date;
+    try {
+      date = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+    } catch (RuntimeException unreadable) {
+      return null;
+    }
+    Instant serverNow = serverDate(response);
+    Duration wait = Duration.between(serverNow == null ? now : serverNow, date);
+    return now.plus(wait.isNegative() ? Duration.ZERO : wait);
   }
 
   static String githubMessage(GitHubTransport.Response response) {

@@ -2,6 +2,7 @@ package dev.solstice.integration.github;
 
 import dev.solstice.integration.core.GitHubApiException;
 import dev.solstice.integration.core.NotAFileException;
+import dev.solstice.integration.core.PullRequestRef;
 import io.vertx.core.Future;
 import java.util.List;
 import java.util.Optional;
@@ -52,6 +53,41 @@ public interface GitHubClient {
    */
   Future<ChangedFiles> compareFiles(long installationId, RepoRef repo, String base, String head);
 
+  /**
+   * The pull requests associated with a commit ({@code GET
+   * /repos/{owner}/{repo}/commits/{commit_sha}/pulls}, first page of 100): for a commit not on the
+   * default branch, the open and merged ones whose head it is, fork pull requests included.
+   *
+   * @since issue 17
+   */
+  default Future<List<PullRequestRef>> listPullRequestsOfCommit(
+      long installationId, RepoRef repo, String sha) {
+    return Future.failedFuture(
+        new UnsupportedOperationException("listPullRequestsOfCommit is not implemented"));
+  }
+
+  /**
+   * Whether check-run writes for {@code repo} can succeed: false while the App's token exchange
+   * fails and the static {@code GITHUB_TOKEN} (a personal access token, which GitHub refuses for
+   * check-run writes) stands in; results are then reported as commit statuses.
+   *
+   * @since issue 17
+   */
+  default Future<Boolean> checksWritable(long installationId, RepoRef repo) {
+    return Future.succeededFuture(true);
+  }
+
+  /**
+   * Creates a commit status ({@code POST /repos/{owner}/{repo}/statuses/{sha}}).
+   *
+   * @since issue 17
+   */
+  default Future<Void> createCommitStatus(
+      long installationId, RepoRef repo, String sha, CommitStatus status) {
+    return Future.failedFuture(
+        new UnsupportedOperationException("createCommitStatus is not implemented"));
+  }
+
   /** Creates an issue (uses a token with {@code issues: write}). */
   Future<IssueRef> createIssue(long installationId, RepoRef repo, IssueCreate issue);
 
@@ -72,6 +108,37 @@ public interface GitHubClient {
    * {@code GITHUB_APP_ID} or key fails fast with {@link GitHubApiException.Unauthorized}.
    */
   Future<Void> verifyAppCredentials();
+
+  /**
+   * The installation ({@code GET /app/installations/{id}} with the App JWT): its account,
+   * repository selection and permissions. {@link GitHubApiException.NotFound} when the App is not
+   * installed there.
+   */
+  Future<AppInstallation> getInstallation(long installationId);
+
+  /**
+   * Every installation of the App ({@code GET /app/installations}, all pages), for the record's
+   * reconciliation.
+   */
+  default Future<List<AppInstallation>> listInstallations() {
+    return Future.failedFuture(new UnsupportedOperationException("listInstallations"));
+  }
+
+  /**
+   * The repositories an installation grants ({@code GET /installation/repositories}, all pages).
+   */
+  default Future<List<AppInstallation.Repository>> listInstallationRepositories(
+      long installationId) {
+    return Future.failedFuture(new UnsupportedOperationException("listInstallationRepositories"));
+  }
+
+  /**
+   * Drops every cached token of an installation (deleted or suspended), here and in the shared
+   * cache.
+   */
+  default Future<Void> forgetInstallation(long installationId) {
+    return Future.succeededFuture();
+  }
 
   /** Releases connections. */
   void close();

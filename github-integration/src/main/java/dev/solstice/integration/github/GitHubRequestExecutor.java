@@ -1,6 +1,10 @@
 package dev.solstice.integration.github;
 
 import dev.solstice.integration.core.GitHubApiException;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -11,6 +15,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
@@ -104,6 +109,9 @@ final class GitHubRequestExecutor {
   private final Map<String, Instant> blockedUntil = new ConcurrentHashMap<>();
   private volatile InstallationTokenProvider tokens;
 
+  /** Null while tracing is off: then no OpenTelemetry call at all is made per exchange. */
+  private volatile Tracer tracer;
+
   GitHubRequestExecutor(
       Vertx vertx,
       GitHubTransport transport,
@@ -130,6 +138,11 @@ final class GitHubRequestExecutor {
     this.tokens = tokens;
   }
 
+  /** Where the span of every exchange goes; none until set. */
+  void tracer(Tracer tracer) {
+    this.tracer = tracer;
+  }
+
   String apiBase() {
     return apiBase;
   }
@@ -139,30 +152,39 @@ final class GitHubRequestExecutor {
    * WriteOperations.WriteNotAllowedException} for a write that is not allowlisted.
    */
   Future<ApiResponse> execute(ApiRequest r) {
+    // The caller's trace, taken now: queued behind the pacer or a token mint, the exchange may
+    // run in another request's callback. Null when tracing is off.
+    Context parent = tracer == null ? null : Context.current();
     if (r.mutating()) {
       if (WriteOperations.CREATE_INSTALLATION_TOKEN.equals(r.operation())) {
         // Minting is not content creation, and writes wait for it: pacing it would deadlock.
-        return attempt(r, 1, false);
+        return attempt(r, parent, 1, false);
       }
       if (!allowedWrites.contains(r.operation())) {
         return Future.failedFuture(new WriteOperations.WriteNotAllowedException(r.operation()));
       }
-      return pacer.submit(r.lane(), () -> attempt(r, 1, false));
+      return pacer.submit(r.lane(), () -> attempt(r, parent, 1, false));
     }
-    return reads.run(() -> attempt(r, 1, false));
+    return reads.run(() -> attempt(r, parent, 1, false));
   }
 
-  private Future<ApiResponse> attempt(ApiRequest r, int attempt, boolean reauthenticated) {
+  private Future<ApiResponse> attempt(
+      ApiRequest r, Context parent, int attempt, boolean reauthenticated) {
     return waitWhileBlocked(r)
-        .compose(v -> credential(r))
+        .compose(v -> credential(r, parent))
         .compose(
             cred ->
-                sendOnce(r, cred)
-                    .recover(err -> afterFailure(r, cred, err, attempt, reauthenticated)));
+                sendOnce(r, cred, parent)
+                    .recover(err -> afterFailure(r, parent, cred, err, attempt, reauthenticated)));
   }
 
   private Future<ApiResponse> afterFailure(
-      ApiRequest r, Credential cred, Throwable err, int attempt, boolean reauthenticated) {
+      ApiRequest r,
+      Context parent,
+      Credential cred,
+      Throwable err,
+      int attempt,
+      boolean reauthenticated) {
     if (!(err instanceof GitHubApiException e)) {
       return Future.failedFuture(err);
     }
@@ -179,28 +201,34 @@ final class GitHubRequestExecutor {
           i.installationId());
       return tokens
           .invalidate(i.installationId(), i.repo(), i.scope(), cred.value())
-          .compose(v -> attempt(r, attempt, true));
+          .compose(v -> attempt(r, parent, attempt, true));
     }
     if (!e.retryable() || attempt >= retry.maxAttempts()) {
       return Future.failedFuture(e);
     }
     Duration wait;
     String reason;
+    Optional<Instant> told = Optional.empty();
     if (e instanceof GitHubApiException.RateLimited rl) {
       reason =
           rl instanceof GitHubApiException.RateLimited.Primary
               ? "primary_rate_limit"
               : "secondary_rate_limit";
-      wait =
-          rl.retryAt()
-              .map(at -> Duration.between(clock.instant(), at))
-              .orElse(retry.secondaryDefaultWait());
+      told = Optional.of(rl.retryAt().orElse(clock.instant().plus(retry.secondaryDefaultWait())));
+    } else if (e instanceof GitHubApiException.Transient t && t.retryAt().isPresent()) {
+      reason = "retry_after"; // a 5xx with retry-after: wait as GitHub says, within the same bound
+      told = t.retryAt();
+    } else {
+      reason = "transient";
+    }
+    if (told.isPresent()) {
+      wait = Duration.between(clock.instant(), told.get());
       if (wait.isNegative()) {
         wait = Duration.ZERO;
       }
       if (wait.compareTo(retry.maxRateLimitWait()) > 0) {
         LOG.warn(
-            "{} {}: rate limited for {} s, more than the {} s we may wait; giving up",
+            "{} {}: GitHub asked us to wait {} s, more than the {} s we may wait; giving up",
             r.method(),
             r.route(),
             wait.toSeconds(),
@@ -208,7 +236,6 @@ final class GitHubRequestExecutor {
         return Future.failedFuture(e);
       }
     } else {
-      reason = "transient";
       wait = retry.backoff(attempt, ThreadLocalRandom.current().nextDouble());
     }
     metrics.retry(reason);
@@ -228,7 +255,7 @@ final class GitHubRequestExecutor {
             created ->
                 created != null
                     ? Future.succeededFuture(created)
-                    : attempt(r, attempt + 1, reauthenticated));
+                    : attempt(r, parent, attempt + 1, reauthenticated));
   }
 
   /** No answer or a gateway error: GitHub may or may not have applied the request. */
@@ -288,21 +315,28 @@ final class GitHubRequestExecutor {
     return ms <= 0 ? Future.succeededFuture() : vertx.timer(ms).mapEmpty();
   }
 
-  private Future<Credential> credential(ApiRequest r) {
+  private Future<Credential> credential(ApiRequest r, Context parent) {
     if (r.auth() instanceof InstallationAuth i) {
-      return tokens
-          .token(i.installationId(), i.repo(), i.scope())
-          .map(
-              t ->
-                  new Credential(
-                      t.token(),
-                      "inst:" + i.installationId() + ":" + i.scope() + ":" + t.source(),
-                      t.source() == InstallationToken.Source.MINTED));
+      Future<InstallationToken> token;
+      if (parent == null) {
+        token = tokens.token(i.installationId(), i.repo(), i.scope());
+      } else {
+        // A token minted for this request is a GitHub call of its trace.
+        try (Scope s = parent.makeCurrent()) {
+          token = tokens.token(i.installationId(), i.repo(), i.scope());
+        }
+      }
+      return token.map(
+          t ->
+              new Credential(
+                  t.token(),
+                  "inst:" + i.installationId() + ":" + i.scope() + ":" + t.source(),
+                  t.source() == InstallationToken.Source.MINTED));
     }
     return Future.succeededFuture(new Credential(signer.jwt(), "app", false));
   }
 
-  private Future<ApiResponse> sendOnce(ApiRequest r, Credential cred) {
+  private Future<ApiResponse> sendOnce(ApiRequest r, Credential cred, Context parent) {
     String url = r.path().startsWith("http") ? r.path() : apiBase + r.path();
     if (!url.startsWith(apiBase + "/")) {
       // Never send a credential to a host other than the configured API.
@@ -330,9 +364,15 @@ final class GitHubRequestExecutor {
     final EtagCache.Entry entry = cached;
     GitHubTransport.Request request =
         new GitHubTransport.Request(r.method(), url, headers, r.body(), retry.requestTimeout());
-    return transport
-        .send(request)
-        .recover(
+    Span span =
+        parent == null
+            ? null
+            : GitHubSpans.start(tracer, parent, r.operation(), r.method().name(), r.route());
+    Future<GitHubTransport.Response> sent = transport.send(request);
+    if (span != null) {
+      sent = sent.andThen(ar -> GitHubSpans.end(span, ar));
+    }
+    return sent.recover(
             t -> {
               metrics.request(r.route(), 0);
               return Future.failedFuture(

@@ -79,7 +79,8 @@ public final class InstallationTokenProvider {
   }
 
   static String key(long installationId, RepoRef repo, TokenScope scope) {
-    return installationId + ":" + repo.fullName().toLowerCase(Locale.ROOT) + ":" + scope.name();
+    String repos = repo == null ? "*" : repo.fullName().toLowerCase(Locale.ROOT);
+    return installationId + ":" + repos + ":" + scope.name();
   }
 
   /** A token usable for at least {@link #REFRESH_MARGIN}, or the static fallback. */
@@ -113,6 +114,16 @@ public final class InstallationTokenProvider {
           mine.handle(ar);
         });
     return mine.future();
+  }
+
+  /**
+   * Forgets every token of an installation, here and in the shared cache: it was deleted or
+   * suspended, and its tokens must not be used again.
+   */
+  public Future<Void> forgetInstallation(long installationId) {
+    String keyPrefix = installationId + ":";
+    local.keySet().removeIf(k -> k.startsWith(keyPrefix));
+    return shared == null ? Future.succeededFuture() : shared.evictAll(keyPrefix);
   }
 
   /**

@@ -92,6 +92,30 @@ public final class RedisTokenCache implements SharedTokenCache {
   }
 
   @Override
+  public Future<Void> evictAll(String keyPrefix) {
+    return scanAndDelete("0", prefix + keyPrefix + "*");
+  }
+
+  private Future<Void> scanAndDelete(String cursor, String pattern) {
+    return redis
+        .scan(List.of(cursor, "MATCH", pattern, "COUNT", "500"))
+        .timeout(TIMEOUT_MS, TimeUnit.MILLISECONDS)
+        .compose(
+            r -> {
+              String next = r.get(0).toString();
+              List<String> keys = new java.util.ArrayList<>();
+              r.get(1).forEach(k -> keys.add(k.toString()));
+              Future<Void> deleted =
+                  keys.isEmpty()
+                      ? Future.succeededFuture()
+                      : redis.del(keys).timeout(TIMEOUT_MS, TimeUnit.MILLISECONDS).mapEmpty();
+              return "0".equals(next)
+                  ? deleted
+                  : deleted.compose(v -> scanAndDelete(next, pattern));
+            });
+  }
+
+  @Override
   public Future<Boolean> tryLock(String key, String owner, Duration ttl) {
     return redis
         .set(List.of(prefix + key + ":lock", owner, "NX", "PX", Long.toString(ttl.toMillis())))

@@ -19,6 +19,14 @@ public interface SharedTokenCache {
   Future<Void> evict(String key);
 
   /**
+   * Drops every token whose key starts with {@code keyPrefix} (an installation's tokens, once it is
+   * deleted or suspended).
+   */
+  default Future<Void> evictAll(String keyPrefix) {
+    return Future.succeededFuture();
+  }
+
+  /**
    * Tries to become the one replica that mints {@code key}; true when this caller holds the lock
    * for at most {@code ttl}.
    */

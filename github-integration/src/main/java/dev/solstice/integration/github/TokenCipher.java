@@ -11,22 +11,23 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * AES-256-GCM for tokens at rest in Redis. The cache key is bound as associated data, so a value
- * copied under another key does not decrypt. Output: base64(12-byte IV || ciphertext+tag).
+ * copied under another key does not decrypt. Output: base64(12-byte IV || ciphertext+tag). The
+ * record's stored payloads ({@code STORE_PAYLOADS}) are encrypted the same way, with the same key.
  */
-final class TokenCipher {
+public final class TokenCipher {
   private static final int IV_BYTES = 12;
   private static final int TAG_BITS = 128;
   private final SecretKeySpec key;
   private final SecureRandom random = new SecureRandom();
 
-  TokenCipher(byte[] key) {
+  public TokenCipher(byte[] key) {
     if (key == null || key.length != 32) {
       throw new IllegalArgumentException("TOKEN_CACHE_KEY must be 32 bytes");
     }
     this.key = new SecretKeySpec(key.clone(), "AES");
   }
 
-  String encrypt(String plaintext, String associatedData) {
+  public String encrypt(String plaintext, String associatedData) {
     try {
       byte[] iv = new byte[IV_BYTES];
       random.nextBytes(iv);
@@ -44,7 +45,7 @@ final class TokenCipher {
   /**
    * @throws GeneralSecurityException when the value was not produced with this key and AAD
    */
-  String decrypt(String encoded, String associatedData) throws GeneralSecurityException {
+  public String decrypt(String encoded, String associatedData) throws GeneralSecurityException {
     byte[] all;
     try {
       all = Base64.getDecoder().decode(encoded);

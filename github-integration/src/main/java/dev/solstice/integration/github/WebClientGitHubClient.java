@@ -2,12 +2,14 @@ package dev.solstice.integration.github;
 
 import dev.solstice.integration.core.GitHubApiException;
 import dev.solstice.integration.core.NotAFileException;
+import dev.solstice.integration.core.PullRequestRef;
 import dev.solstice.integration.github.GitHubRequestExecutor.ApiRequest;
 import dev.solstice.integration.github.GitHubRequestExecutor.ApiResponse;
 import dev.solstice.integration.github.GitHubRequestExecutor.AppAuth;
 import dev.solstice.integration.github.GitHubRequestExecutor.Auth;
 import dev.solstice.integration.github.GitHubRequestExecutor.InstallationAuth;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.trace.Tracer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -76,6 +78,18 @@ public final class WebClientGitHubClient implements GitHubClient {
           HttpMethod.GET,
           "/repos/{owner}/{repo}/pulls/{pull_number}/files",
           TokenScope.PULL_REQUESTS);
+  private static final Endpoint LIST_PULLS_OF_COMMIT =
+      new Endpoint(
+          "repos/list-pull-requests-associated-with-commit",
+          HttpMethod.GET,
+          "/repos/{owner}/{repo}/commits/{commit_sha}/pulls",
+          TokenScope.PULL_REQUESTS);
+  private static final Endpoint CREATE_COMMIT_STATUS =
+      new Endpoint(
+          WriteOperations.CREATE_COMMIT_STATUS,
+          HttpMethod.POST,
+          "/repos/{owner}/{repo}/statuses/{sha}",
+          TokenScope.STATUSES);
   private static final Endpoint COMPARE_COMMITS =
       new Endpoint(
           "repos/compare-commits-with-basehead",
@@ -110,6 +124,21 @@ public final class WebClientGitHubClient implements GitHubClient {
           HttpMethod.POST,
           "/app/installations/{installation_id}/access_tokens",
           null);
+  private static final Endpoint GET_INSTALLATION =
+      new Endpoint(
+          "apps/get-installation", HttpMethod.GET, "/app/installations/{installation_id}", null);
+  private static final Endpoint LIST_INSTALLATIONS =
+      new Endpoint("apps/list-installations", HttpMethod.GET, "/app/installations", null);
+  private static final Endpoint LIST_INSTALLATION_REPOSITORIES =
+      new Endpoint(
+          "apps/list-repos-accessible-to-installation",
+          HttpMethod.GET,
+          "/installation/repositories",
+          TokenScope.METADATA);
+
+  /** Pages of 100 read at most by one listing of installations or repositories. */
+  private static final int MAX_LISTING_PAGES = 100;
+
   private static final int MAX_PAGES = 10;
   private static final Pattern NEXT_LINK = Pattern.compile("<([^>]+)>\\s*;\\s*rel=\"next\"");
 
@@ -139,11 +168,18 @@ public final class WebClientGitHubClient implements GitHubClient {
     this.tokens =
         new InstallationTokenProvider(b.vertx, this::mint, b.clock, shared, b.staticToken, metrics);
     executor.tokens(tokens);
+    executor.tracer(b.tracer);
   }
 
   /** The production client: settings from the environment, Redis when configured. */
   public static WebClientGitHubClient create(
       Vertx vertx, GitHubSettings settings, MeterRegistry registry) {
+    return create(vertx, settings, registry, null);
+  }
+
+  /** As {@link #create(Vertx, GitHubSettings, MeterRegistry)}, with a span per GitHub exchange. */
+  public static WebClientGitHubClient create(
+      Vertx vertx, GitHubSettings settings, MeterRegistry registry, Tracer tracer) {
     Builder b =
         builder(vertx)
             .apiBase(settings.apiBase().toString())
@@ -152,7 +188,8 @@ public final class WebClientGitHubClient implements GitHubClient {
             .retryPolicy(settings.retryPolicy())
             .pacing(settings.pacing())
             .allowedWrites(settings.allowedWrites())
-            .meterRegistry(registry);
+            .meterRegistry(registry)
+            .tracer(tracer);
     if (settings.sharedTokenCache()) {
       RedisAPI api = RedisAPI.api(Redis.createClient(vertx, settings.redisUrl()));
       b.sharedCache(
@@ -182,6 +219,7 @@ public final class WebClientGitHubClient implements GitHubClient {
     private Clock clock = Clock.systemUTC();
     private MeterRegistry registry;
     private GitHubTransport transport;
+    private Tracer tracer;
 
     private Builder(Vertx vertx) {
       this.vertx = Objects.requireNonNull(vertx);
@@ -230,6 +268,15 @@ public final class WebClientGitHubClient implements GitHubClient {
 
     public Builder meterRegistry(MeterRegistry registry) {
       this.registry = registry;
+      return this;
+    }
+
+    /**
+     * Where each exchange's span goes (route template, status, rate-limit remaining); null (the
+     * default) for none.
+     */
+    public Builder tracer(Tracer tracer) {
+      this.tracer = tracer;
       return this;
     }
 
@@ -542,6 +589,40 @@ public final class WebClientGitHubClient implements GitHubClient {
   }
 
   @Override
+  public Future<List<PullRequestRef>> listPullRequestsOfCommit(
+      long installationId, RepoRef repo, String sha) {
+    String p = repoPath(repo) + "/commits/" + encode(sha) + "/pulls?per_page=100";
+    return executor
+        .execute(asInstallation(LIST_PULLS_OF_COMMIT, p, null, installationId, repo, JSON))
+        .map(
+            resp -> {
+              JsonArray arr = resp.body().toJsonArray();
+              List<PullRequestRef> pulls = new ArrayList<>();
+              for (int i = 0; i < arr.size(); i++) {
+                pulls.add(pullRequestOf(arr.getJsonObject(i)));
+              }
+              return List.copyOf(pulls);
+            });
+  }
+
+  /** GitHub's {@code pull-request-simple} shape, as far as the trust policy reads it. */
+  private static PullRequestRef pullRequestOf(JsonObject pr) {
+    JsonObject head = pr.getJsonObject("head", new JsonObject());
+    JsonObject base = pr.getJsonObject("base", new JsonObject());
+    JsonObject headRepo = head.getJsonObject("repo");
+    return new PullRequestRef(
+        pr.getInteger("number", 0),
+        pr.getString("state"),
+        head.getString("sha"),
+        headRepo == null ? null : headRepo.getString("full_name"),
+        base.getJsonObject("repo", new JsonObject()).getString("full_name"),
+        base.getString("ref"),
+        base.getString("sha"),
+        pr.getJsonObject("user", new JsonObject()).getString("login"),
+        pr.getString("author_association"));
+  }
+
+  @Override
   public Future<ChangedFiles> compareFiles(
       long installationId, RepoRef repo, String base, String head) {
     String p = repoPath(repo) + "/compare/" + encode(base) + "..." + encode(head) + "?per_page=100";
@@ -556,6 +637,28 @@ public final class WebClientGitHubClient implements GitHubClient {
               }
               return new ChangedFiles(files, arr.size() < ChangedFiles.MAX_COMPARE_FILES);
             });
+  }
+
+  @Override
+  public Future<Boolean> checksWritable(long installationId, RepoRef repo) {
+    return tokens
+        .token(installationId, repo, TokenScope.CHECKS)
+        .map(t -> t.source() == InstallationToken.Source.MINTED);
+  }
+
+  @Override
+  public Future<Void> createCommitStatus(
+      long installationId, RepoRef repo, String sha, CommitStatus status) {
+    return executor
+        .execute(
+            asInstallation(
+                CREATE_COMMIT_STATUS,
+                repoPath(repo) + "/statuses/" + encode(sha),
+                status.toJson(),
+                installationId,
+                repo,
+                JSON))
+        .mapEmpty();
   }
 
   @Override
@@ -624,8 +727,82 @@ public final class WebClientGitHubClient implements GitHubClient {
   }
 
   @Override
+  public Future<List<AppInstallation>> listInstallations() {
+    return installationsPage("/app/installations?per_page=100", new ArrayList<>(), 1);
+  }
+
+  private Future<List<AppInstallation>> installationsPage(
+      String path, List<AppInstallation> acc, int page) {
+    return executor
+        .execute(asApp(LIST_INSTALLATIONS, path, null))
+        .compose(
+            resp -> {
+              JsonArray arr = resp.body().toJsonArray();
+              for (int i = 0; i < arr.size(); i++) {
+                acc.add(AppInstallation.fromJson(arr.getJsonObject(i)));
+              }
+              Optional<String> next = nextLink(resp.header("link"));
+              return next.isPresent() && page < MAX_LISTING_PAGES
+                  ? installationsPage(next.get(), acc, page + 1)
+                  : Future.succeededFuture(List.copyOf(acc));
+            });
+  }
+
+  @Override
+  public Future<List<AppInstallation.Repository>> listInstallationRepositories(
+      long installationId) {
+    return repositoriesPage(
+        installationId, "/installation/repositories?per_page=100", new ArrayList<>(), 1);
+  }
+
+  private Future<List<AppInstallation.Repository>> repositoriesPage(
+      long installationId, String path, List<AppInstallation.Repository> acc, int page) {
+    return executor
+        .execute(
+            request(
+                LIST_INSTALLATION_REPOSITORIES,
+                path,
+                null,
+                new InstallationAuth(installationId, null, TokenScope.METADATA),
+                JSON))
+        .compose(
+            resp -> {
+              JsonArray arr =
+                  resp.body().toJsonObject().getJsonArray("repositories", new JsonArray());
+              for (int i = 0; i < arr.size(); i++) {
+                JsonObject r = arr.getJsonObject(i);
+                acc.add(
+                    new AppInstallation.Repository(
+                        r.getLong("id"),
+                        r.getString("full_name"),
+                        Boolean.TRUE.equals(r.getBoolean("private"))));
+              }
+              Optional<String> next = nextLink(resp.header("link"));
+              return next.isPresent() && page < MAX_LISTING_PAGES
+                  ? repositoriesPage(installationId, next.get(), acc, page + 1)
+                  : Future.succeededFuture(List.copyOf(acc));
+            });
+  }
+
+  @Override
+  public Future<Void> forgetInstallation(long installationId) {
+    return tokens.forgetInstallation(installationId);
+  }
+
+  @Override
   public Future<Void> verifyAppCredentials() {
     return executor.execute(asApp(GET_AUTHENTICATED_APP, "/app", null)).mapEmpty();
+  }
+
+  @Override
+  public Future<AppInstallation> getInstallation(long installationId) {
+    return executor
+        .execute(asApp(GET_INSTALLATION, "/app/installations/" + installationId, null))
+        .recover(
+            e ->
+                Future.failedFuture(
+                    e instanceof GitHubApiException g ? withInstallation(g, installationId) : e))
+        .map(resp -> AppInstallation.fromJson(resp.body().toJsonObject()));
   }
 
   @Override
@@ -639,10 +816,13 @@ public final class WebClientGitHubClient implements GitHubClient {
   // ---- token exchange --------------------------------------------------------------------
 
   private Future<InstallationToken> mint(long installationId, RepoRef repo, TokenScope scope) {
+    // No repository (an installation-wide read): the token covers every repository granted.
     JsonObject body =
         new JsonObject()
-            .put("repositories", new JsonArray().add(repo.name()))
             .put("permissions", new JsonObject(new java.util.LinkedHashMap<>(scope.permissions())));
+    if (repo != null) {
+      body.put("repositories", new JsonArray().add(repo.name()));
+    }
     return executor
         .execute(
             asApp(

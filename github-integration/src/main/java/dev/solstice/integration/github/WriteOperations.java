@@ -13,6 +13,7 @@ public final class WriteOperations {
   public static final String CREATE_ISSUE = "issues/create";
   public static final String CREATE_ISSUE_COMMENT = "issues/create-comment";
   public static final String REDELIVER_HOOK_DELIVERY = "apps/redeliver-webhook-delivery";
+  public static final String CREATE_COMMIT_STATUS = "repos/create-commit-status";
 
   /** Everything this client knows how to write. Minting tokens is always allowed. */
   public static final Set<String> ALL =
@@ -21,7 +22,8 @@ public final class WriteOperations {
           UPDATE_CHECK_RUN,
           CREATE_ISSUE,
           CREATE_ISSUE_COMMENT,
-          REDELIVER_HOOK_DELIVERY);
+          REDELIVER_HOOK_DELIVERY,
+          CREATE_COMMIT_STATUS);
 
   private WriteOperations() {}
 

@@ -153,6 +153,8 @@ final class ConnectionGuard {
             if (elapsedMillis > limits.bodyTimeout().toMillis()) {
               HttpServerResponse response = request.response();
               if (!response.headWritten() && !response.ended()) {
+                // Counted before the answer goes out: a client that sees the 408 sees it counted.
+                refusals.refused(Reason.TIMEOUT);
                 response
                     .setStatusCode(408)
                     .putHeader("Connection", "close")
@@ -162,7 +164,6 @@ final class ConnectionGuard {
                             + limits.bodyTimeout().toMillis()
                             + " ms\"}")
                     .onComplete(v -> closeNow(connection));
-                refusals.refused(Reason.TIMEOUT);
                 t.closing = true;
                 t.phaseStartedNanos = now;
               } else {

@@ -29,7 +29,9 @@ public final class HttpRefusals {
     /** Over HTTP_MAX_CONNECTIONS or HTTP_MAX_CONNECTIONS_PER_SOURCE: closed at once. */
     CONNECTION_CAP,
     /** Signature missing, malformed or wrong: 401. */
-    SIGNATURE;
+    SIGNATURE,
+    /** From an address outside WEBHOOK_SOURCE_ALLOWLIST: 403. */
+    SOURCE;
 
     String tag() {
       return name().toLowerCase(Locale.ROOT);

@@ -14,30 +14,22 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The HTTP face of the service: the webhook endpoint, health, and metrics. */
+/**
+ * The public HTTP face of the service: the webhook endpoint and health. Metrics are on the
+ * management listener ({@link ManagementVerticle}).
+ */
 public final class HttpVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(HttpVerticle.class);
 
-  private final String host;
-  private final int port;
-  private final String webhookPath;
-  private final StreamingBodyHandler body;
-  private final HttpLimits limits;
-  private final HttpRefusals refusals;
-  private final Handler<RoutingContext> webhook;
-  private final SourceRateLimiter rateLimiter;
-  private final HealthChecks liveness;
-  private final HealthChecks readiness;
-  private final Handler<RoutingContext> metrics;
-  private HttpServer server;
-  private ConnectionGuard guard;
-
   /**
-   * {@code body} reads and verifies webhook bodies within {@code limits}; {@code refusals} counts
-   * what they refuse.
+   * What the verticle serves, and where.
+   *
+   * @param body reads and verifies webhook bodies within {@code limits}
+   * @param refusals counts what the body handler and the connection guard refuse
+   * @param sources WEBHOOK_SOURCE_ALLOWLIST's check; null when every source is accepted
    */
-  public HttpVerticle(
+  public record Settings(
       String host,
       int port,
       String webhookPath,
@@ -46,46 +38,50 @@ public final class HttpVerticle extends VerticleBase {
       HttpRefusals refusals,
       Handler<RoutingContext> webhook,
       SourceRateLimiter rateLimiter,
+      SourceAllowlist sources,
       HealthChecks liveness,
-      HealthChecks readiness,
-      Handler<RoutingContext> metrics) {
-    this.host = host;
-    this.port = port;
-    this.webhookPath = webhookPath;
-    this.body = body;
-    this.limits = limits;
-    this.refusals = refusals;
-    this.webhook = webhook;
-    this.rateLimiter = rateLimiter;
-    this.liveness = liveness;
-    this.readiness = readiness;
-    this.metrics = metrics;
+      HealthChecks readiness) {}
+
+  private final Settings settings;
+  private HttpServer server;
+  private java.util.function.Consumer<Router> extraRoutes = r -> {};
+  private ConnectionGuard guard;
+
+  public HttpVerticle(Settings settings) {
+    this.settings = settings;
+  }
+
+  /** More GET pages on the same listener (the setup pages); call before deploying. */
+  public HttpVerticle withRoutes(java.util.function.Consumer<Router> routes) {
+    this.extraRoutes = routes;
+    return this;
   }
 
   @Override
   public Future<?> start() {
+    HttpLimits limits = settings.limits();
+    StreamingBodyHandler body = settings.body();
     Router router = Router.router(vertx);
-    router
-        .post(webhookPath)
-        .handler(rateLimiter)
+    extraRoutes.accept(router);
+    var webhookRoute = router.post(settings.webhookPath());
+    if (settings.sources() != null) {
+      webhookRoute.handler(settings.sources());
+    }
+    webhookRoute
+        .handler(settings.rateLimiter())
         .handler(new NoFormsHandler())
         .handler(body)
-        .handler(webhook)
+        .handler(settings.webhook())
         .failureHandler(this::failure);
-    router.get("/health/live").handler(HealthCheckHandler.createWithHealthChecks(liveness));
-    router.get("/health/ready").handler(HealthCheckHandler.createWithHealthChecks(readiness));
-    router.get("/health").handler(HealthCheckHandler.createWithHealthChecks(readiness));
-    if (metrics != null) {
-      router.get("/metrics").handler(metrics);
-    }
+    health(router, settings.liveness(), settings.readiness());
     if (limits.maxBufferedBodyBytes() < body.maxBodyBytes()) {
       LOG.warn(
           "MAX_BUFFERED_BODY_BYTES ({}) is below MAX_BODY_BYTES ({}): bodies between the two are always refused (503)",
           limits.maxBufferedBodyBytes(),
           body.maxBodyBytes());
     }
-    guard = new ConnectionGuard(vertx, limits, refusals);
-    refusals.gauges(body.budget(), guard::openConnections);
+    guard = new ConnectionGuard(vertx, limits, settings.refusals());
+    settings.refusals().gauges(body.budget(), guard::openConnections);
     guard.start();
     // The guard's deadlines close slow and idle connections (with a 408 where one is due); the idle
     // timeout is only a backstop behind them, longer than any, so it never cuts a 408 short.
@@ -101,6 +97,20 @@ public final class HttpVerticle extends VerticleBase {
                 .setIdleTimeout((int) Math.min(backstop, Integer.MAX_VALUE))
                 .setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
                 .setHttp2ClearTextEnabled(false));
+    SourceAllowlist sources = settings.sources();
+    Future<Void> sourcesRead = sources == null ? Future.succeededFuture() : sources.start(vertx);
+    return sourcesRead
+        .compose(v -> listen(router))
+        .onSuccess(
+            s ->
+                LOG.info(
+                    "listening on {}:{}, webhooks at {}",
+                    settings.host(),
+                    s.actualPort(),
+                    settings.webhookPath()));
+  }
+
+  private Future<HttpServer> listen(Router router) {
     return server
         .connectionHandler(guard::onConnection)
         .requestHandler(
@@ -108,9 +118,16 @@ public final class HttpVerticle extends VerticleBase {
               guard.onRequest(request);
               router.handle(request);
             })
-        .listen(port, host)
-        .onSuccess(
-            s -> LOG.info("listening on {}:{}, webhooks at {}", host, s.actualPort(), webhookPath));
+        .listen(settings.port(), settings.host());
+  }
+
+  /**
+   * {@code /health/live}, {@code /health/ready} and {@code /health} (readiness) on {@code router}.
+   */
+  static void health(Router router, HealthChecks liveness, HealthChecks readiness) {
+    router.get("/health/live").handler(HealthCheckHandler.createWithHealthChecks(liveness));
+    router.get("/health/ready").handler(HealthCheckHandler.createWithHealthChecks(readiness));
+    router.get("/health").handler(HealthCheckHandler.createWithHealthChecks(readiness));
   }
 
   /** The port actually bound (useful when configured as 0). */
@@ -122,7 +139,7 @@ public final class HttpVerticle extends VerticleBase {
     int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
     String error =
         switch (status) {
-          case 413 -> "body larger than " + body.maxBodyBytes() + " bytes";
+          case 413 -> "body larger than " + settings.body().maxBodyBytes() + " bytes";
           case 400 -> "malformed request";
           default -> "internal error";
         };
@@ -141,6 +158,9 @@ public final class HttpVerticle extends VerticleBase {
   public Future<?> stop() {
     if (guard != null) {
       guard.stop();
+    }
+    if (settings.sources() != null) {
+      settings.sources().stop();
     }
     return server == null ? Future.succeededFuture() : server.shutdown();
   }

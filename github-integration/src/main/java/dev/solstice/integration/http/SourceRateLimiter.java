@@ -6,20 +6,31 @@ import io.vertx.ext.web.handler.PlatformHandler;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Per-source request limit over one-minute windows; a source over the limit gets 429 with
- * Retry-After. GitHub's hook deliveries come from a few addresses, so the limit is generous; it
- * stops a runaway or hostile client from starving them. 0 disables it. A platform handler, so it
- * runs before the body is read.
+ * Per-source request limit over one-minute windows (the source is the {@link ClientAddress}); a
+ * source over the limit gets 429 with Retry-After. GitHub's hook deliveries come from a few
+ * addresses, so the limit is generous; it stops a runaway or hostile client from starving them. 0
+ * disables it. A platform handler, so it runs before the body is read.
  */
 public final class SourceRateLimiter implements PlatformHandler {
 
   private record Window(long minute, int count) {}
 
   private final int perMinute;
+  private final ClientAddress clients;
   private final ConcurrentHashMap<String, Window> windows = new ConcurrentHashMap<>();
 
+  /** Limits each TCP peer: no proxy is trusted. */
   public SourceRateLimiter(int perMinute) {
+    this(perMinute, new ClientAddress(Cidrs.NONE));
+  }
+
+  /**
+   * Limits each client as {@code clients} tells it: behind trusted proxies, the address they
+   * forwarded (issue 17), so one ingress is not one bucket.
+   */
+  public SourceRateLimiter(int perMinute, ClientAddress clients) {
     this.perMinute = perMinute;
+    this.clients = clients;
   }
 
   @Override
@@ -29,10 +40,7 @@ public final class SourceRateLimiter implements PlatformHandler {
       return;
     }
     long minute = System.currentTimeMillis() / 60_000;
-    String source =
-        ctx.request().remoteAddress() == null
-            ? "unknown"
-            : ctx.request().remoteAddress().hostAddress();
+    String source = clients.keyOf(ctx.request());
     Window w =
         windows.compute(
             source,

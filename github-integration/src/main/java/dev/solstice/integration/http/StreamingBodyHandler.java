@@ -29,36 +29,18 @@ import org.slf4j.LoggerFactory;
  * A refused request's connection is closed once its answer is out. The bytes a request reserved are
  * released when its exchange ends, whatever the outcome (answer, refusal, client gone). Body
  * deadlines are the {@link ConnectionGuard}'s.
+ *
+ * @param verifier null accepts unsigned bodies (ALLOW_UNSIGNED_WEBHOOKS)
  */
-public final class StreamingBodyHandler implements Handler<RoutingContext> {
+public record StreamingBodyHandler(
+    long maxBodyBytes,
+    BodyBudget budget,
+    StreamingSignatureVerifier verifier,
+    HttpRefusals refusals)
+    implements Handler<RoutingContext> {
 
   private static final Logger LOG = LoggerFactory.getLogger(StreamingBodyHandler.class);
   static final String RETRY_AFTER_SECONDS = "5";
-
-  private final long maxBodyBytes;
-  private final BodyBudget budget;
-  private final StreamingSignatureVerifier verifier;
-  private final HttpRefusals refusals;
-
-  /** {@code verifier} null accepts unsigned bodies (ALLOW_UNSIGNED_WEBHOOKS). */
-  public StreamingBodyHandler(
-      long maxBodyBytes,
-      BodyBudget budget,
-      StreamingSignatureVerifier verifier,
-      HttpRefusals refusals) {
-    this.maxBodyBytes = maxBodyBytes;
-    this.budget = budget;
-    this.verifier = verifier;
-    this.refusals = refusals;
-  }
-
-  public long maxBodyBytes() {
-    return maxBodyBytes;
-  }
-
-  public BodyBudget budget() {
-    return budget;
-  }
 
   @Override
   public void handle(RoutingContext ctx) {

@@ -1,12 +1,16 @@
 package dev.solstice.integration.intake;
 
 import dev.solstice.integration.core.BuildTrigger;
+import dev.solstice.integration.core.InstallationChange;
+import dev.solstice.integration.core.Plan;
 import dev.solstice.integration.core.WebhookDelivery;
 import dev.solstice.integration.core.WebhookEvent;
 import dev.solstice.integration.execution.PlanExecutor;
 import dev.solstice.integration.planning.Inputs;
 import dev.solstice.integration.planning.Planner;
 import dev.solstice.integration.planning.Step;
+import dev.solstice.integration.record.DeliveryEntry;
+import dev.solstice.integration.record.RecordStore;
 import dev.solstice.integration.webhook.WebhookParser;
 import io.vertx.core.Future;
 
@@ -25,17 +29,22 @@ public final class DeliveryProcessor {
     IGNORED
   }
 
-  private final WebhookParser parser;
+  private final WebhookParser parser = new WebhookParser();
   private final Planner planner;
   private final PlanExecutor executor;
   private final DeliveryLedger ledger;
+  private final RecordStore record;
 
+  /**
+   * @param record told what became of each delivery (written behind, never waited on); null for
+   *     none
+   */
   public DeliveryProcessor(
-      WebhookParser parser, Planner planner, PlanExecutor executor, DeliveryLedger ledger) {
-    this.parser = parser;
+      Planner planner, PlanExecutor executor, DeliveryLedger ledger, RecordStore record) {
     this.planner = planner;
     this.executor = executor;
     this.ledger = ledger;
+    this.record = record;
   }
 
   /**
@@ -65,16 +74,52 @@ public final class DeliveryProcessor {
                 return Future.succeededFuture(Outcome.DUPLICATE);
               }
               WebhookEvent event = parser.parse(delivery.event(), delivery.body());
+              if (event instanceof InstallationChange change) {
+                return executor
+                    .apply(change)
+                    .compose(v -> ledger.markDone(delivery.deliveryId()))
+                    .onSuccess(v -> record(Outcomes.applied(delivery, change)))
+                    .map(Outcome.IGNORED);
+              }
               if (!(event instanceof BuildTrigger trigger)) {
+                record(Outcomes.ignored(delivery, event));
                 return Future.succeededFuture(Outcome.IGNORED);
               }
-              return planAndExecute(trigger, delivery.deliveryId(), Inputs.NONE)
-                  .compose(v -> ledger.markDone(delivery.deliveryId()))
+              return executor
+                  .installation(trigger.installationId())
+                  .compose(
+                      status ->
+                          planAndExecute(
+                              trigger, delivery.deliveryId(), Inputs.forInstallation(status)))
+                  .compose(
+                      plan ->
+                          ledger
+                              .markDone(delivery.deliveryId())
+                              .onSuccess(v -> record(Outcomes.planned(delivery, trigger, plan))))
                   .map(Outcome.PUBLISHED);
             });
   }
 
-  private Future<Void> planAndExecute(BuildTrigger trigger, String deliveryId, Inputs inputs) {
+  /** Tells the record that an attempt at a delivery failed, or was given up ({@code PARKED}). */
+  public void failed(
+      WebhookDelivery delivery, DeliveryEntry.Outcome outcome, String reason, int attempt) {
+    record(
+        DeliveryEntry.failed(
+            delivery.deliveryId(),
+            delivery.event(),
+            delivery.receivedAt(),
+            outcome,
+            reason,
+            attempt));
+  }
+
+  private void record(DeliveryEntry entry) {
+    if (record != null) {
+      record.delivery(entry);
+    }
+  }
+
+  private Future<Plan> planAndExecute(BuildTrigger trigger, String deliveryId, Inputs inputs) {
     Step step;
     try {
       step = planner.plan(trigger, deliveryId, inputs);
@@ -82,7 +127,7 @@ public final class DeliveryProcessor {
       return Future.failedFuture(e);
     }
     if (step instanceof Step.Done done) {
-      return executor.execute(done.plan());
+      return executor.execute(done.plan()).map(done.plan());
     }
     return executor
         .read((Step.Read) step, inputs)

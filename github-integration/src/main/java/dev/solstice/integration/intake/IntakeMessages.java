@@ -4,6 +4,7 @@ import com.rabbitmq.client.AMQP;
 import dev.solstice.integration.core.WebhookDelivery;
 import dev.solstice.jobrequest.amqp.MessageProperties;
 import dev.solstice.platform.amqp.Delivery;
+import dev.solstice.platform.amqp.UnreadableMessageException;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
@@ -36,17 +37,25 @@ public final class IntakeMessages {
         .build();
   }
 
-  /** Reads a delivery back from an intake message. */
+  /**
+   * Reads a delivery back from an intake message.
+   *
+   * @throws UnreadableMessageException when its headers cannot be read (the consumer parks it)
+   */
   public static WebhookDelivery from(Delivery message) {
-    String id = message.header(MessageProperties.DELIVERY_ID_HEADER);
-    String event = message.header(EVENT_HEADER);
-    String received = message.header(RECEIVED_HEADER);
-    String attempts = message.header(MessageProperties.ATTEMPTS_HEADER);
-    return new WebhookDelivery(
-        id != null ? id : message.properties().getMessageId(),
-        event,
-        message.body(),
-        received != null ? Instant.parse(received) : Instant.now(),
-        attempts != null ? Integer.parseInt(attempts) : 1);
+    try {
+      String id = message.header(MessageProperties.DELIVERY_ID_HEADER);
+      String event = message.header(EVENT_HEADER);
+      String received = message.header(RECEIVED_HEADER);
+      String attempts = message.header(MessageProperties.ATTEMPTS_HEADER);
+      return new WebhookDelivery(
+          id != null ? id : message.properties().getMessageId(),
+          event,
+          message.body(),
+          received != null ? Instant.parse(received) : Instant.now(),
+          attempts != null ? Integer.parseInt(attempts) : 1);
+    } catch (RuntimeException e) {
+      throw new UnreadableMessageException("unreadable intake message: " + e.getMessage(), e);
+    }
   }
 }

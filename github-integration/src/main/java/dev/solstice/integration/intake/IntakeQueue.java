@@ -10,34 +10,18 @@ import io.vertx.core.Future;
  * The durable intake flow: accepted deliveries wait here for processing, come back here after a
  * delay when processing failed for a passing reason, and are parked in its dead-letter queue, with
  * the reason and attempt count in headers, when processing gave up.
+ *
+ * @param retries delays and attempts of a delivery whose processing failed
  */
-public final class IntakeQueue {
-
-  private final ConfirmingPublisher publisher;
-  private final QueueTopology intake;
-  private final RetrySchedule retries;
-
-  public IntakeQueue(ConfirmingPublisher publisher, QueueTopology intake, RetrySchedule retries) {
-    this.publisher = publisher;
-    this.intake = intake;
-    this.retries = retries;
-  }
+public record IntakeQueue(
+    ConfirmingPublisher publisher, QueueTopology topology, RetrySchedule retries) {
 
   /** Completes once the broker holds the delivery on disk. */
   public Future<Void> enqueue(WebhookDelivery delivery) {
     return publisher.publish(
-        intake.exchange(),
-        intake.routingKey(),
+        topology.exchange(),
+        topology.routingKey(),
         IntakeMessages.properties(delivery, null),
         delivery.body());
-  }
-
-  /** Delays and attempts of a delivery whose processing failed. */
-  public RetrySchedule retries() {
-    return retries;
-  }
-
-  public QueueTopology topology() {
-    return intake;
   }
 }

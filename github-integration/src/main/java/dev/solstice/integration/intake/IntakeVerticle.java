@@ -2,12 +2,12 @@ package dev.solstice.integration.intake;
 
 import dev.solstice.integration.core.WebhookDelivery;
 import dev.solstice.integration.ops.LogContext;
+import dev.solstice.integration.record.DeliveryEntry;
 import dev.solstice.platform.amqp.Delivery;
 import dev.solstice.platform.amqp.SettlingConsumer;
 import dev.solstice.platform.amqp.SettlingVerticle;
 import dev.solstice.platform.amqp.UnreadableMessageException;
 import io.vertx.core.Future;
-import java.time.Duration;
 import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,26 +24,40 @@ public final class IntakeVerticle extends SettlingVerticle {
 
   private final DeliveryProcessor processor;
   private final IntakeMetrics metrics;
+  private final java.util.function.Supplier<Future<Void>> gate;
 
   /**
    * @param settings the intake queue's flow and retries ({@link IntakeQueue})
+   * @param processor also told of failed and parked deliveries, for the record
    */
   public IntakeVerticle(
       SettlingConsumer.Settings settings, DeliveryProcessor processor, IntakeMetrics metrics) {
+    this(settings, processor, metrics, Future::succeededFuture);
+  }
+
+  /**
+   * @param gate each delivery waits for the future it gives before it is processed: while the App
+   *     credentials are known bad, work stays in hand (unacked, so in the queue) instead of failing
+   *     towards the dead-letter queue
+   */
+  public IntakeVerticle(
+      SettlingConsumer.Settings settings,
+      DeliveryProcessor processor,
+      IntakeMetrics metrics,
+      java.util.function.Supplier<Future<Void>> gate) {
     super(settings);
     this.processor = processor;
     this.metrics = metrics;
+    this.gate = gate;
   }
 
   @Override
   protected Future<Void> handle(Delivery message) {
-    WebhookDelivery delivery;
-    try {
-      delivery = IntakeMessages.from(message);
-    } catch (RuntimeException e) {
-      return Future.failedFuture(
-          new UnreadableMessageException("unreadable intake message: " + e.getMessage(), e));
-    }
+    return gate.get().compose(v -> process(message));
+  }
+
+  private Future<Void> process(Delivery message) {
+    WebhookDelivery delivery = IntakeMessages.from(message); // unreadable: thrown, then parked
     return processor
         .process(delivery)
         .onSuccess(
@@ -64,6 +78,18 @@ public final class IntakeVerticle extends SettlingVerticle {
   @Override
   protected void retrying(Delivery message, SettlingConsumer.Failure f) {
     failed(message, f, Level.WARN, "retrying in " + f.delay(), "retry");
+    recordFailure(message, f, DeliveryEntry.Outcome.FAILED);
+  }
+
+  private void recordFailure(
+      Delivery message, SettlingConsumer.Failure f, DeliveryEntry.Outcome outcome) {
+    WebhookDelivery d;
+    try {
+      d = IntakeMessages.from(message);
+    } catch (RuntimeException e) {
+      return; // unreadable: nothing to name it by
+    }
+    processor.failed(d, outcome, f.reason(), f.attempt());
   }
 
   @Override
@@ -76,6 +102,7 @@ public final class IntakeVerticle extends SettlingVerticle {
       return;
     }
     failed(message, f, Level.ERROR, "parked in " + settings().flow().deadLetterQueue(), "parked");
+    recordFailure(message, f, DeliveryEntry.Outcome.PARKED);
   }
 
   /** Logs the failure with the delivery's id and event in the MDC, and counts it. */
@@ -95,16 +122,6 @@ public final class IntakeVerticle extends SettlingVerticle {
                     next,
                     f.reason()));
     metrics.failed(event, outcome);
-  }
-
-  @Override
-  protected void rescheduleFailed(
-      Delivery message, SettlingConsumer.Failure f, Throwable error, Duration wait) {
-    LOG.warn(
-        "could not reschedule delivery {}: {}; trying again in {} ms",
-        deliveryId(message),
-        error.getMessage(),
-        wait.toMillis());
   }
 
   private String deliveryId(Delivery message) {

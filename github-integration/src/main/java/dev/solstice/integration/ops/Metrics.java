@@ -6,9 +6,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 /**
  * The service's own meters, named as {@code docs/operations.md} lists them. Vert.x adds its HTTP
  * server and pool meters, and {@link io.micrometer.core.instrument.binder.jvm} the JVM's. The
- * stages report through their own interfaces ({@code WebhookMetrics}, {@code IntakeMetrics}),
- * adapted to this class where the service is wired: stages depend on {@code ops}, never the
- * reverse.
+ * stages report through their own types ({@code WebhookMetrics}, {@code IntakeMetrics}), built on
+ * this class where the service is wired: stages depend on {@code ops}, never the reverse.
  */
 public final class Metrics {
 
@@ -35,28 +34,9 @@ public final class Metrics {
     return registry;
   }
 
-  public void received(String event) {
-    count("solstice_webhooks_received", "event", event);
-  }
-
+  /** Counted by both the streaming body check and the webhook handler. */
   public void signatureFailure() {
     signatureFailures.increment();
-  }
-
-  public void invalid(String event) {
-    count("solstice_webhooks_failed", "event", event, "reason", "invalid");
-  }
-
-  public void ignored(String event) {
-    count("solstice_webhooks_ignored", "event", event);
-  }
-
-  public void accepted(String event) {
-    count("solstice_webhooks_accepted", "event", event);
-  }
-
-  public void unavailable(String event) {
-    count("solstice_webhooks_failed", "event", event, "reason", "broker_unavailable");
   }
 
   public void processed(String event, String outcome) {

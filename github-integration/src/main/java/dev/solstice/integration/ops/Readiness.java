@@ -33,6 +33,21 @@ public final class Readiness {
     return this;
   }
 
+  /**
+   * Adds a readiness check that is down, with {@code problem}'s text as its reason, while {@code
+   * problem} answers non-null.
+   */
+  public Readiness checkWithReason(String name, java.util.function.Supplier<String> problem) {
+    readiness.register(
+        name,
+        promise -> {
+          String reason = problem.get();
+          promise.complete(
+              reason == null ? Status.OK() : Status.KO(new JsonObject().put("reason", reason)));
+        });
+    return this;
+  }
+
   public HealthChecks liveness() {
     return liveness;
   }

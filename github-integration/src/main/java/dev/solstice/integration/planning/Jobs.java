@@ -2,11 +2,13 @@ package dev.solstice.integration.planning;
 
 import dev.solstice.integration.core.BuildTrigger;
 import dev.solstice.integration.core.RequestIds;
+import dev.solstice.integration.workflow.Permissions;
+import dev.solstice.jobrequest.GitHubAccess;
 import dev.solstice.jobrequest.JobRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.UUID;
 
 /** The JobRequests of a trigger, and the ids and groups that make replaying a delivery harmless. */
@@ -26,8 +28,10 @@ public final class Jobs {
   }
 
   /**
-   * A job of this trigger with what every job carries (ids, commit, repository, event, log path);
-   * the caller adds what is particular to the job.
+   * A job of this trigger with what every job carries (ids, commit, repository, event, log path)
+   * and the event's context (sender; a pull request's base, head branch and title; a push's {@code
+   * before} and, when its payload lists them, its changed files); the caller adds what is
+   * particular to the job.
    */
   public static JobRequest.Builder job(
       BuildTrigger trigger, String deliveryId, String jobId, Instant now) {
@@ -39,33 +43,23 @@ public final class Jobs {
         .ref(trigger.ref())
         .pullRequestNumber(trigger.pullRequestNumber())
         .deliveryId(deliveryId)
-        .logPath(logPath(id));
+        .logPath(logPath(id))
+        .sender(trigger.sender())
+        .pullRequest(
+            trigger.baseRef(), trigger.baseSha(), trigger.headRef(), trigger.pullRequestTitle())
+        .before(trigger.beforeSha())
+        .changedFiles(trigger.changedFiles(), true)
+        .github(access(trigger, null));
   }
 
-  /** The same job without its needs (a single check run's Re-run does not wait for them). */
-  public static JobRequest withoutNeeds(JobRequest j) {
-    return new JobRequest(
-        j.schemaVersion(),
-        j.requestId(),
-        j.source(),
-        j.repoUrl(),
-        j.commitSha(),
-        j.workflowPath(),
-        j.workflowJobId(),
-        j.runsOn(),
-        j.submittedAt(),
-        j.repository(),
-        j.installationId(),
-        j.event(),
-        j.ref(),
-        j.pullRequestNumber(),
-        j.deliveryId(),
-        j.script(),
-        j.env(),
-        j.timeoutSeconds(),
-        List.of(),
-        j.checkRunId(),
-        j.logPath());
+  /**
+   * Issue 13: the permissions a job of this trigger may use at GitHub ({@code granted} by its
+   * workflow, else the default; never write for a fork pull request); null without an installation.
+   */
+  public static GitHubAccess access(BuildTrigger trigger, Map<String, String> granted) {
+    return trigger.installationId() == null
+        ? null
+        : GitHubAccess.permissionsOnly(Permissions.effective(granted, trigger.fork()));
   }
 
   /** The run id of a delivery's workflow run. */

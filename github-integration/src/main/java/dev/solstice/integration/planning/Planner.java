@@ -29,40 +29,32 @@ import java.util.function.Function;
  * <p>In order: a check event of another App is ignored; the service's policies ({@link
  * TriggerPolicy#admission}: a denied repository gets nothing, not even a GitHub call; a skip marker
  * skips; a fork pull request may be held); the workflow file, read at the exact commit, or at the
- * pull request's base when the head is an untrusted fork's; its {@code on} section, path filters
- * included. A trigger that does not run completes the workflow's check runs as {@code skipped}
- * ({@code neutral} when held), so required checks never stay pending. A trigger that runs gets one
- * JobRequest per job; when a job has {@code needs} or a new head cancels the previous one's jobs,
- * the run is recorded and only the jobs without needs are published now. No workflow file: the
- * default job. An invalid file: one failed check run. Without GitHub (no App configured), every
- * trigger gets the default job and no check runs.
+ * pull request's base when the head is an untrusted fork's (a Re-run of a fork's checks is judged
+ * as its pull request, read from GitHub first: {@link Reruns}); its {@code on} section, path
+ * filters included. A trigger that does not run completes the workflow's check runs as {@code
+ * skipped} ({@code neutral} when held), so required checks never stay pending. A trigger that runs
+ * gets one JobRequest per job; when a job has {@code needs} or a new head cancels the previous
+ * one's jobs, the run is recorded and only the jobs without needs are published now. No workflow
+ * file: the default job. An invalid file: one failed check run. A trigger of an installation the
+ * record knows as deleted or suspended gets nothing (no GitHub call, no job). Without GitHub (no
+ * App configured), every trigger gets the default job and no check runs.
+ *
+ * @param app null without a GitHub App
+ * @param runsOnFallback runner label for a repository when neither job nor group names one
  */
-public final class Planner {
+public record Planner(
+    GitHubApp app, PolicySettings policy, Function<String, String> runsOnFallback, Clock clock) {
 
   private static final String ZERO_SHA = "0000000000000000000000000000000000000000";
+  private static final KdlWorkflowParser PARSER = new KdlWorkflowParser();
 
-  private final KdlWorkflowParser parser = new KdlWorkflowParser();
-  private final boolean github;
-  private final long appId;
-  private final CheckNames names;
-  private final PolicySettings policy;
-  private final Function<String, String> runsOnFallback;
-  private final Clock clock;
-
-  private Planner(
-      boolean github,
-      long appId,
-      CheckNames names,
-      PolicySettings policy,
-      Function<String, String> runsOnFallback,
-      Clock clock) {
-    this.github = github;
-    this.appId = appId;
-    this.names = names;
-    this.policy = policy;
-    this.runsOnFallback = runsOnFallback;
-    this.clock = clock;
-  }
+  /**
+   * The GitHub App the plans are for.
+   *
+   * @param appId the App's id (check events of other Apps are ignored)
+   * @param names how our check runs are named (to read a Re-run request's job)
+   */
+  public record GitHubApp(long appId, CheckNames names) {}
 
   /**
    * @param appId the GitHub App's id (check events of other Apps are ignored)
@@ -75,7 +67,7 @@ public final class Planner {
       PolicySettings policy,
       Function<String, String> runsOnFallback,
       Clock clock) {
-    return new Planner(true, appId, names, policy, runsOnFallback, clock);
+    return new Planner(new GitHubApp(appId, names), policy, runsOnFallback, clock);
   }
 
   /**
@@ -83,7 +75,7 @@ public final class Planner {
    * decides.
    */
   public static Planner withoutGitHub(Function<String, String> runsOn, Clock clock) {
-    return new Planner(false, 0, null, PolicySettings.defaults(), runsOn, clock);
+    return new Planner(null, PolicySettings.defaults(), runsOn, clock);
   }
 
   /**
@@ -98,11 +90,27 @@ public final class Planner {
             trigger.event(),
             trigger.repository(),
             trigger.commitSha(),
-            github ? trigger.installationId() : null);
-    if (!github) {
+            app != null ? trigger.installationId() : null);
+    if (trigger.installationId() != null && inputs.installation().gone()) {
+      return done(
+          Plan.nothing(
+              target,
+              "installation "
+                  + trigger.installationId()
+                  + " is "
+                  + inputs.installation().name().toLowerCase(java.util.Locale.ROOT)
+                  + ": no GitHub call and no job for "
+                  + trigger.event()
+                  + " of "
+                  + trigger.repository()));
+    }
+    if (trigger.isClosedPullRequest()) {
+      return done(closed(target, trigger));
+    }
+    if (app == null) {
       return done(Plan.run(target, List.of(defaultJob(trigger, deliveryId)), null));
     }
-    if (trigger.checkAppId() != null && trigger.checkAppId() != appId) {
+    if (trigger.checkAppId() != null && trigger.checkAppId() != app.appId()) {
       return done(
           Plan.nothing(
               target,
@@ -145,6 +153,17 @@ public final class Planner {
               trigger.event()
                   + " without an installation: not sent by a GitHub App; queuing the default job without check runs"));
     }
+    if (Reruns.needsPullRequest(trigger, inputs)) {
+      return new Step.ReadPullRequestOfCommit(
+          trigger.installationId(),
+          trigger.repository(),
+          trigger.commitSha(),
+          trigger.pullRequestNumber());
+    }
+    if (trigger.isRerun() && trigger.fork()) {
+      trigger = Reruns.withPullRequest(trigger, inputs.pullRequest());
+      admission = TriggerPolicy.admission(trigger, policy);
+    }
     if (inputs.workflow() == null) {
       return readWorkflow(trigger, admission);
     }
@@ -161,7 +180,7 @@ public final class Planner {
     }
     Workflow workflow;
     try {
-      workflow = parser.parse(Workflow.PATH, file.content());
+      workflow = PARSER.parse(Workflow.PATH, file.content());
     } catch (InvalidWorkflowException e) {
       return done(
           new Plan(
@@ -180,7 +199,7 @@ public final class Planner {
     }
     List<String> jobIds = workflow.jobs().stream().map(JobSpec::id).toList();
     if (!admission.runs()) {
-      return done(notRun(target, deliveryId, jobIds, admission));
+      return done(notRun(target, deliveryId, rerunIds(trigger, jobIds), admission));
     }
     Verdict verdict = TriggerPolicy.evaluate(workflow.on(), trigger);
     EventFilter pathFilter =
@@ -192,7 +211,7 @@ public final class Planner {
       }
       verdict =
           TriggerPolicy.paths(
-              pathFilter, known != null ? known.orElse(null) : inputs.changedFiles().paths());
+              pathFilter, known != null ? known.orElse(null) : inputs.changedFiles().known());
     }
     if (verdict.kind() == Verdict.Kind.IGNORE) {
       return done(
@@ -211,9 +230,32 @@ public final class Planner {
     }
     List<JobRequest> jobs = new ArrayList<>();
     for (JobSpec spec : workflow.jobs()) {
-      jobs.add(request(trigger, deliveryId, spec));
+      jobs.add(request(trigger, deliveryId, spec, inputs.changedFiles()));
     }
     return done(coordinate(target, trigger, deliveryId, workflow, selectRerun(trigger, jobs)));
+  }
+
+  /**
+   * A closed (or merged) pull request: the unfinished jobs of its recorded head are cancelled.
+   * Heads are recorded where a new head cancels the previous one ({@code cancel_superseded}, on for
+   * pull requests by default), so nothing else needs reading.
+   */
+  private Plan closed(Plan.Target target, BuildTrigger trigger) {
+    String what = "pull request #" + trigger.pullRequestNumber() + " of " + trigger.repository();
+    if (app == null || trigger.installationId() == null) {
+      return Plan.nothing(target, what + " closed; no run to cancel without a GitHub App");
+    }
+    String group =
+        Jobs.group(
+            trigger.repository(), trigger.event(), trigger.pullRequestNumber(), trigger.ref());
+    return new Plan(
+        target,
+        List.of(),
+        null,
+        Plan.Supersede.closing(group),
+        null,
+        null,
+        what + " closed: cancelling its unfinished jobs");
   }
 
   private static Step done(Plan plan) {
@@ -228,7 +270,10 @@ public final class Planner {
       ref = trigger.baseSha() != null ? trigger.baseSha() : trigger.baseRef();
       if (ref == null) {
         throw new InvalidWebhookException(
-            "missing field: pull_request.base.sha (a fork pull request's workflow is read from its base)");
+            trigger.isRerun()
+                ? "missing field: repository.default_branch (a fork's Re-run without a listed pull"
+                    + " request reads the workflow from the default branch)"
+                : "missing field: pull_request.base.sha (a fork pull request's workflow is read from its base)");
       }
     }
     return new Step.ReadWorkflow(trigger.installationId(), trigger.repository(), ref, fromBase);
@@ -331,25 +376,43 @@ public final class Planner {
     if (!"check_run".equals(trigger.event())) {
       return jobs;
     }
-    Optional<String> jobId = names.jobIdOf(trigger.rerunCheckName());
+    Optional<String> jobId = app.names().jobIdOf(trigger.rerunCheckName());
     if (jobId.isEmpty()) {
       return List.of();
     }
     String wanted = jobId.get().isEmpty() ? null : jobId.get();
     return jobs.stream()
         .filter(j -> Objects.equals(j.workflowJobId(), wanted))
-        .map(j -> j.needs().isEmpty() ? j : Jobs.withoutNeeds(j))
+        .map(j -> j.needs().isEmpty() ? j : j.withoutNeeds())
         .toList();
   }
 
-  private JobRequest request(BuildTrigger trigger, String deliveryId, JobSpec spec) {
-    return Jobs.job(trigger, deliveryId, spec.id(), clock.instant())
-        .workflow(Workflow.PATH, spec.id())
+  /** The job ids a held or skipped trigger reports on: a single run's Re-run, only its own. */
+  private List<String> rerunIds(BuildTrigger trigger, List<String> jobIds) {
+    if (!"check_run".equals(trigger.event())) {
+      return jobIds;
+    }
+    Optional<String> jobId = app.names().jobIdOf(trigger.rerunCheckName());
+    return jobId.isEmpty() ? List.of() : jobIds.stream().filter(jobId.get()::equals).toList();
+  }
+
+  /**
+   * @param fetched the changed files read from GitHub for path filters, which jobs get too; null
+   *     when none were read (then only a push's payload tells them)
+   */
+  private JobRequest request(
+      BuildTrigger trigger, String deliveryId, JobSpec spec, Inputs.ChangedFiles fetched) {
+    JobRequest.Builder job = Jobs.job(trigger, deliveryId, spec.id(), clock.instant());
+    if (fetched != null && fetched.paths() != null) {
+      job.changedFiles(fetched.paths(), fetched.complete());
+    }
+    return job.workflow(Workflow.PATH, spec.id())
         .runsOn(spec.runsOn() != null ? spec.runsOn() : runsOnFallback.apply(trigger.repository()))
         .script(spec.script())
         .env(spec.env())
         .timeoutSeconds(spec.timeoutSeconds())
         .needs(spec.needs())
+        .github(Jobs.access(trigger, spec.permissions()))
         .build();
   }
 

@@ -77,15 +77,14 @@ public final class RunPlanner {
     return skips;
   }
 
-  /** The jobs of a superseded run that are cancelled: those not started (waiting, or queued). */
+  /**
+   * The jobs of a superseded run (or a closed pull request's) that are cancelled: those not
+   * finished (waiting, queued, or running).
+   */
   public static List<JobRequest> cancellable(
       Map<String, JobRequest> jobs, Map<String, String> states) {
     return jobs.values().stream()
-        .filter(
-            j -> {
-              String state = states.get(j.workflowJobId());
-              return state == null || JobState.QUEUED.equals(state);
-            })
+        .filter(j -> !JobState.terminal(states.get(j.workflowJobId())))
         .toList();
   }
 }

@@ -12,7 +12,8 @@ public sealed interface Step permits Step.Done, Step.Read {
   record Done(Plan plan) implements Step {}
 
   /** Something to read from GitHub before planning on. */
-  sealed interface Read extends Step permits ReadWorkflow, ReadPullRequestFiles, ReadComparedFiles {
+  sealed interface Read extends Step
+      permits ReadWorkflow, ReadPullRequestFiles, ReadComparedFiles, ReadPullRequestOfCommit {
     long installationId();
 
     String repository();
@@ -32,4 +33,11 @@ public sealed interface Step permits Step.Done, Step.Read {
   /** The files changed between two commits of a push. */
   record ReadComparedFiles(long installationId, String repository, String base, String head)
       implements Read {}
+
+  /**
+   * The open pull request whose head is {@code sha} ({@code pullRequest} when the event named one):
+   * a Re-run of a fork's checks is judged as the pull request was, by its author's association.
+   */
+  record ReadPullRequestOfCommit(
+      long installationId, String repository, String sha, Integer pullRequest) implements Read {}
 }

@@ -23,15 +23,13 @@ public final class TriggerPolicy {
   /**
    * The service-level decision: the repository allow/denylist (DENY), skip markers in a push's head
    * commit message (SKIP), the fork pull request policy (HOLD). Re-runs requested in the Checks UI
-   * (which needs write access) pass the marker and fork checks.
+   * pass the marker check, but a fork's Re-run meets the fork policy as its pull request did: a
+   * Re-run is no approval.
    */
   public static Verdict admission(BuildTrigger t, PolicySettings settings) {
     Optional<String> refused = settings.repos().refusal(t.repository());
     if (refused.isPresent()) {
       return Verdict.deny(refused.get());
-    }
-    if (t.isRerun()) {
-      return Verdict.RUN;
     }
     if (t.isPush()) {
       Optional<String> marker = SkipMarkers.find(t.headCommitMessage());
@@ -39,12 +37,18 @@ public final class TriggerPolicy {
         return Verdict.skip("The head commit message contains `" + marker.get() + "`.");
       }
     }
-    if (t.isPullRequest() && t.fork() && !settings.forkPolicy().allows(t.authorAssociation())) {
+    if ((t.isPullRequest() || t.isRerun())
+        && t.fork()
+        && !settings.forkPolicy().allows(t.authorAssociation())) {
       return Verdict.hold(
-          "Pull request #"
-              + t.pullRequestNumber()
+          (t.pullRequestNumber() == null
+                  ? "This commit has no open pull request listed in this repository; it"
+                  : (t.isRerun() ? "Re-run of pull request #" : "Pull request #")
+                      + t.pullRequestNumber())
               + " comes from "
-              + (t.headRepository() == null ? "a deleted fork" : "the fork " + t.headRepository())
+              + (t.headRepository() != null
+                  ? "the fork " + t.headRepository()
+                  : t.pullRequestNumber() == null ? "a fork" : "a deleted fork")
               + " and its author "
               + (t.author() == null ? "" : "@" + t.author() + " ")
               + "is "
@@ -57,8 +61,8 @@ public final class TriggerPolicy {
               }
               + " (`FORK_PR_POLICY="
               + settings.forkPolicy().configName()
-              + "`). A maintainer can run it with"
-              + " **Re-run all jobs**, or by pushing the branch to this repository.");
+              + "`). A Re-run is judged the same way; a maintainer can run it by pushing the"
+              + " branch to this repository.");
     }
     return Verdict.RUN;
   }
@@ -74,7 +78,9 @@ public final class TriggerPolicy {
    * fork pull request whose author is not trusted, so a fork cannot rewrite what runs.
    */
   public static boolean untrustedHead(BuildTrigger t) {
-    return t.isPullRequest() && t.fork() && !ForkPolicy.trusted(t.authorAssociation());
+    return (t.isPullRequest() || t.isRerun())
+        && t.fork()
+        && !ForkPolicy.trusted(t.authorAssociation());
   }
 
   /**

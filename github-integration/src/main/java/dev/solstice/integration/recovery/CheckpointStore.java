@@ -22,6 +22,20 @@ public interface CheckpointStore {
 
   Future<Void> checkpoint(Instant newest);
 
+  /**
+   * Where a run that stopped at {@code MISSED_DELIVERIES_MAX_PAGES} left off: the cursor of the
+   * first page it did not read, and the newest {@code delivered_at} it had read (the checkpoint
+   * once the older pages are read too).
+   */
+  record Resume(String cursor, Instant newest) {}
+
+  /** The unfinished read-back to continue, if a run stopped before its checkpoint. */
+  Future<Optional<Resume>> resume();
+
+  Future<Void> resume(Resume resume);
+
+  Future<Void> clearResume();
+
   /** Takes the run lease for {@code ttl}; false when another replica holds it. */
   Future<Boolean> tryLease(Duration ttl);
 
@@ -38,6 +52,7 @@ public interface CheckpointStore {
   /** A single replica's store; forgets on restart (the first run then looks back LOOKBACK). */
   final class InMemory implements CheckpointStore {
     private final AtomicReference<Instant> at = new AtomicReference<>();
+    private final AtomicReference<Resume> resume = new AtomicReference<>();
 
     @Override
     public Future<Optional<Instant>> checkpoint() {
@@ -47,6 +62,23 @@ public interface CheckpointStore {
     @Override
     public Future<Void> checkpoint(Instant newest) {
       at.accumulateAndGet(newest, (old, n) -> old == null || n.isAfter(old) ? n : old);
+      return Future.succeededFuture();
+    }
+
+    @Override
+    public Future<Optional<Resume>> resume() {
+      return Future.succeededFuture(Optional.ofNullable(resume.get()));
+    }
+
+    @Override
+    public Future<Void> resume(Resume r) {
+      resume.set(r);
+      return Future.succeededFuture();
+    }
+
+    @Override
+    public Future<Void> clearResume() {
+      resume.set(null);
       return Future.succeededFuture();
     }
 
@@ -61,7 +93,10 @@ public interface CheckpointStore {
     }
   }
 
-  /** {@code <prefix>checkpoint} (epoch seconds) and {@code <prefix>lease} (SET NX PX). */
+  /**
+   * {@code <prefix>checkpoint} (epoch seconds), {@code <prefix>resume} ({@code <epoch seconds>
+   * <cursor>}) and {@code <prefix>lease} (SET NX PX).
+   */
   final class Redis implements CheckpointStore {
     private final RedisAPI redis;
     private final String prefix;
@@ -99,6 +134,38 @@ public interface CheckpointStore {
                   Long.toString(
                       MissedDeliverySettings.GITHUB_RETENTION.multipliedBy(2).toSeconds())))
           .mapEmpty();
+    }
+
+    @Override
+    public Future<Optional<Resume>> resume() {
+      return redis
+          .get(prefix + "resume")
+          .map(
+              r -> {
+                if (r == null) {
+                  return Optional.<Resume>empty();
+                }
+                String[] parts = r.toString().split(" ", 2);
+                return Optional.of(
+                    new Resume(parts[1], Instant.ofEpochSecond(Long.parseLong(parts[0]))));
+              });
+    }
+
+    @Override
+    public Future<Void> resume(Resume r) {
+      return redis
+          .set(
+              List.of(
+                  prefix + "resume",
+                  r.newest().getEpochSecond() + " " + r.cursor(),
+                  "EX",
+                  Long.toString(MissedDeliverySettings.GITHUB_RETENTION.toSeconds())))
+          .mapEmpty();
+    }
+
+    @Override
+    public Future<Void> clearResume() {
+      return redis.del(List.of(prefix + "resume")).mapEmpty();
     }
 
     @Override

@@ -15,6 +15,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -36,8 +37,12 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * The checkpoint (newest {@code delivered_at} looked at) is kept in Redis when configured; each run
- * re-reads a few minutes before it for attempts GitHub recorded late. A Redis lease keeps replicas
- * from running it at once. A redelivery that arrives twice is harmless: the ledger drops it.
+ * re-reads a few minutes before it for attempts GitHub recorded late. A run that stops at {@code
+ * MISSED_DELIVERIES_MAX_PAGES} before reaching it (a long outage) leaves the checkpoint where it
+ * was and records where it stopped (the next page's cursor): the next run continues from there, and
+ * the checkpoint moves to the newest delivery of the interrupted run only once the older pages are
+ * read too, so no delivery is skipped. A Redis lease keeps replicas from running it at once. A
+ * redelivery that arrives twice is harmless: the ledger drops it.
  */
 public final class MissedDeliveryJob {
 
@@ -55,9 +60,15 @@ public final class MissedDeliveryJob {
       List<Long> redelivered,
       int alreadyProcessed,
       int gaveUp,
-      Instant checkpoint) {
+      Instant checkpoint,
+      String resumeCursor) {
     static Report skipped() {
-      return new Report(false, 0, 0, 0, List.of(), 0, 0, null);
+      return new Report(false, 0, 0, 0, List.of(), 0, 0, null, null);
+    }
+
+    /** Whether the run read back to its checkpoint (else the next run resumes at the cursor). */
+    public boolean complete() {
+      return resumeCursor == null;
     }
   }
 
@@ -135,24 +146,38 @@ public final class MissedDeliveryJob {
               }
               return store
                   .checkpoint()
-                  .compose(
-                      cp -> {
-                        Instant now = clock.instant();
-                        Instant oldestKept = now.minus(MissedDeliverySettings.GITHUB_RETENTION);
-                        Instant floor =
-                            cp.map(c -> c.minus(OVERLAP)).orElse(now.minus(settings.lookback()));
-                        if (floor.isBefore(oldestKept)) {
-                          floor = oldestKept;
-                        }
-                        return readBack(floor, null, new ArrayList<>(), 0)
-                            .compose(read -> act(read, cp.orElse(null)));
-                      })
+                  .compose(cp -> store.resume().compose(resume -> readAndAct(cp, resume)))
                   .eventually(store::releaseLease);
             })
         .onComplete(ar -> running.set(false));
   }
 
-  private record Read(List<HookDelivery> attempts, int pages, boolean truncated) {}
+  /**
+   * Reads back to the checkpoint: from the newest delivery, or from where an interrupted run
+   * stopped.
+   */
+  private Future<Report> readAndAct(
+      Optional<Instant> checkpoint, Optional<CheckpointStore.Resume> resume) {
+    Instant now = clock.instant();
+    Instant oldestKept = now.minus(MissedDeliverySettings.GITHUB_RETENTION);
+    Instant floor = checkpoint.map(c -> c.minus(OVERLAP)).orElse(now.minus(settings.lookback()));
+    if (floor.isBefore(oldestKept)) {
+      floor = oldestKept;
+    }
+    resume.ifPresent(
+        r ->
+            LOG.info(
+                "missed-delivery run resumes where the previous one stopped (cursor {})",
+                r.cursor()));
+    String from = resume.map(CheckpointStore.Resume::cursor).orElse(null);
+    return readBack(floor, from, new ArrayList<>(), 0)
+        .compose(read -> act(read, checkpoint.orElse(null), resume.orElse(null)));
+  }
+
+  /**
+   * @param resumeCursor the next page's cursor when the run stopped before its floor, else null
+   */
+  private record Read(List<HookDelivery> attempts, int pages, String resumeCursor) {}
 
   private Future<Read> readBack(Instant floor, String cursor, List<HookDelivery> into, int pages) {
     return github
@@ -169,21 +194,23 @@ public final class MissedDeliveryJob {
               }
               int read = pages + 1;
               if (reachedFloor || page.nextCursor().isEmpty()) {
-                return Future.succeededFuture(new Read(into, read, false));
+                return Future.succeededFuture(new Read(into, read, null));
               }
               if (read >= settings.maxPages()) {
                 LOG.warn(
                     "missed-delivery run stopped after {} pages ({} deliveries) before reaching its checkpoint;"
-                        + " raise MISSED_DELIVERIES_MAX_PAGES or shorten MISSED_DELIVERIES_INTERVAL",
+                        + " the next run continues from there (raise MISSED_DELIVERIES_MAX_PAGES or shorten"
+                        + " MISSED_DELIVERIES_INTERVAL to catch up sooner)",
                     read,
                     into.size());
-                return Future.succeededFuture(new Read(into, read, true));
+                return Future.succeededFuture(new Read(into, read, page.nextCursor().get()));
               }
               return readBack(floor, page.nextCursor().get(), into, read);
             });
   }
 
-  private Future<Report> act(Read read, Instant previousCheckpoint) {
+  private Future<Report> act(
+      Read read, Instant previousCheckpoint, CheckpointStore.Resume resumed) {
     Map<String, List<HookDelivery>> byGuid = new LinkedHashMap<>();
     for (HookDelivery d : read.attempts()) {
       if (d.guid() != null) {
@@ -218,12 +245,15 @@ public final class MissedDeliveryJob {
       }
       candidates.add(attempts.stream().max(Comparator.comparing(HookDelivery::id)).orElseThrow());
     }
-    Instant newest =
+    Instant newestRead =
         read.attempts().stream()
             .map(HookDelivery::deliveredAt)
             .filter(java.util.Objects::nonNull)
             .max(Comparator.naturalOrder())
-            .orElse(previousCheckpoint);
+            .orElse(null);
+    // A resumed run read only older pages: what the checkpoint becomes is the interrupted run's
+    // newest.
+    Instant newest = resumed != null ? later(resumed.newest(), newestRead) : newestRead;
     List<Long> redelivered = new ArrayList<>();
     int[] processed = {0};
     Future<Void> chain = Future.succeededFuture();
@@ -256,8 +286,27 @@ public final class MissedDeliveryJob {
                           }));
     }
     int gave = gaveUp;
+    Instant checkpoint;
+    java.util.function.Supplier<Future<Void>> save;
+    if (read.resumeCursor() != null) {
+      // Only part of the way back was examined: keep the checkpoint, continue there next time.
+      checkpoint = previousCheckpoint;
+      Instant pending = newest;
+      save =
+          () ->
+              pending == null
+                  ? Future.succeededFuture()
+                  : store.resume(new CheckpointStore.Resume(read.resumeCursor(), pending));
+    } else {
+      checkpoint = newest == null ? previousCheckpoint : newest;
+      Instant reached = newest;
+      save =
+          () ->
+              (reached == null ? Future.<Void>succeededFuture() : store.checkpoint(reached))
+                  .compose(v -> resumed == null ? Future.succeededFuture() : store.clearResume());
+    }
     return chain
-        .compose(v -> newest == null ? Future.<Void>succeededFuture() : store.checkpoint(newest))
+        .compose(v -> save.get())
         .map(
             v -> {
               runs.increment();
@@ -270,7 +319,8 @@ public final class MissedDeliveryJob {
                       List.copyOf(redelivered),
                       processed[0],
                       gave,
-                      newest);
+                      checkpoint,
+                      read.resumeCursor());
               LOG.info(
                   "missed-delivery run: {} pages, {} attempts, {} deliveries, {} redelivered, {} already processed,"
                       + " {} given up",
@@ -282,6 +332,10 @@ public final class MissedDeliveryJob {
                   gave);
               return report;
             });
+  }
+
+  private static Instant later(Instant a, Instant b) {
+    return b == null || a.isAfter(b) ? a : b;
   }
 
   static boolean succeeded(HookDelivery d) {

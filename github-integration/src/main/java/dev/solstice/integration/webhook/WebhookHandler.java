@@ -26,7 +26,14 @@ import org.slf4j.MDC;
  *   <li>503 when the broker did not confirm in time; GitHub's redelivery or a retry is then safe
  * </ul>
  */
-public final class WebhookHandler implements Handler<RoutingContext> {
+public record WebhookHandler(
+    SignatureVerifier verifier,
+    boolean allowUnsigned,
+    WebhookParser parser,
+    Intake intake,
+    Clock clock,
+    WebhookMetrics metrics)
+    implements Handler<RoutingContext> {
 
   /**
    * Where an accepted delivery goes: the durable intake queue. Completes once the broker holds it.
@@ -34,6 +41,12 @@ public final class WebhookHandler implements Handler<RoutingContext> {
   @FunctionalInterface
   public interface Intake {
     Future<Void> enqueue(WebhookDelivery delivery);
+
+    /**
+     * Told, after the answer, of a signed delivery answered without enqueueing it (ping, or an
+     * event or action that triggers nothing): the record keeps it as ignored. Nothing by default.
+     */
+    default void ignored(WebhookDelivery delivery, String reason) {}
   }
 
   private static final Logger LOG = LoggerFactory.getLogger(WebhookHandler.class);
@@ -43,28 +56,6 @@ public final class WebhookHandler implements Handler<RoutingContext> {
    * Buffer.
    */
   public static final String VERIFIED_BODY = "solstice.verifiedBody";
-
-  private final SignatureVerifier verifier;
-  private final boolean allowUnsigned;
-  private final WebhookParser parser;
-  private final Intake intake;
-  private final Clock clock;
-  private final WebhookMetrics metrics;
-
-  public WebhookHandler(
-      SignatureVerifier verifier,
-      boolean allowUnsigned,
-      WebhookParser parser,
-      Intake intake,
-      Clock clock,
-      WebhookMetrics metrics) {
-    this.verifier = verifier;
-    this.allowUnsigned = allowUnsigned;
-    this.parser = parser;
-    this.intake = intake;
-    this.clock = clock;
-    this.metrics = metrics;
-  }
 
   @Override
   public void handle(RoutingContext ctx) {
@@ -110,10 +101,13 @@ public final class WebhookHandler implements Handler<RoutingContext> {
             .setStatusCode(200)
             .putHeader("Content-Type", "application/json")
             .end(new JsonObject().put("ok", true).put("zen", ping.zen()).encode());
+        intake.ignored(new WebhookDelivery(deliveryId, event, body, clock.instant(), 1), "ping");
       } else if (parsed instanceof WebhookEvent.Ignored ignored) {
         LOG.debug("ignored: {}", ignored.reason());
         metrics.ignored(event);
         ctx.response().setStatusCode(204).end();
+        intake.ignored(
+            new WebhookDelivery(deliveryId, event, body, clock.instant(), 1), ignored.reason());
       } else {
         enqueue(ctx, new WebhookDelivery(deliveryId, event, body, clock.instant(), 1));
       }

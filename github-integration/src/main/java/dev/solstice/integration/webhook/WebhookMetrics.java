@@ -2,74 +2,41 @@ package dev.solstice.integration.webhook;
 
 import dev.solstice.integration.ops.Metrics;
 
-/** What the webhook endpoint reports to metrics. */
-public interface WebhookMetrics {
+/** What the webhook endpoint counts, under the names {@code docs/operations.md} lists. */
+public final class WebhookMetrics {
 
-  void received(String event);
+  private final Metrics metrics;
 
-  void signatureFailure();
+  private WebhookMetrics(Metrics metrics) {
+    this.metrics = metrics;
+  }
 
-  void invalid(String event);
+  /** The webhook counters, kept among the service's meters. */
+  public static WebhookMetrics of(Metrics metrics) {
+    return new WebhookMetrics(metrics);
+  }
 
-  void ignored(String event);
+  void received(String event) {
+    metrics.count("solstice_webhooks_received", "event", event);
+  }
 
-  void accepted(String event);
+  void signatureFailure() {
+    metrics.signatureFailure();
+  }
 
-  void unavailable(String event);
+  void invalid(String event) {
+    metrics.count("solstice_webhooks_failed", "event", event, "reason", "invalid");
+  }
 
-  WebhookMetrics NONE =
-      new WebhookMetrics() {
-        @Override
-        public void received(String event) {}
+  void ignored(String event) {
+    metrics.count("solstice_webhooks_ignored", "event", event);
+  }
 
-        @Override
-        public void signatureFailure() {}
+  void accepted(String event) {
+    metrics.count("solstice_webhooks_accepted", "event", event);
+  }
 
-        @Override
-        public void invalid(String event) {}
-
-        @Override
-        public void ignored(String event) {}
-
-        @Override
-        public void accepted(String event) {}
-
-        @Override
-        public void unavailable(String event) {}
-      };
-
-  /** The service's meters behind this interface. */
-  static WebhookMetrics of(Metrics metrics) {
-    return new WebhookMetrics() {
-      @Override
-      public void received(String event) {
-        metrics.received(event);
-      }
-
-      @Override
-      public void signatureFailure() {
-        metrics.signatureFailure();
-      }
-
-      @Override
-      public void invalid(String event) {
-        metrics.invalid(event);
-      }
-
-      @Override
-      public void ignored(String event) {
-        metrics.ignored(event);
-      }
-
-      @Override
-      public void accepted(String event) {
-        metrics.accepted(event);
-      }
-
-      @Override
-      public void unavailable(String event) {
-        metrics.unavailable(event);
-      }
-    };
+  void unavailable(String event) {
+    metrics.count("solstice_webhooks_failed", "event", event, "reason", "broker_unavailable");
   }
 }

@@ -42,6 +42,7 @@ public final class WebhookParser {
       case "pull_request" -> pullRequest(root);
       case "check_suite" -> checkSuite(root);
       case "check_run" -> checkRun(root);
+      case "installation", "installation_repositories" -> InstallationEvents.parse(event, root);
       default -> new WebhookEvent.Ignored("event " + event + " does not trigger builds");
     };
   }
@@ -64,33 +65,81 @@ public final class WebhookParser {
     if (root.path("deleted").asBoolean(false) || ZERO_SHA.equals(after)) {
       return new WebhookEvent.Ignored("push deletes " + root.path("ref").asText("a ref"));
     }
-    JsonNode repo = object(root, "repository");
-    String sender = root.path("sender").path("login").asText(null);
-    return new BuildTrigger(
+    return withoutPullRequest(
+        root,
+        object(root, "repository"),
         "push",
         null,
-        text(repo, "repository.full_name", "full_name"),
-        cloneUrl(repo, "repository"),
         sha(after, "after"),
         root.path("ref").asText(null),
         null,
+        null,
+        new Push(
+            root.path("head_commit").path("message").asText(null),
+            root.path("before").asText(null),
+            changedFiles(root.path("commits"))),
+        null);
+  }
+
+  /** What a Re-run names: the App that owns the suite or run, and for one run its external_id. */
+  private record Rerun(long checkAppId, String externalId, String checkName) {}
+
+  /** A push's own fields: its head commit's message, the commit before it, the files it touched. */
+  private record Push(String headCommitMessage, String beforeSha, List<String> changedFiles) {}
+
+  /** The base of the fork pull request a Re-run re-runs, as far as the payload tells. */
+  private record ForkBase(String ref, String sha) {}
+
+  /**
+   * A trigger that is not a pull request (a push, a Re-run request): repository, installation and
+   * sender as the payload names them; no pull request details, and the sender stands for the author
+   * unless it re-runs a fork's pull request ({@code forkBase} not null; its author is the pull
+   * request's, read by the planner).
+   *
+   * @param rerun null unless a Re-run
+   * @param push null unless a push
+   * @param forkBase null unless the Re-run of a fork's pull request
+   */
+  private static BuildTrigger withoutPullRequest(
+      JsonNode root,
+      JsonNode repo,
+      String event,
+      String action,
+      String commitSha,
+      String ref,
+      Integer pullRequestNumber,
+      Rerun rerun,
+      Push push,
+      ForkBase forkBase) {
+    String sender = root.path("sender").path("login").asText(null);
+    boolean fork = forkBase != null;
+    return new BuildTrigger(
+        event,
+        action,
+        text(repo, "repository.full_name", "full_name"),
+        cloneUrl(repo, "repository"),
+        commitSha,
+        ref,
+        pullRequestNumber,
         installationId(root),
-        null,
-        null,
-        null,
-        root.path("head_commit").path("message").asText(null),
+        rerun == null ? null : rerun.checkAppId(),
+        rerun == null ? null : rerun.externalId(),
+        rerun == null ? null : rerun.checkName(),
+        push == null ? null : push.headCommitMessage(),
         sender,
         root.path("sender").path("type").asText(null),
-        sender,
+        fork ? null : sender,
         null,
         List.of(),
         false,
         null,
-        false,
+        fork,
+        fork ? forkBase.ref() : null,
+        fork ? forkBase.sha() : null,
+        push == null ? null : push.beforeSha(),
+        push == null ? null : push.changedFiles(),
         null,
-        null,
-        root.path("before").asText(null),
-        changedFiles(root.path("commits")));
+        null);
   }
 
   /** Files added, modified or removed by a push's commits; null when the payload cannot tell. */
@@ -113,7 +162,7 @@ public final class WebhookParser {
 
   private WebhookEvent pullRequest(JsonNode root) {
     String action = text(root, "action");
-    if (!PR_ACTIONS.contains(action)) {
+    if (!PR_ACTIONS.contains(action) && !BuildTrigger.CLOSED.equals(action)) {
       return new WebhookEvent.Ignored("pull_request action " + action + " does not trigger builds");
     }
     JsonNode pr = object(root, "pull_request");
@@ -166,7 +215,9 @@ public final class WebhookParser {
         pr.path("base").path("ref").asText(null),
         pr.path("base").path("sha").asText(null),
         null,
-        null);
+        null,
+        head.path("ref").asText(null),
+        pr.path("title").asText(null));
   }
 
   private WebhookEvent checkSuite(JsonNode root) {
@@ -190,20 +241,37 @@ public final class WebhookParser {
     JsonNode repo = object(root, "repository");
     JsonNode suite = oneRun ? subject.path("check_suite") : subject;
     String branch = suite.path("head_branch").asText(null);
-    return new BuildTrigger(
+    JsonNode pr = subject.path("pull_requests").path(0);
+    // GitHub leaves head_branch null and pull_requests empty when the suite's head is in a fork;
+    // a listed pull request whose head repository is not the base one is a fork's too. Either
+    // way the re-run is treated as the fork pull request it re-runs (see TriggerPolicy).
+    boolean fork = branch == null || forkPullRequest(pr);
+    return withoutPullRequest(
+        root,
+        repo,
         event,
         action,
-        text(repo, "repository.full_name", "full_name"),
-        cloneUrl(repo, "repository"),
         sha(text(subject, event + ".head_sha", "head_sha"), event + ".head_sha"),
         branch == null ? null : "refs/heads/" + branch,
         firstPullRequest(subject),
-        installationId(root),
-        subject.path("app").path("id").asLong(0),
-        oneRun ? subject.path("external_id").asText(null) : null,
-        oneRun ? subject.path("name").asText(null) : null,
+        new Rerun(
+            subject.path("app").path("id").asLong(0),
+            oneRun ? subject.path("external_id").asText(null) : null,
+            oneRun ? subject.path("name").asText(null) : null),
         null,
-        root.path("sender").path("login").asText(null));
+        // Until the pull request is read, the base is the one listed, else the default branch.
+        fork
+            ? new ForkBase(
+                pr.path("base").path("ref").asText(repo.path("default_branch").asText(null)),
+                pr.path("base").path("sha").asText(null))
+            : null);
+  }
+
+  /** Whether a check event's pull request entry has a head repository other than its base. */
+  private static boolean forkPullRequest(JsonNode pr) {
+    JsonNode head = pr.path("head").path("repo").path("id");
+    JsonNode base = pr.path("base").path("repo").path("id");
+    return pr.isObject() && !(head.canConvertToLong() && head.asLong() == base.asLong(-1));
   }
 
   private static Integer firstPullRequest(JsonNode node) {

@@ -37,6 +37,20 @@ final class SourceExcerpt {
         + "^";
   }
 
+  /**
+   * The column of the property {@code key=} on {@code line} at or after {@code from} (the node's
+   * column), or {@code from} when it is not on that line (a node continued over lines, a quoted
+   * key).
+   */
+  static int propertyColumn(String source, int line, int from, String key) {
+    String text = lineText(source, line);
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile(
+                "(?<![\\w-])" + java.util.regex.Pattern.quote(key) + "\\s*=")
+            .matcher(text);
+    return m.find(Math.min(Math.max(0, from - 1), text.length())) ? m.start() + 1 : from;
+  }
+
   private static String lineText(String source, int line) {
     int start = 0;
     for (int i = 1; i < line && start >= 0; i++) {

@@ -58,11 +58,10 @@ final class TriggerReader {
         case "authors_ignore" ->
             authorsIgnore = patterns(child, TriggerReader::literalBrackets, true);
         default ->
-            throw r.error(
+            throw r.unknownNode(
                 child,
-                "unknown node '"
-                    + child.getName()
-                    + "' in on; expected push, pull_request, ignore_bots, authors or authors_ignore");
+                "in on",
+                List.of("push", "pull_request", "ignore_bots", "authors", "authors_ignore"));
       }
     }
     if (push == null && pullRequest == null) {
@@ -89,14 +88,7 @@ final class TriggerReader {
     for (KdlNode child : node.getChildren()) {
       String name = child.getName();
       if (!allowed.contains(name)) {
-        throw r.error(
-            child,
-            "unknown node '"
-                + name
-                + "' in "
-                + node.getName()
-                + "; expected "
-                + String.join(", ", allowed));
+        throw r.unknownNode(child, "in " + node.getName(), List.copyOf(allowed));
       }
       if (!seen.add(name)) {
         throw r.error(
@@ -147,9 +139,6 @@ final class TriggerReader {
 
   private PatternList patterns(KdlNode node, Function<String, String> prepare, boolean ignoreCase) {
     List<String> raw = r.strings(node, node.getName());
-    if (!node.getChildren().isEmpty()) {
-      throw r.error(node, node.getName() + " takes strings, not a block");
-    }
     try {
       List<String> prepared = raw.stream().map(prepare).toList();
       return ignoreCase ? PatternList.ofIgnoreCase(prepared) : PatternList.of(prepared);

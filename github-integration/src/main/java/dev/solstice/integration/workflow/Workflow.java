@@ -2,6 +2,7 @@ package dev.solstice.integration.workflow;
 
 import dev.solstice.integration.policy.Triggers;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -12,19 +13,32 @@ import java.util.Optional;
  * @param cancelSupersededPush whether a new push to a branch cancels the still-queued jobs of its
  *     previous head (default false)
  * @param cancelSupersededPullRequest the same for a pull request's new head (default true)
+ * @param permissions the top-level {@code permissions} block (scope → access, as written, not
+ *     validated here); null when the file has none
  */
 public record Workflow(
     String name,
     List<JobSpec> jobs,
     Triggers on,
     boolean cancelSupersededPush,
-    boolean cancelSupersededPullRequest) {
+    boolean cancelSupersededPullRequest,
+    Map<String, String> permissions) {
 
   /** Where the workflow lives in a repository. */
   public static final String PATH = ".solstice/workflow.kdl";
 
   public Workflow {
     jobs = List.copyOf(jobs);
+    permissions = permissions == null ? null : java.util.Collections.unmodifiableMap(permissions);
+  }
+
+  public Workflow(
+      String name,
+      List<JobSpec> jobs,
+      Triggers on,
+      boolean cancelSupersededPush,
+      boolean cancelSupersededPullRequest) {
+    this(name, jobs, on, cancelSupersededPush, cancelSupersededPullRequest, null);
   }
 
   public Workflow(String name, List<JobSpec> jobs) {

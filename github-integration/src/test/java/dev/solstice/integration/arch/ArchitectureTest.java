@@ -34,13 +34,23 @@ class ArchitectureTest {
           .definedBy(BASE, BASE + ".cli..", BASE + ".config..")
           .layer("Edge")
           .definedBy(
-              BASE + ".webhook..", BASE + ".http..", BASE + ".intake..", BASE + ".recovery..")
+              BASE + ".webhook..",
+              BASE + ".http..",
+              BASE + ".intake..",
+              BASE + ".recovery..",
+              BASE + ".setup..",
+              BASE + ".gateway..")
           .layer("Execution")
           .definedBy(BASE + ".execution..", BASE + ".checks..")
           .layer("Planning")
           .definedBy(BASE + ".planning..", BASE + ".workflow..", BASE + ".policy..")
           .layer("Infrastructure")
-          .definedBy(BASE + ".github..", BASE + ".amqp..", BASE + ".ops..")
+          .definedBy(
+              BASE + ".github..",
+              BASE + ".amqp..",
+              BASE + ".ops..",
+              BASE + ".record..",
+              BASE + ".jobtoken..")
           .layer("Core")
           .definedBy(BASE + ".core..")
           .whereLayer("Wiring")

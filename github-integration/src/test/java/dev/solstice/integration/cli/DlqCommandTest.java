@@ -94,4 +94,21 @@ class DlqCommandTest {
     assertThat(status).isEqualTo(2);
     assertThat(err()).startsWith("AMQP_URL: ").doesNotContain("hunter2");
   }
+
+  @Test
+  void listingAParkedJobRequestNeverShowsItsJobToken() {
+    String token = "sjt_" + "k".repeat(43);
+    String reason = "Rejected: {\"request_id\":\"x\",\"github\":{\"token\":\"" + token + "\"}}";
+    com.rabbitmq.client.AMQP.BasicProperties props =
+        new com.rabbitmq.client.AMQP.BasicProperties.Builder()
+            .messageId("m-1")
+            .headers(
+                Map.of(dev.solstice.jobrequest.amqp.MessageProperties.PARK_REASON_HEADER, reason))
+            .build();
+    String line =
+        DlqCommand.describe(
+            new com.rabbitmq.client.GetResponse(
+                new com.rabbitmq.client.Envelope(1, false, "x", "k"), props, new byte[0], 0));
+    assertThat(line).contains("m-1").contains("sjt_***").doesNotContain(token);
+  }
 }

@@ -3,6 +3,7 @@ package dev.solstice.integration.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +25,22 @@ class AppConfigTest {
     assertThat(c.jobs().deadLetterQueue()).isEqualTo("solstice.jobs.v1.dlq");
     assertThat(c.maxBodyBytes()).isEqualTo(25L * 1024 * 1024);
     assertThat(c.checkName()).isEqualTo("Solstice CI");
+    assertThat(c.managementHost()).isEqualTo("127.0.0.1");
+    assertThat(c.managementPort()).isEqualTo(8083);
+  }
+
+  @Test
+  void theManagementListenerNeedsAPortOfItsOwn() {
+    assertThatThrownBy(
+            () ->
+                AppConfig.fromEnv(
+                    Map.of(
+                        "GITHUB_WEBHOOK_SECRET", "s",
+                        "HTTP_ADDR", "0.0.0.0:9000",
+                        "MANAGEMENT_ADDR", "127.0.0.1:9000"),
+                    List.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("MANAGEMENT_ADDR: the management listener needs a port of its own");
   }
 
   @Test
@@ -41,6 +58,44 @@ class AppConfigTest {
     assertThat(c.httpHost()).isEqualTo("127.0.0.1");
     assertThat(c.httpPort()).isEqualTo(9100);
     assertThat(c.webhookPath()).isEqualTo("/flag");
+  }
+
+  @Test
+  void trustedProxiesAndTheWebhookSourceAllowlistAreReadAsCidrRanges() throws Exception {
+    AppConfig c =
+        AppConfig.fromEnv(
+            Map.of(
+                "GITHUB_WEBHOOK_SECRET", "s",
+                "TRUSTED_PROXIES", "10.0.0.0/8, 192.168.1.1",
+                "WEBHOOK_SOURCE_ALLOWLIST", "github,203.0.113.0/24"),
+            List.of());
+    var sources = c.webhookSources();
+    assertThat(sources.trustedProxies().contains(InetAddress.getByName("10.9.8.7"))).isTrue();
+    assertThat(sources.trustedProxies().contains(InetAddress.getByName("192.168.1.2"))).isFalse();
+    assertThat(sources.github()).isTrue();
+    assertThat(sources.restricted()).isTrue();
+    assertThat(sources.allowlist().contains(InetAddress.getByName("203.0.113.9"))).isTrue();
+    assertThat(sources.metaBase()).hasToString("https://api.github.com");
+    assertThat(
+            AppConfig.fromEnv(Map.of("GITHUB_WEBHOOK_SECRET", "s"), List.of())
+                .webhookSources()
+                .restricted())
+        .isFalse();
+  }
+
+  @Test
+  void aRangeThatIsNoCidrIsNamedWithItsVariable() {
+    assertThatThrownBy(
+            () ->
+                AppConfig.fromEnv(
+                    Map.of(
+                        "GITHUB_WEBHOOK_SECRET", "s",
+                        "TRUSTED_PROXIES", "ingress.local",
+                        "WEBHOOK_SOURCE_ALLOWLIST", "10.0.0.0/33"),
+                    List.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("TRUSTED_PROXIES: \"ingress.local\" is not an address")
+        .hasMessageContaining("WEBHOOK_SOURCE_ALLOWLIST: \"10.0.0.0/33\": the prefix length");
   }
 
   @Test
@@ -332,5 +387,61 @@ class AppConfigTest {
                     .singleElement()
                     .asString()
                     .doesNotContain("pw"));
+  }
+
+  @Test
+  void theRecordIsOffWithoutDatabaseUrlAndItsSettingsAreChecked() {
+    AppConfig off = AppConfig.fromEnv(Map.of("GITHUB_WEBHOOK_SECRET", "s"), List.of());
+    assertThat(off.record().enabled()).isFalse();
+    assertThat(off.record().retention()).isEqualTo(Duration.ofDays(30));
+    assertThat(off.record().storePayloads()).isFalse();
+
+    AppConfig on =
+        AppConfig.fromEnv(
+            Map.of(
+                "GITHUB_WEBHOOK_SECRET", "s",
+                "DATABASE_URL", "postgresql://solstice:db-pa55@db:5432/solstice",
+                "DELIVERY_RETENTION", "7d"),
+            List.of());
+    assertThat(on.record().enabled()).isTrue();
+    assertThat(on.record().retention()).isEqualTo(Duration.ofDays(7));
+    assertThat(on.toString()).doesNotContain("db-pa55").contains("***@db:5432");
+
+    assertThatThrownBy(
+            () ->
+                AppConfig.fromEnv(
+                    Map.of(
+                        "GITHUB_WEBHOOK_SECRET", "s",
+                        "DATABASE_URL", "mysql://db/solstice",
+                        "DELIVERY_RETENTION", "-1d",
+                        "STORE_PAYLOADS", "true"),
+                    List.of()))
+        .hasMessageContaining("DATABASE_URL")
+        .hasMessageContaining("DELIVERY_RETENTION")
+        .hasMessageContaining("STORE_PAYLOADS: true needs TOKEN_CACHE_KEY");
+  }
+
+  @Test
+  void theGatewayIsOffByDefaultAndItsAddressAndAppAreChecked() {
+    assertThat(AppConfig.fromEnv(Map.of("GITHUB_WEBHOOK_SECRET", "s"), List.of()).gateway())
+        .isNull();
+    assertThatThrownBy(
+            () ->
+                AppConfig.fromEnv(
+                    Map.of(
+                        "GITHUB_WEBHOOK_SECRET",
+                        "s",
+                        "GATEWAY_ADDR",
+                        "gw:80a",
+                        "GATEWAY_TOKEN_GRACE",
+                        "soon"),
+                    List.of()))
+        .isInstanceOfSatisfying(
+            ConfigException.class,
+            e ->
+                assertThat(e.problems())
+                    .anySatisfy(p -> assertThat(p).startsWith("GATEWAY_TOKEN_GRACE:"))
+                    .anySatisfy(
+                        p -> assertThat(p).startsWith("GATEWAY_ADDR:").contains("GitHub App")));
   }
 }

@@ -7,6 +7,7 @@ import dev.solstice.platform.config.Variable;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -33,11 +34,14 @@ class ConfigurationDocsTest {
   @Test
   void helpListsEveryVariableTheServiceReads() throws IOException {
     Set<String> read = new TreeSet<>();
-    try (Stream<Path> files = Files.walk(ROOT.resolve("github-integration/src/main/java"))) {
-      for (Path file : files.filter(p -> p.toString().endsWith(".java")).toList()) {
-        Matcher m = ENV_READ.matcher(Files.readString(file));
-        while (m.find()) {
-          read.add(m.group(1));
+    // The service reads the jobs and results flows through platform-amqp's TopologyEnv.
+    for (String dir : List.of("github-integration/src/main/java", "platform-amqp/src/main/java")) {
+      try (Stream<Path> files = Files.walk(ROOT.resolve(dir))) {
+        for (Path file : files.filter(p -> p.toString().endsWith(".java")).toList()) {
+          Matcher m = ENV_READ.matcher(Files.readString(file));
+          while (m.find()) {
+            read.add(m.group(1));
+          }
         }
       }
     }

@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.solstice.integration.checks.CheckRunMap;
 import dev.solstice.integration.checks.CheckRunReporter;
+import dev.solstice.integration.core.CheckNames;
 import dev.solstice.integration.core.Plan;
+import dev.solstice.integration.core.PullRequestRef;
 import dev.solstice.integration.core.RequestIds;
 import dev.solstice.integration.planning.Jobs;
+import dev.solstice.integration.planning.Step;
 import dev.solstice.integration.workflow.Workflow;
 import dev.solstice.jobrequest.JobRequest;
 import io.vertx.core.Future;
@@ -29,7 +32,8 @@ class PlanExecutorTest {
   private final Clock clock = Clock.fixed(Instant.parse("2026-12-01T10:00:00Z"), ZoneOffset.UTC);
   private final RunCoordinatorTest.FakeGitHub github = new RunCoordinatorTest.FakeGitHub();
   private final CheckRunReporter checks =
-      new CheckRunReporter(github, CheckRunMap.inMemory(), "Solstice CI", null, 7, clock);
+      new CheckRunReporter(
+          github, CheckRunMap.inMemory(), new CheckNames("Solstice CI"), null, 7, clock);
   private final RunStore store = RunStore.inMemory(clock);
   private final RunCoordinator runs =
       new RunCoordinator(
@@ -104,6 +108,34 @@ class PlanExecutorTest {
     assertThat(published)
         .extracting(JobRequest::requestId)
         .containsOnly(RequestIds.of("d1", "build"));
+  }
+
+  @Test
+  void aForksReRunIsJudgedByTheOpenPullRequestWhoseHeadIsItsCommit() {
+    PullRequestRef closed = pull(1, "closed", SHA);
+    PullRequestRef otherHead = pull(2, "open", "2222222222222222222222222222222222222222");
+    PullRequestRef open = pull(3, "open", SHA);
+    PullRequestRef alsoOpen = pull(4, "open", SHA);
+    List<PullRequestRef> listed = List.of(closed, otherHead, open, alsoOpen);
+
+    assertThat(
+            PlanExecutor.pullRequestOf(
+                new Step.ReadPullRequestOfCommit(1, "acme/w", SHA, null), listed))
+        .isEqualTo(open);
+    assertThat(
+            PlanExecutor.pullRequestOf(
+                new Step.ReadPullRequestOfCommit(1, "acme/w", SHA, 4), listed))
+        .as("the one the event named")
+        .isEqualTo(alsoOpen);
+    assertThat(
+            PlanExecutor.pullRequestOf(
+                new Step.ReadPullRequestOfCommit(1, "acme/w", SHA, null), List.of(closed)))
+        .isEqualTo(PullRequestRef.NONE);
+  }
+
+  private static PullRequestRef pull(int number, String state, String head) {
+    return new PullRequestRef(
+        number, state, head, "fork/w", "acme/w", "main", SHA, "forker", "CONTRIBUTOR");
   }
 
   @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.solstice.integration.checks.CheckRunMap;
 import dev.solstice.integration.checks.CheckRunReporter;
+import dev.solstice.integration.core.CheckNames;
 import dev.solstice.integration.core.ClaimHeldException;
 import dev.solstice.integration.core.JobState;
 import dev.solstice.integration.core.RequestIds;
@@ -121,7 +122,8 @@ class RedisRunStoreIT {
     List<RunCoordinator> replicas = new ArrayList<>();
     for (int i = 0; i < 2; i++) {
       CheckRunReporter checks =
-          new CheckRunReporter(github, CheckRunMap.inMemory(), "Solstice CI", null, 7, clock);
+          new CheckRunReporter(
+              github, CheckRunMap.inMemory(), new CheckNames("Solstice CI"), null, 7, clock);
       replicas.add(
           new RunCoordinator(
               RunStore.redis(redis, prefix, Duration.ofMinutes(5)),

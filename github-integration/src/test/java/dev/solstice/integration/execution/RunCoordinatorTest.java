@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.solstice.integration.checks.CheckRunMap;
 import dev.solstice.integration.checks.CheckRunReporter;
+import dev.solstice.integration.core.CheckNames;
 import dev.solstice.integration.core.ClaimHeldException;
 import dev.solstice.integration.core.Failures;
 import dev.solstice.integration.core.JobState;
@@ -50,7 +51,8 @@ class RunCoordinatorTest {
   private final Clock clock = Clock.fixed(Instant.parse("2026-11-25T10:00:00Z"), ZoneOffset.UTC);
   private final FakeGitHub github = new FakeGitHub();
   private final CheckRunReporter checks =
-      new CheckRunReporter(github, CheckRunMap.inMemory(), "Solstice CI", null, 7, clock);
+      new CheckRunReporter(
+          github, CheckRunMap.inMemory(), new CheckNames("Solstice CI"), null, 7, clock);
   private final RunStore store = RunStore.inMemory(clock);
   private final List<JobRequest> enqueued = new ArrayList<>();
   private final List<JobCancel> cancels = new ArrayList<>();
@@ -159,15 +161,13 @@ class RunCoordinatorTest {
   }
 
   @Test
-  void aNewHeadCancelsThePreviousHeadsJobsThatDidNotStartOnce() throws Exception {
+  void aNewHeadCancelsThePreviousHeadsJobsThatDidNotFinishOnce() throws Exception {
     String group = Jobs.group("acme/w", "pull_request", 7, "refs/pull/7/head");
     List<JobRequest> first = run("d3", SHA1);
     UUID firstRun = RunCoordinator.runId("d3");
     await(coordinator.start(firstRun, first));
     await(coordinator.supersede(group, firstRun, SHA1));
-    await(
-        coordinator.onResult(
-            JobResult.started(job(first, "lint"), Instant.EPOCH))); // lint is running
+    await(coordinator.onResult(done(job(first, "lint"), Conclusion.SUCCESS))); // lint finished
 
     List<JobRequest> second = run("d4", SHA2);
     UUID secondRun = RunCoordinator.runId("d4");
@@ -175,8 +175,8 @@ class RunCoordinatorTest {
     await(coordinator.supersede(group, secondRun, SHA2));
     await(coordinator.supersede(group, secondRun, SHA2)); // the same delivery again
 
-    // build was queued: a cancel message; test and deploy were waiting: only their runs; lint runs
-    // on.
+    // build was queued: a cancel message; test and deploy were waiting: only their runs; lint's
+    // result stands.
     assertThat(cancels)
         .singleElement()
         .satisfies(
@@ -187,11 +187,101 @@ class RunCoordinatorTest {
     assertThat(github.updates)
         .hasSize(3)
         .allSatisfy(u -> assertThat(u.conclusion()).isEqualTo("cancelled"));
-    assertThat(await(coordinator.state(firstRun, "lint"))).contains(JobState.STARTED);
+    assertThat(await(coordinator.state(firstRun, "lint"))).contains("completed:success");
     // The cancelled build's result (from an orchestrator honouring the cancel) enqueues nothing.
     await(coordinator.onResult(done(job(first, "build"), Conclusion.CANCELLED)));
     assertThat(enqueued).isEmpty();
     assertThat(github.updates).hasSize(3);
+  }
+
+  @Test
+  void aNewHeadCancelsThePreviousHeadsRunningJobsToo() throws Exception {
+    String group = Jobs.group("acme/w", "pull_request", 7, "refs/pull/7/head");
+    List<JobRequest> first = run("d6", SHA1);
+    UUID firstRun = RunCoordinator.runId("d6");
+    await(coordinator.start(firstRun, first));
+    await(coordinator.supersede(group, firstRun, SHA1));
+    await(coordinator.onResult(JobResult.started(job(first, "lint"), Instant.EPOCH)));
+    await(coordinator.onResult(JobResult.started(job(first, "build"), Instant.EPOCH)));
+
+    List<JobRequest> second = run("d7", SHA2);
+    UUID secondRun = RunCoordinator.runId("d7");
+    await(coordinator.start(secondRun, second));
+    await(coordinator.supersede(group, secondRun, SHA2));
+
+    // Both running jobs are told to stop; the two waiting ones only have their runs completed.
+    assertThat(cancels)
+        .extracting(JobCancel::requestId)
+        .containsExactlyInAnyOrder(job(first, "lint").requestId(), job(first, "build").requestId());
+    assertThat(cancels)
+        .allSatisfy(
+            c -> {
+              assertThat(c.reason()).isEqualTo(JobCancel.SUPERSEDED);
+              assertThat(c.supersededBy()).isEqualTo(SHA2);
+            });
+    assertThat(github.updates)
+        .hasSize(4)
+        .allSatisfy(u -> assertThat(u.conclusion()).isEqualTo("cancelled"))
+        .extracting(u -> u.output().summary())
+        .filteredOn(s -> s.endsWith("while it ran."))
+        .hasSize(2);
+    assertThat(await(coordinator.state(firstRun, "lint"))).contains(JobState.CANCELLED);
+    // The orchestrator's answer to the cancel moves nothing on.
+    await(coordinator.onResult(done(job(first, "lint"), Conclusion.CANCELLED)));
+    assertThat(enqueued).isEmpty();
+  }
+
+  @Test
+  void closingAPullRequestCancelsItsUnfinishedJobsOnce() throws Exception {
+    String group = Jobs.group("acme/w", "pull_request", 7, "refs/pull/7/head");
+    await(coordinator.close(group)); // nothing recorded for it: nothing to do
+    List<JobRequest> jobs = run("d8", SHA1);
+    UUID runId = RunCoordinator.runId("d8");
+    await(coordinator.start(runId, jobs));
+    await(coordinator.supersede(group, runId, SHA1));
+    await(coordinator.onResult(JobResult.started(job(jobs, "lint"), Instant.EPOCH)));
+    await(coordinator.onResult(done(job(jobs, "build"), Conclusion.SUCCESS)));
+    assertThat(enqueued).extracting(JobRequest::workflowJobId).containsExactly("test");
+
+    await(coordinator.close(group));
+    await(coordinator.close(group)); // the same delivery again
+
+    // lint running and test queued get a cancel; deploy was waiting; build's success stands.
+    assertThat(cancels)
+        .extracting(JobCancel::requestId)
+        .containsExactlyInAnyOrder(job(jobs, "lint").requestId(), job(jobs, "test").requestId());
+    assertThat(cancels)
+        .allSatisfy(
+            c -> {
+              assertThat(c.reason()).isEqualTo(JobCancel.CLOSED);
+              assertThat(c.supersededBy()).isNull();
+            });
+    assertThat(github.updates)
+        .hasSize(3)
+        .allSatisfy(
+            u -> {
+              assertThat(u.conclusion()).isEqualTo("cancelled");
+              assertThat(u.output().summary()).startsWith("The pull request was closed");
+            });
+    assertThat(await(coordinator.state(runId, "build"))).contains("completed:success");
+    assertThat(await(coordinator.state(runId, "deploy"))).contains(JobState.CANCELLED);
+  }
+
+  @Test
+  void aGoneInstallationsHeldJobsAreCancelledWithoutAGitHubCallAndNeverEnqueued() throws Exception {
+    List<JobRequest> jobs = run("d6", SHA1);
+    UUID runId = RunCoordinator.runId("d6");
+    await(coordinator.start(runId, jobs)); // lint and build queued; test and deploy held
+
+    assertThat(await(coordinator.cancelHeld(runId, "installation 1 deleted"))).isEqualTo(2);
+    assertThat(await(coordinator.cancelHeld(runId, "installation 1 deleted"))).isZero();
+
+    assertThat(await(coordinator.state(runId, "test"))).contains(JobState.CANCELLED);
+    assertThat(await(coordinator.state(runId, "deploy"))).contains(JobState.CANCELLED);
+    assertThat(await(coordinator.state(runId, "build"))).contains(JobState.QUEUED);
+    assertThat(github.updates).as("no GitHub call").isEmpty();
+    await(coordinator.onResult(done(job(jobs, "build"), Conclusion.SUCCESS)));
+    assertThat(enqueued).as("a cancelled job is not enqueued once its needs succeed").isEmpty();
   }
 
   @Test
@@ -281,6 +371,11 @@ class RunCoordinatorTest {
     @Override
     public Future<Void> verifyAppCredentials() {
       return Future.succeededFuture();
+    }
+
+    @Override
+    public Future<dev.solstice.integration.github.AppInstallation> getInstallation(long id) {
+      return Future.failedFuture(new UnsupportedOperationException());
     }
 
     @Override

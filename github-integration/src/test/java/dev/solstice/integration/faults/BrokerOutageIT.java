@@ -154,7 +154,7 @@ class BrokerOutageIT {
               () ->
                   System.nanoTime() - pausedAt >= 6_000_000_000L
                       && LOGS.lines().stream()
-                          .anyMatch(l -> l.contains("could not reschedule delivery")));
+                          .anyMatch(l -> l.contains("could not reschedule message")));
       proxy.restore();
       List<String> expected = new ArrayList<>(all);
       expected.addAll(inHand);
@@ -166,7 +166,7 @@ class BrokerOutageIT {
               JobTally.defaultJobs(expected),
               Duration.ofSeconds(90));
       long rescheduleRetries =
-          LOGS.lines().stream().filter(l -> l.contains("could not reschedule delivery")).count();
+          LOGS.lines().stream().filter(l -> l.contains("could not reschedule message")).count();
       LOG.info(
           "fault test 1b (broker unreachable 5 s, then black-holed 4 s): deliveries={} | while unreachable: ready={}"
               + " 503s={}/{} slowest answer={} ms, ready again {} ms after the broker came back | black hole: 503s={}/{},"

@@ -45,6 +45,7 @@ final class ChildService implements AutoCloseable {
     this.env = new HashMap<>(env);
     // Each start binds a free port itself and logs it (a restart may get another one).
     this.env.put("HTTP_ADDR", BoundPort.ANY_LOOPBACK);
+    this.env.put("MANAGEMENT_ADDR", BoundPort.ANY_LOOPBACK);
     this.env.put("LOG_FORMAT", "text");
     this.output = Files.createTempFile("solstice-child", ".log");
   }

@@ -105,12 +105,17 @@ class MissedDeliveriesIT {
   }
 
   private MissedDeliveryJob job(InMemoryDeliveryLedger ledger, CheckpointStore store) {
+    return job(ledger, store, 50);
+  }
+
+  private MissedDeliveryJob job(
+      InMemoryDeliveryLedger ledger, CheckpointStore store, int maxPages) {
     return new MissedDeliveryJob(
         vertx,
         github,
         ledger,
         store,
-        new MissedDeliverySettings(true, Duration.ofMinutes(10), Duration.ofHours(6), 3, 50),
+        new MissedDeliverySettings(true, Duration.ofMinutes(10), Duration.ofHours(6), 3, maxPages),
         clock,
         new SimpleMeterRegistry());
   }
@@ -187,6 +192,73 @@ class MissedDeliveriesIT {
         first.gaveUp(),
         secondPages,
         second.redelivered().size());
+  }
+
+  @Test
+  void aRunStoppedAtMaxPagesMovesTheCheckpointOnlyOverWhatItReadAndTheNextResumesThere()
+      throws Exception {
+    Redis redis = Redis.createClient(vertx, "redis://127.0.0.1:6379");
+    RedisAPI api = RedisAPI.api(redis);
+    String prefix = "solstice:test:" + UUID.randomUUID() + ":";
+    try {
+      Instant checkpoint = t0.minus(Duration.ofHours(4));
+      await(CheckpointStore.redis(api, prefix).checkpoint(checkpoint));
+      // The outage: the oldest failure lies 5 pages back, beyond MISSED_DELIVERIES_MAX_PAGES = 2.
+      String oldFailure = UUID.randomUUID().toString();
+      long oldAttempt = at(t0.minus(Duration.ofHours(3)), oldFailure, 503, false);
+      for (int i = 0; i < 450; i++) {
+        at(t0.minus(Duration.ofHours(2)).plusSeconds(i), UUID.randomUUID().toString(), 202, false);
+      }
+      String newFailure = UUID.randomUUID().toString();
+      long newAttempt = at(t0.minus(Duration.ofMinutes(30)), newFailure, 502, false);
+      InMemoryDeliveryLedger ledger =
+          new InMemoryDeliveryLedger(Duration.ofDays(7), 1000, Clock.systemUTC());
+      clock.now = t0;
+
+      // Run 1 reads the 2 newest pages: the checkpoint stays, the place it stopped is kept.
+      MissedDeliveryJob.Report first =
+          await(job(ledger, CheckpointStore.redis(api, prefix), 2).runOnce());
+      assertThat(first.pages()).isEqualTo(2);
+      assertThat(first.complete()).isFalse();
+      assertThat(first.redelivered()).containsExactly(newAttempt);
+      assertThat(await(api.get(prefix + "checkpoint")).toLong())
+          .as("checkpoint not moved over the 3 pages left unread")
+          .isEqualTo(checkpoint.getEpochSecond());
+      at(t0.plusSeconds(1), newFailure, 202, true); // GitHub performed the redelivery
+      clock.now = t0.plusSeconds(60);
+
+      // Run 2 (a new process) continues at page 3, not at the top; run 3 reaches the old failure.
+      long before = sim.count("apps/list-webhook-deliveries");
+      MissedDeliveryJob.Report second =
+          await(job(ledger, CheckpointStore.redis(api, prefix), 2).runOnce());
+      assertThat(second.pages()).isEqualTo(2);
+      assertThat(second.complete()).isFalse();
+      assertThat(second.redelivered()).isEmpty();
+      MissedDeliveryJob.Report third =
+          await(job(ledger, CheckpointStore.redis(api, prefix), 2).runOnce());
+      assertThat(third.pages()).isEqualTo(1);
+      assertThat(third.complete()).isTrue();
+      assertThat(third.redelivered()).containsExactly(oldAttempt);
+      assertThat(sim.count("apps/list-webhook-deliveries") - before)
+          .as("pages 3 to 5 read once each")
+          .isEqualTo(3);
+      assertThat(sim.redelivered()).containsExactlyInAnyOrder(newAttempt, oldAttempt);
+      assertThat(await(api.get(prefix + "checkpoint")).toLong())
+          .as("checkpoint now at the newest delivery run 1 read")
+          .isEqualTo(t0.minus(Duration.ofMinutes(30)).getEpochSecond());
+      assertThat(await(api.get(prefix + "resume"))).isNull();
+
+      // Caught up: the next run reads only from the top back to the checkpoint.
+      before = sim.count("apps/list-webhook-deliveries");
+      MissedDeliveryJob.Report fourth =
+          await(job(ledger, CheckpointStore.redis(api, prefix), 2).runOnce());
+      assertThat(fourth.complete()).isTrue();
+      assertThat(sim.count("apps/list-webhook-deliveries") - before).isEqualTo(1);
+      assertThat(sim.redelivered()).hasSize(2);
+    } finally {
+      await(api.del(List.of(prefix + "checkpoint", prefix + "lease", prefix + "resume")));
+      redis.close();
+    }
   }
 
   @Test

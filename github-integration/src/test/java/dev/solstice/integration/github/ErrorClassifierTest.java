@@ -58,6 +58,52 @@ class ErrorClassifierTest {
   }
 
   @Test
+  void serverErrorCarriesRetryAfterInSeconds() {
+    GitHubApiException e = classify(503, "unavailable", "retry-after", "7");
+    assertThat(e).isInstanceOf(GitHubApiException.Transient.class);
+    assertThat(((GitHubApiException.Transient) e).retryAt()).contains(LOCAL_NOW.plusSeconds(7));
+    assertThat(((GitHubApiException.Transient) classify(502, "bad gateway")).retryAt()).isEmpty();
+  }
+
+  @Test
+  void retryAfterAsAnHttpDateIsMeasuredAgainstGitHubsDate() {
+    // GitHub's clock is 2 hours ahead of ours; it asks us to come back 45 s after its "now".
+    String[] headers = {
+      "retry-after", "Sun, 01 Mar 2026 12:00:45 GMT", "date", "Sun, 01 Mar 2026 12:00:00 GMT"
+    };
+    GitHubApiException transientOne = classify(503, "unavailable", headers);
+    assertThat(((GitHubApiException.Transient) transientOne).retryAt())
+        .contains(LOCAL_NOW.plusSeconds(45));
+    GitHubApiException secondary = classify(403, "slow down", headers);
+    assertThat(secondary).isInstanceOf(GitHubApiException.RateLimited.Secondary.class);
+    assertThat(((GitHubApiException.RateLimited) secondary).retryAt())
+        .as("not the 60 s an unreadable value used to become")
+        .contains(LOCAL_NOW.plusSeconds(45));
+    // Without GitHub's Date, against our clock; a date in the past means now.
+    assertThat(
+            ((GitHubApiException.Transient)
+                    classify(503, "x", "retry-after", "Sun, 01 Mar 2026 10:00:20 GMT"))
+                .retryAt())
+        .contains(LOCAL_NOW.plusSeconds(20));
+    assertThat(
+            ((GitHubApiException.Transient)
+                    classify(503, "x", "retry-after", "Sun, 01 Mar 2026 09:00:00 GMT"))
+                .retryAt())
+        .contains(LOCAL_NOW);
+  }
+
+  @Test
+  void unreadableRetryAfterFallsBackToTheDefaultWait() {
+    assertThat(((GitHubApiException.Transient) classify(503, "x", "retry-after", "soon")).retryAt())
+        .isEmpty();
+    assertThat(((GitHubApiException.Transient) classify(503, "x", "retry-after", "-5")).retryAt())
+        .isEmpty();
+    GitHubApiException secondary = classify(403, "slow down", "retry-after", "tomorrow");
+    assertThat(secondary).isInstanceOf(GitHubApiException.RateLimited.Secondary.class);
+    assertThat(((GitHubApiException.RateLimited) secondary).retryAt()).isEmpty();
+  }
+
+  @Test
   void otherStatuses() {
     assertThat(
             classify(

@@ -100,9 +100,7 @@ class GitHubClientTest {
     await(c.verifyAppCredentials());
     assertThat(read(c)).get().extracting(RepoFile::text).isEqualTo("job \"build\" {}\n");
     assertThat(read(c)).isPresent();
-    await(
-        c.createCheckRun(
-            INST, A, new CheckRunCreate("ci", SHA, "queued", "job-1", null, null, null)));
+    await(c.createCheckRun(INST, A, CheckRunCreate.queued("ci", SHA, "job-1", null, null)));
 
     assertThat(sim.mints()).isEqualTo(1);
     RecordedCall mint =
@@ -287,6 +285,48 @@ class GitHubClientTest {
   }
 
   @Test
+  void serverErrorWaitsForRetryAfterInSeconds() {
+    WebClientGitHubClient c = client();
+    read(c);
+    sim.inject(Fault.status(503).retryAfter(Duration.ofSeconds(1)).on("GET", "/repos/.*"));
+    Instant before = Instant.now();
+    assertThat(read(c)).isPresent();
+    assertThat(Duration.between(before, Instant.now()))
+        .isGreaterThanOrEqualTo(Duration.ofMillis(900));
+    assertThat(
+            sim.calls(x -> x.operation().equals("repos/get-content")).stream()
+                .map(RecordedCall::status))
+        .containsExactly(200, 503, 304);
+    assertThat(counter("github_retries_total", "reason", "retry_after")).isEqualTo(1);
+  }
+
+  @Test
+  void serverErrorWaitsForRetryAfterAsAnHttpDate() {
+    WebClientGitHubClient c = client();
+    read(c);
+    sim.inject(Fault.status(503).retryAfterDate(Duration.ofSeconds(2)).on("GET", "/repos/.*"));
+    Instant before = Instant.now();
+    assertThat(read(c)).isPresent();
+    // Whole seconds on both of GitHub's dates: at least 1 s of the 2 asked for is waited.
+    assertThat(Duration.between(before, Instant.now()))
+        .isGreaterThanOrEqualTo(Duration.ofMillis(900));
+    assertThat(calls("repos/get-content")).isEqualTo(3);
+    assertThat(counter("github_retries_total", "reason", "retry_after")).isEqualTo(1);
+  }
+
+  @Test
+  void serverErrorWithRetryAfterBeyondTheMaximumWaitFails() {
+    WebClientGitHubClient c = client();
+    read(c);
+    sim.inject(Fault.status(503).retryAfterDate(Duration.ofHours(1)).on("GET", "/repos/.*"));
+    Throwable e = awaitFailure(c.getContent(INST, A, ".solstice/ci.kdl", SHA));
+    assertThat(e).isInstanceOf(GitHubApiException.Transient.class);
+    assertThat(((GitHubApiException.Transient) e).retryAt().orElseThrow())
+        .isAfter(clock.instant().plus(Duration.ofMinutes(59)));
+    assertThat(calls("repos/get-content")).as("not retried after 5xx backoff").isEqualTo(2);
+  }
+
+  @Test
   void timeoutsAndResetsAreTransient() {
     WebClientGitHubClient c = client();
     read(c);
@@ -350,7 +390,8 @@ class GitHubClientTest {
     Instant before = Instant.now();
     CheckRun run =
         await(
-            c.createCheckRun(INST, A, new CheckRunCreate("ci", SHA, null, null, null, null, null)));
+            c.createCheckRun(
+                INST, A, new CheckRunCreate("ci", SHA, null, null, null, null, null, null, null)));
     assertThat(Duration.between(before, Instant.now()))
         .isGreaterThanOrEqualTo(Duration.ofMillis(900));
     assertThat(run.status()).isEqualTo("queued");
@@ -368,7 +409,8 @@ class GitHubClientTest {
     sim.inject(Fault.secondaryRateLimitMessageOnly().on("POST", "/repos/.*"));
     Throwable e =
         awaitFailure(
-            c.createCheckRun(INST, A, new CheckRunCreate("ci", SHA, null, null, null, null, null)));
+            c.createCheckRun(
+                INST, A, new CheckRunCreate("ci", SHA, null, null, null, null, null, null, null)));
     assertThat(e).isInstanceOf(GitHubApiException.RateLimited.Secondary.class);
     assertThat(((GitHubApiException.RateLimited) e).retryAt()).isEmpty();
     assertThat(calls("checks/create")).isEqualTo(1);
@@ -380,9 +422,7 @@ class GitHubClientTest {
     read(c);
     sim.inject(Fault.lostResponse().on("POST", "/repos/.*/check-runs"));
     CheckRun run =
-        await(
-            c.createCheckRun(
-                INST, A, new CheckRunCreate("ci", SHA, "queued", "job-9", null, null, null)));
+        await(c.createCheckRun(INST, A, CheckRunCreate.queued("ci", SHA, "job-9", null, null)));
     assertThat(run.externalId()).isEqualTo("job-9");
     assertThat(sim.checkRuns("acme/widgets")).hasSize(1);
     assertThat(calls("checks/create")).isEqualTo(1);
@@ -390,9 +430,7 @@ class GitHubClientTest {
 
     // not applied (no answer, nothing stored): looked for, not found, sent again
     sim.inject(Fault.reset().on("POST", "/repos/.*/check-runs"));
-    await(
-        c.createCheckRun(
-            INST, A, new CheckRunCreate("ci", SHA, "queued", "job-10", null, null, null)));
+    await(c.createCheckRun(INST, A, CheckRunCreate.queued("ci", SHA, "job-10", null, null)));
     assertThat(sim.checkRuns("acme/widgets")).hasSize(2);
     assertThat(calls("checks/create")).isEqualTo(3);
     assertThat(calls("checks/list-for-ref")).isEqualTo(2);
@@ -405,7 +443,8 @@ class GitHubClientTest {
     sim.inject(Fault.status(403).on("POST", "/repos/.*"));
     Throwable e =
         awaitFailure(
-            c.createCheckRun(INST, A, new CheckRunCreate("ci", SHA, null, null, null, null, null)));
+            c.createCheckRun(
+                INST, A, new CheckRunCreate("ci", SHA, null, null, null, null, null, null, null)));
     assertThat(e).isInstanceOf(GitHubApiException.PermissionDenied.class);
     assertThat(((GitHubApiException) e).retryable()).isFalse();
     assertThat(calls("checks/create")).isEqualTo(1);
@@ -435,7 +474,8 @@ class GitHubClientTest {
 
     CheckRun run =
         await(
-            c.createCheckRun(INST, A, new CheckRunCreate("ci", SHA, null, null, null, null, null)));
+            c.createCheckRun(
+                INST, A, new CheckRunCreate("ci", SHA, null, null, null, null, null, null, null)));
     Throwable invalid =
         awaitFailure(
             c.updateCheckRun(
@@ -522,14 +562,8 @@ class GitHubClientTest {
             c.createCheckRun(
                 INST,
                 A,
-                new CheckRunCreate(
-                    "solstice/build",
-                    SHA,
-                    "queued",
-                    "job-7",
-                    "https://ci.example/jobs/7",
-                    null,
-                    null)));
+                CheckRunCreate.queued(
+                    "solstice/build", SHA, "job-7", "https://ci.example/jobs/7", null)));
     assertThat(run.name()).isEqualTo("solstice/build");
     assertThat(run.externalId()).isEqualTo("job-7");
     await(c.updateCheckRun(INST, A, run.id(), CheckRunUpdate.inProgress(Instant.now())));
@@ -579,7 +613,9 @@ class GitHubClientTest {
                     null,
                     null,
                     Instant.now(),
-                    new CheckRunOutput("Lint", "75 notices", null, annotations))));
+                    new CheckRunOutput("Lint", "75 notices", null, annotations),
+                    null,
+                    null)));
     assertThat(calls("checks/create")).isEqualTo(1);
     assertThat(calls("checks/update")).isEqualTo(1);
     assertThat(sim.annotations(run.id())).hasSize(75);
@@ -609,7 +645,9 @@ class GitHubClientTest {
     Throwable e =
         awaitFailure(
             c.createCheckRun(
-                INST, A, new CheckRunCreate("x", SHA, "completed", null, null, null, null)));
+                INST,
+                A,
+                new CheckRunCreate("x", SHA, "completed", null, null, null, null, null, null)));
     assertThat(e).isInstanceOf(GitHubApiException.ValidationFailed.class);
   }
 
@@ -619,15 +657,19 @@ class GitHubClientTest {
     for (int i = 0; i < 101; i++) {
       await(
           c.createCheckRun(
-              INST, A, new CheckRunCreate("run-" + i, SHA, null, null, null, null, null)));
+              INST,
+              A,
+              new CheckRunCreate("run-" + i, SHA, null, null, null, null, null, null, null)));
     }
     await(
-        c.createCheckRun(INST, A, new CheckRunCreate("run-0", SHA, null, null, null, null, null)));
+        c.createCheckRun(
+            INST, A, new CheckRunCreate("run-0", SHA, null, null, null, null, null, null, null)));
     await(
         c.createCheckRun(
             INST,
             A,
-            new CheckRunCreate("other-sha", "f".repeat(40), null, null, null, null, null)));
+            new CheckRunCreate(
+                "other-sha", "f".repeat(40), null, null, null, null, null, null, null)));
 
     List<CheckRun> all =
         await(c.listCheckRuns(INST, A, SHA, new CheckRunQuery(null, "all", sim.app().id())));
@@ -675,7 +717,7 @@ class GitHubClientTest {
     for (int i = 0; i < 5; i++) {
       runs.add(
           c.createCheckRun(
-              INST, A, new CheckRunCreate("p" + i, SHA, null, null, null, null, null)));
+              INST, A, new CheckRunCreate("p" + i, SHA, null, null, null, null, null, null, null)));
     }
     runs.forEach(Futures::await);
     assertThat(sim.maxConcurrentWrites(INST)).isEqualTo(1);

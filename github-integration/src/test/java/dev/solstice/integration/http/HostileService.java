@@ -39,6 +39,7 @@ final class HostileService implements AutoCloseable {
   static final long MAX_HEAP = 576L * 1024 * 1024;
 
   final int port;
+  private final int managementPort;
   final AppConfig config;
   final TestBroker broker;
   final ServiceProcess process;
@@ -49,8 +50,10 @@ final class HostileService implements AutoCloseable {
           .build();
   private final Set<String> deliveredIds = new HashSet<>();
 
-  private HostileService(int port, AppConfig config, TestBroker broker, ServiceProcess process) {
+  private HostileService(
+      int port, int managementPort, AppConfig config, TestBroker broker, ServiceProcess process) {
     this.port = port;
+    this.managementPort = managementPort;
     this.config = config;
     this.broker = broker;
     this.process = process;
@@ -60,19 +63,22 @@ final class HostileService implements AutoCloseable {
     Map<String, String> env = new HashMap<>(ServiceHarness.isolatedEnv(overrides));
     // Port 0: the service binds a free port and logs it (at INFO, so the log level stays INFO).
     env.put("HTTP_ADDR", BoundPort.ANY_LOOPBACK);
+    env.put("MANAGEMENT_ADDR", BoundPort.ANY_LOOPBACK);
     AppConfig config = AppConfig.fromEnv(env, List.of());
     TestBroker broker = new TestBroker();
     broker.trackAll(config);
     ServiceProcess process = ServiceProcess.start(env, ServiceProcess.DEPLOYMENT_MEMORY_FLAGS);
     int port;
+    int managementPort;
     try {
       port = process.awaitPort(Duration.ofSeconds(60));
+      managementPort = process.awaitManagementPort(Duration.ofSeconds(60));
     } catch (AssertionError e) {
       process.close();
       broker.close();
       throw e;
     }
-    HostileService service = new HostileService(port, config, broker, process);
+    HostileService service = new HostileService(port, managementPort, config, broker, process);
     try {
       await()
           .atMost(Duration.ofSeconds(60))
@@ -147,7 +153,7 @@ final class HostileService implements AutoCloseable {
   String metrics() {
     try {
       return http.send(
-              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + "/metrics"))
                   .timeout(Duration.ofSeconds(5))
                   .build(),
               HttpResponse.BodyHandlers.ofString())

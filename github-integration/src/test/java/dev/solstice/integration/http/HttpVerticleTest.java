@@ -3,12 +3,15 @@ package dev.solstice.integration.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.solstice.integration.github.GitHubMeta;
 import dev.solstice.integration.webhook.SignatureVerifier;
 import dev.solstice.integration.webhook.WebhookHandler;
+import dev.solstice.simulator.github.GitHubSimulator;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.healthchecks.HealthChecks;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,6 +36,8 @@ class HttpVerticleTest {
   private final List<byte[]> delivered = new ArrayList<>();
   private BodyBudget budget;
   private int port;
+  private SourceRateLimiter rateLimiter = new SourceRateLimiter(0);
+  private SourceAllowlist sources;
 
   private void start(boolean unsigned, HttpLimits limits) throws Exception {
     HttpRefusals refusals = new HttpRefusals(registry, signatureFailures::incrementAndGet);
@@ -45,23 +50,24 @@ class HttpVerticleTest {
             refusals);
     HttpVerticle http =
         new HttpVerticle(
-            "127.0.0.1",
-            0,
-            "/hook",
-            body,
-            limits,
-            refusals,
-            ctx -> {
-              Buffer verified = ctx.get(WebhookHandler.VERIFIED_BODY);
-              synchronized (delivered) {
-                delivered.add(verified.getBytes());
-              }
-              ctx.response().setStatusCode(202).end(Integer.toString(verified.length()));
-            },
-            new SourceRateLimiter(0),
-            HealthChecks.create(vertx),
-            HealthChecks.create(vertx),
-            null);
+            new HttpVerticle.Settings(
+                "127.0.0.1",
+                0,
+                "/hook",
+                body,
+                limits,
+                refusals,
+                ctx -> {
+                  Buffer verified = ctx.get(WebhookHandler.VERIFIED_BODY);
+                  synchronized (delivered) {
+                    delivered.add(verified.getBytes());
+                  }
+                  ctx.response().setStatusCode(202).end(Integer.toString(verified.length()));
+                },
+                rateLimiter,
+                sources,
+                HealthChecks.create(vertx),
+                HealthChecks.create(vertx)));
     vertx.deployVerticle(http).toCompletionStage().toCompletableFuture().get();
     port = http.actualPort();
   }
@@ -266,6 +272,100 @@ class HttpVerticleTest {
     assertThat(delivered).isEmpty();
   }
 
+  // ---- issue 17: the client behind a trusted proxy, and the webhook source allowlist ----------
+
+  private static final Cidrs LOOPBACK_PROXY = Cidrs.parse(List.of("127.0.0.1/32"));
+
+  private void startUnsigned() throws Exception {
+    start(true, limits(Duration.ofSeconds(5), Duration.ofSeconds(5), 100, 100));
+  }
+
+  /** An unsigned webhook on a new connection, forwarded for {@code client} when not null. */
+  private int postFrom(String forwardedFor) throws Exception {
+    try (RawHttp c = RawHttp.connect(port)) {
+      String head = post(2, null);
+      if (forwardedFor != null) {
+        head = head.replace("\r\n\r\n", "\r\nX-Forwarded-For: " + forwardedFor + "\r\n\r\n");
+      }
+      return c.send(head).send("{}").read(Duration.ofSeconds(5)).status();
+    }
+  }
+
+  @Test
+  void behindATrustedProxyEachForwardedClientHasItsOwnRateLimitBucket() throws Exception {
+    rateLimiter = new SourceRateLimiter(2, new ClientAddress(LOOPBACK_PROXY));
+    startUnsigned();
+    assertThat(postFrom("203.0.113.5")).isEqualTo(202);
+    assertThat(postFrom("203.0.113.5")).isEqualTo(202);
+    assertThat(postFrom("203.0.113.5")).as("the same client, over its limit").isEqualTo(429);
+    // On main every delivery through the ingress shared the proxy's bucket: this was a 429.
+    assertThat(postFrom("198.51.100.7, 203.0.113.6")).isEqualTo(202);
+  }
+
+  @Test
+  void forwardedForFromAPeerNotInTrustedProxiesIsIgnored() throws Exception {
+    rateLimiter = new SourceRateLimiter(2, new ClientAddress(Cidrs.NONE));
+    startUnsigned();
+    assertThat(postFrom("203.0.113.1")).isEqualTo(202);
+    assertThat(postFrom("203.0.113.2")).isEqualTo(202);
+    assertThat(postFrom("203.0.113.3")).as("a made-up header buys no new bucket").isEqualTo(429);
+  }
+
+  @Test
+  void onlyTheHopsTrustedProxiesAddedAreBelieved() throws Exception {
+    rateLimiter =
+        new SourceRateLimiter(
+            1, new ClientAddress(Cidrs.parse(List.of("127.0.0.1", "10.0.0.0/8"))));
+    startUnsigned();
+    // The client wrote the first entry itself; the ingress (10.1.2.3) saw it at 203.0.113.9.
+    assertThat(postFrom("192.0.2.1, 203.0.113.9, 10.1.2.3")).isEqualTo(202);
+    assertThat(postFrom("192.0.2.2, 203.0.113.9, 10.1.2.3")).isEqualTo(429);
+  }
+
+  @Test
+  void webhooksFromOutsideTheListedRangesAreRefusedBeforeTheirBody() throws Exception {
+    HttpRefusals refusals = new HttpRefusals(registry, () -> {});
+    sources =
+        new SourceAllowlist(
+            Cidrs.parse(List.of("192.30.252.0/22")),
+            null,
+            new ClientAddress(LOOPBACK_PROXY),
+            refusals);
+    startUnsigned();
+    assertThat(postFrom("192.30.253.10")).isEqualTo(202);
+    assertThat(postFrom("198.51.100.1")).isEqualTo(403);
+    assertThat(postFrom(null)).as("the proxy itself is no GitHub").isEqualTo(403);
+    assertThat(refused("source")).isEqualTo(2);
+  }
+
+  @Test
+  void githubsHookRangesComeFromMetaAndAreKeptWhenARefreshFails() throws Exception {
+    GitHubSimulator sim =
+        GitHubSimulator.start(vertx).toCompletionStage().toCompletableFuture().get();
+    sim.trust().hookRanges(List.of("192.30.252.0/22"));
+    GitHubMeta meta = new GitHubMeta(vertx, URI.create(sim.baseUrl()));
+    sources =
+        new SourceAllowlist(
+            Cidrs.NONE,
+            meta::hookRanges,
+            new ClientAddress(LOOPBACK_PROXY),
+            new HttpRefusals(registry, () -> {}));
+    startUnsigned();
+    assertThat(postFrom("192.30.252.1")).isEqualTo(202);
+    assertThat(postFrom("140.82.112.1")).isEqualTo(403);
+
+    sim.trust().failMeta(1);
+    sources.refresh().toCompletionStage().toCompletableFuture().get();
+    assertThat(postFrom("192.30.252.1")).as("kept after a failed read").isEqualTo(202);
+
+    sim.trust().hookRanges(List.of("140.82.112.0/20"));
+    sources.refresh().toCompletionStage().toCompletableFuture().get();
+    assertThat(postFrom("140.82.112.1")).isEqualTo(202);
+    assertThat(postFrom("192.30.252.1")).isEqualTo(403);
+    assertThat(sim.count("meta/get")).isEqualTo(3);
+    assertThat(sim.schemaViolations()).isEmpty();
+  }
+
   @Test
   void unsignedModeAcceptsABodyWithoutASignature() throws Exception {
     start(true, limits(Duration.ofSeconds(5), Duration.ofSeconds(5), 100, 100));
@@ -290,7 +390,8 @@ class HttpVerticleTest {
       assertThat(Duration.ofNanos(System.nanoTime() - t0))
           .isBetween(Duration.ofMillis(550), Duration.ofMillis(1400));
     }
-    assertThat(refused("timeout")).isEqualTo(1);
+    // counted just after the 408 is written, so the client can read it first
+    await().atMost(Duration.ofSeconds(2)).until(() -> refused("timeout") == 1);
     awaitBudgetEmpty();
   }
 

@@ -9,11 +9,15 @@ import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.GetResponse;
 import dev.solstice.integration.core.RequestIds;
 import dev.solstice.integration.testing.ServiceHarness;
+import dev.solstice.integration.webhook.SignatureVerifier;
 import dev.solstice.jobrequest.JobCodec;
 import dev.solstice.jobrequest.JobRequest;
 import dev.solstice.jobrequest.JobSchemas;
+import dev.solstice.simulator.github.GitHubSimulator;
 import dev.solstice.simulator.github.RecordedWebhooks;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.client.WebClient;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -151,7 +155,8 @@ class WebhookIntakeIT {
                     UUID.randomUUID().toString(),
                     RecordedWebhooks.payload("pull_request.closed.json"))
                 .statusCode())
-        .isEqualTo(204);
+        .as("a closed pull request is taken in: it cancels the pull request's unfinished jobs")
+        .isEqualTo(202);
     assertThat(
             harness
                 .post(
@@ -159,7 +164,8 @@ class WebhookIntakeIT {
                     UUID.randomUUID().toString(),
                     RecordedWebhooks.payload("installation.created.json"))
                 .statusCode())
-        .isEqualTo(204);
+        .as("installation events update the record through the intake queue; they ask for no job")
+        .isEqualTo(202);
     var malformed =
         harness.post(
             "push", UUID.randomUUID().toString(), "{\"ref\":".getBytes(StandardCharsets.UTF_8));
@@ -184,6 +190,69 @@ class WebhookIntakeIT {
         .isEqualTo(202);
     assertThat(awaitJobs(1)).hasSize(1);
     assertThat(harness.get("/health/ready").statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void metricsAreServedOnTheManagementListenerNotOnThePublicWebhookPort() throws Exception {
+    assertThat(harness.get("/metrics").statusCode())
+        .as("the public port no longer tells anyone its traffic and GitHub limits")
+        .isEqualTo(404);
+    assertThat(harness.getManagement("/metrics").statusCode()).isEqualTo(200);
+    assertThat(harness.getManagement("/metrics").bodyAsString())
+        .contains("solstice_queue_depth")
+        .contains("solstice_http_refused_total");
+    assertThat(harness.getManagement("/health/ready").statusCode()).isEqualTo(200);
+    assertThat(harness.get("/health/live").statusCode())
+        .as("probes and load balancers still find health on the public port")
+        .isEqualTo(200);
+    assertThat(harness.config().managementHost()).isEqualTo("127.0.0.1");
+  }
+
+  @Test
+  void withTheGitHubSourceAllowlistOnlyDeliveriesFromGitHubsHookRangesAreTaken() throws Exception {
+    GitHubSimulator sim =
+        GitHubSimulator.start(vertx).toCompletionStage().toCompletableFuture().get();
+    sim.trust().hookRanges(List.of("192.30.252.0/22"));
+    ServiceHarness gated =
+        ServiceHarness.start(
+            vertx,
+            ServiceHarness.isolatedEnv(
+                Map.of(
+                    "GITHUB_API_BASE", sim.baseUrl(),
+                    "WEBHOOK_SOURCE_ALLOWLIST", "github",
+                    "TRUSTED_PROXIES", "127.0.0.1")));
+    try {
+      byte[] body = RecordedWebhooks.payload("push.json");
+      WebClient client = WebClient.create(vertx);
+      java.util.function.Function<String, Integer> post =
+          forwardedFor -> {
+            var request =
+                client
+                    .post(gated.service().httpPort(), "127.0.0.1", gated.config().webhookPath())
+                    .putHeader("X-GitHub-Event", "push")
+                    .putHeader("X-GitHub-Delivery", UUID.randomUUID().toString())
+                    .putHeader("Content-Type", "application/json")
+                    .putHeader(
+                        "X-Hub-Signature-256", SignatureVerifier.sign(ServiceHarness.SECRET, body));
+            if (forwardedFor != null) {
+              request.putHeader("X-Forwarded-For", forwardedFor);
+            }
+            return request
+                .sendBuffer(Buffer.buffer(body))
+                .toCompletionStage()
+                .toCompletableFuture()
+                .join()
+                .statusCode();
+          };
+      assertThat(post.apply(null)).as("the ingress itself is no GitHub").isEqualTo(403);
+      assertThat(post.apply("198.51.100.4")).isEqualTo(403);
+      assertThat(post.apply("192.30.252.17")).isEqualTo(202);
+      assertThat(sim.count("meta/get")).isEqualTo(1);
+      client.close();
+    } finally {
+      gated.close();
+      sim.close().toCompletionStage().toCompletableFuture().get();
+    }
   }
 
   @Test

@@ -9,6 +9,7 @@ import dev.solstice.integration.core.BuildTrigger;
 import dev.solstice.integration.core.CheckNames;
 import dev.solstice.integration.core.InvalidWebhookException;
 import dev.solstice.integration.core.Plan;
+import dev.solstice.integration.core.PullRequestRef;
 import dev.solstice.integration.core.RequestIds;
 import dev.solstice.integration.policy.ForkPolicy;
 import dev.solstice.integration.policy.PolicySettings;
@@ -80,6 +81,19 @@ class PlannerTest {
       }
       job "build" { script "make"; }
       """;
+  private static final String MATRIX =
+      """
+      job "test" {
+          matrix {
+              jdk "17" "21"
+              os "linux" "arm64"
+              exclude jdk="17" os="arm64"
+          }
+          runs_on "${{ matrix.os }}"
+          script "mvn -B verify -Djava.release=${{ matrix.jdk }}"
+      }
+      job "report" { script "report"; needs "test"; }
+      """;
   private static final String CANCELS_PUSHES =
       """
       cancel_superseded push=#true
@@ -94,6 +108,8 @@ class PlannerTest {
           RepoAccess.of(List.of(), List.of("Codertocat/Hello-World")), ForkPolicy.MEMBERS);
   private static final PolicySettings FORKS_NEVER =
       new PolicySettings(RepoAccess.allowAll(), ForkPolicy.NEVER);
+  private static final PolicySettings FORKS_ALWAYS =
+      new PolicySettings(RepoAccess.allowAll(), ForkPolicy.ALWAYS);
 
   // ---- events (recorded payloads, changed where a case needs it) -----------------------------
 
@@ -164,6 +180,66 @@ class PlannerTest {
         "check_suite",
         "check_suite.rerequested.json",
         p -> ((ObjectNode) p.get("check_suite").get("app")).put("id", appId));
+  }
+
+  /** The base commit of the pull requests GitHub lists for a fork's Re-run. */
+  private static final String BASE_SHA = "f95f852bd8fca8fcc58a9a2d6c842781e32a215e";
+
+  /**
+   * Re-run all jobs on a fork pull request's checks: GitHub's check_suite then has {@code
+   * head_branch} null and {@code pull_requests} empty.
+   */
+  private static BuildTrigger forkSuiteRerun() {
+    return event(
+        "check_suite",
+        "check_suite.rerequested.json",
+        p -> {
+          ObjectNode suite = (ObjectNode) p.get("check_suite");
+          ((ObjectNode) suite.get("app")).put("id", APP_ID);
+          suite.putNull("head_branch");
+          suite.putArray("pull_requests");
+        });
+  }
+
+  /** Re-run of one check run of a fork pull request. */
+  private static BuildTrigger forkRunRerun(String checkName) {
+    return event(
+        "check_run",
+        "check_run.rerequested.json",
+        p -> {
+          ObjectNode run = (ObjectNode) p.get("check_run");
+          run.put("name", checkName);
+          ((ObjectNode) run.get("check_suite")).putNull("head_branch");
+        });
+  }
+
+  /**
+   * A suite re-run whose payload lists a pull request from another repository (head repo id not the
+   * base's).
+   */
+  private static BuildTrigger listedForkSuiteRerun() {
+    return event(
+        "check_suite",
+        "check_suite.rerequested.json",
+        p -> {
+          ObjectNode suite = (ObjectNode) p.get("check_suite");
+          ((ObjectNode) suite.get("app")).put("id", APP_ID);
+          ((ObjectNode) suite.at("/pull_requests/0/head/repo")).put("id", 42);
+        });
+  }
+
+  /** The open pull request GitHub lists for the re-run commit: from a fork, by {@code author}. */
+  private static PullRequestRef forkPull(String association) {
+    return new PullRequestRef(
+        2,
+        "open",
+        "0000000000000000000000000000000000000000",
+        "forker/Hello-World",
+        "Codertocat/Hello-World",
+        "master",
+        BASE_SHA,
+        "forker",
+        association);
   }
 
   // ---- the table -----------------------------------------------------------------------------
@@ -348,12 +424,77 @@ class PlannerTest {
             null,
             "read workflow@commit; now [build] held [test]"),
         row(
+            "push, matrix: one job per combination; needs on the matrix waits for all of them",
+            push(),
+            MATRIX,
+            DEFAULTS,
+            null,
+            "read workflow@commit; now [test (jdk=17, os=linux), test (jdk=21, os=linux),"
+                + " test (jdk=21, os=arm64)] held [report]"),
+        row(
+            "check run re-run of one matrix combination: that combination alone",
+            rerunOf("Solstice CI / test (jdk=21, os=arm64)"),
+            MATRIX,
+            DEFAULTS,
+            null,
+            "read workflow@commit; now [test (jdk=21, os=arm64)]"),
+        row(
             "check suite re-run of another App: nothing, not even a read",
             suiteRerun(29310),
             NEEDS,
             DEFAULTS,
             null,
-            "nothing"));
+            "nothing"),
+        // re-runs of fork pull requests: judged as the pull request was
+        forkRerunRow(
+            "fork suite re-run of a first-time contributor: still held, workflow from the base",
+            forkSuiteRerun(),
+            NEEDS,
+            DEFAULTS,
+            forkPull("FIRST_TIME_CONTRIBUTOR"),
+            "read pull request; read workflow@base; neutral [build, test]"),
+        forkRerunRow(
+            "fork suite re-run listed in the payload, contributor: still held, workflow from the base",
+            listedForkSuiteRerun(),
+            NEEDS,
+            DEFAULTS,
+            forkPull("CONTRIBUTOR"),
+            "read pull request; read workflow@base; neutral [build, test]"),
+        forkRerunRow(
+            "fork suite re-run of a collaborator: runs, workflow from the head",
+            forkSuiteRerun(),
+            NEEDS,
+            DEFAULTS,
+            forkPull("COLLABORATOR"),
+            "read pull request; read workflow@commit; now [build] held [test]"),
+        forkRerunRow(
+            "fork suite re-run of a collaborator with forks never run: still held",
+            forkSuiteRerun(),
+            SINGLE,
+            FORKS_NEVER,
+            forkPull("COLLABORATOR"),
+            "read pull request; read workflow@base; neutral [build]"),
+        forkRerunRow(
+            "fork suite re-run once the policy runs every fork: runs the base's workflow",
+            forkSuiteRerun(),
+            SINGLE,
+            FORKS_ALWAYS,
+            forkPull("NONE"),
+            "read pull request; read workflow@base; now [build]"),
+        forkRerunRow(
+            "fork check run re-run of one held job: that job stays held",
+            forkRunRerun("Solstice CI / test"),
+            NEEDS,
+            DEFAULTS,
+            forkPull("NONE"),
+            "read pull request; read workflow@base; neutral [test]"),
+        forkRerunRow(
+            "fork suite re-run with no open pull request listed: held, workflow from the default branch",
+            forkSuiteRerun(),
+            SINGLE,
+            DEFAULTS,
+            PullRequestRef.NONE,
+            "read pull request; read workflow@master; neutral [build]"));
   }
 
   private static Arguments row(
@@ -363,7 +504,18 @@ class PlannerTest {
       PolicySettings policy,
       List<String> changedFiles,
       String expected) {
-    return Arguments.of(name, trigger, workflow, policy, changedFiles, expected);
+    return Arguments.of(name, trigger, workflow, policy, changedFiles, null, expected);
+  }
+
+  /** A row whose trigger is a fork's Re-run: {@code pull} is what GitHub lists for the commit. */
+  private static Arguments forkRerunRow(
+      String name,
+      BuildTrigger trigger,
+      String workflow,
+      PolicySettings policy,
+      PullRequestRef pull,
+      String expected) {
+    return Arguments.of(name, trigger, workflow, policy, null, pull, expected);
   }
 
   @ParameterizedTest(name = "{0}")
@@ -374,11 +526,12 @@ class PlannerTest {
       String workflow,
       PolicySettings policy,
       List<String> changedFiles,
+      PullRequestRef pull,
       String expected) {
     Planner planner =
         Planner.withGitHub(APP_ID, new CheckNames("Solstice CI"), policy, repo -> "linux", CLOCK);
     List<String> reads = new ArrayList<>();
-    Plan plan = planWithReads(planner, trigger, workflow, changedFiles, reads);
+    Plan plan = planWithReads(planner, trigger, workflow, changedFiles, pull, reads);
     String outcome = describe(plan);
     assertThat(reads.isEmpty() ? outcome : String.join("; ", reads) + "; " + outcome)
         .isEqualTo(expected);
@@ -402,6 +555,16 @@ class PlannerTest {
       String workflow,
       List<String> files,
       List<String> reads) {
+    return planWithReads(planner, trigger, workflow, files, null, reads);
+  }
+
+  private static Plan planWithReads(
+      Planner planner,
+      BuildTrigger trigger,
+      String workflow,
+      List<String> files,
+      PullRequestRef pull,
+      List<String> reads) {
     Inputs inputs = Inputs.NONE;
     for (int i = 0; i < 5; i++) {
       Step step = planner.plan(trigger, DELIVERY, inputs);
@@ -413,7 +576,9 @@ class PlannerTest {
             "read workflow@"
                 + (w.ref().equals(trigger.commitSha())
                     ? "commit"
-                    : w.ref().equals(trigger.baseSha()) ? "base" : w.ref()));
+                    : w.ref().equals(trigger.baseSha()) || w.ref().equals(BASE_SHA)
+                        ? "base"
+                        : w.ref()));
         inputs =
             inputs.withWorkflow(
                 new Inputs.WorkflowFile(
@@ -421,6 +586,11 @@ class PlannerTest {
       } else if (step instanceof Step.ReadPullRequestFiles) {
         reads.add("read pull request files");
         inputs = inputs.withChangedFiles(new Inputs.ChangedFiles(files));
+      } else if (step instanceof Step.ReadPullRequestOfCommit p) {
+        assertThat(p.sha()).isEqualTo(trigger.commitSha());
+        assertThat(pull).as("a pull request read the case did not expect").isNotNull();
+        reads.add("read pull request");
+        inputs = inputs.withPullRequest(pull);
       } else if (step instanceof Step.ReadComparedFiles c) {
         assertThat(c.base()).isEqualTo(trigger.beforeSha());
         assertThat(c.head()).isEqualTo(trigger.commitSha());
@@ -466,6 +636,60 @@ class PlannerTest {
   // ---- beyond the table ----------------------------------------------------------------------
 
   @Test
+  void jobsCarryThePullRequestsContextAndTheFilesReadForItsPathFilters() {
+    Planner planner =
+        Planner.withGitHub(APP_ID, new CheckNames("Solstice CI"), DEFAULTS, repo -> "linux", CLOCK);
+    BuildTrigger pr = pullRequest("pull_request.synchronize.json");
+    JobRequest job = planWithReads(planner, pr, SINGLE, null, new ArrayList<>()).jobs().get(0);
+    assertThat(job.sender()).isEqualTo("Codertocat");
+    assertThat(job.baseRef()).isEqualTo("master");
+    assertThat(job.baseSha()).isEqualTo("f95f852bd8fca8fcc58a9a2d6c842781e32a215e");
+    assertThat(job.headRef()).isEqualTo("changes");
+    assertThat(job.pullRequestTitle()).isEqualTo("Update the README with new information.");
+    assertThat(job.before()).isNull();
+    assertThat(job.changedFiles()).as("not read without path filters").isNull();
+    assertThat(job.changedFilesTruncated()).isNull();
+
+    JobRequest filtered =
+        planWithReads(
+                planner, pr, PUSH_SRC_ONLY, List.of("src/A.java", "docs/b.md"), new ArrayList<>())
+            .jobs()
+            .get(0);
+    assertThat(filtered.changedFiles()).containsExactly("src/A.java", "docs/b.md");
+    assertThat(filtered.changedFilesTruncated()).isFalse();
+
+    Inputs partial =
+        Inputs.NONE
+            .withWorkflow(
+                new Inputs.WorkflowFile(
+                    pr.commitSha(), PUSH_SRC_ONLY.getBytes(StandardCharsets.UTF_8)))
+            .withChangedFiles(new Inputs.ChangedFiles(List.of("docs/b.md"), false));
+    JobRequest cut = ((Step.Done) planner.plan(pr, DELIVERY, partial)).plan().jobs().get(0);
+    assertThat(cut.changedFiles()).containsExactly("docs/b.md");
+    assertThat(cut.changedFilesTruncated()).as("GitHub's list stopped short").isTrue();
+  }
+
+  @Test
+  void jobsOfAPushCarryItsSenderBeforeAndThePayloadsFiles() {
+    Planner planner =
+        Planner.withGitHub(APP_ID, new CheckNames("Solstice CI"), DEFAULTS, repo -> "linux", CLOCK);
+    JobRequest job = planWithReads(planner, push(), SINGLE, null, new ArrayList<>()).jobs().get(0);
+    assertThat(job.sender()).isEqualTo("Codertocat");
+    assertThat(job.before()).isEqualTo("0000000000000000000000000000000000000000");
+    assertThat(job.changedFiles()).containsExactly("README.md");
+    assertThat(job.changedFilesTruncated()).isFalse();
+    assertThat(job.baseRef()).isNull();
+    assertThat(job.pullRequestTitle()).isNull();
+
+    JobRequest unlisted =
+        planWithReads(planner, pushWithoutFileList(), SINGLE, null, new ArrayList<>())
+            .jobs()
+            .get(0);
+    assertThat(unlisted.before()).isEqualTo("1111111111111111111111111111111111111111");
+    assertThat(unlisted.changedFiles()).as("more commits than the payload lists").isNull();
+  }
+
+  @Test
   void heldForkPullRequestExplainsWhyOnItsCheckRuns() {
     Planner planner =
         Planner.withGitHub(APP_ID, new CheckNames("Solstice CI"), DEFAULTS, repo -> "linux", CLOCK);
@@ -474,6 +698,51 @@ class PlannerTest {
     assertThat(plan.notRun().summary()).isNotBlank();
     assertThat(plan.notRun().checks())
         .containsExactly(new Plan.Check(RequestIds.of(DELIVERY, "build"), "build"));
+  }
+
+  @Test
+  void jobsGetTheWorkflowsPermissionsTheDefaultOtherwiseAndNeverWriteForAForkPullRequest() {
+    String writes =
+        """
+        job "release" {
+            script "make"
+            permissions {
+                contents "write"
+                issues "write"
+            }
+        }
+        """;
+    Planner planner =
+        Planner.withGitHub(APP_ID, new CheckNames("Solstice CI"), DEFAULTS, repo -> "linux", CLOCK);
+    Plan pushed = planWithReads(planner, push(), writes, null, new ArrayList<>());
+    assertThat(pushed.publishNow().get(0).github().permissions())
+        .isEqualTo(java.util.Map.of("contents", "write", "issues", "write", "metadata", "read"));
+    Plan plain = planWithReads(planner, push(), SINGLE, null, new ArrayList<>());
+    assertThat(plain.publishNow().get(0).github().permissions())
+        .isEqualTo(java.util.Map.of("contents", "read", "metadata", "read"));
+    Plan fork = planWithReads(planner, forkPullRequest("MEMBER"), writes, null, new ArrayList<>());
+    assertThat(fork.publishNow()).isNotEmpty();
+    assertThat(fork.publishNow().get(0).github().permissions())
+        .isEqualTo(java.util.Map.of("contents", "read", "issues", "read", "metadata", "read"));
+  }
+
+  @Test
+  void anUnknownPermissionMakesTheWorkflowInvalidAtItsLine() {
+    Planner planner =
+        Planner.withGitHub(APP_ID, new CheckNames("Solstice CI"), DEFAULTS, repo -> "linux", CLOCK);
+    String bad =
+        """
+        job "build" {
+            script "make"
+            permissions {
+                administration "write"
+            }
+        }
+        """;
+    Plan plan = planWithReads(planner, push(), bad, null, new ArrayList<>());
+    assertThat(plan.invalidWorkflow().error().line()).isEqualTo(4);
+    assertThat(plan.invalidWorkflow().error().getMessage()).contains("administration");
+    assertThat(plan.publishNow()).isEmpty();
   }
 
   @Test
@@ -497,6 +766,51 @@ class PlannerTest {
     assertThat(test.needs()).containsExactly("build");
     assertThat(test.submittedAt()).isEqualTo(CLOCK.instant());
     assertThat(plan.runId()).isEqualTo(Jobs.runId(DELIVERY));
+  }
+
+  @Test
+  void deletedOrSuspendedInstallationGetsNoGitHubCallAndNoJob() {
+    Planner planner =
+        Planner.withGitHub(APP_ID, new CheckNames("Solstice CI"), DEFAULTS, repo -> "linux", CLOCK);
+    for (var status :
+        List.of(
+            dev.solstice.integration.core.InstallationStatus.DELETED,
+            dev.solstice.integration.core.InstallationStatus.SUSPENDED)) {
+      Step step = planner.plan(push(), DELIVERY, Inputs.forInstallation(status));
+      assertThat(step).as("no read from GitHub first").isInstanceOf(Step.Done.class);
+      Plan plan = ((Step.Done) step).plan();
+      assertThat(plan.jobs()).isEmpty();
+      assertThat(plan.notRun()).isNull();
+      assertThat(plan.invalidWorkflow()).isNull();
+      assertThat(plan.reason())
+          .contains("installation 1 is " + status.name().toLowerCase(java.util.Locale.ROOT));
+    }
+    assertThat(
+            planner.plan(
+                push(),
+                DELIVERY,
+                Inputs.forInstallation(dev.solstice.integration.core.InstallationStatus.ACTIVE)))
+        .as("an active installation reads its workflow as before")
+        .isInstanceOf(Step.ReadWorkflow.class);
+  }
+
+  @Test
+  void matrixJobsCarryTheirCombinationInEnvRunsOnAndScript() {
+    Planner planner =
+        Planner.withGitHub(APP_ID, new CheckNames("Solstice CI"), DEFAULTS, repo -> "linux", CLOCK);
+    Plan plan = planWithReads(planner, push(), MATRIX, null, new ArrayList<>());
+    JobRequest arm =
+        plan.publishNow().stream()
+            .filter(j -> j.workflowJobId().equals("test (jdk=21, os=arm64)"))
+            .findFirst()
+            .orElseThrow();
+    assertThat(arm.runsOn()).isEqualTo("arm64");
+    assertThat(arm.script()).containsExactly("mvn -B verify -Djava.release=21");
+    assertThat(arm.env()).containsEntry("MATRIX_JDK", "21").containsEntry("MATRIX_OS", "arm64");
+    assertThat(arm.requestId()).isEqualTo(RequestIds.of(DELIVERY, "test (jdk=21, os=arm64)"));
+    assertThat(plan.held().get(0).needs())
+        .containsExactly(
+            "test (jdk=17, os=linux)", "test (jdk=21, os=linux)", "test (jdk=21, os=arm64)");
   }
 
   @Test
@@ -529,10 +843,39 @@ class PlannerTest {
             null,
             null,
             null,
-            null);
+            null,
+            fork.headRef(),
+            fork.pullRequestTitle());
     assertThatThrownBy(() -> planner.plan(noBase, DELIVERY, Inputs.NONE))
         .isInstanceOf(InvalidWebhookException.class)
         .hasMessageContaining("pull_request.base.sha");
+  }
+
+  @Test
+  void aClosedPullRequestCancelsItsHeadsUnfinishedJobsAndRunsNothing() {
+    Planner planner =
+        Planner.withGitHub(APP_ID, new CheckNames("Solstice CI"), DEFAULTS, repo -> "linux", CLOCK);
+    BuildTrigger closed = pullRequest("pull_request.closed.json");
+    Plan plan = ((Step.Done) planner.plan(closed, DELIVERY, Inputs.NONE)).plan();
+    assertThat(plan.jobs()).isEmpty();
+    assertThat(plan.runId()).isNull();
+    assertThat(plan.notRun()).isNull();
+    assertThat(plan.supersede().closes()).isTrue();
+    assertThat(plan.supersede().group())
+        .isEqualTo(Jobs.group(closed.repository(), "pull_request", 2, closed.ref()))
+        .as("the group its opening and synchronize runs were recorded under")
+        .isEqualTo(
+            Jobs.group(
+                closed.repository(),
+                "pull_request",
+                2,
+                pullRequest("pull_request.synchronize.json").ref()));
+    Plan withoutApp =
+        ((Step.Done)
+                Planner.withoutGitHub(repo -> "linux", CLOCK).plan(closed, DELIVERY, Inputs.NONE))
+            .plan();
+    assertThat(withoutApp.jobs()).as("no default job for a closing").isEmpty();
+    assertThat(withoutApp.supersede()).isNull();
   }
 
   @Test

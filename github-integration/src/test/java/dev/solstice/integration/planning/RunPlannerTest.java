@@ -133,11 +133,18 @@ class RunPlannerTest {
   }
 
   @Test
-  void aSupersededRunCancelsOnlyTheJobsThatDidNotStart() {
+  void aSupersededRunCancelsEveryJobNotFinishedRunningOnesToo() {
     assertThat(
             RunPlanner.cancellable(
-                JOBS, states("lint", JobState.STARTED, "build", JobState.QUEUED)))
+                JOBS,
+                states(
+                    "lint",
+                    JobState.STARTED,
+                    "build",
+                    JobState.QUEUED,
+                    "test",
+                    JobState.completed("success"))))
         .extracting(JobRequest::workflowJobId)
-        .containsExactly("build", "test", "deploy");
+        .containsExactly("lint", "build", "deploy");
   }
 }

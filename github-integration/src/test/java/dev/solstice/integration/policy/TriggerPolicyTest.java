@@ -15,16 +15,39 @@ class TriggerPolicyTest {
 
   private static BuildTrigger push(
       String ref, String message, String sender, String senderType, List<String> files) {
-    return new BuildTrigger(
+    return withoutPullRequest(
         "push",
         null,
+        ref,
+        null,
+        message,
+        sender,
+        senderType,
+        "0000000000000000000000000000000000000001",
+        files);
+  }
+
+  /** A push or a Re-run request of acme/widgets: no pull request details. */
+  private static BuildTrigger withoutPullRequest(
+      String event,
+      String action,
+      String ref,
+      Long checkAppId,
+      String message,
+      String sender,
+      String senderType,
+      String before,
+      List<String> files) {
+    return new BuildTrigger(
+        event,
+        action,
         "acme/widgets",
         "https://github.com/acme/widgets.git",
         SHA,
         ref,
         null,
         1L,
-        null,
+        checkAppId,
         null,
         null,
         message,
@@ -38,8 +61,10 @@ class TriggerPolicyTest {
         false,
         null,
         null,
-        "0000000000000000000000000000000000000001",
-        files);
+        before,
+        files,
+        null,
+        null);
   }
 
   private static BuildTrigger pr(
@@ -74,7 +99,9 @@ class TriggerPolicyTest {
         base,
         "f95f852bd8fca8fcc58a9a2d6c842781e32a215e",
         null,
-        null);
+        null,
+        "feature",
+        "A change");
   }
 
   private static BuildTrigger push(String ref) {
@@ -113,20 +140,8 @@ class TriggerPolicyTest {
     assertThat(v.kind()).isEqualTo(Verdict.Kind.SKIP);
     assertThat(v.reason()).contains("[ci skip]");
     BuildTrigger rerun =
-        new BuildTrigger(
-            "check_suite",
-            "rerequested",
-            "acme/widgets",
-            "u",
-            SHA,
-            null,
-            null,
-            1L,
-            2L,
-            null,
-            null,
-            "wip [ci skip]",
-            "alice");
+        withoutPullRequest(
+            "check_suite", "rerequested", null, 2L, "wip [ci skip]", "alice", null, null, null);
     assertThat(TriggerPolicy.admission(rerun, PolicySettings.defaults()).runs()).isTrue();
   }
 

@@ -18,11 +18,23 @@ public final class BoundPort {
   private static final Pattern LISTENING =
       Pattern.compile("listening on [^\\s\"]+:(\\d+), webhooks at ");
 
+  private static final Pattern MANAGEMENT =
+      Pattern.compile("management listening on [^\\s\"]+:(\\d+) ");
+
   private BoundPort() {}
 
   /** The port of the last {@code listening on} line in {@code output}, if there is one. */
   public static OptionalInt in(String output) {
-    Matcher m = LISTENING.matcher(output);
+    return last(LISTENING, output);
+  }
+
+  /** The management listener's port ({@code MANAGEMENT_ADDR} port 0), once logged. */
+  public static OptionalInt management(String output) {
+    return last(MANAGEMENT, output);
+  }
+
+  private static OptionalInt last(Pattern pattern, String output) {
+    Matcher m = pattern.matcher(output);
     OptionalInt port = OptionalInt.empty();
     while (m.find()) {
       port = OptionalInt.of(Integer.parseInt(m.group(1)));

@@ -51,6 +51,7 @@ public final class ServiceHarness implements AutoCloseable {
     String s = TestBroker.uniqueSuffix();
     Map<String, String> env = new HashMap<>();
     env.put("HTTP_ADDR", "127.0.0.1:0");
+    env.put("MANAGEMENT_ADDR", "127.0.0.1:0");
     env.put("GITHUB_WEBHOOK_SECRET", SECRET);
     env.put("AMQP_URL", TestBroker.URL);
     env.put("AMQP_EXCHANGE", "solstice.jobs" + s);
@@ -121,9 +122,19 @@ public final class ServiceHarness implements AutoCloseable {
         .get();
   }
 
+  /** A GET on the public (webhook) listener. */
   public HttpResponse<Buffer> get(String path) throws Exception {
+    return get(service.httpPort(), path);
+  }
+
+  /** A GET on the management listener ({@code /metrics}, health). */
+  public HttpResponse<Buffer> getManagement(String path) throws Exception {
+    return get(service.managementPort(), path);
+  }
+
+  private HttpResponse<Buffer> get(int port, String path) throws Exception {
     return client
-        .get(service.httpPort(), "127.0.0.1", path)
+        .get(port, "127.0.0.1", path)
         .send()
         .toCompletionStage()
         .toCompletableFuture()

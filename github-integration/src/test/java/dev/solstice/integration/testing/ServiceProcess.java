@@ -64,6 +64,15 @@ public final class ServiceProcess implements AutoCloseable {
    * @throws AssertionError if the process exits first
    */
   public int awaitPort(Duration within) {
+    return awaitLogged(BoundPort::in, within);
+  }
+
+  /** The management port the service bound, once it logged it ({@code MANAGEMENT_ADDR} port 0). */
+  public int awaitManagementPort(Duration within) {
+    return awaitLogged(BoundPort::management, within);
+  }
+
+  private int awaitLogged(java.util.function.Function<String, OptionalInt> port, Duration within) {
     return await()
         .atMost(within)
         .until(
@@ -72,7 +81,7 @@ public final class ServiceProcess implements AutoCloseable {
                 throw new AssertionError(
                     "the service exited with " + process.exitValue() + ":\n" + output());
               }
-              return BoundPort.in(output());
+              return port.apply(output());
             },
             OptionalInt::isPresent)
         .getAsInt();

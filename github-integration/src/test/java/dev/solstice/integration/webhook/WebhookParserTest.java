@@ -70,17 +70,50 @@ class WebhookParserTest {
   }
 
   @Test
-  void closedPullRequestIsIgnored() {
-    assertThat(parser.parse("pull_request", RecordedWebhooks.payload("pull_request.closed.json")))
-        .isInstanceOf(WebhookEvent.Ignored.class);
+  void closedPullRequestIsATriggerThatNamesThePullRequestItsJobsBelongTo() {
+    BuildTrigger t =
+        (BuildTrigger)
+            parser.parse("pull_request", RecordedWebhooks.payload("pull_request.closed.json"));
+    assertThat(t.isClosedPullRequest()).isTrue();
+    assertThat(t.pullRequestNumber()).isEqualTo(2);
+    assertThat(t.installationId()).isEqualTo(1L);
+    assertThat(t.ref()).isEqualTo("refs/pull/2/head");
   }
 
   @Test
   void pingAndUnknownEvents() {
     assertThat(parser.parse("ping", RecordedWebhooks.payload("ping.json")))
         .isInstanceOf(WebhookEvent.Ping.class);
-    assertThat(parser.parse("installation", RecordedWebhooks.payload("installation.created.json")))
+    assertThat(parser.parse("member", RecordedWebhooks.payload("ping.json")))
         .isInstanceOf(WebhookEvent.Ignored.class);
+  }
+
+  @Test
+  void readsTheInstallationLifecycleEvents() {
+    var created =
+        (dev.solstice.integration.core.InstallationChange)
+            parser.parse("installation", RecordedWebhooks.payload("installation.created.json"));
+    assertThat(created.installationId()).isEqualTo(957387L);
+    assertThat(created.accountLogin()).isEqualTo("Codertocat");
+    assertThat(created.added()).extracting(r -> r.fullName()).contains("Codertocat/Hello-World");
+    assertThat(created.status()).isEqualTo(dev.solstice.integration.core.InstallationStatus.ACTIVE);
+    var suspended =
+        (dev.solstice.integration.core.InstallationChange)
+            parser.parse("installation", RecordedWebhooks.payload("installation.suspend.json"));
+    assertThat(suspended.status())
+        .isEqualTo(dev.solstice.integration.core.InstallationStatus.SUSPENDED);
+    var deleted =
+        (dev.solstice.integration.core.InstallationChange)
+            parser.parse("installation", RecordedWebhooks.payload("installation.deleted.json"));
+    assertThat(deleted.status())
+        .isEqualTo(dev.solstice.integration.core.InstallationStatus.DELETED);
+    var removed =
+        (dev.solstice.integration.core.InstallationChange)
+            parser.parse(
+                "installation_repositories",
+                RecordedWebhooks.payload("installation_repositories.removed.json"));
+    assertThat(removed.removed()).hasSize(1);
+    assertThat(removed.added()).isEmpty();
   }
 
   @Test
@@ -103,6 +136,43 @@ class WebhookParserTest {
             parser.parse("check_suite", RecordedWebhooks.payload("check_suite.rerequested.json"));
     assertThat(t.commitSha()).isEqualTo(payload.at("/check_suite/head_sha").asText());
     assertThat(t.checkAppId()).isEqualTo(29310L);
+  }
+
+  @Test
+  void rerunOfAForksCheckSuiteIsAForkTrigger() throws Exception {
+    // GitHub: "When the check suite's head_branch is in a forked repository it will be null and
+    // the pull_requests array will be empty."
+    ObjectNode payload =
+        (ObjectNode) json.readTree(RecordedWebhooks.payload("check_suite.rerequested.json"));
+    ((ObjectNode) payload.get("check_suite")).putNull("head_branch");
+    ((ObjectNode) payload.get("check_suite")).putArray("pull_requests");
+    BuildTrigger t = (BuildTrigger) parser.parse("check_suite", json.writeValueAsBytes(payload));
+    assertThat(t.fork()).isTrue();
+    assertThat(t.author()).as("the author is the pull request's, not the re-runner").isNull();
+    assertThat(t.baseRef()).isEqualTo(payload.at("/repository/default_branch").asText());
+  }
+
+  @Test
+  void rerunListingAPullRequestFromAnotherRepositoryIsAForkTrigger() throws Exception {
+    ObjectNode payload =
+        (ObjectNode) json.readTree(RecordedWebhooks.payload("check_suite.rerequested.json"));
+    ((ObjectNode) payload.at("/check_suite/pull_requests/0/head/repo")).put("id", 42);
+    BuildTrigger t = (BuildTrigger) parser.parse("check_suite", json.writeValueAsBytes(payload));
+    assertThat(t.fork()).isTrue();
+    assertThat(t.pullRequestNumber()).isEqualTo(2);
+    assertThat(t.baseSha()).isEqualTo(payload.at("/check_suite/pull_requests/0/base/sha").asText());
+  }
+
+  @Test
+  void rerunOfASameRepositoryBranchIsNoFork() throws Exception {
+    BuildTrigger suite =
+        (BuildTrigger)
+            parser.parse("check_suite", RecordedWebhooks.payload("check_suite.rerequested.json"));
+    BuildTrigger run =
+        (BuildTrigger)
+            parser.parse("check_run", RecordedWebhooks.payload("check_run.rerequested.json"));
+    assertThat(suite.fork()).isFalse();
+    assertThat(run.fork()).isFalse();
   }
 
   @Test
@@ -194,6 +264,8 @@ class WebhookParserTest {
     assertThat(t.baseRef()).isEqualTo("master");
     assertThat(t.baseSha()).isEqualTo("f95f852bd8fca8fcc58a9a2d6c842781e32a215e");
     assertThat(t.changedFiles()).isNull();
+    assertThat(t.headRef()).isEqualTo("changes");
+    assertThat(t.pullRequestTitle()).isEqualTo("Update the README with new information.");
   }
 
   @Test

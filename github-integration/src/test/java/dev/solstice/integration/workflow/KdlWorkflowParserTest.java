@@ -112,7 +112,9 @@ class KdlWorkflowParserTest {
         """);
     assertThat(e.line()).isEqualTo(4);
     assertThat(e.reason())
-        .isEqualTo("job \"test\" needs \"biuld\", which is not a job of this workflow");
+        .isEqualTo(
+            "job \"test\" needs \"biuld\", which is not a job of this workflow;"
+                + " did you mean \"build\"?");
     assertThat(e.formatted()).contains("4 |     needs \"biuld\"").contains("^");
   }
 
@@ -284,5 +286,282 @@ class KdlWorkflowParserTest {
         .contains("#true or #false");
     assertThat(invalid("cancel_superseded tags=#true\n" + job).getMessage())
         .contains("unknown property 'tags'");
+  }
+
+  @Test
+  void unknownPropertyOfAJobIsAnErrorAtItsColumnWithASuggestion() {
+    InvalidWorkflowException e =
+        invalid("job \"build\" runs_onn=\"linux\" {\n    script \"make\"\n}\n");
+    assertThat(e.line()).isEqualTo(1);
+    assertThat(e.column()).isEqualTo(13);
+    assertThat(e.reason())
+        .contains("unknown property 'runs_onn' of job \"build\"")
+        .contains("did you mean 'runs_on'?");
+    assertThat(e.formatted()).contains("1 | job \"build\" runs_onn").contains("            ^");
+  }
+
+  @Test
+  void runsOnAndTimeoutAreAcceptedAsPropertiesOfJobAndGroupNodes() {
+    Workflow w =
+        parse(
+            """
+        job "build" runs_on="linux" timeout="20m" {
+            script "make"
+        }
+        group "arm" runs_on="arm64" timeout=600 {
+            job "test" { script "make test"; }
+            job "lint" runs_on="small" { script "make lint"; }
+        }
+        """);
+    assertThat(w.job("build").orElseThrow().runsOn()).isEqualTo("linux");
+    assertThat(w.job("build").orElseThrow().timeoutSeconds()).isEqualTo(1200);
+    assertThat(w.job("test").orElseThrow().runsOn()).isEqualTo("arm64");
+    assertThat(w.job("test").orElseThrow().timeoutSeconds()).isEqualTo(600);
+    assertThat(w.job("lint").orElseThrow().runsOn()).isEqualTo("small");
+  }
+
+  @Test
+  void aSettingGivenTwiceIsAnErrorInEitherForm() {
+    InvalidWorkflowException both =
+        invalid("job \"a\" runs_on=\"x\" {\n    runs_on \"y\"\n    script \"make\"\n}\n");
+    assertThat(both.line()).isEqualTo(2);
+    assertThat(both.reason()).startsWith("runs_on is given twice for job \"a\" (first on line 1)");
+    assertThat(invalid("job \"a\" {\n  timeout 5\n  timeout 6\n  script \"x\"\n}\n").reason())
+        .startsWith("timeout is given twice");
+    assertThat(invalid("group \"g\" runs_on=\"x\" {\n  runs_on \"y\"\n}\n").reason())
+        .startsWith("runs_on is given twice for group \"g\"");
+    assertThat(invalid("name \"a\"\nname \"b\"\njob \"a\" { script \"x\"; }\n").reason())
+        .startsWith("'name' is given twice");
+  }
+
+  @Test
+  void misspeltNodeSuggestsTheClosestName() {
+    assertThat(invalid("job \"a\" {\n  scirpt \"make\"\n}\n").reason())
+        .isEqualTo(
+            "unknown node 'scirpt' in job \"a\"; did you mean 'script'? expected runs_on,"
+                + " script, env, timeout, needs, matrix or permissions");
+    assertThat(invalid("jbo \"a\" { script \"x\"; }\n").reason()).contains("did you mean 'job'?");
+    assertThat(invalid("job \"a\" { script \"x\"; }\nfrobnicate\n").reason())
+        .doesNotContain("did you mean")
+        .contains("expected name, on");
+    assertThat(
+            invalid("on {\n  push {\n    brnaches \"main\"\n  }\n}\njob \"a\" { script \"x\"; }")
+                .reason())
+        .contains("did you mean 'branches'?");
+  }
+
+  @Test
+  void propertiesAndBlocksOnNodesThatTakeNoneAreErrorsNotDropped() {
+    InvalidWorkflowException shell = invalid("job \"a\" {\n    script \"make\" shell=\"zsh\"\n}\n");
+    assertThat(shell.line()).isEqualTo(2);
+    assertThat(shell.column()).isEqualTo(19);
+    assertThat(shell.reason()).startsWith("unknown property 'shell' of script");
+    assertThat(invalid("name \"CI\" color=\"red\"\njob \"a\" { script \"x\"; }").reason())
+        .startsWith("unknown property 'color' of name");
+    assertThat(invalid("job \"a\" { script \"x\"; needs \"b\" when=\"always\"; }").reason())
+        .startsWith("unknown property 'when' of needs");
+    assertThat(invalid("job \"a\" {\n  runs_on \"x\" {\n    y\n  }\n  script \"x\"\n}").reason())
+        .startsWith("runs_on takes no block");
+    assertThat(
+            invalid(
+                    "on {\n  push {\n    branches \"main\" x=1\n  }\n}\njob \"a\" { script \"x\"; }")
+                .reason())
+        .startsWith("unknown property 'x' of branches");
+    assertThat(invalid("cancel_superseded puhs=#true\njob \"a\" { script \"x\"; }").reason())
+        .contains("did you mean 'push'?");
+  }
+
+  @Test
+  void permissionsAreReadAtTheTopLevelAndInAJob() {
+    Workflow w =
+        parse(
+            """
+        permissions { contents "read"; }
+        job "a" {
+            permissions contents="read" issues="write"
+            script "x"
+        }
+        job "b" { script "y"; }
+        """);
+    assertThat(w.permissions()).containsExactly(Map.entry("contents", "read"));
+    assertThat(w.job("a").orElseThrow().permissions())
+        .containsExactly(Map.entry("contents", "read"), Map.entry("issues", "write"));
+    assertThat(w.job("b").orElseThrow().permissions())
+        .as("a job without a block of its own has the workflow's")
+        .containsExactly(Map.entry("contents", "read"));
+    assertThat(invalid("permissions \"all\"\njob \"a\" { script \"x\"; }").reason())
+        .startsWith("permissions takes");
+  }
+
+  @Test
+  void expandsMatrixIntoOneJobPerCell() {
+    Workflow w =
+        parse(
+            """
+        job "test" {
+            matrix {
+                jdk "17" 21
+                os "linux" "arm64"
+                exclude jdk="17" os="arm64"
+            }
+            runs_on "${{ matrix.os }}"
+            env JAVA="/jvm/${{matrix.jdk}}"
+            script "echo ${{ matrix.jdk }} on ${{ matrix.os }}"
+        }
+        job "report" { needs "test"; script "report"; }
+        """);
+    assertThat(w.jobs())
+        .extracting(JobSpec::id)
+        .containsExactly(
+            "test (jdk=17, os=linux)",
+            "test (jdk=21, os=linux)",
+            "test (jdk=21, os=arm64)",
+            "report");
+    JobSpec arm = w.job("test (jdk=21, os=arm64)").orElseThrow();
+    assertThat(arm.runsOn()).isEqualTo("arm64");
+    assertThat(arm.script()).containsExactly("echo 21 on arm64");
+    assertThat(arm.env())
+        .containsEntry("JAVA", "/jvm/21")
+        .containsEntry("MATRIX_JDK", "21")
+        .containsEntry("MATRIX_OS", "arm64");
+    assertThat(arm.matrix()).containsExactly(Map.entry("jdk", "21"), Map.entry("os", "arm64"));
+    assertThat(w.job("report").orElseThrow().needs())
+        .containsExactly(
+            "test (jdk=17, os=linux)", "test (jdk=21, os=linux)", "test (jdk=21, os=arm64)");
+  }
+
+  @Test
+  void matrixMistakesAreErrorsWithSuggestions() {
+    String head = "job \"t\" {\n  script \"x ${{ matrix.os }}\"\n  matrix {\n";
+    assertThat(invalid(head + "    os \"linux\"\n    exclude os=\"linx\"\n  }\n}").reason())
+        .contains("exclude os=\"linx\" matches no value of os; did you mean 'linux'?");
+    assertThat(invalid(head + "    os \"linux\"\n    exclude o=\"linux\"\n  }\n}").reason())
+        .contains("did you mean 'os'?");
+    assertThat(invalid(head + "    os \"linux\"\n    exlude os=\"linux\"\n  }\n}").reason())
+        .contains("did you mean 'exclude'?");
+    assertThat(invalid(head + "    os \"linux\"\n    exclude os=\"linux\"\n  }\n}").reason())
+        .contains("excludes every combination");
+    InvalidWorkflowException ref = invalid(head + "    oss \"linux\"\n  }\n}");
+    assertThat(ref.line()).isEqualTo(2);
+    assertThat(ref.reason()).contains("'os' is not an axis").contains("did you mean 'oss'?");
+    assertThat(invalid("job \"t\" {\n  runs_on \"${{ matrix.os }}\"\n  script \"x\"\n}").reason())
+        .contains("has no matrix");
+    assertThat(invalid(head + "    os \"a\" \"a\"\n  }\n}").reason()).contains("twice");
+  }
+
+  @Test
+  void matrixBeyondTheJobLimitIsRefused() {
+    String values =
+        java.util.stream.IntStream.range(0, 20)
+            .mapToObj(i -> " \"" + i + "\"")
+            .collect(java.util.stream.Collectors.joining());
+    InvalidWorkflowException e =
+        invalid(
+            "job \"t\" {\n  script \"x\"\n  matrix {\n    a"
+                + values
+                + "\n    b"
+                + values
+                + "\n  }\n}");
+    assertThat(e.line()).isEqualTo(3);
+    assertThat(e.reason()).contains("more than 256 jobs");
+    StringBuilder many = new StringBuilder();
+    for (int i = 0; i < 200; i++) {
+      many.append("job \"j").append(i).append("\" { script \"x\"; }\n");
+    }
+    many.append("job \"m\" {\n  script \"x\"\n  matrix {\n    a");
+    for (int i = 0; i < 60; i++) {
+      many.append(" \"").append(i).append('"');
+    }
+    many.append("\n  }\n}\n");
+    InvalidWorkflowException total = invalid(many.toString());
+    assertThat(total.line()).isEqualTo(203);
+    assertThat(total.reason()).contains("makes 260 jobs").contains("the limit is 256");
+  }
+
+  @Test
+  void documentedMatrixExampleIsTheTestedFile() throws java.io.IOException {
+    java.nio.file.Path root = java.nio.file.Path.of(System.getProperty("solstice.root", ".."));
+    String example =
+        java.nio.file.Files.readString(root.resolve("docs/examples/workflow-matrix.kdl"));
+    assertThat(java.nio.file.Files.readString(root.resolve("docs/workflow-kdl.md")))
+        .as("docs/workflow-kdl.md shows docs/examples/workflow-matrix.kdl verbatim")
+        .contains("```kdl\n" + example + "```");
+    Workflow w = parse(example);
+    assertThat(w.jobs())
+        .extracting(JobSpec::id, JobSpec::runsOn)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("build", "linux-x64"),
+            org.assertj.core.groups.Tuple.tuple("test (jdk=17, os=linux)", "linux"),
+            org.assertj.core.groups.Tuple.tuple("test (jdk=21, os=linux)", "linux"),
+            org.assertj.core.groups.Tuple.tuple("test (jdk=21, os=arm64)", "arm64"),
+            org.assertj.core.groups.Tuple.tuple("publish", null));
+    assertThat(w.job("test (jdk=21, os=arm64)").orElseThrow().env())
+        .containsEntry("JAVA_HOME", "/usr/lib/jvm/java-21");
+    assertThat(w.job("publish").orElseThrow().needs()).hasSize(3);
+  }
+
+  // Issue 13: permissions of the job's token.
+
+  @Test
+  void readsPermissionsAtTheTopAndPerJobAndJobsWithoutOneInheritTheWorkflows() {
+    Workflow w =
+        parse(
+            """
+        job "comment" {
+            script "gh pr comment"
+            permissions { pull_requests "write"; issues "write"; }
+        }
+        job "test" { script "mvn verify"; }
+        permissions { contents "read"; checks "write"; }
+        """);
+    assertThat(w.job("comment").orElseThrow().permissions())
+        .containsExactlyInAnyOrderEntriesOf(Map.of("pull_requests", "write", "issues", "write"));
+    assertThat(w.job("test").orElseThrow().permissions())
+        .containsExactlyInAnyOrderEntriesOf(Map.of("contents", "read", "checks", "write"));
+  }
+
+  @Test
+  void aJobWithoutPermissionsAnywhereHasNone() {
+    assertThat(parse("job \"a\" { script \"true\"; }").job("a").orElseThrow().permissions())
+        .isNull();
+  }
+
+  @Test
+  void refusesAnUnknownPermissionNamingTheLineAndTheKnownOnes() {
+    InvalidWorkflowException e =
+        invalid(
+            """
+        job "a" {
+            script "true"
+            permissions {
+                administration "write"
+            }
+        }
+        """);
+    assertThat(e.line()).isEqualTo(4);
+    assertThat(e.reason())
+        .contains("unknown permission 'administration'")
+        .contains("contents, issues, metadata, pull_requests, statuses");
+  }
+
+  @Test
+  void refusesAnUnknownLevelAndWriteOnMetadata() {
+    assertThat(invalid("permissions { contents \"admin\"; }\njob \"a\" { script \"x\"; }").reason())
+        .contains("permission contents takes \"read\", \"write\" or \"none\", not \"admin\"");
+    assertThat(invalid("permissions { metadata \"write\"; }\njob \"a\" { script \"x\"; }").reason())
+        .contains("permission metadata takes \"read\" or \"none\"");
+    assertThat(invalid("permissions \"write-all\"\njob \"a\" { script \"x\"; }").reason())
+        .contains("permissions takes a block");
+  }
+
+  @Test
+  void permissionsDefaultToReadingTheCodeAndForkPullRequestsNeverWrite() {
+    assertThat(Permissions.effective(null, false))
+        .containsExactlyInAnyOrderEntriesOf(Map.of("contents", "read", "metadata", "read"));
+    assertThat(Permissions.effective(Map.of("issues", "write", "contents", "none"), false))
+        .containsExactlyInAnyOrderEntriesOf(Map.of("issues", "write", "metadata", "read"));
+    assertThat(Permissions.effective(Map.of("issues", "write", "contents", "write"), true))
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of("issues", "read", "contents", "read", "metadata", "read"));
   }
 }

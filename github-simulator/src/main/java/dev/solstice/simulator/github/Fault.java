@@ -12,6 +12,8 @@ import java.util.regex.Pattern;
  * <pre>{@code
  * sim.inject(Fault.status(502).times(2).on("GET", "/repos/.+/contents/.+"));
  * sim.inject(Fault.secondaryRateLimit(Duration.ofSeconds(1)));
+ * sim.inject(Fault.status(503).retryAfter(Duration.ofSeconds(2)));
+ * sim.inject(Fault.status(503).retryAfterDate(Duration.ofSeconds(2)));
  * }</pre>
  */
 public final class Fault {
@@ -26,55 +28,80 @@ public final class Fault {
     LOST_RESPONSE
   }
 
-  private final Kind kind;
-  private final int status;
-  private final Duration duration;
+  private final Answer answer;
+  private final Target target;
   private final AtomicInteger remaining;
-  private final String method;
-  private final Pattern path;
 
-  private Fault(Kind kind, int status, Duration duration, int times, String method, Pattern path) {
-    this.kind = kind;
-    this.status = status;
-    this.duration = duration;
+  /**
+   * A {@code retry-after} header on a {@link Kind#STATUS} answer, in either form RFC 9110 allows.
+   *
+   * @param delay how long the client is asked to wait
+   * @param httpDate true for the HTTP-date form (now + delay on the simulator's clock), false for
+   *     whole seconds
+   */
+  public record RetryAfter(Duration delay, boolean httpDate) {}
+
+  /** What the simulator answers instead of the real answer. */
+  private record Answer(Kind kind, int status, Duration duration, RetryAfter retryAfter) {
+    Answer withRetryAfter(Duration delay, boolean httpDate) {
+      return new Answer(kind, status, duration, new RetryAfter(delay, httpDate));
+    }
+  }
+
+  /** Which requests a fault applies to: this method (null for any), a path matching the regex. */
+  private record Target(String method, Pattern path) {
+    static final Target ANY = new Target(null, null);
+
+    boolean matches(String m, String p) {
+      return (method == null || method.equalsIgnoreCase(m))
+          && (path == null || path.matcher(p).matches());
+    }
+  }
+
+  private Fault(Answer answer, Target target, int times) {
+    this.answer = answer;
+    this.target = target;
     this.remaining = new AtomicInteger(times);
-    this.method = method;
-    this.path = path;
+  }
+
+  /** A fault on every request, once. */
+  private static Fault of(Kind kind, int status, Duration duration) {
+    return new Fault(new Answer(kind, status, duration, null), Target.ANY, 1);
   }
 
   /** Delays the answer; combines with other faults. */
   public static Fault latency(Duration delay) {
-    return new Fault(Kind.LATENCY, 0, delay, 1, null, null);
+    return of(Kind.LATENCY, 0, delay);
   }
 
   /** Answers with this status and GitHub's error body (e.g. 502, 503). */
   public static Fault status(int status) {
-    return new Fault(Kind.STATUS, status, Duration.ZERO, 1, null, null);
+    return of(Kind.STATUS, status, Duration.ZERO);
   }
 
   /** 403 with {@code x-ratelimit-remaining: 0} and {@code x-ratelimit-reset} now + resetIn. */
   public static Fault primaryRateLimit(Duration resetIn) {
-    return new Fault(Kind.PRIMARY_RATE_LIMIT, 403, resetIn, 1, null, null);
+    return of(Kind.PRIMARY_RATE_LIMIT, 403, resetIn);
   }
 
   /** 403 with {@code retry-after} (whole seconds) and GitHub's secondary-limit message. */
   public static Fault secondaryRateLimit(Duration retryAfter) {
-    return new Fault(Kind.SECONDARY_RATE_LIMIT, 403, retryAfter, 1, null, null);
+    return of(Kind.SECONDARY_RATE_LIMIT, 403, retryAfter);
   }
 
   /** 403 with only GitHub's secondary-limit message, no {@code retry-after}. */
   public static Fault secondaryRateLimitMessageOnly() {
-    return new Fault(Kind.SECONDARY_MESSAGE_ONLY, 403, Duration.ZERO, 1, null, null);
+    return of(Kind.SECONDARY_MESSAGE_ONLY, 403, Duration.ZERO);
   }
 
   /** Never answers (the client must time out). */
   public static Fault timeout() {
-    return new Fault(Kind.TIMEOUT, 0, Duration.ZERO, 1, null, null);
+    return of(Kind.TIMEOUT, 0, Duration.ZERO);
   }
 
   /** Closes the connection without an answer. */
   public static Fault reset() {
-    return new Fault(Kind.RESET, 0, Duration.ZERO, 1, null, null);
+    return of(Kind.RESET, 0, Duration.ZERO);
   }
 
   /**
@@ -82,7 +109,7 @@ public final class Fault {
    * the client cannot know whether its write was applied.
    */
   public static Fault lostResponse() {
-    return new Fault(Kind.LOST_RESPONSE, 0, Duration.ZERO, 1, null, null);
+    return of(Kind.LOST_RESPONSE, 0, Duration.ZERO);
   }
 
   /** Answers {@code status} to the next {@code times} matching requests. */
@@ -92,24 +119,39 @@ public final class Fault {
 
   /** Applies to the next {@code n} matching requests. */
   public Fault times(int n) {
-    return new Fault(kind, status, duration, n, method, path);
+    return new Fault(answer, target, n);
   }
 
   /** Only requests with this method (null for any) whose path (no query) matches the regex. */
   public Fault on(String method, String pathRegex) {
-    return new Fault(kind, status, duration, remaining.get(), method, Pattern.compile(pathRegex));
+    return new Fault(answer, new Target(method, Pattern.compile(pathRegex)), remaining.get());
+  }
+
+  /** Adds {@code retry-after: <whole seconds>} to a status answer (GitHub sends it on some 5xx). */
+  public Fault retryAfter(Duration delay) {
+    return new Fault(answer.withRetryAfter(delay, false), target, remaining.get());
+  }
+
+  /** Adds {@code retry-after: <HTTP-date>} (now + delay) to a status answer. */
+  public Fault retryAfterDate(Duration delay) {
+    return new Fault(answer.withRetryAfter(delay, true), target, remaining.get());
+  }
+
+  /** The {@code retry-after} of a status answer, or null. */
+  RetryAfter retryAfterHeader() {
+    return answer.retryAfter();
   }
 
   public Kind kind() {
-    return kind;
+    return answer.kind();
   }
 
   int status() {
-    return status;
+    return answer.status();
   }
 
   Duration duration() {
-    return duration;
+    return answer.duration();
   }
 
   /** Left to apply. */
@@ -118,9 +160,7 @@ public final class Fault {
   }
 
   boolean matches(String m, String p) {
-    return (method == null || method.equalsIgnoreCase(m))
-        && (path == null || path.matcher(p).matches())
-        && remaining.get() > 0;
+    return target.matches(m, p) && remaining.get() > 0;
   }
 
   /** Consumes one application; false if another request took the last one. */
@@ -130,12 +170,13 @@ public final class Fault {
 
   @Override
   public String toString() {
-    return kind
-        + (status > 0 ? " " + status : "")
+    return answer.kind()
+        + (answer.status() > 0 ? " " + answer.status() : "")
         + " x"
         + remaining.get()
-        + (method == null ? "" : " on " + method)
-        + (path == null ? "" : " " + path)
-        + (Objects.equals(duration, Duration.ZERO) ? "" : " " + duration);
+        + (target.method() == null ? "" : " on " + target.method())
+        + (target.path() == null ? "" : " " + target.path())
+        + (Objects.equals(answer.duration(), Duration.ZERO) ? "" : " " + answer.duration())
+        + (answer.retryAfter() == null ? "" : " " + answer.retryAfter());
   }
 }

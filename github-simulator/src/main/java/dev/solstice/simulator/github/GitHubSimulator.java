@@ -157,6 +157,7 @@ public final class GitHubSimulator {
   private final SecureRandom random = new SecureRandom();
   private HttpServer server;
   private String baseUrl;
+  private String webUrl;
 
   // All mutable state below is guarded by "this".
   private final Map<Long, Installation> installations = new HashMap<>();
@@ -177,6 +178,7 @@ public final class GitHubSimulator {
   private final Map<String, Long> maxInFlightWrites = new HashMap<>();
   private final Map<String, Integer> repoIds = new HashMap<>();
   private final List<Fault> faults = new CopyOnWriteArrayList<>();
+  private final TrustEndpoints trust = new TrustEndpoints(this);
 
   /** Copy-on-write by default; {@link #cheapCallLog()} swaps it for a synchronized list. */
   private volatile List<RecordedCall> calls = new CopyOnWriteArrayList<>();
@@ -189,11 +191,19 @@ public final class GitHubSimulator {
   private volatile java.time.Clock clock = java.time.Clock.systemUTC();
 
   private final String prefix;
+  private final InstallationEndpoints installationEndpoints = new InstallationEndpoints(this);
+
+  /** Every App whose JWTs are accepted, by id: the first one, and those registered later. */
+  private final Map<Long, App> knownApps = new java.util.concurrent.ConcurrentHashMap<>();
+
+  private final AppSetup setup = new AppSetup(this);
+  private final RepositoryWrites writes = new RepositoryWrites(this);
 
   private GitHubSimulator(Vertx vertx, App app, String prefix) {
     this.vertx = vertx;
     this.app = app;
     this.prefix = prefix;
+    knownApps.put(app.id(), app);
   }
 
   /** Starts on a free port with a fresh App (id 4242, new RSA key pair). */
@@ -229,6 +239,7 @@ public final class GitHubSimulator {
     router.route().handler(BodyHandler.create().setBodyLimit(10L * 1024 * 1024));
     router.route().handler(this::faultsAndAccounting);
     router.get("/app").handler(this::getApp);
+    setup.routes(root, router, prefix.isEmpty() ? null : BodyHandler.create());
     router.post("/app/installations/:id/access_tokens").handler(this::mintToken);
     router.get("/app/hook/deliveries").handler(this::listDeliveries);
     router.post("/app/hook/deliveries/:id/attempts").handler(this::redeliver);
@@ -240,6 +251,9 @@ public final class GitHubSimulator {
     router.get("/repos/:owner/:repo/compare/:basehead").handler(this::compare);
     router.post("/repos/:owner/:repo/issues").handler(this::createIssue);
     router.post("/repos/:owner/:repo/issues/:number/comments").handler(this::createComment);
+    installationEndpoints.register(router);
+    trust.register(router);
+    writes.register(router); // issue 13
     router.route().handler(ctx -> error(ctx, 404, "Not Found", null));
     return vertx
         .createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0))
@@ -249,6 +263,7 @@ public final class GitHubSimulator {
             s -> {
               server = s;
               baseUrl = "http://127.0.0.1:" + s.actualPort() + prefix;
+              webUrl = "http://127.0.0.1:" + s.actualPort();
               return null;
             });
   }
@@ -259,6 +274,37 @@ public final class GitHubSimulator {
 
   // ---- test API --------------------------------------------------------------------------
 
+  /** Pull requests of commits, commit statuses and {@code GET /meta} ({@link TrustEndpoints}). */
+  public TrustEndpoints trust() {
+    return trust;
+  }
+
+  // For TrustEndpoints: the checks and answers every endpoint shares.
+
+  boolean authorizeRead(RoutingContext ctx, String permission) {
+    return authorize(ctx, permission, "read");
+  }
+
+  JsonObject authorizedWrite(RoutingContext ctx, String permission) {
+    return authorizedBody(ctx, permission);
+  }
+
+  void respondJson(RoutingContext ctx, int status, Object body) {
+    json(ctx, status, body);
+  }
+
+  void respondError(RoutingContext ctx, int status, String message) {
+    error(ctx, status, message, null);
+  }
+
+  String nowText() {
+    return now().truncatedTo(ChronoUnit.SECONDS).toString();
+  }
+
+  JsonObject repoJsonOf(String fullName) {
+    return repoJson(fullName);
+  }
+
   /** The API base URL to configure the client with (no trailing slash). */
   public String baseUrl() {
     return baseUrl;
@@ -266,6 +312,28 @@ public final class GitHubSimulator {
 
   public App app() {
     return app;
+  }
+
+  /**
+   * The web host ({@code https://github.com} on github.com, the server root on Enterprise Server):
+   * where the App manifest form is posted ({@code /settings/apps/new}).
+   */
+  public String webUrl() {
+    return webUrl;
+  }
+
+  /**
+   * Makes {@code other}'s JWTs acceptable from now on, replacing any App of the same id: "GitHub
+   * now has this key for this App" (a key rotated in the App's settings, or an App created from a
+   * manifest).
+   */
+  public void registerApp(App other) {
+    knownApps.put(other.id(), other);
+  }
+
+  /** The App created from a manifest with the {@code state} it came with, once converted. */
+  public java.util.Optional<App> appFromManifest(String state) {
+    return setup.createdFor(state);
   }
 
   /**
@@ -280,6 +348,14 @@ public final class GitHubSimulator {
       long id, Map<String, String> permissions, String... repos) {
     Set<String> r = java.util.Arrays.stream(repos).map(this::norm).collect(Collectors.toSet());
     installations.put(id, new Installation(id, r, Map.copyOf(permissions)));
+    return this;
+  }
+
+  /**
+   * Suspends (or unsuspends) an installation: {@code GET /app/installations} shows suspended_at.
+   */
+  public GitHubSimulator suspendInstallation(long id, boolean suspended) {
+    installationEndpoints.suspend(id, suspended);
     return this;
   }
 
@@ -493,6 +569,7 @@ public final class GitHubSimulator {
   // ---- request pipeline ------------------------------------------------------------------
 
   private static final String CALL = "sim.call";
+  private static final String SIGNER = "sim.signer";
 
   private final class CallInfo {
     final String method;
@@ -573,7 +650,10 @@ public final class GitHubSimulator {
         record(info, 0);
         ctx.request().connection().close();
       }
-      case STATUS -> error(ctx, f.status(), reason(f.status()), null);
+      case STATUS -> {
+        FaultHeaders.retryAfter(ctx.response(), f, now(), HTTP_DATE);
+        error(ctx, f.status(), reason(f.status()), null);
+      }
       case PRIMARY_RATE_LIMIT -> {
         long reset = now().plus(f.duration()).getEpochSecond() + 1;
         synchronized (this) {
@@ -653,8 +733,9 @@ public final class GitHubSimulator {
       return;
     }
     String now = now().truncatedTo(ChronoUnit.SECONDS).toString();
+    App signer = ctx.get(SIGNER);
     JsonObject a =
-        appJson()
+        appJson(signer)
             .put("description", "")
             .put("external_url", "https://solstice.example")
             .put("html_url", "https://github.com/apps/" + app.slug())
@@ -754,29 +835,65 @@ public final class GitHubSimulator {
     }
   }
 
+  /**
+   * For {@link AppSetup}: the installation's account login, repositories and permissions, or null
+   * when the App is not installed there.
+   */
+  synchronized AppSetup.InstallationView installationView(long id) {
+    Installation inst = installations.get(id);
+    return inst == null
+        ? null
+        : new AppSetup.InstallationView(
+            inst.id(), ownerOf(inst), new java.util.TreeSet<>(inst.repos()), inst.permissions());
+  }
+
+  /** For {@link AppSetup}: the installation a live installation token belongs to, or 0. */
+  synchronized long installationOfToken(String value) {
+    Token t = tokens.get(value);
+    return t == null || !t.expiresAt().isAfter(now()) ? 0 : t.installationId();
+  }
+
+  Instant clockNow() {
+    return now();
+  }
+
   private String ownerOf(Installation inst) {
     return inst.repos().stream().findFirst().map(r -> r.substring(0, r.indexOf('/'))).orElse("");
   }
 
   /** null when the App JWT is acceptable, else GitHub's 401 message. */
-  private String verifyJwt(RoutingContext ctx) {
+  String verifyJwt(RoutingContext ctx) {
     String auth = ctx.request().getHeader("Authorization");
     if (auth == null || !auth.regionMatches(true, 0, "Bearer ", 0, 7)) {
       return "A JSON web token could not be decoded";
     }
-    Claims claims;
-    try {
-      claims =
-          Jwts.parser()
-              .clock(() -> java.util.Date.from(now()))
-              .verifyWith(TestKeys.publicKey(app.keys()))
-              .build()
-              .parseSignedClaims(auth.substring(7).trim())
-              .getPayload();
-    } catch (io.jsonwebtoken.ExpiredJwtException e) {
-      return "'Expiration time' claim ('exp') must be a numeric value representing the future"
-          + " time at which the assertion expires";
-    } catch (JwtException | IllegalArgumentException e) {
+    Claims claims = null;
+    App signer = null;
+    for (App candidate : knownApps.values()) {
+      Claims verified;
+      try {
+        verified =
+            Jwts.parser()
+                .clock(() -> java.util.Date.from(now()))
+                .verifyWith(TestKeys.publicKey(candidate.keys()))
+                .build()
+                .parseSignedClaims(auth.substring(7).trim())
+                .getPayload();
+      } catch (io.jsonwebtoken.security.SignatureException otherKey) {
+        continue;
+      } catch (io.jsonwebtoken.ExpiredJwtException e) {
+        return "'Expiration time' claim ('exp') must be a numeric value representing the future"
+            + " time at which the assertion expires";
+      } catch (JwtException | IllegalArgumentException e) {
+        return "A JSON web token could not be decoded";
+      }
+      // Several Apps may share a key; the issuer says which one signed.
+      if (claims == null || Long.toString(candidate.id()).equals(verified.getIssuer())) {
+        claims = verified;
+        signer = candidate;
+      }
+    }
+    if (claims == null) {
       return "A JSON web token could not be decoded";
     }
     if (claims.getExpiration() == null || claims.getIssuedAt() == null) {
@@ -789,9 +906,10 @@ public final class GitHubSimulator {
       return "'Issued at' claim ('iat') must be an Integer representing the time that the"
           + " assertion was issued";
     }
-    if (!Long.toString(app.id()).equals(claims.getIssuer())) {
+    if (!Long.toString(signer.id()).equals(claims.getIssuer())) {
       return "Integration not found";
     }
+    ctx.put(SIGNER, signer);
     return null;
   }
 
@@ -809,6 +927,11 @@ public final class GitHubSimulator {
     String repo = repoOf(ctx);
     synchronized (this) {
       if (value.equals(staticToken)) {
+        if (permission.equals("checks") && level.equals("write")) {
+          // GitHub: check-run writes need an App's installation token.
+          error(ctx, 403, TrustEndpoints.APP_ONLY, null);
+          return false;
+        }
         return true;
       }
       Token t = tokens.get(value);
@@ -1336,12 +1459,12 @@ public final class GitHubSimulator {
     return body;
   }
 
-  private void json(RoutingContext ctx, int status, Object body) {
+  void json(RoutingContext ctx, int status, Object body) {
     Buffer b = body instanceof JsonObject o ? o.toBuffer() : ((JsonArray) body).toBuffer();
     send(ctx, status, b, "application/json; charset=utf-8", true);
   }
 
-  private void error(RoutingContext ctx, int status, String message, String docs) {
+  void error(RoutingContext ctx, int status, String message, String docs) {
     JsonObject body =
         new JsonObject()
             .put("message", message)
@@ -1418,6 +1541,10 @@ public final class GitHubSimulator {
   // ---- small helpers ---------------------------------------------------------------------
 
   static String operationOf(String method, String path) {
+    String trusted = TrustEndpoints.operationOf(method, path);
+    if (trusted != null) {
+      return trusted;
+    }
     String[] p = path.split("/");
     if (path.equals("/app") && method.equals("GET")) {
       return "apps/get-authenticated";
@@ -1427,6 +1554,15 @@ public final class GitHubSimulator {
     }
     if (path.equals("/app/hook/deliveries")) {
       return "apps/list-webhook-deliveries";
+    }
+    if (path.matches("/app-manifests/[^/]+/conversions")) {
+      return "apps/create-from-manifest";
+    }
+    if (path.matches("/app/installations/[^/]+") && method.equals("GET")) {
+      return "apps/get-installation";
+    }
+    if (InstallationEndpoints.operationOf(method, path) != null) {
+      return InstallationEndpoints.operationOf(method, path);
     }
     if (path.matches("/app/hook/deliveries/[^/]+/attempts")) {
       return "apps/redeliver-webhook-delivery";
@@ -1458,10 +1594,20 @@ public final class GitHubSimulator {
         return "issues/create-comment";
       }
     }
-    return "unknown";
+    String write = RepositoryWrites.operationOf(method, path);
+    return write != null ? write : "unknown";
   }
 
-  private synchronized JsonObject repoJson(String fullName) {
+  // ---- issue 15: what InstallationEndpoints reads --------------------------------------------
+
+  /** The installations' repositories, by installation id (sorted). */
+  synchronized java.util.SortedMap<Long, List<String>> installationRepositories() {
+    java.util.SortedMap<Long, List<String>> out = new java.util.TreeMap<>();
+    installations.forEach((id, inst) -> out.put(id, inst.repos().stream().sorted().toList()));
+    return out;
+  }
+
+  synchronized JsonObject repoJson(String fullName) {
     int id = repoIds.computeIfAbsent(fullName, k -> repoIds.size() + 1);
     return new JsonObject()
         .put("id", id)
@@ -1471,15 +1617,23 @@ public final class GitHubSimulator {
   }
 
   private JsonObject appJson() {
+    return appJson(app);
+  }
+
+  private static JsonObject appJson(App app) {
     return new JsonObject()
         .put("id", app.id())
         .put("slug", app.slug())
         .put("node_id", "A_" + app.id())
         .put("name", app.slug())
-        .put("owner", botUser());
+        .put("owner", botUser(app));
   }
 
   private JsonObject botUser() {
+    return botUser(app);
+  }
+
+  private static JsonObject botUser(App app) {
     return new JsonObject()
         .put("login", app.slug() + "[bot]")
         .put("id", app.id() * 10)
@@ -1577,5 +1731,51 @@ public final class GitHubSimulator {
       case 504 -> "Gateway Timeout";
       default -> "Error " + status;
     };
+  }
+
+  // ---- issue 13: what RepositoryWrites uses ----------------------------------------------
+
+  /** Commit comments, releases, release assets and file updates (issue 13). */
+  public RepositoryWrites writes() {
+    return writes;
+  }
+
+  /** The uploads host (GitHub's {@code https://uploads.github.com}): this server under /uploads. */
+  public String uploadsUrl() {
+    return baseUrl + "/uploads";
+  }
+
+  boolean authorizeWrite(RoutingContext ctx, String permission) {
+    return authorize(ctx, permission, "write");
+  }
+
+  JsonObject writeBody(RoutingContext ctx, String permission) {
+    return authorizedBody(ctx, permission);
+  }
+
+  void answer(RoutingContext ctx, int status, JsonObject body) {
+    json(ctx, status, body);
+  }
+
+  void refuse(RoutingContext ctx, int status, String message) {
+    error(ctx, status, message, null);
+  }
+
+  String repoIn(RoutingContext ctx) {
+    return repoOf(ctx);
+  }
+
+  JsonObject bot() {
+    return botUser();
+  }
+
+  long nextId() {
+    return ids.incrementAndGet();
+  }
+
+  /** The sha GET /contents answers for a file, or null when there is none. */
+  synchronized String fileSha(String repo, String ref, String path) {
+    Entry e = files.getOrDefault(norm(repo), Map.of()).getOrDefault(ref, Map.of()).get(path);
+    return e instanceof FileEntry f ? meta("file", path, f.bytes().length).getString("sha") : null;
   }
 }

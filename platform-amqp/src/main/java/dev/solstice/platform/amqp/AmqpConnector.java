@@ -35,8 +35,18 @@ public final class AmqpConnector implements AutoCloseable {
   private final ScheduledExecutorService scheduler;
   private volatile Connection connection;
   private volatile boolean closed;
+  private final MessageTracing tracing;
 
   public AmqpConnector(URI uri, String connectionName) {
+    this(uri, connectionName, MessageTracing.off());
+  }
+
+  /**
+   * @param tracing spans and trace context of every message published and consumed on this
+   *     connection
+   */
+  public AmqpConnector(URI uri, String connectionName, MessageTracing tracing) {
+    this.tracing = tracing;
     try {
       factory.setUri(uri);
     } catch (Exception e) {
@@ -158,6 +168,10 @@ public final class AmqpConnector implements AutoCloseable {
     if (c != null) {
       c.abort();
     }
+  }
+
+  public MessageTracing tracing() {
+    return tracing;
   }
 
   public String name() {

@@ -51,6 +51,7 @@ public final class ConfirmingPublisher implements AutoCloseable {
   private final Map<String, String> returned = new java.util.concurrent.ConcurrentHashMap<>();
   private final AtomicLong generation = new AtomicLong();
   private final Timer confirmLatency;
+  private final MessageTracing tracing;
   private volatile Channel channel;
 
   /**
@@ -84,6 +85,7 @@ public final class ConfirmingPublisher implements AutoCloseable {
       String name,
       MeterRegistry registry) {
     this.vertx = vertx;
+    this.tracing = connector.tracing();
     this.confirmLatency =
         Timer.builder("solstice_publish_confirm")
             .description("Time from publish to the broker's confirm")
@@ -176,11 +178,22 @@ public final class ConfirmingPublisher implements AutoCloseable {
   }
 
   /**
-   * Publishes and waits for the confirm.
+   * Publishes and waits for the confirm. With tracing on, the publish is a span (a child of the
+   * current context, ended at the confirm) whose trace context goes into the message's headers.
    *
    * @param properties should be persistent (delivery mode 2) and carry a message id
    */
   public Future<Void> publish(
+      String exchange, String routingKey, AMQP.BasicProperties properties, byte[] body) {
+    if (!tracing.enabled()) {
+      return send(exchange, routingKey, properties, body);
+    }
+    MessageTracing.Publish traced = tracing.startPublish(exchange, routingKey, properties);
+    return send(exchange, routingKey, traced.properties(), body)
+        .onComplete(ar -> MessageTracing.end(traced.span(), ar));
+  }
+
+  private Future<Void> send(
       String exchange, String routingKey, AMQP.BasicProperties properties, byte[] body) {
     Context context = vertx.getOrCreateContext();
     Promise<Void> promise = Promise.promise();

@@ -10,6 +10,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
+import io.vertx.core.internal.ContextInternal;
 import java.io.IOException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -35,6 +36,7 @@ public final class QueueConsumer implements AutoCloseable {
   private volatile Channel channel;
   private volatile String consumerTag;
   private volatile boolean paused;
+  private final boolean ownContextPerDelivery;
 
   /**
    * @param setup extra declarations to make on the consumer's channel before consuming (may be
@@ -51,6 +53,7 @@ public final class QueueConsumer implements AutoCloseable {
     this.topology = topology;
     this.prefetch = prefetch;
     this.handler = handler;
+    this.ownContextPerDelivery = connector.tracing().enabled();
     this.thread =
         Executors.newSingleThreadExecutor(
             r -> {
@@ -95,9 +98,27 @@ public final class QueueConsumer implements AutoCloseable {
                   String tag, Envelope envelope, AMQP.BasicProperties props, byte[] body) {
                 unacked.incrementAndGet();
                 Delivery delivery = new AmqpDelivery(ch, envelope, props, body);
-                context.runOnContext(v -> handler.handle(delivery));
+                deliveryContext().runOnContext(v -> handler.handle(delivery));
+              }
+
+              @Override
+              public void handleCancel(String tag) {
+                // The broker cancelled us (the queue was deleted): nothing left to cancel.
+                LOG.warn("broker cancelled the consumer of {}", topology.queue());
+                if (tag.equals(consumerTag)) {
+                  consumerTag = null;
+                }
               }
             });
+  }
+
+  /**
+   * Where a delivery is handled: with tracing on, a duplicate of the consumer's context (same event
+   * loop, same order), so what is current for one delivery's trace stays with its callbacks and
+   * never leaks into the next delivery's.
+   */
+  private Context deliveryContext() {
+    return ownContextPerDelivery ? ((ContextInternal) context).duplicate() : context;
   }
 
   /** True while the channel is open and the consumer registered. */
@@ -126,10 +147,16 @@ public final class QueueConsumer implements AutoCloseable {
     return onThread(
         () -> {
           Channel ch = channel;
-          if (ch != null && ch.isOpen() && consumerTag != null) {
-            ch.basicCancel(consumerTag);
-          }
+          String tag = consumerTag;
           consumerTag = null;
+          if (ch != null && ch.isOpen() && tag != null) {
+            try {
+              ch.basicCancel(tag);
+            } catch (IOException e) {
+              // The broker cancelled the consumer first (its queue is gone): already paused.
+              LOG.debug("consumer of {} already cancelled: {}", topology.queue(), e.getMessage());
+            }
+          }
         });
   }
 
@@ -195,9 +222,12 @@ public final class QueueConsumer implements AutoCloseable {
       return settle(() -> ch.basicReject(envelope.getDeliveryTag(), false));
     }
 
+    /**
+     * Counted as settled once the ack or reject went out on the channel, not when asked for: a
+     * graceful stop that waits for no unacked messages must not close the connection before them.
+     */
     private Future<Void> settle(ChannelAction action) {
-      unacked.decrementAndGet();
-      return onThread(action);
+      return onThread(action).andThen(ar -> unacked.decrementAndGet());
     }
   }
 }

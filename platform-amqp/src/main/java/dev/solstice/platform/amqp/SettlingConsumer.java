@@ -1,6 +1,7 @@
 package dev.solstice.platform.amqp;
 
 import dev.solstice.jobrequest.amqp.QueueTopology;
+import io.opentelemetry.api.trace.Span;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -42,8 +43,8 @@ public final class SettlingConsumer implements AutoCloseable {
     default void parking(Delivery message, Failure failure) {}
 
     /**
-     * The broker did not take the retry (or parked) copy; it is tried again after {@code wait}. Log
-     * it here.
+     * The broker did not take the retry (or parked) copy; it is tried again after {@code wait}. The
+     * consumer logs it (message id and queue); count it here.
      */
     default void rescheduleFailed(
         Delivery message, Failure failure, Throwable error, Duration wait) {}
@@ -65,6 +66,7 @@ public final class SettlingConsumer implements AutoCloseable {
   private final FailurePolicy policy;
   private final Outcomes outcomes;
   private final QueueConsumer consumer;
+  private final MessageTracing tracing;
 
   /**
    * The broker side of a consumer: what it reads, how it reschedules, and how it judges failures.
@@ -123,6 +125,7 @@ public final class SettlingConsumer implements AutoCloseable {
     this.handler = handler;
     this.policy = settings.policy();
     this.outcomes = outcomes;
+    this.tracing = settings.connector().tracing();
     this.consumer =
         new QueueConsumer(
             context,
@@ -150,12 +153,22 @@ public final class SettlingConsumer implements AutoCloseable {
     return schedule;
   }
 
+  private Future<Void> apply(Delivery message) {
+    try {
+      return handler.apply(message);
+    } catch (RuntimeException e) {
+      return Future.failedFuture(e);
+    }
+  }
+
   private void handle(Delivery message) {
     Future<Void> handled;
-    try {
-      handled = handler.apply(message);
-    } catch (RuntimeException e) {
-      handled = Future.failedFuture(e);
+    if (tracing.enabled()) {
+      // The delivery's span, current on its own (duplicated) context for all it causes.
+      Span span = tracing.startProcess(vertx.getOrCreateContext(), flow.queue(), message);
+      handled = apply(message).andThen(ar -> MessageTracing.end(span, ar));
+    } else {
+      handled = apply(message);
     }
     handled.onComplete(
         ar -> {
@@ -209,7 +222,7 @@ public final class SettlingConsumer implements AutoCloseable {
         .onSuccess(v -> message.ack())
         .onFailure(
             e -> {
-              LOG.debug(
+              LOG.warn(
                   "could not reschedule message {} of {}: {}; trying again in {} ms",
                   message.properties().getMessageId(),
                   flow.queue(),

@@ -1,0 +1,102 @@
+package dev.solstice.integration;
+
+import dev.solstice.integration.config.AppConfig;
+import dev.solstice.integration.execution.JobCredentials;
+import dev.solstice.integration.gateway.ConditionalCache;
+import dev.solstice.integration.gateway.GatewayVerticle;
+import dev.solstice.integration.github.InstallationToken;
+import dev.solstice.integration.github.RepoRef;
+import dev.solstice.integration.github.TokenScope;
+import dev.solstice.integration.github.WebClientGitHubClient;
+import dev.solstice.integration.jobtoken.InMemoryJobTokenStore;
+import dev.solstice.integration.jobtoken.JobTokens;
+import dev.solstice.integration.jobtoken.RedisJobTokenStore;
+import dev.solstice.jobrequest.JobRequest;
+import dev.solstice.jobrequest.JobResult;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.redis.client.RedisAPI;
+import java.time.Clock;
+
+/**
+ * Issue 13: the gateway and its job tokens, assembled when {@code GATEWAY_ADDR} is set and a GitHub
+ * App is configured; otherwise {@link #OFF}, which issues nothing.
+ */
+final class GatewayWiring {
+
+  static final GatewayWiring OFF = new GatewayWiring(null, null);
+
+  final GatewayVerticle verticle;
+  final JobCredentials credentials;
+
+  private GatewayWiring(GatewayVerticle verticle, JobCredentials credentials) {
+    this.verticle = verticle;
+    this.credentials = credentials;
+  }
+
+  static GatewayWiring create(
+      AppConfig config,
+      RedisAPI redis,
+      WebClientGitHubClient github,
+      MeterRegistry registry,
+      Clock clock) {
+    if (config.gateway() == null || github == null) {
+      return OFF;
+    }
+    JobTokens tokens =
+        new JobTokens(
+            redis == null
+                ? new InMemoryJobTokenStore(clock)
+                : new RedisJobTokenStore(redis, config.redisKeys().jobTokens(), clock),
+            config.gateway(),
+            clock);
+    GatewayVerticle verticle =
+        new GatewayVerticle(
+            config.gateway(),
+            tokens,
+            new GatewayVerticle.InstallationTokens() {
+              @Override
+              public Future<InstallationToken> token(
+                  long installationId, RepoRef repo, TokenScope scope) {
+                return github.tokens().token(installationId, repo, scope);
+              }
+
+              @Override
+              public Future<Void> invalidate(
+                  long installationId, RepoRef repo, TokenScope scope, String refused) {
+                return github.tokens().invalidate(installationId, repo, scope, refused);
+              }
+            },
+            config.github().apiBase().toString(),
+            (route, status, outcome) ->
+                registry
+                    .counter(
+                        "solstice_gateway_requests",
+                        "route",
+                        route,
+                        "status",
+                        String.valueOf(status),
+                        "outcome",
+                        outcome)
+                    .increment(),
+            redis == null
+                ? ConditionalCache.inMemory(10_000)
+                : ConditionalCache.redis(redis, config.redisKeys().gatewayCache()));
+    return new GatewayWiring(
+        verticle,
+        new JobCredentials(
+            tokens,
+            verticle::publicUrl,
+            event -> registry.counter("solstice_gateway_job_tokens", "event", event).increment()));
+  }
+
+  /** The job with its token (unchanged when the gateway is off). */
+  Future<JobRequest> attach(JobRequest job) {
+    return credentials == null ? Future.succeededFuture(job) : credentials.attach(job);
+  }
+
+  /** Ends the job's token once its final result was processed. */
+  Future<Void> finished(JobResult result) {
+    return credentials == null ? Future.succeededFuture() : credentials.finished(result);
+  }
+}

@@ -1,0 +1,278 @@
+package dev.solstice.integration.gateway;
+
+import dev.solstice.integration.github.InstallationToken;
+import dev.solstice.integration.github.RepoRef;
+import dev.solstice.integration.github.TokenScope;
+import dev.solstice.integration.jobtoken.JobGrant;
+import dev.solstice.integration.jobtoken.JobTokenSettings;
+import dev.solstice.integration.jobtoken.JobTokens;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Issue 13: GitHub's REST API for jobs, on its own listener ({@code GATEWAY_ADDR}). A request
+ * carries a job token ({@code Authorization: Bearer|token <job token>}); it reaches only the job's
+ * repository with only the job's permissions ({@link GatewayRoutes}), and is forwarded, body
+ * streamed, with an installation token minted for that one repository with exactly those
+ * permissions. GitHub's answers pass through unchanged; the gateway's own refusals use GitHub's
+ * error shape. {@code POST /gateway/token} exchanges a job token for an installation token to clone
+ * with.
+ */
+public final class GatewayVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(GatewayVerticle.class);
+
+  /** Installation tokens for one repository and permission set (cached by the provider). */
+  public interface InstallationTokens {
+    Future<InstallationToken> token(long installationId, RepoRef repo, TokenScope scope);
+
+    /** Forgets a token GitHub refused (401), so the next {@link #token} mints a new one. */
+    Future<Void> invalidate(long installationId, RepoRef repo, TokenScope scope, String refused);
+  }
+
+  /** What the gateway observed, for metrics and tests. */
+  @FunctionalInterface
+  public interface Observer {
+    void request(String route, int status, String outcome);
+  }
+
+  private final JobTokenSettings settings;
+  private final JobTokens jobTokens;
+  private final InstallationTokens installationTokens;
+  private final String apiBase;
+  private final GatewayRoutes routes = GatewayRoutes.jobTokenRoutes();
+  private final Observer observer;
+  private final GatewayAnswers answers;
+  private final ConditionalCache cache;
+  private HttpServer server;
+  private HttpClientAgent client;
+  private GitHubForwarder forwarder;
+
+  public GatewayVerticle(
+      JobTokenSettings settings,
+      JobTokens jobTokens,
+      InstallationTokens installationTokens,
+      String apiBase,
+      Observer observer,
+      ConditionalCache cache) {
+    this.cache = cache;
+    this.settings = settings;
+    this.jobTokens = jobTokens;
+    this.installationTokens = installationTokens;
+    this.apiBase = apiBase.replaceAll("/+$", "");
+    this.observer = observer;
+    this.answers = new GatewayAnswers(observer);
+  }
+
+  @Override
+  public Future<?> start() {
+    client =
+        vertx.createHttpClient(
+            new HttpClientOptions().setConnectTimeout(10_000).setIdleTimeout(120));
+    forwarder = new GitHubForwarder(client, installationTokens, answers, observer, cache);
+    server = vertx.createHttpServer();
+    return server
+        .requestHandler(this::handle)
+        .listen(settings.port(), settings.host())
+        .onSuccess(s -> LOG.info("gateway listening on {}:{}", settings.host(), s.actualPort()));
+  }
+
+  @Override
+  public Future<?> stop() {
+    return server.close().eventually(() -> client.close());
+  }
+
+  public int actualPort() {
+    return server.actualPort();
+  }
+
+  /** The base URL jobs are given: {@code GATEWAY_URL}, else the bound address. */
+  public String publicUrl() {
+    if (settings.publicUrl() != null) {
+      return settings.publicUrl().toString().replaceAll("/+$", "");
+    }
+    String host = settings.host();
+    if (host.equals("0.0.0.0") || host.equals("::")) {
+      host = "127.0.0.1";
+    }
+    return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + actualPort();
+  }
+
+  private void handle(HttpServerRequest in) {
+    in.pause();
+    String path = in.path();
+    Optional<String> token = bearer(in.getHeader(HttpHeaders.AUTHORIZATION));
+    if (token.isEmpty()) {
+      answers.refuse(in, "-", 401, "Requires authentication", "unauthenticated");
+      return;
+    }
+    jobTokens
+        .resolve(token.get())
+        .onFailure(
+            e -> {
+              LOG.warn("gateway: job token store unavailable: {}", e.toString());
+              answers.refuse(
+                  in, "-", 503, "The gateway cannot check tokens right now", "store_down");
+            })
+        .onSuccess(
+            grant -> {
+              if (grant.isEmpty()) {
+                answers.refuse(in, "-", 401, "Bad credentials", "bad_token");
+              } else if (in.method() == HttpMethod.POST && "/gateway/token".equals(path)) {
+                exchange(in, grant.get());
+              } else {
+                route(in, path, grant.get());
+              }
+            });
+  }
+
+  private void route(HttpServerRequest in, String path, JobGrant grant) {
+    if (GatewayRoutes.suspicious(path)) {
+      answers.refuse(in, "-", 404, "Not Found", "bad_path");
+      return;
+    }
+    String[] seg = path.split("/");
+    int at = path.startsWith("/uploads/") ? 2 : 1;
+    if (seg.length > at + 2
+        && "repos".equals(seg[at])
+        && !(seg[at + 1] + "/" + seg[at + 2]).equalsIgnoreCase(grant.repository())) {
+      // Another repository: as GitHub answers for one the token cannot see.
+      answers.refuse(in, "/repos/{owner}/{repo}/…", 404, "Not Found", "other_repository");
+      return;
+    }
+    Optional<GatewayRoutes.Route> matched = routes.match(in.method().name(), path);
+    if (matched.isEmpty()) {
+      answers.refuse(
+          in,
+          "-",
+          403,
+          "This route is not allowed for job tokens: " + in.method().name() + " " + path,
+          "route_not_allowed");
+      return;
+    }
+    GatewayRoutes.Route r = matched.get();
+    if (r.permission() != null && !grant.allows(r.permission(), r.level())) {
+      answers.refuse(
+          in,
+          r.template(),
+          403,
+          "Resource not accessible by job token: "
+              + in.method().name()
+              + " "
+              + r.template()
+              + " needs the "
+              + r.permission()
+              + ": "
+              + r.level()
+              + " permission (grant it in the workflow's permissions block)",
+          "missing_permission");
+      return;
+    }
+    if (tooLarge(in, r.template())) {
+      return;
+    }
+    String base = r.upstream() == GatewayRoutes.Upstream.UPLOADS ? uploadsBase() : apiBase;
+    String uri =
+        r.upstream() == GatewayRoutes.Upstream.UPLOADS
+            ? in.uri().substring("/uploads".length())
+            : in.uri();
+    forwarder.forward(in, r.template(), base + uri, grant);
+  }
+
+  private boolean tooLarge(HttpServerRequest in, String route) {
+    String length = in.getHeader(HttpHeaders.CONTENT_LENGTH);
+    long n;
+    try {
+      n = length == null ? 0 : Long.parseLong(length);
+    } catch (NumberFormatException e) {
+      answers.refuse(in, route, 400, "Problems parsing the Content-Length header", "bad_length");
+      return true;
+    }
+    if (n > settings.maxBodyBytes()) {
+      answers.refuse(
+          in,
+          route,
+          413,
+          "Request body is " + n + " bytes; the gateway accepts at most " + settings.maxBodyBytes(),
+          "too_large");
+      return true;
+    }
+    if (length == null && in.headers().contains(HttpHeaders.TRANSFER_ENCODING)) {
+      // A chunked body's size is unknown until it arrived; the cap needs it up front.
+      answers.refuse(in, route, 411, "A request body needs a Content-Length", "no_length");
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * {@code POST /gateway/token}: an installation token to clone with, contents at the job's level.
+   */
+  private void exchange(HttpServerRequest in, JobGrant grant) {
+    String contents = grant.permissions().get("contents");
+    if (contents == null) {
+      answers.refuse(
+          in,
+          "/gateway/token",
+          403,
+          "Resource not accessible by job token: /gateway/token needs the contents: read permission",
+          "missing_permission");
+      return;
+    }
+    in.resume();
+    forwarder
+        .installationToken(grant, Map.of("contents", contents, "metadata", "read"))
+        .onFailure(e -> answers.upstreamFailed(in, "/gateway/token", e))
+        .onSuccess(
+            t -> {
+              Instant expires =
+                  t.expiresAt().isBefore(grant.expiresAt()) ? t.expiresAt() : grant.expiresAt();
+              observer.request("/gateway/token", 201, "exchanged");
+              in.response()
+                  .setStatusCode(201)
+                  .putHeader(HttpHeaders.CONTENT_TYPE, "application/json; charset=utf-8")
+                  .end(
+                      new JsonObject()
+                          .put("token", t.token())
+                          .put("expires_at", expires.toString())
+                          .put("repository", grant.repository())
+                          .put(
+                              "permissions",
+                              new JsonObject().put("contents", contents).put("metadata", "read"))
+                          .encode());
+            });
+  }
+
+  private String uploadsBase() {
+    return settings.uploadsBase().toString().replaceAll("/+$", "");
+  }
+
+  static Optional<String> bearer(String header) {
+    if (header == null) {
+      return Optional.empty();
+    }
+    String h = header.trim();
+    int space = h.indexOf(' ');
+    if (space < 0) {
+      return Optional.empty();
+    }
+    String scheme = h.substring(0, space).toLowerCase(Locale.ROOT);
+    if (!scheme.equals("bearer") && !scheme.equals("token")) {
+      return Optional.empty();
+    }
+    return Optional.of(h.substring(space + 1).trim());
+  }
+}

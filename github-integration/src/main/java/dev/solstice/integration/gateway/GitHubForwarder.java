@@ -1,0 +1,215 @@
+package dev.solstice.integration.gateway;
+
+import dev.solstice.integration.github.InstallationToken;
+import dev.solstice.integration.github.RepoRef;
+import dev.solstice.integration.github.TokenScope;
+import dev.solstice.integration.jobtoken.JobGrant;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.RequestOptions;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Sends an allowed request on to GitHub with an installation token for the job's one repository and
+ * exactly its permissions, body streamed both ways (Vert.x {@link HttpClient}), and GitHub's answer
+ * back unchanged. A body-less request whose token GitHub refuses (401: revoked before its expiry)
+ * is sent once more with a fresh token.
+ */
+final class GitHubForwarder {
+
+  private static final Set<String> HOP_BY_HOP =
+      Set.of(
+          "connection",
+          "keep-alive",
+          "proxy-authenticate",
+          "proxy-authorization",
+          "te",
+          "trailer",
+          "transfer-encoding",
+          "upgrade",
+          "host",
+          "authorization",
+          "content-length");
+
+  private final HttpClient client;
+  private final GatewayVerticle.InstallationTokens tokens;
+  private final GatewayAnswers answers;
+  private final GatewayVerticle.Observer observer;
+  private final ConditionalCache cache;
+
+  /** Says whether a GET was answered from the conditional cache ({@code hit}) or not. */
+  static final String CACHE_HEADER = "X-Solstice-Cache";
+
+  GitHubForwarder(
+      HttpClient client,
+      GatewayVerticle.InstallationTokens tokens,
+      GatewayAnswers answers,
+      GatewayVerticle.Observer observer,
+      ConditionalCache cache) {
+    this.cache = cache;
+    this.client = client;
+    this.tokens = tokens;
+    this.answers = answers;
+    this.observer = observer;
+  }
+
+  /** Forwards {@code in} (paused) to {@code target} for the job of {@code grant}. */
+  void forward(HttpServerRequest in, String route, String target, JobGrant grant) {
+    String length = in.getHeader(HttpHeaders.CONTENT_LENGTH);
+    boolean bodyless = length == null || "0".equals(length);
+    send(in, route, target, grant, bodyless);
+  }
+
+  private void send(
+      HttpServerRequest in, String route, String target, JobGrant grant, boolean mayRetry) {
+    String key =
+        in.method() == HttpMethod.GET
+            ? ConditionalCache.key(
+                grant.installationId(),
+                grant.repository(),
+                grant.permissions(),
+                target,
+                in.getHeader(HttpHeaders.ACCEPT))
+            : null;
+    // A client's own conditional request is its own business: pass it through as it is.
+    (key == null || in.headers().contains(HttpHeaders.IF_NONE_MATCH)
+            ? Future.<ConditionalCache.Entry>succeededFuture(null)
+            : cache.get(key))
+        .onComplete(lookup -> send(in, route, target, grant, mayRetry, key, lookup.result()));
+  }
+
+  private void send(
+      HttpServerRequest in,
+      String route,
+      String target,
+      JobGrant grant,
+      boolean mayRetry,
+      String key,
+      ConditionalCache.Entry cached) {
+    installationToken(grant, grant.permissions())
+        .onFailure(e -> answers.upstreamFailed(in, route, e))
+        .onSuccess(
+            t ->
+                exchange(in, target, t, cached)
+                    .onFailure(e -> answers.upstreamFailed(in, route, e))
+                    .onSuccess(
+                        upstream -> {
+                          if (upstream.statusCode() == 401 && mayRetry) {
+                            upstream
+                                .body()
+                                .compose(
+                                    b ->
+                                        tokens.invalidate(
+                                            grant.installationId(),
+                                            RepoRef.parse(grant.repository()),
+                                            TokenScope.of(grant.permissions()),
+                                            t.token()))
+                                .onComplete(v -> send(in, route, target, grant, false));
+                          } else if (cached != null && upstream.statusCode() == 304) {
+                            upstream.body().onComplete(v -> fromCache(in, route, cached));
+                          } else if (key != null && cacheable(upstream)) {
+                            upstream
+                                .body()
+                                .onFailure(e -> answers.upstreamFailed(in, route, e))
+                                .onSuccess(body -> keep(in, route, key, upstream, body));
+                          } else {
+                            relay(in, route, upstream);
+                          }
+                        }));
+  }
+
+  private static boolean cacheable(HttpClientResponse upstream) {
+    String length = upstream.getHeader(HttpHeaders.CONTENT_LENGTH);
+    return upstream.statusCode() == 200
+        && upstream.getHeader(HttpHeaders.ETAG) != null
+        && length != null
+        && length.matches("[0-9]{1,9}")
+        && Long.parseLong(length) <= ConditionalCache.MAX_BODY_BYTES;
+  }
+
+  private void keep(
+      HttpServerRequest in, String route, String key, HttpClientResponse upstream, Buffer body) {
+    MultiMap headers = endToEnd(upstream.headers());
+    cache.put(key, new ConditionalCache.Entry(upstream.getHeader(HttpHeaders.ETAG), headers, body));
+    observer.request(route, 200, "forwarded");
+    in.response().setStatusCode(200).headers().addAll(headers);
+    in.response().putHeader(CACHE_HEADER, "miss").end(body);
+  }
+
+  private void fromCache(HttpServerRequest in, String route, ConditionalCache.Entry cached) {
+    observer.request(route, 200, "cache_hit");
+    in.response().setStatusCode(200).headers().addAll(cached.headers());
+    in.response().putHeader(CACHE_HEADER, "hit").end(cached.body());
+  }
+
+  private Future<HttpClientResponse> exchange(
+      HttpServerRequest in, String target, InstallationToken t, ConditionalCache.Entry cached) {
+    RequestOptions options =
+        new RequestOptions().setMethod(in.method()).setAbsoluteURI(target).setTimeout(120_000);
+    MultiMap headers = endToEnd(in.headers());
+    headers.set(HttpHeaders.AUTHORIZATION, "token " + t.token());
+    if (cached != null) {
+      headers.set(HttpHeaders.IF_NONE_MATCH, cached.etag());
+    }
+    String length = in.getHeader(HttpHeaders.CONTENT_LENGTH);
+    if (length != null) {
+      headers.set(HttpHeaders.CONTENT_LENGTH, length);
+    }
+    options.setHeaders(headers);
+    return client
+        .request(options)
+        .compose(out -> length == null || "0".equals(length) ? out.send() : out.send(in));
+  }
+
+  /** {@code headers} without the hop-by-hop ones, the credential and the length. */
+  private static MultiMap endToEnd(MultiMap headers) {
+    MultiMap out = MultiMap.caseInsensitiveMultiMap();
+    headers.forEach(
+        h -> {
+          if (!HOP_BY_HOP.contains(h.getKey().toLowerCase(Locale.ROOT))) {
+            out.add(h.getKey(), h.getValue());
+          }
+        });
+    return out;
+  }
+
+  private void relay(HttpServerRequest in, String route, HttpClientResponse upstream) {
+    HttpServerResponse resp = in.response().setStatusCode(upstream.statusCode());
+    upstream
+        .headers()
+        .forEach(
+            h -> {
+              String k = h.getKey().toLowerCase(Locale.ROOT);
+              if (!HOP_BY_HOP.contains(k) || k.equals("content-length")) {
+                resp.headers().add(h.getKey(), h.getValue());
+              }
+            });
+    if (!resp.headers().contains(HttpHeaders.CONTENT_LENGTH)) {
+      resp.setChunked(true);
+    }
+    observer.request(route, upstream.statusCode(), "forwarded");
+    upstream.pipeTo(resp);
+  }
+
+  /** A minted token for the job's repository with {@code perms}; never the static fallback. */
+  Future<InstallationToken> installationToken(JobGrant grant, Map<String, String> perms) {
+    return tokens
+        .token(grant.installationId(), RepoRef.parse(grant.repository()), TokenScope.of(perms))
+        .compose(
+            t ->
+                t.source() == InstallationToken.Source.MINTED
+                    ? Future.succeededFuture(t)
+                    // The static GITHUB_TOKEN fallback is not scoped to the job: never hand it on.
+                    : Future.failedFuture(
+                        new IllegalStateException("no installation token could be minted")));
+  }
+}
