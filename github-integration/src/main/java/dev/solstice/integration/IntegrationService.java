@@ -332,7 +332,7 @@ public final class IntegrationService {
                 : null);
     dev.solstice.integration.setup.SetupRoutes setupRoutes =
         new dev.solstice.integration.setup.SetupRoutes(
-            vertx, config.setup(), config.github() != null, config.webhookPath(), github, clock);
+            vertx, config.setup(), config.webhookPath(), github, clock);
     http.withRoutes(setupRoutes::mount);
 
     dev.solstice.integration.recovery.MissedDeliveryJob missed =
