@@ -23,6 +23,13 @@ fi
 if [ -z "${REDIS_URL:-}" ] && ensure_redis; then
   export REDIS_URL=redis://127.0.0.1:6379/1
 fi
+if [ -n "${REDIS_URL:-}" ] && [ -z "${TOKEN_CACHE_KEY:-}" ]; then
+  # Tokens cached in Redis are encrypted with it; kept across runs so the cache stays readable.
+  mkdir -p .sandbox
+  [ -s .sandbox/token-cache-key ] || (umask 077 && head -c 32 /dev/urandom | base64 >.sandbox/token-cache-key)
+  TOKEN_CACHE_KEY=$(cat .sandbox/token-cache-key)
+  export TOKEN_CACHE_KEY
+fi
 
 # The record (issue 15): a database of the sandbox's own on the machine's PostgreSQL. Without one the
 # service runs as before and says at start that the record is off.

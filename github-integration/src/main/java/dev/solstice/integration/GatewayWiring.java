@@ -54,20 +54,24 @@ final class GatewayWiring {
         new GatewayVerticle(
             config.gateway(),
             tokens,
-            new GatewayVerticle.InstallationTokens() {
-              @Override
-              public Future<InstallationToken> token(
-                  long installationId, RepoRef repo, TokenScope scope) {
-                return github.tokens().token(installationId, repo, scope);
-              }
+            new GatewayVerticle.GitHubUpstream(
+                config.github().apiBase().toString(),
+                new GatewayVerticle.InstallationTokens() {
+                  @Override
+                  public Future<InstallationToken> token(
+                      long installationId, RepoRef repo, TokenScope scope) {
+                    return github.tokens().token(installationId, repo, scope);
+                  }
 
-              @Override
-              public Future<Void> invalidate(
-                  long installationId, RepoRef repo, TokenScope scope, String refused) {
-                return github.tokens().invalidate(installationId, repo, scope, refused);
-              }
-            },
-            config.github().apiBase().toString(),
+                  @Override
+                  public Future<Void> invalidate(
+                      long installationId, RepoRef repo, TokenScope scope, String refused) {
+                    return github.tokens().invalidate(installationId, repo, scope, refused);
+                  }
+                },
+                redis == null
+                    ? ConditionalCache.inMemory(10_000)
+                    : ConditionalCache.redis(redis, config.redisKeys().gatewayCache())),
             (route, status, outcome) ->
                 registry
                     .counter(
@@ -78,10 +82,7 @@ final class GatewayWiring {
                         String.valueOf(status),
                         "outcome",
                         outcome)
-                    .increment(),
-            redis == null
-                ? ConditionalCache.inMemory(10_000)
-                : ConditionalCache.redis(redis, config.redisKeys().gatewayCache()));
+                    .increment());
     return new GatewayWiring(
         verticle,
         new JobCredentials(

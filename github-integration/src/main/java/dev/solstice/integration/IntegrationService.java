@@ -253,7 +253,12 @@ public final class IntegrationService {
               result -> coordinator.onResult(result).compose(v -> gateway.finished(result)));
     }
     DeliveryProcessor processor =
-        new DeliveryProcessor(planner, executor, ledger, records.record());
+        new DeliveryProcessor(
+            planner,
+            executor,
+            ledger,
+            records.record(),
+            credentials == null ? Future::succeededFuture : credentials::whenUsable);
     IntakeVerticle intakeVerticle =
         new IntakeVerticle(
             new SettlingConsumer.Settings(
@@ -264,8 +269,7 @@ public final class IntegrationService {
                 config.intakePrefetch(),
                 FailureVerdicts.SERVICE),
             processor,
-            IntakeMeters.of(metrics),
-            credentials == null ? Future::succeededFuture : credentials::whenUsable);
+            IntakeMeters.of(metrics));
 
     Readiness readiness =
         new Readiness(vertx)
@@ -328,7 +332,7 @@ public final class IntegrationService {
                 : null);
     dev.solstice.integration.setup.SetupRoutes setupRoutes =
         new dev.solstice.integration.setup.SetupRoutes(
-            vertx, config.setup(), config.github() != null, config.webhookPath(), github, clock);
+            vertx, config.setup(), config.webhookPath(), github, clock);
     http.withRoutes(setupRoutes::mount);
 
     dev.solstice.integration.recovery.MissedDeliveryJob missed =

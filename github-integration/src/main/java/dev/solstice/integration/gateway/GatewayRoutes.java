@@ -40,6 +40,10 @@ public final class GatewayRoutes {
   private static final String REPO = "/repos/{owner}/{repo}";
   private static final Pattern SEGMENT = Pattern.compile("\\{([a-z_]+)(\\+?)}");
   private static final Set<String> READ = Set.of("GET", "HEAD");
+  private static final Set<String> READ_CREATE = Set.of("GET", "HEAD", "POST");
+  private static final Set<String> READ_EDIT = Set.of("GET", "HEAD", "PATCH");
+  private static final Set<String> READ_EDIT_DELETE = Set.of("GET", "HEAD", "PATCH", "DELETE");
+  private static final Set<String> CREATE = Set.of("POST");
   private static final Set<String> ALL = Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE");
 
   private final List<Entry> entries = new ArrayList<>();
@@ -49,84 +53,94 @@ public final class GatewayRoutes {
   /** The table. */
   public static GatewayRoutes jobTokenRoutes() {
     GatewayRoutes r = new GatewayRoutes();
-    r.add(READ, "/rate_limit", null);
-    r.add(READ, "/meta", null);
-    // metadata
-    r.add(READ, REPO, "metadata");
-    for (String s : List.of("languages", "topics", "tags", "contributors", "collaborators")) {
-      r.add(READ, REPO + "/" + s, "metadata");
-    }
+    r.add(null, READ, "/rate_limit", "/meta");
+    r.add("metadata", READ, REPO);
+    r.repo("metadata", READ, "/languages", "/topics", "/tags", "/contributors", "/collaborators");
     // contents: files, commits and their comments, branches, git database, releases
-    r.add(Set.of("GET", "HEAD", "PUT", "DELETE"), REPO + "/contents/{path+}", "contents");
-    r.add(READ, REPO + "/readme", "contents");
-    r.add(READ, REPO + "/commits", "contents");
-    r.add(READ, REPO + "/commits/{ref}", "contents");
-    r.add(Set.of("GET", "HEAD", "POST"), REPO + "/commits/{commit_sha}/comments", "contents");
-    r.add(READ, REPO + "/comments", "contents");
-    r.add(Set.of("GET", "HEAD", "PATCH", "DELETE"), REPO + "/comments/{comment_id}", "contents");
-    r.add(READ, REPO + "/branches", "contents");
-    r.add(READ, REPO + "/branches/{branch+}", "contents");
-    r.add(READ, REPO + "/compare/{basehead+}", "contents");
-    r.add(Set.of("GET", "HEAD", "POST"), REPO + "/git/{kind}", "contents");
-    r.add(ALL, REPO + "/git/{kind}/{rest+}", "contents");
-    r.add(READ, REPO + "/tarball/{ref+}", "contents");
-    r.add(READ, REPO + "/zipball/{ref+}", "contents");
-    r.add(Set.of("GET", "HEAD", "POST"), REPO + "/releases", "contents");
-    r.add(READ, REPO + "/releases/latest", "contents");
-    r.add(READ, REPO + "/releases/tags/{tag}", "contents");
-    r.add(
-        Set.of("GET", "HEAD", "PATCH", "DELETE"), REPO + "/releases/assets/{asset_id}", "contents");
-    r.add(Set.of("GET", "HEAD", "PATCH", "DELETE"), REPO + "/releases/{release_id}", "contents");
-    r.add(READ, REPO + "/releases/{release_id}/assets", "contents");
+    r.repo("contents", Set.of("GET", "HEAD", "PUT", "DELETE"), "/contents/{path+}");
+    r.repo(
+        "contents",
+        READ,
+        "/readme",
+        "/commits",
+        "/commits/{ref}",
+        "/comments",
+        "/branches",
+        "/branches/{branch+}",
+        "/compare/{basehead+}",
+        "/tarball/{ref+}",
+        "/zipball/{ref+}",
+        "/releases/latest",
+        "/releases/tags/{tag}",
+        "/releases/{release_id}/assets");
+    r.repo("contents", READ_CREATE, "/commits/{commit_sha}/comments", "/git/{kind}", "/releases");
+    r.repo("contents", ALL, "/git/{kind}/{rest+}");
+    // after /releases/latest: that one is read only
+    r.repo(
+        "contents",
+        READ_EDIT_DELETE,
+        "/comments/{comment_id}",
+        "/releases/assets/{asset_id}",
+        "/releases/{release_id}");
     // issues (and comments on pull requests, which are issue comments)
-    r.add(Set.of("GET", "HEAD", "POST"), REPO + "/issues", "issues");
-    r.add(Set.of("GET", "HEAD", "PATCH"), REPO + "/issues/{issue_number}", "issues");
-    r.add(Set.of("GET", "HEAD", "POST"), REPO + "/issues/{issue_number}/comments", "issues");
-    r.add(
-        Set.of("GET", "HEAD", "PATCH", "DELETE"), REPO + "/issues/comments/{comment_id}", "issues");
-    r.add(ALL, REPO + "/issues/{issue_number}/labels", "issues");
-    r.add(Set.of("DELETE"), REPO + "/issues/{issue_number}/labels/{name}", "issues");
-    r.add(Set.of("GET", "HEAD", "POST"), REPO + "/labels", "issues");
-    r.add(READ, REPO + "/milestones", "issues");
+    r.repo("issues", READ_CREATE, "/issues", "/issues/{issue_number}/comments", "/labels");
+    r.repo("issues", READ_EDIT, "/issues/{issue_number}");
+    r.repo("issues", READ_EDIT_DELETE, "/issues/comments/{comment_id}");
+    r.repo("issues", ALL, "/issues/{issue_number}/labels");
+    r.repo("issues", Set.of("DELETE"), "/issues/{issue_number}/labels/{name}");
+    r.repo("issues", READ, "/milestones");
     // pull requests
-    r.add(Set.of("GET", "HEAD", "POST"), REPO + "/pulls", "pull_requests");
-    r.add(Set.of("GET", "HEAD", "PATCH"), REPO + "/pulls/{pull_number}", "pull_requests");
-    r.add(READ, REPO + "/pulls/{pull_number}/files", "pull_requests");
-    r.add(READ, REPO + "/pulls/{pull_number}/commits", "pull_requests");
-    r.add(Set.of("GET", "HEAD", "POST"), REPO + "/pulls/{pull_number}/comments", "pull_requests");
-    r.add(Set.of("GET", "HEAD", "POST"), REPO + "/pulls/{pull_number}/reviews", "pull_requests");
-    r.add(
-        Set.of("GET", "HEAD", "PATCH", "DELETE"),
-        REPO + "/pulls/comments/{comment_id}",
-        "pull_requests");
+    r.repo(
+        "pull_requests",
+        READ_CREATE,
+        "/pulls",
+        "/pulls/{pull_number}/comments",
+        "/pulls/{pull_number}/reviews");
+    r.repo("pull_requests", READ_EDIT, "/pulls/{pull_number}");
+    r.repo("pull_requests", READ, "/pulls/{pull_number}/files", "/pulls/{pull_number}/commits");
+    r.repo("pull_requests", READ_EDIT_DELETE, "/pulls/comments/{comment_id}");
     // checks
-    r.add(Set.of("POST"), REPO + "/check-runs", "checks");
-    r.add(Set.of("GET", "HEAD", "PATCH"), REPO + "/check-runs/{check_run_id}", "checks");
-    r.add(READ, REPO + "/check-runs/{check_run_id}/annotations", "checks");
-    r.add(READ, REPO + "/commits/{ref}/check-runs", "checks");
-    r.add(READ, REPO + "/commits/{ref}/check-suites", "checks");
-    r.add(Set.of("POST"), REPO + "/check-suites", "checks");
-    r.add(READ, REPO + "/check-suites/{check_suite_id}", "checks");
+    r.repo("checks", CREATE, "/check-runs", "/check-suites");
+    r.repo("checks", READ_EDIT, "/check-runs/{check_run_id}");
+    r.repo(
+        "checks",
+        READ,
+        "/check-runs/{check_run_id}/annotations",
+        "/commits/{ref}/check-runs",
+        "/commits/{ref}/check-suites",
+        "/check-suites/{check_suite_id}");
     // commit statuses
-    r.add(Set.of("POST"), REPO + "/statuses/{sha}", "statuses");
-    r.add(READ, REPO + "/commits/{ref}/status", "statuses");
-    r.add(READ, REPO + "/commits/{ref}/statuses", "statuses");
+    r.repo("statuses", CREATE, "/statuses/{sha}");
+    r.repo("statuses", READ, "/commits/{ref}/status", "/commits/{ref}/statuses");
     return r;
   }
 
-  private void add(Set<String> methods, String template, String permission) {
-    Matcher m = SEGMENT.matcher(template);
-    StringBuilder regex = new StringBuilder();
-    int last = 0;
-    while (m.find()) {
-      regex.append(Pattern.quote(template.substring(last, m.start())));
-      regex.append(m.group(2).isEmpty() ? "([^/]+)" : "(.+)");
-      last = m.end();
+  /** Routes below {@code /repos/{owner}/{repo}}. */
+  private void repo(String permission, Set<String> methods, String... paths) {
+    for (String path : paths) {
+      add(permission, methods, REPO + path);
     }
-    regex.append(Pattern.quote(template.substring(last)));
-    entries.add(
-        new Entry(
-            methods, template.replace("+}", "}"), Pattern.compile(regex.toString()), permission));
+  }
+
+  /**
+   * Routes that need {@code permission} (null: none) with {@code methods}; the first route that
+   * matches a request is its route, so a literal segment goes before a parameter in its place.
+   */
+  private void add(String permission, Set<String> methods, String... templates) {
+    for (String template : templates) {
+      Matcher m = SEGMENT.matcher(template);
+      StringBuilder regex = new StringBuilder();
+      int last = 0;
+      while (m.find()) {
+        regex.append(Pattern.quote(template.substring(last, m.start())));
+        regex.append(m.group(2).isEmpty() ? "([^/]+)" : "(.+)");
+        last = m.end();
+      }
+      regex.append(Pattern.quote(template.substring(last)));
+      entries.add(
+          new Entry(
+              methods, template.replace("+}", "}"), Pattern.compile(regex.toString()), permission));
+    }
   }
 
   /**

@@ -49,30 +49,32 @@ public final class GatewayVerticle extends VerticleBase {
     void request(String route, int status, String outcome);
   }
 
+  /**
+   * GitHub as the gateway forwards to it.
+   *
+   * @param apiBase GitHub's REST API ({@code GITHUB_API_URL})
+   * @param tokens the installation tokens forwarded requests carry
+   * @param cache GitHub's answers to conditional GETs, for its free 304s
+   */
+  public record GitHubUpstream(String apiBase, InstallationTokens tokens, ConditionalCache cache) {}
+
   private final JobTokenSettings settings;
   private final JobTokens jobTokens;
-  private final InstallationTokens installationTokens;
+  private final GitHubUpstream github;
   private final String apiBase;
   private final GatewayRoutes routes = GatewayRoutes.jobTokenRoutes();
   private final Observer observer;
   private final GatewayAnswers answers;
-  private final ConditionalCache cache;
   private HttpServer server;
   private HttpClientAgent client;
   private GitHubForwarder forwarder;
 
   public GatewayVerticle(
-      JobTokenSettings settings,
-      JobTokens jobTokens,
-      InstallationTokens installationTokens,
-      String apiBase,
-      Observer observer,
-      ConditionalCache cache) {
-    this.cache = cache;
+      JobTokenSettings settings, JobTokens jobTokens, GitHubUpstream github, Observer observer) {
     this.settings = settings;
     this.jobTokens = jobTokens;
-    this.installationTokens = installationTokens;
-    this.apiBase = apiBase.replaceAll("/+$", "");
+    this.github = github;
+    this.apiBase = github.apiBase().replaceAll("/+$", "");
     this.observer = observer;
     this.answers = new GatewayAnswers(observer);
   }
@@ -82,7 +84,7 @@ public final class GatewayVerticle extends VerticleBase {
     client =
         vertx.createHttpClient(
             new HttpClientOptions().setConnectTimeout(10_000).setIdleTimeout(120));
-    forwarder = new GitHubForwarder(client, installationTokens, answers, observer, cache);
+    forwarder = new GitHubForwarder(client, github.tokens(), answers, observer, github.cache());
     server = vertx.createHttpServer();
     return server
         .requestHandler(this::handle)

@@ -1,6 +1,7 @@
 package dev.solstice.integration.github;
 
 import dev.solstice.integration.core.GitHubApiException;
+import dev.solstice.integration.ops.NextRun;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
@@ -33,17 +34,15 @@ public final class AppCredentialsCheck {
     INVALID
   }
 
-  private final Vertx vertx;
   private final GitHubClient github;
   private final long appId;
   private final Duration interval;
   private final RetryPolicy backoff;
+  private final NextRun next;
   private final List<Promise<Void>> waiting = new ArrayList<>();
   private volatile State state = State.UNKNOWN;
   private volatile String problem;
   private int refusals;
-  private long timer = -1;
-  private boolean stopped;
 
   /**
    * @param interval time between two checks while the credentials are accepted, and the longest
@@ -51,7 +50,7 @@ public final class AppCredentialsCheck {
    */
   public AppCredentialsCheck(
       Vertx vertx, GitHubClient github, long appId, Duration interval, MeterRegistry registry) {
-    this.vertx = vertx;
+    this.next = new NextRun(vertx);
     this.github = github;
     this.appId = appId;
     this.interval = interval;
@@ -72,11 +71,8 @@ public final class AppCredentialsCheck {
     check();
   }
 
-  public synchronized void stop() {
-    stopped = true;
-    if (timer >= 0) {
-      vertx.cancelTimer(timer);
-    }
+  public void stop() {
+    next.stop();
   }
 
   public State state() {
@@ -106,9 +102,9 @@ public final class AppCredentialsCheck {
 
   private void answered(Throwable error) {
     List<Promise<Void>> release = List.of();
-    Duration next;
+    Duration wait;
     synchronized (this) {
-      if (stopped) {
+      if (next.stopped()) {
         return;
       }
       if (error == null) {
@@ -120,7 +116,7 @@ public final class AppCredentialsCheck {
         refusals = 0;
         release = new ArrayList<>(waiting);
         waiting.clear();
-        next = interval;
+        wait = interval;
       } else if (error instanceof GitHubApiException.Unauthorized
           || error instanceof GitHubApiException.NotFound) {
         refusals++;
@@ -138,12 +134,12 @@ public final class AppCredentialsCheck {
               interval);
         }
         state = State.INVALID;
-        next = backoff.backoffCeiling(refusals);
+        wait = backoff.backoffCeiling(refusals);
       } else {
         LOG.warn("could not check the App credentials with GitHub: {}", error.getMessage());
-        next = state == State.VALID ? interval : backoff.backoffCeiling(Math.max(1, refusals));
+        wait = state == State.VALID ? interval : backoff.backoffCeiling(Math.max(1, refusals));
       }
-      timer = vertx.setTimer(Math.max(1, next.toMillis()), id -> check());
+      next.after(wait, this::check);
     }
     release.forEach(Promise::tryComplete);
   }

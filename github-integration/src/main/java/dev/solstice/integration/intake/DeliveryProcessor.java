@@ -13,6 +13,7 @@ import dev.solstice.integration.record.DeliveryEntry;
 import dev.solstice.integration.record.RecordStore;
 import dev.solstice.integration.webhook.WebhookParser;
 import io.vertx.core.Future;
+import java.util.function.Supplier;
 
 /**
  * Turns one delivery from the intake queue into confirmed JobRequests: skip it if the ledger has
@@ -34,17 +35,26 @@ public final class DeliveryProcessor {
   private final PlanExecutor executor;
   private final DeliveryLedger ledger;
   private final RecordStore record;
+  private final Supplier<Future<Void>> gate;
 
   /**
    * @param record told what became of each delivery (written behind, never waited on); null for
    *     none
+   * @param gate each delivery waits for the future it gives before it is processed: while the App
+   *     credentials are known bad, work stays in hand (unacked, so in the queue) instead of failing
+   *     towards the dead-letter queue
    */
   public DeliveryProcessor(
-      Planner planner, PlanExecutor executor, DeliveryLedger ledger, RecordStore record) {
+      Planner planner,
+      PlanExecutor executor,
+      DeliveryLedger ledger,
+      RecordStore record,
+      Supplier<Future<Void>> gate) {
     this.planner = planner;
     this.executor = executor;
     this.ledger = ledger;
     this.record = record;
+    this.gate = gate;
   }
 
   /**
@@ -57,6 +67,10 @@ public final class DeliveryProcessor {
       new java.util.concurrent.ConcurrentHashMap<>();
 
   public Future<Outcome> process(WebhookDelivery delivery) {
+    return gate.get().compose(open -> processInTurn(delivery));
+  }
+
+  private Future<Outcome> processInTurn(WebhookDelivery delivery) {
     String id = delivery.deliveryId();
     Future<Outcome> before = inFlight.get(id);
     Future<Outcome> mine =

@@ -24,7 +24,6 @@ public final class IntakeVerticle extends SettlingVerticle {
 
   private final DeliveryProcessor processor;
   private final IntakeMetrics metrics;
-  private final java.util.function.Supplier<Future<Void>> gate;
 
   /**
    * @param settings the intake queue's flow and retries ({@link IntakeQueue})
@@ -32,31 +31,13 @@ public final class IntakeVerticle extends SettlingVerticle {
    */
   public IntakeVerticle(
       SettlingConsumer.Settings settings, DeliveryProcessor processor, IntakeMetrics metrics) {
-    this(settings, processor, metrics, Future::succeededFuture);
-  }
-
-  /**
-   * @param gate each delivery waits for the future it gives before it is processed: while the App
-   *     credentials are known bad, work stays in hand (unacked, so in the queue) instead of failing
-   *     towards the dead-letter queue
-   */
-  public IntakeVerticle(
-      SettlingConsumer.Settings settings,
-      DeliveryProcessor processor,
-      IntakeMetrics metrics,
-      java.util.function.Supplier<Future<Void>> gate) {
     super(settings);
     this.processor = processor;
     this.metrics = metrics;
-    this.gate = gate;
   }
 
   @Override
   protected Future<Void> handle(Delivery message) {
-    return gate.get().compose(v -> process(message));
-  }
-
-  private Future<Void> process(Delivery message) {
     WebhookDelivery delivery = IntakeMessages.from(message); // unreadable: thrown, then parked
     return processor
         .process(delivery)

@@ -14,18 +14,11 @@ import java.util.UUID;
  * Job grants in Redis, shared by every replica: {@code <prefix>hash:<sha256>} holds the grant as
  * JSON and {@code <prefix>job:<request_id>} the set of its job's hashes (a replayed delivery may
  * publish a job twice, each copy with its own token), both expiring with the grant.
+ *
+ * @param prefix what every key of the store starts with
  */
-public final class RedisJobTokenStore implements JobTokenStore {
-
-  private final RedisAPI redis;
-  private final String prefix;
-  private final Clock clock;
-
-  public RedisJobTokenStore(RedisAPI redis, String prefix, Clock clock) {
-    this.redis = redis;
-    this.prefix = prefix;
-    this.clock = clock;
-  }
+public record RedisJobTokenStore(RedisAPI redis, String prefix, Clock clock)
+    implements JobTokenStore {
 
   @Override
   public Future<Void> put(String hash, JobGrant grant) {

@@ -2,6 +2,7 @@ package dev.solstice.integration.recovery;
 
 import dev.solstice.integration.github.AppInstallation;
 import dev.solstice.integration.github.GitHubClient;
+import dev.solstice.integration.ops.NextRun;
 import dev.solstice.integration.record.RecordStore;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -22,7 +23,6 @@ public final class InstallationSync {
 
   private static final Logger LOG = LoggerFactory.getLogger(InstallationSync.class);
 
-  private final Vertx vertx;
   private final GitHubClient github;
   private final RecordStore record;
   private final Duration interval;
@@ -30,15 +30,14 @@ public final class InstallationSync {
   /** The longest wait before a failed reconciliation is tried again. */
   static final Duration RETRY = Duration.ofMinutes(1);
 
-  private long timer = -1;
+  private final NextRun next;
   private boolean running;
-  private boolean stopped;
 
   public InstallationSync(Vertx vertx, GitHubClient github, RecordStore record, Duration interval) {
-    this.vertx = vertx;
     this.github = github;
     this.record = record;
     this.interval = interval;
+    this.next = new NextRun(vertx);
   }
 
   /**
@@ -53,19 +52,13 @@ public final class InstallationSync {
     runOnce()
         .onComplete(
             ar -> {
-              if (stopped) {
-                return;
-              }
-              Duration next = ar.succeeded() || interval.compareTo(RETRY) < 0 ? interval : RETRY;
-              timer = vertx.setTimer(Math.max(1_000, next.toMillis()), t -> tick());
+              Duration wait = ar.succeeded() || interval.compareTo(RETRY) < 0 ? interval : RETRY;
+              next.after(Duration.ofMillis(Math.max(1_000, wait.toMillis())), this::tick);
             });
   }
 
   public void stop() {
-    stopped = true;
-    if (timer >= 0) {
-      vertx.cancelTimer(timer);
-    }
+    next.stop();
   }
 
   /** One reconciliation; fails when GitHub or the record could not be read or written. */

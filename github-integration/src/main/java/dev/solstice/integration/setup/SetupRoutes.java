@@ -54,20 +54,15 @@ public final class SetupRoutes {
   private final Map<String, Instant> states = new ConcurrentHashMap<>();
 
   /**
-   * @param appConfigured whether GITHUB_APP_ID is set (then {@code /github/app/new} needs {@code
-   *     SETUP_ENABLED=true})
    * @param github the App's client for the Setup URL page; null while no App is configured
+   *     (GITHUB_APP_ID unset: then {@code /github/app/new} is served without {@code
+   *     SETUP_ENABLED=true})
    */
   public SetupRoutes(
-      Vertx vertx,
-      SetupSettings settings,
-      boolean appConfigured,
-      String webhookPath,
-      GitHubClient github,
-      Clock clock) {
+      Vertx vertx, SetupSettings settings, String webhookPath, GitHubClient github, Clock clock) {
     this.vertx = vertx;
     this.settings = settings;
-    this.serveNewApp = settings.enabled() || !appConfigured;
+    this.serveNewApp = settings.enabled() || github == null;
     this.webhookPath = webhookPath;
     this.github = github;
     this.manifest = ManifestForm.packaged();

@@ -1,5 +1,6 @@
 package dev.solstice.simulator.github;
 
+import io.vertx.core.Handler;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -38,9 +39,11 @@ public final class RepositoryWrites {
   }
 
   void register(Router router) {
-    router.post("/repos/:owner/:repo/commits/:sha/comments").handler(this::createCommitComment);
-    router.post("/repos/:owner/:repo/releases").handler(this::createRelease);
-    router.put("/repos/:owner/:repo/contents/*").handler(this::putContent);
+    router
+        .post("/repos/:owner/:repo/commits/:sha/comments")
+        .handler(contentsWrite(this::createCommitComment));
+    router.post("/repos/:owner/:repo/releases").handler(contentsWrite(this::createRelease));
+    router.put("/repos/:owner/:repo/contents/*").handler(contentsWrite(this::putContent));
     router.post("/uploads/repos/:owner/:repo/releases/:id/assets").handler(this::uploadAsset);
   }
 
@@ -85,78 +88,100 @@ public final class RepositoryWrites {
 
   // ---- handlers --------------------------------------------------------------------------
 
-  private void createCommitComment(RoutingContext ctx) {
-    JsonObject body = sim.writeBody(ctx, "contents");
-    if (body == null) {
-      return;
+  /** A write with a JSON body that needs {@code contents: write}. */
+  @FunctionalInterface
+  private interface ContentsWrite {
+    void handle(RoutingContext ctx, String repo, JsonObject body);
+  }
+
+  /**
+   * The route handler of {@code write}: checks the permission and reads the body (refusing as
+   * GitHub does), then hands the repository and the body to it.
+   */
+  private Handler<RoutingContext> contentsWrite(ContentsWrite write) {
+    return ctx -> {
+      JsonObject body = sim.writeBody(ctx, "contents");
+      if (body != null) {
+        write.handle(ctx, sim.repoIn(ctx), body);
+      }
+    };
+  }
+
+  /**
+   * Refuses with GitHub's 422 when one of {@code items} (none when null) already has {@code value}
+   * as its {@code field}; the caller holds the lock.
+   */
+  private boolean refusedAsTaken(
+      RoutingContext ctx, List<JsonObject> items, String field, String value) {
+    if (items != null && items.stream().anyMatch(x -> x.getString(field).equals(value))) {
+      sim.refuse(ctx, 422, "Validation Failed: " + field + " already_exists");
+      return true;
     }
-    String repo = sim.repoIn(ctx);
-    String sha = ctx.pathParam("sha");
+    return false;
+  }
+
+  /**
+   * A new object with GitHub's identity fields: a fresh {@code id}, its {@code node_id} ({@code
+   * kind} and the id) and its API {@code url} ({@code /repos/<repo><path><id>}).
+   */
+  private JsonObject created(String kind, String repo, String path) {
     long id = sim.nextId();
+    return new JsonObject()
+        .put("id", id)
+        .put("node_id", kind + id)
+        .put("url", sim.baseUrl() + "/repos/" + repo + path + id);
+  }
+
+  private void createCommitComment(RoutingContext ctx, String repo, JsonObject body) {
+    String sha = ctx.pathParam("sha");
+    JsonObject c = created("CC_", repo, "/comments/");
+    long id = c.getLong("id");
     String now = now();
-    JsonObject c =
-        new JsonObject()
-            .put("id", id)
-            .put("node_id", "CC_" + id)
-            .put("url", sim.baseUrl() + "/repos/" + repo + "/comments/" + id)
-            .put(
-                "html_url",
-                "https://github.com/" + repo + "/commit/" + sha + "#commitcomment-" + id)
-            .put("body", body.getString("body"))
-            .put("path", body.getString("path"))
-            .put("position", body.getInteger("position"))
-            .put("line", body.getInteger("line"))
-            .put("commit_id", sha)
-            .put("user", sim.bot())
-            .put("author_association", "NONE")
-            .put("created_at", now)
-            .put("updated_at", now);
+    c.put("html_url", "https://github.com/" + repo + "/commit/" + sha + "#commitcomment-" + id)
+        .put("body", body.getString("body"))
+        .put("path", body.getString("path"))
+        .put("position", body.getInteger("position"))
+        .put("line", body.getInteger("line"))
+        .put("commit_id", sha)
+        .put("user", sim.bot())
+        .put("author_association", "NONE")
+        .put("created_at", now)
+        .put("updated_at", now);
     synchronized (this) {
       commitComments.computeIfAbsent(repo, k -> new ArrayList<>()).add(c);
     }
     sim.answer(ctx, 201, c.copy());
   }
 
-  private void createRelease(RoutingContext ctx) {
-    JsonObject body = sim.writeBody(ctx, "contents");
-    if (body == null) {
-      return;
-    }
-    String repo = sim.repoIn(ctx);
+  private void createRelease(RoutingContext ctx, String repo, JsonObject body) {
     String tag = body.getString("tag_name");
     synchronized (this) {
-      if (releases.getOrDefault(repo, List.of()).stream()
-          .anyMatch(r -> r.getString("tag_name").equals(tag))) {
-        sim.refuse(ctx, 422, "Validation Failed: tag_name already_exists");
+      if (refusedAsTaken(ctx, releases.get(repo), "tag_name", tag)) {
         return;
       }
     }
-    long id = sim.nextId();
+    JsonObject r = created("RE_", repo, "/releases/");
+    long id = r.getLong("id");
+    String url = r.getString("url");
     String now = now();
-    String url = sim.baseUrl() + "/repos/" + repo + "/releases/" + id;
     boolean draft = Boolean.TRUE.equals(body.getBoolean("draft"));
-    JsonObject r =
-        new JsonObject()
-            .put("id", id)
-            .put("node_id", "RE_" + id)
-            .put("url", url)
-            .put("html_url", "https://github.com/" + repo + "/releases/tag/" + tag)
-            .put("assets_url", url + "/assets")
-            .put(
-                "upload_url",
-                sim.uploadsUrl() + "/repos/" + repo + "/releases/" + id + "/assets{?name,label}")
-            .put("tarball_url", sim.baseUrl() + "/repos/" + repo + "/tarball/" + tag)
-            .put("zipball_url", sim.baseUrl() + "/repos/" + repo + "/zipball/" + tag)
-            .put("tag_name", tag)
-            .put("target_commitish", body.getString("target_commitish", "main"))
-            .put("name", body.getString("name", tag))
-            .put("body", body.getString("body"))
-            .put("draft", draft)
-            .put("prerelease", Boolean.TRUE.equals(body.getBoolean("prerelease")))
-            .put("author", sim.bot())
-            .put("assets", new JsonArray())
-            .put("created_at", now)
-            .put("published_at", draft ? null : now);
+    r.put("html_url", "https://github.com/" + repo + "/releases/tag/" + tag)
+        .put("assets_url", url + "/assets")
+        .put(
+            "upload_url",
+            sim.uploadsUrl() + "/repos/" + repo + "/releases/" + id + "/assets{?name,label}")
+        .put("tarball_url", sim.baseUrl() + "/repos/" + repo + "/tarball/" + tag)
+        .put("zipball_url", sim.baseUrl() + "/repos/" + repo + "/zipball/" + tag)
+        .put("tag_name", tag)
+        .put("target_commitish", body.getString("target_commitish", "main"))
+        .put("name", body.getString("name", tag))
+        .put("body", body.getString("body"))
+        .put("draft", draft)
+        .put("prerelease", Boolean.TRUE.equals(body.getBoolean("prerelease")))
+        .put("author", sim.bot())
+        .put("assets", new JsonArray())
+        .put("created_at", now)
+        .put("published_at", draft ? null : now);
     synchronized (this) {
       releases.computeIfAbsent(repo, k -> new ArrayList<>()).add(r);
     }
@@ -192,40 +217,34 @@ public final class RepositoryWrites {
         sim.refuse(ctx, 404, "Not Found");
         return;
       }
-      if (assets.getOrDefault(releaseId, List.of()).stream()
-          .anyMatch(x -> x.getString("name").equals(name))) {
-        sim.refuse(ctx, 422, "Validation Failed: name already_exists");
+      if (refusedAsTaken(ctx, assets.get(releaseId), "name", name)) {
         return;
       }
-      long id = sim.nextId();
+      a = created("RA_", repo, "/releases/assets/");
+      long id = a.getLong("id");
       String now = now();
-      a =
-          new JsonObject()
-              .put("id", id)
-              .put("node_id", "RA_" + id)
-              .put("url", sim.baseUrl() + "/repos/" + repo + "/releases/assets/" + id)
-              .put(
-                  "browser_download_url",
-                  "https://github.com/"
-                      + repo
-                      + "/releases/download/"
-                      + release.getString("tag_name")
-                      + "/"
-                      + name)
-              .put("name", name)
-              .put("label", ctx.request().getParam("label"))
-              .put("state", "uploaded")
-              .put(
-                  "content_type",
-                  ctx.request().getHeader("Content-Type") == null
-                      ? "application/octet-stream"
-                      : ctx.request().getHeader("Content-Type"))
-              .put("size", bytes.length)
-              .put("digest", "sha256:" + hex("SHA-256", bytes))
-              .put("download_count", 0)
-              .put("uploader", sim.bot())
-              .put("created_at", now)
-              .put("updated_at", now);
+      a.put(
+              "browser_download_url",
+              "https://github.com/"
+                  + repo
+                  + "/releases/download/"
+                  + release.getString("tag_name")
+                  + "/"
+                  + name)
+          .put("name", name)
+          .put("label", ctx.request().getParam("label"))
+          .put("state", "uploaded")
+          .put(
+              "content_type",
+              ctx.request().getHeader("Content-Type") == null
+                  ? "application/octet-stream"
+                  : ctx.request().getHeader("Content-Type"))
+          .put("size", bytes.length)
+          .put("digest", "sha256:" + hex("SHA-256", bytes))
+          .put("download_count", 0)
+          .put("uploader", sim.bot())
+          .put("created_at", now)
+          .put("updated_at", now);
       assets.computeIfAbsent(releaseId, k -> new ArrayList<>()).add(a);
       assetBytes.put(id, bytes);
       release.getJsonArray("assets").add(a.copy());
@@ -233,12 +252,7 @@ public final class RepositoryWrites {
     sim.answer(ctx, 201, a.copy());
   }
 
-  private void putContent(RoutingContext ctx) {
-    JsonObject body = sim.writeBody(ctx, "contents");
-    if (body == null) {
-      return;
-    }
-    String repo = sim.repoIn(ctx);
+  private void putContent(RoutingContext ctx, String repo, JsonObject body) {
     String marker = "/contents/";
     String raw = ctx.request().path();
     String path =
