@@ -1569,7 +1569,7 @@ public final class GitHubSimulator {
     }
     if (p.length >= 5 && p[1].equals("repos")) {
       String rest = String.join("/", java.util.Arrays.copyOfRange(p, 4, p.length));
-      if (rest.startsWith("contents")) {
+      if (rest.startsWith("contents") && (method.equals("GET") || method.equals("HEAD"))) {
         return "repos/get-content";
       }
       if (rest.equals("check-runs") && method.equals("POST")) {
