@@ -66,11 +66,24 @@ final class GitHubForwarder {
   void forward(HttpServerRequest in, String route, String target, JobGrant grant) {
     String length = in.getHeader(HttpHeaders.CONTENT_LENGTH);
     boolean bodyless = length == null || "0".equals(length);
-    send(in, route, target, grant, bodyless);
+    send(in, route, target, grant, bodyless, null);
+  }
+
+  /**
+   * Forwards {@code in}, whose body the gateway has read already ({@code body}), to {@code target};
+   * a body kept in hand can be sent again after a 401.
+   */
+  void forward(HttpServerRequest in, String route, String target, JobGrant grant, Buffer body) {
+    send(in, route, target, grant, true, body);
   }
 
   private void send(
-      HttpServerRequest in, String route, String target, JobGrant grant, boolean mayRetry) {
+      HttpServerRequest in,
+      String route,
+      String target,
+      JobGrant grant,
+      boolean mayRetry,
+      Buffer body) {
     String key =
         in.method() == HttpMethod.GET
             ? ConditionalCache.key(
@@ -84,7 +97,7 @@ final class GitHubForwarder {
     (key == null || in.headers().contains(HttpHeaders.IF_NONE_MATCH)
             ? Future.<ConditionalCache.Entry>succeededFuture(null)
             : cache.get(key))
-        .onComplete(lookup -> send(in, route, target, grant, mayRetry, key, lookup.result()));
+        .onComplete(lookup -> send(in, route, target, grant, mayRetry, body, key, lookup.result()));
   }
 
   private void send(
@@ -93,13 +106,14 @@ final class GitHubForwarder {
       String target,
       JobGrant grant,
       boolean mayRetry,
+      Buffer body,
       String key,
       ConditionalCache.Entry cached) {
     installationToken(grant, grant.permissions())
         .onFailure(e -> answers.upstreamFailed(in, route, e))
         .onSuccess(
             t ->
-                exchange(in, target, t, cached)
+                exchange(in, target, t, cached, body)
                     .onFailure(e -> answers.upstreamFailed(in, route, e))
                     .onSuccess(
                         upstream -> {
@@ -113,14 +127,14 @@ final class GitHubForwarder {
                                             RepoRef.parse(grant.repository()),
                                             TokenScope.of(grant.permissions()),
                                             t.token()))
-                                .onComplete(v -> send(in, route, target, grant, false));
+                                .onComplete(v -> send(in, route, target, grant, false, body));
                           } else if (cached != null && upstream.statusCode() == 304) {
                             upstream.body().onComplete(v -> fromCache(in, route, cached));
                           } else if (key != null && cacheable(upstream)) {
                             upstream
                                 .body()
                                 .onFailure(e -> answers.upstreamFailed(in, route, e))
-                                .onSuccess(body -> keep(in, route, key, upstream, body));
+                                .onSuccess(b -> keep(in, route, key, upstream, b));
                           } else {
                             relay(in, route, upstream);
                           }
@@ -152,13 +166,21 @@ final class GitHubForwarder {
   }
 
   private Future<HttpClientResponse> exchange(
-      HttpServerRequest in, String target, InstallationToken t, ConditionalCache.Entry cached) {
+      HttpServerRequest in,
+      String target,
+      InstallationToken t,
+      ConditionalCache.Entry cached,
+      Buffer body) {
     RequestOptions options =
         new RequestOptions().setMethod(in.method()).setAbsoluteURI(target).setTimeout(120_000);
     MultiMap headers = endToEnd(in.headers());
     headers.set(HttpHeaders.AUTHORIZATION, "token " + t.token());
     if (cached != null) {
       headers.set(HttpHeaders.IF_NONE_MATCH, cached.etag());
+    }
+    if (body != null) {
+      options.setHeaders(headers);
+      return client.request(options).compose(out -> out.send(body));
     }
     String length = in.getHeader(HttpHeaders.CONTENT_LENGTH);
     if (length != null) {
