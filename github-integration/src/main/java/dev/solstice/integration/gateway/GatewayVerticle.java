@@ -85,7 +85,15 @@ public final class GatewayVerticle extends VerticleBase {
     client =
         vertx.createHttpClient(
             new HttpClientOptions().setConnectTimeout(10_000).setIdleTimeout(120));
-    forwarder = new GitHubForwarder(client, github.tokens(), answers, observer, github.cache());
+    forwarder =
+        new GitHubForwarder(
+            client,
+            github.tokens(),
+            answers,
+            observer,
+            github.cache(),
+            settings.cacheTtl(),
+            java.time.Clock.systemUTC());
     server = vertx.createHttpServer();
     return server
         .requestHandler(this::handle)

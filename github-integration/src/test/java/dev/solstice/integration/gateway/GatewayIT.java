@@ -108,6 +108,7 @@ class GatewayIT {
     env.put("GITHUB_UPLOADS_BASE", sim.uploadsUrl());
     env.put("GATEWAY_TOKEN_GRACE", "3s");
     env.put("GATEWAY_MAX_BODY_BYTES", "65536");
+    env.put("GATEWAY_CACHE_TTL", "1h");
     service = ServiceHarness.start(vertx, ServiceHarness.isolatedEnv(env));
 
     String delivery = UUID.randomUUID().toString();
@@ -535,6 +536,35 @@ class GatewayIT {
             .map(Object::toString)
             .toList();
     assertThat(keys).isNotEmpty().allMatch(k -> k.matches(".*gateway:cache:[0-9a-f]{64}"));
+  }
+
+  @Test
+  @Order(10)
+  void aClientsOwnMatchingIfNoneMatchIsAnswered304ByTheGatewayWithinTheTtl() {
+    String path = "/repos/" + REPO + "/contents/README.md";
+    String etag = send(HttpMethod.GET, path, "Bearer", "release", null).getHeader("etag");
+    int calls = sim.calls().size();
+    HttpResponse<Buffer> mine = conditional(path, etag);
+    assertThat(mine.statusCode()).isEqualTo(304);
+    assertThat(mine.getHeader("etag")).isEqualTo(etag);
+    assertThat(mine.getHeader(GitHubForwarder.CACHE_HEADER)).isEqualTo("not-modified");
+    assertThat(conditional(path, "W/\"other\", " + etag).statusCode()).isEqualTo(304);
+    assertThat(sim.calls().size()).as("answered without GitHub").isEqualTo(calls);
+
+    // A tag the gateway does not hold goes to GitHub as it is.
+    assertThat(conditional(path, "\"stale\"").statusCode()).isEqualTo(200);
+    assertThat(sim.calls().size()).isEqualTo(calls + 1);
+  }
+
+  private static HttpResponse<Buffer> conditional(String path, String ifNoneMatch) {
+    URI gateway = URI.create(JOBS.get("release").github().apiUrl());
+    return client
+        .get(gateway.getPort(), gateway.getHost(), path)
+        .putHeader("Authorization", "Bearer " + JOBS.get("release").github().token())
+        .putHeader("Accept", "application/vnd.github+json")
+        .putHeader("If-None-Match", ifNoneMatch)
+        .send()
+        .await();
   }
 
   private static double refused(String why) {
