@@ -305,6 +305,10 @@ public final class Help {
               "10m",
               "added to the job's timeout for a job token's longest life"),
           Variable.of(
+              "GATEWAY_CACHE_TTL",
+              "0s (off)",
+              "how long after GitHub last confirmed a cached GET the gateway itself answers a client's matching If-None-Match with 304 (docs/gateway.md)"),
+          Variable.of(
               "GATEWAY_DEFAULT_JOB_TIMEOUT",
               "6h",
               "the timeout a job token assumes for a job whose workflow names none"),
