@@ -161,6 +161,11 @@ public final class IntegrationService {
                 vertx,
                 new RedisOptions().setConnectionString(config.redisUrl()).setMaxPoolWaiting(1024));
     RedisAPI redisApi = redis == null ? null : RedisAPI.api(redis);
+    if (redis == null) {
+      LOG.info(
+          "REDIS_URL not set: this instance assumes it is the only replica (GitHub write budget,"
+              + " delivery ledger and claims, token cache kept in this process)");
+    }
     DeliveryLedger ledger =
         redisApi == null
             ? new InMemoryDeliveryLedger(config.deliveryDedupTtl(), 1_000_000, clock)
