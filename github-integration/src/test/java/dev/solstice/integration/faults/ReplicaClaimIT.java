@@ -7,6 +7,8 @@ import dev.solstice.integration.github.CapturedLogs;
 import dev.solstice.integration.testing.ServiceHarness;
 import dev.solstice.simulator.github.Fault;
 import io.vertx.core.Vertx;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisAPI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -116,7 +118,30 @@ class ReplicaClaimIT {
       assertThat(tally.duplicates()).as(tally.toString()).isZero();
       assertThat(created).isEqualTo(2L * n);
       assertThat(processed(a, "duplicate") + processed(b, "duplicate")).isEqualTo(n);
+      // The writes went through the shared budget: its log for the installation is in Redis.
+      Redis redis = Redis.createClient(vertx, "redis://127.0.0.1:6379");
+      try {
+        RedisAPI api = RedisAPI.api(redis);
+        String budget = prefix + "budget:" + GitHubStack.INSTALLATION;
+        assertThat(await(api.zcard(budget)).toLong()).isEqualTo(2L * n);
+        await(api.del(List.of(budget)));
+      } finally {
+        redis.close();
+      }
     }
+  }
+
+  @Test
+  void withoutRedisTheServiceSaysItAssumesItIsTheOnlyReplica() throws Exception {
+    try (GitHubStack s = GitHubStack.start(vertx, Map.of(), LOGS)) {
+      assertThat(LOGS.lines())
+          .anyMatch(
+              l -> l.contains("REDIS_URL not set: this instance assumes it is the only replica"));
+    }
+  }
+
+  private static <T> T await(io.vertx.core.Future<T> f) throws Exception {
+    return f.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 
   private static int post(ServiceHarness s, String delivery, byte[] body) {
