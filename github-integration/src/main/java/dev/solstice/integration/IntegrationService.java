@@ -13,6 +13,7 @@ import dev.solstice.integration.github.GitHubClient;
 import dev.solstice.integration.github.WebClientGitHubClient;
 import dev.solstice.integration.http.HttpVerticle;
 import dev.solstice.integration.http.SourceRateLimiter;
+import dev.solstice.integration.intake.DeliveryLease;
 import dev.solstice.integration.intake.DeliveryLedger;
 import dev.solstice.integration.intake.DeliveryProcessor;
 import dev.solstice.integration.intake.FailureVerdicts;
@@ -20,6 +21,7 @@ import dev.solstice.integration.intake.InMemoryDeliveryLedger;
 import dev.solstice.integration.intake.IntakeMeters;
 import dev.solstice.integration.intake.IntakeQueue;
 import dev.solstice.integration.intake.IntakeVerticle;
+import dev.solstice.integration.intake.RedisDeliveryLease;
 import dev.solstice.integration.intake.RedisDeliveryLedger;
 import dev.solstice.integration.ops.Metrics;
 import dev.solstice.integration.ops.QueueDepthGauge;
@@ -161,6 +163,11 @@ public final class IntegrationService {
                 vertx,
                 new RedisOptions().setConnectionString(config.redisUrl()).setMaxPoolWaiting(1024));
     RedisAPI redisApi = redis == null ? null : RedisAPI.api(redis);
+    if (redis == null) {
+      LOG.info(
+          "REDIS_URL not set: this instance assumes it is the only replica (GitHub write budget,"
+              + " delivery ledger and claims, token cache kept in this process)");
+    }
     DeliveryLedger ledger =
         redisApi == null
             ? new InMemoryDeliveryLedger(config.deliveryDedupTtl(), 1_000_000, clock)
@@ -257,6 +264,13 @@ public final class IntegrationService {
             planner,
             executor,
             ledger,
+            redisApi == null
+                ? DeliveryLease.IN_PROCESS
+                : new RedisDeliveryLease(
+                    vertx,
+                    redisApi,
+                    config.redisKeys().deliveryLeases(),
+                    config.redisKeys().deliveryLeaseTtl()),
             records.record(),
             credentials == null ? Future::succeededFuture : credentials::whenUsable);
     IntakeVerticle intakeVerticle =

@@ -247,7 +247,8 @@ public record AppConfig(
             new RedisKeys(
                 in.string("REDIS_KEY_PREFIX", RedisKeys.DEFAULTS.prefix()),
                 in.positiveDuration("CHECK_RUN_TTL", RedisKeys.DEFAULTS.checkRunTtl()),
-                in.positiveDuration("RUN_STATE_TTL", RedisKeys.DEFAULTS.runTtl())),
+                in.positiveDuration("RUN_STATE_TTL", RedisKeys.DEFAULTS.runTtl()),
+                in.positiveDuration("DELIVERY_LEASE_TTL", RedisKeys.DEFAULTS.deliveryLeaseTtl())),
             in.duration("DELIVERY_DEDUP_TTL", Duration.ofDays(7)),
             in.integer("WEBHOOK_RATE_LIMIT_PER_MINUTE", 6000, 0, 10_000_000),
             github,

@@ -121,6 +121,11 @@ public final class Help {
               "7d",
               "how long a delivery id is remembered against duplicates"),
           Variable.of(
+              "DELIVERY_LEASE_TTL",
+              "30s",
+              "with REDIS_URL: how long a replica's claim on a delivery lasts unless renewed (renewed"
+                  + " every third of it while processing; a crashed holder's claim expires after it)"),
+          Variable.of(
               "REDIS_URL",
               "none (in memory)",
               "shared state of several replicas: delivery ledger, token cache, check-run map"),
@@ -211,11 +216,17 @@ public final class Help {
           Variable.of(
               "GITHUB_WRITES_PER_MINUTE",
               "80",
-              "content-creating requests per minute per installation (GitHub's secondary limit)"),
+              "content-creating requests per minute per installation (GitHub's secondary limit); with"
+                  + " REDIS_URL one budget for all replicas"),
           Variable.of(
               "GITHUB_WRITES_PER_HOUR",
               "500",
-              "content-creating requests per hour per installation"),
+              "content-creating requests per hour per installation; with REDIS_URL one budget for all"
+                  + " replicas"),
+          Variable.of(
+              "GITHUB_WRITE_BUDGET_PREFIX",
+              "solstice:github:budget:",
+              "Redis key prefix of the per-installation write budget shared by replicas"),
           Variable.of(
               "GITHUB_WRITE_MIN_INTERVAL",
               "0ms",

@@ -321,8 +321,7 @@ class AppConfigTest {
   void redisKeysAndTheirLifetimesAreSettings() {
     RedisKeys defaults =
         AppConfig.fromEnv(Map.of("GITHUB_WEBHOOK_SECRET", "s"), List.of()).redisKeys();
-    assertThat(defaults)
-        .isEqualTo(new RedisKeys("solstice:", Duration.ofDays(30), Duration.ofDays(7)));
+    assertThat(defaults).isEqualTo(RedisKeys.DEFAULTS);
     assertThat(
             List.of(
                 defaults.deliveries(),
