@@ -208,7 +208,7 @@ public final class IntegrationService {
               github,
               runs,
               new CheckNames(config.checkName()),
-              config.logsBaseUrl(),
+              config.jobLinks(),
               config.github().appId(),
               clock);
       // Issue 9: needs gating and superseded runs (state shared through Redis when configured).
