@@ -94,6 +94,7 @@ public final class IntegrationService {
   private volatile dev.solstice.integration.recovery.MissedDeliveryJob missedDeliveries;
   private volatile dev.solstice.integration.github.AppCredentialsCheck credentials;
   private volatile dev.solstice.integration.setup.SetupRoutes setup;
+  private volatile dev.solstice.integration.pages.JobPages jobPages;
 
   private IntegrationService(Parts parts) {
     this.parts = parts;
@@ -199,6 +200,7 @@ public final class IntegrationService {
         n -> metrics.registry().counter("solstice_jobrequests_published").increment(n);
     Planner planner;
     PlanExecutor executor;
+    RunStore runStore = null;
     JobResultVerticle results = null;
     if (github == null) {
       planner = Planner.withoutGitHub(config::runsOnFor, clock);
@@ -215,11 +217,11 @@ public final class IntegrationService {
               github,
               runs,
               new CheckNames(config.checkName()),
-              config.logsBaseUrl(),
+              config.jobLinks(),
               config.github().appId(),
               clock);
       // Issue 9: needs gating and superseded runs (state shared through Redis when configured).
-      RunStore runStore =
+      runStore =
           redisApi == null
               ? RunStore.inMemory(clock)
               : RunStore.redis(redisApi, config.redisKeys().runs(), config.redisKeys().runTtl());
@@ -348,6 +350,10 @@ public final class IntegrationService {
         new dev.solstice.integration.setup.SetupRoutes(
             vertx, config.setup(), config.webhookPath(), github, clock);
     http.withRoutes(setupRoutes::mount);
+    // Issue 16: the job pages check runs link to.
+    dev.solstice.integration.pages.JobPages jobPages =
+        new dev.solstice.integration.pages.JobPages(vertx, config.jobPages(), runStore);
+    http.withRoutes(jobPages::mount);
 
     dev.solstice.integration.recovery.MissedDeliveryJob missed =
         config.missedDeliveries().enabled() && github != null
@@ -416,6 +422,7 @@ public final class IntegrationService {
                         records)))
         .onSuccess(service -> service.startMissedDeliveries(missed))
         .onSuccess(service -> service.startSetup(credentials, setupRoutes))
+        .onSuccess(service -> service.jobPages = jobPages)
         .onSuccess(service -> service.parts.records().start())
         .onSuccess(
             service -> {
@@ -535,6 +542,9 @@ public final class IntegrationService {
     }
     if (setup != null) {
       setup.close();
+    }
+    if (jobPages != null) {
+      jobPages.close();
     }
     Future<Void> undeployed =
         gatewayDeployment == null

@@ -168,7 +168,7 @@ public final class Help {
           Variable.of(
               "PUBLIC_URL",
               "the setup request's origin",
-              "this service as GitHub reaches it (https://ci.example.com): the App's webhook, setup and callback URLs"),
+              "this service as GitHub and browsers reach it (https://ci.example.com): the App's webhook, setup and callback URLs, and the job pages check runs link to"),
           Variable.of(
               "SETUP_ENABLED",
               "false",
@@ -239,9 +239,13 @@ public final class Help {
           Variable.of(
               "GITHUB_CHECK_NAME", "Solstice CI", "check run name; jobs are '<name> / <job id>'"),
           Variable.of(
+              "JOB_PAGES_PUBLIC",
+              "false",
+              "serve job pages (/jobs/<request_id>, with the log) to anyone, without login; temporary until GitHub login lands: off, every job page is a 404"),
+          Variable.of(
               "LOGS_BASE_URL",
-              "S3_ENDPOINT/S3_BUCKET",
-              "prefix of each job's details_url (deprecated alias ORCH_HTTP_BASE)"),
+              "PUBLIC_URL/jobs/<request_id> with JOB_PAGES_PUBLIC, else S3_ENDPOINT/S3_BUCKET",
+              "prefix of each job's details_url, + its log path; set it to link logs served elsewhere (deprecated alias ORCH_HTTP_BASE)"),
           Variable.of(
               "ORCH_HTTP_BASE",
               "none",
@@ -249,8 +253,14 @@ public final class Help {
           Variable.of(
               "S3_ENDPOINT",
               "none",
-              "S3-compatible store of job logs; gives the default LOGS_BASE_URL"),
+              "S3-compatible store of job logs, read by the job pages; gives the default LOGS_BASE_URL"),
           Variable.of("S3_BUCKET", "solstice-logs", "bucket of job logs"),
+          Variable.of("S3_REGION", "us-east-1", "region the job pages sign their log reads for"),
+          Variable.of(
+              "S3_ACCESS_KEY",
+              "the AWS default chain",
+              "access key of the job pages' log reads (with S3_SECRET_KEY)"),
+          Variable.secret("S3_SECRET_KEY", "none", "secret key matching S3_ACCESS_KEY"),
           Variable.of(
               "RUNS_ON_DEFAULT",
               "none",
