@@ -51,7 +51,8 @@ class JobWritesIT {
           "echo \"release $(call -X POST -d '{\"tag_name\":\"v-'$JOB'\"}' \"$api/releases\")"
               + " $(cat out.json)\"",
           "release=$(jq -r '.id // 1' out.json)",
-          "echo \"$JOB asset\" > asset.txt",
+          // Over 1 KiB: curl asks "Expect: 100-continue" first.
+          "{ echo \"$JOB asset\"; head -c 4096 /dev/zero | tr '\\0' x; } > asset.txt",
           "echo \"asset $(call -H 'Content-Type: text/plain' --data-binary @asset.txt"
               + " \"$GITHUB_API_URL/uploads/repos/$GITHUB_REPOSITORY/releases/$release/assets"
               + "?name=$JOB.txt\") $(cat out.json)\"",
@@ -155,7 +156,7 @@ class JobWritesIT {
     assertThat(
             new String(
                 github.writes().assetBytes(assets.get(0).getLong("id")), StandardCharsets.UTF_8))
-        .isEqualTo("publish asset\n");
+        .isEqualTo("publish asset\n" + "x".repeat(4096));
     // GitHub's answer to the update: the new file, 5 bytes ("2.0.0") where "1.0" was.
     assertThat(publish).containsPattern("update 200 \\{\"content\":\\{[^}]*\"size\":5");
 

@@ -202,7 +202,18 @@ public final class GatewayVerticle extends VerticleBase {
         r.upstream() == GatewayRoutes.Upstream.UPLOADS
             ? in.uri().substring("/uploads".length())
             : in.uri();
+    continueIfAsked(in);
     forwarder.forward(in, r.template(), base + uri, grant);
+  }
+
+  /**
+   * A client that sent {@code Expect: 100-continue} (curl does for bodies over 1 KiB) is told to
+   * send its body only once the request passed every check, so a refused body is never sent.
+   */
+  private static void continueIfAsked(HttpServerRequest in) {
+    if ("100-continue".equalsIgnoreCase(in.getHeader(HttpHeaders.EXPECT))) {
+      in.response().writeContinue();
+    }
   }
 
   /**
@@ -214,6 +225,7 @@ public final class GatewayVerticle extends VerticleBase {
       return;
     }
     Future<io.vertx.core.buffer.Buffer> body = in.body();
+    continueIfAsked(in);
     in.resume();
     body.onFailure(e -> answers.refuse(in, GRAPHQL, 400, "Problems reading the body", "bad_body"))
         .onSuccess(

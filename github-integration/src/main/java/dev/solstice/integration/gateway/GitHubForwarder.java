@@ -40,6 +40,8 @@ final class GitHubForwarder {
           "transfer-encoding",
           "upgrade",
           "host",
+          // answered by the gateway itself (GatewayVerticle.continueIfAsked)
+          "expect",
           "authorization",
           "content-length");
 
