@@ -11,7 +11,6 @@ import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisAPI;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -50,10 +49,7 @@ class ReplicaClaimIT {
 
   @Test
   void twoReplicasGivenTheSameDeliveryCreateItsCheckRunsOnce() throws Exception {
-    byte[] key = new byte[32];
-    new java.security.SecureRandom().nextBytes(key);
-    String cacheKey = Base64.getEncoder().encodeToString(key);
-    LOGS.secret(cacheKey);
+    String cacheKey = FaultSupport.tokenCacheKey(LOGS);
     String prefix = "solstice:test:" + UUID.randomUUID() + ":";
     try (GitHubStack s =
         GitHubStack.start(
@@ -153,13 +149,6 @@ class ReplicaClaimIT {
   }
 
   private static double processed(ServiceHarness s, String outcome) {
-    return s
-        .registry()
-        .find("solstice_webhooks_processed")
-        .tag("outcome", outcome)
-        .counters()
-        .stream()
-        .mapToDouble(c -> c.count())
-        .sum();
+    return FaultSupport.processed(s, outcome);
   }
 }
