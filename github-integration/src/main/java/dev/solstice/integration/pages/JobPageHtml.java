@@ -115,7 +115,7 @@ final class JobPageHtml {
             + "dd{margin:0}table.run{border-collapse:collapse}td,th{padding:.2rem .6rem;"
             + "border:1px solid #ccc;text-align:left}tr.current{font-weight:bold}"
             + "pre.log{background:#111;color:#ddd;padding:.5rem;overflow-x:auto}"
-            + ".line{display:block}.line:target{background:#335}"
+            + ".line:target{background:#335}"
             + ".ln{display:inline-block;min-width:3em;margin-right:1em;color:#888;"
             + "text-align:right;text-decoration:none}.ansi-bold{font-weight:bold}");
     for (int i = 0; i < COLOURS.length; i++) {

@@ -1,6 +1,7 @@
 package dev.solstice.integration.pages;
 
 import dev.solstice.platform.config.EnvReader;
+import dev.solstice.platform.config.S3Settings;
 import java.net.URI;
 
 /**
@@ -17,7 +18,8 @@ import java.net.URI;
  * @param linked whether check runs' details_url point at the job pages: they are served, {@code
  *     PUBLIC_URL} is known and {@code LOGS_BASE_URL} was not set explicitly
  */
-public record JobPageSettings(boolean anonymous, String publicUrl, LogBucket logs, boolean linked) {
+public record JobPageSettings(
+    boolean anonymous, String publicUrl, S3Settings logs, boolean linked) {
 
   /** Reads JOB_PAGES_PUBLIC and the log bucket's S3_* variables; problems go to {@code in}. */
   public static JobPageSettings fromEnv(EnvReader in, URI publicUrl, boolean logsBaseExplicit) {
@@ -25,7 +27,7 @@ public record JobPageSettings(boolean anonymous, String publicUrl, LogBucket log
     return new JobPageSettings(
         anonymous,
         publicUrl == null ? null : publicUrl.toString(),
-        LogBucket.fromEnv(in),
+        S3Settings.read(in),
         anonymous && publicUrl != null && !logsBaseExplicit);
   }
 

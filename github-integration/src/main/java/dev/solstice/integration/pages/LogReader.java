@@ -1,5 +1,6 @@
 package dev.solstice.integration.pages;
 
+import dev.solstice.platform.config.S3Settings;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.charset.StandardCharsets;
@@ -27,10 +28,10 @@ final class LogReader implements AutoCloseable {
   private static final Duration TIMEOUT = Duration.ofSeconds(20);
 
   private final Vertx vertx;
-  private final LogBucket bucket;
+  private final S3Settings bucket;
   private final S3Client client;
 
-  LogReader(Vertx vertx, LogBucket bucket) {
+  LogReader(Vertx vertx, S3Settings bucket) {
     this.vertx = vertx;
     this.bucket = bucket;
     this.client =
@@ -52,8 +53,8 @@ final class LogReader implements AutoCloseable {
             .build();
   }
 
-  private static AwsCredentialsProvider credentials(LogBucket bucket) {
-    return bucket.accessKey() != null
+  private static AwsCredentialsProvider credentials(S3Settings bucket) {
+    return bucket.hasStaticKeys()
         ? StaticCredentialsProvider.create(
             AwsBasicCredentials.create(bucket.accessKey(), bucket.secretKey()))
         : DefaultCredentialsProvider.builder().build();

@@ -32,7 +32,15 @@ class JobPageBrowserIT {
     try (JobPageFixture f = new JobPageFixture(true)) {
       WebDriver browser = chromium(profile);
       try {
+        browser.manage().window().setSize(new org.openqa.selenium.Dimension(1000, 900));
         browser.get(f.url("/jobs/" + f.build.requestId()));
+        // Kept as target/screenshots/job-page.png, pass or fail (docs/images/job-page.png is one).
+        Path shot = Path.of("target", "screenshots", "job-page.png");
+        Files.createDirectories(shot.getParent());
+        Files.write(
+            shot,
+            ((org.openqa.selenium.TakesScreenshot) browser)
+                .getScreenshotAs(org.openqa.selenium.OutputType.BYTES));
         assertThat(browser.getTitle()).contains("octo/hello").contains("build");
         assertThat(browser.findElement(By.cssSelector("dl.facts")).getText())
             .contains("octo/hello", "refs/heads/main", "linux-x64", "completed:success");

@@ -3,6 +3,7 @@ package dev.solstice.integration.pages;
 import dev.solstice.integration.core.JobState;
 import dev.solstice.integration.execution.RunStore;
 import dev.solstice.jobrequest.JobRequest;
+import dev.solstice.platform.config.S3Settings;
 import dev.solstice.simulator.s3.S3TestServer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -52,8 +53,8 @@ final class JobPageFixture implements AutoCloseable {
         runs.save(runId, List.of(build, test))
             .compose(v -> runs.setState(runId, "build", JobState.completed("success")))
             .compose(v -> runs.setState(runId, "test", JobState.STARTED)));
-    LogBucket bucket =
-        new LogBucket(
+    S3Settings bucket =
+        new S3Settings(
             s3.endpoint(),
             BUCKET,
             S3TestServer.REGION,
