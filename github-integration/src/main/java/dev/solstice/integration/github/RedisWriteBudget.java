@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
  * {@link WriteBudget} in Redis: per lane a sorted set of reserved start times (a sliding-window
  * log), checked and extended by one Lua script, so concurrent replicas never reserve past the
  * limits. Times come from the caller's {@link Clock} (replicas run NTP; tests move a clock). See
- * docs/adr/wip-fair-shared-write-budget.md.
+ * docs/adr/0009-shared-write-budget.md.
  */
 public final class RedisWriteBudget implements WriteBudget {
 
