@@ -110,7 +110,7 @@ final class GitHubForwarder {
             : null;
     String theirs = in.getHeader(HttpHeaders.IF_NONE_MATCH);
     if (key == null || (theirs != null && cacheTtl.isZero())) {
-      send(in, route, target, grant, mayRetry, body, key, null);
+      send(new Call(in, route, target, grant, mayRetry, body), key, null);
       return;
     }
     cache
@@ -119,14 +119,14 @@ final class GitHubForwarder {
             lookup -> {
               ConditionalCache.Entry cached = lookup.result();
               if (theirs == null) {
-                send(in, route, target, grant, mayRetry, body, key, cached);
+                send(new Call(in, route, target, grant, mayRetry, body), key, cached);
               } else if (cached != null
                   && clock.instant().isBefore(cached.checkedAt().plus(cacheTtl))
                   && ConditionalCache.matches(theirs, cached.etag())) {
                 notModified(in, route, cached);
               } else {
                 // A client's own conditional request that the gateway cannot answer: as it is.
-                send(in, route, target, grant, mayRetry, body, key, null);
+                send(new Call(in, route, target, grant, mayRetry, body), key, null);
               }
             });
   }
@@ -145,24 +145,28 @@ final class GitHubForwarder {
     resp.putHeader(CACHE_HEADER, "not-modified").end();
   }
 
-  private void send(
+  /** One request on its way upstream: what came in, where it goes, for which grant. */
+  private record Call(
       HttpServerRequest in,
       String route,
       String target,
       JobGrant grant,
       boolean mayRetry,
-      Buffer body,
-      String key,
-      ConditionalCache.Entry cached) {
+      Buffer body) {}
+
+  private void send(Call call, String key, ConditionalCache.Entry cached) {
+    HttpServerRequest in = call.in();
+    String route = call.route();
+    JobGrant grant = call.grant();
     installationToken(grant, grant.permissions())
         .onFailure(e -> answers.upstreamFailed(in, route, e))
         .onSuccess(
             t ->
-                exchange(in, target, t, cached, body)
+                exchange(in, call.target(), t, cached, call.body())
                     .onFailure(e -> answers.upstreamFailed(in, route, e))
                     .onSuccess(
                         upstream -> {
-                          if (upstream.statusCode() == 401 && mayRetry) {
+                          if (upstream.statusCode() == 401 && call.mayRetry()) {
                             upstream
                                 .body()
                                 .compose(
@@ -172,7 +176,8 @@ final class GitHubForwarder {
                                             RepoRef.parse(grant.repository()),
                                             TokenScope.of(grant.permissions()),
                                             t.token()))
-                                .onComplete(v -> send(in, route, target, grant, false, body));
+                                .onComplete(
+                                    v -> send(in, route, call.target(), grant, false, call.body()));
                           } else if (cached != null && upstream.statusCode() == 304) {
                             cache.put(key, cached.checked(clock.instant()));
                             upstream.body().onComplete(v -> fromCache(in, route, cached));

@@ -13,7 +13,8 @@ import java.util.concurrent.TimeUnit;
  * limits. Times come from the caller's {@link Clock} (replicas run NTP; tests move a clock). See
  * docs/adr/0009-shared-write-budget.md.
  */
-public final class RedisWriteBudget implements WriteBudget {
+public record RedisWriteBudget(RedisAPI redis, String prefix, PacingPolicy policy, Clock clock)
+    implements WriteBudget {
 
   /**
    * KEYS[1] the lane's log; ARGV now, notBefore, per minute, per hour, a unique member. Returns the
@@ -46,18 +47,6 @@ public final class RedisWriteBudget implements WriteBudget {
       """;
 
   private static final long TIMEOUT_MS = 2_000;
-
-  private final RedisAPI redis;
-  private final String prefix;
-  private final PacingPolicy policy;
-  private final Clock clock;
-
-  public RedisWriteBudget(RedisAPI redis, String prefix, PacingPolicy policy, Clock clock) {
-    this.redis = redis;
-    this.prefix = prefix;
-    this.policy = policy;
-    this.clock = clock;
-  }
 
   @Override
   public Future<Long> reserve(String lane, long notBefore) {

@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
  * while held and deleted at the end, both only while this owner still holds it (compare in Lua). A
  * crashed holder stops renewing and its claim expires after the TTL.
  */
-public final class RedisDeliveryLease implements DeliveryLease {
+public record RedisDeliveryLease(
+    Vertx vertx, RedisAPI redis, String prefix, long ttlMs, long pollMs) implements DeliveryLease {
   private static final Logger LOG = LoggerFactory.getLogger(RedisDeliveryLease.class);
 
   static final String RENEW_SCRIPT =
@@ -27,18 +28,13 @@ public final class RedisDeliveryLease implements DeliveryLease {
 
   private static final long TIMEOUT_MS = 2_000;
 
-  private final Vertx vertx;
-  private final RedisAPI redis;
-  private final String prefix;
-  private final long ttlMs;
-  private final long pollMs;
-
+  /** Claims that live {@code ttl} (30 ms at least) unless renewed; waiters poll a tenth of it. */
   public RedisDeliveryLease(Vertx vertx, RedisAPI redis, String prefix, Duration ttl) {
-    this.vertx = vertx;
-    this.redis = redis;
-    this.prefix = prefix;
-    this.ttlMs = Math.max(30, ttl.toMillis());
-    this.pollMs = Math.max(10, Math.min(500, ttlMs / 10));
+    this(vertx, redis, prefix, Math.max(30, ttl.toMillis()), pollFor(Math.max(30, ttl.toMillis())));
+  }
+
+  private static long pollFor(long ttlMs) {
+    return Math.max(10, Math.min(500, ttlMs / 10));
   }
 
   @Override

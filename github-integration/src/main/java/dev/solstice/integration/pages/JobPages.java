@@ -20,24 +20,21 @@ import org.slf4j.LoggerFactory;
  * <p>Without {@code JOB_PAGES_PUBLIC=true} (there is no login yet), and for a job the run state
  * does not know, the answer is the same 404 page: nothing tells a private job apart from none.
  */
-public final class JobPages implements AutoCloseable {
+public record JobPages(JobPageSettings settings, RunStore runs, LogReader logs)
+    implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(JobPages.class);
-
-  private final JobPageSettings settings;
-  private final RunStore runs;
-  private final LogReader logs;
 
   /**
    * @param runs the run state; null when there is none (no GitHub App: every page is a 404)
    */
   public JobPages(Vertx vertx, JobPageSettings settings, RunStore runs) {
-    this.settings = settings;
-    this.runs = runs;
-    this.logs =
+    this(
+        settings,
+        runs,
         settings.anonymous() && settings.logs() != null
             ? new LogReader(vertx, settings.logs())
-            : null;
+            : null);
   }
 
   public void mount(Router router) {
