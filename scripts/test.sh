@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the whole test suite: unit tests (*Test) and integration tests (*IT) against a real RabbitMQ,
 # Redis and PostgreSQL on 127.0.0.1, which this script starts (or installs with apt-get) when they
-# are absent.
+# are absent; Debian's Chromium and chromedriver too, for the job page's browser test.
 # .ci/run calls exactly this.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,6 +11,7 @@ source scripts/lib/services.sh
 ensure_rabbitmq
 ensure_redis
 ensure_postgresql
+ensure_chromium
 : "${KDL_SUITE_DIR:=$(cd .. && pwd)/shared/kdl-test-suite}"
 export KDL_SUITE_DIR
 mvn -B -ntp verify "$@"

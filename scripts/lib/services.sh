@@ -93,3 +93,13 @@ ensure_postgresql() {
     fi
   fi
 }
+
+# Issue 16: the job page's browser test (JobPageBrowserIT) drives Debian's Chromium headless through
+# its chromedriver; without them that test is skipped.
+ensure_chromium() {
+  if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then return 0; fi
+  apt_install chromium chromium-driver || {
+    echo "warning: no chromium; the browser test of the job page is skipped" >&2
+    return 0
+  }
+}

@@ -21,21 +21,10 @@ import java.util.regex.Pattern;
  * RSS, CPU time and start-up are its own. Always stopped by {@link #close()}, which BenchMain
  * reaches from a finally block and from a shutdown hook.
  */
-final class ChildJvm implements AutoCloseable {
+record ChildJvm(String name, Process process, long startedNanos, Path log)
+    implements AutoCloseable {
   private static final HttpClient HTTP =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-
-  private final String name;
-  private final Process process;
-  private final long startedNanos;
-  private final Path log;
-
-  private ChildJvm(String name, Process process, long startedNanos, Path log) {
-    this.name = name;
-    this.process = process;
-    this.startedNanos = startedNanos;
-    this.log = log;
-  }
 
   /**
    * Starts {@code java <jvmOpts> <args>} with exactly {@code env} (plus PATH/HOME/LANG), output to
@@ -116,10 +105,6 @@ final class ChildJvm implements AutoCloseable {
 
   boolean isAlive() {
     return process.isAlive();
-  }
-
-  Path log() {
-    return log;
   }
 
   /** Waits for a process that ends by itself (PerfTest); kills it after {@code timeout}. */

@@ -13,6 +13,7 @@ import dev.solstice.integration.github.GitHubClient;
 import dev.solstice.integration.github.WebClientGitHubClient;
 import dev.solstice.integration.http.HttpVerticle;
 import dev.solstice.integration.http.SourceRateLimiter;
+import dev.solstice.integration.intake.DeliveryLease;
 import dev.solstice.integration.intake.DeliveryLedger;
 import dev.solstice.integration.intake.DeliveryProcessor;
 import dev.solstice.integration.intake.FailureVerdicts;
@@ -20,6 +21,7 @@ import dev.solstice.integration.intake.InMemoryDeliveryLedger;
 import dev.solstice.integration.intake.IntakeMeters;
 import dev.solstice.integration.intake.IntakeQueue;
 import dev.solstice.integration.intake.IntakeVerticle;
+import dev.solstice.integration.intake.RedisDeliveryLease;
 import dev.solstice.integration.intake.RedisDeliveryLedger;
 import dev.solstice.integration.ops.Metrics;
 import dev.solstice.integration.ops.QueueDepthGauge;
@@ -92,6 +94,7 @@ public final class IntegrationService {
   private volatile dev.solstice.integration.recovery.MissedDeliveryJob missedDeliveries;
   private volatile dev.solstice.integration.github.AppCredentialsCheck credentials;
   private volatile dev.solstice.integration.setup.SetupRoutes setup;
+  private volatile dev.solstice.integration.pages.JobPages jobPages;
 
   private IntegrationService(Parts parts) {
     this.parts = parts;
@@ -161,6 +164,11 @@ public final class IntegrationService {
                 vertx,
                 new RedisOptions().setConnectionString(config.redisUrl()).setMaxPoolWaiting(1024));
     RedisAPI redisApi = redis == null ? null : RedisAPI.api(redis);
+    if (redis == null) {
+      LOG.info(
+          "REDIS_URL not set: this instance assumes it is the only replica (GitHub write budget,"
+              + " delivery ledger and claims, token cache kept in this process)");
+    }
     DeliveryLedger ledger =
         redisApi == null
             ? new InMemoryDeliveryLedger(config.deliveryDedupTtl(), 1_000_000, clock)
@@ -192,6 +200,7 @@ public final class IntegrationService {
         n -> metrics.registry().counter("solstice_jobrequests_published").increment(n);
     Planner planner;
     PlanExecutor executor;
+    RunStore runStore = null;
     JobResultVerticle results = null;
     if (github == null) {
       planner = Planner.withoutGitHub(config::runsOnFor, clock);
@@ -208,11 +217,11 @@ public final class IntegrationService {
               github,
               runs,
               new CheckNames(config.checkName()),
-              config.logsBaseUrl(),
+              config.jobLinks(),
               config.github().appId(),
               clock);
       // Issue 9: needs gating and superseded runs (state shared through Redis when configured).
-      RunStore runStore =
+      runStore =
           redisApi == null
               ? RunStore.inMemory(clock)
               : RunStore.redis(redisApi, config.redisKeys().runs(), config.redisKeys().runTtl());
@@ -257,6 +266,13 @@ public final class IntegrationService {
             planner,
             executor,
             ledger,
+            redisApi == null
+                ? DeliveryLease.IN_PROCESS
+                : new RedisDeliveryLease(
+                    vertx,
+                    redisApi,
+                    config.redisKeys().deliveryLeases(),
+                    config.redisKeys().deliveryLeaseTtl()),
             records.record(),
             credentials == null ? Future::succeededFuture : credentials::whenUsable);
     IntakeVerticle intakeVerticle =
@@ -334,6 +350,10 @@ public final class IntegrationService {
         new dev.solstice.integration.setup.SetupRoutes(
             vertx, config.setup(), config.webhookPath(), github, clock);
     http.withRoutes(setupRoutes::mount);
+    // Issue 16: the job pages check runs link to.
+    dev.solstice.integration.pages.JobPages jobPages =
+        new dev.solstice.integration.pages.JobPages(vertx, config.jobPages(), runStore);
+    http.withRoutes(jobPages::mount);
 
     dev.solstice.integration.recovery.MissedDeliveryJob missed =
         config.missedDeliveries().enabled() && github != null
@@ -402,6 +422,7 @@ public final class IntegrationService {
                         records)))
         .onSuccess(service -> service.startMissedDeliveries(missed))
         .onSuccess(service -> service.startSetup(credentials, setupRoutes))
+        .onSuccess(service -> service.jobPages = jobPages)
         .onSuccess(service -> service.parts.records().start())
         .onSuccess(
             service -> {
@@ -521,6 +542,9 @@ public final class IntegrationService {
     }
     if (setup != null) {
       setup.close();
+    }
+    if (jobPages != null) {
+      jobPages.close();
     }
     Future<Void> undeployed =
         gatewayDeployment == null

@@ -1,6 +1,7 @@
 package dev.solstice.orchestrator;
 
 import dev.solstice.jobrequest.JobRequest;
+import dev.solstice.platform.config.S3Settings;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.net.URLEncoder;

@@ -14,23 +14,14 @@ import java.util.Optional;
  * Pretends to run a job: waits, then reports the outcome the job asked for in its env ({@value
  * #OUTCOME_VAR}, {@value #DURATION_VAR}) or the configured default. Nothing is executed.
  */
-public final class SimulatedJobRunner implements JobRunner {
+public record SimulatedJobRunner(Vertx vertx, Conclusion defaultOutcome, Duration defaultDuration)
+    implements JobRunner {
 
   /** Job env variable choosing the conclusion, e.g. {@code failure}. */
   public static final String OUTCOME_VAR = "SOLSTICE_STUB_OUTCOME";
 
   /** Job env variable choosing the simulated duration in milliseconds. */
   public static final String DURATION_VAR = "SOLSTICE_STUB_DURATION_MS";
-
-  private final Vertx vertx;
-  private final Conclusion defaultOutcome;
-  private final Duration defaultDuration;
-
-  public SimulatedJobRunner(Vertx vertx, Conclusion defaultOutcome, Duration defaultDuration) {
-    this.vertx = vertx;
-    this.defaultOutcome = defaultOutcome;
-    this.defaultDuration = defaultDuration;
-  }
 
   /**
    * What the simulation of this job will do.

@@ -9,6 +9,7 @@ import dev.solstice.platform.config.Catalogue;
 import dev.solstice.platform.config.EnvReader;
 import dev.solstice.platform.config.InvalidConfigurationException;
 import dev.solstice.platform.config.Redaction;
+import dev.solstice.platform.config.S3Settings;
 import dev.solstice.platform.config.Variable;
 import java.net.URI;
 import java.time.Duration;

@@ -8,6 +8,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -75,15 +76,21 @@ class MainTest {
 
   @Test
   void catalogueListsEveryVariableTheStubReads() throws Exception {
-    Path main =
-        Path.of(System.getProperty("solstice.root", ".."), "orchestrator-stub/src/main/java");
+    Path root = Path.of(System.getProperty("solstice.root", ".."));
     Pattern read = Pattern.compile("in\\.\\w+\\(\\s*\"([A-Z][A-Z0-9_]+)\"");
     Set<String> names = new TreeSet<>();
-    try (var files = Files.walk(main)) {
-      for (Path file : files.filter(p -> p.toString().endsWith("Settings.java")).toList()) {
-        Matcher m = read.matcher(Files.readString(file));
-        while (m.find()) {
-          names.add(m.group(1));
+    // The stub's own settings, and the S3 settings it shares with the service (platform-config).
+    for (Path main :
+        List.of(
+            root.resolve("orchestrator-stub/src/main/java"),
+            root.resolve(
+                "platform-config/src/main/java/dev/solstice/platform/config/S3Settings.java"))) {
+      try (var files = Files.walk(main)) {
+        for (Path file : files.filter(p -> p.toString().endsWith("Settings.java")).toList()) {
+          Matcher m = read.matcher(Files.readString(file));
+          while (m.find()) {
+            names.add(m.group(1));
+          }
         }
       }
     }

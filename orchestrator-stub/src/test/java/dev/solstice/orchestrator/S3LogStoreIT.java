@@ -3,6 +3,7 @@ package dev.solstice.orchestrator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.solstice.jobrequest.JobRequest;
+import dev.solstice.platform.config.S3Settings;
 import dev.solstice.simulator.s3.S3TestServer;
 import io.vertx.core.Vertx;
 import java.util.List;

@@ -3,6 +3,7 @@ package dev.solstice.orchestrator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.solstice.jobrequest.JobRequest;
+import dev.solstice.platform.config.S3Settings;
 import java.net.URI;
 import java.time.Instant;
 import java.util.UUID;

@@ -7,6 +7,7 @@ import static org.assertj.core.api.InstanceOfAssertFactories.list;
 import dev.solstice.jobrequest.Conclusion;
 import dev.solstice.jobrequest.amqp.QueueTopology;
 import dev.solstice.platform.config.InvalidConfigurationException;
+import dev.solstice.platform.config.S3Settings;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;

@@ -36,6 +36,8 @@ public final class SandboxMain {
         "sandbox-" + HexFormat.of().formatHex(new java.security.SecureRandom().generateSeed(8)));
     env.putIfAbsent("RUNS_ON_DEFAULT", "linux-x64");
     env.putIfAbsent("STUB_DEFAULT_DURATION_MS", "1500");
+    // Issue 16: the job pages, without login (only simulated repositories here).
+    env.putIfAbsent("JOB_PAGES_PUBLIC", "true");
     Path dir = Path.of(env.getOrDefault("SANDBOX_DIR", ".sandbox"));
 
     // Traces (off unless OTEL_EXPORTER_OTLP_ENDPOINT is set): one SDK per component, as the two
@@ -65,6 +67,7 @@ public final class SandboxMain {
           webhook endpoint   %s   (secret: %s)
           GitHub simulator   %s   (App %d, installation %d, repository %s)
           S3 logs            %s/%s
+          job pages          http://%s/jobs/<request_id>   (a check run's external_id)
           health / metrics   http://%s/health/ready   http://%s:%d/metrics
 
         Deliver a real push webhook (its commit has a 3-job .solstice/workflow.kdl):
@@ -87,6 +90,7 @@ public final class SandboxMain {
         stack.s3().endpoint(),
         SandboxStack.LOG_BUCKET,
         addr,
+        addr,
         stack.config().managementHost(),
         stack.service().managementPort(),
         url,
@@ -105,12 +109,14 @@ public final class SandboxMain {
                         : " (" + run.getString("conclusion") + ")");
             if (!state.equals(seen.put(run.getLong("id"), state))) {
               LOG.info(
-                  "check run #{} '{}' on {}: {}  {}",
+                  "check run #{} '{}' on {}: {}  {}  job page http://{}/jobs/{}",
                   run.getLong("id"),
                   run.getString("name"),
                   run.getString("head_sha").substring(0, 7),
                   state,
-                  run.getString("details_url") == null ? "" : run.getString("details_url"));
+                  run.getString("details_url") == null ? "" : run.getString("details_url"),
+                  addr,
+                  run.getString("external_id"));
             }
           }
         });

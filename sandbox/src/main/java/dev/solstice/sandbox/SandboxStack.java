@@ -137,6 +137,10 @@ public final class SandboxStack implements AutoCloseable {
       full.put("GITHUB_API_BASE", github.baseUrl());
       full.put("GITHUB_APP_ID", Long.toString(github.app().id()));
       full.put("GITHUB_APP_KEY_PATH", key.toString());
+      if (full.containsKey("GATEWAY_ADDR")) {
+        // The simulator serves GitHub's uploads host under its own /uploads.
+        full.putIfAbsent("GITHUB_UPLOADS_BASE", github.uploadsUrl());
+      }
       full.putAll(s3.env(LOG_BUCKET));
       AppConfig config = AppConfig.fromEnv(full, List.of());
       IntegrationService service =

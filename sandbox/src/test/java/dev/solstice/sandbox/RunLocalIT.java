@@ -90,6 +90,20 @@ class RunLocalIT {
                           .results()
                           .count()
                       == 3);
+
+      // Issue 16: each check run's job page (JOB_PAGES_PUBLIC=true in the sandbox) shows its
+      // job and the log the stub uploaded.
+      Matcher page =
+          Pattern.compile("completed \\(success\\).*job page (http://\\S+)")
+              .matcher(Files.readString(out));
+      assertThat(page.find()).as(Files.readString(out)).isTrue();
+      HttpResponse<String> jobPage =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(URI.create(page.group(1))).build(),
+                  HttpResponse.BodyHandlers.ofString());
+      assertThat(jobPage.statusCode()).as(page.group(1)).isEqualTo(200);
+      assertThat(jobPage.body()).contains("<pre class=\"log\">").contains("href=\"#L1\"");
     } finally {
       process.destroy(); // SIGTERM: the sandbox deletes nothing, so remove its queues below
       process.waitFor(30, TimeUnit.SECONDS);

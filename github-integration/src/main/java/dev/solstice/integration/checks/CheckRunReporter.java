@@ -2,6 +2,7 @@ package dev.solstice.integration.checks;
 
 import dev.solstice.integration.core.CheckNames;
 import dev.solstice.integration.core.InvalidWorkflowException;
+import dev.solstice.integration.core.JobLinks;
 import dev.solstice.integration.core.Plan;
 import dev.solstice.integration.core.UnreportableResultException;
 import dev.solstice.integration.github.Annotation;
@@ -35,7 +36,7 @@ public record CheckRunReporter(
     GitHubClient github,
     CheckRunMap runs,
     CheckNames names,
-    String logsBaseUrl,
+    JobLinks links,
     long appId,
     Clock clock) {
 
@@ -44,9 +45,9 @@ public record CheckRunReporter(
     return names.runName(jobId);
   }
 
-  /** Where the job's log will be: LOGS_BASE_URL + log path; null without a base. */
+  /** The job's page, or where its log will be ({@link JobLinks}); null without either. */
   public String detailsUrl(JobRequest job) {
-    return logsBaseUrl == null || job.logPath() == null ? null : logsBaseUrl + job.logPath();
+    return links.detailsUrl(job);
   }
 
   /**

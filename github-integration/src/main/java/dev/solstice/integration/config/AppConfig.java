@@ -33,6 +33,7 @@ import java.util.Map;
  * @param record the PostgreSQL record of installations and deliveries (issue 15)
  * @param webhookSources trusted proxies and the webhook source allowlist (issue 17)
  * @param gateway the GitHub gateway and its job tokens (issue 13); null when GATEWAY_ADDR is unset
+ * @param jobPages the job pages and where they read logs (issue 16)
  */
 public record AppConfig(
     String httpHost,
@@ -71,7 +72,8 @@ public record AppConfig(
     dev.solstice.integration.jobtoken.JobTokenSettings gateway,
     List<String> warnings,
     dev.solstice.integration.setup.SetupSettings setup,
-    Duration credentialsCheckInterval) {
+    Duration credentialsCheckInterval,
+    dev.solstice.integration.pages.JobPageSettings jobPages) {
 
   public static final String DEFAULT_HTTP_ADDR = "0.0.0.0:8082";
   public static final String DEFAULT_MANAGEMENT_ADDR = "127.0.0.1:8083";
@@ -247,7 +249,8 @@ public record AppConfig(
             new RedisKeys(
                 in.string("REDIS_KEY_PREFIX", RedisKeys.DEFAULTS.prefix()),
                 in.positiveDuration("CHECK_RUN_TTL", RedisKeys.DEFAULTS.checkRunTtl()),
-                in.positiveDuration("RUN_STATE_TTL", RedisKeys.DEFAULTS.runTtl())),
+                in.positiveDuration("RUN_STATE_TTL", RedisKeys.DEFAULTS.runTtl()),
+                in.positiveDuration("DELIVERY_LEASE_TTL", RedisKeys.DEFAULTS.deliveryLeaseTtl())),
             in.duration("DELIVERY_DEDUP_TTL", Duration.ofDays(7)),
             in.integer("WEBHOOK_RATE_LIMIT_PER_MINUTE", 6000, 0, 10_000_000),
             github,
@@ -260,7 +263,11 @@ public record AppConfig(
                 in, github == null ? null : github.apiBase()),
             List.copyOf(warnings),
             setup,
-            in.positiveDuration("GITHUB_CREDENTIALS_CHECK_INTERVAL", Duration.ofMinutes(5)));
+            in.positiveDuration("GITHUB_CREDENTIALS_CHECK_INTERVAL", Duration.ofMinutes(5)),
+            dev.solstice.integration.pages.JobPageSettings.fromEnv(
+                in,
+                setup.publicUrl(),
+                in.raw("LOGS_BASE_URL") != null || in.raw("ORCH_HTTP_BASE") != null));
     in.check(ConfigException::new);
     return config;
   }
@@ -397,6 +404,16 @@ public record AppConfig(
     String mapped =
         fullName == null ? null : runsOnMap.get(fullName.toLowerCase(java.util.Locale.ROOT));
     return mapped != null ? mapped : runsOnDefault;
+  }
+
+  /**
+   * Where check runs' details_url point (issue 16): the job pages when {@link
+   * dev.solstice.integration.pages.JobPageSettings#linked()}, else {@code logsBaseUrl} + log path.
+   */
+  public dev.solstice.integration.core.JobLinks jobLinks() {
+    return jobPages.linked()
+        ? dev.solstice.integration.core.JobLinks.jobPages(jobPages.publicUrl())
+        : dev.solstice.integration.core.JobLinks.logs(logsBaseUrl);
   }
 
   @Override

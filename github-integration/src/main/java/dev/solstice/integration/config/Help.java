@@ -121,6 +121,11 @@ public final class Help {
               "7d",
               "how long a delivery id is remembered against duplicates"),
           Variable.of(
+              "DELIVERY_LEASE_TTL",
+              "30s",
+              "with REDIS_URL: how long a replica's claim on a delivery lasts unless renewed (renewed"
+                  + " every third of it while processing; a crashed holder's claim expires after it)"),
+          Variable.of(
               "REDIS_URL",
               "none (in memory)",
               "shared state of several replicas: delivery ledger, token cache, check-run map"),
@@ -163,7 +168,7 @@ public final class Help {
           Variable.of(
               "PUBLIC_URL",
               "the setup request's origin",
-              "this service as GitHub reaches it (https://ci.example.com): the App's webhook, setup and callback URLs"),
+              "this service as GitHub and browsers reach it (https://ci.example.com): the App's webhook, setup and callback URLs, and the job pages check runs link to"),
           Variable.of(
               "SETUP_ENABLED",
               "false",
@@ -211,11 +216,17 @@ public final class Help {
           Variable.of(
               "GITHUB_WRITES_PER_MINUTE",
               "80",
-              "content-creating requests per minute per installation (GitHub's secondary limit)"),
+              "content-creating requests per minute per installation (GitHub's secondary limit); with"
+                  + " REDIS_URL one budget for all replicas"),
           Variable.of(
               "GITHUB_WRITES_PER_HOUR",
               "500",
-              "content-creating requests per hour per installation"),
+              "content-creating requests per hour per installation; with REDIS_URL one budget for all"
+                  + " replicas"),
+          Variable.of(
+              "GITHUB_WRITE_BUDGET_PREFIX",
+              "solstice:github:budget:",
+              "Redis key prefix of the per-installation write budget shared by replicas"),
           Variable.of(
               "GITHUB_WRITE_MIN_INTERVAL",
               "0ms",
@@ -228,9 +239,13 @@ public final class Help {
           Variable.of(
               "GITHUB_CHECK_NAME", "Solstice CI", "check run name; jobs are '<name> / <job id>'"),
           Variable.of(
+              "JOB_PAGES_PUBLIC",
+              "false",
+              "serve job pages (/jobs/<request_id>, with the log) to anyone, without login; temporary until GitHub login lands: off, every job page is a 404"),
+          Variable.of(
               "LOGS_BASE_URL",
-              "S3_ENDPOINT/S3_BUCKET",
-              "prefix of each job's details_url (deprecated alias ORCH_HTTP_BASE)"),
+              "PUBLIC_URL/jobs/<request_id> with JOB_PAGES_PUBLIC, else S3_ENDPOINT/S3_BUCKET",
+              "prefix of each job's details_url, + its log path; set it to link logs served elsewhere (deprecated alias ORCH_HTTP_BASE)"),
           Variable.of(
               "ORCH_HTTP_BASE",
               "none",
@@ -238,8 +253,14 @@ public final class Help {
           Variable.of(
               "S3_ENDPOINT",
               "none",
-              "S3-compatible store of job logs; gives the default LOGS_BASE_URL"),
+              "S3-compatible store of job logs, read by the job pages; gives the default LOGS_BASE_URL"),
           Variable.of("S3_BUCKET", "solstice-logs", "bucket of job logs"),
+          Variable.of("S3_REGION", "us-east-1", "region the job pages sign their log reads for"),
+          Variable.of(
+              "S3_ACCESS_KEY",
+              "the AWS default chain",
+              "access key of the job pages' log reads (with S3_SECRET_KEY)"),
+          Variable.secret("S3_SECRET_KEY", "none", "secret key matching S3_ACCESS_KEY"),
           Variable.of(
               "RUNS_ON_DEFAULT",
               "none",
@@ -304,6 +325,10 @@ public final class Help {
               "GATEWAY_TOKEN_MARGIN",
               "10m",
               "added to the job's timeout for a job token's longest life"),
+          Variable.of(
+              "GATEWAY_CACHE_TTL",
+              "0s (off)",
+              "how long after GitHub last confirmed a cached GET the gateway itself answers a client's matching If-None-Match with 304 (docs/gateway.md)"),
           Variable.of(
               "GATEWAY_DEFAULT_JOB_TIMEOUT",
               "6h",

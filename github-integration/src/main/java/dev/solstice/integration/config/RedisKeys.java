@@ -9,11 +9,19 @@ import java.time.Duration;
  *     one Redis; {@code solstice:} by default
  * @param checkRunTtl how long a job's check run id is remembered ({@code CHECK_RUN_TTL})
  * @param runTtl how long a workflow run's state is kept ({@code RUN_STATE_TTL})
+ * @param deliveryLeaseTtl how long a replica's claim on a delivery lasts unless renewed ({@code
+ *     DELIVERY_LEASE_TTL})
  */
-public record RedisKeys(String prefix, Duration checkRunTtl, Duration runTtl) {
+public record RedisKeys(
+    String prefix, Duration checkRunTtl, Duration runTtl, Duration deliveryLeaseTtl) {
 
   public static final RedisKeys DEFAULTS =
-      new RedisKeys("solstice:", Duration.ofDays(30), Duration.ofDays(7));
+      new RedisKeys("solstice:", Duration.ofDays(30), Duration.ofDays(7), Duration.ofSeconds(30));
+
+  /** Prefix of the delivery leases (issue 14: one replica processes a delivery at a time). */
+  public String deliveryLeases() {
+    return prefix + "delivery-lease:";
+  }
 
   /** Prefix of the delivery ledger's keys (one per X-GitHub-Delivery id). */
   public String deliveries() {

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,8 +28,16 @@ import java.util.TreeMap;
  */
 public final class ConditionalCache {
 
-  /** A cached answer: GitHub's headers (hop-by-hop ones removed), body and ETag. */
-  record Entry(String etag, MultiMap headers, Buffer body) {}
+  /**
+   * A cached answer: GitHub's headers (hop-by-hop ones removed), body and ETag, and when GitHub
+   * last confirmed it (its 200, or a 304 to the gateway's conditional request).
+   */
+  record Entry(String etag, MultiMap headers, Buffer body, Instant checkedAt) {
+
+    Entry checked(Instant at) {
+      return new Entry(etag, headers, body, at);
+    }
+  }
 
   /** Larger answers are passed through without being cached. */
   static final int MAX_BODY_BYTES = 1024 * 1024;
@@ -107,6 +116,25 @@ public final class ConditionalCache {
         .otherwiseEmpty();
   }
 
+  /**
+   * Whether a client's {@code If-None-Match} header matches {@code etag}: {@code *} or one of its
+   * comma-separated tags, compared weakly (RFC 9110, 13.1.2).
+   */
+  static boolean matches(String ifNoneMatch, String etag) {
+    String ours = weak(etag);
+    for (String tag : ifNoneMatch.split(",")) {
+      String t = tag.trim();
+      if (t.equals("*") || weak(t).equals(ours)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String weak(String tag) {
+    return tag.startsWith("W/") ? tag.substring(2) : tag;
+  }
+
   private String redisKey(String key) {
     try {
       return prefix
@@ -125,13 +153,18 @@ public final class ConditionalCache {
     return new JsonObject()
         .put("etag", e.etag())
         .put("headers", headers)
-        .put("body", e.body().getBytes());
+        .put("body", e.body().getBytes())
+        .put("checked_at", e.checkedAt().toEpochMilli());
   }
 
   private static Entry fromJson(JsonObject j) {
     MultiMap headers = MultiMap.caseInsensitiveMultiMap();
     j.getJsonArray("headers")
         .forEach(h -> headers.add(((JsonArray) h).getString(0), ((JsonArray) h).getString(1)));
-    return new Entry(j.getString("etag"), headers, Buffer.buffer(j.getBinary("body")));
+    return new Entry(
+        j.getString("etag"),
+        headers,
+        Buffer.buffer(j.getBinary("body")),
+        Instant.ofEpochMilli(j.getLong("checked_at", 0L)));
   }
 }

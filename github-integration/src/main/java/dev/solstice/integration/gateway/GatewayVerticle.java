@@ -34,6 +34,7 @@ import org.slf4j.LoggerFactory;
 public final class GatewayVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(GatewayVerticle.class);
+  private static final String GRAPHQL = "/graphql";
 
   /** Installation tokens for one repository and permission set (cached by the provider). */
   public interface InstallationTokens {
@@ -84,7 +85,15 @@ public final class GatewayVerticle extends VerticleBase {
     client =
         vertx.createHttpClient(
             new HttpClientOptions().setConnectTimeout(10_000).setIdleTimeout(120));
-    forwarder = new GitHubForwarder(client, github.tokens(), answers, observer, github.cache());
+    forwarder =
+        new GitHubForwarder(
+            client,
+            github.tokens(),
+            answers,
+            observer,
+            github.cache(),
+            settings.cacheTtl(),
+            java.time.Clock.systemUTC());
     server = vertx.createHttpServer();
     return server
         .requestHandler(this::handle)
@@ -135,6 +144,8 @@ public final class GatewayVerticle extends VerticleBase {
                 answers.refuse(in, "-", 401, "Bad credentials", "bad_token");
               } else if (in.method() == HttpMethod.POST && "/gateway/token".equals(path)) {
                 exchange(in, grant.get());
+              } else if (in.method() == HttpMethod.POST && GRAPHQL.equals(path)) {
+                graphql(in, grant.get());
               } else {
                 route(in, path, grant.get());
               }
@@ -191,7 +202,49 @@ public final class GatewayVerticle extends VerticleBase {
         r.upstream() == GatewayRoutes.Upstream.UPLOADS
             ? in.uri().substring("/uploads".length())
             : in.uri();
+    continueIfAsked(in);
     forwarder.forward(in, r.template(), base + uri, grant);
+  }
+
+  /**
+   * A client that sent {@code Expect: 100-continue} (curl does for bodies over 1 KiB) is told to
+   * send its body only once the request passed every check, so a refused body is never sent.
+   */
+  private static void continueIfAsked(HttpServerRequest in) {
+    if ("100-continue".equalsIgnoreCase(in.getHeader(HttpHeaders.EXPECT))) {
+      in.response().writeContinue();
+    }
+  }
+
+  /**
+   * {@code POST /graphql}: the body is read (within the cap) and checked by {@link GraphQlGate}
+   * before it goes to GitHub's GraphQL endpoint.
+   */
+  private void graphql(HttpServerRequest in, JobGrant grant) {
+    if (tooLarge(in, GRAPHQL)) {
+      return;
+    }
+    Future<io.vertx.core.buffer.Buffer> body = in.body();
+    continueIfAsked(in);
+    in.resume();
+    body.onFailure(e -> answers.refuse(in, GRAPHQL, 400, "Problems reading the body", "bad_body"))
+        .onSuccess(
+            b ->
+                GraphQlGate.check(b, grant.repository())
+                    .ifPresentOrElse(
+                        no -> answers.refuse(in, GRAPHQL, no.status(), no.message(), no.why()),
+                        () -> forwarder.forward(in, GRAPHQL, graphqlUrl(apiBase), grant, b)));
+  }
+
+  /**
+   * GitHub's GraphQL endpoint for a REST API base: {@code https://api.github.com/graphql}, {@code
+   * https://<host>/api/graphql} for Enterprise Server ({@code https://<host>/api/v3}), else the
+   * base plus {@code /graphql}.
+   */
+  static String graphqlUrl(String apiBase) {
+    return apiBase.endsWith("/api/v3")
+        ? apiBase.substring(0, apiBase.length() - "/v3".length()) + GRAPHQL
+        : apiBase + GRAPHQL;
   }
 
   private boolean tooLarge(HttpServerRequest in, String route) {

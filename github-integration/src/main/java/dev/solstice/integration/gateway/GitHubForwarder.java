@@ -14,6 +14,9 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.RequestOptions;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -37,6 +40,8 @@ final class GitHubForwarder {
           "transfer-encoding",
           "upgrade",
           "host",
+          // answered by the gateway itself (GatewayVerticle.continueIfAsked)
+          "expect",
           "authorization",
           "content-length");
 
@@ -45,6 +50,12 @@ final class GitHubForwarder {
   private final GatewayAnswers answers;
   private final GatewayVerticle.Observer observer;
   private final ConditionalCache cache;
+  private final Duration cacheTtl;
+  private final Clock clock;
+
+  /** What a 304 carries of the cached answer's headers (RFC 9110, 15.4.5). */
+  private static final List<String> NOT_MODIFIED_HEADERS =
+      List.of("ETag", "Last-Modified", "Cache-Control", "Vary", "Expires", "Date");
 
   /** Says whether a GET was answered from the conditional cache ({@code hit}) or not. */
   static final String CACHE_HEADER = "X-Solstice-Cache";
@@ -54,8 +65,12 @@ final class GitHubForwarder {
       GatewayVerticle.InstallationTokens tokens,
       GatewayAnswers answers,
       GatewayVerticle.Observer observer,
-      ConditionalCache cache) {
+      ConditionalCache cache,
+      Duration cacheTtl,
+      Clock clock) {
     this.cache = cache;
+    this.cacheTtl = cacheTtl;
+    this.clock = clock;
     this.client = client;
     this.tokens = tokens;
     this.answers = answers;
@@ -66,11 +81,24 @@ final class GitHubForwarder {
   void forward(HttpServerRequest in, String route, String target, JobGrant grant) {
     String length = in.getHeader(HttpHeaders.CONTENT_LENGTH);
     boolean bodyless = length == null || "0".equals(length);
-    send(in, route, target, grant, bodyless);
+    send(in, route, target, grant, bodyless, null);
+  }
+
+  /**
+   * Forwards {@code in}, whose body the gateway has read already ({@code body}), to {@code target};
+   * a body kept in hand can be sent again after a 401.
+   */
+  void forward(HttpServerRequest in, String route, String target, JobGrant grant, Buffer body) {
+    send(in, route, target, grant, true, body);
   }
 
   private void send(
-      HttpServerRequest in, String route, String target, JobGrant grant, boolean mayRetry) {
+      HttpServerRequest in,
+      String route,
+      String target,
+      JobGrant grant,
+      boolean mayRetry,
+      Buffer body) {
     String key =
         in.method() == HttpMethod.GET
             ? ConditionalCache.key(
@@ -80,30 +108,65 @@ final class GitHubForwarder {
                 target,
                 in.getHeader(HttpHeaders.ACCEPT))
             : null;
-    // A client's own conditional request is its own business: pass it through as it is.
-    (key == null || in.headers().contains(HttpHeaders.IF_NONE_MATCH)
-            ? Future.<ConditionalCache.Entry>succeededFuture(null)
-            : cache.get(key))
-        .onComplete(lookup -> send(in, route, target, grant, mayRetry, key, lookup.result()));
+    String theirs = in.getHeader(HttpHeaders.IF_NONE_MATCH);
+    if (key == null || (theirs != null && cacheTtl.isZero())) {
+      send(new Call(in, route, target, grant, mayRetry, body), key, null);
+      return;
+    }
+    cache
+        .get(key)
+        .onComplete(
+            lookup -> {
+              ConditionalCache.Entry cached = lookup.result();
+              if (theirs == null) {
+                send(new Call(in, route, target, grant, mayRetry, body), key, cached);
+              } else if (cached != null
+                  && clock.instant().isBefore(cached.checkedAt().plus(cacheTtl))
+                  && ConditionalCache.matches(theirs, cached.etag())) {
+                notModified(in, route, cached);
+              } else {
+                // A client's own conditional request that the gateway cannot answer: as it is.
+                send(new Call(in, route, target, grant, mayRetry, body), key, null);
+              }
+            });
   }
 
-  private void send(
+  /** 304 for the client's matching If-None-Match, with the validators GitHub sent. */
+  private void notModified(HttpServerRequest in, String route, ConditionalCache.Entry cached) {
+    observer.request(route, 304, "cache_not_modified");
+    HttpServerResponse resp = in.response().setStatusCode(304);
+    for (String h : NOT_MODIFIED_HEADERS) {
+      String v = cached.headers().get(h);
+      if (v != null) {
+        resp.putHeader(h, v);
+      }
+    }
+    in.resume();
+    resp.putHeader(CACHE_HEADER, "not-modified").end();
+  }
+
+  /** One request on its way upstream: what came in, where it goes, for which grant. */
+  private record Call(
       HttpServerRequest in,
       String route,
       String target,
       JobGrant grant,
       boolean mayRetry,
-      String key,
-      ConditionalCache.Entry cached) {
+      Buffer body) {}
+
+  private void send(Call call, String key, ConditionalCache.Entry cached) {
+    HttpServerRequest in = call.in();
+    String route = call.route();
+    JobGrant grant = call.grant();
     installationToken(grant, grant.permissions())
         .onFailure(e -> answers.upstreamFailed(in, route, e))
         .onSuccess(
             t ->
-                exchange(in, target, t, cached)
+                exchange(in, call.target(), t, cached, call.body())
                     .onFailure(e -> answers.upstreamFailed(in, route, e))
                     .onSuccess(
                         upstream -> {
-                          if (upstream.statusCode() == 401 && mayRetry) {
+                          if (upstream.statusCode() == 401 && call.mayRetry()) {
                             upstream
                                 .body()
                                 .compose(
@@ -113,14 +176,16 @@ final class GitHubForwarder {
                                             RepoRef.parse(grant.repository()),
                                             TokenScope.of(grant.permissions()),
                                             t.token()))
-                                .onComplete(v -> send(in, route, target, grant, false));
+                                .onComplete(
+                                    v -> send(in, route, call.target(), grant, false, call.body()));
                           } else if (cached != null && upstream.statusCode() == 304) {
+                            cache.put(key, cached.checked(clock.instant()));
                             upstream.body().onComplete(v -> fromCache(in, route, cached));
                           } else if (key != null && cacheable(upstream)) {
                             upstream
                                 .body()
                                 .onFailure(e -> answers.upstreamFailed(in, route, e))
-                                .onSuccess(body -> keep(in, route, key, upstream, body));
+                                .onSuccess(b -> keep(in, route, key, upstream, b));
                           } else {
                             relay(in, route, upstream);
                           }
@@ -139,7 +204,10 @@ final class GitHubForwarder {
   private void keep(
       HttpServerRequest in, String route, String key, HttpClientResponse upstream, Buffer body) {
     MultiMap headers = endToEnd(upstream.headers());
-    cache.put(key, new ConditionalCache.Entry(upstream.getHeader(HttpHeaders.ETAG), headers, body));
+    cache.put(
+        key,
+        new ConditionalCache.Entry(
+            upstream.getHeader(HttpHeaders.ETAG), headers, body, clock.instant()));
     observer.request(route, 200, "forwarded");
     in.response().setStatusCode(200).headers().addAll(headers);
     in.response().putHeader(CACHE_HEADER, "miss").end(body);
@@ -152,13 +220,21 @@ final class GitHubForwarder {
   }
 
   private Future<HttpClientResponse> exchange(
-      HttpServerRequest in, String target, InstallationToken t, ConditionalCache.Entry cached) {
+      HttpServerRequest in,
+      String target,
+      InstallationToken t,
+      ConditionalCache.Entry cached,
+      Buffer body) {
     RequestOptions options =
         new RequestOptions().setMethod(in.method()).setAbsoluteURI(target).setTimeout(120_000);
     MultiMap headers = endToEnd(in.headers());
     headers.set(HttpHeaders.AUTHORIZATION, "token " + t.token());
     if (cached != null) {
       headers.set(HttpHeaders.IF_NONE_MATCH, cached.etag());
+    }
+    if (body != null) {
+      options.setHeaders(headers);
+      return client.request(options).compose(out -> out.send(body));
     }
     String length = in.getHeader(HttpHeaders.CONTENT_LENGTH);
     if (length != null) {

@@ -119,6 +119,7 @@ final class GitHubRequestExecutor {
       AppJwtSigner signer,
       RetryPolicy retry,
       PacingPolicy pacing,
+      WriteBudget sharedBudget,
       Set<String> allowedWrites,
       Clock clock,
       GitHubMetrics metrics) {
@@ -130,7 +131,7 @@ final class GitHubRequestExecutor {
     this.allowedWrites = Set.copyOf(allowedWrites);
     this.clock = clock;
     this.metrics = metrics;
-    this.pacer = new WritePacer(vertx, pacing, clock);
+    this.pacer = new WritePacer(vertx, pacing, clock, sharedBudget);
     this.reads = new AsyncLimiter(pacing.maxConcurrentReads());
   }
 

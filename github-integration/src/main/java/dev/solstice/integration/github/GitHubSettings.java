@@ -52,6 +52,7 @@ public record GitHubSettings(
     String redisUrl,
     byte[] tokenCacheKey,
     String tokenCachePrefix,
+    String writeBudgetPrefix,
     RetryPolicy retryPolicy,
     PacingPolicy pacing,
     Set<String> allowedWrites) {
@@ -92,6 +93,7 @@ public record GitHubSettings(
               + " generate one with: openssl rand -base64 32");
     }
     String prefix = in.string("GITHUB_TOKEN_CACHE_PREFIX", "solstice:github:token:");
+    String budgetPrefix = in.string("GITHUB_WRITE_BUDGET_PREFIX", "solstice:github:budget:");
 
     RetryPolicy d = RetryPolicy.defaults();
     RetryPolicy retry =
@@ -135,6 +137,7 @@ public record GitHubSettings(
         redisUrl,
         cacheKey,
         prefix,
+        budgetPrefix,
         retry,
         pacing,
         Set.copyOf(allowed));
@@ -227,6 +230,8 @@ public record GitHubSettings(
         + (tokenCacheKey == null ? "none" : "***")
         + ", tokenCachePrefix="
         + tokenCachePrefix
+        + ", writeBudgetPrefix="
+        + writeBudgetPrefix
         + ", retryPolicy="
         + retryPolicy
         + ", pacing="

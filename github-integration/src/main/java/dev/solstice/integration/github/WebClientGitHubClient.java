@@ -18,6 +18,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisAPI;
+import io.vertx.redis.client.RedisOptions;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
@@ -160,6 +161,7 @@ public final class WebClientGitHubClient implements GitHubClient {
             signer,
             b.retry,
             b.pacing,
+            b.writeBudget,
             b.allowedWrites,
             b.clock,
             metrics);
@@ -190,12 +192,24 @@ public final class WebClientGitHubClient implements GitHubClient {
             .allowedWrites(settings.allowedWrites())
             .meterRegistry(registry)
             .tracer(tracer);
-    if (settings.sharedTokenCache()) {
-      RedisAPI api = RedisAPI.api(Redis.createClient(vertx, settings.redisUrl()));
-      b.sharedCache(
-          new RedisTokenCache(
-              api, settings.tokenCacheKey(), settings.tokenCachePrefix(), Clock.systemUTC()));
+    if (settings.redisUrl() != null) {
+      // Every write of a busy installation asks Redis: more than the default 24 may wait.
+      RedisAPI api =
+          RedisAPI.api(
+              Redis.createClient(
+                  vertx,
+                  new RedisOptions()
+                      .setConnectionString(settings.redisUrl())
+                      .setMaxPoolWaiting(1024)));
       b.ownedRedis = api;
+      b.writeBudget(
+          new RedisWriteBudget(
+              api, settings.writeBudgetPrefix(), settings.pacing(), Clock.systemUTC()));
+      if (settings.sharedTokenCache()) {
+        b.sharedCache(
+            new RedisTokenCache(
+                api, settings.tokenCacheKey(), settings.tokenCachePrefix(), Clock.systemUTC()));
+      }
     }
     return b.build();
   }
@@ -215,6 +229,7 @@ public final class WebClientGitHubClient implements GitHubClient {
     private RedisAPI ownedRedis;
     private RetryPolicy retry = RetryPolicy.defaults();
     private PacingPolicy pacing = PacingPolicy.defaults();
+    private WriteBudget writeBudget;
     private Set<String> allowedWrites = WriteOperations.ALL;
     private Clock clock = Clock.systemUTC();
     private MeterRegistry registry;
@@ -253,6 +268,15 @@ public final class WebClientGitHubClient implements GitHubClient {
 
     public Builder pacing(PacingPolicy pacing) {
       this.pacing = pacing;
+      return this;
+    }
+
+    /**
+     * The per-installation write budget shared with other replicas; null (the default) paces in
+     * this process only.
+     */
+    public Builder writeBudget(WriteBudget budget) {
+      this.writeBudget = budget;
       return this;
     }
 

@@ -51,9 +51,9 @@ public final class HttpVerticle extends VerticleBase {
     this.settings = settings;
   }
 
-  /** More GET pages on the same listener (the setup pages); call before deploying. */
+  /** More GET pages on the same listener (setup, job pages); call before deploying. */
   public HttpVerticle withRoutes(java.util.function.Consumer<Router> routes) {
-    this.extraRoutes = routes;
+    this.extraRoutes = extraRoutes.andThen(routes);
     return this;
   }
 

@@ -34,6 +34,7 @@ public final class DeliveryProcessor {
   private final Planner planner;
   private final PlanExecutor executor;
   private final DeliveryLedger ledger;
+  private final DeliveryLease lease;
   private final RecordStore record;
   private final Supplier<Future<Void>> gate;
 
@@ -43,16 +44,19 @@ public final class DeliveryProcessor {
    * @param gate each delivery waits for the future it gives before it is processed: while the App
    *     credentials are known bad, work stays in hand (unacked, so in the queue) instead of failing
    *     towards the dead-letter queue
+   * @param lease the claim that keeps other replicas off a delivery while this one processes it
    */
   public DeliveryProcessor(
       Planner planner,
       PlanExecutor executor,
       DeliveryLedger ledger,
+      DeliveryLease lease,
       RecordStore record,
       Supplier<Future<Void>> gate) {
     this.planner = planner;
     this.executor = executor;
     this.ledger = ledger;
+    this.lease = lease;
     this.record = record;
     this.gate = gate;
   }
@@ -74,9 +78,21 @@ public final class DeliveryProcessor {
     String id = delivery.deliveryId();
     Future<Outcome> before = inFlight.get(id);
     Future<Outcome> mine =
-        before == null ? processOnce(delivery) : before.transform(ignored -> processOnce(delivery));
+        before == null
+            ? processClaimed(delivery)
+            : before.transform(ignored -> processClaimed(delivery));
     inFlight.put(id, mine);
     return mine.onComplete(ar -> inFlight.remove(id, mine));
+  }
+
+  /**
+   * Copies in other replicas wait for this one's claim; the ledger check comes after the claim, so
+   * the second finds the delivery done.
+   */
+  private Future<Outcome> processClaimed(WebhookDelivery delivery) {
+    return lease
+        .acquire(delivery.deliveryId())
+        .compose(held -> processOnce(delivery).andThen(ar -> held.release()));
   }
 
   private Future<Outcome> processOnce(WebhookDelivery delivery) {

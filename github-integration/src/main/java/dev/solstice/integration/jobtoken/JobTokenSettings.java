@@ -17,6 +17,8 @@ import java.time.Duration;
  * @param grace how long a job token keeps working after the job's final result was processed
  * @param margin added to the job's timeout for the token's longest life
  * @param defaultJobTimeout the timeout assumed for a job that names none
+ * @param cacheTtl how long after GitHub last confirmed a cached answer a client's own matching
+ *     {@code If-None-Match} is answered 304 by the gateway itself; zero: always asked upstream
  */
 public record JobTokenSettings(
     String host,
@@ -26,7 +28,8 @@ public record JobTokenSettings(
     long maxBodyBytes,
     Duration grace,
     Duration margin,
-    Duration defaultJobTimeout) {
+    Duration defaultJobTimeout,
+    Duration cacheTtl) {
 
   public static final Duration DEFAULT_GRACE = Duration.ofMinutes(1);
   public static final Duration DEFAULT_MARGIN = Duration.ofMinutes(10);
@@ -46,6 +49,7 @@ public record JobTokenSettings(
     Duration grace = in.duration("GATEWAY_TOKEN_GRACE", DEFAULT_GRACE);
     Duration margin = in.duration("GATEWAY_TOKEN_MARGIN", DEFAULT_MARGIN);
     Duration timeout = in.positiveDuration("GATEWAY_DEFAULT_JOB_TIMEOUT", DEFAULT_JOB_TIMEOUT);
+    Duration cacheTtl = in.duration("GATEWAY_CACHE_TTL", Duration.ZERO);
     if (addr == null) {
       return null;
     }
@@ -62,7 +66,7 @@ public record JobTokenSettings(
         .map(
             l ->
                 new JobTokenSettings(
-                    l.host(), l.port(), url, uploads, maxBody, grace, margin, timeout))
+                    l.host(), l.port(), url, uploads, maxBody, grace, margin, timeout, cacheTtl))
         .orElseGet(
             () -> {
               in.error("GATEWAY_ADDR: " + ListenAddress.EXPECTED + ", got \"" + addr + "\"");

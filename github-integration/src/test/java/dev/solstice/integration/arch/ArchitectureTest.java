@@ -39,6 +39,7 @@ class ArchitectureTest {
               BASE + ".intake..",
               BASE + ".recovery..",
               BASE + ".setup..",
+              BASE + ".pages..",
               BASE + ".gateway..")
           .layer("Execution")
           .definedBy(BASE + ".execution..", BASE + ".checks..")

@@ -105,7 +105,7 @@ class JobResultVerticleIT {
             github,
             CheckRunMap.inMemory(),
             new CheckNames("Solstice CI"),
-            null,
+            dev.solstice.integration.core.JobLinks.logs(null),
             sim.app().id(),
             Clock.systemUTC());
     JobResultVerticle verticle =

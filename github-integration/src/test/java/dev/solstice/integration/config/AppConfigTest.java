@@ -125,6 +125,39 @@ class AppConfigTest {
   }
 
   @Test
+  void detailsUrlIsTheJobPageUnlessLogsBaseUrlIsSetExplicitly() {
+    var job =
+        dev.solstice.jobrequest.JobRequest.builder(
+                java.util.UUID.fromString("00000000-0000-0000-0000-000000000016"),
+                "https://github.com/o/r",
+                "a".repeat(40),
+                java.time.Instant.EPOCH)
+            .logPath("/logs/00000000-0000-0000-0000-000000000016.log")
+            .build();
+    Map<String, String> env =
+        Map.of(
+            "GITHUB_WEBHOOK_SECRET", "s",
+            "PUBLIC_URL", "https://ci.example.com/",
+            "JOB_PAGES_PUBLIC", "true",
+            "S3_ENDPOINT", "http://s3:9000");
+    assertThat(AppConfig.fromEnv(env, List.of()).jobLinks().detailsUrl(job))
+        .isEqualTo("https://ci.example.com/jobs/00000000-0000-0000-0000-000000000016");
+
+    var explicit = new java.util.HashMap<>(env);
+    explicit.put("LOGS_BASE_URL", "https://logs.example.com/");
+    assertThat(AppConfig.fromEnv(explicit, List.of()).jobLinks().detailsUrl(job))
+        .isEqualTo("https://logs.example.com/logs/00000000-0000-0000-0000-000000000016.log");
+
+    // Without JOB_PAGES_PUBLIC the pages are 404s (no login yet): link the log as before.
+    var notServed = new java.util.HashMap<>(env);
+    notServed.remove("JOB_PAGES_PUBLIC");
+    AppConfig hidden = AppConfig.fromEnv(notServed, List.of());
+    assertThat(hidden.jobPages().anonymous()).isFalse();
+    assertThat(hidden.jobLinks().detailsUrl(job))
+        .isEqualTo("http://s3:9000/solstice-logs/logs/00000000-0000-0000-0000-000000000016.log");
+  }
+
+  @Test
   void deprecatedOrchHttpBaseStillWorksWithAWarning() {
     AppConfig c =
         AppConfig.fromEnv(
@@ -321,8 +354,7 @@ class AppConfigTest {
   void redisKeysAndTheirLifetimesAreSettings() {
     RedisKeys defaults =
         AppConfig.fromEnv(Map.of("GITHUB_WEBHOOK_SECRET", "s"), List.of()).redisKeys();
-    assertThat(defaults)
-        .isEqualTo(new RedisKeys("solstice:", Duration.ofDays(30), Duration.ofDays(7)));
+    assertThat(defaults).isEqualTo(RedisKeys.DEFAULTS);
     assertThat(
             List.of(
                 defaults.deliveries(),

@@ -33,7 +33,12 @@ class PlanExecutorTest {
   private final RunCoordinatorTest.FakeGitHub github = new RunCoordinatorTest.FakeGitHub();
   private final CheckRunReporter checks =
       new CheckRunReporter(
-          github, CheckRunMap.inMemory(), new CheckNames("Solstice CI"), null, 7, clock);
+          github,
+          CheckRunMap.inMemory(),
+          new CheckNames("Solstice CI"),
+          dev.solstice.integration.core.JobLinks.logs(null),
+          7,
+          clock);
   private final RunStore store = RunStore.inMemory(clock);
   private final RunCoordinator runs =
       new RunCoordinator(

@@ -123,7 +123,12 @@ class RedisRunStoreIT {
     for (int i = 0; i < 2; i++) {
       CheckRunReporter checks =
           new CheckRunReporter(
-              github, CheckRunMap.inMemory(), new CheckNames("Solstice CI"), null, 7, clock);
+              github,
+              CheckRunMap.inMemory(),
+              new CheckNames("Solstice CI"),
+              dev.solstice.integration.core.JobLinks.logs(null),
+              7,
+              clock);
       replicas.add(
           new RunCoordinator(
               RunStore.redis(redis, prefix, Duration.ofMinutes(5)),

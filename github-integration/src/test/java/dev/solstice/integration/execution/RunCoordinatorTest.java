@@ -52,7 +52,12 @@ class RunCoordinatorTest {
   private final FakeGitHub github = new FakeGitHub();
   private final CheckRunReporter checks =
       new CheckRunReporter(
-          github, CheckRunMap.inMemory(), new CheckNames("Solstice CI"), null, 7, clock);
+          github,
+          CheckRunMap.inMemory(),
+          new CheckNames("Solstice CI"),
+          dev.solstice.integration.core.JobLinks.logs(null),
+          7,
+          clock);
   private final RunStore store = RunStore.inMemory(clock);
   private final List<JobRequest> enqueued = new ArrayList<>();
   private final List<JobCancel> cancels = new ArrayList<>();

@@ -10,7 +10,6 @@ import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisAPI;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -50,15 +49,7 @@ class DuplicateDeliveryIT {
   }
 
   private static double duplicatesCounted(GitHubStack s) {
-    return s
-        .service
-        .registry()
-        .find("solstice_webhooks_processed")
-        .tag("outcome", "duplicate")
-        .counters()
-        .stream()
-        .mapToDouble(c -> c.count())
-        .sum();
+    return FaultSupport.processed(s.service, "duplicate");
   }
 
   @Test
@@ -141,10 +132,7 @@ class DuplicateDeliveryIT {
 
   @Test
   void aReplayAfterACrashYieldsTheSameRequestIdsAndTheSameCheckRuns() throws Exception {
-    byte[] key = new byte[32];
-    new java.security.SecureRandom().nextBytes(key);
-    String cacheKey = Base64.getEncoder().encodeToString(key);
-    LOGS.secret(cacheKey);
+    String cacheKey = FaultSupport.tokenCacheKey(LOGS);
     try (GitHubStack s =
         GitHubStack.start(
             vertx,

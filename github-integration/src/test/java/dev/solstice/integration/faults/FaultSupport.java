@@ -17,6 +17,27 @@ final class FaultSupport {
 
   private FaultSupport() {}
 
+  /** A fresh TOKEN_CACHE_KEY (base64 of 32 random bytes), registered as a secret of the logs. */
+  static String tokenCacheKey(dev.solstice.integration.github.CapturedLogs logs) {
+    byte[] key = new byte[32];
+    new java.security.SecureRandom().nextBytes(key);
+    String cacheKey = java.util.Base64.getEncoder().encodeToString(key);
+    logs.secret(cacheKey);
+    return cacheKey;
+  }
+
+  /** Deliveries the service counted with this outcome (published, duplicate, ignored). */
+  static double processed(dev.solstice.integration.testing.ServiceHarness s, String outcome) {
+    return s
+        .registry()
+        .find("solstice_webhooks_processed")
+        .tag("outcome", outcome)
+        .counters()
+        .stream()
+        .mapToDouble(c -> c.count())
+        .sum();
+  }
+
   static List<String> deliveryIds(int n) {
     List<String> ids = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {

@@ -21,10 +21,23 @@ final class GitHubStack implements AutoCloseable {
 
   final GitHubSimulator sim;
   final ServiceHarness service;
+  private final Map<String, String> env;
+  private final List<ServiceHarness> replicas = new java.util.ArrayList<>();
 
-  private GitHubStack(GitHubSimulator sim, ServiceHarness service) {
+  private GitHubStack(GitHubSimulator sim, ServiceHarness service, Map<String, String> env) {
     this.sim = sim;
     this.service = service;
+    this.env = env;
+  }
+
+  /**
+   * Another replica of the service: the same environment (broker queues, Redis, App), its own
+   * listeners; closed with the stack.
+   */
+  ServiceHarness replica(Vertx vertx) throws Exception {
+    ServiceHarness r = ServiceHarness.start(vertx, env);
+    replicas.add(r);
+    return r;
   }
 
   static GitHubStack start(Vertx vertx, Map<String, String> overrides, CapturedLogs logs)
@@ -49,9 +62,10 @@ final class GitHubStack implements AutoCloseable {
                 "WEBHOOK_RATE_LIMIT_PER_MINUTE", "0"));
     env.putAll(overrides);
     try {
-      ServiceHarness service = ServiceHarness.start(vertx, ServiceHarness.isolatedEnv(env));
+      Map<String, String> isolated = ServiceHarness.isolatedEnv(env);
+      ServiceHarness service = ServiceHarness.start(vertx, isolated);
       FaultSupport.track(service.broker(), service.config());
-      return new GitHubStack(sim, service);
+      return new GitHubStack(sim, service, isolated);
     } catch (Exception e) {
       sim.close();
       throw e;
@@ -87,6 +101,9 @@ final class GitHubStack implements AutoCloseable {
   @Override
   public void close() throws Exception {
     try {
+      for (ServiceHarness r : replicas) {
+        r.close();
+      }
       service.close();
     } finally {
       SimulatorLauncher.stop(sim);

@@ -41,6 +41,8 @@ class ServiceKilledIT {
         Map.of(
             "REDIS_URL", "redis://127.0.0.1:6379",
             "DELIVERY_DEDUP_TTL", "1h",
+            // the killed process's claims on its deliveries in hand expire after this
+            "DELIVERY_LEASE_TTL", "3s",
             "WEBHOOK_RATE_LIMIT_PER_MINUTE", "0",
             "AMQP_CONFIRM_TIMEOUT", "2s",
             "INTAKE_PREFETCH", "32",

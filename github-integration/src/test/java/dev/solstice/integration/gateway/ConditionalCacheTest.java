@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
+import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -28,10 +29,19 @@ class ConditionalCacheTest {
   }
 
   @Test
+  void aClientsIfNoneMatchMatchesWeaklyAnyOfItsTagsOrStar() {
+    assertThat(ConditionalCache.matches("\"a\"", "W/\"a\"")).isTrue();
+    assertThat(ConditionalCache.matches("W/\"x\", W/\"a\"", "\"a\"")).isTrue();
+    assertThat(ConditionalCache.matches("*", "\"a\"")).isTrue();
+    assertThat(ConditionalCache.matches("\"b\"", "\"a\"")).isFalse();
+  }
+
+  @Test
   void theLeastRecentlyUsedAnswerLeavesFirst() {
     ConditionalCache cache = ConditionalCache.inMemory(2);
     ConditionalCache.Entry e =
-        new ConditionalCache.Entry("W/\"1\"", MultiMap.caseInsensitiveMultiMap(), Buffer.buffer());
+        new ConditionalCache.Entry(
+            "W/\"1\"", MultiMap.caseInsensitiveMultiMap(), Buffer.buffer(), Instant.EPOCH);
     cache.put("a", e);
     cache.put("b", e);
     cache.get("a").await();

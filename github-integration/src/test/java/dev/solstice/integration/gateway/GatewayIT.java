@@ -80,6 +80,7 @@ class GatewayIT {
             .file(REPO, "main", "README.md", "hello")
             .file(OTHER, "main", "README.md", "other")
             .start();
+    sim.graphql().pullRequest(REPO, 1347, "Amazing new feature", "OPEN");
     // The App may write contents (a job's release needs it); each job gets only what it asks for.
     sim.installation(
         1,
@@ -107,6 +108,7 @@ class GatewayIT {
     env.put("GITHUB_UPLOADS_BASE", sim.uploadsUrl());
     env.put("GATEWAY_TOKEN_GRACE", "3s");
     env.put("GATEWAY_MAX_BODY_BYTES", "65536");
+    env.put("GATEWAY_CACHE_TTL", "1h");
     service = ServiceHarness.start(vertx, ServiceHarness.isolatedEnv(env));
 
     String delivery = UUID.randomUUID().toString();
@@ -258,6 +260,64 @@ class GatewayIT {
     assertThat(sim.writes().commitComments(REPO))
         .extracting(c -> c.getString("body"))
         .doesNotContain("not allowed");
+  }
+
+  @Test
+  @Order(3)
+  void graphQlQueriesOfTheJobsRepositoryGoThroughAndAllElseIsRefusedBeforeGitHub()
+      throws Exception {
+    // A second process, as a job would.
+    ProcessBuilder curl =
+        new ProcessBuilder(
+                "bash",
+                "-c",
+                "curl -sS -H \"Authorization: bearer $GITHUB_TOKEN\" -X POST"
+                    + " -d '{\"query\":\"query($o: String!) { repository(owner: $o, name:"
+                    + " \\\"Hello-World\\\") { pullRequest(number: 1347) { title state } } }\",'"
+                    + "'\"variables\":{\"o\":\"Codertocat\"}}' \"$GITHUB_API_URL/graphql\"")
+            .redirectErrorStream(true);
+    curl.environment().put("GITHUB_API_URL", JOBS.get("lint").github().apiUrl());
+    curl.environment().put("GITHUB_TOKEN", JOBS.get("lint").github().token());
+    Process p = curl.start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    assertThat(new JsonObject(out).getJsonObject("data").getJsonObject("repository"))
+        .as(out)
+        .isEqualTo(
+            new JsonObject()
+                .put(
+                    "pullRequest",
+                    new JsonObject().put("title", "Amazing new feature").put("state", "OPEN")));
+    long upstream = sim.count("graphql");
+    assertThat(upstream).isEqualTo(1);
+
+    assertGitHubError(
+        graphql(
+            "mutation { addComment(input: {subjectId: \"x\", body: \"y\"}) { clientMutationId } }"),
+        403,
+        "mutations are not allowed for job tokens");
+    assertGitHubError(
+        graphql("{ a: repository(owner: \"Codertocat\", name: \"Other\") { nameWithOwner } }"),
+        403,
+        "is not the job's repository " + REPO);
+    assertGitHubError(
+        graphql("query($n: String!) { repository(owner: \"Codertocat\", name: $n) { id } }"),
+        403,
+        "must name the job's repository");
+    URI gateway = URI.create(JOBS.get("lint").github().apiUrl());
+    HttpResponse<Buffer> malformed =
+        client
+            .post(gateway.getPort(), gateway.getHost(), "/graphql")
+            .putHeader("Authorization", "Bearer " + JOBS.get("lint").github().token())
+            .sendBuffer(Buffer.buffer("{\"query\": "))
+            .await();
+    assertGitHubError(malformed, 400, "Problems parsing JSON");
+    assertThat(sim.count("graphql")).as("refusals never reach GitHub").isEqualTo(upstream);
+  }
+
+  private static HttpResponse<Buffer> graphql(String query) {
+    return send(
+        HttpMethod.POST, "/graphql", "Bearer", "lint", new JsonObject().put("query", query));
   }
 
   @Test
@@ -476,6 +536,35 @@ class GatewayIT {
             .map(Object::toString)
             .toList();
     assertThat(keys).isNotEmpty().allMatch(k -> k.matches(".*gateway:cache:[0-9a-f]{64}"));
+  }
+
+  @Test
+  @Order(10)
+  void aClientsOwnMatchingIfNoneMatchIsAnswered304ByTheGatewayWithinTheTtl() {
+    String path = "/repos/" + REPO + "/contents/README.md";
+    String etag = send(HttpMethod.GET, path, "Bearer", "release", null).getHeader("etag");
+    int calls = sim.calls().size();
+    HttpResponse<Buffer> mine = conditional(path, etag);
+    assertThat(mine.statusCode()).isEqualTo(304);
+    assertThat(mine.getHeader("etag")).isEqualTo(etag);
+    assertThat(mine.getHeader(GitHubForwarder.CACHE_HEADER)).isEqualTo("not-modified");
+    assertThat(conditional(path, "W/\"other\", " + etag).statusCode()).isEqualTo(304);
+    assertThat(sim.calls().size()).as("answered without GitHub").isEqualTo(calls);
+
+    // A tag the gateway does not hold goes to GitHub as it is.
+    assertThat(conditional(path, "\"stale\"").statusCode()).isEqualTo(200);
+    assertThat(sim.calls().size()).isEqualTo(calls + 1);
+  }
+
+  private static HttpResponse<Buffer> conditional(String path, String ifNoneMatch) {
+    URI gateway = URI.create(JOBS.get("release").github().apiUrl());
+    return client
+        .get(gateway.getPort(), gateway.getHost(), path)
+        .putHeader("Authorization", "Bearer " + JOBS.get("release").github().token())
+        .putHeader("Accept", "application/vnd.github+json")
+        .putHeader("If-None-Match", ifNoneMatch)
+        .send()
+        .await();
   }
 
   private static double refused(String why) {

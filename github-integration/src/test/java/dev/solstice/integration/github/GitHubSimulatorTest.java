@@ -224,4 +224,56 @@ class GitHubSimulatorTest {
     assertThat(out.getHeader("x-ratelimit-remaining")).isEqualTo("0");
     assertThat(out.bodyAsJsonObject().getString("message")).startsWith("API rate limit exceeded");
   }
+
+  @Test
+  void graphQlAnswersInGitHubsShapeAndHidesWhatTheTokenCannotSee() {
+    sim.graphql().pullRequest("o/r", 7, "Fix it", "MERGED");
+    String query =
+        "query($n: Int!) { repository(owner: \"o\", name: \"r\") { pullRequest(number: $n)"
+            + " { number title state } } }";
+    HttpResponse<Buffer> ok = graphql(token(), query, new JsonObject().put("n", 7));
+    assertThat(ok.statusCode()).isEqualTo(200);
+    assertThat(ok.bodyAsJsonObject().getJsonObject("data"))
+        .isEqualTo(
+            new JsonObject()
+                .put(
+                    "repository",
+                    new JsonObject()
+                        .put(
+                            "pullRequest",
+                            new JsonObject()
+                                .put("number", 7)
+                                .put("title", "Fix it")
+                                .put("state", "MERGED"))));
+
+    JsonObject hidden =
+        graphql(token(), "{ repository(owner: \"o\", name: \"x\") { nameWithOwner } }", null)
+            .bodyAsJsonObject();
+    assertThat(hidden.getJsonObject("data").getValue("repository")).isNull();
+    JsonObject error = hidden.getJsonArray("errors").getJsonObject(0);
+    assertThat(error.getString("message"))
+        .isEqualTo("Could not resolve to a Repository with the name 'o/x'.");
+    assertThat(error.getJsonArray("path")).containsExactly("repository");
+
+    assertThat(graphql(null, "{ __typename }", null).statusCode()).isEqualTo(401);
+    assertThat(
+            await(
+                    http.postAbs(sim.baseUrl() + "/graphql")
+                        .putHeader("Authorization", "token " + token())
+                        .sendBuffer(Buffer.buffer("{")))
+                .statusCode())
+        .isEqualTo(400);
+  }
+
+  HttpResponse<Buffer> graphql(String token, String query, JsonObject variables) {
+    var req = http.postAbs(sim.baseUrl() + "/graphql");
+    if (token != null) {
+      req.putHeader("Authorization", "bearer " + token);
+    }
+    JsonObject body = new JsonObject().put("query", query);
+    if (variables != null) {
+      body.put("variables", variables);
+    }
+    return await(req.sendJsonObject(body));
+  }
 }

@@ -57,7 +57,7 @@ class StaticTokenReportingTest {
             client,
             CheckRunMap.inMemory(),
             new dev.solstice.integration.core.CheckNames("Solstice CI"),
-            "https://ci.example/logs/",
+            dev.solstice.integration.core.JobLinks.logs("https://ci.example/logs/"),
             sim.app().id(),
             Clock.systemUTC());
   }

@@ -24,7 +24,8 @@ class JobTokensTest {
         1024,
         Duration.ofSeconds(30),
         Duration.ofMinutes(10),
-        Duration.ofHours(1));
+        Duration.ofHours(1),
+        Duration.ZERO);
   }
 
   private final JobTokenSettings settings = settings();

@@ -198,6 +198,7 @@ public final class GitHubSimulator {
 
   private final AppSetup setup = new AppSetup(this);
   private final RepositoryWrites writes = new RepositoryWrites(this);
+  private final GraphQlEndpoint graphql = new GraphQlEndpoint(this);
 
   private GitHubSimulator(Vertx vertx, App app, String prefix) {
     this.vertx = vertx;
@@ -254,6 +255,7 @@ public final class GitHubSimulator {
     installationEndpoints.register(router);
     trust.register(router);
     writes.register(router); // issue 13
+    graphql.register(router); // issue 13
     router.route().handler(ctx -> error(ctx, 404, "Not Found", null));
     return vertx
         .createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0))
@@ -1541,6 +1543,9 @@ public final class GitHubSimulator {
   // ---- small helpers ---------------------------------------------------------------------
 
   static String operationOf(String method, String path) {
+    if (path.equals("/graphql")) {
+      return "graphql";
+    }
     String trusted = TrustEndpoints.operationOf(method, path);
     if (trusted != null) {
       return trusted;
@@ -1569,7 +1574,7 @@ public final class GitHubSimulator {
     }
     if (p.length >= 5 && p[1].equals("repos")) {
       String rest = String.join("/", java.util.Arrays.copyOfRange(p, 4, p.length));
-      if (rest.startsWith("contents")) {
+      if (rest.startsWith("contents") && (method.equals("GET") || method.equals("HEAD"))) {
         return "repos/get-content";
       }
       if (rest.equals("check-runs") && method.equals("POST")) {
@@ -1738,6 +1743,20 @@ public final class GitHubSimulator {
   /** Commit comments, releases, release assets and file updates (issue 13). */
   public RepositoryWrites writes() {
     return writes;
+  }
+
+  /** GitHub's GraphQL API ({@code POST /graphql}) and its test data. */
+  public GraphQlEndpoint graphql() {
+    return graphql;
+  }
+
+  /**
+   * The repositories ({@code owner/name}, lower case) an unexpired installation token covers; null
+   * when the token is unknown or expired.
+   */
+  synchronized Set<String> reposOfToken(String value) {
+    Token t = tokens.get(value);
+    return t == null || !t.expiresAt().isAfter(now()) ? null : Set.copyOf(t.repos());
   }
 
   /** The uploads host (GitHub's {@code https://uploads.github.com}): this server under /uploads. */

@@ -1,14 +1,14 @@
-package dev.solstice.orchestrator;
+package dev.solstice.platform.config;
 
-import dev.solstice.platform.config.EnvReader;
-import dev.solstice.platform.config.Redaction;
 import java.net.URI;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * Where job logs go: an S3-compatible service addressed path-style.
+ * Where job logs go: an S3-compatible service addressed path-style. The orchestrator stub uploads
+ * there, the service's job pages (issue 16) read from there; both read the same {@code S3_*}
+ * variables.
  *
  * @param endpoint base URL of the service, e.g. {@code http://127.0.0.1:9000}; object URLs are
  *     built on it
@@ -24,7 +24,7 @@ public record S3Settings(
   private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
 
   /** Reads the S3 variables; empty when {@code S3_ENDPOINT} is unset (uploads disabled). */
-  static S3Settings read(EnvReader in) {
+  public static S3Settings read(EnvReader in) {
     Optional<URI> endpoint = in.hostUri("S3_ENDPOINT", "http", "https");
     String bucket = in.string("S3_BUCKET", DEFAULT_BUCKET);
     in.require(

@@ -1,0 +1,140 @@
+package dev.solstice.integration.pages;
+
+import dev.solstice.integration.core.JobLinks;
+import dev.solstice.integration.execution.RunStore;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Optional;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code GET /jobs/<request_id>} (a job's page: its facts, its workflow run's jobs and states, its
+ * log with colours and linkable lines) and {@code GET /jobs/<request_id>/log} (the log as text).
+ * Jobs come from the run state ({@link RunStore}), logs from the bucket the orchestrator uploads
+ * to.
+ *
+ * <p>Without {@code JOB_PAGES_PUBLIC=true} (there is no login yet), and for a job the run state
+ * does not know, the answer is the same 404 page: nothing tells a private job apart from none.
+ */
+public record JobPages(JobPageSettings settings, RunStore runs, LogReader logs)
+    implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(JobPages.class);
+
+  /**
+   * @param runs the run state; null when there is none (no GitHub App: every page is a 404)
+   */
+  public JobPages(Vertx vertx, JobPageSettings settings, RunStore runs) {
+    this(
+        settings,
+        runs,
+        settings.anonymous() && settings.logs() != null
+            ? new LogReader(vertx, settings.logs())
+            : null);
+  }
+
+  public void mount(Router router) {
+    router.get(JobLinks.JOB_PATH + ":id").handler(this::page);
+    router.get(JobLinks.JOB_PATH + ":id/log").handler(this::download);
+  }
+
+  private void page(RoutingContext ctx) {
+    find(ctx.pathParam("id"))
+        .compose(
+            view ->
+                view.isEmpty()
+                    ? Future.succeededFuture((String) null)
+                    : log(view.get()).map(log -> JobPageHtml.job(view.get(), log)))
+        .onSuccess(
+            html -> {
+              if (html == null) {
+                notFound(ctx);
+              } else {
+                respond(ctx, 200, "text/html; charset=utf-8", html);
+              }
+            })
+        .onFailure(err -> failed(ctx, err));
+  }
+
+  private void download(RoutingContext ctx) {
+    find(ctx.pathParam("id"))
+        .compose(
+            view -> view.isEmpty() ? Future.succeededFuture(Optional.empty()) : log(view.get()))
+        .onSuccess(
+            log -> {
+              if (log.isEmpty()) {
+                notFound(ctx);
+              } else {
+                ctx.response()
+                    .putHeader(
+                        "Content-Disposition",
+                        "attachment; filename=\"" + ctx.pathParam("id") + ".log\"");
+                respond(ctx, 200, "text/plain; charset=utf-8", (String) log.get());
+              }
+            })
+        .onFailure(err -> failed(ctx, err));
+  }
+
+  /** The job and its run; empty when pages are not served, the id is no UUID or unknown. */
+  private Future<Optional<JobView>> find(String id) {
+    UUID requestId;
+    try {
+      requestId = UUID.fromString(id);
+    } catch (IllegalArgumentException e) {
+      return Future.succeededFuture(Optional.empty());
+    }
+    if (!settings.anonymous() || runs == null) {
+      return Future.succeededFuture(Optional.empty());
+    }
+    return runs.runOf(requestId)
+        .compose(
+            run ->
+                run.isEmpty()
+                    ? Future.succeededFuture(Optional.empty())
+                    : runs.jobs(run.get())
+                        .compose(
+                            jobs ->
+                                runs.states(run.get())
+                                    .map(
+                                        states ->
+                                            jobs.values().stream()
+                                                .filter(j -> j.requestId().equals(requestId))
+                                                .findFirst()
+                                                .map(j -> new JobView(j, jobs, states)))));
+  }
+
+  private Future<Optional<String>> log(JobView view) {
+    return logs == null ? Future.succeededFuture(Optional.empty()) : logs.read(view.logKey());
+  }
+
+  private static void notFound(RoutingContext ctx) {
+    respond(ctx, 404, "text/html; charset=utf-8", JobPageHtml.notFound());
+  }
+
+  private static void failed(RoutingContext ctx, Throwable err) {
+    LOG.warn("job page {} failed: {}", ctx.request().path(), err.toString());
+    respond(ctx, 503, "text/plain; charset=utf-8", "The job could not be read; try again.\n");
+  }
+
+  private static void respond(RoutingContext ctx, int status, String type, String body) {
+    ctx.response()
+        .setStatusCode(status)
+        .putHeader("Content-Type", type)
+        .putHeader("Cache-Control", "no-store")
+        .putHeader("X-Content-Type-Options", "nosniff")
+        .putHeader("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
+        .putHeader("X-Frame-Options", "DENY")
+        .end(body);
+  }
+
+  @Override
+  public void close() {
+    if (logs != null) {
+      logs.close();
+    }
+  }
+}
