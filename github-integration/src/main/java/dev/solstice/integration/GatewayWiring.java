@@ -2,6 +2,7 @@ package dev.solstice.integration;
 
 import dev.solstice.integration.config.AppConfig;
 import dev.solstice.integration.execution.JobCredentials;
+import dev.solstice.integration.gateway.ClientBudget;
 import dev.solstice.integration.gateway.ConditionalCache;
 import dev.solstice.integration.gateway.GatewayVerticle;
 import dev.solstice.integration.github.InstallationToken;
@@ -82,7 +83,10 @@ final class GatewayWiring {
                         String.valueOf(status),
                         "outcome",
                         outcome)
-                    .increment());
+                    .increment(),
+            redis == null
+                ? ClientBudget.inMemory(clock)
+                : ClientBudget.redis(redis, config.redisKeys().gatewayBudget(), clock));
     return new GatewayWiring(
         verticle,
         new JobCredentials(

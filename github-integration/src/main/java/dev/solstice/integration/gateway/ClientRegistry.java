@@ -144,6 +144,11 @@ public final class ClientRegistry {
       file = YAML.readValue(yaml, FileV1.class);
     } catch (JacksonException e) {
       int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
+      if (line <= 0) {
+        // A record's properties are buffered before its constructor runs: the error then carries
+        // no location, only its path (clients[0].budget_per_day), which is found in the text.
+        line = lineOf(yaml, e.getPath());
+      }
       Throwable cause = e.getCause() instanceof IllegalArgumentException iae ? iae : e;
       String message =
           cause == e ? e.getOriginalMessage().lines().findFirst().orElse("") : cause.getMessage();
@@ -174,6 +179,38 @@ public final class ClientRegistry {
       }
     }
     return new ClientRegistry(byHash);
+  }
+
+  /** The line of a path in a block-style file (1-based), or 0 when it cannot be found. */
+  static int lineOf(String yaml, List<JacksonException.Reference> path) {
+    String[] lines = yaml.split("\n", -1);
+    int at = 0;
+    for (JacksonException.Reference r : path) {
+      int found = -1;
+      if (r.getPropertyName() != null) {
+        Pattern key =
+            Pattern.compile("^\\s*(?:-\\s+)?" + Pattern.quote(r.getPropertyName()) + "\\s*:");
+        for (int i = at; i < lines.length && found < 0; i++) {
+          found = key.matcher(lines[i]).find() ? i : -1;
+        }
+      } else if (r.getIndex() >= 0) {
+        int seen = -1;
+        int itemIndent = -1;
+        for (int i = at + 1; i < lines.length && found < 0; i++) {
+          String t = lines[i].stripLeading();
+          int indent = lines[i].length() - t.length();
+          if (t.startsWith("-") && (itemIndent < 0 || indent == itemIndent)) {
+            itemIndent = indent;
+            found = ++seen == r.getIndex() ? i : -1;
+          }
+        }
+      }
+      if (found < 0) {
+        return 0;
+      }
+      at = found;
+    }
+    return at + 1;
   }
 
   /** The client holding {@code token}, if any. */

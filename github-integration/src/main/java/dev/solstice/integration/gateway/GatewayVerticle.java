@@ -66,12 +66,27 @@ public final class GatewayVerticle extends VerticleBase {
   private final GatewayRoutes routes = GatewayRoutes.jobTokenRoutes();
   private final Observer observer;
   private final GatewayAnswers answers;
+  private final ClientBudget budget;
+  private volatile ClientRegistryFile clients;
   private HttpServer server;
   private HttpClientAgent client;
   private GitHubForwarder forwarder;
 
   public GatewayVerticle(
       JobTokenSettings settings, JobTokens jobTokens, GitHubUpstream github, Observer observer) {
+    this(settings, jobTokens, github, observer, ClientBudget.inMemory(java.time.Clock.systemUTC()));
+  }
+
+  /**
+   * @param budget the registry clients' hourly budgets ({@code GATEWAY_CLIENTS_FILE})
+   */
+  public GatewayVerticle(
+      JobTokenSettings settings,
+      JobTokens jobTokens,
+      GitHubUpstream github,
+      Observer observer,
+      ClientBudget budget) {
+    this.budget = budget;
     this.settings = settings;
     this.jobTokens = jobTokens;
     this.github = github;
@@ -95,10 +110,30 @@ public final class GatewayVerticle extends VerticleBase {
             settings.cacheTtl(),
             java.time.Clock.systemUTC());
     server = vertx.createHttpServer();
-    return server
-        .requestHandler(this::handle)
-        .listen(settings.port(), settings.host())
+    return loadClients()
+        .compose(v -> server.requestHandler(this::handle).listen(settings.port(), settings.host()))
         .onSuccess(s -> LOG.info("gateway listening on {}:{}", settings.host(), s.actualPort()));
+  }
+
+  /**
+   * Reads {@code GATEWAY_CLIENTS_FILE} (an invalid file fails the start) and re-reads it every 2 s
+   * on a worker thread; a changed, valid file replaces the registry, an invalid one is logged with
+   * its line and the previous registry stays in force.
+   */
+  private Future<Void> loadClients() {
+    java.nio.file.Path path = settings.clientsFile();
+    if (path == null) {
+      return Future.succeededFuture();
+    }
+    return vertx
+        .executeBlocking(() -> ClientRegistryFile.load(path))
+        .map(
+            f -> {
+              clients = f;
+              LOG.info("gateway clients file {}: {} clients", path, f.registry().size());
+              vertx.setPeriodic(2_000, id -> vertx.executeBlocking(f::check, false));
+              return null;
+            });
   }
 
   @Override
@@ -140,7 +175,14 @@ public final class GatewayVerticle extends VerticleBase {
             })
         .onSuccess(
             grant -> {
-              if (grant.isEmpty()) {
+              ClientRegistryFile registry = clients;
+              Optional<ClientRegistry.Client> client =
+                  grant.isPresent() || registry == null
+                      ? Optional.empty()
+                      : registry.registry().find(token.get());
+              if (client.isPresent()) {
+                client(in, path, client.get());
+              } else if (grant.isEmpty()) {
                 answers.refuse(in, "-", 401, "Bad credentials", "bad_token");
               } else if (in.method() == HttpMethod.POST && "/gateway/token".equals(path)) {
                 exchange(in, grant.get());
@@ -149,6 +191,77 @@ public final class GatewayVerticle extends VerticleBase {
               } else {
                 route(in, path, grant.get());
               }
+            });
+  }
+
+  /**
+   * A registry client: its scopes (method + path regex), its repositories, then its hourly budget.
+   */
+  private void client(HttpServerRequest in, String path, ClientRegistry.Client c) {
+    String method = in.method().name();
+    if (GatewayRoutes.suspicious(path)) {
+      answers.refuse(in, "-", 404, "Not Found", "bad_path");
+      return;
+    }
+    if (c.scopeFor(method, path).isEmpty()) {
+      answers.refuse(
+          in,
+          "-",
+          403,
+          "Client "
+              + c.name()
+              + " has no scope for "
+              + method
+              + " "
+              + path
+              + " (its scopes: "
+              + c.scopes()
+              + ")",
+          "out_of_scope");
+      return;
+    }
+    String[] seg = path.split("/");
+    if (seg.length < 4 || !"repos".equals(seg[1])) {
+      answers.refuse(
+          in, "-", 403, "Registry clients reach /repos/{owner}/{repo}/… only", "no_repository");
+      return;
+    }
+    if (!c.reaches(seg[2] + "/" + seg[3])) {
+      answers.refuse(in, "/repos/{owner}/{repo}/…", 404, "Not Found", "other_repository");
+      return;
+    }
+    budget
+        .take(c.name(), c.budgetPerHour())
+        .onFailure(
+            e -> {
+              LOG.warn("gateway: client budget store unavailable: {}", e.toString());
+              answers.refuse(
+                  in, "-", 503, "The gateway cannot check budgets right now", "store_down");
+            })
+        .onSuccess(
+            take -> {
+              if (!take.allowed()) {
+                in.response().putHeader("Retry-After", String.valueOf(take.retryAfterSeconds()));
+                answers.refuse(
+                    in,
+                    "-",
+                    429,
+                    "Client "
+                        + c.name()
+                        + " spent its budget of "
+                        + c.budgetPerHour()
+                        + " requests per hour",
+                    "budget_spent");
+                return;
+              }
+              // Forwarding needs the repository's installation (GET /repos/{o}/{r}/installation),
+              // which neither the gateway nor the simulator has yet.
+              answers.refuse(
+                  in,
+                  "-",
+                  501,
+                  "The gateway does not forward registry clients' requests yet",
+                  "not_built");
             });
   }
 
