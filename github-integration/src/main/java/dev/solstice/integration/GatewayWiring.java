@@ -5,6 +5,7 @@ import dev.solstice.integration.execution.JobCredentials;
 import dev.solstice.integration.gateway.ClientBudget;
 import dev.solstice.integration.gateway.ConditionalCache;
 import dev.solstice.integration.gateway.GatewayVerticle;
+import dev.solstice.integration.github.AppInstallation;
 import dev.solstice.integration.github.InstallationToken;
 import dev.solstice.integration.github.RepoRef;
 import dev.solstice.integration.github.TokenScope;
@@ -68,6 +69,11 @@ final class GatewayWiring {
                   public Future<Void> invalidate(
                       long installationId, RepoRef repo, TokenScope scope, String refused) {
                     return github.tokens().invalidate(installationId, repo, scope, refused);
+                  }
+
+                  @Override
+                  public Future<AppInstallation> installationOf(RepoRef repo) {
+                    return github.repositoryInstallation(repo);
                   }
                 },
                 redis == null

@@ -1,5 +1,7 @@
 package dev.solstice.integration.gateway;
 
+import dev.solstice.integration.core.GitHubApiException;
+import dev.solstice.integration.github.AppInstallation;
 import dev.solstice.integration.github.InstallationToken;
 import dev.solstice.integration.github.RepoRef;
 import dev.solstice.integration.github.TokenScope;
@@ -42,6 +44,14 @@ public final class GatewayVerticle extends VerticleBase {
 
     /** Forgets a token GitHub refused (401), so the next {@link #token} mints a new one. */
     Future<Void> invalidate(long installationId, RepoRef repo, TokenScope scope, String refused);
+
+    /**
+     * The App's installation on {@code repo} ({@code GET /repos/{owner}/{repo}/installation}), for
+     * registry clients' requests.
+     */
+    default Future<AppInstallation> installationOf(RepoRef repo) {
+      return Future.failedFuture(new IllegalStateException("no installation lookup"));
+    }
   }
 
   /** What the gateway observed, for metrics and tests. */
@@ -254,14 +264,57 @@ public final class GatewayVerticle extends VerticleBase {
                     "budget_spent");
                 return;
               }
-              // Forwarding needs the repository's installation (GET /repos/{o}/{r}/installation),
-              // which neither the gateway nor the simulator has yet.
-              answers.refuse(
-                  in,
-                  "-",
-                  501,
-                  "The gateway does not forward registry clients' requests yet",
-                  "not_built");
+              forwardClient(in, RepoRef.parse(seg[2] + "/" + seg[3]), c);
+            });
+  }
+
+  private record KnownInstallation(AppInstallation installation, long atMillis) {}
+
+  private static final long INSTALLATION_TTL_MILLIS = 10 * 60_000L;
+  private final Map<String, KnownInstallation> installations =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * Forwards a registry client's request with an installation token of the App's installation on
+   * the repository (looked up at GitHub, remembered 10 minutes), for that one repository with the
+   * installation's permissions.
+   */
+  private void forwardClient(HttpServerRequest in, RepoRef repo, ClientRegistry.Client c) {
+    String route = "/repos/{owner}/{repo}/…";
+    if (tooLarge(in, route)) {
+      return;
+    }
+    String key = repo.fullName().toLowerCase(Locale.ROOT);
+    KnownInstallation known = installations.get(key);
+    long now = System.currentTimeMillis();
+    Future<AppInstallation> installation =
+        known != null && now - known.atMillis() < INSTALLATION_TTL_MILLIS
+            ? Future.succeededFuture(known.installation())
+            : github
+                .tokens()
+                .installationOf(repo)
+                .onSuccess(i -> installations.put(key, new KnownInstallation(i, now)));
+    installation
+        .onFailure(
+            e -> {
+              if (e instanceof GitHubApiException g && g.status() == 404) {
+                answers.refuse(in, route, 404, "Not Found", "not_installed");
+              } else {
+                answers.upstreamFailed(in, route, e);
+              }
+            })
+        .onSuccess(
+            i -> {
+              JobGrant grant =
+                  new JobGrant(
+                      java.util.UUID.nameUUIDFromBytes(
+                          ("client:" + c.name()).getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                      repo.fullName(),
+                      i.id(),
+                      i.permissions(),
+                      Instant.now().plusSeconds(3600));
+              continueIfAsked(in);
+              forwarder.forward(in, route, apiBase + in.uri(), grant);
             });
   }
 

@@ -59,6 +59,13 @@ class ClientRegistryTest {
   }
 
   @Test
+  void theDeployExampleParses() throws Exception {
+    ClientRegistry r =
+        ClientRegistry.parse(Files.readString(Path.of("../deploy/gateway-clients.example.yaml")));
+    assertThat(r.size()).isEqualTo(2);
+  }
+
+  @Test
   void invalidReloadKeepsThePreviousRegistry(@TempDir Path dir) throws Exception {
     Path p = dir.resolve("clients.yaml");
     Files.writeString(p, file("one", "tok-1"));
