@@ -606,6 +606,7 @@ class GatewayIT {
   void registryClientsAreHeldToTheirScopesRepositoriesAndBudgetAndTheFileIsReloaded()
       throws Exception {
     String contents = "/repos/" + REPO + "/contents/README.md";
+    int callsBefore = sim.calls().size();
     assertGitHubError(
         request(HttpMethod.GET, "/repos/" + REPO + "/issues", "Bearer " + READER, null),
         403,
@@ -615,6 +616,7 @@ class GatewayIT {
             HttpMethod.GET, "/repos/" + OTHER + "/contents/README.md", "Bearer " + READER, null),
         404,
         "Not Found");
+    assertThat(sim.calls().size()).as("refusals never reach GitHub").isEqualTo(callsBefore);
     // Within scope: forwarded with the App's installation token, counted against the budget.
     HttpResponse<Buffer> read = request(HttpMethod.GET, contents, "token " + READER, null);
     assertThat(read.statusCode()).isEqualTo(200);
@@ -624,6 +626,12 @@ class GatewayIT {
     HttpResponse<Buffer> spent = request(HttpMethod.GET, contents, "token " + READER, null);
     assertGitHubError(spent, 429, "spent its budget of 2 requests per hour");
     assertThat(Long.parseLong(spent.getHeader("Retry-After"))).isBetween(1L, 3600L);
+    int callsAfter = sim.calls().size();
+    assertThat(
+            request(HttpMethod.GET, "/repos/" + REPO + "/contents/x.md", "Bearer " + READER, null)
+                .statusCode())
+        .isEqualTo(429);
+    assertThat(sim.calls().size()).as("a spent budget never reaches GitHub").isEqualTo(callsAfter);
 
     assertGitHubError(
         request(HttpMethod.GET, contents, "Bearer " + LATER, null), 401, "Bad credentials");
