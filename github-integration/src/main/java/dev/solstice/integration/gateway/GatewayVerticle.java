@@ -67,12 +67,15 @@ public final class GatewayVerticle extends VerticleBase {
    * @param tokens the installation tokens forwarded requests carry
    * @param cache GitHub's answers to conditional GETs, for its free 304s
    */
-  public record GitHubUpstream(String apiBase, InstallationTokens tokens, ConditionalCache cache) {}
+  public record GitHubUpstream(String apiBase, InstallationTokens tokens, ConditionalCache cache) {
+    public GitHubUpstream {
+      apiBase = apiBase.replaceAll("/+$", "");
+    }
+  }
 
   private final JobTokenSettings settings;
   private final JobTokens jobTokens;
   private final GitHubUpstream github;
-  private final String apiBase;
   private final GatewayRoutes routes = GatewayRoutes.jobTokenRoutes();
   private final Observer observer;
   private final GatewayAnswers answers;
@@ -81,11 +84,6 @@ public final class GatewayVerticle extends VerticleBase {
   private HttpServer server;
   private HttpClientAgent client;
   private GitHubForwarder forwarder;
-
-  public GatewayVerticle(
-      JobTokenSettings settings, JobTokens jobTokens, GitHubUpstream github, Observer observer) {
-    this(settings, jobTokens, github, observer, ClientBudget.inMemory(java.time.Clock.systemUTC()));
-  }
 
   /**
    * @param budget the registry clients' hourly budgets ({@code GATEWAY_CLIENTS_FILE})
@@ -100,7 +98,6 @@ public final class GatewayVerticle extends VerticleBase {
     this.settings = settings;
     this.jobTokens = jobTokens;
     this.github = github;
-    this.apiBase = github.apiBase().replaceAll("/+$", "");
     this.observer = observer;
     this.answers = new GatewayAnswers(observer);
   }
@@ -314,7 +311,7 @@ public final class GatewayVerticle extends VerticleBase {
                       i.permissions(),
                       Instant.now().plusSeconds(3600));
               continueIfAsked(in);
-              forwarder.forward(in, route, apiBase + in.uri(), grant);
+              forwarder.forward(in, route, github.apiBase() + in.uri(), grant);
             });
   }
 
@@ -363,7 +360,7 @@ public final class GatewayVerticle extends VerticleBase {
     if (tooLarge(in, r.template())) {
       return;
     }
-    String base = r.upstream() == GatewayRoutes.Upstream.UPLOADS ? uploadsBase() : apiBase;
+    String base = r.upstream() == GatewayRoutes.Upstream.UPLOADS ? uploadsBase() : github.apiBase();
     String uri =
         r.upstream() == GatewayRoutes.Upstream.UPLOADS
             ? in.uri().substring("/uploads".length())
@@ -399,7 +396,9 @@ public final class GatewayVerticle extends VerticleBase {
                 GraphQlGate.check(b, grant.repository())
                     .ifPresentOrElse(
                         no -> answers.refuse(in, GRAPHQL, no.status(), no.message(), no.why()),
-                        () -> forwarder.forward(in, GRAPHQL, graphqlUrl(apiBase), grant, b)));
+                        () ->
+                            forwarder.forward(
+                                in, GRAPHQL, graphqlUrl(github.apiBase()), grant, b)));
   }
 
   /**
