@@ -37,6 +37,7 @@ OPERATIONS = [
     ("/app/installations/{installation_id}", "get"),
     ("/app/installations", "get"),
     ("/installation/repositories", "get"),
+    ("/repos/{owner}/{repo}/installation", "get"),
     ("/repos/{owner}/{repo}/commits/{commit_sha}/pulls", "get"),
     ("/repos/{owner}/{repo}/statuses/{sha}", "post"),
     ("/meta", "get"),

@@ -2,8 +2,10 @@ package dev.solstice.integration;
 
 import dev.solstice.integration.config.AppConfig;
 import dev.solstice.integration.execution.JobCredentials;
+import dev.solstice.integration.gateway.ClientBudget;
 import dev.solstice.integration.gateway.ConditionalCache;
 import dev.solstice.integration.gateway.GatewayVerticle;
+import dev.solstice.integration.github.AppInstallation;
 import dev.solstice.integration.github.InstallationToken;
 import dev.solstice.integration.github.RepoRef;
 import dev.solstice.integration.github.TokenScope;
@@ -68,6 +70,11 @@ final class GatewayWiring {
                       long installationId, RepoRef repo, TokenScope scope, String refused) {
                     return github.tokens().invalidate(installationId, repo, scope, refused);
                   }
+
+                  @Override
+                  public Future<AppInstallation> installationOf(RepoRef repo) {
+                    return github.repositoryInstallation(repo);
+                  }
                 },
                 redis == null
                     ? ConditionalCache.inMemory(10_000)
@@ -82,7 +89,10 @@ final class GatewayWiring {
                         String.valueOf(status),
                         "outcome",
                         outcome)
-                    .increment());
+                    .increment(),
+            redis == null
+                ? ClientBudget.inMemory(clock)
+                : ClientBudget.redis(redis, config.redisKeys().gatewayBudget(), clock));
     return new GatewayWiring(
         verticle,
         new JobCredentials(

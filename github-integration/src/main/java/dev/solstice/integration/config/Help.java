@@ -330,6 +330,10 @@ public final class Help {
               "0s (off)",
               "how long after GitHub last confirmed a cached GET the gateway itself answers a client's matching If-None-Match with 304 (docs/gateway.md)"),
           Variable.of(
+              "GATEWAY_CLIENTS_FILE",
+              "none",
+              "the gateway's client registry (YAML, version 1: name, token_sha256, scopes, repositories, budget_per_hour; docs/gateway.md), re-read when it changes; an invalid file is refused with its line and the previous registry stays"),
+          Variable.of(
               "GATEWAY_DEFAULT_JOB_TIMEOUT",
               "6h",
               "the timeout a job token assumes for a job whose workflow names none"),

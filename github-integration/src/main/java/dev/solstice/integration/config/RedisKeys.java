@@ -52,4 +52,9 @@ public record RedisKeys(
   public String gatewayCache() {
     return prefix + "gateway:cache:";
   }
+
+  /** Prefix of the registry clients' hourly budgets (issue 13; keyed by client name and hour). */
+  public String gatewayBudget() {
+    return prefix + "gateway:budget:";
+  }
 }

@@ -1,5 +1,7 @@
 package dev.solstice.integration.gateway;
 
+import dev.solstice.integration.core.GitHubApiException;
+import dev.solstice.integration.github.AppInstallation;
 import dev.solstice.integration.github.InstallationToken;
 import dev.solstice.integration.github.RepoRef;
 import dev.solstice.integration.github.TokenScope;
@@ -42,6 +44,14 @@ public final class GatewayVerticle extends VerticleBase {
 
     /** Forgets a token GitHub refused (401), so the next {@link #token} mints a new one. */
     Future<Void> invalidate(long installationId, RepoRef repo, TokenScope scope, String refused);
+
+    /**
+     * The App's installation on {@code repo} ({@code GET /repos/{owner}/{repo}/installation}), for
+     * registry clients' requests.
+     */
+    default Future<AppInstallation> installationOf(RepoRef repo) {
+      return Future.failedFuture(new IllegalStateException("no installation lookup"));
+    }
   }
 
   /** What the gateway observed, for metrics and tests. */
@@ -57,25 +67,37 @@ public final class GatewayVerticle extends VerticleBase {
    * @param tokens the installation tokens forwarded requests carry
    * @param cache GitHub's answers to conditional GETs, for its free 304s
    */
-  public record GitHubUpstream(String apiBase, InstallationTokens tokens, ConditionalCache cache) {}
+  public record GitHubUpstream(String apiBase, InstallationTokens tokens, ConditionalCache cache) {
+    public GitHubUpstream {
+      apiBase = apiBase.replaceAll("/+$", "");
+    }
+  }
 
   private final JobTokenSettings settings;
   private final JobTokens jobTokens;
   private final GitHubUpstream github;
-  private final String apiBase;
   private final GatewayRoutes routes = GatewayRoutes.jobTokenRoutes();
   private final Observer observer;
   private final GatewayAnswers answers;
+  private final ClientBudget budget;
+  private volatile ClientRegistryFile clients;
   private HttpServer server;
   private HttpClientAgent client;
   private GitHubForwarder forwarder;
 
+  /**
+   * @param budget the registry clients' hourly budgets ({@code GATEWAY_CLIENTS_FILE})
+   */
   public GatewayVerticle(
-      JobTokenSettings settings, JobTokens jobTokens, GitHubUpstream github, Observer observer) {
+      JobTokenSettings settings,
+      JobTokens jobTokens,
+      GitHubUpstream github,
+      Observer observer,
+      ClientBudget budget) {
+    this.budget = budget;
     this.settings = settings;
     this.jobTokens = jobTokens;
     this.github = github;
-    this.apiBase = github.apiBase().replaceAll("/+$", "");
     this.observer = observer;
     this.answers = new GatewayAnswers(observer);
   }
@@ -95,10 +117,30 @@ public final class GatewayVerticle extends VerticleBase {
             settings.cacheTtl(),
             java.time.Clock.systemUTC());
     server = vertx.createHttpServer();
-    return server
-        .requestHandler(this::handle)
-        .listen(settings.port(), settings.host())
+    return loadClients()
+        .compose(v -> server.requestHandler(this::handle).listen(settings.port(), settings.host()))
         .onSuccess(s -> LOG.info("gateway listening on {}:{}", settings.host(), s.actualPort()));
+  }
+
+  /**
+   * Reads {@code GATEWAY_CLIENTS_FILE} (an invalid file fails the start) and re-reads it every 2 s
+   * on a worker thread; a changed, valid file replaces the registry, an invalid one is logged with
+   * its line and the previous registry stays in force.
+   */
+  private Future<Void> loadClients() {
+    java.nio.file.Path path = settings.clientsFile();
+    if (path == null) {
+      return Future.succeededFuture();
+    }
+    return vertx
+        .executeBlocking(() -> ClientRegistryFile.load(path))
+        .map(
+            f -> {
+              clients = f;
+              LOG.info("gateway clients file {}: {} clients", path, f.registry().size());
+              vertx.setPeriodic(2_000, id -> vertx.executeBlocking(f::check, false));
+              return null;
+            });
   }
 
   @Override
@@ -140,7 +182,14 @@ public final class GatewayVerticle extends VerticleBase {
             })
         .onSuccess(
             grant -> {
-              if (grant.isEmpty()) {
+              ClientRegistryFile registry = clients;
+              Optional<ClientRegistry.Client> client =
+                  grant.isPresent() || registry == null
+                      ? Optional.empty()
+                      : registry.registry().find(token.get());
+              if (client.isPresent()) {
+                client(in, path, client.get());
+              } else if (grant.isEmpty()) {
                 answers.refuse(in, "-", 401, "Bad credentials", "bad_token");
               } else if (in.method() == HttpMethod.POST && "/gateway/token".equals(path)) {
                 exchange(in, grant.get());
@@ -149,6 +198,120 @@ public final class GatewayVerticle extends VerticleBase {
               } else {
                 route(in, path, grant.get());
               }
+            });
+  }
+
+  /**
+   * A registry client: its scopes (method + path regex), its repositories, then its hourly budget.
+   */
+  private void client(HttpServerRequest in, String path, ClientRegistry.Client c) {
+    String method = in.method().name();
+    if (GatewayRoutes.suspicious(path)) {
+      answers.refuse(in, "-", 404, "Not Found", "bad_path");
+      return;
+    }
+    if (c.scopeFor(method, path).isEmpty()) {
+      answers.refuse(
+          in,
+          "-",
+          403,
+          "Client "
+              + c.name()
+              + " has no scope for "
+              + method
+              + " "
+              + path
+              + " (its scopes: "
+              + c.scopes()
+              + ")",
+          "out_of_scope");
+      return;
+    }
+    String[] seg = path.split("/");
+    if (seg.length < 4 || !"repos".equals(seg[1])) {
+      answers.refuse(
+          in, "-", 403, "Registry clients reach /repos/{owner}/{repo}/… only", "no_repository");
+      return;
+    }
+    if (!c.reaches(seg[2] + "/" + seg[3])) {
+      answers.refuse(in, "/repos/{owner}/{repo}/…", 404, "Not Found", "other_repository");
+      return;
+    }
+    budget
+        .take(c.name(), c.budgetPerHour())
+        .onFailure(
+            e -> {
+              LOG.warn("gateway: client budget store unavailable: {}", e.toString());
+              answers.refuse(
+                  in, "-", 503, "The gateway cannot check budgets right now", "store_down");
+            })
+        .onSuccess(
+            take -> {
+              if (!take.allowed()) {
+                in.response().putHeader("Retry-After", String.valueOf(take.retryAfterSeconds()));
+                answers.refuse(
+                    in,
+                    "-",
+                    429,
+                    "Client "
+                        + c.name()
+                        + " spent its budget of "
+                        + c.budgetPerHour()
+                        + " requests per hour",
+                    "budget_spent");
+                return;
+              }
+              forwardClient(in, RepoRef.parse(seg[2] + "/" + seg[3]), c);
+            });
+  }
+
+  private record KnownInstallation(AppInstallation installation, long atMillis) {}
+
+  private static final long INSTALLATION_TTL_MILLIS = 10 * 60_000L;
+  private final Map<String, KnownInstallation> installations =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * Forwards a registry client's request with an installation token of the App's installation on
+   * the repository (looked up at GitHub, remembered 10 minutes), for that one repository with the
+   * installation's permissions.
+   */
+  private void forwardClient(HttpServerRequest in, RepoRef repo, ClientRegistry.Client c) {
+    String route = "/repos/{owner}/{repo}/…";
+    if (tooLarge(in, route)) {
+      return;
+    }
+    String key = repo.fullName().toLowerCase(Locale.ROOT);
+    KnownInstallation known = installations.get(key);
+    long now = System.currentTimeMillis();
+    Future<AppInstallation> installation =
+        known != null && now - known.atMillis() < INSTALLATION_TTL_MILLIS
+            ? Future.succeededFuture(known.installation())
+            : github
+                .tokens()
+                .installationOf(repo)
+                .onSuccess(i -> installations.put(key, new KnownInstallation(i, now)));
+    installation
+        .onFailure(
+            e -> {
+              if (e instanceof GitHubApiException g && g.status() == 404) {
+                answers.refuse(in, route, 404, "Not Found", "not_installed");
+              } else {
+                answers.upstreamFailed(in, route, e);
+              }
+            })
+        .onSuccess(
+            i -> {
+              JobGrant grant =
+                  new JobGrant(
+                      java.util.UUID.nameUUIDFromBytes(
+                          ("client:" + c.name()).getBytes(java.nio.charset.StandardCharsets.UTF_8)),
+                      repo.fullName(),
+                      i.id(),
+                      i.permissions(),
+                      Instant.now().plusSeconds(3600));
+              continueIfAsked(in);
+              forwarder.forward(in, route, github.apiBase() + in.uri(), grant);
             });
   }
 
@@ -197,7 +360,7 @@ public final class GatewayVerticle extends VerticleBase {
     if (tooLarge(in, r.template())) {
       return;
     }
-    String base = r.upstream() == GatewayRoutes.Upstream.UPLOADS ? uploadsBase() : apiBase;
+    String base = r.upstream() == GatewayRoutes.Upstream.UPLOADS ? uploadsBase() : github.apiBase();
     String uri =
         r.upstream() == GatewayRoutes.Upstream.UPLOADS
             ? in.uri().substring("/uploads".length())
@@ -233,7 +396,9 @@ public final class GatewayVerticle extends VerticleBase {
                 GraphQlGate.check(b, grant.repository())
                     .ifPresentOrElse(
                         no -> answers.refuse(in, GRAPHQL, no.status(), no.message(), no.why()),
-                        () -> forwarder.forward(in, GRAPHQL, graphqlUrl(apiBase), grant, b)));
+                        () ->
+                            forwarder.forward(
+                                in, GRAPHQL, graphqlUrl(github.apiBase()), grant, b)));
   }
 
   /**

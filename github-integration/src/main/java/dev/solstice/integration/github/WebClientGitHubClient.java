@@ -128,6 +128,9 @@ public final class WebClientGitHubClient implements GitHubClient {
   private static final Endpoint GET_INSTALLATION =
       new Endpoint(
           "apps/get-installation", HttpMethod.GET, "/app/installations/{installation_id}", null);
+  private static final Endpoint GET_REPO_INSTALLATION =
+      new Endpoint(
+          "apps/get-repo-installation", HttpMethod.GET, "/repos/{owner}/{repo}/installation", null);
   private static final Endpoint LIST_INSTALLATIONS =
       new Endpoint("apps/list-installations", HttpMethod.GET, "/app/installations", null);
   private static final Endpoint LIST_INSTALLATION_REPOSITORIES =
@@ -826,6 +829,13 @@ public final class WebClientGitHubClient implements GitHubClient {
             e ->
                 Future.failedFuture(
                     e instanceof GitHubApiException g ? withInstallation(g, installationId) : e))
+        .map(resp -> AppInstallation.fromJson(resp.body().toJsonObject()));
+  }
+
+  /** The App's installation on {@code repo} ({@code GET /repos/{owner}/{repo}/installation}). */
+  public Future<AppInstallation> repositoryInstallation(RepoRef repo) {
+    return executor
+        .execute(asApp(GET_REPO_INSTALLATION, repoPath(repo) + "/installation", null))
         .map(resp -> AppInstallation.fromJson(resp.body().toJsonObject()));
   }
 

@@ -19,6 +19,7 @@ import java.time.Duration;
  * @param defaultJobTimeout the timeout assumed for a job that names none
  * @param cacheTtl how long after GitHub last confirmed a cached answer a client's own matching
  *     {@code If-None-Match} is answered 304 by the gateway itself; zero: always asked upstream
+ * @param clientsFile the client registry ({@code GATEWAY_CLIENTS_FILE}); null: job tokens only
  */
 public record JobTokenSettings(
     String host,
@@ -29,7 +30,8 @@ public record JobTokenSettings(
     Duration grace,
     Duration margin,
     Duration defaultJobTimeout,
-    Duration cacheTtl) {
+    Duration cacheTtl,
+    java.nio.file.Path clientsFile) {
 
   public static final Duration DEFAULT_GRACE = Duration.ofMinutes(1);
   public static final Duration DEFAULT_MARGIN = Duration.ofMinutes(10);
@@ -50,6 +52,8 @@ public record JobTokenSettings(
     Duration margin = in.duration("GATEWAY_TOKEN_MARGIN", DEFAULT_MARGIN);
     Duration timeout = in.positiveDuration("GATEWAY_DEFAULT_JOB_TIMEOUT", DEFAULT_JOB_TIMEOUT);
     Duration cacheTtl = in.duration("GATEWAY_CACHE_TTL", Duration.ZERO);
+    String clients = in.raw("GATEWAY_CLIENTS_FILE");
+    java.nio.file.Path clientsFile = clients == null ? null : java.nio.file.Path.of(clients);
     if (addr == null) {
       return null;
     }
@@ -66,7 +70,16 @@ public record JobTokenSettings(
         .map(
             l ->
                 new JobTokenSettings(
-                    l.host(), l.port(), url, uploads, maxBody, grace, margin, timeout, cacheTtl))
+                    l.host(),
+                    l.port(),
+                    url,
+                    uploads,
+                    maxBody,
+                    grace,
+                    margin,
+                    timeout,
+                    cacheTtl,
+                    clientsFile))
         .orElseGet(
             () -> {
               in.error("GATEWAY_ADDR: " + ListenAddress.EXPECTED + ", got \"" + addr + "\"");

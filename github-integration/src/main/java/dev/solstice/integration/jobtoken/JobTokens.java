@@ -86,7 +86,7 @@ public final class JobTokens {
     return text == null ? null : TOKEN_IN_TEXT.matcher(text).replaceAll(PREFIX + "***");
   }
 
-  static String hash(String token) {
+  public static String hash(String token) {
     try {
       return HexFormat.of()
           .formatHex(

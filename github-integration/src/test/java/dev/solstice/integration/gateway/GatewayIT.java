@@ -69,6 +69,24 @@ class GatewayIT {
   private static ServiceHarness service;
   private static WebClient client;
   private static final Map<String, JobRequest> JOBS = new HashMap<>();
+  private static final String READER = "src_reader_" + UUID.randomUUID();
+  private static final String LATER = "src_later_" + UUID.randomUUID();
+  private static java.nio.file.Path clientsFile;
+
+  private static String clients(String... nameAndToken) {
+    StringBuilder y = new StringBuilder("version: 1\nclients:\n");
+    for (int i = 0; i < nameAndToken.length; i += 2) {
+      y.append("  - name: ").append(nameAndToken[i]).append('\n');
+      y.append("    token_sha256: ")
+          .append(dev.solstice.integration.jobtoken.JobTokens.hash(nameAndToken[i + 1]))
+          .append('\n');
+      y.append("    scopes:\n      - method: GET\n");
+      y.append("        path: \"/repos/[^/]+/[^/]+/contents/.*\"\n");
+      y.append("    repositories: [").append(REPO).append("]\n");
+      y.append("    budget_per_hour: 2\n");
+    }
+    return y.toString();
+  }
 
   @BeforeAll
   static void start() throws Exception {
@@ -109,6 +127,11 @@ class GatewayIT {
     env.put("GATEWAY_TOKEN_GRACE", "3s");
     env.put("GATEWAY_MAX_BODY_BYTES", "65536");
     env.put("GATEWAY_CACHE_TTL", "1h");
+    clientsFile = java.nio.file.Files.createTempFile("gateway-clients", ".yaml");
+    java.nio.file.Files.writeString(clientsFile, clients("reader", READER));
+    env.put("GATEWAY_CLIENTS_FILE", clientsFile.toString());
+    LOGS.secret(READER);
+    LOGS.secret(LATER);
     service = ServiceHarness.start(vertx, ServiceHarness.isolatedEnv(env));
 
     String delivery = UUID.randomUUID().toString();
@@ -576,6 +599,48 @@ class GatewayIT {
         .stream()
         .mapToDouble(c -> c.count())
         .sum();
+  }
+
+  @Test
+  @Order(20)
+  void registryClientsAreHeldToTheirScopesRepositoriesAndBudgetAndTheFileIsReloaded()
+      throws Exception {
+    String contents = "/repos/" + REPO + "/contents/README.md";
+    int callsBefore = sim.calls().size();
+    assertGitHubError(
+        request(HttpMethod.GET, "/repos/" + REPO + "/issues", "Bearer " + READER, null),
+        403,
+        "Client reader has no scope for GET /repos/" + REPO + "/issues");
+    assertGitHubError(
+        request(
+            HttpMethod.GET, "/repos/" + OTHER + "/contents/README.md", "Bearer " + READER, null),
+        404,
+        "Not Found");
+    assertThat(sim.calls().size()).as("refusals never reach GitHub").isEqualTo(callsBefore);
+    // Within scope: forwarded with the App's installation token, counted against the budget.
+    HttpResponse<Buffer> read = request(HttpMethod.GET, contents, "token " + READER, null);
+    assertThat(read.statusCode()).isEqualTo(200);
+    assertThat(read.bodyAsJsonObject().getString("path")).isEqualTo("README.md");
+    assertThat(request(HttpMethod.GET, contents, "token " + READER, null).statusCode())
+        .isIn(200, 304);
+    HttpResponse<Buffer> spent = request(HttpMethod.GET, contents, "token " + READER, null);
+    assertGitHubError(spent, 429, "spent its budget of 2 requests per hour");
+    assertThat(Long.parseLong(spent.getHeader("Retry-After"))).isBetween(1L, 3600L);
+    int callsAfter = sim.calls().size();
+    assertThat(
+            request(HttpMethod.GET, "/repos/" + REPO + "/contents/x.md", "Bearer " + READER, null)
+                .statusCode())
+        .isEqualTo(429);
+    assertThat(sim.calls().size()).as("a spent budget never reaches GitHub").isEqualTo(callsAfter);
+
+    assertGitHubError(
+        request(HttpMethod.GET, contents, "Bearer " + LATER, null), 401, "Bad credentials");
+    java.nio.file.Files.writeString(clientsFile, "version: 1\nclients: [oops\n");
+    java.nio.file.Files.writeString(clientsFile, clients("reader", READER, "later", LATER));
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(15))
+        .until(
+            () -> request(HttpMethod.GET, contents, "Bearer " + LATER, null).statusCode() == 200);
   }
 
   private static void assertGitHubError(HttpResponse<Buffer> r, int status, String naming) {

@@ -25,7 +25,8 @@ class JobTokensTest {
         Duration.ofSeconds(30),
         Duration.ofMinutes(10),
         Duration.ofHours(1),
-        Duration.ZERO);
+        Duration.ZERO,
+        null);
   }
 
   private final JobTokenSettings settings = settings();

@@ -43,12 +43,35 @@ final class InstallationEndpoints {
     if (path.equals("/installation/repositories")) {
       return "apps/list-repos-accessible-to-installation";
     }
+    if (path.matches("/repos/[^/]+/[^/]+/installation")) {
+      return "apps/get-repo-installation";
+    }
     return null;
   }
 
   void register(Router router) {
     router.get("/app/installations").handler(this::listInstallations);
     router.get("/installation/repositories").handler(this::listRepositories);
+    router.get("/repos/:owner/:repo/installation").handler(this::repositoryInstallation);
+  }
+
+  /** {@code GET /repos/{owner}/{repo}/installation} (App JWT): the installation holding it. */
+  private void repositoryInstallation(RoutingContext ctx) {
+    String failure = sim.verifyJwt(ctx);
+    if (failure != null) {
+      sim.error(ctx, 401, failure, null);
+      return;
+    }
+    String repo = ctx.pathParam("owner") + "/" + ctx.pathParam("repo");
+    sim.installationRepositories().entrySet().stream()
+        .filter(e -> e.getValue().stream().anyMatch(r -> r.equalsIgnoreCase(repo)))
+        .findFirst()
+        .ifPresentOrElse(
+            e ->
+                ctx.response()
+                    .putHeader("Content-Type", "application/json; charset=utf-8")
+                    .end(installationJson(e.getKey(), e.getValue()).encode()),
+            () -> sim.error(ctx, 404, "Not Found", GitHubSimulator.DOCS));
   }
 
   void suspend(long id, boolean on) {
