@@ -11,9 +11,9 @@ import com.rabbitmq.client.ConnectionFactory;
 import dev.solstice.integration.config.AppConfig;
 import dev.solstice.integration.testing.ServiceHarness;
 import dev.solstice.integration.testing.TestBroker;
+import dev.solstice.integration.testing.VertxPerClass;
 import dev.solstice.jobrequest.amqp.QueueTopology;
 import dev.solstice.platform.amqp.Topology;
-import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,8 +29,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -42,24 +40,13 @@ import org.junit.jupiter.params.provider.ValueSource;
  * defaults, line by line so a failure shows which exchange, queue or binding differs; (b) loads the
  * file into the real broker under unique names and starts the service against it.
  */
-class DefinitionsMatchServiceIT {
+class DefinitionsMatchServiceIT extends VertxPerClass {
 
   private static final String CLASSIC = "definitions.json";
   private static final String QUORUM = "definitions.quorum.json";
   private static final Pattern DELAY_QUEUE = Pattern.compile("(.+)(\\.retry\\.\\d+ms)");
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static Vertx vertx;
-
-  @BeforeAll
-  static void vertx() {
-    vertx = Vertx.vertx();
-  }
-
-  @AfterAll
-  static void closeVertx() {
-    vertx.close();
-  }
 
   // ---------------------------------------------------------------- (a) the file equals the code
 

@@ -5,9 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import dev.solstice.integration.core.RequestIds;
 import dev.solstice.integration.github.CapturedLogs;
+import dev.solstice.integration.testing.VertxPerClass;
 import dev.solstice.simulator.github.GitHubSimulator;
 import dev.solstice.simulator.github.SimulatorLauncher;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.client.HttpResponse;
 import java.time.Duration;
@@ -17,8 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -28,25 +26,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * intake (webhooks still 202, nothing parked, no JobRequest); once GitHub accepts the credentials
  * the service recovers by itself and every delivery is processed. Real RabbitMQ and the simulator.
  */
-class AppCredentialsIT {
+class AppCredentialsIT extends VertxPerClass {
 
   private static final String REFUSED = "GitHub refuses the App credentials";
   private static final java.util.concurrent.atomic.AtomicLong SHAS =
       new java.util.concurrent.atomic.AtomicLong(0xc4ed00);
 
   @RegisterExtension static final CapturedLogs LOGS = new CapturedLogs();
-
-  private static Vertx vertx;
-
-  @BeforeAll
-  static void vertx() {
-    vertx = Vertx.vertx();
-  }
-
-  @AfterAll
-  static void closeVertx() {
-    vertx.close();
-  }
 
   @Test
   void wrongKeyHoldsIntakeWithoutParkingThenRecoversWithoutRestart() throws Exception {

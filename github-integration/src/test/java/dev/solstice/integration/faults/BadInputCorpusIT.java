@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.solstice.integration.core.RequestIds;
 import dev.solstice.integration.github.CapturedLogs;
 import dev.solstice.integration.testing.ServiceHarness;
+import dev.solstice.integration.testing.VertxPerClass;
 import dev.solstice.integration.webhook.SignatureVerifier;
 import dev.solstice.simulator.github.RecordedWebhooks;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -17,8 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.Logger;
@@ -29,24 +27,12 @@ import org.slf4j.LoggerFactory;
  * (ready, and still turning a good push into its jobs) afterwards. Hostile workflow files are
  * accepted at the door (202) and end as one failed "workflow" check run, never as jobs or a crash.
  */
-class BadInputCorpusIT {
+class BadInputCorpusIT extends VertxPerClass {
 
   private static final Logger LOG = LoggerFactory.getLogger(BadInputCorpusIT.class);
   private static final String SECRET = ServiceHarness.SECRET;
 
   @RegisterExtension static final CapturedLogs LOGS = new CapturedLogs();
-
-  private static Vertx vertx;
-
-  @BeforeAll
-  static void vertx() {
-    vertx = Vertx.vertx();
-  }
-
-  @AfterAll
-  static void closeVertx() {
-    vertx.close();
-  }
 
   private record Case(
       String name,

@@ -5,15 +5,14 @@ import static org.awaitility.Awaitility.await;
 
 import dev.solstice.integration.github.CapturedLogs;
 import dev.solstice.integration.testing.ServiceHarness;
+import dev.solstice.integration.testing.VertxPerClass;
 import dev.solstice.simulator.github.RecordedWebhooks;
-import io.vertx.core.Vertx;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -26,24 +25,16 @@ import org.slf4j.LoggerFactory;
  * delivery either got a 2xx, or got a 503 (or no answer) and is sent again, as GitHub's redelivery
  * would; in the end each delivery yields exactly its JobRequest.
  */
-class BrokerConnectionLossIT {
+class BrokerConnectionLossIT extends VertxPerClass {
 
   private static final Logger LOG = LoggerFactory.getLogger(BrokerConnectionLossIT.class);
   static final int N = 2000;
 
   @RegisterExtension static final CapturedLogs LOGS = new CapturedLogs();
 
-  private static Vertx vertx;
-
   @BeforeAll
-  static void vertx() {
-    vertx = Vertx.vertx();
+  static void secrets() {
     LOGS.secret(ServiceHarness.SECRET);
-  }
-
-  @AfterAll
-  static void closeVertx() {
-    vertx.close();
   }
 
   @Test

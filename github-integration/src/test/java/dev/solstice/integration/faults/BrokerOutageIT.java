@@ -5,15 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.solstice.integration.github.CapturedLogs;
 import dev.solstice.integration.testing.ServiceHarness;
 import dev.solstice.integration.testing.TestBroker;
+import dev.solstice.integration.testing.VertxPerClass;
 import dev.solstice.simulator.github.RecordedWebhooks;
-import io.vertx.core.Vertx;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -27,23 +26,15 @@ import org.slf4j.LoggerFactory;
  * (never hangs), readiness is down; afterwards the service is back by itself, and every delivery
  * resent after a 503 yields its JobRequest once.
  */
-class BrokerOutageIT {
+class BrokerOutageIT extends VertxPerClass {
 
   private static final Logger LOG = LoggerFactory.getLogger(BrokerOutageIT.class);
 
   @RegisterExtension static final CapturedLogs LOGS = new CapturedLogs();
 
-  private static Vertx vertx;
-
   @BeforeAll
-  static void vertx() {
-    vertx = Vertx.vertx();
+  static void secrets() {
     LOGS.secret(ServiceHarness.SECRET);
-  }
-
-  @AfterAll
-  static void closeVertx() {
-    vertx.close();
   }
 
   @Test

@@ -8,9 +8,9 @@ import dev.solstice.integration.cli.DlqCommand;
 import dev.solstice.integration.core.RequestIds;
 import dev.solstice.integration.github.CapturedLogs;
 import dev.solstice.integration.testing.ServiceHarness;
+import dev.solstice.integration.testing.VertxPerClass;
 import dev.solstice.jobrequest.amqp.MessageProperties;
 import dev.solstice.simulator.github.RecordedWebhooks;
-import io.vertx.core.Vertx;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -31,21 +30,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * listed with its reason (and stays parked), replayed into the intake queue, where the running
  * service turns it into its JobRequest; another is dropped.
  */
-class DlqReplayIT {
+class DlqReplayIT extends VertxPerClass {
 
   @RegisterExtension static final CapturedLogs LOGS = new CapturedLogs();
 
-  private static Vertx vertx;
-
   @BeforeAll
-  static void vertx() {
-    vertx = Vertx.vertx();
+  static void secrets() {
     LOGS.secret(ServiceHarness.SECRET);
-  }
-
-  @AfterAll
-  static void closeVertx() {
-    vertx.close();
   }
 
   private record Run(int status, String out, String err) {}

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.solstice.integration.core.RequestIds;
 import dev.solstice.integration.github.CapturedLogs;
-import io.vertx.core.Vertx;
+import dev.solstice.integration.testing.VertxPerClass;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisAPI;
@@ -17,8 +17,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.Logger;
@@ -30,23 +28,11 @@ import org.slf4j.LoggerFactory;
  * JobRequests and one set of check runs. And a replay after a crash that lost the ledger entry
  * yields the same request ids and reuses the same check runs.
  */
-class DuplicateDeliveryIT {
+class DuplicateDeliveryIT extends VertxPerClass {
 
   private static final Logger LOG = LoggerFactory.getLogger(DuplicateDeliveryIT.class);
 
   @RegisterExtension static final CapturedLogs LOGS = new CapturedLogs();
-
-  private static Vertx vertx;
-
-  @BeforeAll
-  static void vertx() {
-    vertx = Vertx.vertx();
-  }
-
-  @AfterAll
-  static void closeVertx() {
-    vertx.close();
-  }
 
   private static double duplicatesCounted(GitHubStack s) {
     return FaultSupport.processed(s.service, "duplicate");

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.solstice.integration.core.RequestIds;
 import dev.solstice.integration.github.CapturedLogs;
+import dev.solstice.integration.testing.VertxPerClass;
 import dev.solstice.simulator.github.Fault;
 import dev.solstice.simulator.github.SimulatorLauncher;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,8 +17,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.Logger;
@@ -30,24 +28,12 @@ import org.slf4j.LoggerFactory;
  * waits in the delay queues (500 ms, 1 s, then 2 s), and succeeds after GitHub recovers: every job
  * arrives once, one check run each, nothing parked, and the attempts stay few (no hot loop).
  */
-class GitHubOutageIT {
+class GitHubOutageIT extends VertxPerClass {
 
   private static final Logger LOG = LoggerFactory.getLogger(GitHubOutageIT.class);
   private static final Pattern FAILED = Pattern.compile("delivery failed \\(attempt (\\d+) of");
 
   @RegisterExtension static final CapturedLogs LOGS = new CapturedLogs();
-
-  private static Vertx vertx;
-
-  @BeforeAll
-  static void vertx() {
-    vertx = Vertx.vertx();
-  }
-
-  @AfterAll
-  static void closeVertx() {
-    vertx.close();
-  }
 
   @Test
   void jobsArriveAfterGitHubRecoversNoneLostNoHotLoop() throws Exception {

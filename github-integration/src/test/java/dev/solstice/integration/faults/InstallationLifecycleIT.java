@@ -5,16 +5,14 @@ import static org.awaitility.Awaitility.await;
 
 import dev.solstice.integration.github.CapturedLogs;
 import dev.solstice.integration.testing.TestDatabase;
+import dev.solstice.integration.testing.VertxPerClass;
 import dev.solstice.simulator.github.RecordedWebhooks;
 import dev.solstice.simulator.github.SimulatorLauncher;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -26,23 +24,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * recorded as ignored with the reason; the suspended installation's cached token is dropped; and
  * the reconciliation with {@code GET /app/installations} repairs a record that missed a deletion.
  */
-class InstallationLifecycleIT {
+class InstallationLifecycleIT extends VertxPerClass {
 
   private static final Duration WITHIN = Duration.ofSeconds(30);
 
   @RegisterExtension static final CapturedLogs LOGS = new CapturedLogs();
-
-  private static Vertx vertx;
-
-  @BeforeAll
-  static void vertx() {
-    vertx = Vertx.vertx();
-  }
-
-  @AfterAll
-  static void closeVertx() {
-    vertx.close();
-  }
 
   @Test
   void lifecycleEventsUpdateTheRecordAndAGoneInstallationGetsNoWork() throws Exception {

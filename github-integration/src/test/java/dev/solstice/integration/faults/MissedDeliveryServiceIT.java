@@ -5,13 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import dev.solstice.integration.core.RequestIds;
 import dev.solstice.integration.github.CapturedLogs;
-import io.vertx.core.Vertx;
+import dev.solstice.integration.testing.VertxPerClass;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.Logger;
@@ -22,23 +20,11 @@ import org.slf4j.LoggerFactory;
  * recorded as failed (our 503) is redelivered once, arrives, and becomes its jobs; later runs leave
  * it alone.
  */
-class MissedDeliveryServiceIT {
+class MissedDeliveryServiceIT extends VertxPerClass {
 
   private static final Logger LOG = LoggerFactory.getLogger(MissedDeliveryServiceIT.class);
 
   @RegisterExtension static final CapturedLogs LOGS = new CapturedLogs();
-
-  private static Vertx vertx;
-
-  @BeforeAll
-  static void vertx() {
-    vertx = Vertx.vertx();
-  }
-
-  @AfterAll
-  static void closeVertx() {
-    vertx.close();
-  }
 
   @Test
   void aDeliveryThatFailedIsRedeliveredOnceAndBecomesItsJobs() throws Exception {

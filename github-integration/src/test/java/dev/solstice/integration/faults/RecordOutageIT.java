@@ -6,13 +6,12 @@ import static org.awaitility.Awaitility.await;
 import dev.solstice.integration.github.CapturedLogs;
 import dev.solstice.integration.testing.ServiceHarness;
 import dev.solstice.integration.testing.TestDatabase;
+import dev.solstice.integration.testing.VertxPerClass;
 import dev.solstice.simulator.github.RecordedWebhooks;
-import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -27,23 +26,15 @@ import org.slf4j.LoggerFactory;
  * a webhook and its 2xx); the record falls behind while the database is away and catches up after,
  * every delivery in it with its outcome, none dropped.
  */
-class RecordOutageIT {
+class RecordOutageIT extends VertxPerClass {
 
   private static final Logger LOG = LoggerFactory.getLogger(RecordOutageIT.class);
 
   @RegisterExtension static final CapturedLogs LOGS = new CapturedLogs();
 
-  private static Vertx vertx;
-
   @BeforeAll
-  static void vertx() {
-    vertx = Vertx.vertx();
+  static void secrets() {
     LOGS.secret(ServiceHarness.SECRET);
-  }
-
-  @AfterAll
-  static void closeVertx() {
-    vertx.close();
   }
 
   @Test

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.solstice.integration.core.RequestIds;
 import dev.solstice.integration.github.CapturedLogs;
 import dev.solstice.integration.testing.ServiceHarness;
+import dev.solstice.integration.testing.VertxPerClass;
 import dev.solstice.simulator.github.Fault;
-import io.vertx.core.Vertx;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisAPI;
 import java.time.Duration;
@@ -18,8 +18,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.Logger;
@@ -30,22 +28,10 @@ import org.slf4j.LoggerFactory;
  * the delivery lease lets one process it, the other then finds it done: check runs are created
  * once.
  */
-class ReplicaClaimIT {
+class ReplicaClaimIT extends VertxPerClass {
   private static final Logger LOG = LoggerFactory.getLogger(ReplicaClaimIT.class);
 
   @RegisterExtension static final CapturedLogs LOGS = new CapturedLogs();
-
-  private static Vertx vertx;
-
-  @BeforeAll
-  static void vertx() {
-    vertx = Vertx.vertx();
-  }
-
-  @AfterAll
-  static void closeVertx() {
-    vertx.close();
-  }
 
   @Test
   void twoReplicasGivenTheSameDeliveryCreateItsCheckRunsOnce() throws Exception {
