@@ -68,7 +68,8 @@ public final class Help {
           Variable.of(
               "WEBHOOK_RATE_LIMIT_PER_MINUTE",
               "6000",
-              "requests per source address per minute before 429; 0 turns it off. Behind"
+              "requests per source address per minute before 429 (a token bucket: a burst of this many,"
+                  + " then this rate); 0 turns it off. Behind"
                   + " TRUSTED_PROXIES the source is the forwarded client"),
           Variable.of(
               "TRUSTED_PROXIES",
