@@ -117,6 +117,15 @@ public final class FairShare {
             });
   }
 
+  /**
+   * Whether deliveries of the installation admitted here are still being carried out: its lane is
+   * then not served from this process, so a lane entry never overtakes an older delivery of its
+   * installation carried out directly.
+   */
+  public boolean busyHere(String installation) {
+    return directs.containsKey(Long.parseLong(installation));
+  }
+
   /** A delivery {@link #admit admitted} for carrying out now has been carried out (or failed). */
   public void done(long installation) {
     directs.computeIfPresent(installation, (k, n) -> n <= 1 ? null : n - 1);

@@ -85,13 +85,27 @@ public final class LaneWorker {
               if (ar.failed() || ar.result() == null) {
                 vertx.setTimer(pollMs, id -> loop());
               } else {
-                serve(ar.result()).onComplete(x -> loop());
+                InstallationLanes.Turn turn = ar.result();
+                serve(turn)
+                    .onComplete(
+                        x -> {
+                          if (x.failed()) {
+                            LOG.warn(
+                                "lane turn of installation {} did not end cleanly: {}",
+                                turn.installation(),
+                                x.cause().toString());
+                          }
+                          loop();
+                        });
               }
             });
   }
 
   private Future<Void> serve(InstallationLanes.Turn turn) {
     WebhookDelivery d = turn.head();
+    if (fair.busyHere(turn.installation())) {
+      return turn.giveBack(clock.millis() + pollMs);
+    }
     if (d.body() == null || d.event() == null) {
       LOG.error(
           "lane entry {} of installation {} unreadable; dropped",

@@ -77,7 +77,7 @@ public final class RedisInstallationLanes implements InstallationLanes {
       if ARGV[1] ~= '' and redis.call('LINDEX', KEYS[1], 0) == ARGV[1] then
         redis.call('LPOP', KEYS[1])
         redis.call('DEL', KEYS[5])
-        if redis.call('ZINCRBY', KEYS[4], -1, ARGV[4]) <= 0 then
+        if tonumber(redis.call('ZINCRBY', KEYS[4], -1, ARGV[4])) <= 0 then
           redis.call('ZREM', KEYS[4], ARGV[4])
         end
       end
