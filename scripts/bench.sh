@@ -9,6 +9,7 @@
 #                                 bench/target/bench-smoke/, docs/ is left alone
 #   scripts/bench.sh --budget 180 derive the phase length from a total budget in seconds
 #   scripts/bench.sh --no-build   reuse the jars already built
+#   scripts/bench.sh --fairness-only   only the fairness phase (issue 14), about two minutes
 #   (other options: java -jar bench/target/solstice-bench.jar --help)
 #
 # A benchmark, not a test: it exits non-zero only when it could not run, never on a number.
@@ -28,6 +29,7 @@ if $build; then
   mvn -B -q -ntp package -DskipTests -pl github-integration,bench -am  # bench runs the service jar, it does not link it
 fi
 ensure_rabbitmq
+ensure_redis  # the fairness phase keeps its installation lanes in Redis
 
 # Run the bench in the background so a TERM to this script (a CI timeout) reaches it: its shutdown
 # hook stops the service process and deletes the run's queues.

@@ -37,6 +37,10 @@ public final class BenchMain {
       }
     }
     BenchRun run = new BenchRun(options);
+    if (options.fairnessOnly()) {
+      fairnessOnly(options, run);
+      return;
+    }
     // Ctrl-C or a CI timeout: still stop the service and delete the queues.
     Thread hook = new Thread(run::cleanup, "bench-cleanup");
     Runtime.getRuntime().addShutdownHook(hook);
@@ -76,6 +80,10 @@ public final class BenchMain {
     perPhase(o, "machine", results.getJsonObject("machine"));
     String section = Report.render(results);
     DocSplicer.splice(o.doc(), section);
+    if (results.containsKey("fairness")) {
+      perPhase(o, "fairness", results.getJsonObject("fairness"));
+      FairnessReport.splice(o.doc(), results.getJsonObject("fairness"), o.commandLine());
+    }
     System.out.println(section);
     System.out.println(
         "raw results: "
@@ -84,6 +92,26 @@ public final class BenchMain {
             + o.doc()
             + "; finished "
             + Instant.now());
+  }
+
+  /** Only the fairness phase (issue 14): its figures, and its own section of the doc. */
+  private static void fairnessOnly(BenchOptions o, BenchRun run) {
+    int exit = 0;
+    try {
+      JsonObject f = run.fairness();
+      Files.createDirectories(o.outDir());
+      perPhase(o, "fairness", f);
+      FairnessReport.splice(o.doc(), f, o.commandLine());
+      System.out.println(FairnessReport.render(f, o.commandLine()));
+      run.deleteWorkDir();
+    } catch (Exception e) {
+      System.err.println("bench failed: " + e);
+      e.printStackTrace();
+      exit = 1;
+    } finally {
+      run.cleanup();
+    }
+    System.exit(exit);
   }
 
   private static void perPhase(BenchOptions o, String name, JsonObject figures) throws Exception {

@@ -36,7 +36,8 @@ record BenchOptions(
     Path doc,
     String jvmOpts,
     String commandLine,
-    Path renderOnly) {
+    Path renderOnly,
+    boolean fairnessOnly) {
 
   static final String USAGE =
       """
@@ -54,6 +55,7 @@ record BenchOptions(
         --jvm-opts "..."     JVM options of the service, bare server and PerfTest [-Xmx512m]
         --command "..."      the command line to print in the report
         --render FILE        only re-render --doc from a results.json of an earlier run (no load)
+        --fairness-only      only the fairness phase (issue 14); writes its own section of --doc
       """;
 
   /**
@@ -100,6 +102,9 @@ record BenchOptions(
 
     @Option(names = "--render", paramLabel = "FILE")
     Path render;
+
+    @Option(names = "--fairness-only")
+    boolean fairnessOnly;
 
     @Mixin HelpOption help;
   }
@@ -157,7 +162,8 @@ record BenchOptions(
         f.doc,
         f.jvmOpts,
         f.command,
-        f.render);
+        f.render,
+        f.fairnessOnly);
   }
 
   /** A bad command line: the message is printed as is. */

@@ -205,6 +205,9 @@ final class BenchRun {
     sampler.writeCsv(ensureOut().resolve("memory.csv"));
 
     // 3. The HTTP limit: the same requests, same client, to a server that only answers 202.
+    // Issue 14: installation B served while installation A has a backlog (own service process).
+    results.put("fairness", fairness());
+
     results.put("bare", bareServer(repos, brokerPid));
 
     // 2. The broker's limit: PerfTest, same size, persistent, confirmed, same broker.
@@ -223,6 +226,22 @@ final class BenchRun {
         "finished_at", Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
     results.put("load_average_at_end", MachineInfo.loadAverage());
     return results;
+  }
+
+  /** The fairness phase: 300 pushes of A, then B's pushes (20, 5 in smoke mode) a second apart. */
+  JsonObject fairness() throws Exception {
+    if (vertx == null) {
+      vertx = Vertx.vertx();
+    }
+    return FairnessPhase.run(
+        vertx,
+        o,
+        secret,
+        work,
+        300,
+        o.smoke() ? 5 : 20,
+        Duration.ofMillis(o.smoke() ? 200 : 1000),
+        Duration.ofSeconds(o.smoke() ? 0 : 90));
   }
 
   private Duration phase() {

@@ -261,6 +261,10 @@ public final class IntegrationService {
               metrics,
               result -> coordinator.onResult(result).compose(v -> gateway.finished(result)));
     }
+    // Issue 14: deliveries waiting for their installation's write budget leave the intake slot.
+    FairnessWiring fairness =
+        FairnessWiring.create(
+            vertx, config, redisApi, github, connector, publisher, intake, registry, clock);
     DeliveryProcessor processor =
         new DeliveryProcessor(
             planner,
@@ -274,7 +278,8 @@ public final class IntegrationService {
                     config.redisKeys().deliveryLeases(),
                     config.redisKeys().deliveryLeaseTtl()),
             records.record(),
-            credentials == null ? Future::succeededFuture : credentials::whenUsable);
+            credentials == null ? Future::succeededFuture : credentials::whenUsable,
+            fairness.share);
     IntakeVerticle intakeVerticle =
         new IntakeVerticle(
             new SettlingConsumer.Settings(
@@ -285,7 +290,8 @@ public final class IntegrationService {
                 config.intakePrefetch(),
                 FailureVerdicts.SERVICE),
             processor,
-            IntakeMeters.of(metrics));
+            IntakeMeters.of(metrics),
+            fairness.workers(processor));
 
     Readiness readiness =
         new Readiness(vertx)

@@ -220,6 +220,28 @@ public record CheckRunReporter(
 
   private Future<Void> completeRun(
       JobRequest job, RepoRef repo, String conclusion, String title, String summary) {
+    return onceCompleted(
+        job.requestId(), () -> completeRunNow(job, repo, conclusion, title, summary));
+  }
+
+  /**
+   * Write economy (issue 14): a run we completed is not written again (a redelivered result, a late
+   * {@code started}, a cancel after the job finished); a completing write marks it.
+   */
+  private Future<Void> onceCompleted(UUID requestId, Supplier<Future<Void>> completing) {
+    return runs.isCompleted(requestId)
+        .otherwise(false)
+        .compose(
+            done ->
+                done
+                    ? Future.<Void>succeededFuture()
+                    : completing
+                        .get()
+                        .compose(v -> runs.markCompleted(requestId).otherwiseEmpty()));
+  }
+
+  private Future<Void> completeRunNow(
+      JobRequest job, RepoRef repo, String conclusion, String title, String summary) {
     Future<Optional<Long>> id =
         job.checkRunId() != null
             ? Future.succeededFuture(Optional.of(job.checkRunId()))
@@ -367,6 +389,17 @@ public record CheckRunReporter(
   }
 
   private Future<Void> reportRun(JobResult result, RepoRef repo, long installation) {
+    if (result.status() == JobStatus.STARTED) {
+      return runs.isCompleted(result.requestId())
+          .otherwise(false)
+          .compose(
+              done ->
+                  done ? Future.<Void>succeededFuture() : reportRunNow(result, repo, installation));
+    }
+    return onceCompleted(result.requestId(), () -> reportRunNow(result, repo, installation));
+  }
+
+  private Future<Void> reportRunNow(JobResult result, RepoRef repo, long installation) {
     return checkRunOf(result, repo, installation)
         .compose(
             id -> {

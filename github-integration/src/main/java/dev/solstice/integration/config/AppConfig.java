@@ -73,7 +73,8 @@ public record AppConfig(
     List<String> warnings,
     dev.solstice.integration.setup.SetupSettings setup,
     Duration credentialsCheckInterval,
-    dev.solstice.integration.pages.JobPageSettings jobPages) {
+    dev.solstice.integration.pages.JobPageSettings jobPages,
+    LaneSettings lanes) {
 
   public static final String DEFAULT_HTTP_ADDR = "0.0.0.0:8082";
   public static final String DEFAULT_MANAGEMENT_ADDR = "127.0.0.1:8083";
@@ -267,7 +268,8 @@ public record AppConfig(
             dev.solstice.integration.pages.JobPageSettings.fromEnv(
                 in,
                 setup.publicUrl(),
-                in.raw("LOGS_BASE_URL") != null || in.raw("ORCH_HTTP_BASE") != null));
+                in.raw("LOGS_BASE_URL") != null || in.raw("ORCH_HTTP_BASE") != null),
+            LaneSettings.fromEnv(in));
     in.check(ConfigException::new);
     return config;
   }

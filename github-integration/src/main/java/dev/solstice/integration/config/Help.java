@@ -122,6 +122,22 @@ public final class Help {
               "7d",
               "how long a delivery id is remembered against duplicates"),
           Variable.of(
+              "INTAKE_LANES",
+              "true",
+              "set aside, per installation, deliveries that would wait for GitHub's write budget"),
+          Variable.of(
+              "INTAKE_SET_ASIDE_AFTER",
+              "1s",
+              "a delivery whose installation cannot write within this goes to its lane"),
+          Variable.of(
+              "INTAKE_LANE_WORKERS", "4", "installation lane turns served at once per replica"),
+          Variable.of(
+              "INTAKE_LANE_POLL", "100ms", "how often an idle lane worker looks for a ready lane"),
+          Variable.of(
+              "INTAKE_LANE_SAFETY_DELAY",
+              "15m",
+              "when a set-aside delivery's safety copy comes back from the delay queue"),
+          Variable.of(
               "DELIVERY_LEASE_TTL",
               "30s",
               "with REDIS_URL: how long a replica's claim on a delivery lasts unless renewed (renewed"

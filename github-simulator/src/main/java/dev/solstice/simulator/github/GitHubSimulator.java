@@ -640,6 +640,10 @@ public final class GitHubSimulator {
             403,
             "API rate limit exceeded for installation ID " + info.installationId + ".",
             null);
+      } else if (overSecondaryLimit(info)) {
+        info.fault = Fault.Kind.SECONDARY_RATE_LIMIT;
+        ctx.response().putHeader("retry-after", Long.toString(secondaryLimit.retryAfterSeconds()));
+        error(ctx, 403, SECONDARY_MESSAGE, null);
       } else {
         ctx.next();
       }
@@ -682,6 +686,27 @@ public final class GitHubSimulator {
       case LOST_RESPONSE -> ctx.next(); // handled in send(): processed, then dropped
       default -> ctx.next();
     }
+  }
+
+  private volatile SecondaryWriteLimit secondaryLimit;
+
+  /**
+   * Enforces GitHub's secondary limit on content-creating requests per installation: at most {@code
+   * perWindow} in any sliding {@code window}; over it, 403 with the secondary-limit message
+   * (recorded with {@link Fault.Kind#SECONDARY_RATE_LIMIT}). Off by default.
+   */
+  public SecondaryWriteLimit secondaryWriteLimit(int perWindow, java.time.Duration window) {
+    secondaryLimit = new SecondaryWriteLimit(perWindow, window);
+    return secondaryLimit;
+  }
+
+  private boolean overSecondaryLimit(CallInfo info) {
+    SecondaryWriteLimit limit = secondaryLimit;
+    return limit != null
+        && info.write
+        && info.installationId != 0
+        && !"apps/create-installation-access-token".equals(info.operation)
+        && !limit.admit(info.installationId, now());
   }
 
   /** True when the caller's hourly quota is used up; refills it once the reset has passed. */
