@@ -60,7 +60,8 @@ final class ConsoleHtml {
           + "white-space:pre-wrap;word-break:break-all}"
           + ".outcome-parked,.outcome-failed{color:#a4161a;font-weight:bold}"
           + ".outcome-published,.outcome-applied{color:#116329}"
-          + "@media (max-width:40rem){form.filters label{width:100%}"
+          + "@media (max-width:40rem){header .who{float:none;display:block}"
+          + "form.filters label{width:100%}"
           + "form.filters input,form.filters select{width:100%}"
           + "dl.facts{grid-template-columns:1fr}dt{font-weight:bold}}";
 
