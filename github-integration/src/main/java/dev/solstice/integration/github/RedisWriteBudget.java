@@ -103,4 +103,30 @@ public record RedisWriteBudget(RedisAPI redis, String prefix, PacingPolicy polic
         .timeout(TIMEOUT_MS, TimeUnit.MILLISECONDS)
         .map(r -> r.toLong());
   }
+
+  /**
+   * How much of a lane's budget is taken: writes started or reserved within the last minute and
+   * hour (reservations ahead of now count, they are spoken for), against the policy's limits.
+   */
+  public record Usage(long lastMinute, long lastHour, int perMinute, int perHour) {}
+
+  /** The lane's usage now, from the same sorted set {@link #reserve} keeps. */
+  public Future<Usage> usage(String lane) {
+    long now = clock.millis();
+    String key = prefix + lane;
+    return redis
+        .zcount(key, "(" + (now - 60_000), "+inf")
+        .compose(
+            minute ->
+                redis
+                    .zcount(key, "(" + (now - 3_600_000), "+inf")
+                    .map(
+                        hour ->
+                            new Usage(
+                                minute.toLong(),
+                                hour.toLong(),
+                                policy.writesPerMinute(),
+                                policy.writesPerHour())))
+        .timeout(TIMEOUT_MS, TimeUnit.MILLISECONDS);
+  }
 }

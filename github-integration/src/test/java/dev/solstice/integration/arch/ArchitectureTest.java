@@ -40,6 +40,7 @@ class ArchitectureTest {
               BASE + ".recovery..",
               BASE + ".setup..",
               BASE + ".pages..",
+              BASE + ".console..",
               BASE + ".gateway..")
           .layer("Execution")
           .definedBy(BASE + ".execution..", BASE + ".checks..")

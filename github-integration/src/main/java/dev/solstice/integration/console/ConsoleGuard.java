@@ -1,0 +1,28 @@
+package dev.solstice.integration.console;
+
+import io.vertx.core.Handler;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * Who may use the console and how its forms are protected, supplied by the login (issue 16): the
+ * console has no notion of users of its own and is not mounted without a guard.
+ */
+public interface ConsoleGuard {
+
+  /** Lets an admin through ({@code ctx.next()}); answers anyone else (login, 404 or 403). */
+  Handler<RoutingContext> adminOnly();
+
+  /** Checks the CSRF token of every state-changing request; lets safe requests through. */
+  Handler<RoutingContext> csrf();
+
+  /** The form field a POST carries its CSRF token in. */
+  String csrfField();
+
+  /** The CSRF token to put in this page's forms. */
+  String csrfToken(RoutingContext ctx);
+
+  /** Who is signed in, as the page header shows it; null when unknown. */
+  default String user(RoutingContext ctx) {
+    return null;
+  }
+}
