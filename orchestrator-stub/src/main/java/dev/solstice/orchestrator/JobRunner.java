@@ -41,6 +41,10 @@ public interface JobRunner {
   static JobRunner of(Vertx vertx, StubSettings settings) {
     return settings.execute()
         ? new ScriptJobRunner(vertx)
-        : new SimulatedJobRunner(vertx, settings.defaultOutcome(), settings.defaultDuration());
+        : new SimulatedJobRunner(
+            vertx,
+            settings.defaultOutcome(),
+            settings.defaultDuration(),
+            settings.defaultLogLines());
   }
 }

@@ -17,8 +17,14 @@ import java.util.function.Consumer;
  * Pretends to run a job: waits, then reports the outcome the job asked for in its env ({@value
  * #OUTCOME_VAR}, {@value #DURATION_VAR}) or the configured default. Nothing is executed.
  */
-public record SimulatedJobRunner(Vertx vertx, Conclusion defaultOutcome, Duration defaultDuration)
+public record SimulatedJobRunner(
+    Vertx vertx, Conclusion defaultOutcome, Duration defaultDuration, int defaultLogLines)
     implements JobRunner {
+
+  /** Without progress lines unless a job asks for them. */
+  public SimulatedJobRunner(Vertx vertx, Conclusion defaultOutcome, Duration defaultDuration) {
+    this(vertx, defaultOutcome, defaultDuration, 0);
+  }
 
   /** Job env variable choosing the conclusion, e.g. {@code failure}. */
   public static final String OUTCOME_VAR = "SOLSTICE_STUB_OUTCOME";
@@ -83,7 +89,7 @@ public record SimulatedJobRunner(Vertx vertx, Conclusion defaultOutcome, Duratio
                 + " ms");
       }
     }
-    int logLines = 0;
+    int logLines = defaultLogLines;
     String lines = request.env().get(LOG_LINES_VAR);
     if (lines != null) {
       try {
@@ -92,9 +98,15 @@ public record SimulatedJobRunner(Vertx vertx, Conclusion defaultOutcome, Duratio
           throw new NumberFormatException("out of range");
         }
       } catch (NumberFormatException e) {
-        logLines = 0;
+        logLines = defaultLogLines;
         notes.add(
-            LOG_LINES_VAR + "=\"" + lines + "\" is not within 0.." + MAX_LOG_LINES + "; using 0");
+            LOG_LINES_VAR
+                + "=\""
+                + lines
+                + "\" is not within 0.."
+                + MAX_LOG_LINES
+                + "; using "
+                + defaultLogLines);
       }
     }
     return new Plan(conclusion, duration, List.copyOf(notes), logLines);

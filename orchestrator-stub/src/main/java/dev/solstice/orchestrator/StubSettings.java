@@ -30,6 +30,8 @@ import java.util.Optional;
  * @param s3 log storage; null when {@code S3_ENDPOINT} is unset and logs are not uploaded
  * @param jobRetries when a job fails in the stub (its result could not be published): retried
  *     through a delay queue after each delay, up to the attempts
+ * @param defaultLogLines progress lines simulated jobs print over their duration unless they ask
+ *     otherwise ({@code SOLSTICE_STUB_LOG_LINES})
  * @param logPartLines a running job's log goes up as a part once this many new lines are there
  * @param logPartInterval ... or once this long passed with new lines; zero: no parts, only the
  *     final log
@@ -44,6 +46,7 @@ public record StubSettings(
     Duration defaultDuration,
     S3Settings s3,
     RetrySchedule jobRetries,
+    int defaultLogLines,
     int logPartLines,
     Duration logPartInterval) {
 
@@ -100,6 +103,8 @@ public record StubSettings(
               String.valueOf(DEFAULT_DURATION_MS),
               "duration of simulated jobs"),
           Variable.of(
+              "STUB_DEFAULT_LOG_LINES", "0", "progress lines simulated jobs print over their time"),
+          Variable.of(
               "STUB_LOG_PART_LINES",
               String.valueOf(DEFAULT_LOG_PART_LINES),
               "a running job's log goes up as a part every this many lines"),
@@ -143,6 +148,7 @@ public record StubSettings(
             Conclusions::parse,
             "expected one of " + Conclusions.names());
     long durationMs = in.nonNegativeLong("STUB_DEFAULT_DURATION_MS", DEFAULT_DURATION_MS);
+    int logLines = in.integer("STUB_DEFAULT_LOG_LINES", 0, 0, SimulatedJobRunner.MAX_LOG_LINES);
     int partLines = in.positiveInt("STUB_LOG_PART_LINES", DEFAULT_LOG_PART_LINES, 1_000_000);
     long partMs = in.nonNegativeLong("STUB_LOG_PART_INTERVAL_MS", DEFAULT_LOG_PART_INTERVAL_MS);
     S3Settings s3 = S3Settings.read(in);
@@ -157,6 +163,7 @@ public record StubSettings(
         Duration.ofMillis(durationMs),
         s3,
         DEFAULT_JOB_RETRIES,
+        logLines,
         partLines,
         Duration.ofMillis(partMs));
   }
@@ -173,6 +180,7 @@ public record StubSettings(
         defaultDuration,
         s3,
         jobRetries,
+        defaultLogLines,
         logPartLines,
         logPartInterval);
   }
