@@ -370,12 +370,22 @@ public final class StubOrchestratorVerticle extends VerticleBase {
     }
     Promise<String> cancel = Promise.promise();
     running.put(request.requestId(), cancel);
+    // The log goes up in parts while the job runs (a job page shows it live); the final object
+    // follows the last part, then the completed result.
+    PartUploader parts =
+        new PartUploader(
+            vertx,
+            logStore,
+            request,
+            settings.logPartLines(),
+            settings.logPartInterval(),
+            log -> ScriptJobRunner.masked(request, log));
     return publish(JobResult.started(request, startedAt), deliveryId, span)
-        .compose(v -> runner.run(request, cancel.future()))
+        .compose(v -> runner.run(request, cancel.future(), parts))
         .eventually(
             () -> {
               running.remove(request.requestId());
-              return Future.succeededFuture();
+              return parts.close();
             })
         .compose(
             outcome ->

@@ -279,6 +279,16 @@ public final class Help {
               "access key of the job pages' log reads (with S3_SECRET_KEY)"),
           Variable.secret("S3_SECRET_KEY", "none", "secret key matching S3_ACCESS_KEY"),
           Variable.of(
+              "JOB_LOG_POLL_INTERVAL",
+              "2s",
+              "how often a running job's live log asks the bucket for new parts (once per job, however many watch)"),
+          Variable.of("JOB_LOG_STREAMS_PER_JOB", "20", "open live-log streams of one job at most"),
+          Variable.of("JOB_LOG_STREAMS_MAX", "500", "open live-log streams of all jobs at most"),
+          Variable.of(
+              "JOB_LOG_IDLE_TIMEOUT",
+              "10m",
+              "a job's live-log streams end after this long without a new line (the page says to refresh)"),
+          Variable.of(
               "RUNS_ON_DEFAULT",
               "none",
               "runner label when neither the job, its group nor RUNS_ON_MAP names one"),

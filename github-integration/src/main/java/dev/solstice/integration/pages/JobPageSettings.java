@@ -17,9 +17,15 @@ import java.net.URI;
  * @param logs the bucket the orchestrator uploads logs to; null when {@code S3_ENDPOINT} is unset
  * @param linked whether check runs' details_url point at the job pages: they are served, {@code
  *     PUBLIC_URL} is known and {@code LOGS_BASE_URL} was not set explicitly
+ * @param live the live log of running jobs ({@code JOB_LOG_*})
  */
 public record JobPageSettings(
-    boolean anonymous, String publicUrl, S3Settings logs, boolean linked) {
+    boolean anonymous, String publicUrl, S3Settings logs, boolean linked, LiveLogSettings live) {
+
+  /** With the live log's defaults. */
+  public JobPageSettings(boolean anonymous, String publicUrl, S3Settings logs, boolean linked) {
+    this(anonymous, publicUrl, logs, linked, LiveLogSettings.DEFAULTS);
+  }
 
   /** Reads JOB_PAGES_PUBLIC and the log bucket's S3_* variables; problems go to {@code in}. */
   public static JobPageSettings fromEnv(EnvReader in, URI publicUrl, boolean logsBaseExplicit) {
@@ -28,7 +34,8 @@ public record JobPageSettings(
         anonymous,
         publicUrl == null ? null : publicUrl.toString(),
         S3Settings.read(in),
-        anonymous && publicUrl != null && !logsBaseExplicit);
+        anonymous && publicUrl != null && !logsBaseExplicit,
+        LiveLogSettings.fromEnv(in));
   }
 
   /** No job pages (tests, and services that do not show any). */

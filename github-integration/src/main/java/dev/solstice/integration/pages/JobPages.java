@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * <p>Without {@code JOB_PAGES_PUBLIC=true} (there is no login yet), and for a job the run state
  * does not know, the answer is the same 404 page: nothing tells a private job apart from none.
  */
-public record JobPages(JobPageSettings settings, RunStore runs, LogReader logs)
+public record JobPages(JobPageSettings settings, RunStore runs, LogReader logs, LiveLog live)
     implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(JobPages.class);
@@ -30,6 +30,7 @@ public record JobPages(JobPageSettings settings, RunStore runs, LogReader logs)
    */
   public JobPages(Vertx vertx, JobPageSettings settings, RunStore runs) {
     this(
+        vertx,
         settings,
         runs,
         settings.anonymous() && settings.logs() != null
@@ -37,9 +38,16 @@ public record JobPages(JobPageSettings settings, RunStore runs, LogReader logs)
             : null);
   }
 
+  private JobPages(Vertx vertx, JobPageSettings settings, RunStore runs, LogReader logs) {
+    this(settings, runs, logs, new LiveLog(vertx, settings.live(), runs, logs));
+  }
+
   public void mount(Router router) {
     router.get(JobLinks.JOB_PATH + ":id").handler(this::page);
     router.get(JobLinks.JOB_PATH + ":id/log").handler(this::download);
+    router
+        .get(JobLinks.JOB_PATH + ":id/live")
+        .handler(c -> live.stream(c, find(c.pathParam("id"))));
   }
 
   private void page(RoutingContext ctx) {
@@ -47,14 +55,14 @@ public record JobPages(JobPageSettings settings, RunStore runs, LogReader logs)
         .compose(
             view ->
                 view.isEmpty()
-                    ? Future.succeededFuture((String) null)
-                    : log(view.get()).map(log -> JobPageHtml.job(view.get(), log)))
+                    ? Future.succeededFuture((LiveLog.Rendered) null)
+                    : live.page(view.get()))
         .onSuccess(
-            html -> {
-              if (html == null) {
+            page -> {
+              if (page == null) {
                 notFound(ctx);
               } else {
-                respond(ctx, 200, "text/html; charset=utf-8", html);
+                respond(ctx, 200, "text/html; charset=utf-8", page.html(), page.csp());
               }
             })
         .onFailure(err -> failed(ctx, err));
@@ -121,12 +129,17 @@ public record JobPages(JobPageSettings settings, RunStore runs, LogReader logs)
   }
 
   private static void respond(RoutingContext ctx, int status, String type, String body) {
+    respond(ctx, status, type, body, LiveLog.STATIC_CSP);
+  }
+
+  private static void respond(
+      RoutingContext ctx, int status, String type, String body, String csp) {
     ctx.response()
         .setStatusCode(status)
         .putHeader("Content-Type", type)
         .putHeader("Cache-Control", "no-store")
         .putHeader("X-Content-Type-Options", "nosniff")
-        .putHeader("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
+        .putHeader("Content-Security-Policy", csp)
         .putHeader("X-Frame-Options", "DENY")
         .end(body);
   }
