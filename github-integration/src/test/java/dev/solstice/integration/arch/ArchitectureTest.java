@@ -40,7 +40,8 @@ class ArchitectureTest {
               BASE + ".recovery..",
               BASE + ".setup..",
               BASE + ".pages..",
-              BASE + ".gateway..")
+              BASE + ".gateway..",
+              BASE + ".web..")
           .layer("Execution")
           .definedBy(BASE + ".execution..", BASE + ".checks..")
           .layer("Planning")
