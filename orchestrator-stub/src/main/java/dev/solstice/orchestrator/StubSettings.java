@@ -2,20 +2,18 @@ package dev.solstice.orchestrator;
 
 import dev.solstice.jobrequest.Conclusion;
 import dev.solstice.jobrequest.amqp.QueueTopology;
+import dev.solstice.platform.amqp.BrokerAddresses;
 import dev.solstice.platform.amqp.RetrySchedule;
 import dev.solstice.platform.amqp.Telemetry;
 import dev.solstice.platform.amqp.TopologyEnv;
 import dev.solstice.platform.config.Catalogue;
 import dev.solstice.platform.config.EnvReader;
 import dev.solstice.platform.config.InvalidConfigurationException;
-import dev.solstice.platform.config.Redaction;
 import dev.solstice.platform.config.S3Settings;
 import dev.solstice.platform.config.Variable;
-import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * Configuration of the stub orchestrator, read from environment variables only (see README).
@@ -135,7 +133,7 @@ public record StubSettings(
    */
   public static StubSettings fromEnv(Map<String, String> env) {
     EnvReader in = new EnvReader(env);
-    Optional<URI> amqp = in.hostUri("AMQP_URL", "amqp", "amqps");
+    BrokerAddresses.read(in, "AMQP_URL", DEFAULT_AMQP_URL);
     boolean quorum = in.strictBool("AMQP_QUORUM", false);
     QueueTopology jobs = TopologyEnv.jobs(in, quorum);
     QueueTopology results = TopologyEnv.results(in, jobs.deadLetterExchange(), quorum);
@@ -154,7 +152,7 @@ public record StubSettings(
     S3Settings s3 = S3Settings.read(in);
     in.check();
     return new StubSettings(
-        amqp.map(URI::toString).orElse(DEFAULT_AMQP_URL),
+        in.string("AMQP_URL", DEFAULT_AMQP_URL),
         jobs,
         results,
         prefetch,
@@ -192,7 +190,7 @@ public record StubSettings(
 
   /** {@link #amqpUrl()} with the password replaced, safe to log. */
   public String redactedAmqpUrl() {
-    return Redaction.password(amqpUrl);
+    return BrokerAddresses.parse(amqpUrl).redacted();
   }
 
   @Override

@@ -6,10 +6,10 @@ import com.rabbitmq.client.GetResponse;
 import dev.solstice.integration.amqp.DeadLetters;
 import dev.solstice.integration.config.AppConfig;
 import dev.solstice.jobrequest.amqp.QueueTopology;
+import dev.solstice.platform.amqp.BrokerAddresses;
 import dev.solstice.platform.amqp.TopologyEnv;
 import dev.solstice.platform.config.EnvReader;
 import dev.solstice.platform.config.HelpOption;
-import dev.solstice.platform.config.Redaction;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -158,7 +158,7 @@ public final class DlqCommand {
     }
     EnvReader in = new EnvReader(env);
     QueueTopology topology = topology(in, flow);
-    var uri = in.uri("AMQP_URL", AppConfig.DEFAULT_AMQP_URL, "amqp", "amqps");
+    var brokers = BrokerAddresses.read(in, "AMQP_URL", AppConfig.DEFAULT_AMQP_URL);
     if (topology == null) {
       err.println("--flow: expected intake, results or jobs, got " + flow);
       return 2;
@@ -169,9 +169,9 @@ public final class DlqCommand {
     }
     ConnectionFactory factory = new ConnectionFactory();
     try {
-      factory.setUri(uri);
+      factory.setUri(brokers.primary());
       factory.setConnectionTimeout(5000);
-      try (Connection connection = factory.newConnection("solstice-dlq-cli")) {
+      try (Connection connection = factory.newConnection(brokers.addresses(), "solstice-dlq-cli")) {
         DeadLetters dlqOps = new DeadLetters(connection, topology);
         return switch (command) {
           case "list" -> list(dlqOps, limit, out);
@@ -185,14 +185,7 @@ public final class DlqCommand {
       while (root.getMessage() == null && root.getCause() != null) {
         root = root.getCause();
       }
-      err.println(
-          "dlq "
-              + command
-              + " failed: "
-              + root
-              + " (broker "
-              + Redaction.userInfo(String.valueOf(uri))
-              + ")");
+      err.println("dlq " + command + " failed: " + root + " (broker " + brokers.redacted() + ")");
       return 1;
     }
   }

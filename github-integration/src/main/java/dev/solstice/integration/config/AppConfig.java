@@ -3,6 +3,7 @@ package dev.solstice.integration.config;
 import dev.solstice.integration.github.GitHubSettings;
 import dev.solstice.integration.recovery.MissedDeliverySettings;
 import dev.solstice.jobrequest.amqp.QueueTopology;
+import dev.solstice.platform.amqp.BrokerAddresses;
 import dev.solstice.platform.amqp.TopologyEnv;
 import dev.solstice.platform.config.EnvReader;
 import dev.solstice.platform.config.ListenAddress;
@@ -45,7 +46,7 @@ public record AppConfig(
     List<String> webhookSecrets,
     boolean allowUnsignedWebhooks,
     long maxBodyBytes,
-    URI amqpUri,
+    BrokerAddresses amqpUri,
     QueueTopology jobs,
     QueueTopology results,
     QueueTopology intake,
@@ -177,7 +178,7 @@ public record AppConfig(
       logsBase = stripSlash(logsBase);
     }
 
-    URI amqp = in.uri("AMQP_URL", DEFAULT_AMQP_URL, "amqp", "amqps");
+    BrokerAddresses amqp = BrokerAddresses.read(in, "AMQP_URL", DEFAULT_AMQP_URL);
     String redis = in.raw("REDIS_URL");
     if (redis != null) {
       in.uri("REDIS_URL", redis, "redis", "rediss", "unix");

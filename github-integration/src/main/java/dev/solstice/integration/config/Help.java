@@ -82,7 +82,10 @@ public final class Help {
               "accept webhooks only from these: github (the hooks ranges of GitHub's GET /meta,"
                   + " read at start and daily, kept when a read fails) and/or CIDR ranges; others"
                   + " get 403"),
-          Variable.of("AMQP_URL", "amqp://127.0.0.1:5672/%2f", "RabbitMQ (amqps:// for TLS)"),
+          Variable.of(
+              "AMQP_URL",
+              "amqp://127.0.0.1:5672/%2f",
+              "RabbitMQ (amqps:// for TLS); several nodes: comma-separated"),
           Variable.of("AMQP_EXCHANGE", "solstice.jobs", "JobRequest exchange"),
           Variable.of("AMQP_ROUTING_KEY", "jobrequest.v1", "JobRequest routing key"),
           Variable.of("AMQP_QUEUE", "solstice.jobs.v1", "JobRequest queue"),

@@ -4,9 +4,9 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import dev.solstice.integration.amqp.DeadLetters;
 import dev.solstice.jobrequest.amqp.QueueTopology;
+import dev.solstice.platform.amqp.BrokerAddresses;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import java.net.URI;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -22,13 +22,13 @@ public final class ParkedMessages {
   public static final int LIMIT = 1_000;
 
   private final Vertx vertx;
-  private final URI amqpUri;
+  private final BrokerAddresses amqpUri;
   private final Map<String, QueueTopology> flows;
 
   /**
    * @param flows the flows by name ({@code intake}, {@code results}, {@code jobs}), in page order
    */
-  public ParkedMessages(Vertx vertx, URI amqpUri, Map<String, QueueTopology> flows) {
+  public ParkedMessages(Vertx vertx, BrokerAddresses amqpUri, Map<String, QueueTopology> flows) {
     this.vertx = vertx;
     this.amqpUri = amqpUri;
     this.flows = flows;
@@ -66,9 +66,9 @@ public final class ParkedMessages {
     return vertx.executeBlocking(
         () -> {
           ConnectionFactory factory = new ConnectionFactory();
-          factory.setUri(amqpUri);
+          factory.setUri(amqpUri.primary());
           factory.setConnectionTimeout(5_000);
-          try (Connection c = factory.newConnection("solstice-console")) {
+          try (Connection c = factory.newConnection(amqpUri.addresses(), "solstice-console")) {
             return operation.on(new DeadLetters(c, topology));
           }
         },

@@ -170,7 +170,10 @@ class ConsoleRoutesIT {
     ConsoleSources sources =
         new ConsoleSources(
             record,
-            new ParkedMessages(vertx, URI.create(TestBroker.URL), Map.of("intake", intake)),
+            new ParkedMessages(
+                vertx,
+                dev.solstice.platform.amqp.BrokerAddresses.of(URI.create(TestBroker.URL)),
+                Map.of("intake", intake)),
             runs,
             checkRuns,
             new Redelivery(github, 5),
