@@ -385,7 +385,8 @@ class GatewayIT {
                     == 401);
     assertThat(service.registry().counter("solstice_gateway_job_tokens", "event", "issued").count())
         .isEqualTo(2);
-    assertThat(service.registry().counter("solstice_gateway_job_tokens", "event", "ended").count())
+    assertThat(
+            service.registry().counter("solstice_gateway_job_tokens", "event", "revoked").count())
         .isEqualTo(1);
     // The other job's token is untouched.
     assertThat(
