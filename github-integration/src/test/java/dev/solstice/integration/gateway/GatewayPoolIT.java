@@ -224,6 +224,30 @@ class GatewayPoolIT {
     assertThat(sim.calls().size()).as("nothing reaches GitHub").isEqualTo(before);
   }
 
+  @Test
+  @Order(4)
+  void metricsCountRequestsByClientAndRouteAndShowEachCredentialsRemainingQuota() throws Exception {
+    String worker = "client=\"worker\"";
+    String route = "route=\"/repos/{owner}/{repo}/…\"";
+    double before =
+        Scrape.value(first, "solstice_gateway_requests_total", worker, "status=\"404\"", route);
+    request(first, HttpMethod.GET, "/repos/" + OTHER + "/contents/README.md", WORKER, null);
+    assertThat(
+            Scrape.value(first, "solstice_gateway_requests_total", worker, "status=\"404\"", route))
+        .isEqualTo(before + 1);
+    // Never a token in a label: clients by name only.
+    String text = first.getManagement("/metrics").bodyAsString();
+    assertThat(text).doesNotContain(WORKER).doesNotContain(pat);
+    assertThat(Scrape.value(first, "solstice_gateway_ratelimit_remaining", "credential=\"app@1\""))
+        .isZero();
+    assertThat(
+            Scrape.has(
+                second, "solstice_gateway_ratelimit_remaining", "credential=\"app_spare@77\""))
+        .isTrue();
+    assertThat(Scrape.has(first, "solstice_gateway_ratelimit_remaining", "credential=\"pat_ops\""))
+        .isTrue();
+  }
+
   private static long callsOf(long installationId) {
     return sim.calls().stream()
         .filter(c -> c.operation().equals("repos/get-content"))
