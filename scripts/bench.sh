@@ -9,7 +9,7 @@
 #                                 bench/target/bench-smoke/, docs/ is left alone
 #   scripts/bench.sh --budget 180 derive the phase length from a total budget in seconds
 #   scripts/bench.sh --no-build   reuse the jars already built
-#   scripts/bench.sh --fairness-only   only the fairness phase (issue 14), about two minutes
+#   scripts/bench.sh --only fairness   only the fairness phase (issue 14), about two minutes
 #   (other options: java -jar bench/target/solstice-bench.jar --help)
 #
 # A benchmark, not a test: it exits non-zero only when it could not run, never on a number.

@@ -46,8 +46,14 @@ public final class BenchMain {
     Runtime.getRuntime().addShutdownHook(hook);
     int exit = 0;
     try {
-      JsonObject results = run.execute();
-      write(options, results);
+      if ("gateway".equals(options.only())) {
+        JsonObject results = run.executeGateway();
+        writeGateway(options, results);
+      } else {
+        JsonObject results = run.execute();
+        write(options, results);
+        writeGateway(options, results);
+      }
       run.keepPerfTestOutput();
       run.deleteWorkDir();
     } catch (Exception e) {
@@ -112,6 +118,15 @@ public final class BenchMain {
       run.cleanup();
     }
     System.exit(exit);
+  }
+
+  /** The gateway's figures (issue 13): their own file and their own section of the doc. */
+  private static void writeGateway(BenchOptions o, JsonObject results) throws Exception {
+    Files.createDirectories(o.outDir());
+    perPhase(o, "gateway", results.getJsonObject("gateway"));
+    String section = GatewayReport.render(results);
+    DocSplicer.splice(o.doc(), section, GatewayReport.BEGIN, GatewayReport.END);
+    System.out.println(section);
   }
 
   private static void perPhase(BenchOptions o, String name, JsonObject figures) throws Exception {

@@ -57,6 +57,22 @@ final class BenchRun {
     }
   }
 
+  /** {@code --only gateway}: the gateway phase alone. */
+  JsonObject executeGateway() throws Exception {
+    log(
+        "run %s, gateway phase only, logs in %s, %d s per phase",
+        topology.tag(), work, o.phaseSeconds());
+    return new JsonObject()
+        .put(
+            "started_at",
+            Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString())
+        .put("command", o.commandLine())
+        .put("mode", o.smoke() ? "smoke" : "full")
+        .put("machine", MachineInfo.describe())
+        .put("source", MachineInfo.sourceRevision())
+        .put("gateway", new GatewayBench(o, topology, work).measure());
+  }
+
   JsonObject execute() throws Exception {
     JsonObject results =
         new JsonObject()
@@ -216,6 +232,9 @@ final class BenchRun {
         "perftest",
         PerfTestRunner.run(
             o, topology, bodyBytes, o.phaseSeconds(), work.resolve("perftest.log"), brokerPid));
+
+    // Issue 13: the gateway, its own service process against its own simulator.
+    results.put("gateway", new GatewayBench(o, topology, work).measure());
 
     results.put(
         "simulator",

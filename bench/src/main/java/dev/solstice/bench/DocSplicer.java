@@ -19,7 +19,7 @@ final class DocSplicer {
     splice(doc, section, BEGIN, END);
   }
 
-  /** As {@link #splice(Path, String)}, between markers of the caller's own. */
+  /** As {@link #splice(Path, String)}, between other markers (another phase's own section). */
   static void splice(Path doc, String section, String begin, String end) throws IOException {
     String old = Files.exists(doc) ? Files.readString(doc) : "# Benchmarks\n";
     String block = begin + "\n\n" + section.strip() + "\n\n" + end + "\n";

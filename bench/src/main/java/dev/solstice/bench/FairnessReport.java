@@ -6,7 +6,7 @@ import java.nio.file.Path;
 /** The fairness phase's own section of docs/benchmarks.md (issue 14). */
 final class FairnessReport {
   static final String BEGIN =
-      "<!-- bench-fairness:begin (written by scripts/bench.sh --fairness-only or a full run) -->";
+      "<!-- bench-fairness:begin (written by scripts/bench.sh --only fairness or a full run) -->";
   static final String END = "<!-- bench-fairness:end -->";
 
   private FairnessReport() {}

@@ -182,7 +182,8 @@ public final class IntegrationService {
                 vertx, config.github(), registry, tracing.enabled() ? tracing.tracer() : null);
     GitHubClient github = appClient;
     // Issue 13: job tokens and the gateway (off without GATEWAY_ADDR).
-    GatewayWiring gateway = GatewayWiring.create(config, redisApi, appClient, registry, clock);
+    GatewayWiring gateway =
+        GatewayWiring.create(vertx, config, redisApi, appClient, registry, clock);
     // Issue 15: GET /app at start and on a schedule; known-bad credentials hold the intake.
     dev.solstice.integration.github.AppCredentialsCheck credentials =
         github == null

@@ -401,6 +401,20 @@ public final class Help {
               "GITHUB_UPLOADS_BASE",
               "https://uploads.github.com",
               "GitHub's uploads host (release assets) the gateway forwards /uploads/ to; derived from GITHUB_API_BASE for Enterprise Server (https://host/api/uploads)"),
+          Variable.of(
+              "GITHUB_APP_<NAME>_ID",
+              "none",
+              "an extra App of the gateway's credential pool (docs/gateway.md), for registry clients' requests when the App is rate limited; needs the two below"),
+          Variable.of(
+              "GITHUB_APP_<NAME>_KEY_PATH", "none", "the extra App's private key file (PEM)"),
+          Variable.of(
+              "GITHUB_APP_<NAME>_INSTALLATION_ID",
+              "none",
+              "the extra App's installation its tokens are minted for"),
+          Variable.secret(
+              "GITHUB_PAT_<NAME>",
+              "none",
+              "a personal access token of the gateway's credential pool, used after the Apps (names in alphabetical order)"),
           Variable.of("LOG_FORMAT", "json", "json (one object per line) or text"),
           Variable.of("LOG_LEVEL", "INFO", "root log level"));
 

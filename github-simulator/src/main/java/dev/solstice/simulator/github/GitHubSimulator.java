@@ -200,6 +200,7 @@ public final class GitHubSimulator {
   private final RepositoryWrites writes = new RepositoryWrites(this);
   private final GraphQlEndpoint graphql = new GraphQlEndpoint(this);
   private final UserAccounts users = new UserAccounts(this); // issue 16
+  private final CredentialSet credentials = new CredentialSet(this);
 
   private GitHubSimulator(Vertx vertx, App app, String prefix) {
     this.vertx = vertx;
@@ -573,7 +574,7 @@ public final class GitHubSimulator {
   // ---- request pipeline ------------------------------------------------------------------
 
   private static final String CALL = "sim.call";
-  private static final String SIGNER = "sim.signer";
+  static final String SIGNER = "sim.signer";
 
   private final class CallInfo {
     final String method;
@@ -743,6 +744,9 @@ public final class GitHubSimulator {
       } else if (value.equals(staticToken)) {
         info.credential = "static";
         info.bucket = "static";
+      } else if (credentials.pat(value) != null) {
+        info.credential = "pat";
+        info.bucket = CredentialSet.bucket(credentials.pat(value).name());
       } else {
         info.credential = "invalid";
       }
@@ -959,6 +963,14 @@ public final class GitHubSimulator {
         if (permission.equals("checks") && level.equals("write")) {
           // GitHub: check-run writes need an App's installation token.
           error(ctx, 403, TrustEndpoints.APP_ONLY, null);
+          return false;
+        }
+        return true;
+      }
+      CredentialSet.Pat pat = credentials.pat(value);
+      if (pat != null) {
+        if (!pat.repos().contains(repo)) {
+          error(ctx, 404, "Not Found", null);
           return false;
         }
         return true;
@@ -1559,6 +1571,21 @@ public final class GitHubSimulator {
             status,
             info.fault,
             now()));
+  }
+
+  /** Extra Apps and PATs, each with a rate limit of its own (issue 13). */
+  public CredentialSet credentials() {
+    return credentials;
+  }
+
+  /** A fresh bucket of {@code limit} requests for {@code key}. */
+  synchronized void bucketLimit(String key, long limit) {
+    buckets.put(key, new Bucket(limit, now().plus(Duration.ofHours(1)).getEpochSecond()));
+  }
+
+  synchronized long bucketRemaining(String key) {
+    Bucket b = buckets.get(key);
+    return b == null ? rateLimit : b.remaining;
   }
 
   /** Caller holds the lock (or this is called from a synchronized method). */
