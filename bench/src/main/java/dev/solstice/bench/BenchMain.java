@@ -24,6 +24,17 @@ public final class BenchMain {
       System.exit(args.length == 1 && (args[0].equals("--help") || args[0].equals("-h")) ? 0 : 2);
       return;
     }
+    if (options.renderOnly() != null && options.fairnessOnly()) {
+      try {
+        JsonObject f = new JsonObject(Files.readString(options.renderOnly()));
+        FairnessReport.splice(options.doc(), f, options.commandLine());
+        System.out.println("rendered " + options.renderOnly() + " into " + options.doc());
+        return;
+      } catch (Exception e) {
+        System.err.println("cannot render " + options.renderOnly() + ": " + e);
+        System.exit(1);
+      }
+    }
     if (options.renderOnly() != null) {
       try {
         // Text changes to the report without a new run: the numbers come from the file, untouched.

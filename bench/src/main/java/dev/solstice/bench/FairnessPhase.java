@@ -95,6 +95,9 @@ final class FairnessPhase {
     // GITHUB_WRITES_PER_MINUTE / _PER_HOUR unset: GitHub's defaults, 80 a minute, 500 an hour
     e.put("REDIS_URL", "redis://127.0.0.1:6379");
     e.put("REDIS_KEY_PREFIX", redisPrefix);
+    byte[] tokenKey = new byte[32];
+    new java.security.SecureRandom().nextBytes(tokenKey);
+    e.put("TOKEN_CACHE_KEY", java.util.Base64.getEncoder().encodeToString(tokenKey));
     e.put("GITHUB_TOKEN_CACHE_PREFIX", redisPrefix + "token:");
     e.put("GITHUB_WRITE_BUDGET_PREFIX", redisPrefix + "budget:");
     Map<String, Long> published = new ConcurrentHashMap<>();

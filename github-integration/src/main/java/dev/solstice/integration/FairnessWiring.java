@@ -126,7 +126,8 @@ final class FairnessWiring {
   }
 
   /** The lane workers for {@code processor}; null when lanes are off. */
-  LaneWorker workers(DeliveryProcessor processor) {
+  LaneWorker workers(
+      DeliveryProcessor processor, dev.solstice.integration.intake.IntakeMetrics metrics) {
     if (share == null) {
       return null;
     }
@@ -138,6 +139,7 @@ final class FairnessWiring {
         intake.retries(),
         FailureVerdicts.SERVICE,
         meters,
+        metrics,
         clock,
         settings.workers(),
         settings.poll());

@@ -292,7 +292,7 @@ public final class IntegrationService {
                 FailureVerdicts.SERVICE),
             processor,
             IntakeMeters.of(metrics),
-            fairness.workers(processor));
+            fairness.workers(processor, IntakeMeters.of(metrics)));
 
     Readiness readiness =
         new Readiness(vertx)

@@ -95,12 +95,7 @@ public final class FairShare {
                       at -> {
                         // Deliveries of the installation admitted here and still planning have
                         // not queued their writes yet: count them in.
-                        long ahead =
-                            (long) directs.getOrDefault(installation, 0)
-                                * WRITES_PER_DELIVERY
-                                * writeGapMs;
-                        if (at + ahead <= clock.millis() + boundMs) {
-                          directs.merge(installation, 1, Integer::sum);
+                        if (admitted(installation, at)) {
                           return Future.succeededFuture(true);
                         }
                         return setAside(trigger, delivery, at).map(false);
@@ -124,6 +119,21 @@ public final class FairShare {
    */
   public boolean busyHere(String installation) {
     return directs.containsKey(Long.parseLong(installation));
+  }
+
+  /** Check and count in one step, so two deliveries admitted at once see each other. */
+  private boolean admitted(long installation, long writableAt) {
+    boolean[] yes = {false};
+    directs.compute(
+        installation,
+        (k, n) -> {
+          int ahead = n == null ? 0 : n;
+          yes[0] =
+              writableAt + (long) ahead * WRITES_PER_DELIVERY * writeGapMs
+                  <= clock.millis() + boundMs;
+          return yes[0] ? ahead + 1 : n;
+        });
+    return yes[0];
   }
 
   /** A delivery {@link #admit admitted} for carrying out now has been carried out (or failed). */

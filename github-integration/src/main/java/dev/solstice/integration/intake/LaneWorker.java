@@ -31,6 +31,7 @@ public final class LaneWorker {
   private final RetrySchedule schedule;
   private final FailurePolicy policy;
   private final LaneMeters meters;
+  private final IntakeMetrics intakeMetrics;
   private final Clock clock;
   private final int workers;
   private final long pollMs;
@@ -45,9 +46,11 @@ public final class LaneWorker {
       RetrySchedule schedule,
       FailurePolicy policy,
       LaneMeters meters,
+      IntakeMetrics intakeMetrics,
       Clock clock,
       int workers,
       Duration poll) {
+    this.intakeMetrics = intakeMetrics;
     this.vertx = vertx;
     this.fair = fair;
     this.processor = processor;
@@ -158,6 +161,7 @@ public final class LaneWorker {
                 schedule.maxAttempts(),
                 retry ? "retrying later" : "parked",
                 verdict.reason()));
+    intakeMetrics.failed(d.event(), retry ? "retry" : "parked");
     processor.failed(
         d,
         retry ? DeliveryEntry.Outcome.FAILED : DeliveryEntry.Outcome.PARKED,

@@ -182,6 +182,54 @@ class FairnessIT extends VertxPerClass {
     }
   }
 
+  @Test
+  void headsSupersededWhileTheyWaitInTheirLaneWriteNothing() throws Exception {
+    String prefix = "solstice:test:" + UUID.randomUUID() + ":";
+    Map<String, String> env = new HashMap<>();
+    env.put("REDIS_URL", "redis://127.0.0.1:6379");
+    env.put("TOKEN_CACHE_KEY", FaultSupport.tokenCacheKey(LOGS));
+    env.put("REDIS_KEY_PREFIX", prefix);
+    env.put("GITHUB_TOKEN_CACHE_PREFIX", prefix + "token:");
+    env.put("GITHUB_WRITE_BUDGET_PREFIX", prefix + "budget:");
+    // Scaled down: a budget of two pushes' creates a minute, so the later pushes wait in the lane.
+    env.put("GITHUB_WRITES_PER_MINUTE", "6");
+    env.put("INTAKE_LANE_POLL", "50ms");
+    String workflow = "cancel_superseded #true\n" + THREE_JOBS;
+    try (GitHubStack s = GitHubStack.start(vertx, env, LOGS)) {
+      // The first push reads its workflow slowly: the others are all set aside meanwhile.
+      s.sim.inject(Fault.latency(Duration.ofSeconds(1)).times(1).on("GET", ".*/contents/.*"));
+      List<String> shas = new ArrayList<>();
+      for (int i = 0; i < 6; i++) {
+        String sha = sha('c', i);
+        shas.add(sha);
+        s.sim.putFile(GitHubStack.REPO, sha, SimulatorLauncher.WORKFLOW_PATH, workflow);
+      }
+      for (String sha : shas) {
+        byte[] body = GitHubStack.pushAt(sha, "refs/heads/main");
+        assertThat(s.service.post("push", UUID.randomUUID().toString(), body).statusCode())
+            .isEqualTo(202);
+      }
+      Awaitility.await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> runsOn(s, GitHubStack.REPO, shas.get(5)) == 3);
+      long writes =
+          s.sim.calls(c -> !c.method().equals("GET") && c.operation().startsWith("checks/")).size();
+      LOG.info(
+          "superseded in lane: {} of 6 pushes dropped before writing; check-run writes so far {}",
+          turns(s.service, "superseded"),
+          writes);
+      s.registerSecrets(LOGS);
+      for (int i = 1; i < 5; i++) {
+        assertThat(runsOn(s, GitHubStack.REPO, shas.get(i))).as("push %d", i).isZero();
+      }
+      assertThat(runsOn(s, GitHubStack.REPO, shas.get(0))).isEqualTo(3);
+      assertThat(turns(s.service, "superseded")).isEqualTo(4);
+      // creates only: the first push's 3 and the last push's 3 (its cancels of the first wait for
+      // the next budget minute)
+      assertThat(writes).isEqualTo(6);
+    }
+  }
+
   private static void consumeJobs(ServiceHarness service, Set<UUID> published) throws Exception {
     DeliverCallback onJob =
         (tag, m) -> published.add(JobCodec.decodeRequest(m.getBody()).requestId());
@@ -224,6 +272,17 @@ class FairnessIT extends VertxPerClass {
         .toCompletableFuture()
         .get(5, TimeUnit.SECONDS)
         .toLong();
+  }
+
+  private static double turns(ServiceHarness s, String outcome) {
+    return s
+        .registry()
+        .find("solstice_intake_lane_turns")
+        .tag("outcome", outcome)
+        .counters()
+        .stream()
+        .mapToDouble(c -> c.count())
+        .sum();
   }
 
   private static double counter(ServiceHarness s, String name) {
