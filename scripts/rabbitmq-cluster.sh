@@ -165,7 +165,7 @@ cmd_leader() {
   local q=$1 n
   for n in "${NODES[@]}"; do
     if running "$n"; then
-      ctl "$n" -q list_queues name leader --formatter tsv --no-table-headers 2>/dev/null |
+      ctl "$n" -q list_queues name leader --no-table-headers 2>/dev/null |
         awk -F'\t' -v q="$q" '$1 == q { sub(/^solstice-/, "", $2); sub(/@.*/, "", $2); print $2 }'
       return 0
     fi
