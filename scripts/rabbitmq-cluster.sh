@@ -5,8 +5,10 @@
 # $RABBITMQ_CLUSTER_DIR (default /tmp/solstice-rabbitmq-cluster), one Erlang cookie for the three.
 # b and c join a with `rabbitmqctl join_cluster`.
 #
-#   scripts/rabbitmq-cluster.sh start               start the three nodes (fresh data) and join them
-#   scripts/rabbitmq-cluster.sh stop                stop every node, keep the logs
+#   scripts/rabbitmq-cluster.sh start               start the three nodes: a new cluster is joined, a
+#                                                   stopped one restarts with its queues and messages
+#   scripts/rabbitmq-cluster.sh stop                stop every node, keep data and logs
+#   scripts/rabbitmq-cluster.sh reset               stop every node and delete data and logs
 #   scripts/rabbitmq-cluster.sh status              cluster_status as node a (or the first live node) sees it
 #   scripts/rabbitmq-cluster.sh stop-node a|b|c     stop one node (a node loss, for tests)
 #   scripts/rabbitmq-cluster.sh start-node a|b|c    start a stopped node again; it rejoins by itself
@@ -119,8 +121,10 @@ stop_node() {
 cmd_start() {
   ensure_rabbitmq_package
   local fresh=0
-  if ! running a && ! running b && ! running c; then fresh=1; fi
+  # A cluster that was stopped restarts with its queues and messages; only a new one is joined.
+  if [ ! -f "$BASE/joined" ]; then fresh=1; fi
   if [ "$fresh" = 1 ]; then
+    cmd_stop
     rm -rf "$BASE"
     mkdir -p "$BASE"
     # One cookie for the three nodes and for rabbitmqctl (which reads $HOME/.erlang.cookie).
@@ -137,6 +141,7 @@ cmd_start() {
       ctl "$n" -q join_cluster "$(name_of a)"
       ctl "$n" -q start_app
     done
+    touch "$BASE/joined"
   fi
   ctl a -q await_online_nodes 3 --timeout 60 >/dev/null 2>&1 || true
   cmd_status
@@ -144,6 +149,11 @@ cmd_start() {
 
 cmd_stop() {
   for n in "${NODES[@]}"; do stop_node "$n" || true; done
+}
+
+cmd_reset() {
+  cmd_stop
+  rm -rf "$BASE"
 }
 
 cmd_status() {
@@ -165,7 +175,7 @@ cmd_leader() {
   local q=$1 n
   for n in "${NODES[@]}"; do
     if running "$n"; then
-      ctl "$n" -q list_queues name leader --formatter tsv --no-table-headers 2>/dev/null |
+      ctl "$n" -q list_queues name leader --no-table-headers 2>/dev/null |
         awk -F'\t' -v q="$q" '$1 == q { sub(/^solstice-/, "", $2); sub(/@.*/, "", $2); print $2 }'
       return 0
     fi
@@ -182,13 +192,14 @@ ensure_rabbitmq_package() {
 case "${1:-}" in
   start) cmd_start ;;
   stop) cmd_stop ;;
+  reset) cmd_reset ;;
   status) cmd_status ;;
   urls) cmd_urls ;;
   stop-node) stop_node "${2:?node a, b or c}" ;;
   start-node) ensure_rabbitmq_package && start_node "${2:?node a, b or c}" ;;
   leader) cmd_leader "${2:?queue name}" ;;
   *)
-    sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'
     exit 2
     ;;
 esac

@@ -85,7 +85,7 @@ public final class Help {
           Variable.of(
               "AMQP_URL",
               "amqp://127.0.0.1:5672/%2f",
-              "RabbitMQ (amqps:// for TLS); several nodes: comma-separated"),
+              "RabbitMQ (amqps:// for TLS); several nodes of one cluster: comma-separated URLs or host:port after the first URL"),
           Variable.of("AMQP_EXCHANGE", "solstice.jobs", "JobRequest exchange"),
           Variable.of("AMQP_ROUTING_KEY", "jobrequest.v1", "JobRequest routing key"),
           Variable.of("AMQP_QUEUE", "solstice.jobs.v1", "JobRequest queue"),

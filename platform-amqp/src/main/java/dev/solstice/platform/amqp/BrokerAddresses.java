@@ -55,10 +55,8 @@ public record BrokerAddresses(URI primary, List<Address> addresses) {
     }
     URI primary = url(entries.get(0));
     if (primary == null) {
-      throw new IllegalArgumentException(
-          "expected an amqp or amqps URL with a host first, got \""
-              + Redaction.userInfo(entries.get(0))
-              + "\"");
+      // The value is not repeated: one that does not parse might be a password.
+      throw new IllegalArgumentException("expected an amqp or amqps URL with a host");
     }
     List<Address> addresses = new ArrayList<>();
     addresses.add(new Address(primary.getHost(), primary.getPort()));

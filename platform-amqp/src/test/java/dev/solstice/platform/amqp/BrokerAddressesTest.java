@@ -63,7 +63,7 @@ class BrokerAddressesTest {
   @Test
   void refusesAListThatDoesNotStartWithAUrl() {
     assertThatThrownBy(() -> BrokerAddresses.parse("a:5681,b:5682"))
-        .hasMessageContaining("URL with a host first");
+        .hasMessage("expected an amqp or amqps URL with a host");
     assertThatThrownBy(() -> BrokerAddresses.parse(" , ")).hasMessageContaining("expected an amqp");
     assertThatThrownBy(() -> BrokerAddresses.parse("amqp://a/ci,b:notaport"))
         .hasMessageContaining("host[:port]");
