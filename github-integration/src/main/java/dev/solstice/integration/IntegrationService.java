@@ -201,6 +201,7 @@ public final class IntegrationService {
     Planner planner;
     PlanExecutor executor;
     RunStore runStore = null;
+    CheckRunMap checkRunMap = null; // issue 16: the job page's Re-run
     JobResultVerticle results = null;
     if (github == null) {
       planner = Planner.withoutGitHub(config::runsOnFor, clock);
@@ -212,6 +213,7 @@ public final class IntegrationService {
               ? CheckRunMap.inMemory()
               : CheckRunMap.redis(
                   redisApi, config.redisKeys().checkRuns(), config.redisKeys().checkRunTtl());
+      checkRunMap = runs;
       CheckRunReporter reporter =
           new CheckRunReporter(
               github,
@@ -356,7 +358,12 @@ public final class IntegrationService {
     http.withRoutes(webAuth::mount);
     // Issue 16: the job pages check runs link to.
     dev.solstice.integration.pages.JobPages jobPages =
-        new dev.solstice.integration.pages.JobPages(vertx, config.jobPages(), runStore);
+        new dev.solstice.integration.pages.JobPages(
+            vertx,
+            config.jobPages(),
+            runStore,
+            webAuth.access(),
+            checkRunMap == null ? null : checkRunMap::get);
     http.withRoutes(jobPages::mount);
 
     dev.solstice.integration.recovery.MissedDeliveryJob missed =
