@@ -22,16 +22,17 @@ final class JobPageHtml {
   private JobPageHtml() {}
 
   static String job(JobView view, Optional<String> log) {
-    return job(view, log, null);
+    return job(view, log, "", null);
   }
 
   /**
    * The page of a running job whose log grows: {@code log} is what the bucket has so far (whole
    * lines), the script with {@code live.nonce()} follows new lines from {@code live.stream()}.
    *
+   * @param actions HTML (already encoded) shown under the facts: the viewer and the Re-run form
    * @param live null for a page without live updates
    */
-  static String job(JobView view, Optional<String> log, LivePage live) {
+  static String job(JobView view, Optional<String> log, String actions, LivePage live) {
     JobRequest job = view.job();
     String id = job.requestId().toString();
     StringBuilder body = new StringBuilder();
@@ -46,6 +47,7 @@ final class JobPageHtml {
     fact(body, "Submitted", job.submittedAt() == null ? null : job.submittedAt().toString());
     fact(body, "Delivery", job.deliveryId());
     body.append("</dl>\n");
+    body.append(actions);
     needs(body, view);
     body.append("<h2>Log</h2>\n");
     if (live != null) {

@@ -26,7 +26,8 @@ final class LiveLog {
   private static final Logger LOG = LoggerFactory.getLogger(LiveLog.class);
 
   /** The policy of a page without live updates: no script at all. */
-  static final String STATIC_CSP = "default-src 'none'; style-src 'unsafe-inline'";
+  static final String STATIC_CSP =
+      "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'";
 
   /** A rendered job page and the Content-Security-Policy it needs. */
   record Rendered(String html, String csp) {}
@@ -49,10 +50,10 @@ final class LiveLog {
   }
 
   /** The job's page: live (with the script) while the job runs and its final log is not there. */
-  Future<Rendered> page(JobView view) {
+  Future<Rendered> page(JobView view, String actions) {
     if (logs == null) {
       return Future.succeededFuture(
-          new Rendered(JobPageHtml.job(view, Optional.empty()), STATIC_CSP));
+          new Rendered(JobPageHtml.job(view, Optional.empty(), actions, null), STATIC_CSP));
     }
     return logs.snapshot(view.logKey())
         .map(
@@ -63,7 +64,7 @@ final class LiveLog {
                     snapshot.present()
                         ? Optional.of(new String(snapshot.bytes(), StandardCharsets.UTF_8))
                         : Optional.empty();
-                return new Rendered(JobPageHtml.job(view, text), STATIC_CSP);
+                return new Rendered(JobPageHtml.job(view, text, actions, null), STATIC_CSP);
               }
               int whole = snapshot.wholeLines();
               LivePage live = LivePage.at(whole);
@@ -71,7 +72,7 @@ final class LiveLog {
                   whole == 0
                       ? Optional.empty()
                       : Optional.of(new String(snapshot.bytes(), 0, whole, StandardCharsets.UTF_8));
-              return new Rendered(JobPageHtml.job(view, text, live), live.csp());
+              return new Rendered(JobPageHtml.job(view, text, actions, live), live.csp());
             });
   }
 
@@ -83,6 +84,9 @@ final class LiveLog {
     long from = position(ctx);
     found.onComplete(
         ar -> {
+          if (ar.failed() && ar.cause() == JobAccess.ANSWERED) {
+            return; // the access check answered (sent to login)
+          }
           if (ar.failed()) {
             LOG.warn("live log {} failed: {}", ctx.request().path(), ar.cause().toString());
             plain(ctx, 503, "The job could not be read; try again.\n");

@@ -26,7 +26,8 @@ record LivePage(String nonce, long offset) {
    * The policy of a live page: the nonce's script, its EventSource, inline styles; nothing else.
    */
   static final String CSP_FORMAT =
-      "default-src 'none'; style-src 'unsafe-inline'; script-src 'nonce-%s'; connect-src 'self'";
+      "default-src 'none'; style-src 'unsafe-inline'; script-src 'nonce-%s'; connect-src 'self';"
+          + " form-action 'self'";
 
   static LivePage at(long offset) {
     byte[] bytes = new byte[16];
