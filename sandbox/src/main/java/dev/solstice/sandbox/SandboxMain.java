@@ -35,7 +35,10 @@ public final class SandboxMain {
         "GITHUB_WEBHOOK_SECRET",
         "sandbox-" + HexFormat.of().formatHex(new java.security.SecureRandom().generateSeed(8)));
     env.putIfAbsent("RUNS_ON_DEFAULT", "linux-x64");
-    env.putIfAbsent("STUB_DEFAULT_DURATION_MS", "1500");
+    // Simulated jobs take a few seconds and print a line now and then, so a job page's live log
+    // has something to show (issue 16).
+    env.putIfAbsent("STUB_DEFAULT_DURATION_MS", "6000");
+    env.putIfAbsent("STUB_DEFAULT_LOG_LINES", "10");
     // Issue 16: the job pages behind GitHub login on the simulator (SandboxLogin); the demo
     // repository is public, so its pages also open without login.
     Path dir = Path.of(env.getOrDefault("SANDBOX_DIR", ".sandbox"));

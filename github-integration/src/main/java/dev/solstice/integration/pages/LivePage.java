@@ -87,14 +87,18 @@ record LivePage(String nonce, long offset) {
         source.addEventListener('lines', function (e) {
           log.insertAdjacentHTML('beforeend', e.data + '\\n');
         });
-        source.addEventListener('end', function (e) {
-          source.close();
-          var state = e.data;
+        function show(state) {
           var code = document.createElement('code');
           code.textContent = state;
           status.replaceChildren(code);
           status.className = 'status status-'
               + state.replace(/^completed:/, '').replace(/[^a-z_]/g, '');
+        }
+        source.addEventListener('state', function (e) { show(e.data); });
+        source.addEventListener('end', function (e) {
+          source.close();
+          var state = e.data;
+          show(state);
           log.removeAttribute('data-live');
           say('The job finished (' + state + '); its whole log is above.');
         });

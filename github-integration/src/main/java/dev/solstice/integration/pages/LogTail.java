@@ -55,6 +55,7 @@ final class LogTail {
   private int nextPart = 1;
   private long timer = -1;
   private boolean polling;
+  private String lastState;
   private boolean ended;
   private long lastLineNanos = System.nanoTime();
   private long lastPingNanos = System.nanoTime();
@@ -93,6 +94,9 @@ final class LogTail {
       stream.close();
     } else {
       stream.send(List.copyOf(ring));
+      if (lastState != null) {
+        stream.event("state", lastState, null);
+      }
     }
     if (timer < 0 && !ended) {
       timer = vertx.setPeriodic(settings.pollInterval().toMillis(), id -> poll());
@@ -131,7 +135,7 @@ final class LogTail {
               }
               return state.get();
             })
-        .compose(now -> JobState.terminal(now) ? finish(now) : Future.succeededFuture())
+        .compose(now -> JobState.terminal(now) ? finish(now) : changed(now))
         .onComplete(
             ar -> {
               if (ar.failed()) {
@@ -157,6 +161,15 @@ final class LogTail {
       lastPingNanos = now;
       forEachStream(LogStream::ping);
     }
+  }
+
+  /** A new state while the job runs (queued, then started) goes out as a {@code state} event. */
+  private synchronized Future<Void> changed(String now) {
+    if (now != null && !now.equals(lastState)) {
+      forEachStream(s -> s.event("state", now, null));
+      lastState = now;
+    }
+    return Future.succeededFuture();
   }
 
   /** The job is over: the final object's remaining lines, then {@code end}, then close. */

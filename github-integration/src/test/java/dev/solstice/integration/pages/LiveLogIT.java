@@ -6,10 +6,14 @@ import static org.awaitility.Awaitility.waitAtMost;
 
 import dev.solstice.integration.core.JobState;
 import dev.solstice.jobrequest.logs.LogParts;
+import dev.solstice.platform.config.S3Settings;
+import dev.solstice.simulator.s3.S3TestServer;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.ext.web.Router;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import java.time.Duration;
@@ -128,6 +132,65 @@ class LiveLogIT {
       assertThat(done.getHeader("Content-Security-Policy"))
           .isEqualTo("default-src 'none'; style-src 'unsafe-inline'");
       assertThat(done.bodyAsString()).doesNotContain("<script");
+    }
+  }
+
+  /** The job pages of the fixture's run state and bucket, with other live-log settings. */
+  private static HttpServer pages(JobPageFixture f, LiveLogSettings live) throws Exception {
+    S3Settings bucket =
+        new S3Settings(
+            f.s3.endpoint(),
+            JobPageFixture.BUCKET,
+            S3TestServer.REGION,
+            S3TestServer.ACCESS_KEY,
+            S3TestServer.SECRET_KEY);
+    JobPages pages =
+        new JobPages(f.vertx, new JobPageSettings(true, null, bucket, false, live), f.runs);
+    Router router = Router.router(f.vertx);
+    pages.mount(router);
+    return await(f.vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1"));
+  }
+
+  private static HttpClientResponse open(
+      JobPageFixture f, HttpServer server, StringBuffer events, AtomicBoolean ended)
+      throws Exception {
+    return await(
+        f.vertx
+            .createHttpClient()
+            .request(
+                HttpMethod.GET,
+                server.actualPort(),
+                "127.0.0.1",
+                "/jobs/" + f.test.requestId() + "/live")
+            .compose(
+                req ->
+                    req.send()
+                        .onSuccess(
+                            r -> {
+                              r.handler(b -> events.append(b.toString()));
+                              r.endHandler(v -> ended.set(true));
+                            })));
+  }
+
+  @Test
+  void streamsAreCappedPerJobAndEndWhenNothingNewComes() throws Exception {
+    try (JobPageFixture f = new JobPageFixture(true)) {
+      HttpServer server =
+          pages(f, new LiveLogSettings(Duration.ofMillis(200), 1, 10, Duration.ofSeconds(2)));
+      StringBuffer first = new StringBuffer();
+      AtomicBoolean firstEnded = new AtomicBoolean();
+      assertThat(open(f, server, first, firstEnded).statusCode()).isEqualTo(200);
+
+      HttpClientResponse second = open(f, server, new StringBuffer(), new AtomicBoolean());
+      assertThat(second.statusCode()).isEqualTo(503);
+      assertThat(second.getHeader("Retry-After")).isEqualTo("30");
+
+      // No part comes: after the idle timeout the stream says so and ends, freeing its place.
+      waitAtMost(PATIENCE).untilTrue(firstEnded);
+      assertThat(first.toString()).contains("event: idle\n");
+      HttpClientResponse third = open(f, server, new StringBuffer(), new AtomicBoolean());
+      assertThat(third.statusCode()).isEqualTo(200);
+      await(server.close());
     }
   }
 
