@@ -11,6 +11,7 @@ import static org.owasp.encoder.Encode.forUriComponent;
 
 import dev.solstice.integration.console.ConsoleRoutes.Page;
 import dev.solstice.integration.core.JobLinks;
+import dev.solstice.integration.github.HookDelivery;
 import dev.solstice.integration.record.RecordQueries;
 import dev.solstice.integration.record.RecordQueries.Delivery;
 import dev.solstice.jobrequest.JobRequest;
@@ -190,7 +191,14 @@ final class DeliveryPages {
             d ->
                 d.isEmpty()
                     ? Future.succeededFuture(null)
-                    : jobs(d.get()).map(j -> detail(ctx, d.get(), j)))
+                    : Future.all(jobs(d.get()), attempts(id))
+                        .map(
+                            all ->
+                                detail(
+                                    ctx,
+                                    d.get(),
+                                    all.<List<Job>>resultAt(0),
+                                    all.<Attempts>resultAt(1))))
         .onSuccess(
             html -> {
               if (html == null) {
@@ -261,7 +269,55 @@ final class DeliveryPages {
         .compose(j -> checkRun.map(c -> new Job(j.requestId(), j.request(), j.state(), c)));
   }
 
-  private String detail(RoutingContext ctx, Delivery d, List<Job> jobs) {
+  /** GitHub's attempts of a delivery; {@code error} when the log could not be read. */
+  record Attempts(List<HookDelivery> list, String error) {}
+
+  /** Pages of the App's delivery log the detail page reads (100 attempts each). */
+  static final int ATTEMPT_PAGES = 2;
+
+  private Future<Attempts> attempts(String guid) {
+    if (sources.redelivery() == null) {
+      return Future.succeededFuture(new Attempts(List.of(), "no GitHub App is configured"));
+    }
+    return sources
+        .redelivery()
+        .attempts(guid, ATTEMPT_PAGES)
+        .map(list -> new Attempts(list, null))
+        .otherwise(err -> new Attempts(List.of(), "could not read: " + err.getMessage()));
+  }
+
+  private static void attempts(StringBuilder b, Attempts attempts) {
+    b.append("<h2>GitHub's attempts</h2>\n");
+    if (attempts.error() != null) {
+      b.append("<p>The App's delivery log: ").append(text(attempts.error())).append(".</p>\n");
+      return;
+    }
+    if (attempts.list().isEmpty()) {
+      b.append(
+          "<p>None in the newest "
+              + ATTEMPT_PAGES * 100
+              + " attempts of the App's delivery log (GitHub keeps three days).</p>\n");
+      return;
+    }
+    ConsoleHtml.tableStart(
+        b,
+        "Attempts in the App's delivery log, newest first",
+        List.of("Attempt", "Delivered (UTC)", "Status", "Redelivery"));
+    for (HookDelivery a : attempts.list()) {
+      b.append("<tr><td>")
+          .append(a.id())
+          .append("</td><td>")
+          .append(time(a.deliveredAt()))
+          .append("</td><td>")
+          .append(text(a.status() + " (" + a.statusCode() + ")"))
+          .append("</td><td>")
+          .append(a.redelivery() ? "yes" : "no")
+          .append("</td></tr>\n");
+    }
+    ConsoleHtml.tableEnd(b);
+  }
+
+  private String detail(RoutingContext ctx, Delivery d, List<Job> jobs, Attempts attempts) {
     StringBuilder b = new StringBuilder();
     b.append("<h2>Headers</h2>\n<dl class=\"facts\">\n");
     fact(b, "X-GitHub-Delivery", code(d.deliveryId()));
@@ -314,6 +370,7 @@ final class DeliveryPages {
       }
       ConsoleHtml.tableEnd(b);
     }
+    attempts(b, attempts);
     b.append("<h2>Redeliver</h2>\n");
     if (sources.redelivery() == null) {
       b.append("<p>Redelivery needs the GitHub App (no App is configured).</p>\n");

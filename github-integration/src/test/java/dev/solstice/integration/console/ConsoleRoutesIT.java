@@ -331,6 +331,15 @@ class ConsoleRoutesIT {
     assertThat(refused.statusCode()).isEqualTo(403);
     assertThat(sim.redelivered()).doesNotContain(newest);
 
+    assertThat(get("/console/deliveries/d-ok", true).bodyAsString())
+        .contains("None in the newest 200 attempts");
+    db.execute(
+        "INSERT INTO deliveries (delivery_id, event, received_at, outcome) VALUES (?, 'push', now(),"
+            + " 'published')",
+        guid);
+    assertThat(get("/console/deliveries/" + guid, true).bodyAsString())
+        .contains("<td>" + newest + "</td>", "failed (502)");
+
     var done = post("/console/deliveries/" + guid + "/redeliver", Map.of("csrf", CSRF));
     assertThat(done.statusCode()).isEqualTo(200);
     assertThat(done.bodyAsString()).contains("Asked GitHub to redeliver " + guid, "" + newest);
