@@ -350,6 +350,10 @@ public final class IntegrationService {
         new dev.solstice.integration.setup.SetupRoutes(
             vertx, config.setup(), config.webhookPath(), github, clock);
     http.withRoutes(setupRoutes::mount);
+    // Issue 16: GitHub login, sessions and CSRF of the browser pages, mounted before their routes.
+    dev.solstice.integration.web.WebAuth webAuth =
+        dev.solstice.integration.web.WebAuth.create(vertx, config.auth(), clock);
+    http.withRoutes(webAuth::mount);
     // Issue 16: the job pages check runs link to.
     dev.solstice.integration.pages.JobPages jobPages =
         new dev.solstice.integration.pages.JobPages(vertx, config.jobPages(), runStore);

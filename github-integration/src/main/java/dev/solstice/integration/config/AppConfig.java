@@ -34,6 +34,7 @@ import java.util.Map;
  * @param webhookSources trusted proxies and the webhook source allowlist (issue 17)
  * @param gateway the GitHub gateway and its job tokens (issue 13); null when GATEWAY_ADDR is unset
  * @param jobPages the job pages and where they read logs (issue 16)
+ * @param auth GitHub login, sessions and access checks of the browser pages (issue 16)
  */
 public record AppConfig(
     String httpHost,
@@ -73,7 +74,8 @@ public record AppConfig(
     List<String> warnings,
     dev.solstice.integration.setup.SetupSettings setup,
     Duration credentialsCheckInterval,
-    dev.solstice.integration.pages.JobPageSettings jobPages) {
+    dev.solstice.integration.pages.JobPageSettings jobPages,
+    dev.solstice.integration.web.AuthSettings auth) {
 
   public static final String DEFAULT_HTTP_ADDR = "0.0.0.0:8082";
   public static final String DEFAULT_MANAGEMENT_ADDR = "127.0.0.1:8083";
@@ -220,6 +222,9 @@ public record AppConfig(
                 Duration.ofMinutes(2),
                 Duration.ofMinutes(10),
                 Duration.ofMinutes(30)));
+    dev.solstice.integration.web.AuthSettings auth =
+        dev.solstice.integration.web.AuthSettings.fromEnv(
+            in, setup.publicUrl(), setup.githubWebUrl(), setup.apiBase());
     AppConfig config =
         new AppConfig(
             http.host(),
@@ -267,7 +272,9 @@ public record AppConfig(
             dev.solstice.integration.pages.JobPageSettings.fromEnv(
                 in,
                 setup.publicUrl(),
-                in.raw("LOGS_BASE_URL") != null || in.raw("ORCH_HTTP_BASE") != null));
+                in.raw("LOGS_BASE_URL") != null || in.raw("ORCH_HTTP_BASE") != null,
+                auth.loginEnabled() || auth.publicReposAnonymous()),
+            auth);
     in.check(ConfigException::new);
     return config;
   }

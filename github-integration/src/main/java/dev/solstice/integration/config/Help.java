@@ -241,10 +241,40 @@ public final class Help {
           Variable.of(
               "JOB_PAGES_PUBLIC",
               "false",
-              "serve job pages (/jobs/<request_id>, with the log) to anyone, without login; temporary until GitHub login lands: off, every job page is a 404"),
+              "serve every job page (/jobs/<request_id>, with the log) to anyone, skipping the GitHub access check (a closed network, a demo, the sandbox); off, a job page needs a viewer who can read its repository"),
+          Variable.of(
+              "GITHUB_CLIENT_ID",
+              "none",
+              "the App's OAuth client id (the setup writes it): GitHub login for the job pages and the console; needs PUBLIC_URL, whose /auth/github/callback must be a callback URL of the App"),
+          Variable.secret(
+              "GITHUB_CLIENT_SECRET",
+              "none",
+              "the App's OAuth client secret, with GITHUB_CLIENT_ID"),
+          Variable.of(
+              "PUBLIC_REPOS_ANONYMOUS",
+              "false",
+              "anonymous viewers see the job pages of public repositories (GitHub tells which are, asked without a token, cached ACCESS_CACHE_TTL)"),
+          Variable.of(
+              "CONSOLE_ADMINS",
+              "none",
+              "administrators: GitHub logins and org/team slugs (team membership asked with the user's token; the App needs the organization permission Members: read)"),
+          Variable.secret(
+              "SESSION_SECRET",
+              "random per process",
+              "32+ characters: the key session cookies are encrypted and authenticated with (AES-GCM) and CSRF tokens signed with; the same on every replica, else sessions end at each restart"),
+          Variable.of(
+              "SESSION_IDLE_TIMEOUT",
+              "2h",
+              "a browser session unused this long ends (back to login)"),
+          Variable.of(
+              "SESSION_MAX_AGE", "8h", "a browser session ends this long after login, used or not"),
+          Variable.of(
+              "ACCESS_CACHE_TTL",
+              "5m",
+              "how long a user's permission on a repository, a team membership and a repository's visibility are kept before GitHub is asked again"),
           Variable.of(
               "LOGS_BASE_URL",
-              "PUBLIC_URL/jobs/<request_id> with JOB_PAGES_PUBLIC, else S3_ENDPOINT/S3_BUCKET",
+              "PUBLIC_URL/jobs/<request_id> when job pages are served (GitHub login, PUBLIC_REPOS_ANONYMOUS or JOB_PAGES_PUBLIC), else S3_ENDPOINT/S3_BUCKET",
               "prefix of each job's details_url, + its log path; set it to link logs served elsewhere (deprecated alias ORCH_HTTP_BASE)"),
           Variable.of(
               "ORCH_HTTP_BASE",

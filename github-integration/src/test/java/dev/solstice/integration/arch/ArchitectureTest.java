@@ -41,7 +41,8 @@ class ArchitectureTest {
               BASE + ".setup..",
               BASE + ".pages..",
               BASE + ".console..",
-              BASE + ".gateway..")
+              BASE + ".gateway..",
+              BASE + ".web..")
           .layer("Execution")
           .definedBy(BASE + ".execution..", BASE + ".checks..")
           .layer("Planning")

@@ -199,6 +199,7 @@ public final class GitHubSimulator {
   private final AppSetup setup = new AppSetup(this);
   private final RepositoryWrites writes = new RepositoryWrites(this);
   private final GraphQlEndpoint graphql = new GraphQlEndpoint(this);
+  private final UserAccounts users = new UserAccounts(this); // issue 16
 
   private GitHubSimulator(Vertx vertx, App app, String prefix) {
     this.vertx = vertx;
@@ -241,6 +242,7 @@ public final class GitHubSimulator {
     router.route().handler(this::faultsAndAccounting);
     router.get("/app").handler(this::getApp);
     setup.routes(root, router, prefix.isEmpty() ? null : BodyHandler.create());
+    users.routes(root, router, prefix.isEmpty() ? null : BodyHandler.create()); // issue 16
     router.post("/app/installations/:id/access_tokens").handler(this::mintToken);
     router.get("/app/hook/deliveries").handler(this::listDeliveries);
     router.post("/app/hook/deliveries/:id/attempts").handler(this::redeliver);
@@ -1566,6 +1568,9 @@ public final class GitHubSimulator {
     if (path.matches("/app/installations/[^/]+") && method.equals("GET")) {
       return "apps/get-installation";
     }
+    if (UserAccounts.operationOf(method, path) != null) {
+      return UserAccounts.operationOf(method, path);
+    }
     if (InstallationEndpoints.operationOf(method, path) != null) {
       return InstallationEndpoints.operationOf(method, path);
     }
@@ -1743,6 +1748,11 @@ public final class GitHubSimulator {
   /** Commit comments, releases, release assets and file updates (issue 13). */
   public RepositoryWrites writes() {
     return writes;
+  }
+
+  /** GitHub users, their OAuth web flow and repository access (issue 16). */
+  public UserAccounts users() {
+    return users;
   }
 
   /** GitHub's GraphQL API ({@code POST /graphql}) and its test data. */
