@@ -221,7 +221,10 @@ final class DeliveryPages {
   private Future<List<Job>> jobs(Delivery d) {
     List<Future<Job>> each = new ArrayList<>();
     for (UUID id : d.requestIds()) {
-      each.add(job(id).otherwise(new Job(id, Optional.empty(), "unknown", Optional.empty())));
+      each.add(
+          job(id)
+              .otherwise(
+                  new Job(id, Optional.empty(), "unknown (could not read)", Optional.empty())));
     }
     return Future.all(each).map(all -> all.<Job>list());
   }
@@ -232,7 +235,7 @@ final class DeliveryPages {
             ? Future.succeededFuture(Optional.empty())
             : sources.checkRuns().get(id);
     if (sources.runs() == null) {
-      return checkRun.map(c -> new Job(id, Optional.empty(), "unknown", c));
+      return checkRun.map(c -> new Job(id, Optional.empty(), "not tracked", c));
     }
     return sources
         .runs()
@@ -241,7 +244,7 @@ final class DeliveryPages {
             run ->
                 run.isEmpty()
                     ? Future.succeededFuture(
-                        new Job(id, Optional.empty(), "unknown", Optional.empty()))
+                        new Job(id, Optional.empty(), "not tracked", Optional.empty()))
                     : sources
                         .runs()
                         .jobs(run.get())
