@@ -41,26 +41,17 @@ final class DeliveryPages {
       routes.page(ctx, 200, "Deliveries", BASE, noRecord());
       return;
     }
-    Future<List<String>> events = sources.record().events().otherwise(List.of());
     if (!query.problems().isEmpty()) {
-      events.onComplete(
-          ar -> {
-            StringBuilder b = new StringBuilder();
-            query.problems().forEach(p -> b.append(ConsoleHtml.status(p, true)));
-            b.append(filters(query, ar.result()));
-            routes.page(ctx, 400, "Deliveries", BASE, b.toString());
-          });
+      StringBuilder b = new StringBuilder();
+      query.problems().forEach(p -> b.append(ConsoleHtml.status(p, true)));
+      b.append(filters(query));
+      routes.page(ctx, 400, "Deliveries", BASE, b.toString());
       return;
     }
     routes.render(
         ctx,
-        events.compose(
-            e ->
-                sources
-                    .record()
-                    .deliveries(query.filter(), query.page(), PAGE_SIZE)
-                    .map(page -> Page.ok("Deliveries", BASE, deliveries(query, e, page)))),
-        p -> p,
+        sources.record().deliveries(query.filter(), query.page(), PAGE_SIZE),
+        page -> Page.ok("Deliveries", BASE, deliveries(query, page)),
         "read the deliveries");
   }
 
@@ -69,7 +60,22 @@ final class DeliveryPages {
         + " docs/configuration.md).</p>";
   }
 
-  private static String filters(DeliveryQuery q, List<String> events) {
+  /**
+   * Events offered in the filter (any other name can be typed): those the service acts on or
+   * records. A list of the record's distinct events would scan the whole retention window.
+   */
+  static final List<String> EVENTS =
+      List.of(
+          "push",
+          "pull_request",
+          "check_run",
+          "check_suite",
+          "issue_comment",
+          "installation",
+          "installation_repositories",
+          "ping");
+
+  private static String filters(DeliveryQuery q) {
     StringBuilder b =
         new StringBuilder(
             "<form class=\"filters\" method=\"get\" action=\""
@@ -78,12 +84,10 @@ final class DeliveryPages {
                 + " aria-label=\"Filter deliveries\">\n");
     input(b, q, "installation", "Installation id", "number", "");
     input(b, q, "repository", "Repository", "text", "owner/name");
-    b.append("<label for=\"f-event\">Event<select id=\"f-event\" name=\"event\">")
-        .append("<option value=\"\">any</option>");
-    for (String e : events) {
-      option(b, e, e.equals(q.values().get("event")));
-    }
-    b.append("</select></label>\n");
+    input(b, q, "event", "Event", "text", "any", "f-events");
+    b.append("<datalist id=\"f-events\">");
+    EVENTS.forEach(e -> b.append("<option value=\"").append(e).append("\">"));
+    b.append("</datalist>\n");
     b.append("<label for=\"f-outcome\">Outcome<select id=\"f-outcome\" name=\"outcome\">")
         .append("<option value=\"\">any</option>");
     for (String o : DeliveryQuery.OUTCOMES) {
@@ -99,6 +103,17 @@ final class DeliveryPages {
 
   private static void input(
       StringBuilder b, DeliveryQuery q, String name, String label, String type, String hint) {
+    input(b, q, name, label, type, hint, null);
+  }
+
+  private static void input(
+      StringBuilder b,
+      DeliveryQuery q,
+      String name,
+      String label,
+      String type,
+      String hint,
+      String list) {
     String value = q.values().getOrDefault(name, "");
     b.append("<label for=\"f-")
         .append(name)
@@ -114,6 +129,7 @@ final class DeliveryPages {
         .append(forHtmlAttribute(value))
         .append('"')
         .append(hint.isEmpty() ? "" : " placeholder=\"" + forHtmlAttribute(hint) + "\"")
+        .append(list == null ? "" : " list=\"" + list + "\"")
         .append("></label>\n");
   }
 
@@ -127,8 +143,8 @@ final class DeliveryPages {
         .append("</option>");
   }
 
-  private static String deliveries(DeliveryQuery q, List<String> events, RecordQueries.Page page) {
-    StringBuilder b = new StringBuilder(filters(q, events));
+  private static String deliveries(DeliveryQuery q, RecordQueries.Page page) {
+    StringBuilder b = new StringBuilder(filters(q));
     if (page.deliveries().isEmpty()) {
       b.append("<p>No deliveries match.</p>\n");
     } else {

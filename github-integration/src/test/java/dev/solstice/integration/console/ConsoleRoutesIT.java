@@ -263,6 +263,11 @@ class ConsoleRoutesIT {
     assertThat(html).contains("&lt;b&gt;eight&lt;/b&gt;").doesNotContain("<b>eight</b>");
     assertThat(html).contains("<label for=\"f-repository\">");
 
+    assertThat(html).contains("<datalist id=\"f-events\">");
+    assertThat(get("/console?event=pull_request&repository=OCTO/hello", true).bodyAsString())
+        .contains("/console/deliveries/d-parked")
+        .doesNotContain("/console/deliveries/d-ok")
+        .contains("value=\"pull_request\"");
     String parked = get("/console?outcome=parked&installation=7", true).bodyAsString();
     assertThat(parked).contains("d-parked").doesNotContain("/console/deliveries/d-ok");
     String timed = get("/console?from=2026-12-07T10:00&to=2026-12-07T10:01", true).bodyAsString();
