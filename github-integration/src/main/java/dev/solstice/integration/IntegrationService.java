@@ -202,7 +202,7 @@ public final class IntegrationService {
     Planner planner;
     PlanExecutor executor;
     RunStore runStore = null;
-    CheckRunMap checkRunMap = null;
+    CheckRunMap checkRunMap = null; // issue 16: the job page's Re-run
     JobResultVerticle results = null;
     if (github == null) {
       planner = Planner.withoutGitHub(config::runsOnFor, clock);
@@ -359,7 +359,12 @@ public final class IntegrationService {
     http.withRoutes(webAuth::mount);
     // Issue 16: the job pages check runs link to.
     dev.solstice.integration.pages.JobPages jobPages =
-        new dev.solstice.integration.pages.JobPages(vertx, config.jobPages(), runStore);
+        new dev.solstice.integration.pages.JobPages(
+            vertx,
+            config.jobPages(),
+            runStore,
+            webAuth.access(),
+            checkRunMap == null ? null : checkRunMap::get);
     http.withRoutes(jobPages::mount);
 
     dev.solstice.integration.recovery.MissedDeliveryJob missed =

@@ -22,6 +22,13 @@ final class JobPageHtml {
   private JobPageHtml() {}
 
   static String job(JobView view, Optional<String> log) {
+    return job(view, log, "");
+  }
+
+  /**
+   * @param actions HTML (already encoded) shown under the facts: the viewer and the Re-run form
+   */
+  static String job(JobView view, Optional<String> log, String actions) {
     JobRequest job = view.job();
     String id = job.requestId().toString();
     StringBuilder body = new StringBuilder();
@@ -36,6 +43,7 @@ final class JobPageHtml {
     fact(body, "Submitted", job.submittedAt() == null ? null : job.submittedAt().toString());
     fact(body, "Delivery", job.deliveryId());
     body.append("</dl>\n");
+    body.append(actions);
     needs(body, view);
     body.append("<h2>Log</h2>\n");
     if (log.isEmpty()) {

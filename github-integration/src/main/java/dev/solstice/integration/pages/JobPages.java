@@ -17,10 +17,12 @@ import org.slf4j.LoggerFactory;
  * Jobs come from the run state ({@link RunStore}), logs from the bucket the orchestrator uploads
  * to.
  *
- * <p>Without {@code JOB_PAGES_PUBLIC=true} (there is no login yet), and for a job the run state
- * does not know, the answer is the same 404 page: nothing tells a private job apart from none.
+ * <p>Who sees a job is {@link JobAccess}'s business (GitHub login, {@code PUBLIC_REPOS_ANONYMOUS},
+ * {@code JOB_PAGES_PUBLIC}); a job the viewer may not see and one the run state does not know get
+ * the same 404 page: nothing tells a private job apart from none. {@code POST
+ * /jobs/<request_id>/rerun} re-runs the job (writers only, with the form's CSRF token).
  */
-public record JobPages(JobPageSettings settings, RunStore runs, LogReader logs)
+public record JobPages(JobPageSettings settings, RunStore runs, LogReader logs, JobAccess access)
     implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(JobPages.class);
@@ -29,26 +31,55 @@ public record JobPages(JobPageSettings settings, RunStore runs, LogReader logs)
    * @param runs the run state; null when there is none (no GitHub App: every page is a 404)
    */
   public JobPages(Vertx vertx, JobPageSettings settings, RunStore runs) {
+    this(vertx, settings, runs, null, null);
+  }
+
+  /**
+   * @param access the GitHub login's access checks; null: only {@code JOB_PAGES_PUBLIC}
+   * @param checkRuns a job's check run id by request id (for the Re-run); null without an App
+   */
+  public JobPages(
+      Vertx vertx,
+      JobPageSettings settings,
+      RunStore runs,
+      dev.solstice.integration.web.Access access,
+      java.util.function.Function<UUID, Future<Optional<Long>>> checkRuns) {
     this(
         settings,
         runs,
-        settings.anonymous() && settings.logs() != null
-            ? new LogReader(vertx, settings.logs())
-            : null);
+        settings.logs() != null ? new LogReader(vertx, settings.logs()) : null,
+        new JobAccess(settings.anonymous(), access, checkRuns));
+  }
+
+  public JobPages(JobPageSettings settings, RunStore runs, LogReader logs) {
+    this(settings, runs, logs, new JobAccess(settings.anonymous(), null, null));
   }
 
   public void mount(Router router) {
     router.get(JobLinks.JOB_PATH + ":id").handler(this::page);
     router.get(JobLinks.JOB_PATH + ":id/log").handler(this::download);
+    router
+        .post(JobLinks.JOB_PATH + ":id/rerun")
+        .handler(
+            ctx ->
+                find(ctx.pathParam("id"))
+                    .onSuccess(view -> access.rerun(ctx, view))
+                    .onFailure(err -> failed(ctx, err)));
   }
 
   private void page(RoutingContext ctx) {
     find(ctx.pathParam("id"))
+        .compose(view -> access.admit(ctx, view))
         .compose(
             view ->
                 view.isEmpty()
                     ? Future.succeededFuture((String) null)
-                    : log(view.get()).map(log -> JobPageHtml.job(view.get(), log)))
+                    : access
+                        .actions(ctx, view.get())
+                        .compose(
+                            actions ->
+                                log(view.get())
+                                    .map(log -> JobPageHtml.job(view.get(), log, actions))))
         .onSuccess(
             html -> {
               if (html == null) {
@@ -62,6 +93,7 @@ public record JobPages(JobPageSettings settings, RunStore runs, LogReader logs)
 
   private void download(RoutingContext ctx) {
     find(ctx.pathParam("id"))
+        .compose(view -> access.admit(ctx, view))
         .compose(
             view -> view.isEmpty() ? Future.succeededFuture(Optional.empty()) : log(view.get()))
         .onSuccess(
@@ -87,7 +119,7 @@ public record JobPages(JobPageSettings settings, RunStore runs, LogReader logs)
     } catch (IllegalArgumentException e) {
       return Future.succeededFuture(Optional.empty());
     }
-    if (!settings.anonymous() || runs == null) {
+    if (!access.serves() || runs == null) {
       return Future.succeededFuture(Optional.empty());
     }
     return runs.runOf(requestId)
@@ -111,11 +143,14 @@ public record JobPages(JobPageSettings settings, RunStore runs, LogReader logs)
     return logs == null ? Future.succeededFuture(Optional.empty()) : logs.read(view.logKey());
   }
 
-  private static void notFound(RoutingContext ctx) {
+  static void notFound(RoutingContext ctx) {
     respond(ctx, 404, "text/html; charset=utf-8", JobPageHtml.notFound());
   }
 
   private static void failed(RoutingContext ctx, Throwable err) {
+    if (err == JobAccess.ANSWERED) {
+      return;
+    }
     LOG.warn("job page {} failed: {}", ctx.request().path(), err.toString());
     respond(ctx, 503, "text/plain; charset=utf-8", "The job could not be read; try again.\n");
   }
@@ -126,7 +161,9 @@ public record JobPages(JobPageSettings settings, RunStore runs, LogReader logs)
         .putHeader("Content-Type", type)
         .putHeader("Cache-Control", "no-store")
         .putHeader("X-Content-Type-Options", "nosniff")
-        .putHeader("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
+        .putHeader(
+            "Content-Security-Policy",
+            "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'")
         .putHeader("X-Frame-Options", "DENY")
         .end(body);
   }

@@ -198,6 +198,18 @@ public final class Access {
     return permission(viewer, repository).map(Permission::canWrite);
   }
 
+  /**
+   * Asks GitHub to re-request a check run with the viewer's token, as GitHub's Re-run button does;
+   * GitHub checks the viewer's write access again and sends the {@code check_run} {@code
+   * rerequested} webhook.
+   */
+  public Future<Void> rerequestCheckRun(Viewer viewer, String repository, long checkRunId) {
+    if (viewer.anonymous()) {
+      return Future.failedFuture(new LoginRequiredException("sign in to re-run a job"));
+    }
+    return github.rerequestCheckRun(viewer.token(), repository, checkRunId);
+  }
+
   /** A login in {@code CONSOLE_ADMINS}, or an active member of an {@code org/team} listed there. */
   public Future<Boolean> isAdmin(Viewer viewer) {
     if (viewer.anonymous()) {

@@ -200,6 +200,7 @@ public final class GitHubSimulator {
   private final RepositoryWrites writes = new RepositoryWrites(this);
   private final GraphQlEndpoint graphql = new GraphQlEndpoint(this);
   private final UserAccounts users = new UserAccounts(this); // issue 16
+  private final CheckRunRerequests rerequests = new CheckRunRerequests(this); // issue 16
 
   private GitHubSimulator(Vertx vertx, App app, String prefix) {
     this.vertx = vertx;
@@ -243,6 +244,7 @@ public final class GitHubSimulator {
     router.get("/app").handler(this::getApp);
     setup.routes(root, router, prefix.isEmpty() ? null : BodyHandler.create());
     users.routes(root, router, prefix.isEmpty() ? null : BodyHandler.create()); // issue 16
+    rerequests.register(router); // issue 16
     router.post("/app/installations/:id/access_tokens").handler(this::mintToken);
     router.get("/app/hook/deliveries").handler(this::listDeliveries);
     router.post("/app/hook/deliveries/:id/attempts").handler(this::redeliver);
@@ -1568,6 +1570,9 @@ public final class GitHubSimulator {
     if (path.matches("/app/installations/[^/]+") && method.equals("GET")) {
       return "apps/get-installation";
     }
+    if (CheckRunRerequests.operationOf(method, path) != null) {
+      return CheckRunRerequests.operationOf(method, path);
+    }
     if (UserAccounts.operationOf(method, path) != null) {
       return UserAccounts.operationOf(method, path);
     }
@@ -1753,6 +1758,11 @@ public final class GitHubSimulator {
   /** GitHub users, their OAuth web flow and repository access (issue 16). */
   public UserAccounts users() {
     return users;
+  }
+
+  /** Check-run Re-run requests and the rerequested webhooks they send (issue 16). */
+  public CheckRunRerequests rerequests() {
+    return rerequests;
   }
 
   /** GitHub's GraphQL API ({@code POST /graphql}) and its test data. */
