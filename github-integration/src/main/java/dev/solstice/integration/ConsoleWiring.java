@@ -13,9 +13,14 @@ import dev.solstice.integration.ops.QueueDepthGauge;
 import dev.solstice.integration.record.RecordQueries;
 import dev.solstice.integration.recovery.MissedDeliveryJob;
 import dev.solstice.integration.recovery.Redelivery;
+import dev.solstice.integration.web.Access;
+import dev.solstice.integration.web.Viewer;
+import dev.solstice.integration.web.WebAuth;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import io.vertx.redis.client.RedisAPI;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -27,7 +32,8 @@ import java.util.function.Supplier;
  * The operator console's part of the assembly (issue 16): its sources taken from the parts the
  * service already runs (the record's database, the flows' dead-letter queues, the run state and
  * check-run map, the GitHub client's redelivery, the missed-delivery job, the queue-depth poller,
- * the shared write budget, the meters), behind the login's admin guard.
+ * the shared write budget, the meters), behind the login's admin check ({@code CONSOLE_ADMINS}),
+ * sessions and CSRF protection. Without GitHub login configured every console page is the 404 page.
  */
 final class ConsoleWiring implements AutoCloseable {
 
@@ -80,6 +86,37 @@ final class ConsoleWiring implements AutoCloseable {
                 config.github() == null ? null : config.github().pacing(),
                 p.registry()),
             guard);
+  }
+
+  /** The login's admin check, sessions and CSRF protection, as the console asks for them. */
+  static ConsoleGuard guard(WebAuth auth) {
+    return new ConsoleGuard() {
+      @Override
+      public void protect(Router router, String path) {
+        auth.protect(router, path);
+      }
+
+      @Override
+      public Handler<RoutingContext> adminOnly() {
+        return auth.access().requireAdmin();
+      }
+
+      @Override
+      public String csrfField() {
+        return Access.CSRF_FIELD;
+      }
+
+      @Override
+      public String csrfToken(RoutingContext ctx) {
+        return Access.csrfToken(ctx);
+      }
+
+      @Override
+      public String user(RoutingContext ctx) {
+        Viewer viewer = auth.access().viewer(ctx);
+        return viewer.anonymous() ? null : viewer.login();
+      }
+    };
   }
 
   void mount(Router router) {

@@ -95,6 +95,7 @@ public final class IntegrationService {
   private volatile dev.solstice.integration.github.AppCredentialsCheck credentials;
   private volatile dev.solstice.integration.setup.SetupRoutes setup;
   private volatile dev.solstice.integration.pages.JobPages jobPages;
+  private volatile ConsoleWiring console;
 
   private IntegrationService(Parts parts) {
     this.parts = parts;
@@ -387,6 +388,21 @@ public final class IntegrationService {
                 clock,
                 registry)
             : null;
+    // Issue 16: the operator console, behind the login's admin check (CONSOLE_ADMINS).
+    ConsoleWiring console =
+        new ConsoleWiring(
+            new ConsoleWiring.Parts(
+                vertx,
+                config,
+                registry,
+                depths,
+                () -> java.util.Optional.ofNullable(missed),
+                github,
+                redisApi,
+                runStore,
+                checkRunMap),
+            ConsoleWiring.guard(webAuth));
+    http.withRoutes(console::mount);
     connector.start();
     JobResultVerticle resultsVerticle = results;
     var gatewayDeployment = new java.util.concurrent.atomic.AtomicReference<String>();
@@ -441,6 +457,7 @@ public final class IntegrationService {
         .onSuccess(service -> service.startMissedDeliveries(missed))
         .onSuccess(service -> service.startSetup(credentials, setupRoutes))
         .onSuccess(service -> service.jobPages = jobPages)
+        .onSuccess(service -> service.console = console)
         .onSuccess(service -> service.parts.records().start())
         .onSuccess(
             service -> {
@@ -563,6 +580,9 @@ public final class IntegrationService {
     }
     if (jobPages != null) {
       jobPages.close();
+    }
+    if (console != null) {
+      console.close();
     }
     Future<Void> undeployed =
         gatewayDeployment == null

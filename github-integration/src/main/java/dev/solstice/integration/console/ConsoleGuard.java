@@ -1,6 +1,7 @@
 package dev.solstice.integration.console;
 
 import io.vertx.core.Handler;
+import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
 /**
@@ -9,11 +10,14 @@ import io.vertx.ext.web.RoutingContext;
  */
 public interface ConsoleGuard {
 
+  /**
+   * Puts sessions, a small form-body handler and the CSRF check (a POST without the session's token
+   * is refused with 403) on {@code path}; called before the console's own routes.
+   */
+  void protect(Router router, String path);
+
   /** Lets an admin through ({@code ctx.next()}); answers anyone else (login, 404 or 403). */
   Handler<RoutingContext> adminOnly();
-
-  /** Checks the CSRF token of every state-changing request; lets safe requests through. */
-  Handler<RoutingContext> csrf();
 
   /** The form field a POST carries its CSRF token in. */
   String csrfField();

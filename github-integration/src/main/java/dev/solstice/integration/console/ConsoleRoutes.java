@@ -3,7 +3,6 @@ package dev.solstice.integration.console;
 import io.vertx.core.Future;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,9 +18,6 @@ public final class ConsoleRoutes {
 
   private static final Logger LOG = LoggerFactory.getLogger(ConsoleRoutes.class);
 
-  /** Form bodies are a few ids: anything larger is refused. */
-  private static final long MAX_FORM_BYTES = 8 * 1024;
-
   private final ConsoleGuard guard;
   private final DeliveryPages deliveries;
   private final ParkedPages parked;
@@ -36,11 +32,10 @@ public final class ConsoleRoutes {
 
   public void mount(Router router) {
     String base = ConsoleHtml.BASE;
+    guard.protect(router, base);
+    guard.protect(router, base + "/*");
     router.route(base).handler(guard.adminOnly());
     router.route(base + "/*").handler(guard.adminOnly());
-    router.post(base + "/*").handler(BodyHandler.create(false).setBodyLimit(MAX_FORM_BYTES));
-    router.route(base).handler(guard.csrf());
-    router.route(base + "/*").handler(guard.csrf());
     router.get(base).handler(deliveries::list);
     router.get(base + "/deliveries/:id").handler(deliveries::detail);
     router.post(base + "/deliveries/:id/redeliver").handler(deliveries::redeliver);

@@ -11,6 +11,7 @@ import static org.owasp.encoder.Encode.forUriComponent;
 
 import dev.solstice.integration.console.ConsoleRoutes.Page;
 import dev.solstice.integration.core.JobLinks;
+import dev.solstice.integration.github.HookDelivery;
 import dev.solstice.integration.record.RecordQueries;
 import dev.solstice.integration.record.RecordQueries.Delivery;
 import dev.solstice.jobrequest.JobRequest;
@@ -40,26 +41,17 @@ final class DeliveryPages {
       routes.page(ctx, 200, "Deliveries", BASE, noRecord());
       return;
     }
-    Future<List<String>> events = sources.record().events().otherwise(List.of());
     if (!query.problems().isEmpty()) {
-      events.onComplete(
-          ar -> {
-            StringBuilder b = new StringBuilder();
-            query.problems().forEach(p -> b.append(ConsoleHtml.status(p, true)));
-            b.append(filters(query, ar.result()));
-            routes.page(ctx, 400, "Deliveries", BASE, b.toString());
-          });
+      StringBuilder b = new StringBuilder();
+      query.problems().forEach(p -> b.append(ConsoleHtml.status(p, true)));
+      b.append(filters(query));
+      routes.page(ctx, 400, "Deliveries", BASE, b.toString());
       return;
     }
     routes.render(
         ctx,
-        events.compose(
-            e ->
-                sources
-                    .record()
-                    .deliveries(query.filter(), query.page(), PAGE_SIZE)
-                    .map(page -> Page.ok("Deliveries", BASE, deliveries(query, e, page)))),
-        p -> p,
+        sources.record().deliveries(query.filter(), query.page(), PAGE_SIZE),
+        page -> Page.ok("Deliveries", BASE, deliveries(query, page)),
         "read the deliveries");
   }
 
@@ -68,7 +60,22 @@ final class DeliveryPages {
         + " docs/configuration.md).</p>";
   }
 
-  private static String filters(DeliveryQuery q, List<String> events) {
+  /**
+   * Events offered in the filter (any other name can be typed): those the service acts on or
+   * records. A list of the record's distinct events would scan the whole retention window.
+   */
+  static final List<String> EVENTS =
+      List.of(
+          "push",
+          "pull_request",
+          "check_run",
+          "check_suite",
+          "issue_comment",
+          "installation",
+          "installation_repositories",
+          "ping");
+
+  private static String filters(DeliveryQuery q) {
     StringBuilder b =
         new StringBuilder(
             "<form class=\"filters\" method=\"get\" action=\""
@@ -77,12 +84,10 @@ final class DeliveryPages {
                 + " aria-label=\"Filter deliveries\">\n");
     input(b, q, "installation", "Installation id", "number", "");
     input(b, q, "repository", "Repository", "text", "owner/name");
-    b.append("<label for=\"f-event\">Event<select id=\"f-event\" name=\"event\">")
-        .append("<option value=\"\">any</option>");
-    for (String e : events) {
-      option(b, e, e.equals(q.values().get("event")));
-    }
-    b.append("</select></label>\n");
+    input(b, q, "event", "Event", "text", "any", "f-events");
+    b.append("<datalist id=\"f-events\">");
+    EVENTS.forEach(e -> b.append("<option value=\"").append(e).append("\">"));
+    b.append("</datalist>\n");
     b.append("<label for=\"f-outcome\">Outcome<select id=\"f-outcome\" name=\"outcome\">")
         .append("<option value=\"\">any</option>");
     for (String o : DeliveryQuery.OUTCOMES) {
@@ -98,6 +103,17 @@ final class DeliveryPages {
 
   private static void input(
       StringBuilder b, DeliveryQuery q, String name, String label, String type, String hint) {
+    input(b, q, name, label, type, hint, null);
+  }
+
+  private static void input(
+      StringBuilder b,
+      DeliveryQuery q,
+      String name,
+      String label,
+      String type,
+      String hint,
+      String list) {
     String value = q.values().getOrDefault(name, "");
     b.append("<label for=\"f-")
         .append(name)
@@ -113,6 +129,7 @@ final class DeliveryPages {
         .append(forHtmlAttribute(value))
         .append('"')
         .append(hint.isEmpty() ? "" : " placeholder=\"" + forHtmlAttribute(hint) + "\"")
+        .append(list == null ? "" : " list=\"" + list + "\"")
         .append("></label>\n");
   }
 
@@ -126,8 +143,8 @@ final class DeliveryPages {
         .append("</option>");
   }
 
-  private static String deliveries(DeliveryQuery q, List<String> events, RecordQueries.Page page) {
-    StringBuilder b = new StringBuilder(filters(q, events));
+  private static String deliveries(DeliveryQuery q, RecordQueries.Page page) {
+    StringBuilder b = new StringBuilder(filters(q));
     if (page.deliveries().isEmpty()) {
       b.append("<p>No deliveries match.</p>\n");
     } else {
@@ -190,7 +207,14 @@ final class DeliveryPages {
             d ->
                 d.isEmpty()
                     ? Future.succeededFuture(null)
-                    : jobs(d.get()).map(j -> detail(ctx, d.get(), j)))
+                    : Future.all(jobs(d.get()), attempts(id))
+                        .map(
+                            all ->
+                                detail(
+                                    ctx,
+                                    d.get(),
+                                    all.<List<Job>>resultAt(0),
+                                    all.<Attempts>resultAt(1))))
         .onSuccess(
             html -> {
               if (html == null) {
@@ -213,7 +237,10 @@ final class DeliveryPages {
   private Future<List<Job>> jobs(Delivery d) {
     List<Future<Job>> each = new ArrayList<>();
     for (UUID id : d.requestIds()) {
-      each.add(job(id).otherwise(new Job(id, Optional.empty(), "unknown", Optional.empty())));
+      each.add(
+          job(id)
+              .otherwise(
+                  new Job(id, Optional.empty(), "unknown (could not read)", Optional.empty())));
     }
     return Future.all(each).map(all -> all.<Job>list());
   }
@@ -224,7 +251,7 @@ final class DeliveryPages {
             ? Future.succeededFuture(Optional.empty())
             : sources.checkRuns().get(id);
     if (sources.runs() == null) {
-      return checkRun.map(c -> new Job(id, Optional.empty(), "unknown", c));
+      return checkRun.map(c -> new Job(id, Optional.empty(), "not tracked", c));
     }
     return sources
         .runs()
@@ -233,7 +260,7 @@ final class DeliveryPages {
             run ->
                 run.isEmpty()
                     ? Future.succeededFuture(
-                        new Job(id, Optional.empty(), "unknown", Optional.empty()))
+                        new Job(id, Optional.empty(), "not tracked", Optional.empty()))
                     : sources
                         .runs()
                         .jobs(run.get())
@@ -261,7 +288,55 @@ final class DeliveryPages {
         .compose(j -> checkRun.map(c -> new Job(j.requestId(), j.request(), j.state(), c)));
   }
 
-  private String detail(RoutingContext ctx, Delivery d, List<Job> jobs) {
+  /** GitHub's attempts of a delivery; {@code error} when the log could not be read. */
+  record Attempts(List<HookDelivery> list, String error) {}
+
+  /** Pages of the App's delivery log the detail page reads (100 attempts each). */
+  static final int ATTEMPT_PAGES = 2;
+
+  private Future<Attempts> attempts(String guid) {
+    if (sources.redelivery() == null) {
+      return Future.succeededFuture(new Attempts(List.of(), "no GitHub App is configured"));
+    }
+    return sources
+        .redelivery()
+        .attempts(guid, ATTEMPT_PAGES)
+        .map(list -> new Attempts(list, null))
+        .otherwise(err -> new Attempts(List.of(), "could not read: " + err.getMessage()));
+  }
+
+  private static void attempts(StringBuilder b, Attempts attempts) {
+    b.append("<h2>GitHub's attempts</h2>\n");
+    if (attempts.error() != null) {
+      b.append("<p>The App's delivery log: ").append(text(attempts.error())).append(".</p>\n");
+      return;
+    }
+    if (attempts.list().isEmpty()) {
+      b.append(
+          "<p>None in the newest "
+              + ATTEMPT_PAGES * 100
+              + " attempts of the App's delivery log (GitHub keeps three days).</p>\n");
+      return;
+    }
+    ConsoleHtml.tableStart(
+        b,
+        "Attempts in the App's delivery log, newest first",
+        List.of("Attempt", "Delivered (UTC)", "Status", "Redelivery"));
+    for (HookDelivery a : attempts.list()) {
+      b.append("<tr><td>")
+          .append(a.id())
+          .append("</td><td>")
+          .append(time(a.deliveredAt()))
+          .append("</td><td>")
+          .append(text(a.status() + " (" + a.statusCode() + ")"))
+          .append("</td><td>")
+          .append(a.redelivery() ? "yes" : "no")
+          .append("</td></tr>\n");
+    }
+    ConsoleHtml.tableEnd(b);
+  }
+
+  private String detail(RoutingContext ctx, Delivery d, List<Job> jobs, Attempts attempts) {
     StringBuilder b = new StringBuilder();
     b.append("<h2>Headers</h2>\n<dl class=\"facts\">\n");
     fact(b, "X-GitHub-Delivery", code(d.deliveryId()));
@@ -314,6 +389,7 @@ final class DeliveryPages {
       }
       ConsoleHtml.tableEnd(b);
     }
+    attempts(b, attempts);
     b.append("<h2>Redeliver</h2>\n");
     if (sources.redelivery() == null) {
       b.append("<p>Redelivery needs the GitHub App (no App is configured).</p>\n");

@@ -208,19 +208,6 @@ public final class RecordQueries implements AutoCloseable {
             });
   }
 
-  /** The events the record has seen, for the filter's choices. */
-  public Future<List<String>> events() {
-    return pool.query("SELECT DISTINCT event FROM deliveries ORDER BY event")
-        .execute()
-        .timeout(TIMEOUT_MS, TimeUnit.MILLISECONDS)
-        .map(
-            rows -> {
-              List<String> events = new ArrayList<>();
-              rows.forEach(r -> events.add(r.getString(0)));
-              return events;
-            });
-  }
-
   private static Delivery delivery(Row r) {
     UUID[] ids = r.getArrayOfUUIDs("request_ids");
     return new Delivery(

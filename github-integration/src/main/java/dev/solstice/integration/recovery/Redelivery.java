@@ -3,7 +3,9 @@ package dev.solstice.integration.recovery;
 import dev.solstice.integration.github.GitHubClient;
 import dev.solstice.integration.github.HookDelivery;
 import io.vertx.core.Future;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -34,6 +36,29 @@ public final class Redelivery {
                 found.isEmpty()
                     ? Future.succeededFuture(found)
                     : github.redeliver(found.get().id()).map(found));
+  }
+
+  /**
+   * The attempts of {@code guid} in the newest {@code pages} pages of the App's delivery log,
+   * newest first: what GitHub's "Recent deliveries" shows of it.
+   */
+  public Future<List<HookDelivery>> attempts(String guid, int pages) {
+    return collect(guid, null, Math.min(pages, maxPages), new ArrayList<>());
+  }
+
+  private Future<List<HookDelivery>> collect(
+      String guid, String cursor, int pagesLeft, List<HookDelivery> into) {
+    return github
+        .listHookDeliveries(cursor)
+        .compose(
+            page -> {
+              page.deliveries().stream().filter(d -> guid.equals(d.guid())).forEach(into::add);
+              if (page.nextCursor().isEmpty() || pagesLeft <= 1) {
+                into.sort(Comparator.comparingLong(HookDelivery::id).reversed());
+                return Future.succeededFuture(List.copyOf(into));
+              }
+              return collect(guid, page.nextCursor().get(), pagesLeft - 1, into);
+            });
   }
 
   private Future<Optional<HookDelivery>> find(String guid, String cursor, int pages) {

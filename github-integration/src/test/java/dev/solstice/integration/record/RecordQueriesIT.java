@@ -154,7 +154,6 @@ class RecordQueriesIT {
     assertThat(list.get(0).repositories().get(1).isPrivate()).isTrue();
     assertThat(list.get(1).state()).isEqualTo("suspended");
     assertThat(list.get(1).repositories()).isEmpty();
-    assertThat(join(queries.events())).containsExactly("pull_request", "push");
   }
 
   private static DeliveryFilter filter(
