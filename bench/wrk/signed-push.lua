@@ -3,15 +3,22 @@
 -- bench signs the body once up front (wrk's LuaJIT has no HMAC) and each request differs only in
 -- its delivery header, exactly as GitHub's redeliveries of one payload would.
 --
--- Environment: WRK_BODY_FILE (the body), WRK_SIGNATURE ("sha256=<hex>"), WRK_PATH.
+-- Environment: WRK_RUN (see init), WRK_BODIES (a directory of N signed bodies: body-0.json ... body-<N-1>.json and
+-- signatures.txt, line i+1 being "sha256=<hex>" of body-i.json; requests cycle through them, so
+-- deliveries spread over N repositories), WRK_PATH.
 -- Prints one JSON line "wrk-result {...}" at the end, parsed by IntakeComparison.
 
-local body_file = os.getenv("WRK_BODY_FILE")
-local f = assert(io.open(body_file, "rb"), "cannot read WRK_BODY_FILE " .. tostring(body_file))
-local body = f:read("*a")
-f:close()
-local signature = assert(os.getenv("WRK_SIGNATURE"), "WRK_SIGNATURE not set")
+local dir = assert(os.getenv("WRK_BODIES"), "WRK_BODIES not set")
 local path = os.getenv("WRK_PATH") or "/webhooks/github"
+local run = assert(os.getenv("WRK_RUN"), "WRK_RUN not set")
+local bodies, signatures = {}, {}
+for line in io.lines(dir .. "/signatures.txt") do
+  local f = assert(io.open(dir .. "/body-" .. #signatures .. ".json", "rb"))
+  table.insert(bodies, f:read("*a"))
+  f:close()
+  table.insert(signatures, line)
+end
+assert(#bodies > 0, "no bodies in " .. dir)
 
 local threads = {}
 local counter = 0
@@ -25,22 +32,23 @@ end
 function init(args)
   n = 0
   non2xx = 0
-  prefix = string.format("%08x-%04x-4%03x-8%03x-", math.random(0, 0x7fffffff), tid,
-    math.random(0, 0xfff), math.random(0, 0xfff))
+  -- WRK_RUN (8 hex digits, new for every wrk run) keeps ids unique across runs: the same id twice
+  -- would be a redelivery, which the service answers without publishing again.
+  prefix = string.format("%s-%04x-4000-8000-", run, tid)
   wrk.method = "POST"
-  wrk.body = body
   wrk.headers["Content-Type"] = "application/json"
   wrk.headers["User-Agent"] = "GitHub-Hookshot/bench"
   wrk.headers["X-GitHub-Event"] = "push"
   wrk.headers["X-GitHub-Hook-ID"] = "1"
-  wrk.headers["X-Hub-Signature-256"] = signature
 end
 
 function request()
   n = n + 1
   -- wrk.format's headers argument replaces wrk.headers as a whole: change the one header in place.
+  local i = (n + tid) % #bodies + 1
   wrk.headers["X-GitHub-Delivery"] = prefix .. string.format("%012x", n)
-  return wrk.format(nil, path)
+  wrk.headers["X-Hub-Signature-256"] = signatures[i]
+  return wrk.format(nil, path, nil, bodies[i])
 end
 
 function response(status, headers, body)
