@@ -386,7 +386,8 @@ public final class IntakeComparison {
       log("service ready after %.0f ms", readyMs);
       wrk(port, bodies, warmup, "service warm-up");
       broker.purge(topology.intakeQueue());
-      double jobsBefore = ServiceMetrics.jobRequestsPublished(metrics.scrape());
+      String textBefore = metrics.scrape();
+      double jobsBefore = ServiceMetrics.jobRequestsPublished(textBefore);
       long consumedBefore = broker.jobRequests();
       CpuSnapshot before = CpuSnapshot.take(svc.pid(), brokerPid);
       JsonObject r = wrk(port, bodies, seconds, "service");
@@ -397,6 +398,16 @@ public final class IntakeComparison {
       double window = r.getDouble("seconds");
       r.put("cpu", before.coresUsedUntil(after));
       r.put("ready_ms", Math.round(readyMs));
+      // Every confirmed publish of the window (intake and JobRequests share the meter).
+      double confirms =
+          ServiceMetrics.sum(text, "solstice_publish_confirm_seconds_count")
+              - ServiceMetrics.sum(textBefore, "solstice_publish_confirm_seconds_count");
+      double confirmSeconds =
+          ServiceMetrics.sum(text, "solstice_publish_confirm_seconds_sum")
+              - ServiceMetrics.sum(textBefore, "solstice_publish_confirm_seconds_sum");
+      r.put(
+          "publish_confirm_mean_ms",
+          confirms > 0 ? PhaseStats.round(confirmSeconds / confirms * 1000) : null);
       r.put(
           "jobrequests_confirmed_per_second", PhaseStats.round((jobsAfter - jobsBefore) / window));
       r.put(
