@@ -109,6 +109,16 @@ public final class IntakeComparison {
     @Option(names = "--env", description = "KEY=VALUE for the service (repeatable)")
     Map<String, String> env = new LinkedHashMap<>();
 
+    @Option(
+        names = "--profile",
+        description =
+            "async-profiler's libasyncProfiler.so: the service is profiled (CPU) over the measured"
+                + " window, collapsed stacks to OUT/profile-LABEL.collapsed")
+    Path profiler;
+
+    @Option(names = "--profile-event", description = "cpu, itimer, wall or alloc [cpu]")
+    String profileEvent = "cpu";
+
     @Option(names = "--label", description = "names the run in the output file (results-LABEL)")
     String label;
 
@@ -251,6 +261,10 @@ public final class IntakeComparison {
     if (wanted("service")) {
       fronts.put("service", service(vertx, github, broker, bodies, brokerPid));
     }
+    if (wanted("startup")) {
+      log("start to ready, without and with AppCDS");
+      results.put("startup", startup(github, bodies));
+    }
     if (wanted("perftest")) {
       log("PerfTest for %d s", seconds);
       BenchOptions po =
@@ -353,24 +367,18 @@ public final class IntakeComparison {
       throws Exception {
     int port = freePort();
     int management = freePort();
-    Map<String, String> env = new LinkedHashMap<>();
-    env.put("HTTP_ADDR", "127.0.0.1:" + port);
-    env.put("MANAGEMENT_ADDR", "127.0.0.1:" + management);
-    env.put("GITHUB_WEBHOOK_SECRET", secret);
-    env.put("AMQP_URL", f.amqp);
-    env.putAll(topology.serviceEnv());
-    env.put("GITHUB_API_BASE", github.baseUrl());
-    env.put("GITHUB_APP_ID", Long.toString(github.appId()));
-    env.put("GITHUB_APP_KEY_PATH", github.writeAppKey(work).toString());
-    // As in the end-to-end bench: GitHub's write pacing and the per-source webhook limit lifted.
-    env.put("GITHUB_WRITES_PER_MINUTE", "100000000");
-    env.put("GITHUB_WRITES_PER_HOUR", "1000000000");
-    env.put("GITHUB_WRITE_MIN_INTERVAL", "0ms");
-    env.put("WEBHOOK_RATE_LIMIT_PER_MINUTE", "0");
-    env.put("LOG_FORMAT", "text");
-    env.put("LOG_LEVEL", "WARN");
-    env.putAll(f.env);
+    Map<String, String> env = serviceEnv(github, port, management);
     String jvm = (f.jvmOpts + " -XX:+ExitOnOutOfMemoryError " + f.serviceJvmOpts).trim();
+    if (f.profiler != null) {
+      // Loop mode: a file every 5 s from the start; those inside the measured window are kept.
+      jvm +=
+          " -agentpath:"
+              + f.profiler.toAbsolutePath()
+              + "=start,event="
+              + f.profileEvent
+              + ",interval=1ms,loop=5s,collapsed,file="
+              + work.resolve("prof-%n{999}.collapsed");
+    }
     DeliveryTracker tracker = new DeliveryTracker(SimulatedGitHub.JOBS_PER_PUSH);
     try (ChildJvm svc =
         ChildJvm.start(
@@ -389,14 +397,23 @@ public final class IntakeComparison {
       String textBefore = metrics.scrape();
       double jobsBefore = ServiceMetrics.jobRequestsPublished(textBefore);
       long consumedBefore = broker.jobRequests();
+      long windowStart = System.currentTimeMillis();
       CpuSnapshot before = CpuSnapshot.take(svc.pid(), brokerPid);
       JsonObject r = wrk(port, bodies, seconds, "service");
       CpuSnapshot after = CpuSnapshot.take(svc.pid(), brokerPid);
+      if (f.profiler != null) {
+        Path collapsed =
+            outDir.resolve("profile-" + (f.label == null ? "service" : f.label) + ".collapsed");
+        Files.createDirectories(outDir);
+        mergeProfiles(windowStart, System.currentTimeMillis(), collapsed);
+        r.put("profile", collapsed.toString());
+      }
       String text = metrics.scrape();
       double jobsAfter = ServiceMetrics.jobRequestsPublished(text);
       long backlog = broker.depth(topology.intakeQueue());
       double window = r.getDouble("seconds");
       r.put("cpu", before.coresUsedUntil(after));
+      cpuPerRequest(r);
       r.put("ready_ms", Math.round(readyMs));
       // Every confirmed publish of the window (intake and JobRequests share the meter).
       double confirms =
@@ -424,6 +441,125 @@ public final class IntakeComparison {
     }
   }
 
+  /**
+   * The 5-second profiles async-profiler wrote (loop mode) that lie wholly inside the measured
+   * window, concatenated (collapsed stacks add up line by line).
+   */
+  private void mergeProfiles(long windowStartMillis, long windowEndMillis, Path into)
+      throws IOException {
+    StringBuilder all = new StringBuilder();
+    int n = 0;
+    try (var files = Files.list(work)) {
+      for (Path p :
+          files.filter(x -> x.getFileName().toString().startsWith("prof-")).sorted().toList()) {
+        long written = Files.getLastModifiedTime(p).toMillis();
+        if (written >= windowStartMillis + 5_000 && written <= windowEndMillis + 1_000) {
+          all.append(Files.readString(p));
+          n++;
+        }
+      }
+    }
+    Files.writeString(into, all);
+    log("profile: %d x 5 s of the window in %s", n, into);
+  }
+
+  /** The service's environment: this run's queues, the simulator, GitHub pacing lifted. */
+  private Map<String, String> serviceEnv(SimulatedGitHub github, int port, int management)
+      throws Exception {
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("HTTP_ADDR", "127.0.0.1:" + port);
+    env.put("MANAGEMENT_ADDR", "127.0.0.1:" + management);
+    env.put("GITHUB_WEBHOOK_SECRET", secret);
+    env.put("AMQP_URL", f.amqp);
+    env.putAll(topology.serviceEnv());
+    env.put("GITHUB_API_BASE", github.baseUrl());
+    env.put("GITHUB_APP_ID", Long.toString(github.appId()));
+    env.put("GITHUB_APP_KEY_PATH", github.writeAppKey(work).toString());
+    // As in the end-to-end bench: GitHub's write pacing and the per-source webhook limit lifted.
+    env.put("GITHUB_WRITES_PER_MINUTE", "100000000");
+    env.put("GITHUB_WRITES_PER_HOUR", "1000000000");
+    env.put("GITHUB_WRITE_MIN_INTERVAL", "0ms");
+    env.put("WEBHOOK_RATE_LIMIT_PER_MINUTE", "0");
+    env.put("LOG_FORMAT", "text");
+    env.put("LOG_LEVEL", "WARN");
+    env.putAll(f.env);
+    return env;
+  }
+
+  /**
+   * Start to ready, cold JVM, without and with an AppCDS archive made by a training run of this jar
+   * (start, some load, SIGTERM: -XX:ArchiveClassesAtExit dumps at exit), as deploy/README.md
+   * describes for a deployment.
+   */
+  private JsonObject startup(SimulatedGitHub github, Path bodies) throws Exception {
+    String base = (f.jvmOpts + " -XX:+ExitOnOutOfMemoryError " + f.serviceJvmOpts).trim();
+    Path jsa = work.resolve("github-integration.jsa");
+    JsonObject r = new JsonObject();
+    r.put("without_cds", starts(github, base, 3));
+    int port = freePort();
+    try (ChildJvm training =
+        ChildJvm.start(
+            "service (AppCDS training)",
+            base + " -XX:ArchiveClassesAtExit=" + jsa,
+            List.of("-jar", f.serviceJar.toString()),
+            serviceEnv(github, port, freePort()),
+            work.resolve("service-training.log"))) {
+      training.awaitReady("http://127.0.0.1:" + port + "/health/ready", Duration.ofSeconds(120));
+      wrk(port, bodies, Math.max(2, warmup), "AppCDS training load");
+      // SIGTERM, then time for the graceful stop and the archive dump (slow on a busy machine).
+      training.process().destroy();
+      if (!training.process().waitFor(120, TimeUnit.SECONDS)) {
+        log("the training run did not stop within 120 s");
+      }
+    } finally {
+      if (Files.exists(work.resolve("service-training.log"))) {
+        Files.createDirectories(outDir);
+        Files.copy(
+            work.resolve("service-training.log"),
+            outDir.resolve("service-training.log"),
+            java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      }
+    }
+    if (!Files.exists(jsa)) {
+      log("no AppCDS archive was written; see the training log");
+      return r.put("error", "no archive");
+    }
+    r.put("archive_mib", MemorySampler.mib(Files.size(jsa)));
+    r.put("with_cds", starts(github, base + " -XX:SharedArchiveFile=" + jsa, 3));
+    return r;
+  }
+
+  private JsonObject starts(SimulatedGitHub github, String jvm, int n) throws Exception {
+    io.vertx.core.json.JsonArray ms = new io.vertx.core.json.JsonArray();
+    io.vertx.core.json.JsonArray rss = new io.vertx.core.json.JsonArray();
+    List<Long> sorted = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      int port = freePort();
+      try (ChildJvm svc =
+          ChildJvm.start(
+              "service",
+              jvm,
+              List.of("-jar", f.serviceJar.toString()),
+              serviceEnv(github, port, freePort()),
+              work.resolve("service-start.log"))) {
+        long ready =
+            Math.round(
+                svc.awaitReady(
+                    "http://127.0.0.1:" + port + "/health/ready", Duration.ofSeconds(120)));
+        ms.add(ready);
+        sorted.add(ready);
+        rss.add(MemorySampler.mib(ProcStats.rssBytes(svc.pid())));
+      }
+    }
+    java.util.Collections.sort(sorted);
+    log("  ready after %s ms (%s)", ms, jvm);
+    return new JsonObject()
+        .put("ready_ms", ms)
+        .put("ready_ms_median", sorted.get(sorted.size() / 2))
+        .put("rss_mib_at_ready", rss)
+        .put("jvm_options", jvm);
+  }
+
   /** Warm-up run, then the measured run with CPU accounting. */
   private JsonObject drive(String name, int port, Path bodies, long pid, long brokerPid)
       throws Exception {
@@ -431,8 +567,25 @@ public final class IntakeComparison {
     CpuSnapshot before = CpuSnapshot.take(pid, brokerPid);
     JsonObject r = wrk(port, bodies, seconds, name);
     r.put("cpu", before.coresUsedUntil(CpuSnapshot.take(pid, brokerPid)));
+    cpuPerRequest(r);
     log("  %s", r.encode());
     return r;
+  }
+
+  /**
+   * CPU time of the server under test per 2xx (µs): unlike requests/s, it hardly moves when other
+   * work on the machine takes cores away. For the service it includes its intake consumer's work
+   * done in the window.
+   */
+  private static void cpuPerRequest(JsonObject r) {
+    JsonObject cpu = r.getJsonObject("cpu");
+    long ok = r.getLong("requests") - r.getLong("non_2xx");
+    if (ok > 0) {
+      r.put(
+          "cpu_us_per_2xx",
+          PhaseStats.round(
+              cpu.getDouble("target_cores") * cpu.getDouble("wall_seconds") * 1e6 / ok));
+    }
   }
 
   private JsonObject wrk(int port, Path bodies, int secs, String name) throws Exception {

@@ -121,6 +121,23 @@ final class IntakeReport {
               svc.getDouble("rss_peak_mib"),
               svc.getString("jvm_options")));
     }
+    JsonObject startup = r.getJsonObject("startup");
+    if (startup != null && startup.containsKey("with_cds")) {
+      JsonObject without = startup.getJsonObject("without_cds");
+      JsonObject with = startup.getJsonObject("with_cds");
+      b.append(
+          String.format(
+              Locale.ROOT,
+              "- start to ready (process start → `/health/ready` 200, cold JVM, 3 starts each): median **%d ms** without AppCDS %s, **%d ms** with it %s (archive %.0f MiB from a training run; goal ≤ 1,000 ms: %s); RSS at ready %s → %s MiB%n",
+              without.getLong("ready_ms_median"),
+              without.getJsonArray("ready_ms").encode(),
+              with.getLong("ready_ms_median"),
+              with.getJsonArray("ready_ms").encode(),
+              startup.getDouble("archive_mib"),
+              with.getLong("ready_ms_median") <= 1000 ? "met" : "not met",
+              without.getJsonArray("rss_mib_at_ready").encode(),
+              with.getJsonArray("rss_mib_at_ready").encode()));
+    }
     b.append(
         String.format(
             Locale.ROOT,
