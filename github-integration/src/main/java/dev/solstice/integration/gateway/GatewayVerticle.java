@@ -36,6 +36,7 @@ public final class GatewayVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(GatewayVerticle.class);
   private static final String GRAPHQL = "/graphql";
+  private static final int UPSTREAM_CONNECTIONS = 64;
 
   /** Installation tokens for one repository and permission set (cached by the provider). */
   public interface InstallationTokens {
@@ -128,7 +129,10 @@ public final class GatewayVerticle extends VerticleBase {
   public Future<?> start() {
     client =
         vertx.createHttpClient(
-            new HttpClientOptions().setConnectTimeout(10_000).setIdleTimeout(120));
+            new HttpClientOptions().setConnectTimeout(10_000).setIdleTimeout(120),
+            // Vert.x's default of 5 connections queued every request behind 5 GitHub round trips
+            // (docs/benchmarks.md); GitHub's secondary limits allow up to 100 concurrent requests.
+            new io.vertx.core.http.PoolOptions().setHttp1MaxSize(UPSTREAM_CONNECTIONS));
     forwarder =
         new GitHubForwarder(
             client,
