@@ -111,6 +111,8 @@ class LiveJobPageBrowserIT {
       await().atMost(Duration.ofSeconds(60)).until(() -> build(stack).isPresent());
       String details = build(stack).orElseThrow().getString("details_url");
       assertThat(details).startsWith("http://127.0.0.1:" + port + "/jobs/");
+      // The check runs are created before the run is recorded: the page answers once it is.
+      await().atMost(Duration.ofSeconds(30)).until(() -> status(details) == 200);
       browser.get(details);
       WebDriver page = browser;
       assertThat(browser.findElement(By.id("status")).getText()).isIn("queued", "started");
@@ -135,6 +137,8 @@ class LiveJobPageBrowserIT {
       WebElement status = browser.findElement(By.cssSelector("#status code"));
       assertThat(status.getCssValue("color")).isEqualTo("rgba(0, 136, 0, 1)");
       assertThat(browser.findElement(By.id("live-hint")).getText()).contains("finished");
+      assertThat(browser.findElement(By.cssSelector("tr.current td.state")).getText())
+          .isEqualTo("completed:success");
 
       // Every line once, numbered 1..n, as the final log has them; the steps in green.
       List<WebElement> all = lines(browser);
@@ -191,6 +195,13 @@ class LiveJobPageBrowserIT {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body))
                 .build(),
             HttpResponse.BodyHandlers.discarding())
+        .statusCode();
+  }
+
+  private static int status(String url) throws Exception {
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.discarding())
         .statusCode();
   }
 

@@ -123,9 +123,9 @@ final class LiveLog {
             .putHeader("X-Accel-Buffering", "no");
     response.write("retry: 5000\n\n");
     open.incrementAndGet();
-    LogTail.LogStream[] self = new LogTail.LogStream[1];
+    LogStream[] self = new LogStream[1];
     self[0] =
-        new LogTail.LogStream(
+        new LogStream(
             response,
             from,
             () -> {

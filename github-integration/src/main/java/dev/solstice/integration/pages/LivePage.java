@@ -93,6 +93,8 @@ record LivePage(String nonce, long offset) {
           status.replaceChildren(code);
           status.className = 'status status-'
               + state.replace(/^completed:/, '').replace(/[^a-z_]/g, '');
+          var row = document.querySelector('tr.current td.state');
+          if (row) { row.textContent = state; }
         }
         source.addEventListener('state', function (e) { show(e.data); });
         source.addEventListener('end', function (e) {
@@ -100,6 +102,8 @@ record LivePage(String nonce, long offset) {
           var state = e.data;
           show(state);
           log.removeAttribute('data-live');
+          var download = document.querySelector('a.download');
+          if (download) { download.textContent = 'Download the log'; }
           say('The job finished (' + state + '); its whole log is above.');
         });
         source.addEventListener('idle', function () {
