@@ -18,6 +18,9 @@
 #                                 docs/benchmarks.md's intake section and docs/bench/intake/
 #                                 (options: java -cp bench/target/solstice-bench.jar
 #                                  dev.solstice.bench.IntakeComparison --help)
+#   scripts/bench.sh --only intake --fronts service --profile auto
+#                                 the same, profiling the service with async-profiler (its jar
+#                                 from Maven Central, tools.profiler:async-profiler 4.1)
 #   (other options: java -jar bench/target/solstice-bench.jar --help)
 #
 # A benchmark, not a test: it exits non-zero only when it could not run, never on a number.
@@ -60,6 +63,17 @@ if [ "$only" = "intake" ]; then
   fi
   ensure_node_peer || args+=("--no-node")
   main_class=(-cp bench/target/solstice-bench.jar dev.solstice.bench.IntakeComparison)
+  for i in "${!args[@]}"; do
+    if [ "${args[$i]}" = "auto" ] && [ "$i" -gt 0 ] && [ "${args[$((i - 1))]}" = "--profile" ]; then
+      lib=bench/target/profiler/linux-x64/libasyncProfiler.so
+      if [ ! -f "$lib" ]; then
+        mvn -B -q -ntp dependency:copy -Dartifact=tools.profiler:async-profiler:4.1 \
+          -DoutputDirectory=bench/target/profiler
+        (cd bench/target/profiler && unzip -o -q async-profiler-4.1.jar 'linux-x64/*')
+      fi
+      args[$i]=$lib
+    fi
+  done
 fi
 
 # Run the bench in the background so a TERM to this script (a CI timeout) reaches it: its shutdown

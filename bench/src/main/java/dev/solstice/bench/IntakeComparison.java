@@ -64,6 +64,14 @@ public final class IntakeComparison {
     @Option(names = "--warmup", paramLabel = "SECONDS")
     Integer warmup;
 
+    @Option(
+        names = "--jvm-warmup",
+        paramLabel = "SECONDS",
+        description =
+            "warm-up of the JVM rows (bare Vert.x, the service) [--warmup; full mode: at least 30]:"
+                + " on a crowded machine the JIT needs far longer than node's")
+    Integer jvmWarmup;
+
     @Option(names = "--threads")
     int threads = 2;
 
@@ -125,6 +133,11 @@ public final class IntakeComparison {
     @Option(names = "--command")
     String command;
 
+    @Option(
+        names = "--render",
+        description = "only re-render the docs from a results.json (no load)")
+    Path render;
+
     @Mixin HelpOption help;
   }
 
@@ -133,6 +146,7 @@ public final class IntakeComparison {
   private final Path outDir;
   private final int seconds;
   private final int warmup;
+  private final int jvmWarmup;
   private final String secret;
   private final BenchTopology topology;
   private final List<AutoCloseable> open = new ArrayList<>();
@@ -146,6 +160,7 @@ public final class IntakeComparison {
             : Path.of(f.smoke ? "bench/target/bench-intake" : "docs/bench/intake");
     this.seconds = f.duration != null ? f.duration : f.smoke ? 2 : 15;
     this.warmup = f.warmup != null ? f.warmup : f.smoke ? 1 : 5;
+    this.jvmWarmup = f.jvmWarmup != null ? f.jvmWarmup : f.smoke ? warmup : Math.max(warmup, 30);
     byte[] b = new byte[8];
     new SecureRandom().nextBytes(b);
     this.topology = new BenchTopology("i" + HexFormat.of().formatHex(b, 0, 3));
@@ -166,6 +181,17 @@ public final class IntakeComparison {
     }
     if (f.command == null) {
       f.command = "scripts/bench.sh --only intake " + String.join(" ", args);
+    }
+    if (f.render != null) {
+      try {
+        Path doc = f.doc != null ? f.doc : Path.of("docs/benchmarks.md");
+        splice(doc, IntakeReport.render(new JsonObject(Files.readString(f.render))));
+        System.out.println("rendered " + f.render + " into " + doc);
+        return;
+      } catch (IOException e) {
+        System.err.println("cannot render " + f.render + ": " + e);
+        System.exit(1);
+      }
     }
     int exit = 0;
     IntakeComparison run = null;
@@ -204,6 +230,7 @@ public final class IntakeComparison {
                     .put("threads", f.threads)
                     .put("connections", f.connections)
                     .put("warmup_seconds", warmup)
+                    .put("jvm_warmup_seconds", jvmWarmup)
                     .put("seconds", seconds));
     Vertx vertx = Vertx.vertx();
     open.add(
@@ -327,7 +354,7 @@ public final class IntakeComparison {
     Process p = start(List.of("node", f.nodePeer.resolve("server.mjs").toString(), mode), env, log);
     try {
       int port = awaitPort(p, log);
-      JsonObject r = drive("node " + mode, port, bodies, p.pid(), brokerPid);
+      JsonObject r = drive("node " + mode, port, bodies, p.pid(), brokerPid, warmup);
       r.put("rss_mib", MemorySampler.mib(ProcStats.rssBytes(p.pid())));
       if (mode.equals("octokit-amqp")) {
         r.put("broker_queue_depth_after", depthOf(topology.name("node")));
@@ -356,7 +383,7 @@ public final class IntakeComparison {
             Map.of(),
             log)) {
       int port = bare.awaitPort(Duration.ofSeconds(60));
-      JsonObject r = drive("bare Vert.x", port, bodies, bare.pid(), brokerPid);
+      JsonObject r = drive("bare Vert.x", port, bodies, bare.pid(), brokerPid, jvmWarmup);
       r.put("rss_mib", MemorySampler.mib(ProcStats.rssBytes(bare.pid())));
       return r;
     }
@@ -392,7 +419,7 @@ public final class IntakeComparison {
       broker.consumeJobRequests(topology.jobsQueue(), tracker);
       ServiceMetrics metrics = new ServiceMetrics("http://127.0.0.1:" + management);
       log("service ready after %.0f ms", readyMs);
-      wrk(port, bodies, warmup, "service warm-up");
+      wrk(port, bodies, jvmWarmup, "service warm-up");
       broker.purge(topology.intakeQueue());
       String textBefore = metrics.scrape();
       double jobsBefore = ServiceMetrics.jobRequestsPublished(textBefore);
@@ -561,9 +588,10 @@ public final class IntakeComparison {
   }
 
   /** Warm-up run, then the measured run with CPU accounting. */
-  private JsonObject drive(String name, int port, Path bodies, long pid, long brokerPid)
+  private JsonObject drive(
+      String name, int port, Path bodies, long pid, long brokerPid, int warmupSeconds)
       throws Exception {
-    wrk(port, bodies, warmup, name + " warm-up");
+    wrk(port, bodies, warmupSeconds, name + " warm-up");
     CpuSnapshot before = CpuSnapshot.take(pid, brokerPid);
     JsonObject r = wrk(port, bodies, seconds, name);
     r.put("cpu", before.coresUsedUntil(CpuSnapshot.take(pid, brokerPid)));

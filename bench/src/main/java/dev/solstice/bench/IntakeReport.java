@@ -30,21 +30,22 @@ final class IntakeReport {
     b.append(
         String.format(
             Locale.ROOT,
-            "wrk %d threads, %d connections, %d s measured after %d s of warm-up per row; signed `push`"
+            "wrk %d threads, %d connections, %d s measured after %d s of warm-up per row (%d s for the JVM rows: the JIT needs it); signed `push`"
                 + " bodies of %,d bytes (%s) over %d repositories, a unique `X-GitHub-Delivery` per"
                 + " request. Latency is wrk's (closed loop, from send to answer).%n%n",
             wrk.getInteger("threads"),
             wrk.getInteger("connections"),
             wrk.getInteger("seconds"),
             wrk.getInteger("warmup_seconds"),
+            wrk.getInteger("jvm_warmup_seconds", wrk.getInteger("warmup_seconds")),
             r.getJsonObject("payload").getInteger("bytes"),
             r.getJsonObject("payload").getString("source"),
             r.getJsonObject("payload").getInteger("repositories")));
     JsonObject svc = fronts.getJsonObject("service");
     double svcRate = svc == null ? Double.NaN : svc.getDouble("ok_per_second");
     b.append(
-        "| front door | 2xx/s | p50 / p99 / p99.9 ms | non-2xx / socket errors | its cores | broker cores | github-integration / it |\n");
-    b.append("|---|---|---|---|---|---|---|\n");
+        "| front door | 2xx/s | p50 / p99 / p99.9 ms | non-2xx / socket errors | its cores | its CPU µs per 2xx | broker cores | github-integration / it |\n");
+    b.append("|---|---|---|---|---|---|---|---|\n");
     for (Row row : ROWS) {
       JsonObject x = fronts.getJsonObject(row.id());
       if (x == null) {
@@ -54,7 +55,7 @@ final class IntakeReport {
       b.append(
           String.format(
               Locale.ROOT,
-              "| %s | %,.0f | %.1f / %.1f / %.1f | %d / %d | %.2f | %.2f | %s |%n",
+              "| %s | %,.0f | %.1f / %.1f / %.1f | %d / %d | %.2f | %,.0f | %.2f | %s |%n",
               row.label(),
               x.getDouble("ok_per_second"),
               x.getDouble("p50_ms"),
@@ -63,6 +64,7 @@ final class IntakeReport {
               x.getLong("non_2xx"),
               x.getLong("socket_errors"),
               cpu.getDouble("target_cores", 0.0),
+              x.getDouble("cpu_us_per_2xx", Double.NaN),
               cpu.getDouble("broker_cores", 0.0),
               ratio(svcRate, x.getDouble("ok_per_second"))));
     }
@@ -73,7 +75,7 @@ final class IntakeReport {
       b.append(
           String.format(
               Locale.ROOT,
-              "| RabbitMQ PerfTest: %,d-byte persistent messages, confirms (≤ %d unconfirmed), 1 producer + 1 consumer, same broker | %,.0f msg/s | confirm p50 / p99 %s ms | | | %.2f | %s |%n",
+              "| RabbitMQ PerfTest: %,d-byte persistent messages, confirms (≤ %d unconfirmed), 1 producer + 1 consumer, same broker | %,.0f msg/s | confirm p50 / p99 %s ms | | | | %.2f | %s |%n",
               perf.getInteger("message_bytes"),
               wrk.getInteger("connections"),
               perfRate,
@@ -141,7 +143,7 @@ final class IntakeReport {
     b.append(
         String.format(
             Locale.ROOT,
-            "%nRun %s → %s, load average %s at start, %s at end (other helpers' builds shared the 2 cores). Command:%n%n```%n%s%n```%n%nRaw: `docs/bench/intake/results.json`.%n",
+            "%nThe CPU µs per 2xx (CPU time of the server's process over the window ÷ its 2xx) moves far less than 2xx/s when other work takes cores away; for the service it includes its intake consumer's work in the window.%n%nRun %s → %s, load average %s at start, %s at end (other helpers' builds shared the 2 cores). Command:%n%n```%n%s%n```%n%nRaw: `docs/bench/intake/results.json`.%n",
             r.getString("started_at"),
             r.getString("finished_at"),
             r.getString("load_average_at_start"),
