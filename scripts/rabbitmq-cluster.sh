@@ -50,7 +50,8 @@ node_env() { # node -> the environment of that node's commands
     RABBITMQ_MNESIA_BASE="$dir/mnesia" \
     RABBITMQ_LOG_BASE="$dir/log" \
     RABBITMQ_PID_FILE="$dir/pid" \
-    ERL_EPMD_ADDRESS=127.0.0.1
+    ERL_EPMD_ADDRESS=127.0.0.1 \
+    ERL_CRASH_DUMP="$BASE/erl_crash.dump"
 }
 
 ctl() { # node args...
