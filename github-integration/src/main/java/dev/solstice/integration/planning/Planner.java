@@ -34,10 +34,10 @@ import java.util.function.Function;
  * filters included. A trigger that does not run completes the workflow's check runs as {@code
  * skipped} ({@code neutral} when held), so required checks never stay pending. A trigger that runs
  * gets one JobRequest per job; the run is recorded (the job pages read it) and only the jobs
- * without needs are published now, the others once their needs succeeded. No workflow
- * file: the default job. An invalid file: one failed check run. A trigger of an installation the
- * record knows as deleted or suspended gets nothing (no GitHub call, no job). Without GitHub (no
- * App configured), every trigger gets the default job and no check runs.
+ * without needs are published now, the others once their needs succeeded. No workflow file: the
+ * default job. An invalid file: one failed check run. A trigger of an installation the record knows
+ * as deleted or suspended gets nothing (no GitHub call, no job). Without GitHub (no App
+ * configured), every trigger gets the default job and no check runs.
  *
  * @param app null without a GitHub App
  * @param runsOnFallback runner label for a repository when neither job nor group names one
