@@ -52,7 +52,18 @@ public final class UserAccounts {
   private static final List<String> LEVELS =
       List.of("read", "triage", "write", "maintain", "admin");
 
-  private record Client(String id, String secret, String callbackUrl) {}
+  /** An OAuth client; no callback URLs: any redirect_uri. */
+  private record Client(String id, String secret, List<String> callbackUrls) {
+
+    String callbackUrl() {
+      return callbackUrls.isEmpty() ? null : callbackUrls.get(0);
+    }
+
+    boolean accepts(String redirectUri) {
+      return redirectUri != null
+          && (callbackUrls.isEmpty() || callbackUrls.stream().anyMatch(redirectUri::startsWith));
+    }
+  }
 
   private record Code(String clientId, String login, String redirectUri, Instant expiresAt) {}
 
@@ -81,7 +92,14 @@ public final class UserAccounts {
    */
   public synchronized UserAccounts client(
       String clientId, String clientSecret, String callbackUrl) {
-    clients.put(clientId, new Client(clientId, clientSecret, callbackUrl));
+    List<String> callbacks = callbackUrl == null ? List.of() : List.of(callbackUrl);
+    return client(clientId, clientSecret, callbacks);
+  }
+
+  /** An OAuth client with the App's callback URLs (a redirect_uri must start with one). */
+  public synchronized UserAccounts client(
+      String clientId, String clientSecret, List<String> callbackUrls) {
+    clients.put(clientId, new Client(clientId, clientSecret, List.copyOf(callbackUrls)));
     return this;
   }
 
@@ -212,8 +230,7 @@ public final class UserAccounts {
       return;
     }
     String target = redirect == null ? client.callbackUrl() : redirect;
-    if (target == null
-        || (client.callbackUrl() != null && !target.startsWith(client.callbackUrl()))) {
+    if (!client.accepts(target)) {
       String back = client.callbackUrl() == null ? target : client.callbackUrl();
       if (back == null) {
         page(ctx, 400, "<p>No redirect_uri and no callback URL for this client.</p>");
