@@ -17,7 +17,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -152,7 +151,7 @@ class ConsoleBrowserIT extends VertxPerClass {
   private static final String SESSION_SECRET = "console-session-secret-" + UUID.randomUUID();
 
   private static Map<String, String> env(TestDatabase db, GitHubSimulator sim, int port) {
-    sim.users().client(CLIENT_ID, CLIENT_SECRET, List.of()).user("octo-admin").user("octo-dev");
+    sim.users().client(CLIENT_ID, CLIENT_SECRET, (String) null).user("octo-admin").user("octo-dev");
     Map<String, String> env = new HashMap<>();
     env.put("HTTP_ADDR", "127.0.0.1:" + port);
     env.put("PUBLIC_URL", "http://127.0.0.1:" + port);
