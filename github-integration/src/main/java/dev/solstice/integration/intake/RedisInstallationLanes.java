@@ -27,8 +27,8 @@ import org.slf4j.LoggerFactory;
  * served scored by the time their budget next allows a write ({@code <prefix>ready}), a sorted set
  * of lane depths for metrics ({@code <prefix>depth}), and the installation's turn, a claim with an
  * owner and a TTL renewed while held ({@code <prefix>turn:<installation>}). Each step is one Lua
- * script, so two replicas never both take a turn or lose an entry between them. Why lists and Lua
- * and not a scheduler library: docs/adr/wip-fairness-installation-lanes.md.
+ * script, so two replicas never both take a turn or lose an entry between them. Why sorted sets and
+ * Lua and not a scheduler library: docs/adr/wip-fairness-installation-lanes.md.
  */
 public final class RedisInstallationLanes implements InstallationLanes {
   private static final Logger LOG = LoggerFactory.getLogger(RedisInstallationLanes.class);
