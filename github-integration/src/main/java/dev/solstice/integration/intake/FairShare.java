@@ -43,6 +43,8 @@ public final class FairShare {
   private final long writeGapMs;
   private final java.util.concurrent.ConcurrentMap<Long, Integer> directs =
       new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.concurrent.ConcurrentMap<Long, Integer> settingAside =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   /** What a delivery still planning is assumed to write (three jobs' check runs). */
   static final int WRITES_PER_DELIVERY = 3;
@@ -85,7 +87,8 @@ public final class FairShare {
         .isEmpty(Long.toString(installation))
         .compose(
             empty -> {
-              if (!empty) {
+              if (!empty || settingAside.containsKey(installation)) {
+                // behind the lane, and behind deliveries other slots here are setting aside
                 return setAside(trigger, delivery, clock.millis()).map(false);
               }
               return writableAt
@@ -146,9 +149,14 @@ public final class FairShare {
     String group =
         Jobs.group(
             trigger.repository(), trigger.event(), trigger.pullRequestNumber(), trigger.ref());
+    settingAside.merge(trigger.installationId(), 1, Integer::sum);
     return safety
         .keep(delivery)
         .compose(v -> lanes.setAside(installation, group, delivery, readyAt))
+        .andThen(
+            ar ->
+                settingAside.computeIfPresent(
+                    trigger.installationId(), (k, n) -> n <= 1 ? null : n - 1))
         .onSuccess(
             added -> {
               if (added) {

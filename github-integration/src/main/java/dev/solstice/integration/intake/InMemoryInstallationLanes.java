@@ -2,7 +2,6 @@ package dev.solstice.integration.intake;
 
 import dev.solstice.integration.core.WebhookDelivery;
 import io.vertx.core.Future;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -17,15 +16,22 @@ import java.util.Map;
 public final class InMemoryInstallationLanes implements InstallationLanes {
 
   private static final class Lane {
-    final ArrayDeque<WebhookDelivery> entries = new ArrayDeque<>();
+    final java.util.TreeMap<String, WebhookDelivery> entries = new java.util.TreeMap<>();
     long readyAt;
     boolean waiting; // in the ready order
     boolean turnHeld;
   }
 
   private final Map<String, Lane> lanes = new HashMap<>();
+
+  /** The lane's order: when the webhook was received, then the id. */
+  private static String key(WebhookDelivery d) {
+    return String.format("%019d", RedisInstallationLanes.receivedMicros(d)) + d.deliveryId();
+  }
+
   private final Map<String, String> newest = new HashMap<>();
   private final Map<String, String> laneOf = new HashMap<>();
+  private final Map<String, Long> setAsideAt = new HashMap<>();
 
   @Override
   public synchronized Future<Boolean> isEmpty(String installation) {
@@ -40,8 +46,9 @@ public final class InMemoryInstallationLanes implements InstallationLanes {
       return Future.succeededFuture(false);
     }
     Lane lane = lanes.computeIfAbsent(installation, k -> new Lane());
-    lane.entries.addLast(d);
+    lane.entries.put(key(d), d);
     laneOf.put(d.deliveryId(), installation);
+    setAsideAt.put(d.deliveryId(), System.currentTimeMillis());
     if (group != null) {
       newest.put(group, d.deliveryId());
     }
@@ -68,7 +75,13 @@ public final class InMemoryInstallationLanes implements InstallationLanes {
     Map.Entry<String, Lane> best = null;
     for (Map.Entry<String, Lane> e : lanes.entrySet()) {
       Lane l = e.getValue();
-      if (l.waiting && !l.turnHeld && !l.entries.isEmpty() && l.readyAt <= now) {
+      if (l.waiting
+          && !l.turnHeld
+          && !l.entries.isEmpty()
+          && l.readyAt <= now
+          && setAsideAt.getOrDefault(l.entries.firstEntry().getValue().deliveryId(), 0L)
+                  + RedisInstallationLanes.SETTLE_MS
+              <= now) {
         if (best == null || l.readyAt < best.getValue().readyAt) {
           best = e;
         }
@@ -80,7 +93,7 @@ public final class InMemoryInstallationLanes implements InstallationLanes {
     Lane lane = best.getValue();
     lane.waiting = false;
     lane.turnHeld = true;
-    return Future.succeededFuture(turn(best.getKey(), lane.entries.peekFirst()));
+    return Future.succeededFuture(turn(best.getKey(), lane.entries.firstEntry().getValue()));
   }
 
   @Override
@@ -104,9 +117,10 @@ public final class InMemoryInstallationLanes implements InstallationLanes {
 
   private synchronized void end(String installation, WebhookDelivery head, long readyAt) {
     Lane lane = lanes.get(installation);
-    if (head != null && lane.entries.peekFirst() == head) {
-      lane.entries.pollFirst();
+    if (head != null && !lane.entries.isEmpty() && lane.entries.firstEntry().getValue() == head) {
+      lane.entries.pollFirstEntry();
       laneOf.remove(head.deliveryId());
+      setAsideAt.remove(head.deliveryId());
       newest.values().remove(head.deliveryId());
     }
     lane.turnHeld = false;

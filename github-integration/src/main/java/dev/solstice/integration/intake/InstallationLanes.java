@@ -6,12 +6,13 @@ import java.util.List;
 
 /**
  * Per-installation lanes of deliveries set aside while their installation cannot write to GitHub
- * (issue 14, fairness): FIFO within an installation, served one delivery per turn, installations in
- * the order their budget next allows a write (round-robin among those ready). One replica at a time
- * holds an installation's turn, and a delivery is carried out directly (in its intake slot) only
- * while its installation's lane is empty, so an installation's deliveries are carried out in the
- * order they were set aside. In Redis when configured ({@link RedisInstallationLanes}), else in
- * this process ({@link InMemoryInstallationLanes}).
+ * (issue 14, fairness): within an installation in the order the webhooks were received (so
+ * deliveries set aside by concurrent intake slots keep GitHub's order), served one delivery per
+ * turn, installations in the order their budget next allows a write (round-robin among those
+ * ready). One replica at a time holds an installation's turn, and a delivery is carried out
+ * directly (in its intake slot) only while its installation's lane is empty, so an installation's
+ * deliveries are carried out in the order they were set aside. In Redis when configured ({@link
+ * RedisInstallationLanes}), else in this process ({@link InMemoryInstallationLanes}).
  */
 public interface InstallationLanes {
 

@@ -20,27 +20,37 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@link InstallationLanes} in Redis, shared by every replica: per installation a list of delivery
- * ids ({@code <prefix>lane:<installation>}), each delivery in a hash beside it ({@code
+ * {@link InstallationLanes} in Redis, shared by every replica: per installation a sorted set of
+ * delivery ids in the order GitHub's deliveries were received ({@code <prefix>lane:<installation>},
+ * scored by received-at in microseconds), each delivery in a hash beside it ({@code
  * <prefix>entry:<id>}: event, received-at, attempt, body), a sorted set of the lanes waiting to be
  * served scored by the time their budget next allows a write ({@code <prefix>ready}), a sorted set
  * of lane depths for metrics ({@code <prefix>depth}), and the installation's turn, a claim with an
  * owner and a TTL renewed while held ({@code <prefix>turn:<installation>}). Each step is one Lua
- * script, so two replicas never both take a turn or lose an entry between them. Why lists and Lua
- * and not a scheduler library: docs/adr/wip-fairness-installation-lanes.md.
+ * script, so two replicas never both take a turn or lose an entry between them. Why sorted sets and
+ * Lua and not a scheduler library: docs/adr/wip-fairness-installation-lanes.md.
  */
 public final class RedisInstallationLanes implements InstallationLanes {
   private static final Logger LOG = LoggerFactory.getLogger(RedisInstallationLanes.class);
   private static final long TIMEOUT_MS = 2_000;
 
-  /** KEYS entry, lane, ready, depth, newest; ARGV id, installation, readyAt, fields…, ttl. */
+  /**
+   * A head is served only this long after it was set aside: deliveries received just before it, set
+   * aside by other intake slots at the same moment, are in the lane by then and go first.
+   */
+  static final long SETTLE_MS = 250;
+
+  /**
+   * KEYS entry, lane, ready, depth, newest; ARGV id, installation, readyAt, fields…, ttl, group,
+   * µs.
+   */
   static final String SET_ASIDE =
       """
       if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
       redis.call('HSET', KEYS[1], 'installation', ARGV[2], 'event', ARGV[4],
-        'received', ARGV[5], 'attempt', ARGV[6], 'body', ARGV[7])
+        'received', ARGV[5], 'attempt', ARGV[6], 'body', ARGV[7], 'at', ARGV[11])
       redis.call('PEXPIRE', KEYS[1], ARGV[8])
-      redis.call('RPUSH', KEYS[2], ARGV[1])
+      redis.call('ZADD', KEYS[2], ARGV[10], ARGV[1])
       redis.call('PEXPIRE', KEYS[2], ARGV[8])
       redis.call('ZADD', KEYS[3], 'NX', ARGV[3], ARGV[2])
       redis.call('ZINCRBY', KEYS[4], 1, ARGV[2])
@@ -58,9 +68,12 @@ public final class RedisInstallationLanes implements InstallationLanes {
       local lanes = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, 16)
       for _, inst in ipairs(lanes) do
         local lane = ARGV[4] .. 'lane:' .. inst
-        local id = redis.call('LINDEX', lane, 0)
+        local id = redis.call('ZRANGE', lane, 0, 0)[1]
+        local at = id and tonumber(redis.call('HGET', ARGV[4] .. 'entry:' .. id, 'at') or '0') or 0
         if not id then
           redis.call('ZREM', KEYS[1], inst)
+        elseif at + tonumber(ARGV[6]) > now then
+          redis.call('ZADD', KEYS[1], at + tonumber(ARGV[6]), inst)
         elseif redis.call('SET', ARGV[4] .. 'turn:' .. inst, ARGV[2], 'NX', 'PX', ARGV[3]) then
           redis.call('ZREM', KEYS[1], inst)
           return {inst, id, redis.call('HGETALL', ARGV[4] .. 'entry:' .. id)}
@@ -74,15 +87,15 @@ public final class RedisInstallationLanes implements InstallationLanes {
   /** KEYS lane, turn, ready, depth, entry; ARGV id ('' for none), owner, readyAt, installation. */
   static final String FINISH =
       """
-      if ARGV[1] ~= '' and redis.call('LINDEX', KEYS[1], 0) == ARGV[1] then
-        redis.call('LPOP', KEYS[1])
+      if ARGV[1] ~= '' and redis.call('ZRANGE', KEYS[1], 0, 0)[1] == ARGV[1] then
+        redis.call('ZREM', KEYS[1], ARGV[1])
         redis.call('DEL', KEYS[5])
         if tonumber(redis.call('ZINCRBY', KEYS[4], -1, ARGV[4])) <= 0 then
           redis.call('ZREM', KEYS[4], ARGV[4])
         end
       end
       if redis.call('GET', KEYS[2]) == ARGV[2] then redis.call('DEL', KEYS[2]) end
-      if redis.call('LLEN', KEYS[1]) > 0 then
+      if redis.call('ZCARD', KEYS[1]) > 0 then
         redis.call('ZADD', KEYS[3], ARGV[3], ARGV[4])
       end
       return 1
@@ -114,7 +127,7 @@ public final class RedisInstallationLanes implements InstallationLanes {
   @Override
   public Future<Boolean> isEmpty(String installation) {
     return redis
-        .llen(lane(installation))
+        .zcard(lane(installation))
         .timeout(TIMEOUT_MS, TimeUnit.MILLISECONDS)
         .map(r -> r.toLong() == 0);
   }
@@ -139,7 +152,9 @@ public final class RedisInstallationLanes implements InstallationLanes {
                 Integer.toString(d.attempt()),
                 Base64.getEncoder().encodeToString(d.body()),
                 Long.toString(entryTtlMs),
-                group == null ? "" : group))
+                group == null ? "" : group,
+                Long.toString(receivedMicros(d)),
+                Long.toString(System.currentTimeMillis())))
         .map(r -> r.toInteger() == 1);
   }
 
@@ -173,7 +188,8 @@ public final class RedisInstallationLanes implements InstallationLanes {
                 owner,
                 Long.toString(turnTtlMs),
                 prefix,
-                Long.toString(Math.max(50, turnTtlMs / 10))))
+                Long.toString(Math.max(50, turnTtlMs / 10)),
+                Long.toString(SETTLE_MS)))
         .map(
             r -> {
               if (r == null || r.size() < 3) {
@@ -183,6 +199,13 @@ public final class RedisInstallationLanes implements InstallationLanes {
               String id = r.get(1).toString();
               return held(installation, delivery(id, r.get(2)), owner);
             });
+  }
+
+  /**
+   * The lane's order: when the webhook was received (µs), whatever order intake slots set it aside.
+   */
+  static long receivedMicros(WebhookDelivery d) {
+    return d.receivedAt().getEpochSecond() * 1_000_000L + d.receivedAt().getNano() / 1_000;
   }
 
   /** A lane entry read back; a missing or unreadable entry becomes one with no body (dropped). */

@@ -267,7 +267,7 @@ class FairnessIT extends VertxPerClass {
   }
 
   private static long laneDepth(RedisAPI api, String key) throws Exception {
-    return api.llen(key)
+    return api.zcard(key)
         .toCompletionStage()
         .toCompletableFuture()
         .get(5, TimeUnit.SECONDS)

@@ -16,6 +16,9 @@ abstract class LanesContract {
 
   abstract InstallationLanes lanes();
 
+  /** A little after now: set-aside heads have settled ({@code SETTLE_MS}). */
+  private final long t = System.currentTimeMillis() + 10_000;
+
   static <T> T await(Future<T> f) throws Exception {
     return f.toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
   }
@@ -37,7 +40,7 @@ abstract class LanesContract {
     }
     assertThat(await(l.setAside("2", null, delivery("b0"), 0))).isTrue();
     List<String> served = new ArrayList<>();
-    long now = 1_000;
+    long now = t;
     for (InstallationLanes.Turn t = await(l.nextTurn(now)); t != null; t = await(l.nextTurn(now))) {
       served.add(t.head().deliveryId());
       assertThat(new String(t.head().body(), StandardCharsets.UTF_8))
@@ -54,11 +57,11 @@ abstract class LanesContract {
     InstallationLanes l = lanes();
     await(l.setAside("1", null, delivery("a0"), 0));
     await(l.setAside("1", null, delivery("a1"), 0));
-    InstallationLanes.Turn first = await(l.nextTurn(1_000));
+    InstallationLanes.Turn first = await(l.nextTurn(t));
     assertThat(first.head().deliveryId()).isEqualTo("a0");
-    assertThat(await(l.nextTurn(1_000_000))).isNull();
-    await(first.giveBack(1_000)); // kept: the same head again
-    InstallationLanes.Turn again = await(l.nextTurn(2_000_000));
+    assertThat(await(l.nextTurn(t + 1_000_000))).isNull();
+    await(first.giveBack(t)); // kept: the same head again
+    InstallationLanes.Turn again = await(l.nextTurn(t + 2_000_000));
     assertThat(again.head().deliveryId()).isEqualTo("a0");
     await(again.finish(0));
   }
@@ -66,9 +69,9 @@ abstract class LanesContract {
   @Test
   void aLaneWaitsForItsReadyTime() throws Exception {
     InstallationLanes l = lanes();
-    await(l.setAside("1", null, delivery("a0"), 5_000));
-    assertThat(await(l.nextTurn(4_999))).isNull();
-    assertThat(await(l.nextTurn(5_000)).head().deliveryId()).isEqualTo("a0");
+    await(l.setAside("1", null, delivery("a0"), t + 5_000));
+    assertThat(await(l.nextTurn(t + 4_999))).isNull();
+    assertThat(await(l.nextTurn(t + 5_000)).head().deliveryId()).isEqualTo("a0");
   }
 
   @Test
@@ -79,7 +82,7 @@ abstract class LanesContract {
     assertThat(await(l.holds("a0"))).isTrue();
     assertThat(await(l.isEmpty("1"))).isFalse();
     assertThat(await(l.deepest(10))).containsExactly(new InstallationLanes.Depth("1", 1));
-    await(await(l.nextTurn(1)).finish(1));
+    await(await(l.nextTurn(t)).finish(t));
     assertThat(await(l.holds("a0"))).isFalse();
   }
 
@@ -91,5 +94,20 @@ abstract class LanesContract {
     assertThat(await(l.supersededInLane("acme/w:refs/heads/main", "a0"))).isTrue();
     assertThat(await(l.supersededInLane("acme/w:refs/heads/main", "a1"))).isFalse();
     assertThat(await(l.supersededInLane("acme/w:refs/heads/other", "a0"))).isFalse();
+  }
+
+  @Test
+  void aHeadJustSetAsideWaitsForDeliveriesReceivedBeforeIt() throws Exception {
+    InstallationLanes l = lanes();
+    java.time.Instant received = Instant.parse("2026-12-07T10:00:00Z");
+    WebhookDelivery later =
+        new WebhookDelivery("later", "push", new byte[] {'{', '}'}, received.plusMillis(5), 1);
+    WebhookDelivery earlier =
+        new WebhookDelivery("earlier", "push", new byte[] {'{', '}'}, received, 1);
+    await(l.setAside("1", null, later, 0));
+    // not served yet: another intake slot may still be setting aside what was received before it
+    assertThat(await(l.nextTurn(System.currentTimeMillis()))).isNull();
+    await(l.setAside("1", null, earlier, 0));
+    assertThat(await(l.nextTurn(t)).head().deliveryId()).isEqualTo("earlier");
   }
 }

@@ -27,7 +27,7 @@ public final class SecondaryWriteLimit {
   }
 
   /** Counts a write of the installation at {@code now}; false when it exceeds the limit. */
-  synchronized boolean admit(long installationId, Instant now) {
+  public synchronized boolean admit(long installationId, Instant now) {
     ArrayDeque<Instant> starts = accepted.computeIfAbsent(installationId, k -> new ArrayDeque<>());
     Instant since = now.minus(window);
     while (!starts.isEmpty() && !starts.peekFirst().isAfter(since)) {
