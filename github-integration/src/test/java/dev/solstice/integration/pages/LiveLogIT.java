@@ -130,7 +130,7 @@ class LiveLogIT {
       assertThat(again).doesNotContain(nonce.group(1));
       HttpResponse<Buffer> done = await(http.getAbs(f.url("/jobs/" + f.build.requestId())).send());
       assertThat(done.getHeader("Content-Security-Policy"))
-          .isEqualTo("default-src 'none'; style-src 'unsafe-inline'");
+          .isEqualTo("default-src 'none'; style-src 'unsafe-inline'; form-action 'self'");
       assertThat(done.bodyAsString()).doesNotContain("<script");
     }
   }

@@ -169,7 +169,9 @@ class JobAccessBrowserIT {
 
     int before = sim.checkRuns(REPO).size();
     browser.findElement(By.id("rerun")).click();
-    assertThat(browser.getCurrentUrl()).isEqualTo(jobUrl + "?rerun=requested");
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .until(() -> (jobUrl + "?rerun=requested").equals(browser.getCurrentUrl()));
     assertThat(browser.findElement(By.cssSelector(".notice")).getText()).contains("Re-run");
     await().atMost(Duration.ofSeconds(30)).until(() -> sim.checkRuns(REPO).size() == before + 1);
     JsonObject rerun = sim.checkRuns(REPO).get(before);
@@ -207,7 +209,8 @@ class JobAccessBrowserIT {
     assertThat(browser.getCurrentUrl()).doesNotContain("access_token");
     browser.findElement(By.xpath("//select[@name='login']/option[text()='rita']")).click();
     browser.findElement(By.id("authorize")).click();
-    assertThat(browser.getCurrentUrl()).isEqualTo(jobUrl);
+    // The click returns once the form is submitted; the redirects (callback, then the page) follow.
+    await().atMost(Duration.ofSeconds(15)).until(() -> jobUrl.equals(browser.getCurrentUrl()));
     assertThat(browser.findElement(By.cssSelector(".viewer")).getText()).contains("rita");
   }
 
