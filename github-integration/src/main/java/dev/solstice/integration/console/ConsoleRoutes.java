@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
  * redelivery, parked messages with inspect / replay / drop, missed-delivery recoveries,
  * installations with their write budget and rate limit, queue depths. Every route sits behind the
  * guard's admin check; every POST behind its CSRF check. Pages are server-rendered (see
- * docs/adr/wip-console-server-rendered.md).
+ * docs/adr/0014-console-server-rendered.md).
  */
 public final class ConsoleRoutes {
 

@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * of lane depths for metrics ({@code <prefix>depth}), and the installation's turn, a claim with an
  * owner and a TTL renewed while held ({@code <prefix>turn:<installation>}). Each step is one Lua
  * script, so two replicas never both take a turn or lose an entry between them. Why sorted sets and
- * Lua and not a scheduler library: docs/adr/wip-fairness-installation-lanes.md.
+ * Lua and not a scheduler library: docs/adr/0011-installation-lanes.md.
  */
 public final class RedisInstallationLanes implements InstallationLanes {
   private static final Logger LOG = LoggerFactory.getLogger(RedisInstallationLanes.class);

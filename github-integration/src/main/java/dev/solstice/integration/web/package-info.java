@@ -14,6 +14,6 @@
  * }</pre>
  *
  * <p>{@link dev.solstice.integration.web.WebAuth} assembles it; the choices are in {@code
- * docs/adr/wip-login-sessions-and-csrf.md}.
+ * docs/adr/0013-sessions-and-csrf.md}.
  */
 package dev.solstice.integration.web;
