@@ -201,11 +201,29 @@ public record CheckRunReporter(
    * a job it needs failed, {@code cancelled} when a newer head superseded it.
    */
   public Future<Void> complete(JobRequest job, String conclusion, String title, String summary) {
+    return complete(job, conclusion, title, summary, true);
+  }
+
+  /**
+   * As {@link #complete}, for a running job being cancelled: the run is not noted as completed, so
+   * the orchestrator's own final result (it stopped the job, or it finished first) is still written
+   * over this one, once.
+   */
+  public Future<Void> completeUntilResult(
+      JobRequest job, String conclusion, String title, String summary) {
+    return complete(job, conclusion, title, summary, false);
+  }
+
+  private Future<Void> complete(
+      JobRequest job, String conclusion, String title, String summary, boolean last) {
     RepoRef repo = RepoRef.parse(job.repository());
     return orStatuses(
         job.installationId(),
         repo,
-        () -> completeRun(job, repo, conclusion, title, summary),
+        () ->
+            last
+                ? completeRun(job, repo, conclusion, title, summary)
+                : completeRunNow(job, repo, conclusion, title, summary),
         () ->
             github.createCommitStatus(
                 job.installationId(),
