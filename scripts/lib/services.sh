@@ -127,3 +127,14 @@ ensure_node_peer() {
     return 1
   }
 }
+
+# Issue 14: TwoReplicasHaproxyIT and scripts/replicas-proof.sh put two service replicas behind
+# Debian's HAProxy (started by the test itself, on a free port); without it that test is skipped.
+ensure_haproxy() {
+  if command -v haproxy >/dev/null || [ -x /usr/sbin/haproxy ]; then return 0; fi
+  apt_install haproxy || {
+    echo "warning: no haproxy; the two-replica test behind a load balancer is skipped" >&2
+    return 0
+  }
+  # Debian's package starts a system HAProxy on its default configuration; the tests run their own.
+}

@@ -249,7 +249,7 @@ class RabbitClusterIT {
     }
   }
 
-  private static void awaitOrReport(Duration atMost, java.util.concurrent.Callable<Boolean> done) {
+  static void awaitOrReport(Duration atMost, java.util.concurrent.Callable<Boolean> done) {
     try {
       await().atMost(atMost).pollInterval(Duration.ofMillis(500)).until(done);
     } catch (org.awaitility.core.ConditionTimeoutException e) {
@@ -270,6 +270,12 @@ class RabbitClusterIT {
         what.equals("requests")
             ? stack.config().jobs().routingKey()
             : stack.config().results().routingKey();
+    return tap(admin, exchange, routingKey, what);
+  }
+
+  /** A quorum queue bound to {@code exchange} with {@code routingKey}; its name. */
+  static String tap(Connection admin, String exchange, String routingKey, String what)
+      throws IOException {
     String q = "solstice.cluster-tap." + what + "." + UUID.randomUUID().toString().substring(0, 8);
     Channel ch = admin.createChannel();
     ch.queueDeclare(q, true, false, false, Map.of("x-queue-type", "quorum"));
@@ -277,7 +283,7 @@ class RabbitClusterIT {
     return q;
   }
 
-  private static void drain(
+  static void drain(
       Connection admin, String q, Map<UUID, Integer> counts, Map<String, Set<UUID>> byDelivery)
       throws Exception {
     try (Channel ch = admin.createChannel()) {
@@ -291,8 +297,7 @@ class RabbitClusterIT {
     }
   }
 
-  private static void drainResults(Connection admin, String q, Map<UUID, Integer> counts)
-      throws Exception {
+  static void drainResults(Connection admin, String q, Map<UUID, Integer> counts) throws Exception {
     try (Channel ch = admin.createChannel()) {
       for (GetResponse r = ch.basicGet(q, true); r != null; r = ch.basicGet(q, true)) {
         JobResult result = JobCodec.decodeResult(r.getBody());
@@ -312,14 +317,14 @@ class RabbitClusterIT {
     return f.newConnection(brokers.addresses(), "cluster IT admin");
   }
 
-  private static byte[] push(String ref) throws IOException {
+  static byte[] push(String ref) throws IOException {
     ObjectNode body = (ObjectNode) JSON.readTree(RecordedWebhooks.payload("push.json"));
     body.put("ref", ref);
     return JSON.writeValueAsBytes(body);
   }
 
   /** Posts the delivery until it is accepted (202), as GitHub's redelivery would. */
-  private static Void sendUntilAccepted(
+  static Void sendUntilAccepted(
       HttpClient http,
       int port,
       String id,
@@ -365,7 +370,7 @@ class RabbitClusterIT {
     throw new IllegalStateException("delivery " + id + " not accepted within 90 s");
   }
 
-  private static int ready(HttpClient http, int port) {
+  static int ready(HttpClient http, int port) {
     try {
       return http.send(
               HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/ready"))
