@@ -30,7 +30,7 @@ status=0
 mvn -B -ntp -q -pl sandbox -am verify \
   -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
   -Dit.test=TwoReplicasHaproxyIT -Dfailsafe.failIfNoSpecifiedTests=false \
-  -Dreplicas.deliveries="$deliveries" -Dreplicas.figures="$figures" || status=$?
+  -Dreplicas.proof=true -Dreplicas.deliveries="$deliveries" -Dreplicas.figures="$figures" || status=$?
 
 if [ ! -s "$figures" ]; then
   echo "error: the test wrote no figures (see the Maven output above)" >&2
