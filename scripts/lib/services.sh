@@ -103,3 +103,38 @@ ensure_chromium() {
     return 0
   }
 }
+
+# Issue 18: the intake comparison (scripts/bench.sh --only intake) drives every front door with
+# Debian's wrk; without it that comparison is skipped with a message.
+ensure_wrk() {
+  if command -v wrk >/dev/null; then return 0; fi
+  apt_install wrk || {
+    echo "warning: no wrk; the intake comparison is skipped" >&2
+    return 1
+  }
+}
+
+# Issue 18: the Node peer of the intake comparison (bench/node-peer), its pinned dependencies from
+# package-lock.json. Returns 1 (with a message) when node or npm is missing or the install failed:
+# the comparison then runs without the Node rows.
+ensure_node_peer() {
+  if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+    echo "warning: no node/npm; the intake comparison runs without the Node peer" >&2
+    return 1
+  fi
+  (cd bench/node-peer && npm ci --no-audit --no-fund --loglevel=error >/dev/null) || {
+    echo "warning: npm ci failed in bench/node-peer; the intake comparison runs without the Node peer" >&2
+    return 1
+  }
+}
+
+# Issue 14: TwoReplicasHaproxyIT and scripts/replicas-proof.sh put two service replicas behind
+# Debian's HAProxy (started by the test itself, on a free port); without it that test is skipped.
+ensure_haproxy() {
+  if command -v haproxy >/dev/null || [ -x /usr/sbin/haproxy ]; then return 0; fi
+  apt_install haproxy || {
+    echo "warning: no haproxy; the two-replica test behind a load balancer is skipped" >&2
+    return 0
+  }
+  # Debian's package starts a system HAProxy on its default configuration; the tests run their own.
+}

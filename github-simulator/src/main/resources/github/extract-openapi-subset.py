@@ -46,6 +46,11 @@ OPERATIONS = [
     ("/repos/{owner}/{repo}/releases", "post"),
     ("/repos/{owner}/{repo}/releases/{release_id}/assets", "post"),
     ("/repos/{owner}/{repo}/contents/{path}", "put"),
+    # Issue 16: GitHub login (user tokens): who the user is, what they may read, admin teams.
+    ("/user", "get"),
+    ("/repos/{owner}/{repo}", "get"),
+    ("/orgs/{org}/teams/{team_slug}/memberships/{username}", "get"),
+    ("/repos/{owner}/{repo}/check-runs/{check_run_id}/rerequest", "post"),
 ]
 
 DROP = {"description", "example", "examples", "title", "x-github", "externalDocs"}

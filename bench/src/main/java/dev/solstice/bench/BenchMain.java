@@ -24,6 +24,17 @@ public final class BenchMain {
       System.exit(args.length == 1 && (args[0].equals("--help") || args[0].equals("-h")) ? 0 : 2);
       return;
     }
+    if (options.renderOnly() != null && options.fairnessOnly()) {
+      try {
+        JsonObject f = new JsonObject(Files.readString(options.renderOnly()));
+        FairnessReport.splice(options.doc(), f, options.commandLine());
+        System.out.println("rendered " + options.renderOnly() + " into " + options.doc());
+        return;
+      } catch (Exception e) {
+        System.err.println("cannot render " + options.renderOnly() + ": " + e);
+        System.exit(1);
+      }
+    }
     if (options.renderOnly() != null) {
       try {
         // Text changes to the report without a new run: the numbers come from the file, untouched.
@@ -37,13 +48,23 @@ public final class BenchMain {
       }
     }
     BenchRun run = new BenchRun(options);
+    if (options.fairnessOnly()) {
+      fairnessOnly(options, run);
+      return;
+    }
     // Ctrl-C or a CI timeout: still stop the service and delete the queues.
     Thread hook = new Thread(run::cleanup, "bench-cleanup");
     Runtime.getRuntime().addShutdownHook(hook);
     int exit = 0;
     try {
-      JsonObject results = run.execute();
-      write(options, results);
+      if ("gateway".equals(options.only())) {
+        JsonObject results = run.executeGateway();
+        writeGateway(options, results);
+      } else {
+        JsonObject results = run.execute();
+        write(options, results);
+        writeGateway(options, results);
+      }
       run.keepPerfTestOutput();
       run.deleteWorkDir();
     } catch (Exception e) {
@@ -76,6 +97,10 @@ public final class BenchMain {
     perPhase(o, "machine", results.getJsonObject("machine"));
     String section = Report.render(results);
     DocSplicer.splice(o.doc(), section);
+    if (results.containsKey("fairness")) {
+      perPhase(o, "fairness", results.getJsonObject("fairness"));
+      FairnessReport.splice(o.doc(), results.getJsonObject("fairness"), o.commandLine());
+    }
     System.out.println(section);
     System.out.println(
         "raw results: "
@@ -84,6 +109,35 @@ public final class BenchMain {
             + o.doc()
             + "; finished "
             + Instant.now());
+  }
+
+  /** Only the fairness phase (issue 14): its figures, and its own section of the doc. */
+  private static void fairnessOnly(BenchOptions o, BenchRun run) {
+    int exit = 0;
+    try {
+      JsonObject f = run.fairness();
+      Files.createDirectories(o.outDir());
+      perPhase(o, "fairness", f);
+      FairnessReport.splice(o.doc(), f, o.commandLine());
+      System.out.println(FairnessReport.render(f, o.commandLine()));
+      run.deleteWorkDir();
+    } catch (Exception e) {
+      System.err.println("bench failed: " + e);
+      e.printStackTrace();
+      exit = 1;
+    } finally {
+      run.cleanup();
+    }
+    System.exit(exit);
+  }
+
+  /** The gateway's figures (issue 13): their own file and their own section of the doc. */
+  private static void writeGateway(BenchOptions o, JsonObject results) throws Exception {
+    Files.createDirectories(o.outDir());
+    perPhase(o, "gateway", results.getJsonObject("gateway"));
+    String section = GatewayReport.render(results);
+    DocSplicer.splice(o.doc(), section, GatewayReport.BEGIN, GatewayReport.END);
+    System.out.println(section);
   }
 
   private static void perPhase(BenchOptions o, String name, JsonObject figures) throws Exception {

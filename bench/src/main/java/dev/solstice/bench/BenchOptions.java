@@ -21,6 +21,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
  * @param coldStarts service starts timed for the start-up figure (the last one stays up for load)
  * @param concurrency requests in flight in closed-loop phases, and PerfTest's unconfirmed window
  * @param repos repositories (one installation each) the deliveries are spread over
+ * @param only the one phase to run ({@code gateway}), or null for all of them
  */
 record BenchOptions(
     boolean smoke,
@@ -36,7 +37,8 @@ record BenchOptions(
     Path doc,
     String jvmOpts,
     String commandLine,
-    Path renderOnly) {
+    Path renderOnly,
+    String only) {
 
   static final String USAGE =
       """
@@ -54,6 +56,8 @@ record BenchOptions(
         --jvm-opts "..."     JVM options of the service, bare server and PerfTest [-Xmx512m]
         --command "..."      the command line to print in the report
         --render FILE        only re-render --doc from a results.json of an earlier run (no load)
+        --only PHASE         run one phase only: gateway (issue 13) or fairness (issue 14);
+                             each writes its own section of --doc
       """;
 
   /**
@@ -101,6 +105,9 @@ record BenchOptions(
     @Option(names = "--render", paramLabel = "FILE")
     Path render;
 
+    @Option(names = "--only", paramLabel = "PHASE")
+    String only;
+
     @Mixin HelpOption help;
   }
 
@@ -130,6 +137,9 @@ record BenchOptions(
     } else {
       phase = f.smoke ? 4 : 30;
     }
+    if (f.only != null && !f.only.equals("gateway") && !f.only.equals("fairness")) {
+      throw new UsageException("--only: expected gateway or fairness, got \"" + f.only + "\"");
+    }
     if (phase < 1 || f.concurrency < 1 || f.repos < 1) {
       throw new UsageException("--duration, --concurrency and --repos must be positive");
     }
@@ -157,7 +167,13 @@ record BenchOptions(
         f.doc,
         f.jvmOpts,
         f.command,
-        f.render);
+        f.render,
+        f.only);
+  }
+
+  /** Whether only the fairness phase runs ({@code --only fairness}). */
+  boolean fairnessOnly() {
+    return "fairness".equals(only);
   }
 
   /** A bad command line: the message is printed as is. */

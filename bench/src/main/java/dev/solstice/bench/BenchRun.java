@@ -57,6 +57,22 @@ final class BenchRun {
     }
   }
 
+  /** {@code --only gateway}: the gateway phase alone. */
+  JsonObject executeGateway() throws Exception {
+    log(
+        "run %s, gateway phase only, logs in %s, %d s per phase",
+        topology.tag(), work, o.phaseSeconds());
+    return new JsonObject()
+        .put(
+            "started_at",
+            Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString())
+        .put("command", o.commandLine())
+        .put("mode", o.smoke() ? "smoke" : "full")
+        .put("machine", MachineInfo.describe())
+        .put("source", MachineInfo.sourceRevision())
+        .put("gateway", new GatewayBench(o, topology, work).measure());
+  }
+
   JsonObject execute() throws Exception {
     JsonObject results =
         new JsonObject()
@@ -205,6 +221,9 @@ final class BenchRun {
     sampler.writeCsv(ensureOut().resolve("memory.csv"));
 
     // 3. The HTTP limit: the same requests, same client, to a server that only answers 202.
+    // Issue 14: installation B served while installation A has a backlog (own service process).
+    results.put("fairness", fairness());
+
     results.put("bare", bareServer(repos, brokerPid));
 
     // 2. The broker's limit: PerfTest, same size, persistent, confirmed, same broker.
@@ -213,6 +232,9 @@ final class BenchRun {
         "perftest",
         PerfTestRunner.run(
             o, topology, bodyBytes, o.phaseSeconds(), work.resolve("perftest.log"), brokerPid));
+
+    // Issue 13: the gateway, its own service process against its own simulator.
+    results.put("gateway", new GatewayBench(o, topology, work).measure());
 
     results.put(
         "simulator",
@@ -223,6 +245,22 @@ final class BenchRun {
         "finished_at", Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
     results.put("load_average_at_end", MachineInfo.loadAverage());
     return results;
+  }
+
+  /** The fairness phase: 300 pushes of A, then B's pushes (20, 5 in smoke mode) a second apart. */
+  JsonObject fairness() throws Exception {
+    if (vertx == null) {
+      vertx = Vertx.vertx();
+    }
+    return FairnessPhase.run(
+        vertx,
+        o,
+        secret,
+        work,
+        300,
+        o.smoke() ? 5 : 20,
+        Duration.ofMillis(o.smoke() ? 200 : 1000),
+        Duration.ofSeconds(o.smoke() ? 0 : 90));
   }
 
   private Duration phase() {

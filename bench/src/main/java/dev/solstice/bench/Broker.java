@@ -53,6 +53,27 @@ final class Broker implements AutoCloseable {
         });
   }
 
+  /** Consumes {@code queue}, telling {@code arrived} each JobRequest's delivery id. */
+  void consumeDeliveryIds(String queue, java.util.function.Consumer<String> arrived)
+      throws IOException {
+    Channel ch = connection.createChannel();
+    ch.basicQos(1000);
+    ch.basicConsume(
+        queue,
+        true,
+        new DefaultConsumer(ch) {
+          @Override
+          public void handleDelivery(
+              String tag, Envelope env, AMQP.BasicProperties props, byte[] body) {
+            Object id =
+                props.getHeaders() == null ? null : props.getHeaders().get("x-github-delivery");
+            if (id != null) {
+              arrived.accept(id.toString());
+            }
+          }
+        });
+  }
+
   long jobRequests() {
     return jobRequests.sum();
   }

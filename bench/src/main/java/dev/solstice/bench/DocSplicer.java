@@ -16,14 +16,19 @@ final class DocSplicer {
   private DocSplicer() {}
 
   static void splice(Path doc, String section) throws IOException {
+    splice(doc, section, BEGIN, END);
+  }
+
+  /** As {@link #splice(Path, String)}, between other markers (another phase's own section). */
+  static void splice(Path doc, String section, String begin, String end) throws IOException {
     String old = Files.exists(doc) ? Files.readString(doc) : "# Benchmarks\n";
-    String block = BEGIN + "\n\n" + section.strip() + "\n\n" + END + "\n";
-    int b = old.indexOf(BEGIN);
-    int e = old.indexOf(END);
+    String block = begin + "\n\n" + section.strip() + "\n\n" + end + "\n";
+    int b = old.indexOf(begin);
+    int e = old.indexOf(end);
     String updated;
     if (b >= 0 && e > b) {
       updated =
-          old.substring(0, b) + block + old.substring(e + END.length()).replaceFirst("^\n", "");
+          old.substring(0, b) + block + old.substring(e + end.length()).replaceFirst("^\n", "");
     } else {
       updated = old.stripTrailing() + "\n\n" + block;
     }

@@ -4,7 +4,9 @@ import dev.solstice.integration.config.AppConfig;
 import dev.solstice.integration.execution.JobCredentials;
 import dev.solstice.integration.gateway.ClientBudget;
 import dev.solstice.integration.gateway.ConditionalCache;
+import dev.solstice.integration.gateway.CredentialPool;
 import dev.solstice.integration.gateway.GatewayVerticle;
+import dev.solstice.integration.gateway.SetAside;
 import dev.solstice.integration.github.AppInstallation;
 import dev.solstice.integration.github.InstallationToken;
 import dev.solstice.integration.github.RepoRef;
@@ -12,13 +14,16 @@ import dev.solstice.integration.github.TokenScope;
 import dev.solstice.integration.github.WebClientGitHubClient;
 import dev.solstice.integration.jobtoken.InMemoryJobTokenStore;
 import dev.solstice.integration.jobtoken.JobTokens;
+import dev.solstice.integration.jobtoken.PoolSettings;
 import dev.solstice.integration.jobtoken.RedisJobTokenStore;
 import dev.solstice.jobrequest.JobRequest;
 import dev.solstice.jobrequest.JobResult;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.redis.client.RedisAPI;
 import java.time.Clock;
+import java.util.List;
 
 /**
  * Issue 13: the gateway and its job tokens, assembled when {@code GATEWAY_ADDR} is set and a GitHub
@@ -37,6 +42,7 @@ final class GatewayWiring {
   }
 
   static GatewayWiring create(
+      Vertx vertx,
       AppConfig config,
       RedisAPI redis,
       WebClientGitHubClient github,
@@ -52,53 +58,82 @@ final class GatewayWiring {
                 : new RedisJobTokenStore(redis, config.redisKeys().jobTokens(), clock),
             config.gateway(),
             clock);
+    GatewayMetrics metrics = new GatewayMetrics(registry);
+    GatewayVerticle.InstallationTokens app = tokensOf(github);
+    PoolSettings extra = config.gateway().pool();
+    String apiBase = config.github().apiBase().toString();
+    List<CredentialPool.ExtraApp> apps =
+        extra.apps().stream()
+            .map(
+                a ->
+                    new CredentialPool.ExtraApp(
+                        a.name(),
+                        a.installationId(),
+                        tokensOf(
+                            WebClientGitHubClient.builder(vertx)
+                                .apiBase(apiBase)
+                                .app(a.appId(), a.key())
+                                .clock(clock)
+                                .build())))
+            .toList();
+    CredentialPool pool =
+        new CredentialPool(
+            app,
+            apps,
+            extra.pats().stream().map(p -> new CredentialPool.Pat(p.name(), p.token())).toList(),
+            redis == null
+                ? SetAside.inMemory(clock)
+                : SetAside.redis(redis, config.redisKeys().gatewayPool(), clock),
+            metrics,
+            clock);
     GatewayVerticle verticle =
         new GatewayVerticle(
             config.gateway(),
             tokens,
             new GatewayVerticle.GitHubUpstream(
-                config.github().apiBase().toString(),
-                new GatewayVerticle.InstallationTokens() {
-                  @Override
-                  public Future<InstallationToken> token(
-                      long installationId, RepoRef repo, TokenScope scope) {
-                    return github.tokens().token(installationId, repo, scope);
-                  }
-
-                  @Override
-                  public Future<Void> invalidate(
-                      long installationId, RepoRef repo, TokenScope scope, String refused) {
-                    return github.tokens().invalidate(installationId, repo, scope, refused);
-                  }
-
-                  @Override
-                  public Future<AppInstallation> installationOf(RepoRef repo) {
-                    return github.repositoryInstallation(repo);
-                  }
-                },
+                apiBase,
+                app,
                 redis == null
                     ? ConditionalCache.inMemory(10_000)
                     : ConditionalCache.redis(redis, config.redisKeys().gatewayCache())),
-            (route, status, outcome) ->
-                registry
-                    .counter(
-                        "solstice_gateway_requests",
-                        "route",
-                        route,
-                        "status",
-                        String.valueOf(status),
-                        "outcome",
-                        outcome)
-                    .increment(),
+            metrics,
             redis == null
                 ? ClientBudget.inMemory(clock)
-                : ClientBudget.redis(redis, config.redisKeys().gatewayBudget(), clock));
+                : ClientBudget.redis(redis, config.redisKeys().gatewayBudget(), clock),
+            pool);
     return new GatewayWiring(
         verticle,
         new JobCredentials(
             tokens,
             verticle::publicUrl,
-            event -> registry.counter("solstice_gateway_job_tokens", "event", event).increment()));
+            // "ended": the job's final result was processed, its token revoked (after the grace).
+            event -> metrics.jobToken("ended".equals(event) ? "revoked" : event)));
+  }
+
+  /** The App's (or an extra App's) installation tokens, as the gateway asks for them. */
+  private static GatewayVerticle.InstallationTokens tokensOf(WebClientGitHubClient github) {
+    return new GatewayVerticle.InstallationTokens() {
+      @Override
+      public Future<InstallationToken> token(long installationId, RepoRef repo, TokenScope scope) {
+        return github.tokens().token(installationId, repo, scope);
+      }
+
+      @Override
+      public Future<Void> invalidate(
+          long installationId, RepoRef repo, TokenScope scope, String refused) {
+        return github.tokens().invalidate(installationId, repo, scope, refused);
+      }
+
+      @Override
+      public Future<AppInstallation> installationOf(RepoRef repo) {
+        return github.repositoryInstallation(repo);
+      }
+
+      @Override
+      public Future<AppInstallation> installation(long id) {
+        return github.getInstallation(id);
+      }
+    };
   }
 
   /** The job with its token (unchanged when the gateway is off). */

@@ -95,6 +95,7 @@ public final class IntegrationService {
   private volatile dev.solstice.integration.github.AppCredentialsCheck credentials;
   private volatile dev.solstice.integration.setup.SetupRoutes setup;
   private volatile dev.solstice.integration.pages.JobPages jobPages;
+  private volatile ConsoleWiring console;
 
   private IntegrationService(Parts parts) {
     this.parts = parts;
@@ -182,7 +183,8 @@ public final class IntegrationService {
                 vertx, config.github(), registry, tracing.enabled() ? tracing.tracer() : null);
     GitHubClient github = appClient;
     // Issue 13: job tokens and the gateway (off without GATEWAY_ADDR).
-    GatewayWiring gateway = GatewayWiring.create(config, redisApi, appClient, registry, clock);
+    GatewayWiring gateway =
+        GatewayWiring.create(vertx, config, redisApi, appClient, registry, clock);
     // Issue 15: GET /app at start and on a schedule; known-bad credentials hold the intake.
     dev.solstice.integration.github.AppCredentialsCheck credentials =
         github == null
@@ -201,6 +203,7 @@ public final class IntegrationService {
     Planner planner;
     PlanExecutor executor;
     RunStore runStore = null;
+    CheckRunMap checkRunMap = null; // issue 16: the job page's Re-run
     JobResultVerticle results = null;
     if (github == null) {
       planner = Planner.withoutGitHub(config::runsOnFor, clock);
@@ -212,6 +215,7 @@ public final class IntegrationService {
               ? CheckRunMap.inMemory()
               : CheckRunMap.redis(
                   redisApi, config.redisKeys().checkRuns(), config.redisKeys().checkRunTtl());
+      checkRunMap = runs;
       CheckRunReporter reporter =
           new CheckRunReporter(
               github,
@@ -261,6 +265,10 @@ public final class IntegrationService {
               metrics,
               result -> coordinator.onResult(result).compose(v -> gateway.finished(result)));
     }
+    // Issue 14: deliveries waiting for their installation's write budget leave the intake slot.
+    FairnessWiring fairness =
+        FairnessWiring.create(
+            vertx, config, redisApi, github, connector, publisher, intake, registry, clock);
     DeliveryProcessor processor =
         new DeliveryProcessor(
             planner,
@@ -274,7 +282,8 @@ public final class IntegrationService {
                     config.redisKeys().deliveryLeases(),
                     config.redisKeys().deliveryLeaseTtl()),
             records.record(),
-            credentials == null ? Future::succeededFuture : credentials::whenUsable);
+            credentials == null ? Future::succeededFuture : credentials::whenUsable,
+            fairness.share);
     IntakeVerticle intakeVerticle =
         new IntakeVerticle(
             new SettlingConsumer.Settings(
@@ -285,7 +294,8 @@ public final class IntegrationService {
                 config.intakePrefetch(),
                 FailureVerdicts.SERVICE),
             processor,
-            IntakeMeters.of(metrics));
+            IntakeMeters.of(metrics),
+            fairness.workers(processor, IntakeMeters.of(metrics)));
 
     Readiness readiness =
         new Readiness(vertx)
@@ -350,9 +360,18 @@ public final class IntegrationService {
         new dev.solstice.integration.setup.SetupRoutes(
             vertx, config.setup(), config.webhookPath(), github, clock);
     http.withRoutes(setupRoutes::mount);
+    // Issue 16: GitHub login, sessions and CSRF of the browser pages, mounted before their routes.
+    dev.solstice.integration.web.WebAuth webAuth =
+        dev.solstice.integration.web.WebAuth.create(vertx, config.auth(), clock);
+    http.withRoutes(webAuth::mount);
     // Issue 16: the job pages check runs link to.
     dev.solstice.integration.pages.JobPages jobPages =
-        new dev.solstice.integration.pages.JobPages(vertx, config.jobPages(), runStore);
+        new dev.solstice.integration.pages.JobPages(
+            vertx,
+            config.jobPages(),
+            runStore,
+            webAuth.access(),
+            checkRunMap == null ? null : checkRunMap::get);
     http.withRoutes(jobPages::mount);
 
     dev.solstice.integration.recovery.MissedDeliveryJob missed =
@@ -369,6 +388,21 @@ public final class IntegrationService {
                 clock,
                 registry)
             : null;
+    // Issue 16: the operator console, behind the login's admin check (CONSOLE_ADMINS).
+    ConsoleWiring console =
+        new ConsoleWiring(
+            new ConsoleWiring.Parts(
+                vertx,
+                config,
+                registry,
+                depths,
+                () -> java.util.Optional.ofNullable(missed),
+                github,
+                redisApi,
+                runStore,
+                checkRunMap),
+            ConsoleWiring.guard(webAuth));
+    http.withRoutes(console::mount);
     connector.start();
     JobResultVerticle resultsVerticle = results;
     var gatewayDeployment = new java.util.concurrent.atomic.AtomicReference<String>();
@@ -423,6 +457,7 @@ public final class IntegrationService {
         .onSuccess(service -> service.startMissedDeliveries(missed))
         .onSuccess(service -> service.startSetup(credentials, setupRoutes))
         .onSuccess(service -> service.jobPages = jobPages)
+        .onSuccess(service -> service.console = console)
         .onSuccess(service -> service.parts.records().start())
         .onSuccess(
             service -> {
@@ -545,6 +580,9 @@ public final class IntegrationService {
     }
     if (jobPages != null) {
       jobPages.close();
+    }
+    if (console != null) {
+      console.close();
     }
     Future<Void> undeployed =
         gatewayDeployment == null

@@ -65,6 +65,9 @@ public final class Main {
         Vertx.builder()
             .with(
                 new VertxOptions()
+                    // epoll on Linux when netty-transport-native-epoll is there (issue 18); NIO
+                    // else
+                    .setPreferNativeTransport(true)
                     .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
             .withMetrics(new MicrometerMetricsFactory(registry))
             .build();

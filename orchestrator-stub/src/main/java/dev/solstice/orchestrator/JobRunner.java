@@ -17,11 +17,17 @@ public interface JobRunner {
    *
    * @param cancel completes with the cancel's reason ({@code superseded}, {@code closed}, ...); may
    *     already be complete, or never complete
+   * @param log takes the log while the job runs; what it gets is a prefix of the outcome's log
    * @return the outcome, {@code cancelled} when stopped by {@code cancel}; a failed future only for
    *     faults of the stub itself (a failing job is a successful future with conclusion {@code
    *     failure})
    */
-  Future<RunOutcome> run(JobRequest request, Future<String> cancel);
+  Future<RunOutcome> run(JobRequest request, Future<String> cancel, LogSink log);
+
+  /** As {@link #run(JobRequest, Future, LogSink)}, the log only in the outcome. */
+  default Future<RunOutcome> run(JobRequest request, Future<String> cancel) {
+    return run(request, cancel, LogSink.NONE);
+  }
 
   /** Runs the job to its end. */
   default Future<RunOutcome> run(JobRequest request) {
@@ -35,6 +41,10 @@ public interface JobRunner {
   static JobRunner of(Vertx vertx, StubSettings settings) {
     return settings.execute()
         ? new ScriptJobRunner(vertx)
-        : new SimulatedJobRunner(vertx, settings.defaultOutcome(), settings.defaultDuration());
+        : new SimulatedJobRunner(
+            vertx,
+            settings.defaultOutcome(),
+            settings.defaultDuration(),
+            settings.defaultLogLines());
   }
 }

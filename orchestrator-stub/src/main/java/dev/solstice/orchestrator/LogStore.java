@@ -16,6 +16,15 @@ public interface LogStore extends AutoCloseable {
    */
   Future<String> upload(JobRequest request, String log);
 
+  /**
+   * Stores part {@code number} of the log of a job that still runs (docs/messages.md, "Live logs").
+   * Parts are uploaded one after the other, numbered from 1 without gaps; the final {@link #upload}
+   * comes after the last.
+   */
+  default Future<Void> uploadPart(JobRequest request, int number, String text) {
+    return Future.succeededFuture();
+  }
+
   @Override
   void close();
 

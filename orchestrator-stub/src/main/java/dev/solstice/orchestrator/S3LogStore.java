@@ -1,6 +1,7 @@
 package dev.solstice.orchestrator;
 
 import dev.solstice.jobrequest.JobRequest;
+import dev.solstice.jobrequest.logs.LogParts;
 import dev.solstice.platform.config.S3Settings;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -108,6 +109,19 @@ public final class S3LogStore implements LogStore {
     } catch (BucketAlreadyOwnedByYouException | BucketAlreadyExistsException e) {
       // Another stub created it meanwhile: fine.
     }
+  }
+
+  @Override
+  public Future<Void> uploadPart(JobRequest request, int number, String text) {
+    String key = LogParts.key(objectKey(request), number);
+    return vertx.executeBlocking(
+        () -> {
+          client.putObject(
+              b -> b.bucket(settings.bucket()).key(key).contentType("text/plain; charset=utf-8"),
+              RequestBody.fromString(text, StandardCharsets.UTF_8));
+          return null;
+        },
+        false);
   }
 
   @Override

@@ -50,26 +50,30 @@ public final class ScriptJobRunner implements JobRunner {
   private record Exit(int code, boolean timedOut, String cancelledBy, Duration took) {}
 
   @Override
-  public Future<RunOutcome> run(JobRequest request, Future<String> cancel) {
+  public Future<RunOutcome> run(JobRequest request, Future<String> cancel, LogSink sink) {
     Duration timeout = timeoutOf(request);
     // Starting a process and writing files block; the wait for the exit does not hold a thread.
     return vertx
         .executeBlocking(() -> start(request), false)
         .compose(
-            started ->
-                awaitExit(started.process(), started.startNanos(), timeout, cancel)
-                    .compose(
-                        exit ->
-                            vertx.executeBlocking(
-                                () -> outcome(request, started.workspace(), exit, timeout), false))
-                    .eventually(
-                        () ->
-                            vertx.executeBlocking(
-                                () -> {
-                                  started.workspace().delete();
-                                  return null;
-                                },
-                                false)))
+            started -> {
+              sink.append(header(request, timeout));
+              OutputTail tail = OutputTail.follow(vertx, started.workspace().output(), sink);
+              return awaitExit(started.process(), started.startNanos(), timeout, cancel)
+                  .compose(exit -> tail.stop().map(exit))
+                  .compose(
+                      exit ->
+                          vertx.executeBlocking(
+                              () -> outcome(request, started.workspace(), exit, timeout), false))
+                  .eventually(
+                      () ->
+                          vertx.executeBlocking(
+                              () -> {
+                                started.workspace().delete();
+                                return null;
+                              },
+                              false));
+            })
         // A job that cannot even start is the job's failure to report, not a reason to redeliver it
         // forever.
         .recover(
@@ -189,9 +193,8 @@ public final class ScriptJobRunner implements JobRunner {
     LOG.info("killed process {} and {} descendant(s)", process.pid(), descendants.size());
   }
 
-  private static RunOutcome outcome(
-      JobRequest request, Workspace workspace, Exit exit, Duration timeout) throws IOException {
-    String output = new String(Files.readAllBytes(workspace.output()), StandardCharsets.UTF_8);
+  /** The log's first lines, before the script's output. */
+  static String header(JobRequest request, Duration timeout) {
     StringBuilder log = new StringBuilder();
     log.append("[solstice-stub] executing job ")
         .append(request.requestId())
@@ -199,7 +202,14 @@ public final class ScriptJobRunner implements JobRunner {
         .append(timeout.toSeconds())
         .append(" s\n");
     request.script().forEach(line -> log.append("+ ").append(line).append('\n'));
-    log.append("[solstice-stub] output:\n").append(output);
+    return log.append("[solstice-stub] output:\n").toString();
+  }
+
+  private static RunOutcome outcome(
+      JobRequest request, Workspace workspace, Exit exit, Duration timeout) throws IOException {
+    String output = new String(Files.readAllBytes(workspace.output()), StandardCharsets.UTF_8);
+    StringBuilder log = new StringBuilder(header(request, timeout));
+    log.append(output);
     if (!output.isEmpty() && !output.endsWith("\n")) {
       log.append('\n');
     }

@@ -8,6 +8,7 @@ import dev.solstice.jobrequest.JobRequest;
 import dev.solstice.jobrequest.JobResult;
 import dev.solstice.jobrequest.amqp.QueueTopology;
 import dev.solstice.platform.amqp.AmqpConnector;
+import dev.solstice.platform.amqp.BrokerAddresses;
 import dev.solstice.platform.amqp.ConfirmingPublisher;
 import dev.solstice.platform.amqp.Delivery;
 import dev.solstice.platform.amqp.FailurePolicy;
@@ -20,7 +21,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
-import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -157,7 +157,7 @@ public final class StubOrchestratorVerticle extends VerticleBase {
     // and its supervisor (compose, systemd) restarts it. Losses after the start are recovered.
     connector =
         new AmqpConnector(
-            URI.create(settings.amqpUrl()),
+            BrokerAddresses.parse(settings.amqpUrl()),
             "orchestrator-stub " + settings.jobs().queue(),
             tracing);
     publisher =
@@ -370,12 +370,22 @@ public final class StubOrchestratorVerticle extends VerticleBase {
     }
     Promise<String> cancel = Promise.promise();
     running.put(request.requestId(), cancel);
+    // The log goes up in parts while the job runs (a job page shows it live); the final object
+    // follows the last part, then the completed result.
+    PartUploader parts =
+        new PartUploader(
+            vertx,
+            logStore,
+            request,
+            settings.logPartLines(),
+            settings.logPartInterval(),
+            log -> ScriptJobRunner.masked(request, log));
     return publish(JobResult.started(request, startedAt), deliveryId, span)
-        .compose(v -> runner.run(request, cancel.future()))
+        .compose(v -> runner.run(request, cancel.future(), parts))
         .eventually(
             () -> {
               running.remove(request.requestId());
-              return Future.succeededFuture();
+              return parts.close();
             })
         .compose(
             outcome ->

@@ -2,20 +2,18 @@ package dev.solstice.orchestrator;
 
 import dev.solstice.jobrequest.Conclusion;
 import dev.solstice.jobrequest.amqp.QueueTopology;
+import dev.solstice.platform.amqp.BrokerAddresses;
 import dev.solstice.platform.amqp.RetrySchedule;
 import dev.solstice.platform.amqp.Telemetry;
 import dev.solstice.platform.amqp.TopologyEnv;
 import dev.solstice.platform.config.Catalogue;
 import dev.solstice.platform.config.EnvReader;
 import dev.solstice.platform.config.InvalidConfigurationException;
-import dev.solstice.platform.config.Redaction;
 import dev.solstice.platform.config.S3Settings;
 import dev.solstice.platform.config.Variable;
-import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * Configuration of the stub orchestrator, read from environment variables only (see README).
@@ -30,6 +28,11 @@ import java.util.Optional;
  * @param s3 log storage; null when {@code S3_ENDPOINT} is unset and logs are not uploaded
  * @param jobRetries when a job fails in the stub (its result could not be published): retried
  *     through a delay queue after each delay, up to the attempts
+ * @param defaultLogLines progress lines simulated jobs print over their duration unless they ask
+ *     otherwise ({@code SOLSTICE_STUB_LOG_LINES})
+ * @param logPartLines a running job's log goes up as a part once this many new lines are there
+ * @param logPartInterval ... or once this long passed with new lines; zero: no parts, only the
+ *     final log
  */
 public record StubSettings(
     String amqpUrl,
@@ -40,11 +43,16 @@ public record StubSettings(
     Conclusion defaultOutcome,
     Duration defaultDuration,
     S3Settings s3,
-    RetrySchedule jobRetries) {
+    RetrySchedule jobRetries,
+    int defaultLogLines,
+    int logPartLines,
+    Duration logPartInterval) {
 
   public static final String DEFAULT_AMQP_URL = "amqp://127.0.0.1:5672/%2f";
   public static final int DEFAULT_PREFETCH = 8;
   public static final long DEFAULT_DURATION_MS = 200;
+  public static final int DEFAULT_LOG_PART_LINES = 50;
+  public static final long DEFAULT_LOG_PART_INTERVAL_MS = 1000;
 
   /**
    * A job that failed in the stub is tried again after 5 s, for as long as it takes (a broker
@@ -93,6 +101,16 @@ public record StubSettings(
               String.valueOf(DEFAULT_DURATION_MS),
               "duration of simulated jobs"),
           Variable.of(
+              "STUB_DEFAULT_LOG_LINES", "0", "progress lines simulated jobs print over their time"),
+          Variable.of(
+              "STUB_LOG_PART_LINES",
+              String.valueOf(DEFAULT_LOG_PART_LINES),
+              "a running job's log goes up as a part every this many lines"),
+          Variable.of(
+              "STUB_LOG_PART_INTERVAL_MS",
+              String.valueOf(DEFAULT_LOG_PART_INTERVAL_MS),
+              "... or every this many ms with new lines; 0: no parts"),
+          Variable.of(
               "S3_ENDPOINT", "none: logs are not uploaded", "S3-compatible endpoint for logs"),
           Variable.of("S3_BUCKET", S3Settings.DEFAULT_BUCKET, "log bucket, created if missing"),
           Variable.of("S3_REGION", S3Settings.DEFAULT_REGION, "signing region"),
@@ -115,7 +133,7 @@ public record StubSettings(
    */
   public static StubSettings fromEnv(Map<String, String> env) {
     EnvReader in = new EnvReader(env);
-    Optional<URI> amqp = in.hostUri("AMQP_URL", "amqp", "amqps");
+    BrokerAddresses.read(in, "AMQP_URL", DEFAULT_AMQP_URL);
     boolean quorum = in.strictBool("AMQP_QUORUM", false);
     QueueTopology jobs = TopologyEnv.jobs(in, quorum);
     QueueTopology results = TopologyEnv.results(in, jobs.deadLetterExchange(), quorum);
@@ -128,10 +146,13 @@ public record StubSettings(
             Conclusions::parse,
             "expected one of " + Conclusions.names());
     long durationMs = in.nonNegativeLong("STUB_DEFAULT_DURATION_MS", DEFAULT_DURATION_MS);
+    int logLines = in.integer("STUB_DEFAULT_LOG_LINES", 0, 0, SimulatedJobRunner.MAX_LOG_LINES);
+    int partLines = in.positiveInt("STUB_LOG_PART_LINES", DEFAULT_LOG_PART_LINES, 1_000_000);
+    long partMs = in.nonNegativeLong("STUB_LOG_PART_INTERVAL_MS", DEFAULT_LOG_PART_INTERVAL_MS);
     S3Settings s3 = S3Settings.read(in);
     in.check();
     return new StubSettings(
-        amqp.map(URI::toString).orElse(DEFAULT_AMQP_URL),
+        in.string("AMQP_URL", DEFAULT_AMQP_URL),
         jobs,
         results,
         prefetch,
@@ -139,13 +160,27 @@ public record StubSettings(
         outcome,
         Duration.ofMillis(durationMs),
         s3,
-        DEFAULT_JOB_RETRIES);
+        DEFAULT_JOB_RETRIES,
+        logLines,
+        partLines,
+        Duration.ofMillis(partMs));
   }
 
   /** The same settings with script execution switched on or off (the {@code --execute} flag). */
   public StubSettings withExecute(boolean enabled) {
     return new StubSettings(
-        amqpUrl, jobs, results, prefetch, enabled, defaultOutcome, defaultDuration, s3, jobRetries);
+        amqpUrl,
+        jobs,
+        results,
+        prefetch,
+        enabled,
+        defaultOutcome,
+        defaultDuration,
+        s3,
+        jobRetries,
+        defaultLogLines,
+        logPartLines,
+        logPartInterval);
   }
 
   /** Whether job logs are uploaded; without S3 the JobResults carry no log_url. */
@@ -155,7 +190,7 @@ public record StubSettings(
 
   /** {@link #amqpUrl()} with the password replaced, safe to log. */
   public String redactedAmqpUrl() {
-    return Redaction.password(amqpUrl);
+    return BrokerAddresses.parse(amqpUrl).redacted();
   }
 
   @Override
@@ -178,6 +213,10 @@ public record StubSettings(
         + (s3 == null ? "disabled" : s3)
         + ", jobRetries="
         + jobRetries
-        + "]";
+        + ", logParts="
+        + logPartLines
+        + " lines/"
+        + logPartInterval.toMillis()
+        + "ms]";
   }
 }

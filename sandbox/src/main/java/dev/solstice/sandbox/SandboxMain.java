@@ -35,9 +35,12 @@ public final class SandboxMain {
         "GITHUB_WEBHOOK_SECRET",
         "sandbox-" + HexFormat.of().formatHex(new java.security.SecureRandom().generateSeed(8)));
     env.putIfAbsent("RUNS_ON_DEFAULT", "linux-x64");
-    env.putIfAbsent("STUB_DEFAULT_DURATION_MS", "1500");
-    // Issue 16: the job pages, without login (only simulated repositories here).
-    env.putIfAbsent("JOB_PAGES_PUBLIC", "true");
+    // Simulated jobs take a few seconds and print a line now and then, so a job page's live log
+    // has something to show (issue 16).
+    env.putIfAbsent("STUB_DEFAULT_DURATION_MS", "6000");
+    env.putIfAbsent("STUB_DEFAULT_LOG_LINES", "10");
+    // Issue 16: the job pages behind GitHub login on the simulator (SandboxLogin); the demo
+    // repository is public, so its pages also open without login.
     Path dir = Path.of(env.getOrDefault("SANDBOX_DIR", ".sandbox"));
 
     // Traces (off unless OTEL_EXPORTER_OTLP_ENDPOINT is set): one SDK per component, as the two
@@ -68,6 +71,7 @@ public final class SandboxMain {
           GitHub simulator   %s   (App %d, installation %d, repository %s)
           S3 logs            %s/%s
           job pages          http://%s/jobs/<request_id>   (a check run's external_id)
+          sign in            %s   (the simulated GitHub asks: octocat, admin; visitor, no access)
           health / metrics   http://%s/health/ready   http://%s:%d/metrics
 
         Deliver a real push webhook (its commit has a 3-job .solstice/workflow.kdl):
@@ -90,6 +94,9 @@ public final class SandboxMain {
         stack.s3().endpoint(),
         SandboxStack.LOG_BUCKET,
         addr,
+        stack.config().auth().loginEnabled()
+            ? stack.config().auth().publicUrl() + "/login"
+            : "off (set PUBLIC_URL, or HTTP_ADDR with a port)",
         addr,
         stack.config().managementHost(),
         stack.service().managementPort(),

@@ -142,10 +142,12 @@ public final class SandboxStack implements AutoCloseable {
         full.putIfAbsent("GITHUB_UPLOADS_BASE", github.uploadsUrl());
       }
       full.putAll(s3.env(LOG_BUCKET));
+      SandboxLogin.configure(github, full);
       AppConfig config = AppConfig.fromEnv(full, List.of());
       IntegrationService service =
           await(
               IntegrationService.start(vertx, config, registry, Clock.systemUTC(), openTelemetry));
+      SandboxLogin.reruns(github, config, service.httpPort());
       return new SandboxStack(vertx, github, s3, service, config, Map.copyOf(full), registry);
     } catch (Exception e) {
       s3.close();

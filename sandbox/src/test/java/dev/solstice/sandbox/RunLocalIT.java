@@ -91,8 +91,8 @@ class RunLocalIT {
                           .count()
                       == 3);
 
-      // Issue 16: each check run's job page (JOB_PAGES_PUBLIC=true in the sandbox) shows its
-      // job and the log the stub uploaded.
+      // Issue 16: each check run's job page (a public repository, PUBLIC_REPOS_ANONYMOUS=true in
+      // the sandbox) shows its job and the log the stub uploaded.
       Matcher page =
           Pattern.compile("completed \\(success\\).*job page (http://\\S+)")
               .matcher(Files.readString(out));

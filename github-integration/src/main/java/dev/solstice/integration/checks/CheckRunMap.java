@@ -19,9 +19,37 @@ public interface CheckRunMap {
 
   Future<Void> put(UUID requestId, long checkRunId);
 
+  /**
+   * Whether the job's check run was completed by us (issue 14, write economy): a later result of
+   * the job (a redelivered JobResult, a late {@code started}, a cancel) is then not written again.
+   */
+  default Future<Boolean> isCompleted(UUID requestId) {
+    return Future.succeededFuture(false);
+  }
+
+  /** Notes that the job's check run was completed. */
+  default Future<Void> markCompleted(UUID requestId) {
+    return Future.succeededFuture();
+  }
+
   static CheckRunMap inMemory() {
     ConcurrentHashMap<UUID, Long> map = new ConcurrentHashMap<>();
+    java.util.Set<UUID> completed = ConcurrentHashMap.newKeySet();
     return new CheckRunMap() {
+      @Override
+      public Future<Boolean> isCompleted(UUID requestId) {
+        return Future.succeededFuture(completed.contains(requestId));
+      }
+
+      @Override
+      public Future<Void> markCompleted(UUID requestId) {
+        if (completed.size() > 1_000_000) {
+          completed.clear(); // a bound: a result may then be written once more
+        }
+        completed.add(requestId);
+        return Future.succeededFuture();
+      }
+
       @Override
       public Future<Optional<Long>> get(UUID requestId) {
         return Future.succeededFuture(Optional.ofNullable(map.get(requestId)));
@@ -40,6 +68,18 @@ public interface CheckRunMap {
 
   static CheckRunMap redis(RedisAPI redis, String prefix, Duration ttl) {
     return new CheckRunMap() {
+      @Override
+      public Future<Boolean> isCompleted(UUID requestId) {
+        return redis.exists(List.of(prefix + "done:" + requestId)).map(r -> r.toInteger() > 0);
+      }
+
+      @Override
+      public Future<Void> markCompleted(UUID requestId) {
+        return redis
+            .set(List.of(prefix + "done:" + requestId, "1", "EX", Long.toString(ttl.toSeconds())))
+            .mapEmpty();
+      }
+
       @Override
       public Future<Optional<Long>> get(UUID requestId) {
         return redis

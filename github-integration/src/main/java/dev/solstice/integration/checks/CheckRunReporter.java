@@ -201,11 +201,29 @@ public record CheckRunReporter(
    * a job it needs failed, {@code cancelled} when a newer head superseded it.
    */
   public Future<Void> complete(JobRequest job, String conclusion, String title, String summary) {
+    return complete(job, conclusion, title, summary, true);
+  }
+
+  /**
+   * As {@link #complete}, for a running job being cancelled: the run is not noted as completed, so
+   * the orchestrator's own final result (it stopped the job, or it finished first) is still written
+   * over this one, once.
+   */
+  public Future<Void> completeUntilResult(
+      JobRequest job, String conclusion, String title, String summary) {
+    return complete(job, conclusion, title, summary, false);
+  }
+
+  private Future<Void> complete(
+      JobRequest job, String conclusion, String title, String summary, boolean last) {
     RepoRef repo = RepoRef.parse(job.repository());
     return orStatuses(
         job.installationId(),
         repo,
-        () -> completeRun(job, repo, conclusion, title, summary),
+        () ->
+            last
+                ? completeRun(job, repo, conclusion, title, summary)
+                : completeRunNow(job, repo, conclusion, title, summary),
         () ->
             github.createCommitStatus(
                 job.installationId(),
@@ -219,6 +237,28 @@ public record CheckRunReporter(
   }
 
   private Future<Void> completeRun(
+      JobRequest job, RepoRef repo, String conclusion, String title, String summary) {
+    return onceCompleted(
+        job.requestId(), () -> completeRunNow(job, repo, conclusion, title, summary));
+  }
+
+  /**
+   * Write economy (issue 14): a run we completed is not written again (a redelivered result, a late
+   * {@code started}, a cancel after the job finished); a completing write marks it.
+   */
+  private Future<Void> onceCompleted(UUID requestId, Supplier<Future<Void>> completing) {
+    return runs.isCompleted(requestId)
+        .otherwise(false)
+        .compose(
+            done ->
+                done
+                    ? Future.<Void>succeededFuture()
+                    : completing
+                        .get()
+                        .compose(v -> runs.markCompleted(requestId).otherwiseEmpty()));
+  }
+
+  private Future<Void> completeRunNow(
       JobRequest job, RepoRef repo, String conclusion, String title, String summary) {
     Future<Optional<Long>> id =
         job.checkRunId() != null
@@ -367,6 +407,17 @@ public record CheckRunReporter(
   }
 
   private Future<Void> reportRun(JobResult result, RepoRef repo, long installation) {
+    if (result.status() == JobStatus.STARTED) {
+      return runs.isCompleted(result.requestId())
+          .otherwise(false)
+          .compose(
+              done ->
+                  done ? Future.<Void>succeededFuture() : reportRunNow(result, repo, installation));
+    }
+    return onceCompleted(result.requestId(), () -> reportRunNow(result, repo, installation));
+  }
+
+  private Future<Void> reportRunNow(JobResult result, RepoRef repo, long installation) {
     return checkRunOf(result, repo, installation)
         .compose(
             id -> {

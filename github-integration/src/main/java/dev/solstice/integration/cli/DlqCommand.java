@@ -1,22 +1,17 @@
 package dev.solstice.integration.cli;
 
-import com.rabbitmq.client.AMQP;
-import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.GetResponse;
+import dev.solstice.integration.amqp.DeadLetters;
 import dev.solstice.integration.config.AppConfig;
-import dev.solstice.jobrequest.amqp.MessageProperties;
 import dev.solstice.jobrequest.amqp.QueueTopology;
+import dev.solstice.platform.amqp.BrokerAddresses;
 import dev.solstice.platform.amqp.TopologyEnv;
 import dev.solstice.platform.config.EnvReader;
 import dev.solstice.platform.config.HelpOption;
-import dev.solstice.platform.config.Redaction;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -32,13 +27,13 @@ import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
- * {@code java -jar github-integration.jar dlq list|replay|drop ...}: look at the messages parked in
- * a flow's dead-letter queue, send chosen ones back to their work queue, or delete them. Reads the
- * same variables as the service ({@code AMQP_URL}, {@code AMQP_INTAKE_*}, {@code AMQP_RESULTS_*},
- * {@code AMQP_QUEUE}/{@code AMQP_DLQ}/...); needs no webhook secret and no GitHub App.
+ * {@code java -jar github-integration.jar dlq list|inspect|replay|drop ...}: look at the messages
+ * parked in a flow's dead-letter queue, send chosen ones back to their work queue, or delete them.
+ * Reads the same variables as the service ({@code AMQP_URL}, {@code AMQP_INTAKE_*}, {@code
+ * AMQP_RESULTS_*}, {@code AMQP_QUEUE}/{@code AMQP_DLQ}/...); needs no webhook secret and no GitHub
+ * App.
  *
- * <p>Messages are read with {@code basic.get} without ack; those not replayed or dropped go back to
- * the DLQ (in place) when the command's channel closes, so {@code list} changes nothing.
+ * <p>The operations themselves are {@link DeadLetters}, which the operator console calls too.
  */
 public final class DlqCommand {
 
@@ -47,6 +42,7 @@ public final class DlqCommand {
       usage: java -jar github-integration.jar dlq <command> [options]
 
         list    [--flow intake|results|jobs] [--limit N]        show parked messages (nothing is removed)
+        inspect [--flow ...] --id ID ...                        show a parked message's headers and body
         replay  [--flow ...] (--id ID ... | --all) [--limit N]  send parked messages back to the work queue
         drop    [--flow ...] --id ID ...                        delete parked messages for good
 
@@ -87,18 +83,26 @@ public final class DlqCommand {
 
   @Command(
       name = "dlq",
-      subcommands = {ListCommand.class, ReplayCommand.class, DropCommand.class})
+      subcommands = {
+        ListCommand.class,
+        InspectCommand.class,
+        ReplayCommand.class,
+        DropCommand.class
+      })
   static final class Root {
     @Mixin HelpOption help;
   }
 
-  /** A command: list, replay or drop. */
+  /** A command: list, inspect, replay or drop. */
   abstract static class Subcommand {
     @Mixin Options options;
   }
 
   @Command(name = "list")
   static final class ListCommand extends Subcommand {}
+
+  @Command(name = "inspect")
+  static final class InspectCommand extends Subcommand {}
 
   @Command(name = "replay")
   static final class ReplayCommand extends Subcommand {}
@@ -148,13 +152,13 @@ public final class DlqCommand {
       err.println("replay: name messages with --id, or pass --all");
       return 2;
     }
-    if (command.equals("drop") && ids.isEmpty()) {
-      err.println("drop: name messages with --id");
+    if ((command.equals("drop") || command.equals("inspect")) && ids.isEmpty()) {
+      err.println(command + ": name messages with --id");
       return 2;
     }
     EnvReader in = new EnvReader(env);
     QueueTopology topology = topology(in, flow);
-    var uri = in.uri("AMQP_URL", AppConfig.DEFAULT_AMQP_URL, "amqp", "amqps");
+    var brokers = BrokerAddresses.read(in, "AMQP_URL", AppConfig.DEFAULT_AMQP_URL);
     if (topology == null) {
       err.println("--flow: expected intake, results or jobs, got " + flow);
       return 2;
@@ -165,13 +169,15 @@ public final class DlqCommand {
     }
     ConnectionFactory factory = new ConnectionFactory();
     try {
-      factory.setUri(uri);
+      factory.setUri(brokers.primary());
       factory.setConnectionTimeout(5000);
-      try (Connection connection = factory.newConnection("solstice-dlq-cli")) {
+      try (Connection connection = factory.newConnection(brokers.addresses(), "solstice-dlq-cli")) {
+        DeadLetters dlqOps = new DeadLetters(connection, topology);
         return switch (command) {
-          case "list" -> list(connection, topology, limit, out);
-          case "replay" -> replay(connection, topology, ids, all, limit, out, err);
-          default -> drop(connection, topology, ids, limit, out);
+          case "list" -> list(dlqOps, limit, out);
+          case "inspect" -> inspect(dlqOps, ids, limit, out, err);
+          case "replay" -> replay(dlqOps, ids, all, limit, out, err);
+          default -> drop(dlqOps, ids, limit, out, err);
         };
       }
     } catch (Exception e) {
@@ -179,14 +185,7 @@ public final class DlqCommand {
       while (root.getMessage() == null && root.getCause() != null) {
         root = root.getCause();
       }
-      err.println(
-          "dlq "
-              + command
-              + " failed: "
-              + root
-              + " (broker "
-              + Redaction.userInfo(String.valueOf(uri))
-              + ")");
+      err.println("dlq " + command + " failed: " + root + " (broker " + brokers.redacted() + ")");
       return 1;
     }
   }
@@ -224,112 +223,60 @@ public final class DlqCommand {
     };
   }
 
-  private static int list(Connection connection, QueueTopology t, int limit, PrintStream out)
-      throws Exception {
-    try (Channel ch = connection.createChannel()) {
-      long total = ch.messageCount(t.deadLetterQueue());
-      out.println(
-          total
-              + " parked in "
-              + t.deadLetterQueue()
-              + (total > limit ? " (showing " + limit + ")" : ""));
-      out.println("message_id\tdelivery_id\ttype\tattempts\treceived_at\treason");
-      for (int n = 0; n < limit; n++) {
-        GetResponse r = ch.basicGet(t.deadLetterQueue(), false);
-        if (r == null) {
-          break;
-        }
-        out.println(describe(r));
-      }
-      // No ack: closing the channel puts every message back.
-    }
+  private static int list(DeadLetters dlq, int limit, PrintStream out) throws Exception {
+    DeadLetters.Listing listing = dlq.list(limit);
+    long total = listing.total();
+    out.println(
+        total
+            + " parked in "
+            + dlq.topology().deadLetterQueue()
+            + (total > limit ? " (showing " + limit + ")" : ""));
+    out.println("message_id\tdelivery_id\ttype\tattempts\treceived_at\treason");
+    listing.messages().forEach(m -> out.println(m.line()));
     return 0;
   }
 
-  private static int replay(
-      Connection connection,
-      QueueTopology t,
-      Set<String> ids,
-      boolean all,
-      int limit,
-      PrintStream out,
-      PrintStream err)
+  private static int inspect(
+      DeadLetters dlq, Set<String> ids, int limit, PrintStream out, PrintStream err)
       throws Exception {
-    int replayed = 0;
-    Set<String> found = new LinkedHashSet<>();
-    try (Channel ch = connection.createChannel()) {
-      ch.confirmSelect();
-      List<String> unroutable = new ArrayList<>();
-      ch.addReturnListener(r -> unroutable.add(r.getProperties().getMessageId()));
-      for (GetResponse r : take(ch, t, ids, all, limit, found)) {
-        ch.basicPublish(t.exchange(), t.routingKey(), true, fresh(r.getProps()), r.getBody());
-        ch.waitForConfirmsOrDie(10_000);
-        if (!unroutable.isEmpty()) {
-          err.println(
-              "replay: "
-                  + t.exchange()
-                  + "/"
-                  + t.routingKey()
-                  + " routes to no queue; "
-                  + unroutable
-                  + " left in "
-                  + t.deadLetterQueue());
-          return 1;
-        }
-        ch.basicAck(r.getEnvelope().getDeliveryTag(), false);
-        replayed++;
-        out.println("replayed " + describe(r));
+    Set<String> missing = new LinkedHashSet<>();
+    for (String id : ids) {
+      var found = dlq.inspect(id, limit);
+      if (found.isEmpty()) {
+        missing.add(id);
+        continue;
       }
+      out.println(found.get().parked().line());
+      found.get().headers().forEach((k, v) -> out.println(k + ": " + v));
+      out.println();
+      out.println(found.get().body());
     }
-    out.println(replayed + " replayed to " + t.queue());
-    return reportMissing(ids, found, err);
+    return reportMissing(missing, err);
+  }
+
+  private static int replay(
+      DeadLetters dlq, Set<String> ids, boolean all, int limit, PrintStream out, PrintStream err)
+      throws Exception {
+    DeadLetters.Outcome outcome = dlq.replay(ids, all, limit);
+    outcome.done().forEach(m -> out.println("replayed " + m.line()));
+    if (outcome.unroutable() != null) {
+      err.println("replay: " + outcome.unroutable());
+      return 1;
+    }
+    out.println(outcome.done().size() + " replayed to " + dlq.topology().queue());
+    return reportMissing(outcome.missing(), err);
   }
 
   private static int drop(
-      Connection connection, QueueTopology t, Set<String> ids, int limit, PrintStream out)
+      DeadLetters dlq, Set<String> ids, int limit, PrintStream out, PrintStream err)
       throws Exception {
-    int dropped = 0;
-    Set<String> found = new LinkedHashSet<>();
-    try (Channel ch = connection.createChannel()) {
-      for (GetResponse r : take(ch, t, ids, false, limit, found)) {
-        ch.basicAck(r.getEnvelope().getDeliveryTag(), false);
-        dropped++;
-        out.println("dropped " + describe(r));
-      }
-    }
-    out.println(dropped + " dropped from " + t.deadLetterQueue());
-    return reportMissing(ids, found, System.err);
+    DeadLetters.Outcome outcome = dlq.drop(ids, limit);
+    outcome.done().forEach(m -> out.println("dropped " + m.line()));
+    out.println(outcome.done().size() + " dropped from " + dlq.topology().deadLetterQueue());
+    return reportMissing(outcome.missing(), err);
   }
 
-  /**
-   * Gets up to {@code limit} messages of the DLQ without acking them and returns those named by
-   * {@code ids} (every one when {@code all}), adding the ids it met to {@code found}. What the
-   * caller does not ack goes back to the DLQ when the channel closes.
-   */
-  private static List<GetResponse> take(
-      Channel ch, QueueTopology t, Set<String> ids, boolean all, int limit, Set<String> found)
-      throws java.io.IOException {
-    List<GetResponse> taken = new ArrayList<>();
-    long total = Math.min(limit, ch.messageCount(t.deadLetterQueue()));
-    for (long n = 0; n < total; n++) {
-      GetResponse r = ch.basicGet(t.deadLetterQueue(), false);
-      if (r == null) {
-        break;
-      }
-      String match = matches(r, ids);
-      if (match != null) {
-        found.add(match);
-      }
-      if (all || match != null) {
-        taken.add(r);
-      }
-    }
-    return taken;
-  }
-
-  private static int reportMissing(Set<String> ids, Set<String> found, PrintStream err) {
-    Set<String> missing = new LinkedHashSet<>(ids);
-    missing.removeAll(found);
+  private static int reportMissing(Set<String> missing, PrintStream err) {
     if (!missing.isEmpty()) {
       err.println("not found in the dead-letter queue: " + String.join(", ", missing));
       return 1;
@@ -337,70 +284,8 @@ public final class DlqCommand {
     return 0;
   }
 
-  private static String matches(GetResponse r, Set<String> ids) {
-    String messageId = r.getProps().getMessageId();
-    if (messageId != null && ids.contains(messageId)) {
-      return messageId;
-    }
-    String delivery = header(r.getProps(), MessageProperties.DELIVERY_ID_HEADER);
-    return delivery != null && ids.contains(delivery) ? delivery : null;
-  }
-
-  /** The same message, starting over: attempt 1, no reason, no broker death records. */
-  static AMQP.BasicProperties fresh(AMQP.BasicProperties props) {
-    Map<String, Object> headers =
-        props.getHeaders() == null ? new HashMap<>() : new HashMap<>(props.getHeaders());
-    Object reason = headers.remove(MessageProperties.PARK_REASON_HEADER);
-    headers.remove("x-death");
-    headers.remove("x-first-death-exchange");
-    headers.remove("x-first-death-queue");
-    headers.remove("x-first-death-reason");
-    headers.remove("x-last-death-exchange");
-    headers.remove("x-last-death-queue");
-    headers.remove("x-last-death-reason");
-    headers.put(MessageProperties.ATTEMPTS_HEADER, 1);
-    headers.put("x-solstice-replayed-at", Instant.now().toString());
-    if (reason != null) {
-      headers.put("x-solstice-replayed-after", reason.toString());
-    }
-    return props.builder().headers(headers).deliveryMode(MessageProperties.PERSISTENT).build();
-  }
-
+  /** A parked message as {@code list} prints it (tab-separated, job tokens redacted). */
   static String describe(GetResponse r) {
-    AMQP.BasicProperties p = r.getProps();
-    String reason = header(p, MessageProperties.PARK_REASON_HEADER);
-    if (reason == null) {
-      reason = deathReason(p);
-    }
-    String parkedAt = p.getTimestamp() == null ? "-" : p.getTimestamp().toInstant().toString();
-    return String.join(
-        "\t",
-        String.valueOf(p.getMessageId()),
-        String.valueOf(header(p, MessageProperties.DELIVERY_ID_HEADER)),
-        String.valueOf(p.getType()),
-        String.valueOf(header(p, MessageProperties.ATTEMPTS_HEADER)),
-        parkedAt,
-        reason == null
-            ? "-"
-            // Issue 13: a reason quoting a JobRequest must not show its job token.
-            : dev.solstice.integration.jobtoken.JobTokens.redact(reason)
-                .replace('\n', ' ')
-                .replace('\t', ' '));
-  }
-
-  private static String deathReason(AMQP.BasicProperties p) {
-    Object deaths = p.getHeaders() == null ? null : p.getHeaders().get("x-death");
-    if (deaths instanceof List<?> list && !list.isEmpty() && list.get(0) instanceof Map<?, ?> d) {
-      return "broker: " + d.get("reason") + " from " + d.get("queue");
-    }
-    return null;
-  }
-
-  private static String header(AMQP.BasicProperties p, String name) {
-    Object v = p.getHeaders() == null ? null : p.getHeaders().get(name);
-    if (v == null) {
-      return null;
-    }
-    return v instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : v.toString();
+    return DeadLetters.describe(r).line();
   }
 }

@@ -3,6 +3,7 @@ package dev.solstice.integration.config;
 import dev.solstice.integration.github.GitHubSettings;
 import dev.solstice.integration.recovery.MissedDeliverySettings;
 import dev.solstice.jobrequest.amqp.QueueTopology;
+import dev.solstice.platform.amqp.BrokerAddresses;
 import dev.solstice.platform.amqp.TopologyEnv;
 import dev.solstice.platform.config.EnvReader;
 import dev.solstice.platform.config.ListenAddress;
@@ -34,6 +35,7 @@ import java.util.Map;
  * @param webhookSources trusted proxies and the webhook source allowlist (issue 17)
  * @param gateway the GitHub gateway and its job tokens (issue 13); null when GATEWAY_ADDR is unset
  * @param jobPages the job pages and where they read logs (issue 16)
+ * @param auth GitHub login, sessions and access checks of the browser pages (issue 16)
  */
 public record AppConfig(
     String httpHost,
@@ -44,7 +46,7 @@ public record AppConfig(
     List<String> webhookSecrets,
     boolean allowUnsignedWebhooks,
     long maxBodyBytes,
-    URI amqpUri,
+    BrokerAddresses amqpUri,
     QueueTopology jobs,
     QueueTopology results,
     QueueTopology intake,
@@ -73,7 +75,9 @@ public record AppConfig(
     List<String> warnings,
     dev.solstice.integration.setup.SetupSettings setup,
     Duration credentialsCheckInterval,
-    dev.solstice.integration.pages.JobPageSettings jobPages) {
+    dev.solstice.integration.pages.JobPageSettings jobPages,
+    LaneSettings lanes,
+    dev.solstice.integration.web.AuthSettings auth) {
 
   public static final String DEFAULT_HTTP_ADDR = "0.0.0.0:8082";
   public static final String DEFAULT_MANAGEMENT_ADDR = "127.0.0.1:8083";
@@ -174,7 +178,7 @@ public record AppConfig(
       logsBase = stripSlash(logsBase);
     }
 
-    URI amqp = in.uri("AMQP_URL", DEFAULT_AMQP_URL, "amqp", "amqps");
+    BrokerAddresses amqp = BrokerAddresses.read(in, "AMQP_URL", DEFAULT_AMQP_URL);
     String redis = in.raw("REDIS_URL");
     if (redis != null) {
       in.uri("REDIS_URL", redis, "redis", "rediss", "unix");
@@ -220,6 +224,9 @@ public record AppConfig(
                 Duration.ofMinutes(2),
                 Duration.ofMinutes(10),
                 Duration.ofMinutes(30)));
+    dev.solstice.integration.web.AuthSettings auth =
+        dev.solstice.integration.web.AuthSettings.fromEnv(
+            in, setup.publicUrl(), setup.githubWebUrl(), setup.apiBase());
     AppConfig config =
         new AppConfig(
             http.host(),
@@ -267,7 +274,10 @@ public record AppConfig(
             dev.solstice.integration.pages.JobPageSettings.fromEnv(
                 in,
                 setup.publicUrl(),
-                in.raw("LOGS_BASE_URL") != null || in.raw("ORCH_HTTP_BASE") != null));
+                in.raw("LOGS_BASE_URL") != null || in.raw("ORCH_HTTP_BASE") != null,
+                auth.loginEnabled() || auth.publicReposAnonymous()),
+            LaneSettings.fromEnv(in),
+            auth);
     in.check(ConfigException::new);
     return config;
   }

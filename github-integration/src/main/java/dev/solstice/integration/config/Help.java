@@ -68,7 +68,8 @@ public final class Help {
           Variable.of(
               "WEBHOOK_RATE_LIMIT_PER_MINUTE",
               "6000",
-              "requests per source address per minute before 429; 0 turns it off. Behind"
+              "requests per source address per minute before 429 (a token bucket: a burst of this many,"
+                  + " then this rate); 0 turns it off. Behind"
                   + " TRUSTED_PROXIES the source is the forwarded client"),
           Variable.of(
               "TRUSTED_PROXIES",
@@ -81,7 +82,10 @@ public final class Help {
               "accept webhooks only from these: github (the hooks ranges of GitHub's GET /meta,"
                   + " read at start and daily, kept when a read fails) and/or CIDR ranges; others"
                   + " get 403"),
-          Variable.of("AMQP_URL", "amqp://127.0.0.1:5672/%2f", "RabbitMQ (amqps:// for TLS)"),
+          Variable.of(
+              "AMQP_URL",
+              "amqp://127.0.0.1:5672/%2f",
+              "RabbitMQ (amqps:// for TLS); several nodes of one cluster: comma-separated URLs or host:port after the first URL"),
           Variable.of("AMQP_EXCHANGE", "solstice.jobs", "JobRequest exchange"),
           Variable.of("AMQP_ROUTING_KEY", "jobrequest.v1", "JobRequest routing key"),
           Variable.of("AMQP_QUEUE", "solstice.jobs.v1", "JobRequest queue"),
@@ -120,6 +124,22 @@ public final class Help {
               "DELIVERY_DEDUP_TTL",
               "7d",
               "how long a delivery id is remembered against duplicates"),
+          Variable.of(
+              "INTAKE_LANES",
+              "true",
+              "set aside, per installation, deliveries that would wait for GitHub's write budget"),
+          Variable.of(
+              "INTAKE_SET_ASIDE_AFTER",
+              "1s",
+              "a delivery whose installation cannot write within this goes to its lane"),
+          Variable.of(
+              "INTAKE_LANE_WORKERS", "4", "installation lane turns served at once per replica"),
+          Variable.of(
+              "INTAKE_LANE_POLL", "100ms", "how often an idle lane worker looks for a ready lane"),
+          Variable.of(
+              "INTAKE_LANE_SAFETY_DELAY",
+              "15m",
+              "when a set-aside delivery's safety copy comes back from the delay queue"),
           Variable.of(
               "DELIVERY_LEASE_TTL",
               "30s",
@@ -241,10 +261,40 @@ public final class Help {
           Variable.of(
               "JOB_PAGES_PUBLIC",
               "false",
-              "serve job pages (/jobs/<request_id>, with the log) to anyone, without login; temporary until GitHub login lands: off, every job page is a 404"),
+              "serve every job page (/jobs/<request_id>, with the log) to anyone, skipping the GitHub access check (a closed network, a demo, the sandbox); off, a job page needs a viewer who can read its repository"),
+          Variable.of(
+              "GITHUB_CLIENT_ID",
+              "none",
+              "the App's OAuth client id (the setup writes it): GitHub login for the job pages and the console; needs PUBLIC_URL, whose /auth/github/callback must be a callback URL of the App"),
+          Variable.secret(
+              "GITHUB_CLIENT_SECRET",
+              "none",
+              "the App's OAuth client secret, with GITHUB_CLIENT_ID"),
+          Variable.of(
+              "PUBLIC_REPOS_ANONYMOUS",
+              "false",
+              "anonymous viewers see the job pages of public repositories (GitHub tells which are, asked without a token, cached ACCESS_CACHE_TTL)"),
+          Variable.of(
+              "CONSOLE_ADMINS",
+              "none",
+              "administrators: GitHub logins and org/team slugs (team membership asked with the user's token; the App needs the organization permission Members: read)"),
+          Variable.secret(
+              "SESSION_SECRET",
+              "random per process",
+              "32+ characters: the key session cookies are encrypted and authenticated with (AES-GCM) and CSRF tokens signed with; the same on every replica, else sessions end at each restart"),
+          Variable.of(
+              "SESSION_IDLE_TIMEOUT",
+              "2h",
+              "a browser session unused this long ends (back to login)"),
+          Variable.of(
+              "SESSION_MAX_AGE", "8h", "a browser session ends this long after login, used or not"),
+          Variable.of(
+              "ACCESS_CACHE_TTL",
+              "5m",
+              "how long a user's permission on a repository, a team membership and a repository's visibility are kept before GitHub is asked again"),
           Variable.of(
               "LOGS_BASE_URL",
-              "PUBLIC_URL/jobs/<request_id> with JOB_PAGES_PUBLIC, else S3_ENDPOINT/S3_BUCKET",
+              "PUBLIC_URL/jobs/<request_id> when job pages are served (GitHub login, PUBLIC_REPOS_ANONYMOUS or JOB_PAGES_PUBLIC), else S3_ENDPOINT/S3_BUCKET",
               "prefix of each job's details_url, + its log path; set it to link logs served elsewhere (deprecated alias ORCH_HTTP_BASE)"),
           Variable.of(
               "ORCH_HTTP_BASE",
@@ -261,6 +311,16 @@ public final class Help {
               "the AWS default chain",
               "access key of the job pages' log reads (with S3_SECRET_KEY)"),
           Variable.secret("S3_SECRET_KEY", "none", "secret key matching S3_ACCESS_KEY"),
+          Variable.of(
+              "JOB_LOG_POLL_INTERVAL",
+              "2s",
+              "how often a running job's live log asks the bucket for new parts (once per job, however many watch)"),
+          Variable.of("JOB_LOG_STREAMS_PER_JOB", "20", "open live-log streams of one job at most"),
+          Variable.of("JOB_LOG_STREAMS_MAX", "500", "open live-log streams of all jobs at most"),
+          Variable.of(
+              "JOB_LOG_IDLE_TIMEOUT",
+              "10m",
+              "a job's live-log streams end after this long without a new line (the page says to refresh)"),
           Variable.of(
               "RUNS_ON_DEFAULT",
               "none",
@@ -341,6 +401,20 @@ public final class Help {
               "GITHUB_UPLOADS_BASE",
               "https://uploads.github.com",
               "GitHub's uploads host (release assets) the gateway forwards /uploads/ to; derived from GITHUB_API_BASE for Enterprise Server (https://host/api/uploads)"),
+          Variable.of(
+              "GITHUB_APP_<NAME>_ID",
+              "none",
+              "an extra App of the gateway's credential pool (docs/gateway.md), for registry clients' requests when the App is rate limited; needs the two below"),
+          Variable.of(
+              "GITHUB_APP_<NAME>_KEY_PATH", "none", "the extra App's private key file (PEM)"),
+          Variable.of(
+              "GITHUB_APP_<NAME>_INSTALLATION_ID",
+              "none",
+              "the extra App's installation its tokens are minted for"),
+          Variable.secret(
+              "GITHUB_PAT_<NAME>",
+              "none",
+              "a personal access token of the gateway's credential pool, used after the Apps (names in alphabetical order)"),
           Variable.of("LOG_FORMAT", "json", "json (one object per line) or text"),
           Variable.of("LOG_LEVEL", "INFO", "root log level"));
 

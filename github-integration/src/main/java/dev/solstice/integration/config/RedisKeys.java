@@ -57,4 +57,12 @@ public record RedisKeys(
   public String gatewayBudget() {
     return prefix + "gateway:budget:";
   }
+
+  /**
+   * Prefix of the gateway's credential pool: credentials set aside until their rate-limit reset
+   * (issue 13; keyed by credential name, never a token).
+   */
+  public String gatewayPool() {
+    return prefix + "gateway:pool:";
+  }
 }

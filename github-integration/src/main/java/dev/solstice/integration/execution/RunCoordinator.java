@@ -192,11 +192,14 @@ public final class RunCoordinator {
               state == null ? Future.succeededFuture() : cancel.apply(why.message().apply(job));
           return sent.compose(
                   v ->
-                      checks.complete(
-                          job,
-                          "cancelled",
-                          "Cancelled",
-                          why.summary() + (running ? ", while it ran." : ", before it started.")))
+                      running
+                          ? checks.completeUntilResult(
+                              job, "cancelled", "Cancelled", why.summary() + ", while it ran.")
+                          : checks.complete(
+                              job,
+                              "cancelled",
+                              "Cancelled",
+                              why.summary() + ", before it started."))
               .compose(v -> store.setState(runId, id, JobState.CANCELLED));
         });
   }

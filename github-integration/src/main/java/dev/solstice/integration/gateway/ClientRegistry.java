@@ -35,15 +35,18 @@ public final class ClientRegistry {
     }
   }
 
-  /** May call {@code method} on paths matching {@code path} (a whole-path regex). */
-  public record Scope(String method, Pattern path) {
+  /**
+   * May call {@code method} on paths matching {@code path} (a whole-path regex); {@code
+   * graphqlMutations}: on {@code POST /graphql}, mutations too (else queries only).
+   */
+  public record Scope(String method, Pattern path, boolean graphqlMutations) {
     public boolean allows(String m, String p) {
       return (method.equals("*") || method.equalsIgnoreCase(m)) && path.matcher(p).matches();
     }
 
     @Override
     public String toString() {
-      return method + " " + path.pattern();
+      return method + " " + path.pattern() + (graphqlMutations ? " (graphql_mutations)" : "");
     }
   }
 
@@ -64,6 +67,11 @@ public final class ClientRegistry {
       return scopes.stream().filter(s -> s.allows(method, path)).findFirst();
     }
 
+    /** Whether a scope lets {@code POST /graphql} carry mutations. */
+    public boolean graphqlMutations() {
+      return scopes.stream().anyMatch(s -> s.graphqlMutations() && s.allows("POST", "/graphql"));
+    }
+
     public boolean reaches(String repository) {
       return repositories.isEmpty()
           || repositories.stream().anyMatch(r -> r.equalsIgnoreCase(repository));
@@ -73,7 +81,7 @@ public final class ClientRegistry {
   // The file's shape, bound by Jackson so a wrong field or value carries its line.
   private record FileV1(Integer version, List<ClientV1> clients) {}
 
-  private record ScopeV1(String method, String path) {
+  private record ScopeV1(String method, String path, Boolean graphqlMutations) {
     ScopeV1 {
       require(method, "scope needs a method (GET, POST, ... or *)");
       require(path, "scope needs a path regex");
@@ -170,7 +178,10 @@ public final class ClientRegistry {
               c.scopes().stream()
                   .map(
                       s ->
-                          new Scope(s.method().toUpperCase(Locale.ROOT), Pattern.compile(s.path())))
+                          new Scope(
+                              s.method().toUpperCase(Locale.ROOT),
+                              Pattern.compile(s.path()),
+                              Boolean.TRUE.equals(s.graphqlMutations())))
                   .toList(),
               c.repositories() == null ? List.of() : List.copyOf(c.repositories()),
               c.budgetPerHour() == null ? 0 : c.budgetPerHour());

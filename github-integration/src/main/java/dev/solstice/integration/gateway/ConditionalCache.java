@@ -77,15 +77,21 @@ public final class ConditionalCache {
       Map<String, String> permissions,
       String url,
       String accept) {
-    return installationId
-        + "|"
-        + repository.toLowerCase(Locale.ROOT)
-        + "|"
-        + new TreeMap<>(permissions)
-        + "|"
-        + url
-        + "|"
-        + (accept == null ? "" : accept);
+    // As GrantCredential.cacheScope names a job's scope.
+    return key(
+        "app|"
+            + installationId
+            + "|"
+            + repository.toLowerCase(Locale.ROOT)
+            + "|"
+            + new TreeMap<>(permissions),
+        url,
+        accept);
+  }
+
+  /** The key of a GET with {@code url} and {@code accept} under a credential's scope. */
+  static String key(String scope, String url, String accept) {
+    return scope + "|" + url + "|" + (accept == null ? "" : accept);
   }
 
   /** The answer kept under {@code key}, or null. */

@@ -24,7 +24,7 @@ final class GatewayAnswers {
    * logs the request's headers (they hold the token).
    */
   void refuse(HttpServerRequest in, String route, int status, String message, String why) {
-    observer.request(route, status, why);
+    observer.request(in, route, status, why);
     LOG.debug("gateway: {} {} refused {} ({})", in.method(), route, status, why);
     HttpServerResponse resp = in.response();
     if (resp.headWritten()) {
@@ -42,6 +42,46 @@ final class GatewayAnswers {
     }
     in.resume();
     resp.end(new JsonObject().put("message", message).put("documentation_url", DOCS).encode());
+  }
+
+  /**
+   * Refuses a body over {@code maxBodyBytes} (413), a bad length (400) or a chunked body without
+   * one (411); true when refused.
+   */
+  boolean tooLarge(HttpServerRequest in, String route, long maxBodyBytes) {
+    String length = in.getHeader(HttpHeaders.CONTENT_LENGTH);
+    long n;
+    try {
+      n = length == null ? 0 : Long.parseLong(length);
+    } catch (NumberFormatException e) {
+      refuse(in, route, 400, "Problems parsing the Content-Length header", "bad_length");
+      return true;
+    }
+    if (n > maxBodyBytes) {
+      refuse(
+          in,
+          route,
+          413,
+          "Request body is " + n + " bytes; the gateway accepts at most " + maxBodyBytes,
+          "too_large");
+      return true;
+    }
+    if (length == null && in.headers().contains(HttpHeaders.TRANSFER_ENCODING)) {
+      // A chunked body's size is unknown until it arrived; the cap needs it up front.
+      refuse(in, route, 411, "A request body needs a Content-Length", "no_length");
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * A client that sent {@code Expect: 100-continue} (curl does for bodies over 1 KiB) is told to
+   * send its body only once the request passed every check, so a refused body is never sent.
+   */
+  static void continueIfAsked(HttpServerRequest in) {
+    if ("100-continue".equalsIgnoreCase(in.getHeader(HttpHeaders.EXPECT))) {
+      in.response().writeContinue();
+    }
   }
 
   void upstreamFailed(HttpServerRequest in, String route, Throwable e) {

@@ -1,6 +1,5 @@
 package dev.solstice.integration.gateway;
 
-import dev.solstice.integration.core.GitHubApiException;
 import dev.solstice.integration.github.AppInstallation;
 import dev.solstice.integration.github.InstallationToken;
 import dev.solstice.integration.github.RepoRef;
@@ -37,6 +36,7 @@ public final class GatewayVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(GatewayVerticle.class);
   private static final String GRAPHQL = "/graphql";
+  private static final int UPSTREAM_CONNECTIONS = 64;
 
   /** Installation tokens for one repository and permission set (cached by the provider). */
   public interface InstallationTokens {
@@ -52,12 +52,30 @@ public final class GatewayVerticle extends VerticleBase {
     default Future<AppInstallation> installationOf(RepoRef repo) {
       return Future.failedFuture(new IllegalStateException("no installation lookup"));
     }
+
+    /** The installation {@code id} ({@code GET /app/installations/{id}}), for its permissions. */
+    default Future<AppInstallation> installation(long id) {
+      return Future.failedFuture(new IllegalStateException("no installation lookup"));
+    }
   }
 
-  /** What the gateway observed, for metrics and tests. */
+  /** What the gateway observed, for metrics and tests ({@link GatewayTelemetry}). */
   @FunctionalInterface
   public interface Observer {
-    void request(String route, int status, String outcome);
+    /** {@code in} was answered {@code status}; {@code outcome} says how (or why refused). */
+    void request(HttpServerRequest in, String route, int status, String outcome);
+
+    /** Who sent {@code in}: {@code job} or a registry client's name; never a token. */
+    default void client(HttpServerRequest in, String client) {}
+
+    /**
+     * A GET's way through the conditional cache: {@code hit} (GitHub's 304 answered from it),
+     * {@code not_modified} (the gateway's own 304) or {@code miss}; null for no cache key.
+     */
+    default void cache(HttpServerRequest in, String result) {}
+
+    /** A job token {@code used}, or refused ({@code refused} with why: unknown, expired, ended). */
+    default void jobToken(String event, String reason) {}
   }
 
   /**
@@ -80,21 +98,26 @@ public final class GatewayVerticle extends VerticleBase {
   private final Observer observer;
   private final GatewayAnswers answers;
   private final ClientBudget budget;
+  private final CredentialPool pool;
   private volatile ClientRegistryFile clients;
   private HttpServer server;
   private HttpClientAgent client;
   private GitHubForwarder forwarder;
+  private ClientRequests clientRequests;
 
   /**
    * @param budget the registry clients' hourly budgets ({@code GATEWAY_CLIENTS_FILE})
+   * @param pool the credentials registry clients' requests go with
    */
   public GatewayVerticle(
       JobTokenSettings settings,
       JobTokens jobTokens,
       GitHubUpstream github,
       Observer observer,
-      ClientBudget budget) {
+      ClientBudget budget,
+      CredentialPool pool) {
     this.budget = budget;
+    this.pool = pool;
     this.settings = settings;
     this.jobTokens = jobTokens;
     this.github = github;
@@ -106,16 +129,22 @@ public final class GatewayVerticle extends VerticleBase {
   public Future<?> start() {
     client =
         vertx.createHttpClient(
-            new HttpClientOptions().setConnectTimeout(10_000).setIdleTimeout(120));
+            new HttpClientOptions().setConnectTimeout(10_000).setIdleTimeout(120),
+            // Vert.x's default of 5 connections queued every request behind 5 GitHub round trips
+            // (docs/benchmarks.md); GitHub's secondary limits allow up to 100 concurrent requests.
+            new io.vertx.core.http.PoolOptions().setHttp1MaxSize(UPSTREAM_CONNECTIONS));
     forwarder =
         new GitHubForwarder(
             client,
-            github.tokens(),
+            pool,
             answers,
             observer,
             github.cache(),
             settings.cacheTtl(),
             java.time.Clock.systemUTC());
+    clientRequests =
+        new ClientRequests(
+            answers, budget, pool, forwarder, github.apiBase(), settings.maxBodyBytes());
     server = vertx.createHttpServer();
     return loadClients()
         .compose(v -> server.requestHandler(this::handle).listen(settings.port(), settings.host()))
@@ -188,8 +217,12 @@ public final class GatewayVerticle extends VerticleBase {
                       ? Optional.empty()
                       : registry.registry().find(token.get());
               if (client.isPresent()) {
-                client(in, path, client.get());
-              } else if (grant.isEmpty()) {
+                observer.client(in, client.get().name());
+                clientRequests.handle(in, path, client.get());
+                return;
+              }
+              jobTokenUse(in, token.get(), grant);
+              if (grant.isEmpty()) {
                 answers.refuse(in, "-", 401, "Bad credentials", "bad_token");
               } else if (in.method() == HttpMethod.POST && "/gateway/token".equals(path)) {
                 exchange(in, grant.get());
@@ -201,118 +234,16 @@ public final class GatewayVerticle extends VerticleBase {
             });
   }
 
-  /**
-   * A registry client: its scopes (method + path regex), its repositories, then its hourly budget.
-   */
-  private void client(HttpServerRequest in, String path, ClientRegistry.Client c) {
-    String method = in.method().name();
-    if (GatewayRoutes.suspicious(path)) {
-      answers.refuse(in, "-", 404, "Not Found", "bad_path");
-      return;
+  /** Counts a job token used, or refused with why (a token without the job prefix is not one). */
+  private void jobTokenUse(HttpServerRequest in, String token, Optional<JobGrant> grant) {
+    if (grant.isPresent()) {
+      observer.client(in, "job");
+      observer.jobToken("used", null);
+    } else if (token.startsWith(JobTokens.PREFIX)) {
+      jobTokens
+          .refusal(token)
+          .onSuccess(why -> observer.jobToken("refused", why.orElse("expired")));
     }
-    if (c.scopeFor(method, path).isEmpty()) {
-      answers.refuse(
-          in,
-          "-",
-          403,
-          "Client "
-              + c.name()
-              + " has no scope for "
-              + method
-              + " "
-              + path
-              + " (its scopes: "
-              + c.scopes()
-              + ")",
-          "out_of_scope");
-      return;
-    }
-    String[] seg = path.split("/");
-    if (seg.length < 4 || !"repos".equals(seg[1])) {
-      answers.refuse(
-          in, "-", 403, "Registry clients reach /repos/{owner}/{repo}/… only", "no_repository");
-      return;
-    }
-    if (!c.reaches(seg[2] + "/" + seg[3])) {
-      answers.refuse(in, "/repos/{owner}/{repo}/…", 404, "Not Found", "other_repository");
-      return;
-    }
-    budget
-        .take(c.name(), c.budgetPerHour())
-        .onFailure(
-            e -> {
-              LOG.warn("gateway: client budget store unavailable: {}", e.toString());
-              answers.refuse(
-                  in, "-", 503, "The gateway cannot check budgets right now", "store_down");
-            })
-        .onSuccess(
-            take -> {
-              if (!take.allowed()) {
-                in.response().putHeader("Retry-After", String.valueOf(take.retryAfterSeconds()));
-                answers.refuse(
-                    in,
-                    "-",
-                    429,
-                    "Client "
-                        + c.name()
-                        + " spent its budget of "
-                        + c.budgetPerHour()
-                        + " requests per hour",
-                    "budget_spent");
-                return;
-              }
-              forwardClient(in, RepoRef.parse(seg[2] + "/" + seg[3]), c);
-            });
-  }
-
-  private record KnownInstallation(AppInstallation installation, long atMillis) {}
-
-  private static final long INSTALLATION_TTL_MILLIS = 10 * 60_000L;
-  private final Map<String, KnownInstallation> installations =
-      new java.util.concurrent.ConcurrentHashMap<>();
-
-  /**
-   * Forwards a registry client's request with an installation token of the App's installation on
-   * the repository (looked up at GitHub, remembered 10 minutes), for that one repository with the
-   * installation's permissions.
-   */
-  private void forwardClient(HttpServerRequest in, RepoRef repo, ClientRegistry.Client c) {
-    String route = "/repos/{owner}/{repo}/…";
-    if (tooLarge(in, route)) {
-      return;
-    }
-    String key = repo.fullName().toLowerCase(Locale.ROOT);
-    KnownInstallation known = installations.get(key);
-    long now = System.currentTimeMillis();
-    Future<AppInstallation> installation =
-        known != null && now - known.atMillis() < INSTALLATION_TTL_MILLIS
-            ? Future.succeededFuture(known.installation())
-            : github
-                .tokens()
-                .installationOf(repo)
-                .onSuccess(i -> installations.put(key, new KnownInstallation(i, now)));
-    installation
-        .onFailure(
-            e -> {
-              if (e instanceof GitHubApiException g && g.status() == 404) {
-                answers.refuse(in, route, 404, "Not Found", "not_installed");
-              } else {
-                answers.upstreamFailed(in, route, e);
-              }
-            })
-        .onSuccess(
-            i -> {
-              JobGrant grant =
-                  new JobGrant(
-                      java.util.UUID.nameUUIDFromBytes(
-                          ("client:" + c.name()).getBytes(java.nio.charset.StandardCharsets.UTF_8)),
-                      repo.fullName(),
-                      i.id(),
-                      i.permissions(),
-                      Instant.now().plusSeconds(3600));
-              continueIfAsked(in);
-              forwarder.forward(in, route, github.apiBase() + in.uri(), grant);
-            });
   }
 
   private void route(HttpServerRequest in, String path, JobGrant grant) {
@@ -357,7 +288,7 @@ public final class GatewayVerticle extends VerticleBase {
           "missing_permission");
       return;
     }
-    if (tooLarge(in, r.template())) {
+    if (answers.tooLarge(in, r.template(), settings.maxBodyBytes())) {
       return;
     }
     String base = r.upstream() == GatewayRoutes.Upstream.UPLOADS ? uploadsBase() : github.apiBase();
@@ -365,18 +296,8 @@ public final class GatewayVerticle extends VerticleBase {
         r.upstream() == GatewayRoutes.Upstream.UPLOADS
             ? in.uri().substring("/uploads".length())
             : in.uri();
-    continueIfAsked(in);
-    forwarder.forward(in, r.template(), base + uri, grant);
-  }
-
-  /**
-   * A client that sent {@code Expect: 100-continue} (curl does for bodies over 1 KiB) is told to
-   * send its body only once the request passed every check, so a refused body is never sent.
-   */
-  private static void continueIfAsked(HttpServerRequest in) {
-    if ("100-continue".equalsIgnoreCase(in.getHeader(HttpHeaders.EXPECT))) {
-      in.response().writeContinue();
-    }
+    GatewayAnswers.continueIfAsked(in);
+    forwarder.forward(in, r.template(), base + uri, new GrantCredential(grant, github.tokens()));
   }
 
   /**
@@ -384,11 +305,11 @@ public final class GatewayVerticle extends VerticleBase {
    * before it goes to GitHub's GraphQL endpoint.
    */
   private void graphql(HttpServerRequest in, JobGrant grant) {
-    if (tooLarge(in, GRAPHQL)) {
+    if (answers.tooLarge(in, GRAPHQL, settings.maxBodyBytes())) {
       return;
     }
     Future<io.vertx.core.buffer.Buffer> body = in.body();
-    continueIfAsked(in);
+    GatewayAnswers.continueIfAsked(in);
     in.resume();
     body.onFailure(e -> answers.refuse(in, GRAPHQL, 400, "Problems reading the body", "bad_body"))
         .onSuccess(
@@ -398,7 +319,11 @@ public final class GatewayVerticle extends VerticleBase {
                         no -> answers.refuse(in, GRAPHQL, no.status(), no.message(), no.why()),
                         () ->
                             forwarder.forward(
-                                in, GRAPHQL, graphqlUrl(github.apiBase()), grant, b)));
+                                in,
+                                GRAPHQL,
+                                graphqlUrl(github.apiBase()),
+                                new GrantCredential(grant, github.tokens()),
+                                b)));
   }
 
   /**
@@ -410,32 +335,6 @@ public final class GatewayVerticle extends VerticleBase {
     return apiBase.endsWith("/api/v3")
         ? apiBase.substring(0, apiBase.length() - "/v3".length()) + GRAPHQL
         : apiBase + GRAPHQL;
-  }
-
-  private boolean tooLarge(HttpServerRequest in, String route) {
-    String length = in.getHeader(HttpHeaders.CONTENT_LENGTH);
-    long n;
-    try {
-      n = length == null ? 0 : Long.parseLong(length);
-    } catch (NumberFormatException e) {
-      answers.refuse(in, route, 400, "Problems parsing the Content-Length header", "bad_length");
-      return true;
-    }
-    if (n > settings.maxBodyBytes()) {
-      answers.refuse(
-          in,
-          route,
-          413,
-          "Request body is " + n + " bytes; the gateway accepts at most " + settings.maxBodyBytes(),
-          "too_large");
-      return true;
-    }
-    if (length == null && in.headers().contains(HttpHeaders.TRANSFER_ENCODING)) {
-      // A chunked body's size is unknown until it arrived; the cap needs it up front.
-      answers.refuse(in, route, 411, "A request body needs a Content-Length", "no_length");
-      return true;
-    }
-    return false;
   }
 
   /**
@@ -453,14 +352,14 @@ public final class GatewayVerticle extends VerticleBase {
       return;
     }
     in.resume();
-    forwarder
-        .installationToken(grant, Map.of("contents", contents, "metadata", "read"))
+    new GrantCredential(grant, github.tokens())
+        .installationToken(Map.of("contents", contents, "metadata", "read"))
         .onFailure(e -> answers.upstreamFailed(in, "/gateway/token", e))
         .onSuccess(
             t -> {
               Instant expires =
                   t.expiresAt().isBefore(grant.expiresAt()) ? t.expiresAt() : grant.expiresAt();
-              observer.request("/gateway/token", 201, "exchanged");
+              observer.request(in, "/gateway/token", 201, "exchanged");
               in.response()
                   .setStatusCode(201)
                   .putHeader(HttpHeaders.CONTENT_TYPE, "application/json; charset=utf-8")

@@ -1,9 +1,5 @@
 package dev.solstice.integration.gateway;
 
-import dev.solstice.integration.github.InstallationToken;
-import dev.solstice.integration.github.RepoRef;
-import dev.solstice.integration.github.TokenScope;
-import dev.solstice.integration.jobtoken.JobGrant;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
@@ -18,14 +14,15 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 
 /**
- * Sends an allowed request on to GitHub with an installation token for the job's one repository and
- * exactly its permissions, body streamed both ways (Vert.x {@link HttpClient}), and GitHub's answer
- * back unchanged. A body-less request whose token GitHub refuses (401: revoked before its expiry)
- * is sent once more with a fresh token.
+ * Sends an allowed request on to GitHub with its {@link UpstreamCredential} (a job's installation
+ * token for its one repository and exactly its permissions, or a pool credential for a registry
+ * client), body streamed both ways (Vert.x {@link HttpClient}), and GitHub's answer back unchanged.
+ * A body-less request whose token GitHub refuses (401: revoked before its expiry) is sent once more
+ * with a fresh token; one whose credential was rate limited goes again with the next credential of
+ * the pool, when there is one.
  */
 final class GitHubForwarder {
 
@@ -46,7 +43,7 @@ final class GitHubForwarder {
           "content-length");
 
   private final HttpClient client;
-  private final GatewayVerticle.InstallationTokens tokens;
+  private final RateLimitWatch limits;
   private final GatewayAnswers answers;
   private final GatewayVerticle.Observer observer;
   private final ConditionalCache cache;
@@ -62,7 +59,7 @@ final class GitHubForwarder {
 
   GitHubForwarder(
       HttpClient client,
-      GatewayVerticle.InstallationTokens tokens,
+      RateLimitWatch limits,
       GatewayAnswers answers,
       GatewayVerticle.Observer observer,
       ConditionalCache cache,
@@ -72,68 +69,86 @@ final class GitHubForwarder {
     this.cacheTtl = cacheTtl;
     this.clock = clock;
     this.client = client;
-    this.tokens = tokens;
+    this.limits = limits;
     this.answers = answers;
     this.observer = observer;
   }
 
-  /** Forwards {@code in} (paused) to {@code target} for the job of {@code grant}. */
-  void forward(HttpServerRequest in, String route, String target, JobGrant grant) {
+  /** Told every upstream answer; says whether its credential was rate limited (and set aside). */
+  @FunctionalInterface
+  interface RateLimitWatch {
+    boolean observe(UpstreamCredential credential, HttpClientResponse answer);
+  }
+
+  /** Forwards {@code in} (paused) to {@code target} with {@code credential}. */
+  void forward(HttpServerRequest in, String route, String target, UpstreamCredential credential) {
     String length = in.getHeader(HttpHeaders.CONTENT_LENGTH);
     boolean bodyless = length == null || "0".equals(length);
-    send(in, route, target, grant, bodyless, null);
+    send(in, route, target, credential, bodyless, null);
   }
 
   /**
    * Forwards {@code in}, whose body the gateway has read already ({@code body}), to {@code target};
    * a body kept in hand can be sent again after a 401.
    */
-  void forward(HttpServerRequest in, String route, String target, JobGrant grant, Buffer body) {
-    send(in, route, target, grant, true, body);
+  void forward(
+      HttpServerRequest in,
+      String route,
+      String target,
+      UpstreamCredential credential,
+      Buffer body) {
+    send(in, route, target, credential, true, body);
   }
 
   private void send(
       HttpServerRequest in,
       String route,
       String target,
-      JobGrant grant,
+      UpstreamCredential credential,
       boolean mayRetry,
       Buffer body) {
     String key =
         in.method() == HttpMethod.GET
             ? ConditionalCache.key(
-                grant.installationId(),
-                grant.repository(),
-                grant.permissions(),
-                target,
-                in.getHeader(HttpHeaders.ACCEPT))
+                credential.cacheScope(), target, in.getHeader(HttpHeaders.ACCEPT))
             : null;
+    send(new Call(in, route, target, credential, mayRetry, body, key));
+  }
+
+  private void send(Call call) {
+    HttpServerRequest in = call.in();
     String theirs = in.getHeader(HttpHeaders.IF_NONE_MATCH);
-    if (key == null || (theirs != null && cacheTtl.isZero())) {
-      send(new Call(in, route, target, grant, mayRetry, body), key, null);
+    if (call.key() == null || (theirs != null && cacheTtl.isZero())) {
+      observer.cache(in, call.key() == null ? null : "miss");
+      send(call, null);
       return;
     }
     cache
-        .get(key)
+        .get(call.key())
         .onComplete(
             lookup -> {
               ConditionalCache.Entry cached = lookup.result();
               if (theirs == null) {
-                send(new Call(in, route, target, grant, mayRetry, body), key, cached);
+                if (cached == null) {
+                  observer.cache(in, "miss");
+                }
+                send(call, cached);
               } else if (cached != null
                   && clock.instant().isBefore(cached.checkedAt().plus(cacheTtl))
                   && ConditionalCache.matches(theirs, cached.etag())) {
-                notModified(in, route, cached);
+                notModified(in, call.route(), cached);
               } else {
                 // A client's own conditional request that the gateway cannot answer: as it is.
-                send(new Call(in, route, target, grant, mayRetry, body), key, null);
+                observer.cache(in, "miss");
+                send(call, null);
               }
             });
   }
 
   /** 304 for the client's matching If-None-Match, with the validators GitHub sent. */
   private void notModified(HttpServerRequest in, String route, ConditionalCache.Entry cached) {
-    observer.request(route, 304, "cache_not_modified");
+    observer.cache(in, "not_modified");
+    observer.request(in, route, 304, "cache_not_modified");
     HttpServerResponse resp = in.response().setStatusCode(304);
     for (String h : NOT_MODIFIED_HEADERS) {
       String v = cached.headers().get(h);
@@ -145,51 +160,91 @@ final class GitHubForwarder {
     resp.putHeader(CACHE_HEADER, "not-modified").end();
   }
 
-  /** One request on its way upstream: what came in, where it goes, for which grant. */
+  /** One request on its way upstream: what came in, where it goes, with which credential. */
   private record Call(
       HttpServerRequest in,
       String route,
       String target,
-      JobGrant grant,
+      UpstreamCredential credential,
       boolean mayRetry,
-      Buffer body) {}
+      Buffer body,
+      String key) {
 
-  private void send(Call call, String key, ConditionalCache.Entry cached) {
+    Call with(UpstreamCredential other, boolean retry) {
+      return new Call(in, route, target, other, retry, body, key == null ? null : rekey(other));
+    }
+
+    private String rekey(UpstreamCredential other) {
+      // The cache key starts with the credential's scope; another credential, another scope.
+      return other.cacheScope() + key.substring(credential.cacheScope().length());
+    }
+  }
+
+  private void send(Call call, ConditionalCache.Entry cached) {
     HttpServerRequest in = call.in();
     String route = call.route();
-    JobGrant grant = call.grant();
-    installationToken(grant, grant.permissions())
+    UpstreamCredential credential = call.credential();
+    credential
+        .token()
         .onFailure(e -> answers.upstreamFailed(in, route, e))
         .onSuccess(
             t ->
                 exchange(in, call.target(), t, cached, call.body())
                     .onFailure(e -> answers.upstreamFailed(in, route, e))
-                    .onSuccess(
-                        upstream -> {
-                          if (upstream.statusCode() == 401 && call.mayRetry()) {
-                            upstream
-                                .body()
-                                .compose(
-                                    b ->
-                                        tokens.invalidate(
-                                            grant.installationId(),
-                                            RepoRef.parse(grant.repository()),
-                                            TokenScope.of(grant.permissions()),
-                                            t.token()))
-                                .onComplete(
-                                    v -> send(in, route, call.target(), grant, false, call.body()));
-                          } else if (cached != null && upstream.statusCode() == 304) {
-                            cache.put(key, cached.checked(clock.instant()));
-                            upstream.body().onComplete(v -> fromCache(in, route, cached));
-                          } else if (key != null && cacheable(upstream)) {
-                            upstream
-                                .body()
-                                .onFailure(e -> answers.upstreamFailed(in, route, e))
-                                .onSuccess(b -> keep(in, route, key, upstream, b));
-                          } else {
-                            relay(in, route, upstream);
-                          }
-                        }));
+                    .onSuccess(upstream -> answered(call, cached, t, upstream)));
+  }
+
+  private void answered(
+      Call call, ConditionalCache.Entry cached, String token, HttpClientResponse upstream) {
+    HttpServerRequest in = call.in();
+    String route = call.route();
+    boolean limited = limits.observe(call.credential(), upstream);
+    if (limited && call.mayRetry()) {
+      // Set aside by the pool; the same request goes again with the next credential, if any.
+      upstream
+          .body()
+          .onFailure(e -> answers.upstreamFailed(in, route, e))
+          .onSuccess(
+              b ->
+                  call.credential()
+                      .next()
+                      .onSuccess(next -> send(call.with(next, true)))
+                      .onFailure(none -> relayBuffered(in, route, upstream, b)));
+    } else if (upstream.statusCode() == 401 && call.mayRetry()) {
+      upstream
+          .body()
+          .compose(b -> call.credential().refused(token))
+          .onComplete(v -> send(call.with(call.credential(), false)));
+    } else if (cached != null && upstream.statusCode() == 304) {
+      observer.cache(in, "hit");
+      cache.put(call.key(), cached.checked(clock.instant()));
+      upstream.body().onComplete(v -> fromCache(in, route, cached));
+    } else if (call.key() != null && cacheable(upstream)) {
+      if (cached != null) {
+        observer.cache(in, "miss");
+      }
+      upstream
+          .body()
+          .onFailure(e -> answers.upstreamFailed(in, route, e))
+          .onSuccess(b -> keep(in, route, call.key(), upstream, b));
+    } else {
+      if (cached != null) {
+        observer.cache(in, "miss");
+      }
+      relay(in, route, upstream);
+    }
+  }
+
+  /** An upstream answer whose body was read already, as GitHub sent it. */
+  private void relayBuffered(
+      HttpServerRequest in, String route, HttpClientResponse upstream, Buffer body) {
+    observer.request(in, route, upstream.statusCode(), "forwarded");
+    in.response()
+        .setStatusCode(upstream.statusCode())
+        .headers()
+        .addAll(endToEnd(upstream.headers()));
+    in.resume();
+    in.response().end(body);
   }
 
   private static boolean cacheable(HttpClientResponse upstream) {
@@ -208,13 +263,13 @@ final class GitHubForwarder {
         key,
         new ConditionalCache.Entry(
             upstream.getHeader(HttpHeaders.ETAG), headers, body, clock.instant()));
-    observer.request(route, 200, "forwarded");
+    observer.request(in, route, 200, "forwarded");
     in.response().setStatusCode(200).headers().addAll(headers);
     in.response().putHeader(CACHE_HEADER, "miss").end(body);
   }
 
   private void fromCache(HttpServerRequest in, String route, ConditionalCache.Entry cached) {
-    observer.request(route, 200, "cache_hit");
+    observer.request(in, route, 200, "cache_hit");
     in.response().setStatusCode(200).headers().addAll(cached.headers());
     in.response().putHeader(CACHE_HEADER, "hit").end(cached.body());
   }
@@ -222,13 +277,13 @@ final class GitHubForwarder {
   private Future<HttpClientResponse> exchange(
       HttpServerRequest in,
       String target,
-      InstallationToken t,
+      String token,
       ConditionalCache.Entry cached,
       Buffer body) {
     RequestOptions options =
         new RequestOptions().setMethod(in.method()).setAbsoluteURI(target).setTimeout(120_000);
     MultiMap headers = endToEnd(in.headers());
-    headers.set(HttpHeaders.AUTHORIZATION, "token " + t.token());
+    headers.set(HttpHeaders.AUTHORIZATION, "token " + token);
     if (cached != null) {
       headers.set(HttpHeaders.IF_NONE_MATCH, cached.etag());
     }
@@ -272,20 +327,7 @@ final class GitHubForwarder {
     if (!resp.headers().contains(HttpHeaders.CONTENT_LENGTH)) {
       resp.setChunked(true);
     }
-    observer.request(route, upstream.statusCode(), "forwarded");
+    observer.request(in, route, upstream.statusCode(), "forwarded");
     upstream.pipeTo(resp);
-  }
-
-  /** A minted token for the job's repository with {@code perms}; never the static fallback. */
-  Future<InstallationToken> installationToken(JobGrant grant, Map<String, String> perms) {
-    return tokens
-        .token(grant.installationId(), RepoRef.parse(grant.repository()), TokenScope.of(perms))
-        .compose(
-            t ->
-                t.source() == InstallationToken.Source.MINTED
-                    ? Future.succeededFuture(t)
-                    // The static GITHUB_TOKEN fallback is not scoped to the job: never hand it on.
-                    : Future.failedFuture(
-                        new IllegalStateException("no installation token could be minted")));
   }
 }

@@ -31,15 +31,40 @@ final class GraphQlGate {
   /** A refusal: the status, GitHub-shaped message and the reason's metric name. */
   record Refusal(int status, String message, String why) {}
 
-  private static final String PREFIX = "Resource not accessible by job token: ";
-
   private GraphQlGate() {}
+
+  /**
+   * Who sends a query and what it may do.
+   *
+   * @param who as refusals name it: {@code job token}, {@code client release-bot}
+   * @param mutations whether mutations (and subscriptions) may go upstream
+   * @param repositories the {@code owner/name}s a {@code repository} field may name; empty: any
+   *     (then a field whose arguments cannot be read is let through too)
+   */
+  record Rules(String who, boolean mutations, List<String> repositories) {
+    static Rules job(String repository) {
+      return new Rules("job token", false, List.of(repository));
+    }
+
+    boolean reaches(String repository) {
+      return repositories.isEmpty()
+          || repositories.stream().anyMatch(r -> r.equalsIgnoreCase(repository));
+    }
+  }
 
   /**
    * Why {@code body} (a GraphQL request: {@code {"query", "variables", "operationName"}}) may not
    * go upstream for a job of {@code repository} ({@code owner/name}); empty when it may.
    */
   static Optional<Refusal> check(Buffer body, String repository) {
+    return check(body, Rules.job(repository), new ArrayList<>());
+  }
+
+  /**
+   * Why {@code body} may not go upstream under {@code rules}; empty when it may, and then {@code
+   * named} holds the repositories its {@code repository} fields name (readable ones only).
+   */
+  static Optional<Refusal> check(Buffer body, Rules rules, List<String> named) {
     JsonObject request;
     try {
       request = body.toJsonObject();
@@ -60,42 +85,56 @@ final class GraphQlGate {
     } catch (InvalidSyntaxException e) {
       return refuse(400, "Problems parsing the GraphQL query: " + e.getMessage(), "bad_query");
     }
+    String prefix = "Resource not accessible by " + rules.who() + ": ";
     for (OperationDefinition op : document.getDefinitionsOfType(OperationDefinition.class)) {
-      if (op.getOperation() != OperationDefinition.Operation.QUERY) {
+      if (op.getOperation() != OperationDefinition.Operation.QUERY && !rules.mutations()) {
         return refuse(
             403,
-            PREFIX
+            prefix
                 + "GraphQL "
                 + op.getOperation().name().toLowerCase(java.util.Locale.ROOT)
-                + "s are not allowed for job tokens (queries only)",
+                + "s are not allowed for "
+                + (rules.who().equals("job token")
+                    ? "job tokens (queries only)"
+                    : rules.who() + " (its /graphql scope has no graphql_mutations: true)"),
             "graphql_mutation");
       }
     }
+    String whose = rules.who().equals("job token") ? "the job's" : rules.who() + "'s";
     List<Field> repositories = new ArrayList<>();
     collect(document, repositories);
     for (Field f : repositories) {
       String owner = string(f, "owner", variables);
       String name = string(f, "name", variables);
       if (owner == null || name == null) {
+        if (rules.repositories().isEmpty()) {
+          continue;
+        }
         return refuse(
             403,
-            PREFIX
-                + "GraphQL repository(owner:, name:) must name the job's repository with strings"
-                + " or string variables",
+            prefix
+                + "GraphQL repository(owner:, name:) must name "
+                + (rules.repositories().size() == 1
+                    ? whose + " repository"
+                    : "one of " + whose + " repositories")
+                + " with strings or string variables",
             "graphql_repository");
       }
-      if (!(owner + "/" + name).equalsIgnoreCase(repository)) {
+      if (!rules.reaches(owner + "/" + name)) {
         return refuse(
             403,
-            PREFIX
+            prefix
                 + "GraphQL repository(owner: \""
                 + owner
                 + "\", name: \""
                 + name
-                + "\") is not the job's repository "
-                + repository,
+                + "\") is not "
+                + (rules.who().equals("job token")
+                    ? "the job's repository " + rules.repositories().get(0)
+                    : "one of " + whose + " repositories " + rules.repositories()),
             "other_repository");
       }
+      named.add(owner + "/" + name);
     }
     return Optional.empty();
   }

@@ -40,6 +40,11 @@ final class AsyncLimiter {
     return promise.future();
   }
 
+  /** Tasks started or waiting to start. */
+  synchronized int pending() {
+    return running + waiting.size();
+  }
+
   /** The task's future, or a failed one if starting it threw. */
   static <T> Future<T> attempt(Supplier<Future<T>> task) {
     try {

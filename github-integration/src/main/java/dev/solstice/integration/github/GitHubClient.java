@@ -140,6 +140,15 @@ public interface GitHubClient {
     return Future.succeededFuture();
   }
 
+  /**
+   * When a write (content-creating request) of the installation submitted now would about start, in
+   * epoch ms: its write budget (shared by all replicas) and any primary rate-limit block
+   * considered, nothing reserved. A client that does not pace answers 0 (at once).
+   */
+  default Future<Long> writableAt(long installationId) {
+    return Future.succeededFuture(0L);
+  }
+
   /** Releases connections. */
   void close();
 }

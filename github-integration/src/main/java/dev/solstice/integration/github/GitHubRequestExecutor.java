@@ -169,6 +169,16 @@ final class GitHubRequestExecutor {
     return reads.run(() -> attempt(r, parent, 1, false));
   }
 
+  /**
+   * When a write of {@code lane} (an installation id) submitted now would about start (epoch ms):
+   * the write budget's next start, or the primary rate limit's reset if GitHub said it is used up.
+   */
+  Future<Long> writableAt(String lane) {
+    Instant blocked = blockedUntil.get(lane);
+    long reset = blocked == null ? 0 : blocked.toEpochMilli();
+    return pacer.writableAt(lane).map(at -> Math.max(at, reset));
+  }
+
   private Future<ApiResponse> attempt(
       ApiRequest r, Context parent, int attempt, boolean reauthenticated) {
     return waitWhileBlocked(r)

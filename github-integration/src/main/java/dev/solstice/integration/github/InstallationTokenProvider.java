@@ -197,7 +197,14 @@ public final class InstallationTokenProvider {
         .compose(
             locked -> {
               if (locked) {
-                return mintAndKeep(key, installationId, repo, scope)
+                // Another replica may have minted and shared the token (and released the lock)
+                // between our look at the cache and our lock: look again before minting.
+                return fromShared(key)
+                    .compose(
+                        found ->
+                            found.isPresent()
+                                ? Future.succeededFuture(found.get())
+                                : mintAndKeep(key, installationId, repo, scope))
                     .compose(
                         t ->
                             t.source() == InstallationToken.Source.MINTED

@@ -46,6 +46,29 @@ public record RedisWriteBudget(RedisAPI redis, String prefix, PacingPolicy polic
       return at
       """;
 
+  /** {@link #RESERVE_SCRIPT} without the reservation: the start it would give, nothing written. */
+  static final String PEEK_SCRIPT =
+      """
+      local now = tonumber(ARGV[1])
+      local at = tonumber(ARGV[2])
+      local perMinute = tonumber(ARGV[3])
+      local perHour = tonumber(ARGV[4])
+      local minute = 60000
+      local hour = 3600000
+      local last = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
+      if #last > 0 then at = math.max(at, tonumber(last[2])) end
+      local n = redis.call('ZCOUNT', KEYS[1], '(' .. (now - hour), '+inf')
+      if n >= perHour then
+        local e = redis.call('ZREVRANGE', KEYS[1], perHour - 1, perHour - 1, 'WITHSCORES')
+        at = math.max(at, tonumber(e[2]) + hour)
+      end
+      if redis.call('ZCOUNT', KEYS[1], '(' .. (at - minute), '+inf') >= perMinute then
+        local e = redis.call('ZREVRANGE', KEYS[1], perMinute - 1, perMinute - 1, 'WITHSCORES')
+        at = math.max(at, tonumber(e[2]) + minute)
+      end
+      return at
+      """;
+
   private static final long TIMEOUT_MS = 2_000;
 
   @Override
@@ -63,5 +86,47 @@ public record RedisWriteBudget(RedisAPI redis, String prefix, PacingPolicy polic
                 UUID.randomUUID().toString()))
         .timeout(TIMEOUT_MS, TimeUnit.MILLISECONDS)
         .map(r -> r.toLong());
+  }
+
+  @Override
+  public Future<Long> nextStart(String lane, long notBefore) {
+    return redis
+        .eval(
+            List.of(
+                PEEK_SCRIPT,
+                "1",
+                prefix + lane,
+                Long.toString(clock.millis()),
+                Long.toString(notBefore),
+                Integer.toString(policy.writesPerMinute()),
+                Integer.toString(policy.writesPerHour())))
+        .timeout(TIMEOUT_MS, TimeUnit.MILLISECONDS)
+        .map(r -> r.toLong());
+  }
+
+  /**
+   * How much of a lane's budget is taken: writes started or reserved within the last minute and
+   * hour (reservations ahead of now count, they are spoken for), against the policy's limits.
+   */
+  public record Usage(long lastMinute, long lastHour, int perMinute, int perHour) {}
+
+  /** The lane's usage now, from the same sorted set {@link #reserve} keeps. */
+  public Future<Usage> usage(String lane) {
+    long now = clock.millis();
+    String key = prefix + lane;
+    return redis
+        .zcount(key, "(" + (now - 60_000), "+inf")
+        .compose(
+            minute ->
+                redis
+                    .zcount(key, "(" + (now - 3_600_000), "+inf")
+                    .map(
+                        hour ->
+                            new Usage(
+                                minute.toLong(),
+                                hour.toLong(),
+                                policy.writesPerMinute(),
+                                policy.writesPerHour())))
+        .timeout(TIMEOUT_MS, TimeUnit.MILLISECONDS);
   }
 }

@@ -328,6 +328,11 @@ public final class WebClientGitHubClient implements GitHubClient {
   // ---- operations ------------------------------------------------------------------------
 
   @Override
+  public Future<Long> writableAt(long installationId) {
+    return executor.writableAt(Long.toString(installationId));
+  }
+
+  @Override
   public Future<Optional<RepoFile>> getContent(
       long installationId, RepoRef repo, String path, String ref) {
     String p =

@@ -17,4 +17,13 @@ public interface WriteBudget {
    * @return the reserved start (epoch ms); the caller starts the write then, not before
    */
   Future<Long> reserve(String lane, long notBefore);
+
+  /**
+   * The start a reservation of {@code lane} at or after {@code notBefore} would get now, reserving
+   * nothing: the intake asks it to decide whether a delivery can be carried out within a short
+   * bound or must be set aside (issue 14, fairness).
+   */
+  default Future<Long> nextStart(String lane, long notBefore) {
+    return Future.succeededFuture(notBefore);
+  }
 }

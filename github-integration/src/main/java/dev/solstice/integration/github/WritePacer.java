@@ -39,6 +39,31 @@ final class WritePacer {
     return lane.serial.run(() -> lane.paced(installation, task));
   }
 
+  /**
+   * When a write of {@code installation} submitted now would about start (epoch ms): after the
+   * writes already queued here (each counted at the per-minute rate), within this process's window
+   * and the shared budget. An estimate for the intake's set-aside decision, reserving nothing.
+   */
+  Future<Long> writableAt(String installation) {
+    long now = clock.millis();
+    Lane lane = lanes.get(installation);
+    long local = now;
+    if (lane != null) {
+      synchronized (lane) {
+        local = Math.max(now, lane.window.earliestStart(now));
+      }
+      local += lane.serial.pending() * (60_000L / policy.writesPerMinute());
+    }
+    long floor = local;
+    if (shared == null) {
+      return Future.succeededFuture(floor);
+    }
+    return shared
+        .nextStart(installation, now)
+        .map(at -> Math.max(floor, at + (floor - now)))
+        .otherwise(floor);
+  }
+
   /** One installation's writes: one at a time, in order, each started when the window allows. */
   private final class Lane {
     private final AsyncLimiter serial = new AsyncLimiter(1);

@@ -1,23 +1,39 @@
 package dev.solstice.integration.http;
 
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.LoadingCache;
+import io.github.bucket4j.Bucket;
+import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.TimeMeter;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.PlatformHandler;
-import java.util.concurrent.ConcurrentHashMap;
+import java.time.Duration;
 
 /**
- * Per-source request limit over one-minute windows (the source is the {@link ClientAddress}); a
- * source over the limit gets 429 with Retry-After. GitHub's hook deliveries come from a few
+ * Per-source request limit (the source is the {@link ClientAddress}): a token bucket per source
+ * (Bucket4j) holding {@code perMinute} requests and refilled at {@code perMinute} a minute, so a
+ * source may send a burst of the limit and then the limit's rate — never twice the limit across a
+ * clock-minute boundary, as the fixed window this replaced did. A source over it gets 429 with
+ * Retry-After (the seconds until its next token). GitHub's hook deliveries come from a few
  * addresses, so the limit is generous; it stops a runaway or hostile client from starving them. 0
  * disables it. A platform handler, so it runs before the body is read.
+ *
+ * <p>Buckets live in a bounded cache (Caffeine): an idle source's bucket is full again after a
+ * minute, so forgetting it after two minutes of silence changes nothing, and a flood of spoofed
+ * sources cannot grow memory beyond {@link #MAX_SOURCES} buckets.
  */
 public final class SourceRateLimiter implements PlatformHandler {
 
-  private record Window(long minute, int count) {}
+  /** Buckets kept at most; the least recently used go first. */
+  static final long MAX_SOURCES = 100_000;
+
+  private static final Duration WINDOW = Duration.ofMinutes(1);
 
   private final int perMinute;
   private final ClientAddress clients;
-  private final ConcurrentHashMap<String, Window> windows = new ConcurrentHashMap<>();
+  private final TimeMeter clock;
+  private final LoadingCache<String, Bucket> buckets;
 
   /** Limits each TCP peer: no proxy is trusted. */
   public SourceRateLimiter(int perMinute) {
@@ -29,8 +45,26 @@ public final class SourceRateLimiter implements PlatformHandler {
    * forwarded (issue 17), so one ingress is not one bucket.
    */
   public SourceRateLimiter(int perMinute, ClientAddress clients) {
+    this(perMinute, clients, TimeMeter.SYSTEM_MILLISECONDS);
+  }
+
+  /** With the clock the buckets refill by (tests). */
+  SourceRateLimiter(int perMinute, ClientAddress clients, TimeMeter clock) {
     this.perMinute = perMinute;
     this.clients = clients;
+    this.clock = clock;
+    this.buckets =
+        Caffeine.newBuilder()
+            .maximumSize(MAX_SOURCES)
+            .expireAfterAccess(WINDOW.multipliedBy(2))
+            .build(source -> newBucket());
+  }
+
+  private Bucket newBucket() {
+    return Bucket.builder()
+        .addLimit(limit -> limit.capacity(perMinute).refillGreedy(perMinute, WINDOW))
+        .withCustomTimePrecision(clock)
+        .build();
   }
 
   @Override
@@ -39,20 +73,9 @@ public final class SourceRateLimiter implements PlatformHandler {
       ctx.next();
       return;
     }
-    long minute = System.currentTimeMillis() / 60_000;
     String source = clients.keyOf(ctx.request());
-    Window w =
-        windows.compute(
-            source,
-            (k, old) ->
-                old == null || old.minute() != minute
-                    ? new Window(minute, 1)
-                    : new Window(minute, old.count() + 1));
-    if (windows.size() > 10_000) {
-      windows.values().removeIf(x -> x.minute() != minute);
-    }
-    if (w.count() > perMinute) {
-      long retryAfter = 60 - (System.currentTimeMillis() / 1000) % 60;
+    long retryAfter = secondsToWait(source);
+    if (retryAfter > 0) {
       ctx.response()
           .setStatusCode(429)
           .putHeader("Retry-After", Long.toString(retryAfter))
@@ -61,5 +84,16 @@ public final class SourceRateLimiter implements PlatformHandler {
       return;
     }
     ctx.next();
+  }
+
+  /**
+   * Takes one request of {@code source}'s bucket: 0 when admitted, else the whole seconds to wait.
+   */
+  long secondsToWait(String source) {
+    ConsumptionProbe probe = buckets.get(source).tryConsumeAndReturnRemaining(1);
+    if (probe.isConsumed()) {
+      return 0;
+    }
+    return Math.max(1, (probe.getNanosToWaitForRefill() + 999_999_999L) / 1_000_000_000L);
   }
 }

@@ -27,8 +27,22 @@ public final class DeliveryProcessor {
   public enum Outcome {
     PUBLISHED,
     DUPLICATE,
-    IGNORED
+    IGNORED,
+    /** Waits in its installation's lane (issue 14): the intake message can be acked. */
+    SET_ASIDE,
+    /** Served from its lane after a newer head of its group was set aside: nothing written. */
+    SUPERSEDED
   }
+
+  /** Where a delivery comes from: the intake queue (maybe a safety copy) or its lane. */
+  private enum Source {
+    INTAKE,
+    SAFETY_COPY,
+    LANE
+  }
+
+  static final String SUPERSEDED_IN_LANE =
+      "superseded before anything was written: a newer head of its group waits in the same lane";
 
   private final WebhookParser parser = new WebhookParser();
   private final Planner planner;
@@ -37,6 +51,7 @@ public final class DeliveryProcessor {
   private final DeliveryLease lease;
   private final RecordStore record;
   private final Supplier<Future<Void>> gate;
+  private final FairShare fair;
 
   /**
    * @param record told what became of each delivery (written behind, never waited on); null for
@@ -53,6 +68,22 @@ public final class DeliveryProcessor {
       DeliveryLease lease,
       RecordStore record,
       Supplier<Future<Void>> gate) {
+    this(planner, executor, ledger, lease, record, gate, null);
+  }
+
+  /**
+   * @param fair sets aside deliveries whose installation cannot write soon (issue 14); null to
+   *     carry every delivery out in its intake slot
+   */
+  public DeliveryProcessor(
+      Planner planner,
+      PlanExecutor executor,
+      DeliveryLedger ledger,
+      DeliveryLease lease,
+      RecordStore record,
+      Supplier<Future<Void>> gate,
+      FairShare fair) {
+    this.fair = fair;
     this.planner = planner;
     this.executor = executor;
     this.ledger = ledger;
@@ -71,16 +102,30 @@ public final class DeliveryProcessor {
       new java.util.concurrent.ConcurrentHashMap<>();
 
   public Future<Outcome> process(WebhookDelivery delivery) {
-    return gate.get().compose(open -> processInTurn(delivery));
+    return process(delivery, false);
   }
 
-  private Future<Outcome> processInTurn(WebhookDelivery delivery) {
+  /**
+   * @param safetyCopy the message is the safety copy of a set-aside delivery ({@link
+   *     FairShare#SAFETY_COPY_HEADER}), back from the delay queue
+   */
+  public Future<Outcome> process(WebhookDelivery delivery, boolean safetyCopy) {
+    Source source = safetyCopy ? Source.SAFETY_COPY : Source.INTAKE;
+    return gate.get().compose(open -> processInTurn(delivery, source));
+  }
+
+  /** Carries out a delivery taken from its installation's lane (the caller holds its turn). */
+  public Future<Outcome> processFromLane(WebhookDelivery delivery) {
+    return gate.get().compose(open -> processInTurn(delivery, Source.LANE));
+  }
+
+  private Future<Outcome> processInTurn(WebhookDelivery delivery, Source source) {
     String id = delivery.deliveryId();
     Future<Outcome> before = inFlight.get(id);
     Future<Outcome> mine =
         before == null
-            ? processClaimed(delivery)
-            : before.transform(ignored -> processClaimed(delivery));
+            ? processClaimed(delivery, source)
+            : before.transform(ignored -> processClaimed(delivery, source));
     inFlight.put(id, mine);
     return mine.onComplete(ar -> inFlight.remove(id, mine));
   }
@@ -89,13 +134,13 @@ public final class DeliveryProcessor {
    * Copies in other replicas wait for this one's claim; the ledger check comes after the claim, so
    * the second finds the delivery done.
    */
-  private Future<Outcome> processClaimed(WebhookDelivery delivery) {
+  private Future<Outcome> processClaimed(WebhookDelivery delivery, Source source) {
     return lease
         .acquire(delivery.deliveryId())
-        .compose(held -> processOnce(delivery).andThen(ar -> held.release()));
+        .compose(held -> processOnce(delivery, source).andThen(ar -> held.release()));
   }
 
-  private Future<Outcome> processOnce(WebhookDelivery delivery) {
+  private Future<Outcome> processOnce(WebhookDelivery delivery, Source source) {
     return ledger
         .isDone(delivery.deliveryId())
         .compose(
@@ -103,31 +148,61 @@ public final class DeliveryProcessor {
               if (done) {
                 return Future.succeededFuture(Outcome.DUPLICATE);
               }
-              WebhookEvent event = parser.parse(delivery.event(), delivery.body());
-              if (event instanceof InstallationChange change) {
-                return executor
-                    .apply(change)
-                    .compose(v -> ledger.markDone(delivery.deliveryId()))
-                    .onSuccess(v -> record(Outcomes.applied(delivery, change)))
-                    .map(Outcome.IGNORED);
+              if (fair == null || source == Source.LANE) {
+                return processNew(delivery, source);
               }
-              if (!(event instanceof BuildTrigger trigger)) {
-                record(Outcomes.ignored(delivery, event));
-                return Future.succeededFuture(Outcome.IGNORED);
-              }
-              return executor
-                  .installation(trigger.installationId())
+              return fair.waitsInLane(delivery, source == Source.SAFETY_COPY)
                   .compose(
-                      status ->
-                          planAndExecute(
-                              trigger, delivery.deliveryId(), Inputs.forInstallation(status)))
-                  .compose(
-                      plan ->
-                          ledger
-                              .markDone(delivery.deliveryId())
-                              .onSuccess(v -> record(Outcomes.planned(delivery, trigger, plan))))
-                  .map(Outcome.PUBLISHED);
+                      waits ->
+                          waits
+                              ? Future.succeededFuture(Outcome.SET_ASIDE)
+                              : processNew(delivery, source));
             });
+  }
+
+  private Future<Outcome> processNew(WebhookDelivery delivery, Source source) {
+    WebhookEvent event = parser.parse(delivery.event(), delivery.body());
+    if (event instanceof InstallationChange change) {
+      return executor
+          .apply(change)
+          .compose(v -> ledger.markDone(delivery.deliveryId()))
+          .onSuccess(v -> record(Outcomes.applied(delivery, change)))
+          .map(Outcome.IGNORED);
+    }
+    if (!(event instanceof BuildTrigger trigger)) {
+      record(Outcomes.ignored(delivery, event));
+      return Future.succeededFuture(Outcome.IGNORED);
+    }
+    if (fair == null || source == Source.LANE || trigger.installationId() == null) {
+      return carryOut(delivery, trigger, source == Source.LANE);
+    }
+    return fair.admit(trigger, delivery)
+        .compose(
+            now ->
+                now
+                    ? carryOut(delivery, trigger, false)
+                        .andThen(ar -> fair.done(trigger.installationId()))
+                    : Future.succeededFuture(Outcome.SET_ASIDE));
+  }
+
+  private Future<Outcome> carryOut(
+      WebhookDelivery delivery, BuildTrigger trigger, boolean fromLane) {
+    return executor
+        .installation(trigger.installationId())
+        .compose(
+            status ->
+                planAndExecute(
+                    trigger, delivery.deliveryId(), Inputs.forInstallation(status), fromLane))
+        .compose(
+            plan ->
+                ledger
+                    .markDone(delivery.deliveryId())
+                    .onSuccess(v -> record(Outcomes.planned(delivery, trigger, plan)))
+                    .map(
+                        v ->
+                            SUPERSEDED_IN_LANE.equals(plan.reason())
+                                ? Outcome.SUPERSEDED
+                                : Outcome.PUBLISHED));
   }
 
   /** Tells the record that an attempt at a delivery failed, or was given up ({@code PARKED}). */
@@ -149,7 +224,8 @@ public final class DeliveryProcessor {
     }
   }
 
-  private Future<Plan> planAndExecute(BuildTrigger trigger, String deliveryId, Inputs inputs) {
+  private Future<Plan> planAndExecute(
+      BuildTrigger trigger, String deliveryId, Inputs inputs, boolean fromLane) {
     Step step;
     try {
       step = planner.plan(trigger, deliveryId, inputs);
@@ -157,10 +233,20 @@ public final class DeliveryProcessor {
       return Future.failedFuture(e);
     }
     if (step instanceof Step.Done done) {
-      return executor.execute(done.plan()).map(done.plan());
+      Plan plan = done.plan();
+      if (!fromLane) {
+        return executor.execute(plan).map(plan);
+      }
+      // Write economy: a head superseded while it waited is dropped before any write of its own.
+      return fair.supersededInLane(plan, deliveryId)
+          .compose(
+              superseded ->
+                  superseded
+                      ? Future.succeededFuture(Plan.nothing(plan.target(), SUPERSEDED_IN_LANE))
+                      : executor.execute(plan).map(plan));
     }
     return executor
         .read((Step.Read) step, inputs)
-        .compose(more -> planAndExecute(trigger, deliveryId, more));
+        .compose(more -> planAndExecute(trigger, deliveryId, more, fromLane));
   }
 }

@@ -24,6 +24,7 @@ public final class IntakeVerticle extends SettlingVerticle {
 
   private final DeliveryProcessor processor;
   private final IntakeMetrics metrics;
+  private final LaneWorker lanes;
 
   /**
    * @param settings the intake queue's flow and retries ({@link IntakeQueue})
@@ -31,16 +32,48 @@ public final class IntakeVerticle extends SettlingVerticle {
    */
   public IntakeVerticle(
       SettlingConsumer.Settings settings, DeliveryProcessor processor, IntakeMetrics metrics) {
+    this(settings, processor, metrics, null);
+  }
+
+  /**
+   * @param lanes serves the installation lanes while the intake consumes (issue 14); null for none
+   */
+  public IntakeVerticle(
+      SettlingConsumer.Settings settings,
+      DeliveryProcessor processor,
+      IntakeMetrics metrics,
+      LaneWorker lanes) {
     super(settings);
     this.processor = processor;
     this.metrics = metrics;
+    this.lanes = lanes;
+  }
+
+  @Override
+  public Future<?> start() {
+    return super.start()
+        .onSuccess(
+            v -> {
+              if (lanes != null) {
+                lanes.start();
+              }
+            });
+  }
+
+  @Override
+  public Future<?> stop() {
+    if (lanes != null) {
+      lanes.stop();
+    }
+    return super.stop();
   }
 
   @Override
   protected Future<Void> handle(Delivery message) {
     WebhookDelivery delivery = IntakeMessages.from(message); // unreadable: thrown, then parked
+    boolean safetyCopy = message.header(FairShare.SAFETY_COPY_HEADER) != null;
     return processor
-        .process(delivery)
+        .process(delivery, safetyCopy)
         .onSuccess(
             outcome -> {
               LogContext.with(

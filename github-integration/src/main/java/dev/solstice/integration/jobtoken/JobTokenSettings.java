@@ -20,6 +20,7 @@ import java.time.Duration;
  * @param cacheTtl how long after GitHub last confirmed a cached answer a client's own matching
  *     {@code If-None-Match} is answered 304 by the gateway itself; zero: always asked upstream
  * @param clientsFile the client registry ({@code GATEWAY_CLIENTS_FILE}); null: job tokens only
+ * @param pool the extra Apps and PATs registry clients' requests may go with
  */
 public record JobTokenSettings(
     String host,
@@ -31,7 +32,8 @@ public record JobTokenSettings(
     Duration margin,
     Duration defaultJobTimeout,
     Duration cacheTtl,
-    java.nio.file.Path clientsFile) {
+    java.nio.file.Path clientsFile,
+    PoolSettings pool) {
 
   public static final Duration DEFAULT_GRACE = Duration.ofMinutes(1);
   public static final Duration DEFAULT_MARGIN = Duration.ofMinutes(10);
@@ -54,6 +56,7 @@ public record JobTokenSettings(
     Duration cacheTtl = in.duration("GATEWAY_CACHE_TTL", Duration.ZERO);
     String clients = in.raw("GATEWAY_CLIENTS_FILE");
     java.nio.file.Path clientsFile = clients == null ? null : java.nio.file.Path.of(clients);
+    PoolSettings pool = addr == null ? PoolSettings.NONE : PoolSettings.fromEnv(in);
     if (addr == null) {
       return null;
     }
@@ -79,7 +82,8 @@ public record JobTokenSettings(
                     margin,
                     timeout,
                     cacheTtl,
-                    clientsFile))
+                    clientsFile,
+                    pool))
         .orElseGet(
             () -> {
               in.error("GATEWAY_ADDR: " + ListenAddress.EXPECTED + ", got \"" + addr + "\"");

@@ -73,6 +73,25 @@ public final class JobTokens {
     return store.get(hash(token)).map(g -> g.filter(grant -> grant.validAt(now)));
   }
 
+  /**
+   * Why a presented job token is refused, for metrics: {@code malformed}, {@code unknown} (never
+   * issued here, or long gone), {@code expired} (past its expiry, or ended with its job and the
+   * grace); empty when it is valid.
+   */
+  public Future<Optional<String>> refusal(String token) {
+    if (token == null || !token.startsWith(PREFIX) || token.length() > 200) {
+      return Future.succeededFuture(Optional.of("malformed"));
+    }
+    Instant now = clock.instant();
+    return store
+        .get(hash(token))
+        .map(
+            g ->
+                g.isEmpty()
+                    ? Optional.of("unknown")
+                    : g.get().validAt(now) ? Optional.<String>empty() : Optional.of("expired"));
+  }
+
   /** The job's final result was processed: its token ends after the grace. */
   public Future<Boolean> finished(UUID requestId) {
     return store.endBy(requestId, clock.instant().plus(settings.grace()));

@@ -14,9 +14,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code solstice_queue_depth{queue}}: messages ready in each of our queues, polled every few
- * seconds on a channel of its own (a passive declare), so a growing intake or DLQ is visible and
- * alertable. NaN while the broker is unreachable.
+ * {@code solstice_queue_depth{queue}} and {@code solstice_queue_consumers{queue}}: messages ready
+ * in each of our queues and the consumers attached to it (the operator console shows both), polled
+ * every few seconds on a channel of its own (a passive declare), so a growing intake or DLQ is
+ * visible and alertable. NaN while the broker is unreachable.
  */
 public final class QueueDepthGauge {
 
@@ -24,6 +25,8 @@ public final class QueueDepthGauge {
   private static final long PERIOD_SECONDS = 5;
 
   private final Map<String, Double> depths = new ConcurrentHashMap<>();
+  private final Map<String, Double> consumers = new ConcurrentHashMap<>();
+  private final List<String> queues;
   private final ScheduledExecutorService thread =
       Executors.newSingleThreadScheduledExecutor(
           r -> {
@@ -34,8 +37,14 @@ public final class QueueDepthGauge {
   private volatile Channel channel;
 
   public QueueDepthGauge(AmqpConnector connector, MeterRegistry registry, List<String> queues) {
+    this.queues = List.copyOf(queues);
     for (String queue : queues) {
       depths.put(queue, Double.NaN);
+      consumers.put(queue, Double.NaN);
+      Gauge.builder("solstice_queue_consumers", consumers, m -> m.getOrDefault(queue, Double.NaN))
+          .description("Consumers of the queue")
+          .tag("queue", queue)
+          .register(registry);
       Gauge.builder("solstice_queue_depth", depths, m -> m.getOrDefault(queue, Double.NaN))
           .description("Messages ready in the queue")
           .tag("queue", queue)
@@ -58,15 +67,41 @@ public final class QueueDepthGauge {
     for (String queue : queues) {
       Channel ch = channel;
       try {
-        depths.put(queue, ch != null && ch.isOpen() ? (double) ch.messageCount(queue) : Double.NaN);
+        if (ch != null && ch.isOpen()) {
+          var declared = ch.queueDeclarePassive(queue);
+          depths.put(queue, (double) declared.getMessageCount());
+          consumers.put(queue, (double) declared.getConsumerCount());
+        } else {
+          depths.put(queue, Double.NaN);
+          consumers.put(queue, Double.NaN);
+        }
       } catch (Exception e) {
         // A queue not declared yet closes the channel (404); reopen on the next connection event.
         depths.put(queue, Double.NaN);
+        consumers.put(queue, Double.NaN);
         if (ch != null && !ch.isOpen()) {
           reopen(ch);
         }
       }
     }
+  }
+
+  /**
+   * A queue's last polled figures.
+   *
+   * @param ready messages ready; NaN while unknown
+   * @param consumers consumers attached; NaN while unknown
+   */
+  public record Depth(String queue, double ready, double consumers) {}
+
+  /** The last polled figures of every queue, in the order they were given. */
+  public List<Depth> snapshot() {
+    return queues.stream()
+        .map(
+            q ->
+                new Depth(
+                    q, depths.getOrDefault(q, Double.NaN), consumers.getOrDefault(q, Double.NaN)))
+        .toList();
   }
 
   private void reopen(Channel closed) {

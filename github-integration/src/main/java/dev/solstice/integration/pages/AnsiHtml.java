@@ -37,7 +37,16 @@ final class AnsiHtml {
     return out;
   }
 
-  private String line(String text) {
+  /**
+   * A renderer that carries the colour state from one {@link #line} to the next: a log read in
+   * pieces renders as the whole would.
+   */
+  static AnsiHtml renderer() {
+    return new AnsiHtml();
+  }
+
+  /** One line (without its line break) as HTML, in the state the previous lines left. */
+  String line(String text) {
     StringBuilder html = new StringBuilder();
     open(html);
     Matcher m = ESCAPE.matcher(text);

@@ -22,6 +22,17 @@ final class JobPageHtml {
   private JobPageHtml() {}
 
   static String job(JobView view, Optional<String> log) {
+    return job(view, log, "", null);
+  }
+
+  /**
+   * The page of a running job whose log grows: {@code log} is what the bucket has so far (whole
+   * lines), the script with {@code live.nonce()} follows new lines from {@code live.stream()}.
+   *
+   * @param actions HTML (already encoded) shown under the facts: the viewer and the Re-run form
+   * @param live null for a page without live updates
+   */
+  static String job(JobView view, Optional<String> log, String actions, LivePage live) {
     JobRequest job = view.job();
     String id = job.requestId().toString();
     StringBuilder body = new StringBuilder();
@@ -32,13 +43,16 @@ final class JobPageHtml {
     fact(body, "Event", job.event());
     fact(body, "Workflow job", job.workflowJobId());
     fact(body, "Runner label", job.runsOn());
-    fact(body, "Status", view.state(job.workflowJobId()));
+    status(body, view.state(job.workflowJobId()));
     fact(body, "Submitted", job.submittedAt() == null ? null : job.submittedAt().toString());
     fact(body, "Delivery", job.deliveryId());
     body.append("</dl>\n");
+    body.append(actions);
     needs(body, view);
     body.append("<h2>Log</h2>\n");
-    if (log.isEmpty()) {
+    if (live != null) {
+      LivePage.log(body, job, log, live);
+    } else if (log.isEmpty()) {
       body.append(
           "<p class=\"no-log\">No log yet: the orchestrator uploads it when the job ends.</p>\n");
     } else {
@@ -47,22 +61,44 @@ final class JobPageHtml {
           .append("\" download>Download the log</a></p>\n<pre class=\"log\">");
       List<String> lines = AnsiHtml.lines(log.get());
       for (int i = 0; i < lines.size(); i++) {
-        int n = i + 1;
-        body.append("<span class=\"line\" id=\"L")
-            .append(n)
-            .append("\"><a class=\"ln\" href=\"#L")
-            .append(n)
-            .append("\">")
-            .append(n)
-            .append("</a>")
-            .append(lines.get(i))
-            .append("</span>\n");
+        line(body, i + 1, lines.get(i)).append('\n');
       }
       body.append("</pre>\n");
+    }
+    if (live != null) {
+      LivePage.script(body, live);
     }
     return page(
         job.repository() + " · " + (job.workflowJobId() == null ? id : job.workflowJobId()),
         body.toString());
+  }
+
+  /** Line {@code n} of a log, {@code html} already encoded; linkable as {@code #L<n>}. */
+  static StringBuilder line(StringBuilder out, int n, String html) {
+    return out.append("<span class=\"line\" id=\"L")
+        .append(n)
+        .append("\"><a class=\"ln\" href=\"#L")
+        .append(n)
+        .append("\">")
+        .append(n)
+        .append("</a>")
+        .append(html)
+        .append("</span>");
+  }
+
+  /** The state, coloured by its conclusion; {@code id="status"} so the live script updates it. */
+  private static void status(StringBuilder body, String state) {
+    body.append("<dt>Status</dt><dd id=\"status\" class=\"status ")
+        .append(forHtmlAttribute(statusClass(state)))
+        .append("\"><code>")
+        .append(forHtml(state))
+        .append("</code></dd>\n");
+  }
+
+  /** {@code status-success} for {@code completed:success}, {@code status-started}, ... */
+  static String statusClass(String state) {
+    String s = state.startsWith("completed:") ? state.substring("completed:".length()) : state;
+    return "status-" + s.replaceAll("[^a-z_]", "");
   }
 
   private static void fact(StringBuilder body, String name, String value) {
@@ -117,7 +153,10 @@ final class JobPageHtml {
             + "pre.log{background:#111;color:#ddd;padding:.5rem;overflow-x:auto}"
             + ".line:target{background:#335}"
             + ".ln{display:inline-block;min-width:3em;margin-right:1em;color:#888;"
-            + "text-align:right;text-decoration:none}.ansi-bold{font-weight:bold}");
+            + "text-align:right;text-decoration:none}.ansi-bold{font-weight:bold}"
+            + ".status-success code{color:#080;font-weight:bold}"
+            + ".status-failure code,.status-timed_out code{color:#c00;font-weight:bold}"
+            + ".live-hint{color:#444;font-style:italic}");
     for (int i = 0; i < COLOURS.length; i++) {
       css.append(".ansi-fg-").append(i).append("{color:").append(COLOURS[i]).append('}');
       css.append(".ansi-bg-").append(i).append("{background:").append(COLOURS[i]).append('}');

@@ -17,10 +17,13 @@ import org.slf4j.LoggerFactory;
  * Jobs come from the run state ({@link RunStore}), logs from the bucket the orchestrator uploads
  * to.
  *
- * <p>Without {@code JOB_PAGES_PUBLIC=true} (there is no login yet), and for a job the run state
- * does not know, the answer is the same 404 page: nothing tells a private job apart from none.
+ * <p>Who sees a job is {@link JobAccess}'s business (GitHub login, {@code PUBLIC_REPOS_ANONYMOUS},
+ * {@code JOB_PAGES_PUBLIC}); a job the viewer may not see and one the run state does not know get
+ * the same 404 page: nothing tells a private job apart from none. {@code POST
+ * /jobs/<request_id>/rerun} re-runs the job (writers only, with the form's CSRF token).
  */
-public record JobPages(JobPageSettings settings, RunStore runs, LogReader logs)
+public record JobPages(
+    JobPageSettings settings, RunStore runs, LogReader logs, JobAccess access, LiveLog live)
     implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(JobPages.class);
@@ -29,32 +32,65 @@ public record JobPages(JobPageSettings settings, RunStore runs, LogReader logs)
    * @param runs the run state; null when there is none (no GitHub App: every page is a 404)
    */
   public JobPages(Vertx vertx, JobPageSettings settings, RunStore runs) {
+    this(vertx, settings, runs, (dev.solstice.integration.web.Access) null, null);
+  }
+
+  /**
+   * @param access the GitHub login's access checks; null: only {@code JOB_PAGES_PUBLIC}
+   * @param checkRuns a job's check run id by request id (for the Re-run); null without an App
+   */
+  public JobPages(
+      Vertx vertx,
+      JobPageSettings settings,
+      RunStore runs,
+      dev.solstice.integration.web.Access access,
+      java.util.function.Function<UUID, Future<Optional<Long>>> checkRuns) {
     this(
+        vertx,
         settings,
         runs,
-        settings.anonymous() && settings.logs() != null
-            ? new LogReader(vertx, settings.logs())
-            : null);
+        settings.logs() != null ? new LogReader(vertx, settings.logs()) : null,
+        new JobAccess(settings.anonymous(), access, checkRuns));
+  }
+
+  public JobPages(Vertx vertx, JobPageSettings settings, RunStore runs, LogReader logs) {
+    this(vertx, settings, runs, logs, new JobAccess(settings.anonymous(), null, null));
+  }
+
+  private JobPages(
+      Vertx vertx, JobPageSettings settings, RunStore runs, LogReader logs, JobAccess access) {
+    this(settings, runs, logs, access, new LiveLog(vertx, settings.live(), runs, logs));
   }
 
   public void mount(Router router) {
     router.get(JobLinks.JOB_PATH + ":id").handler(this::page);
     router.get(JobLinks.JOB_PATH + ":id/log").handler(this::download);
+    router
+        .get(JobLinks.JOB_PATH + ":id/live")
+        .handler(c -> live.stream(c, find(c.pathParam("id")).compose(v -> access.admit(c, v))));
+    router
+        .post(JobLinks.JOB_PATH + ":id/rerun")
+        .handler(
+            ctx ->
+                find(ctx.pathParam("id"))
+                    .onSuccess(view -> access.rerun(ctx, view))
+                    .onFailure(err -> failed(ctx, err)));
   }
 
   private void page(RoutingContext ctx) {
     find(ctx.pathParam("id"))
+        .compose(view -> access.admit(ctx, view))
         .compose(
             view ->
                 view.isEmpty()
-                    ? Future.succeededFuture((String) null)
-                    : log(view.get()).map(log -> JobPageHtml.job(view.get(), log)))
+                    ? Future.succeededFuture((LiveLog.Rendered) null)
+                    : access.actions(ctx, view.get()).compose(a -> live.page(view.get(), a)))
         .onSuccess(
-            html -> {
-              if (html == null) {
+            page -> {
+              if (page == null) {
                 notFound(ctx);
               } else {
-                respond(ctx, 200, "text/html; charset=utf-8", html);
+                respond(ctx, 200, "text/html; charset=utf-8", page.html(), page.csp());
               }
             })
         .onFailure(err -> failed(ctx, err));
@@ -62,6 +98,7 @@ public record JobPages(JobPageSettings settings, RunStore runs, LogReader logs)
 
   private void download(RoutingContext ctx) {
     find(ctx.pathParam("id"))
+        .compose(view -> access.admit(ctx, view))
         .compose(
             view -> view.isEmpty() ? Future.succeededFuture(Optional.empty()) : log(view.get()))
         .onSuccess(
@@ -87,7 +124,7 @@ public record JobPages(JobPageSettings settings, RunStore runs, LogReader logs)
     } catch (IllegalArgumentException e) {
       return Future.succeededFuture(Optional.empty());
     }
-    if (!settings.anonymous() || runs == null) {
+    if (!access.serves() || runs == null) {
       return Future.succeededFuture(Optional.empty());
     }
     return runs.runOf(requestId)
@@ -111,22 +148,30 @@ public record JobPages(JobPageSettings settings, RunStore runs, LogReader logs)
     return logs == null ? Future.succeededFuture(Optional.empty()) : logs.read(view.logKey());
   }
 
-  private static void notFound(RoutingContext ctx) {
+  static void notFound(RoutingContext ctx) {
     respond(ctx, 404, "text/html; charset=utf-8", JobPageHtml.notFound());
   }
 
   private static void failed(RoutingContext ctx, Throwable err) {
+    if (err == JobAccess.ANSWERED) {
+      return;
+    }
     LOG.warn("job page {} failed: {}", ctx.request().path(), err.toString());
     respond(ctx, 503, "text/plain; charset=utf-8", "The job could not be read; try again.\n");
   }
 
   private static void respond(RoutingContext ctx, int status, String type, String body) {
+    respond(ctx, status, type, body, LiveLog.STATIC_CSP);
+  }
+
+  private static void respond(
+      RoutingContext ctx, int status, String type, String body, String csp) {
     ctx.response()
         .setStatusCode(status)
         .putHeader("Content-Type", type)
         .putHeader("Cache-Control", "no-store")
         .putHeader("X-Content-Type-Options", "nosniff")
-        .putHeader("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'")
+        .putHeader("Content-Security-Policy", csp)
         .putHeader("X-Frame-Options", "DENY")
         .end(body);
   }

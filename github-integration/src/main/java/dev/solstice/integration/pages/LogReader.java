@@ -16,8 +16,6 @@ import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
-import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * Reads job logs from the bucket the orchestrator uploads them to (path-style, like its {@code
@@ -30,6 +28,7 @@ final class LogReader implements AutoCloseable {
   private final Vertx vertx;
   private final S3Settings bucket;
   private final S3Client client;
+  private final PartsReader parts;
 
   LogReader(Vertx vertx, S3Settings bucket) {
     this.vertx = vertx;
@@ -51,6 +50,7 @@ final class LogReader implements AutoCloseable {
             .overrideConfiguration(
                 ClientOverrideConfiguration.builder().apiCallTimeout(TIMEOUT).build())
             .build();
+    this.parts = new PartsReader(client, bucket.bucket());
   }
 
   private static AwsCredentialsProvider credentials(S3Settings bucket) {
@@ -60,25 +60,32 @@ final class LogReader implements AutoCloseable {
         : DefaultCredentialsProvider.builder().build();
   }
 
-  /** The object's text; empty when there is none (yet). */
+  /**
+   * The log's text: the final object, or while there is none the parts uploaded so far; empty when
+   * there is nothing (yet).
+   */
   Future<Optional<String>> read(String key) {
-    return vertx.executeBlocking(
-        () -> {
-          try {
-            return Optional.of(
-                client
-                    .getObjectAsBytes(b -> b.bucket(bucket.bucket()).key(key))
-                    .asString(StandardCharsets.UTF_8));
-          } catch (NoSuchKeyException e) {
-            return Optional.<String>empty();
-          } catch (S3Exception e) {
-            if (e.statusCode() == 404) {
-              return Optional.<String>empty();
-            }
-            throw e;
-          }
-        },
-        false);
+    return snapshot(key)
+        .map(
+            s ->
+                s.present()
+                    ? Optional.of(new String(s.bytes(), StandardCharsets.UTF_8))
+                    : Optional.<String>empty());
+  }
+
+  /** The final log, or the parts uploaded so far while the job runs (docs/messages.md). */
+  Future<LogSnapshot> snapshot(String key) {
+    return vertx.executeBlocking(() -> parts.read(key), false);
+  }
+
+  /** The parts from number {@code from} on, up to the first missing one. */
+  Future<LogSnapshot> parts(String key, int from) {
+    return vertx.executeBlocking(() -> parts.parts(key, from), false);
+  }
+
+  /** The final log's bytes; empty while there is none. */
+  Future<Optional<byte[]>> whole(String key) {
+    return vertx.executeBlocking(() -> parts.object(key), false);
   }
 
   @Override

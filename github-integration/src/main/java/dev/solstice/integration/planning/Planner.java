@@ -33,11 +33,11 @@ import java.util.function.Function;
  * as its pull request, read from GitHub first: {@link Reruns}); its {@code on} section, path
  * filters included. A trigger that does not run completes the workflow's check runs as {@code
  * skipped} ({@code neutral} when held), so required checks never stay pending. A trigger that runs
- * gets one JobRequest per job; when a job has {@code needs} or a new head cancels the previous
- * one's jobs, the run is recorded and only the jobs without needs are published now. No workflow
- * file: the default job. An invalid file: one failed check run. A trigger of an installation the
- * record knows as deleted or suspended gets nothing (no GitHub call, no job). Without GitHub (no
- * App configured), every trigger gets the default job and no check runs.
+ * gets one JobRequest per job; the run is recorded (the job pages read it) and only the jobs
+ * without needs are published now, the others once their needs succeeded. No workflow file: the
+ * default job. An invalid file: one failed check run. A trigger of an installation the record knows
+ * as deleted or suspended gets nothing (no GitHub call, no job). Without GitHub (no App
+ * configured), every trigger gets the default job and no check runs.
  *
  * @param app null without a GitHub App
  * @param runsOnFallback runner label for a repository when neither job nor group names one
@@ -353,10 +353,8 @@ public record Planner(
             : Jobs.group(
                 trigger.repository(), trigger.event(), trigger.pullRequestNumber(), trigger.ref());
     boolean cancels = group != null && workflow.cancelsSuperseded(trigger.event());
-    boolean gated = jobs.stream().anyMatch(j -> !j.needs().isEmpty());
-    if (!cancels && !gated) {
-      return Plan.run(target, jobs, null);
-    }
+    // Every run is recorded, gated or not: the job pages (details_url), their live log and the
+    // console read a job's facts and state from the run state.
     var runId = Jobs.runId(deliveryId);
     return new Plan(
         target,

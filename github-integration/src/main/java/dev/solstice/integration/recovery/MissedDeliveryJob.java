@@ -82,6 +82,14 @@ public final class MissedDeliveryJob {
   private final Counter runs;
   private final Map<String, Instant> recentlyRequested = new ConcurrentHashMap<>();
   private final AtomicBoolean running = new AtomicBoolean();
+  private final java.util.Deque<Run> history = new java.util.concurrent.ConcurrentLinkedDeque<>();
+
+  /** Runs kept for the operator console, newest first. */
+  static final int HISTORY = 20;
+
+  /** A run that read GitHub's delivery log, when it ended, and what it did. */
+  public record Run(Instant endedAt, Report report) {}
+
   private long timer = -1;
 
   public MissedDeliveryJob(
@@ -330,8 +338,17 @@ public final class MissedDeliveryJob {
                   redelivered.size(),
                   processed[0],
                   gave);
+              history.addFirst(new Run(clock.instant(), report));
+              while (history.size() > HISTORY) {
+                history.pollLast();
+              }
               return report;
             });
+  }
+
+  /** The last runs of this process that read GitHub's delivery log, newest first. */
+  public List<Run> recentRuns() {
+    return List.copyOf(history);
   }
 
   private static Instant later(Instant a, Instant b) {

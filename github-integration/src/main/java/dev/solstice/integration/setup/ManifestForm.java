@@ -64,7 +64,12 @@ public final class ManifestForm {
             .put("url", base + webhookPath)
             .put("active", true));
     m.put("redirect_url", base + CALLBACK_PATH);
-    m.put("callback_urls", new JsonArray().add(base + CALLBACK_PATH));
+    // The second: GitHub login of the job pages and the console (web.AuthSettings.CALLBACK_PATH).
+    m.put(
+        "callback_urls",
+        new JsonArray()
+            .add(base + CALLBACK_PATH)
+            .add(base + dev.solstice.integration.web.AuthSettings.CALLBACK_PATH));
     m.put("setup_url", base + SETUP_PATH);
     m.put("setup_on_update", true);
     return m;

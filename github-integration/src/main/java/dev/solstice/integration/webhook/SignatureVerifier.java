@@ -23,11 +23,28 @@ public final class SignatureVerifier {
 
   private final List<SecretKeySpec> keys;
 
+  /**
+   * One initialised Mac per secret, never fed: each request clones it (issue 18), which skips the
+   * provider look-up and the key set-up that {@code Mac.getInstance} + {@code init} cost per body.
+   */
+  private final List<Mac> prototypes;
+
   public SignatureVerifier(List<String> secrets) {
     this.keys =
         secrets.stream()
             .map(s -> new SecretKeySpec(s.getBytes(StandardCharsets.UTF_8), ALGORITHM))
             .toList();
+    this.prototypes = keys.stream().map(SignatureVerifier::initialised).toList();
+  }
+
+  private static Mac initialised(SecretKeySpec key) {
+    Mac mac = newMac();
+    try {
+      mac.init(key);
+    } catch (InvalidKeyException e) {
+      throw new IllegalStateException(e);
+    }
+    return mac;
   }
 
   /** True when the header is a well-formed signature of {@code body} under one of the secrets. */
@@ -49,7 +66,8 @@ public final class SignatureVerifier {
       return null;
     }
     try {
-      return new Digest(HexFormat.of().parseHex(header, PREFIX.length(), header.length()), keys);
+      return new Digest(
+          HexFormat.of().parseHex(header, PREFIX.length(), header.length()), keys, prototypes);
     } catch (IllegalArgumentException e) {
       return null;
     }
@@ -61,14 +79,15 @@ public final class SignatureVerifier {
     private final byte[] presented;
     private final List<Mac> macs = new ArrayList<>();
 
-    private Digest(byte[] presented, List<SecretKeySpec> keys) {
+    private Digest(byte[] presented, List<SecretKeySpec> keys, List<Mac> prototypes) {
       this.presented = presented;
-      for (SecretKeySpec key : keys) {
-        Mac mac = newMac();
+      for (int i = 0; i < keys.size(); i++) {
+        Mac mac;
         try {
-          mac.init(key);
-        } catch (InvalidKeyException e) {
-          throw new IllegalStateException(e);
+          // Cloning an initialised Mac that is never fed only reads it: safe across threads.
+          mac = (Mac) prototypes.get(i).clone();
+        } catch (CloneNotSupportedException e) {
+          mac = initialised(keys.get(i));
         }
         macs.add(mac);
       }

@@ -7,8 +7,37 @@ public final class WebhookMetrics {
 
   private final Metrics metrics;
 
+  /**
+   * received and accepted, per event: looked up once, not per request (issue 18: a registry look-up
+   * builds an id, sorts its tags and hashes them).
+   */
+  private final java.util.Map<String, io.micrometer.core.instrument.Counter> received =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  private final java.util.Map<String, io.micrometer.core.instrument.Counter> accepted =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
   private WebhookMetrics(Metrics metrics) {
     this.metrics = metrics;
+  }
+
+  /**
+   * The counter of {@code event}; events outside GitHub's catalogue are not cached (a client can
+   * send any header value), so the map stays small.
+   */
+  private io.micrometer.core.instrument.Counter counter(
+      java.util.Map<String, io.micrometer.core.instrument.Counter> cache,
+      String name,
+      String event) {
+    String key = event == null ? "none" : event;
+    io.micrometer.core.instrument.Counter c = cache.get(key);
+    if (c == null) {
+      c = metrics.registry().counter(name, "event", key);
+      if (cache.size() < 64) {
+        cache.put(key, c);
+      }
+    }
+    return c;
   }
 
   /** The webhook counters, kept among the service's meters. */
@@ -17,7 +46,7 @@ public final class WebhookMetrics {
   }
 
   void received(String event) {
-    metrics.count("solstice_webhooks_received", "event", event);
+    counter(received, "solstice_webhooks_received", event).increment();
   }
 
   void signatureFailure() {
@@ -33,7 +62,7 @@ public final class WebhookMetrics {
   }
 
   void accepted(String event) {
-    metrics.count("solstice_webhooks_accepted", "event", event);
+    counter(accepted, "solstice_webhooks_accepted", event).increment();
   }
 
   void unavailable(String event) {

@@ -40,7 +40,9 @@ class ArchitectureTest {
               BASE + ".recovery..",
               BASE + ".setup..",
               BASE + ".pages..",
-              BASE + ".gateway..")
+              BASE + ".console..",
+              BASE + ".gateway..",
+              BASE + ".web..")
           .layer("Execution")
           .definedBy(BASE + ".execution..", BASE + ".checks..")
           .layer("Planning")

@@ -81,6 +81,9 @@ class DlqCommandTest {
     err.reset();
     assertThat(run("drop", "--all")).isEqualTo(2);
     assertThat(err()).contains("drop: name messages with --id");
+    err.reset();
+    assertThat(run("inspect")).isEqualTo(2);
+    assertThat(err()).contains("inspect: name messages with --id");
   }
 
   @Test

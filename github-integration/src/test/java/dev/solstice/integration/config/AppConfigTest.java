@@ -148,13 +148,23 @@ class AppConfigTest {
     assertThat(AppConfig.fromEnv(explicit, List.of()).jobLinks().detailsUrl(job))
         .isEqualTo("https://logs.example.com/logs/00000000-0000-0000-0000-000000000016.log");
 
-    // Without JOB_PAGES_PUBLIC the pages are 404s (no login yet): link the log as before.
+    // Without JOB_PAGES_PUBLIC, GitHub login or PUBLIC_REPOS_ANONYMOUS nobody can see a page: link
+    // the log as before.
     var notServed = new java.util.HashMap<>(env);
     notServed.remove("JOB_PAGES_PUBLIC");
     AppConfig hidden = AppConfig.fromEnv(notServed, List.of());
     assertThat(hidden.jobPages().anonymous()).isFalse();
     assertThat(hidden.jobLinks().detailsUrl(job))
         .isEqualTo("http://s3:9000/solstice-logs/logs/00000000-0000-0000-0000-000000000016.log");
+
+    // With GitHub login (issue 16) the pages are served behind it: link them.
+    var login = new java.util.HashMap<>(notServed);
+    login.put("GITHUB_CLIENT_ID", "Iv1.abc");
+    login.put("GITHUB_CLIENT_SECRET", "secret");
+    AppConfig behindLogin = AppConfig.fromEnv(login, List.of());
+    assertThat(behindLogin.auth().loginEnabled()).isTrue();
+    assertThat(behindLogin.jobLinks().detailsUrl(job))
+        .isEqualTo("https://ci.example.com/jobs/00000000-0000-0000-0000-000000000016");
   }
 
   @Test

@@ -105,6 +105,13 @@ class DlqReplayIT extends VertxPerClass {
           .contains("NotFound: installation 42");
       assertThat(h.broker().count(dlqName)).as("list removes nothing").isEqualTo(2);
 
+      Run inspect = dlq(env, "inspect", "--id", replayed);
+      assertThat(inspect.status()).as(inspect.err()).isZero();
+      assertThat(inspect.out())
+          .contains(MessageProperties.PARK_REASON_HEADER + ": Transient: GitHub GET")
+          .contains("\"ref\"");
+      assertThat(h.broker().count(dlqName)).as("inspect removes nothing").isEqualTo(2);
+
       Run replay = dlq(env, "replay", "--id", replayed);
       assertThat(replay.status()).as(replay.err()).isZero();
       assertThat(replay.out()).contains("1 replayed to " + h.config().intake().queue());

@@ -42,6 +42,15 @@ final class GitHubStack implements AutoCloseable {
 
   static GitHubStack start(Vertx vertx, Map<String, String> overrides, CapturedLogs logs)
       throws Exception {
+    return start(vertx, sim -> overrides, logs);
+  }
+
+  /** As {@link #start(Vertx, Map, CapturedLogs)}, with overrides that need the simulator. */
+  static GitHubStack start(
+      Vertx vertx,
+      java.util.function.Function<GitHubSimulator, Map<String, String>> overridesOf,
+      CapturedLogs logs)
+      throws Exception {
     GitHubSimulator sim =
         SimulatorLauncher.on(vertx)
             .repository(INSTALLATION, REPO)
@@ -60,8 +69,8 @@ final class GitHubStack implements AutoCloseable {
                 "GITHUB_WRITES_PER_MINUTE", "100000",
                 "GITHUB_WRITES_PER_HOUR", "100000",
                 "WEBHOOK_RATE_LIMIT_PER_MINUTE", "0"));
-    env.putAll(overrides);
     try {
+      env.putAll(overridesOf.apply(sim));
       Map<String, String> isolated = ServiceHarness.isolatedEnv(env);
       ServiceHarness service = ServiceHarness.start(vertx, isolated);
       FaultSupport.track(service.broker(), service.config());

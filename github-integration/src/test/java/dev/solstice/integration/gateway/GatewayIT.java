@@ -385,7 +385,8 @@ class GatewayIT {
                     == 401);
     assertThat(service.registry().counter("solstice_gateway_job_tokens", "event", "issued").count())
         .isEqualTo(2);
-    assertThat(service.registry().counter("solstice_gateway_job_tokens", "event", "ended").count())
+    assertThat(
+            service.registry().counter("solstice_gateway_job_tokens", "event", "revoked").count())
         .isEqualTo(1);
     // The other job's token is untouched.
     assertThat(
@@ -641,6 +642,49 @@ class GatewayIT {
         .atMost(Duration.ofSeconds(15))
         .until(
             () -> request(HttpMethod.GET, contents, "Bearer " + LATER, null).statusCode() == 200);
+  }
+
+  @Test
+  @Order(30)
+  void metricsCountJobTokensUsedAndRefusedAndTheCachesHitsAndMisses() throws Exception {
+    String job = "client=\"job\"";
+    String contents = "route=\"/repos/{owner}/{repo}/contents/{path}\"";
+    double used = Scrape.value(service, "solstice_gateway_job_tokens_total", "event=\"used\"");
+    double requests = Scrape.value(service, "solstice_gateway_requests_total", job, contents);
+    double hits = Scrape.value(service, "solstice_gateway_cache_total", "result=\"hit\"");
+    double misses = Scrape.value(service, "solstice_gateway_cache_total", "result=\"miss\"");
+    send(HttpMethod.GET, "/repos/" + REPO + "/contents/README.md", "Bearer", "release", null);
+    send(HttpMethod.GET, "/repos/" + REPO + "/contents/README.md", "Bearer", "release", null);
+    assertThat(Scrape.value(service, "solstice_gateway_job_tokens_total", "event=\"used\""))
+        .isEqualTo(used + 2);
+    assertThat(Scrape.value(service, "solstice_gateway_requests_total", job, contents))
+        .isEqualTo(requests + 2);
+    assertThat(
+            Scrape.value(service, "solstice_gateway_cache_total", "result=\"hit\"")
+                + Scrape.value(service, "solstice_gateway_cache_total", "result=\"miss\""))
+        .isEqualTo(hits + misses + 2);
+    assertThat(Scrape.value(service, "solstice_gateway_cache_total", "result=\"hit\""))
+        .isGreaterThan(hits);
+
+    String forged = "sjt_" + "A".repeat(43);
+    double unknown =
+        Scrape.value(service, "solstice_gateway_job_tokens_refused_total", "reason=\"unknown\"");
+    request(HttpMethod.GET, "/repos/" + REPO + "/contents/README.md", "Bearer " + forged, null);
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () ->
+                Scrape.value(
+                        service, "solstice_gateway_job_tokens_refused_total", "reason=\"unknown\"")
+                    == unknown + 1);
+    assertThat(Scrape.value(service, "solstice_gateway_job_tokens_total", "event=\"issued\""))
+        .isGreaterThanOrEqualTo(2);
+    assertThat(Scrape.value(service, "solstice_gateway_job_tokens_total", "event=\"revoked\""))
+        .isGreaterThanOrEqualTo(1);
+    assertThat(Scrape.has(service, "solstice_gateway_ratelimit_remaining", "credential=\"app@1\""))
+        .isTrue();
+    String text = service.getManagement("/metrics").bodyAsString();
+    JOBS.values().forEach(j -> assertThat(text).doesNotContain(j.github().token()));
   }
 
   private static void assertGitHubError(HttpResponse<Buffer> r, int status, String naming) {

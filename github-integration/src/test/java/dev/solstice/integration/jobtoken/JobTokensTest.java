@@ -26,7 +26,8 @@ class JobTokensTest {
         Duration.ofMinutes(10),
         Duration.ofHours(1),
         Duration.ZERO,
-        null);
+        null,
+        PoolSettings.NONE);
   }
 
   private final JobTokenSettings settings = settings();

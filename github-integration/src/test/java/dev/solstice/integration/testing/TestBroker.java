@@ -58,6 +58,9 @@ public final class TestBroker implements AutoCloseable {
     for (java.time.Duration d : config.resultsRetryDelays()) {
       trackQueue(dev.solstice.platform.amqp.Topology.delayQueueName(config.results(), d));
     }
+    trackQueue( // the installation lanes' safety copies (issue 14)
+        dev.solstice.platform.amqp.Topology.delayQueueName(
+            config.intake(), config.lanes().safetyDelay()));
   }
 
   public void trackQueue(String queue) {

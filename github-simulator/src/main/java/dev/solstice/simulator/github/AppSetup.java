@@ -169,6 +169,14 @@ final class AppSetup {
             .put("client_secret", hex(20))
             .put("webhook_secret", m.getJsonObject("hook_attributes") == null ? null : hex(20))
             .put("pem", app.pkcs1Pem());
+    // Issue 16: the App's OAuth client, for "Sign in with GitHub" at its callback URLs.
+    sim.users()
+        .client(
+            answer.getString("client_id"),
+            answer.getString("client_secret"),
+            m.getJsonArray("callback_urls", new JsonArray()).stream()
+                .map(String::valueOf)
+                .toList());
     sim.json(ctx, 201, answer);
   }
 

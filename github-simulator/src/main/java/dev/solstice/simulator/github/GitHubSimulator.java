@@ -199,6 +199,9 @@ public final class GitHubSimulator {
   private final AppSetup setup = new AppSetup(this);
   private final RepositoryWrites writes = new RepositoryWrites(this);
   private final GraphQlEndpoint graphql = new GraphQlEndpoint(this);
+  private final UserAccounts users = new UserAccounts(this); // issue 16
+  private final CredentialSet credentials = new CredentialSet(this);
+  private final CheckRunRerequests rerequests = new CheckRunRerequests(this); // issue 16
 
   private GitHubSimulator(Vertx vertx, App app, String prefix) {
     this.vertx = vertx;
@@ -241,6 +244,8 @@ public final class GitHubSimulator {
     router.route().handler(this::faultsAndAccounting);
     router.get("/app").handler(this::getApp);
     setup.routes(root, router, prefix.isEmpty() ? null : BodyHandler.create());
+    users.routes(root, router, prefix.isEmpty() ? null : BodyHandler.create()); // issue 16
+    rerequests.register(router); // issue 16
     router.post("/app/installations/:id/access_tokens").handler(this::mintToken);
     router.get("/app/hook/deliveries").handler(this::listDeliveries);
     router.post("/app/hook/deliveries/:id/attempts").handler(this::redeliver);
@@ -571,7 +576,7 @@ public final class GitHubSimulator {
   // ---- request pipeline ------------------------------------------------------------------
 
   private static final String CALL = "sim.call";
-  private static final String SIGNER = "sim.signer";
+  static final String SIGNER = "sim.signer";
 
   private final class CallInfo {
     final String method;
@@ -640,6 +645,10 @@ public final class GitHubSimulator {
             403,
             "API rate limit exceeded for installation ID " + info.installationId + ".",
             null);
+      } else if (overSecondaryLimit(info)) {
+        info.fault = Fault.Kind.SECONDARY_RATE_LIMIT;
+        ctx.response().putHeader("retry-after", Long.toString(secondaryLimit.retryAfterSeconds()));
+        error(ctx, 403, SECONDARY_MESSAGE, null);
       } else {
         ctx.next();
       }
@@ -684,6 +693,27 @@ public final class GitHubSimulator {
     }
   }
 
+  private volatile SecondaryWriteLimit secondaryLimit;
+
+  /**
+   * Enforces GitHub's secondary limit on content-creating requests per installation: at most {@code
+   * perWindow} in any sliding {@code window}; over it, 403 with the secondary-limit message
+   * (recorded with {@link Fault.Kind#SECONDARY_RATE_LIMIT}). Off by default.
+   */
+  public SecondaryWriteLimit secondaryWriteLimit(int perWindow, java.time.Duration window) {
+    secondaryLimit = new SecondaryWriteLimit(perWindow, window);
+    return secondaryLimit;
+  }
+
+  private boolean overSecondaryLimit(CallInfo info) {
+    SecondaryWriteLimit limit = secondaryLimit;
+    return limit != null
+        && info.write
+        && info.installationId != 0
+        && !"apps/create-installation-access-token".equals(info.operation)
+        && !limit.admit(info.installationId, now());
+  }
+
   /** True when the caller's hourly quota is used up; refills it once the reset has passed. */
   private synchronized boolean quotaExhausted(CallInfo info) {
     if (info.bucket.equals("anonymous")) {
@@ -716,6 +746,9 @@ public final class GitHubSimulator {
       } else if (value.equals(staticToken)) {
         info.credential = "static";
         info.bucket = "static";
+      } else if (credentials.pat(value) != null) {
+        info.credential = "pat";
+        info.bucket = CredentialSet.bucket(credentials.pat(value).name());
       } else {
         info.credential = "invalid";
       }
@@ -932,6 +965,14 @@ public final class GitHubSimulator {
         if (permission.equals("checks") && level.equals("write")) {
           // GitHub: check-run writes need an App's installation token.
           error(ctx, 403, TrustEndpoints.APP_ONLY, null);
+          return false;
+        }
+        return true;
+      }
+      CredentialSet.Pat pat = credentials.pat(value);
+      if (pat != null) {
+        if (!pat.repos().contains(repo)) {
+          error(ctx, 404, "Not Found", null);
           return false;
         }
         return true;
@@ -1534,6 +1575,21 @@ public final class GitHubSimulator {
             now()));
   }
 
+  /** Extra Apps and PATs, each with a rate limit of its own (issue 13). */
+  public CredentialSet credentials() {
+    return credentials;
+  }
+
+  /** A fresh bucket of {@code limit} requests for {@code key}. */
+  synchronized void bucketLimit(String key, long limit) {
+    buckets.put(key, new Bucket(limit, now().plus(Duration.ofHours(1)).getEpochSecond()));
+  }
+
+  synchronized long bucketRemaining(String key) {
+    Bucket b = buckets.get(key);
+    return b == null ? rateLimit : b.remaining;
+  }
+
   /** Caller holds the lock (or this is called from a synchronized method). */
   private Bucket bucket(String key) {
     return buckets.computeIfAbsent(
@@ -1565,6 +1621,12 @@ public final class GitHubSimulator {
     }
     if (path.matches("/app/installations/[^/]+") && method.equals("GET")) {
       return "apps/get-installation";
+    }
+    if (CheckRunRerequests.operationOf(method, path) != null) {
+      return CheckRunRerequests.operationOf(method, path);
+    }
+    if (UserAccounts.operationOf(method, path) != null) {
+      return UserAccounts.operationOf(method, path);
     }
     if (InstallationEndpoints.operationOf(method, path) != null) {
       return InstallationEndpoints.operationOf(method, path);
@@ -1743,6 +1805,16 @@ public final class GitHubSimulator {
   /** Commit comments, releases, release assets and file updates (issue 13). */
   public RepositoryWrites writes() {
     return writes;
+  }
+
+  /** GitHub users, their OAuth web flow and repository access (issue 16). */
+  public UserAccounts users() {
+    return users;
+  }
+
+  /** Check-run Re-run requests and the rerequested webhooks they send (issue 16). */
+  public CheckRunRerequests rerequests() {
+    return rerequests;
   }
 
   /** GitHub's GraphQL API ({@code POST /graphql}) and its test data. */

@@ -63,8 +63,11 @@ final class InstallationEndpoints {
       return;
     }
     String repo = ctx.pathParam("owner") + "/" + ctx.pathParam("repo");
+    GitHubSimulator.App signer = ctx.get(GitHubSimulator.SIGNER);
     sim.installationRepositories().entrySet().stream()
         .filter(e -> e.getValue().stream().anyMatch(r -> r.equalsIgnoreCase(repo)))
+        // An installation of another App (issue 13's extra Apps) is not this App's.
+        .filter(e -> sim.credentials().belongsTo(e.getKey(), signer.id()))
         .findFirst()
         .ifPresentOrElse(
             e ->
@@ -179,7 +182,8 @@ final class InstallationEndpoints {
         .put("target_type", "Organization")
         .put(
             "permissions",
-            new JsonObject().put("checks", "write").put("contents", "read").put("metadata", "read"))
+            // What the installation was given (GitHubSimulator#installation), as GitHub shows it.
+            new JsonObject(new java.util.TreeMap<String, Object>(sim.installationView(id).perms())))
         .put(
             "events",
             new JsonArray(List.copyOf(Set.of("push", "pull_request")).stream().sorted().toList()))

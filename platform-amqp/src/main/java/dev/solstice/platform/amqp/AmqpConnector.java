@@ -1,5 +1,6 @@
 package dev.solstice.platform.amqp;
 
+import com.rabbitmq.client.Address;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.Recoverable;
@@ -29,6 +30,7 @@ public final class AmqpConnector implements AutoCloseable {
   private static final Duration MAX_RETRY = Duration.ofSeconds(10);
 
   private final ConnectionFactory factory = new ConnectionFactory();
+  private final List<Address> addresses;
   private final String name;
   private final String redactedUri;
   private final List<Consumer<Connection>> onConnect = new CopyOnWriteArrayList<>();
@@ -46,15 +48,27 @@ public final class AmqpConnector implements AutoCloseable {
    *     connection
    */
   public AmqpConnector(URI uri, String connectionName, MessageTracing tracing) {
+    this(BrokerAddresses.of(uri), connectionName, tracing);
+  }
+
+  /**
+   * @param brokers one broker, or the nodes of one cluster: the client connects to one that answers
+   *     and, when that node goes away, recovers onto another
+   * @param tracing spans and trace context of every message published and consumed on this
+   *     connection
+   */
+  public AmqpConnector(BrokerAddresses brokers, String connectionName, MessageTracing tracing) {
     this.tracing = tracing;
     try {
-      factory.setUri(uri);
+      factory.setUri(brokers.primary());
     } catch (Exception e) {
       throw new IllegalArgumentException(
-          "AMQP_URL: not a usable AMQP URL: " + Redaction.userInfo(uri.toString()), e);
+          "AMQP_URL: not a usable AMQP URL: " + Redaction.userInfo(brokers.primary().toString()),
+          e);
     }
+    this.addresses = brokers.addresses();
     this.name = connectionName;
-    this.redactedUri = Redaction.userInfo(uri.toString());
+    this.redactedUri = brokers.redacted();
     factory.setAutomaticRecoveryEnabled(true);
     factory.setTopologyRecoveryEnabled(true);
     factory.setNetworkRecoveryInterval(1000);
@@ -107,7 +121,7 @@ public final class AmqpConnector implements AutoCloseable {
       return;
     }
     try {
-      opened(factory.newConnection(name));
+      opened(factory.newConnection(addresses, name));
     } catch (Exception e) {
       LOG.warn(
           "AMQP connection to {} failed ({}); retrying in {} ms",
@@ -131,7 +145,7 @@ public final class AmqpConnector implements AutoCloseable {
    */
   public void connectOnce() throws IOException {
     try {
-      opened(factory.newConnection(name));
+      opened(factory.newConnection(addresses, name));
     } catch (IOException | java.util.concurrent.TimeoutException e) {
       throw new IOException("cannot connect to " + redactedUri + ": " + e.getMessage(), e);
     }
@@ -143,7 +157,7 @@ public final class AmqpConnector implements AutoCloseable {
             new RecoveryListener() {
               @Override
               public void handleRecovery(Recoverable recoverable) {
-                LOG.info("AMQP connection to {} recovered", redactedUri);
+                LOG.info("AMQP connection recovered, to {}", node(c));
               }
 
               @Override
@@ -152,10 +166,14 @@ public final class AmqpConnector implements AutoCloseable {
               }
             });
     connection = c;
-    LOG.info("AMQP connected to {}", redactedUri);
+    LOG.info("AMQP connected to {}", node(c));
     for (Consumer<Connection> callback : onConnect) {
       callback.accept(c);
     }
+  }
+
+  private static String node(Connection c) {
+    return c.getAddress().getHostAddress() + ":" + c.getPort();
   }
 
   /**

@@ -35,18 +35,38 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The AMQP channel is used from one thread only (publishing is not thread-safe, and the sequence
  * number must be read and used atomically), so Vert.x event loops never block on a socket write.
+ *
+ * <p>Hot path (issue 18): a message costs one hand-over to the publishing thread (publishes queued
+ * while it was busy go out in one batch), no timer of its own (one sweep a tenth of the timeout
+ * fails those past their deadline), and one hand-back to its Vert.x context per confirm frame and
+ * context, however many messages a {@code multiple} confirm settles.
  */
 public final class ConfirmingPublisher implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(ConfirmingPublisher.class);
 
   private record Pending(
-      Promise<Void> promise, Context context, String messageId, long timer, long startNanos) {}
+      Promise<Void> promise, Context context, String messageId, long startNanos) {}
+
+  /** A publish waiting for the publishing thread. */
+  private record Outgoing(
+      String exchange,
+      String routingKey,
+      AMQP.BasicProperties properties,
+      byte[] body,
+      Promise<Void> promise,
+      Context context,
+      Channel channel) {}
 
   private final Vertx vertx;
   private final Duration confirmTimeout;
   private final List<QueueTopology> topologies;
   private final ExecutorService thread;
+  private final java.util.concurrent.ConcurrentLinkedQueue<Outgoing> outgoing =
+      new java.util.concurrent.ConcurrentLinkedQueue<>();
+  private final java.util.concurrent.atomic.AtomicBoolean draining =
+      new java.util.concurrent.atomic.AtomicBoolean();
+  private final long sweepTimer;
   private final ConcurrentNavigableMap<Long, Pending> pending = new ConcurrentSkipListMap<>();
   private final Map<String, String> returned = new java.util.concurrent.ConcurrentHashMap<>();
   private final AtomicLong generation = new AtomicLong();
@@ -101,6 +121,27 @@ public final class ConfirmingPublisher implements AutoCloseable {
               return t;
             });
     connector.onConnect(this::open);
+    // One sweep instead of a timer per message: a confirm is failed between timeout and 1.1 x it.
+    long period = Math.max(10, confirmTimeout.toMillis() / 10);
+    this.sweepTimer = vertx.setPeriodic(period, id -> sweep());
+  }
+
+  private void sweep() {
+    if (pending.isEmpty()) {
+      return;
+    }
+    long now = System.nanoTime();
+    long timeout = confirmTimeout.toNanos();
+    for (var e : pending.entrySet()) {
+      // Sequence numbers grow with time: the first one still in time ends the sweep.
+      if (now - e.getValue().startNanos() < timeout) {
+        break;
+      }
+      Pending p = pending.remove(e.getKey());
+      if (p != null) {
+        fail(p, "no confirm from the broker within " + confirmTimeout.toMillis() + " ms");
+      }
+    }
   }
 
   private void open(Connection connection) {
@@ -195,64 +236,95 @@ public final class ConfirmingPublisher implements AutoCloseable {
 
   private Future<Void> send(
       String exchange, String routingKey, AMQP.BasicProperties properties, byte[] body) {
-    Context context = vertx.getOrCreateContext();
-    Promise<Void> promise = Promise.promise();
     Channel ch = channel;
     if (ch == null || !ch.isOpen() || recovering) {
       return Future.failedFuture(new PublishException("the broker is unavailable"));
     }
-    thread.execute(
-        () -> {
-          if (recovering) {
-            context.runOnContext(
-                v -> promise.tryFail(new PublishException("the broker is unavailable")));
-            return;
-          }
-          long seq = ch.getNextPublishSeqNo();
-          long timer =
-              vertx.setTimer(
-                  confirmTimeout.toMillis(),
-                  id -> {
-                    Pending p = pending.remove(seq);
-                    if (p != null) {
-                      fail(
-                          p,
-                          "no confirm from the broker within " + confirmTimeout.toMillis() + " ms");
-                    }
-                  });
-          pending.put(
-              seq,
-              new Pending(promise, context, properties.getMessageId(), timer, System.nanoTime()));
-          try {
-            ch.basicPublish(exchange, routingKey, true, properties, body);
-          } catch (IOException | RuntimeException e) {
-            Pending p = pending.remove(seq);
-            if (p != null) {
-              fail(p, "publish failed: " + e.getMessage());
-            }
-          }
-        });
+    Promise<Void> promise = Promise.promise();
+    outgoing.add(
+        new Outgoing(
+            exchange, routingKey, properties, body, promise, vertx.getOrCreateContext(), ch));
+    // One task on the publishing thread drains everything queued meanwhile.
+    if (draining.compareAndSet(false, true)) {
+      thread.execute(this::drain);
+    }
     return promise.future();
   }
 
-  private void settle(long tag, boolean multiple, String nackReason) {
-    ConcurrentNavigableMap<Long, Pending> done =
-        multiple ? pending.headMap(tag, true) : pending.subMap(tag, true, tag, true);
-    for (Long seq : List.copyOf(done.keySet())) {
-      Pending p = pending.remove(seq);
-      if (p == null) {
-        continue;
+  /** On the publishing thread: publishes every queued message, in order. */
+  private void drain() {
+    while (true) {
+      Outgoing o;
+      while ((o = outgoing.poll()) != null) {
+        publishNow(o);
       }
-      String returnReason = p.messageId() == null ? null : returned.remove(p.messageId());
-      if (nackReason != null) {
-        fail(p, nackReason);
-      } else if (returnReason != null) {
-        fail(p, "unroutable: " + returnReason);
-      } else {
-        vertx.cancelTimer(p.timer());
-        confirmLatency.record(
-            System.nanoTime() - p.startNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+      draining.set(false);
+      // A message queued after the last poll but before the flag was cleared would wait for the
+      // next send: take the drain back if so.
+      if (outgoing.isEmpty() || !draining.compareAndSet(false, true)) {
+        return;
+      }
+    }
+  }
+
+  private void publishNow(Outgoing o) {
+    if (recovering) {
+      o.context()
+          .runOnContext(
+              v -> o.promise().tryFail(new PublishException("the broker is unavailable")));
+      return;
+    }
+    Channel ch = o.channel();
+    long seq = ch.getNextPublishSeqNo();
+    pending.put(
+        seq,
+        new Pending(o.promise(), o.context(), o.properties().getMessageId(), System.nanoTime()));
+    try {
+      ch.basicPublish(o.exchange(), o.routingKey(), true, o.properties(), o.body());
+    } catch (IOException | RuntimeException e) {
+      Pending p = pending.remove(seq);
+      if (p != null) {
+        fail(p, "publish failed: " + e.getMessage());
+      }
+    }
+  }
+
+  private void settle(long tag, boolean multiple, String nackReason) {
+    if (!multiple) {
+      Pending p = pending.remove(tag);
+      if (p != null) {
+        settleOne(p, nackReason, null);
+      }
+      return;
+    }
+    // Several messages settled by one frame: one hand-back per Vert.x context, not per message.
+    Map<Context, List<Runnable>> byContext = new java.util.HashMap<>(4);
+    Map.Entry<Long, Pending> e;
+    while ((e = pending.firstEntry()) != null && e.getKey() <= tag) {
+      Pending p = pending.remove(e.getKey());
+      if (p != null) {
+        settleOne(p, nackReason, byContext);
+      }
+    }
+    byContext.forEach((context, done) -> context.runOnContext(v -> done.forEach(Runnable::run)));
+  }
+
+  /** Completes or fails {@code p}; on {@code batch}'s context later when a batch is given. */
+  private void settleOne(Pending p, String nackReason, Map<Context, List<Runnable>> batch) {
+    String returnReason = p.messageId() == null ? null : returned.remove(p.messageId());
+    if (nackReason != null) {
+      fail(p, nackReason);
+    } else if (returnReason != null) {
+      fail(p, "unroutable: " + returnReason);
+    } else {
+      confirmLatency.record(
+          System.nanoTime() - p.startNanos(), java.util.concurrent.TimeUnit.NANOSECONDS);
+      if (batch == null) {
         p.context().runOnContext(v -> p.promise().tryComplete());
+      } else {
+        batch
+            .computeIfAbsent(p.context(), c -> new java.util.ArrayList<>())
+            .add(() -> p.promise().tryComplete());
       }
     }
   }
@@ -267,7 +339,6 @@ public final class ConfirmingPublisher implements AutoCloseable {
   }
 
   private void fail(Pending p, String reason) {
-    vertx.cancelTimer(p.timer());
     p.context().runOnContext(v -> p.promise().tryFail(new PublishException(reason)));
   }
 
@@ -278,6 +349,7 @@ public final class ConfirmingPublisher implements AutoCloseable {
 
   @Override
   public void close() {
+    vertx.cancelTimer(sweepTimer);
     thread.shutdown();
   }
 }

@@ -102,4 +102,54 @@ class ConfirmingPublisherIT {
                     .await(10, TimeUnit.SECONDS))
         .isInstanceOf(PublishException.class);
   }
+
+  @Test
+  void manyPublishesFromSeveralContextsEachSettleOnTheirOwnContextAndUnroutableOnesStillFail()
+      throws Exception {
+    // Issue 18: publishes are batched on the publishing thread and one confirm frame may settle
+    // many of them; every future must still end on its caller's context with its own outcome.
+    int perContext = 200;
+    List<io.vertx.core.Context> contexts =
+        List.of(vertx.getOrCreateContext(), vertx.getOrCreateContext());
+    java.util.Set<String> failedIds = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    java.util.Set<String> unroutableIds = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    java.util.concurrent.atomic.AtomicInteger ok = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicInteger wrongContext =
+        new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.CountDownLatch done =
+        new java.util.concurrent.CountDownLatch(perContext * contexts.size());
+    for (io.vertx.core.Context context : contexts) {
+      context.runOnContext(
+          v -> {
+            for (int i = 0; i < perContext; i++) {
+              AMQP.BasicProperties props = properties();
+              boolean unroutable = i % 10 == 7;
+              if (unroutable) {
+                unroutableIds.add(props.getMessageId());
+              }
+              publisher
+                  .publish(exchange, unroutable ? "nobody-listens" : "bound", props, new byte[] {1})
+                  .onComplete(
+                      ar -> {
+                        if (io.vertx.core.Vertx.currentContext() != context) {
+                          wrongContext.incrementAndGet();
+                        }
+                        if (ar.succeeded()) {
+                          ok.incrementAndGet();
+                        } else {
+                          failedIds.add(props.getMessageId());
+                        }
+                        done.countDown();
+                      });
+            }
+          });
+    }
+
+    assertThat(done.await(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(wrongContext).hasValue(0);
+    assertThat(failedIds).isEqualTo(unroutableIds);
+    assertThat(ok).hasValue(perContext * contexts.size() - unroutableIds.size());
+    assertThat(channel.queueDeclarePassive(queue).getMessageCount()).isEqualTo(ok.get());
+    assertThat(publisher.inFlight()).isZero();
+  }
 }

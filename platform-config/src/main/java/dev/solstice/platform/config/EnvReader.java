@@ -69,6 +69,22 @@ public final class EnvReader {
     }
   }
 
+  /**
+   * The names of the variables set (not blank) that match {@code regex} whole, sorted: for families
+   * of variables named by the operator, such as {@code GITHUB_PAT_<NAME>}.
+   */
+  public java.util.SortedSet<String> names(String regex) {
+    java.util.regex.Pattern p = java.util.regex.Pattern.compile(regex);
+    java.util.SortedSet<String> out = new java.util.TreeSet<>();
+    env.forEach(
+        (k, v) -> {
+          if (v != null && !v.isBlank() && p.matcher(k).matches()) {
+            out.add(k);
+          }
+        });
+    return out;
+  }
+
   /** The trimmed value, or null when unset or blank. */
   public String raw(String name) {
     String value = env.get(name);
