@@ -246,13 +246,7 @@ public final class RunCoordinator {
               UUID runId = run.get();
               String jobId = result.workflowJobId();
               if (result.status() == JobStatus.STARTED) {
-                return store
-                    .states(runId)
-                    .compose(
-                        states ->
-                            JobState.terminal(states.get(jobId))
-                                ? Future.succeededFuture()
-                                : store.setState(runId, jobId, JobState.STARTED));
+                return store.setStartedUnlessFinished(runId, jobId);
               }
               String conclusion = result.conclusion().apiName();
               return store

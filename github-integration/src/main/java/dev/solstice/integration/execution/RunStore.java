@@ -44,6 +44,13 @@ public interface RunStore {
   Future<Void> setState(UUID runId, String jobId, String state);
 
   /**
+   * Marks a job started unless its state is already final, in one step: a {@code started} result
+   * handled after the job's final result (a killed replica's results redelivered beside the
+   * survivor's) must not undo it, or the jobs that need it are never queued.
+   */
+  Future<Void> setStartedUnlessFinished(UUID runId, String jobId);
+
+  /**
    * A short lease on changing one job's state (enqueueing, skipping or cancelling it), so two
    * replicas never both do it. True when acquired; it expires by itself if its holder dies.
    */
@@ -126,6 +133,14 @@ public interface RunStore {
     @Override
     public Future<Void> setState(UUID runId, String jobId, String state) {
       states.computeIfAbsent(runId, k -> new ConcurrentHashMap<>()).put(jobId, state);
+      return Future.succeededFuture();
+    }
+
+    @Override
+    public Future<Void> setStartedUnlessFinished(UUID runId, String jobId) {
+      states
+          .computeIfAbsent(runId, k -> new ConcurrentHashMap<>())
+          .compute(jobId, (k, old) -> JobState.terminal(old) ? old : JobState.STARTED);
       return Future.succeededFuture();
     }
 
@@ -238,6 +253,32 @@ public interface RunStore {
       return redis
           .hset(List.of(stateKey(runId), jobId, state))
           .compose(r -> redis.expire(List.of(stateKey(runId), ttl)))
+          .mapEmpty();
+    }
+
+    /** KEYS[1] the run's states; ARGV: job, started, completed prefix, skipped, cancelled, ttl. */
+    private static final String START_UNLESS_FINISHED =
+        "local s = redis.call('HGET', KEYS[1], ARGV[1])\n"
+            + "if s and (string.sub(s, 1, string.len(ARGV[3])) == ARGV[3]"
+            + " or s == ARGV[4] or s == ARGV[5]) then return 0 end\n"
+            + "redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])\n"
+            + "redis.call('EXPIRE', KEYS[1], ARGV[6])\n"
+            + "return 1";
+
+    @Override
+    public Future<Void> setStartedUnlessFinished(UUID runId, String jobId) {
+      return redis
+          .eval(
+              List.of(
+                  START_UNLESS_FINISHED,
+                  "1",
+                  stateKey(runId),
+                  jobId,
+                  JobState.STARTED,
+                  JobState.COMPLETED_PREFIX,
+                  JobState.SKIPPED,
+                  JobState.CANCELLED,
+                  ttl))
           .mapEmpty();
     }
 

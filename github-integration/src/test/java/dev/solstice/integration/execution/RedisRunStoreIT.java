@@ -115,6 +115,30 @@ class RedisRunStoreIT {
   }
 
   @Test
+  void aStartedResultHandledAfterTheFinalOneDoesNotUndoIt() throws Exception {
+    for (RunStore store :
+        List.of(
+            RunStore.redis(redis, prefix, Duration.ofMinutes(5)),
+            RunStore.inMemory(Clock.systemUTC()))) {
+      UUID run = UUID.randomUUID();
+      await(store.setState(run, "build", JobState.QUEUED));
+      await(store.setStartedUnlessFinished(run, "build"));
+      assertThat(await(store.states(run))).containsEntry("build", JobState.STARTED);
+      for (String last :
+          List.of(JobState.completed("success"), JobState.SKIPPED, JobState.CANCELLED)) {
+        await(store.setState(run, "build", last));
+        // A killed replica's STARTED, redelivered after the survivor applied the final result.
+        await(store.setStartedUnlessFinished(run, "build"));
+        assertThat(await(store.states(run)))
+            .as(store.getClass().getSimpleName())
+            .containsEntry("build", last);
+      }
+      await(store.setStartedUnlessFinished(run, "lint"));
+      assertThat(await(store.states(run))).containsEntry("lint", JobState.STARTED);
+    }
+  }
+
+  @Test
   void anotherReplicaEnqueuesTheDependentOnceWhenConcurrentResultsArrive() throws Exception {
     Clock clock = Clock.systemUTC();
     RunCoordinatorTest.FakeGitHub github = new RunCoordinatorTest.FakeGitHub();
