@@ -143,7 +143,7 @@ final class IntakeReport {
     b.append(
         String.format(
             Locale.ROOT,
-            "%nThe CPU µs per 2xx (CPU time of the server's process over the window ÷ its 2xx) moves far less than 2xx/s when other work takes cores away; for the service it includes its intake consumer's work in the window.%n%nRun %s → %s, load average %s at start, %s at end (other helpers' builds shared the 2 cores). Command:%n%n```%n%s%n```%n%nRaw: `docs/bench/intake/results.json`.%n",
+            "%nThe CPU µs per 2xx (CPU time of the server's process over the window ÷ its 2xx) moves far less than 2xx/s when other work takes cores away; for the service it includes its intake consumer's work in the window.%n%nRun %s → %s, load average %s at start, %s at end (2 cores: a load average above 2 means other work shared them). Command:%n%n```%n%s%n```%n%nRaw: `docs/bench/intake/results.json`.%n",
             r.getString("started_at"),
             r.getString("finished_at"),
             r.getString("load_average_at_start"),
