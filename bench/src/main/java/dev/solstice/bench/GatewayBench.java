@@ -85,7 +85,7 @@ final class GatewayBench {
           new Target("http://127.0.0.1:" + gatewayPort, i -> "Bearer " + tokens.get(i % CLIENTS));
       // The first reads fill the cache; then warm-up, unmeasured.
       for (int i = 0; i < RESOURCES; i++) {
-        get(http, gateway, i, null).toCompletionStage().toCompletableFuture().get();
+        await(get(http, gateway, i, null));
       }
       Duration warm = Duration.ofSeconds(o.warmupSeconds());
       closedLoop(http, direct, false, warm);
@@ -207,6 +207,11 @@ final class GatewayBench {
         .onComplete(ar -> lane(items, one, next, done));
   }
 
+  /** One request's answer, waited for at most a little longer than its own timeout. */
+  private static Answer await(Future<Answer> answer) throws Exception {
+    return answer.toCompletionStage().toCompletableFuture().get(40, TimeUnit.SECONDS);
+  }
+
   /** Where requests go, and the Authorization of the i-th request. */
   private record Target(String base, IntFunction<String> authorization) {
     Target as(int client) {
@@ -244,7 +249,7 @@ final class GatewayBench {
     Map<Integer, String> etags = new LinkedHashMap<>();
     if (ownEtag) {
       for (int i = 0; i < RESOURCES; i++) {
-        etags.put(i, get(http, t, i, null).toCompletionStage().toCompletableFuture().get().etag());
+        etags.put(i, await(get(http, t, i, null)).etag());
       }
     }
     Histogram h = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);

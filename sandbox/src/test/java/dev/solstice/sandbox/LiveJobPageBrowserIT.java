@@ -2,8 +2,8 @@ package dev.solstice.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.solstice.integration.testing.HeadlessChromium;
 import dev.solstice.integration.testing.ServiceHarness;
 import dev.solstice.integration.testing.TestBroker;
 import dev.solstice.integration.webhook.SignatureVerifier;
@@ -11,7 +11,6 @@ import dev.solstice.simulator.github.RecordedWebhooks;
 import dev.solstice.simulator.github.SimulatorLauncher;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import java.io.File;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -33,9 +32,6 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 
 /**
  * Issue 16 end to end in Debian's Chromium, headless: a push through the service (GitHub simulator,
@@ -48,8 +44,6 @@ import org.openqa.selenium.chrome.ChromeOptions;
  */
 class LiveJobPageBrowserIT {
 
-  private static final File CHROMIUM = new File("/usr/bin/chromium");
-  private static final File CHROMEDRIVER = new File("/usr/bin/chromedriver");
   private static final Path SHOTS = Path.of("target", "screenshots");
   private static final int STEPS = 30;
 
@@ -78,7 +72,7 @@ class LiveJobPageBrowserIT {
 
   @Test
   void theLogGrowsLiveWhileTheJobRunsAndThePageTurnsGreen() throws Exception {
-    assumeTrue(CHROMIUM.canExecute() && CHROMEDRIVER.canExecute(), "no chromium/chromedriver");
+    HeadlessChromium.assumeInstalled();
     int port = freePort();
     Map<String, String> env =
         ServiceHarness.isolatedEnv(
@@ -91,8 +85,8 @@ class LiveJobPageBrowserIT {
                 "STUB_LOG_PART_INTERVAL_MS", "300"));
     Vertx vertx = Vertx.vertx();
     Path workDir = Files.createTempDirectory("solstice-live-page");
-    Path profile = Files.createTempDirectory("solstice-chromium-");
     SandboxStack stack = SandboxStack.start(vertx, env, workDir);
+    HeadlessChromium chromium = null;
     WebDriver browser = null;
     try (TestBroker broker = new TestBroker()) {
       broker.trackAll(stack.config());
@@ -103,7 +97,8 @@ class LiveJobPageBrowserIT {
       await().atMost(Duration.ofSeconds(20)).until(stack.service()::isReady);
       stack.startOrchestrator();
       // The browser first: it takes seconds to start on a busy machine, the job not many more.
-      browser = chromium(profile);
+      chromium = HeadlessChromium.start();
+      browser = chromium.driver();
       browser.manage().window().setSize(new Dimension(1000, 1000));
       assertThat(push(port)).isEqualTo(202);
 
@@ -158,14 +153,11 @@ class LiveJobPageBrowserIT {
       }
       throw e;
     } finally {
-      if (browser != null) {
-        browser.quit();
+      if (chromium != null) {
+        chromium.close();
       }
       stack.close();
       vertx.close().await(20, TimeUnit.SECONDS);
-      try (var files = Files.walk(profile)) {
-        files.sorted(java.util.Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
-      }
     }
   }
 
@@ -214,26 +206,5 @@ class LiveJobPageBrowserIT {
   private static void shot(WebDriver browser, String name) throws Exception {
     Files.createDirectories(SHOTS);
     Files.write(SHOTS.resolve(name), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
-  }
-
-  private static WebDriver chromium(Path profile) {
-    ChromeOptions options = new ChromeOptions();
-    options.setBinary(CHROMIUM);
-    options.addArguments(
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--user-data-dir=" + profile);
-    ChromeDriverService service =
-        new ChromeDriverService.Builder()
-            .usingDriverExecutable(CHROMEDRIVER)
-            .usingAnyFreePort()
-            .withTimeout(Duration.ofSeconds(30))
-            .build();
-    return new ChromeDriver(service, options);
   }
 }

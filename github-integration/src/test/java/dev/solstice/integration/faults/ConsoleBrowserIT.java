@@ -2,16 +2,15 @@ package dev.solstice.integration.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.rabbitmq.client.AMQP;
 import dev.solstice.integration.github.CapturedLogs;
+import dev.solstice.integration.testing.HeadlessChromium;
 import dev.solstice.integration.testing.TestDatabase;
 import dev.solstice.integration.testing.VertxPerClass;
 import dev.solstice.jobrequest.amqp.MessageProperties;
 import dev.solstice.simulator.github.GitHubSimulator;
 import dev.solstice.simulator.github.SimulatorLauncher;
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,9 +24,6 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 
 /**
  * Issue 16, the operator console in Debian's Chromium (headless, through chromedriver) against the
@@ -39,8 +35,6 @@ import org.openqa.selenium.chrome.ChromeOptions;
  */
 class ConsoleBrowserIT extends VertxPerClass {
 
-  private static final File CHROMIUM = new File("/usr/bin/chromium");
-  private static final File CHROMEDRIVER = new File("/usr/bin/chromedriver");
   private static final Duration WITHIN = Duration.ofSeconds(30);
   private static final Path SHOTS = Path.of("target", "screenshots");
 
@@ -48,7 +42,7 @@ class ConsoleBrowserIT extends VertxPerClass {
 
   @Test
   void anAdminReplaysAParkedDeliveryAndSeesItProcessedAndANonAdminGets404() throws Exception {
-    assumeTrue(CHROMIUM.canExecute() && CHROMEDRIVER.canExecute(), "no chromium/chromedriver");
+    HeadlessChromium.assumeInstalled();
     Files.createDirectories(SHOTS);
     LOGS.secret(CLIENT_SECRET);
     LOGS.secret(SESSION_SECRET);
@@ -65,7 +59,8 @@ class ConsoleBrowserIT extends VertxPerClass {
       String parked = UUID.randomUUID().toString();
       park(s, parked);
 
-      WebDriver admin = chromium();
+      HeadlessChromium adminBrowser = HeadlessChromium.start("--window-size=1200,900");
+      WebDriver admin = adminBrowser.driver();
       try {
         String base = "http://127.0.0.1:" + s.service.service().httpPort();
         signIn(s, admin, base, "octo-admin");
@@ -121,10 +116,11 @@ class ConsoleBrowserIT extends VertxPerClass {
         shot(admin, "console-failure.png");
         throw e;
       } finally {
-        admin.quit();
+        adminBrowser.close();
       }
 
-      WebDriver stranger = chromium();
+      HeadlessChromium strangerBrowser = HeadlessChromium.start("--window-size=1200,900");
+      WebDriver stranger = strangerBrowser.driver();
       try {
         String base = "http://127.0.0.1:" + s.service.service().httpPort();
         signIn(s, stranger, base, "octo-dev");
@@ -139,7 +135,7 @@ class ConsoleBrowserIT extends VertxPerClass {
         shot(stranger, "console-failure.png");
         throw e;
       } finally {
-        stranger.quit();
+        strangerBrowser.close();
       }
       s.registerSecrets(LOGS);
     }
@@ -236,29 +232,5 @@ class ConsoleBrowserIT extends VertxPerClass {
     } catch (Exception e) {
       // a screenshot is a by-product; the assertion that failed matters more
     }
-  }
-
-  private static WebDriver chromium() throws Exception {
-    Path profile = Files.createTempDirectory("solstice-console-chromium-");
-    profile.toFile().deleteOnExit();
-    ChromeOptions options = new ChromeOptions();
-    options.setBinary(CHROMIUM);
-    options.addArguments(
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--window-size=1200,900",
-        "--user-data-dir=" + profile);
-    return new ChromeDriver(
-        new ChromeDriverService.Builder()
-            .usingDriverExecutable(CHROMEDRIVER)
-            .usingAnyFreePort()
-            .withTimeout(Duration.ofSeconds(30))
-            .build(),
-        options);
   }
 }

@@ -1,20 +1,14 @@
 package dev.solstice.integration.pages;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.File;
-import java.nio.file.Files;
+import dev.solstice.integration.testing.HeadlessChromium;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 
 /**
  * Issue 16: the job page in Debian's Chromium, headless, driven through its chromedriver. Skipped
@@ -22,78 +16,41 @@ import org.openqa.selenium.chrome.ChromeOptions;
  */
 class JobPageBrowserIT {
 
-  private static final File CHROMIUM = new File("/usr/bin/chromium");
-  private static final File CHROMEDRIVER = new File("/usr/bin/chromedriver");
-
   @Test
   void theJobPageShowsTheJobItsColouredLogAndLineLinks() throws Exception {
-    assumeTrue(CHROMIUM.canExecute() && CHROMEDRIVER.canExecute(), "no chromium/chromedriver");
-    Path profile = Files.createTempDirectory("solstice-chromium-");
-    try (JobPageFixture f = new JobPageFixture(true)) {
-      WebDriver browser = chromium(profile);
-      try {
-        browser.manage().window().setSize(new org.openqa.selenium.Dimension(1000, 900));
-        browser.get(f.url("/jobs/" + f.build.requestId()));
-        // Kept as target/screenshots/job-page.png, pass or fail (docs/images/job-page.png is one).
-        Path shot = Path.of("target", "screenshots", "job-page.png");
-        Files.createDirectories(shot.getParent());
-        Files.write(
-            shot,
-            ((org.openqa.selenium.TakesScreenshot) browser)
-                .getScreenshotAs(org.openqa.selenium.OutputType.BYTES));
-        assertThat(browser.getTitle()).contains("octo/hello").contains("build");
-        assertThat(browser.findElement(By.cssSelector("dl.facts")).getText())
-            .contains("octo/hello", "refs/heads/main", "linux-x64", "completed:success");
-        assertThat(browser.findElement(By.cssSelector("table.run")).getText())
-            .contains("test", "started");
+    HeadlessChromium.assumeInstalled();
+    try (JobPageFixture f = new JobPageFixture(true);
+        HeadlessChromium chromium = HeadlessChromium.start()) {
+      WebDriver browser = chromium.driver();
+      browser.manage().window().setSize(new org.openqa.selenium.Dimension(1000, 900));
+      browser.get(f.url("/jobs/" + f.build.requestId()));
+      // Kept as target/screenshots/job-page.png, pass or fail (docs/images/job-page.png is one).
+      chromium.screenshot(Path.of("target", "screenshots", "job-page.png"));
+      assertThat(browser.getTitle()).contains("octo/hello").contains("build");
+      assertThat(browser.findElement(By.cssSelector("dl.facts")).getText())
+          .contains("octo/hello", "refs/heads/main", "linux-x64", "completed:success");
+      assertThat(browser.findElement(By.cssSelector("table.run")).getText())
+          .contains("test", "started");
 
-        WebElement red = browser.findElement(By.cssSelector("pre.log .ansi-fg-1.ansi-bold"));
-        assertThat(red.getText()).isEqualTo("error: <b>not</b> bold & red");
-        assertThat(red.getCssValue("color")).isEqualTo("rgba(204, 0, 0, 1)");
-        assertThat(red.getCssValue("font-weight")).isEqualTo("700");
-        assertThat(browser.findElement(By.cssSelector("pre.log .ansi-fg-2")).getText())
-            .isEqualTo("build ok");
+      WebElement red = browser.findElement(By.cssSelector("pre.log .ansi-fg-1.ansi-bold"));
+      assertThat(red.getText()).isEqualTo("error: <b>not</b> bold & red");
+      assertThat(red.getCssValue("color")).isEqualTo("rgba(204, 0, 0, 1)");
+      assertThat(red.getCssValue("font-weight")).isEqualTo("700");
+      assertThat(browser.findElement(By.cssSelector("pre.log .ansi-fg-2")).getText())
+          .isEqualTo("build ok");
 
-        List<WebElement> links = browser.findElements(By.cssSelector("pre.log a.ln"));
-        assertThat(links)
-            .extracting(a -> a.getAttribute("href"))
-            .hasSize(4)
-            .allSatisfy(href -> assertThat(href).matches(".*#L[1-4]$"));
-        links.get(2).click();
-        assertThat(browser.getCurrentUrl()).endsWith("#L3");
-        assertThat(browser.findElement(By.id("L3")).getCssValue("background-color"))
-            .isEqualTo("rgba(51, 51, 85, 1)");
+      List<WebElement> links = browser.findElements(By.cssSelector("pre.log a.ln"));
+      assertThat(links)
+          .extracting(a -> a.getAttribute("href"))
+          .hasSize(4)
+          .allSatisfy(href -> assertThat(href).matches(".*#L[1-4]$"));
+      links.get(2).click();
+      assertThat(browser.getCurrentUrl()).endsWith("#L3");
+      assertThat(browser.findElement(By.id("L3")).getCssValue("background-color"))
+          .isEqualTo("rgba(51, 51, 85, 1)");
 
-        assertThat(browser.findElement(By.cssSelector("a.download")).getAttribute("href"))
-            .endsWith("/jobs/" + f.build.requestId() + "/log");
-      } finally {
-        browser.quit();
-      }
-    } finally {
-      try (var files = Files.walk(profile)) {
-        files.sorted(java.util.Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
-      }
+      assertThat(browser.findElement(By.cssSelector("a.download")).getAttribute("href"))
+          .endsWith("/jobs/" + f.build.requestId() + "/log");
     }
-  }
-
-  private static WebDriver chromium(Path profile) {
-    ChromeOptions options = new ChromeOptions();
-    options.setBinary(CHROMIUM);
-    options.addArguments(
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--user-data-dir=" + profile);
-    ChromeDriverService service =
-        new ChromeDriverService.Builder()
-            .usingDriverExecutable(CHROMEDRIVER)
-            .usingAnyFreePort()
-            .withTimeout(Duration.ofSeconds(30))
-            .build();
-    return new ChromeDriver(service, options);
   }
 }

@@ -2,15 +2,14 @@ package dev.solstice.integration.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.solstice.integration.testing.HeadlessChromium;
 import dev.solstice.integration.testing.ServiceHarness;
 import dev.solstice.simulator.github.GitHubSimulator;
 import dev.solstice.simulator.github.RecordedWebhooks;
 import dev.solstice.simulator.github.SimulatorLauncher;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import java.io.File;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -35,9 +34,6 @@ import org.openqa.selenium.Cookie;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 
 /**
  * Issue 16, in Debian's Chromium (headless, through chromedriver): the service with a GitHub App
@@ -48,8 +44,6 @@ import org.openqa.selenium.chrome.ChromeOptions;
  */
 class JobAccessBrowserIT {
 
-  private static final File CHROMIUM = new File("/usr/bin/chromium");
-  private static final File CHROMEDRIVER = new File("/usr/bin/chromedriver");
   private static final String REPO = "Codertocat/Hello-World";
   private static final String SHA = RecordedWebhooks.PUSH_SHA;
 
@@ -74,8 +68,8 @@ class JobAccessBrowserIT {
   private static String base;
   private static String jobUrl;
 
+  private HeadlessChromium chromium;
   private WebDriver browser;
-  private Path profile;
 
   /** A screenshot of the failing page, taken before the browser closes. */
   @RegisterExtension
@@ -87,7 +81,7 @@ class JobAccessBrowserIT {
 
   @BeforeAll
   static void startService() throws Exception {
-    assumeTrue(CHROMIUM.canExecute() && CHROMEDRIVER.canExecute(), "no chromium/chromedriver");
+    HeadlessChromium.assumeInstalled();
     vertx = Vertx.vertx();
     sim =
         SimulatorLauncher.on(vertx)
@@ -144,18 +138,15 @@ class JobAccessBrowserIT {
 
   @BeforeEach
   void openBrowser() throws Exception {
-    profile = Files.createTempDirectory("solstice-chromium-");
-    browser = chromium(profile);
+    chromium = HeadlessChromium.start();
+    browser = chromium.driver();
     browser.manage().window().setSize(new org.openqa.selenium.Dimension(1000, 900));
   }
 
   @AfterEach
   void closeBrowser() throws Exception {
     sim.users().signIn(null);
-    browser.quit();
-    try (var files = Files.walk(profile)) {
-      files.sorted(java.util.Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
-    }
+    chromium.close();
   }
 
   @Test
@@ -280,26 +271,5 @@ class JobAccessBrowserIT {
     } catch (Exception e) {
       System.err.println("no screenshot " + name + ": " + e);
     }
-  }
-
-  private static WebDriver chromium(Path profile) {
-    ChromeOptions options = new ChromeOptions();
-    options.setBinary(CHROMIUM);
-    options.addArguments(
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--user-data-dir=" + profile);
-    ChromeDriverService driver =
-        new ChromeDriverService.Builder()
-            .usingDriverExecutable(CHROMEDRIVER)
-            .usingAnyFreePort()
-            .withTimeout(Duration.ofSeconds(30))
-            .build();
-    return new ChromeDriver(driver, options);
   }
 }
