@@ -3,6 +3,7 @@ package dev.solstice.integration.github;
 import io.vertx.core.Future;
 import io.vertx.redis.client.RedisAPI;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -73,35 +74,28 @@ public record RedisWriteBudget(RedisAPI redis, String prefix, PacingPolicy polic
 
   @Override
   public Future<Long> reserve(String lane, long notBefore) {
-    return redis
-        .eval(
-            List.of(
-                RESERVE_SCRIPT,
-                "1",
-                prefix + lane,
-                Long.toString(clock.millis()),
-                Long.toString(notBefore),
-                Integer.toString(policy.writesPerMinute()),
-                Integer.toString(policy.writesPerHour()),
-                UUID.randomUUID().toString()))
-        .timeout(TIMEOUT_MS, TimeUnit.MILLISECONDS)
-        .map(r -> r.toLong());
+    return evalLimits(RESERVE_SCRIPT, lane, notBefore, UUID.randomUUID().toString());
   }
 
   @Override
   public Future<Long> nextStart(String lane, long notBefore) {
-    return redis
-        .eval(
-            List.of(
-                PEEK_SCRIPT,
-                "1",
-                prefix + lane,
-                Long.toString(clock.millis()),
-                Long.toString(notBefore),
-                Integer.toString(policy.writesPerMinute()),
-                Integer.toString(policy.writesPerHour())))
-        .timeout(TIMEOUT_MS, TimeUnit.MILLISECONDS)
-        .map(r -> r.toLong());
+    return evalLimits(PEEK_SCRIPT, lane, notBefore);
+  }
+
+  /** A script over one lane's key, with the clock, the earliest start and the two limits. */
+  private Future<Long> evalLimits(String script, String lane, long notBefore, String... more) {
+    List<String> args = new ArrayList<>();
+    args.addAll(
+        List.of(
+            script,
+            "1",
+            prefix + lane,
+            Long.toString(clock.millis()),
+            Long.toString(notBefore),
+            Integer.toString(policy.writesPerMinute()),
+            Integer.toString(policy.writesPerHour())));
+    args.addAll(List.of(more));
+    return redis.eval(args).timeout(TIMEOUT_MS, TimeUnit.MILLISECONDS).map(r -> r.toLong());
   }
 
   /**

@@ -136,28 +136,16 @@ public final class InMemoryInstallationLanes implements InstallationLanes {
   }
 
   private Turn turn(String installation, WebhookDelivery head) {
-    return new Turn() {
-      @Override
-      public String installation() {
-        return installation;
-      }
-
-      @Override
-      public WebhookDelivery head() {
-        return head;
-      }
-
-      @Override
-      public Future<Void> finish(long nextReadyAt) {
-        end(installation, head, nextReadyAt);
-        return Future.succeededFuture();
-      }
-
-      @Override
-      public Future<Void> giveBack(long readyAt) {
-        end(installation, null, readyAt);
-        return Future.succeededFuture();
-      }
-    };
+    return new FunctionTurn(
+        installation,
+        head,
+        nextReadyAt -> {
+          end(installation, head, nextReadyAt);
+          return Future.succeededFuture();
+        },
+        readyAt -> {
+          end(installation, null, readyAt);
+          return Future.succeededFuture();
+        });
   }
 }

@@ -3,6 +3,7 @@ package dev.solstice.integration.intake;
 import dev.solstice.integration.core.WebhookDelivery;
 import io.vertx.core.Future;
 import java.util.List;
+import java.util.function.LongFunction;
 
 /**
  * Per-installation lanes of deliveries set aside while their installation cannot write to GitHub
@@ -31,6 +32,24 @@ public interface InstallationLanes {
 
     /** Gives the turn up keeping the head; the lane is served again from {@code readyAt}. */
     Future<Void> giveBack(long readyAt);
+  }
+
+  /** A turn whose two ends are functions of when the lane is to be served again. */
+  record FunctionTurn(
+      String installation,
+      WebhookDelivery head,
+      LongFunction<Future<Void>> onFinish,
+      LongFunction<Future<Void>> onGiveBack)
+      implements Turn {
+    @Override
+    public Future<Void> finish(long nextReadyAt) {
+      return onFinish.apply(nextReadyAt);
+    }
+
+    @Override
+    public Future<Void> giveBack(long readyAt) {
+      return onGiveBack.apply(readyAt);
+    }
   }
 
   /** An installation's lane and how many deliveries wait in it. */

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -274,36 +275,21 @@ public final class RedisInstallationLanes implements InstallationLanes {
                             vertx.cancelTimer(id);
                           }
                         }));
-    return new Turn() {
-      @Override
-      public String installation() {
-        return installation;
-      }
-
-      @Override
-      public WebhookDelivery head() {
-        return head;
-      }
-
-      @Override
-      public Future<Void> finish(long nextReadyAt) {
-        return end(head.deliveryId(), nextReadyAt);
-      }
-
-      @Override
-      public Future<Void> giveBack(long readyAt) {
-        return end("", readyAt);
-      }
-
-      private Future<Void> end(String id, long readyAt) {
-        vertx.cancelTimer(timer);
-        return eval(
-                FINISH,
-                List.of(lane(installation), turnKey, prefix + "ready", prefix + "depth", entry(id)),
-                List.of(id, owner, Long.toString(readyAt), installation))
-            .mapEmpty();
-      }
-    };
+    BiFunction<String, Long, Future<Void>> end =
+        (id, readyAt) -> {
+          vertx.cancelTimer(timer);
+          return eval(
+                  FINISH,
+                  List.of(
+                      lane(installation), turnKey, prefix + "ready", prefix + "depth", entry(id)),
+                  List.of(id, owner, Long.toString(readyAt), installation))
+              .mapEmpty();
+        };
+    return new FunctionTurn(
+        installation,
+        head,
+        nextReadyAt -> end.apply(head.deliveryId(), nextReadyAt),
+        readyAt -> end.apply("", readyAt));
   }
 
   private Future<Response> eval(String script, List<String> keys, List<String> args) {
