@@ -15,7 +15,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.io.IOException;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +30,6 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -131,14 +129,6 @@ public final class GitHubSimulator {
       Map<String, String> permissions,
       Instant expiresAt) {}
 
-  private sealed interface Entry permits FileEntry, SymlinkEntry, SubmoduleEntry {}
-
-  private record FileEntry(byte[] bytes) implements Entry {}
-
-  private record SymlinkEntry(String target) implements Entry {}
-
-  private record SubmoduleEntry(String url) implements Entry {}
-
   private static final class Bucket {
     final long limit;
     long remaining;
@@ -164,7 +154,6 @@ public final class GitHubSimulator {
   private final Map<String, Token> tokens = new HashMap<>();
   private final List<String> issuedTokens = new ArrayList<>();
   private final List<String> seenJwts = new ArrayList<>();
-  private final Map<String, Map<String, Map<String, Entry>>> files = new HashMap<>();
   private final Map<String, List<JsonObject>> checkRuns = new HashMap<>();
   private final Map<Long, List<JsonObject>> annotations = new HashMap<>();
   private final Map<String, List<JsonObject>> issues = new HashMap<>();
@@ -202,6 +191,7 @@ public final class GitHubSimulator {
   private final UserAccounts users = new UserAccounts(this); // issue 16
   private final CredentialSet credentials = new CredentialSet(this);
   private final CheckRunRerequests rerequests = new CheckRunRerequests(this); // issue 16
+  private final RepositoryContents contents = new RepositoryContents(this);
 
   private GitHubSimulator(Vertx vertx, App app, String prefix) {
     this.vertx = vertx;
@@ -249,7 +239,7 @@ public final class GitHubSimulator {
     router.post("/app/installations/:id/access_tokens").handler(this::mintToken);
     router.get("/app/hook/deliveries").handler(this::listDeliveries);
     router.post("/app/hook/deliveries/:id/attempts").handler(this::redeliver);
-    router.get("/repos/:owner/:repo/contents/*").handler(this::getContent);
+    contents.register(router);
     router.post("/repos/:owner/:repo/check-runs").handler(this::createCheckRun);
     router.patch("/repos/:owner/:repo/check-runs/:id").handler(this::updateCheckRun);
     router.get("/repos/:owner/:repo/commits/:ref/check-runs").handler(this::listCheckRuns);
@@ -392,8 +382,8 @@ public final class GitHubSimulator {
     this.rateLimit = limit;
   }
 
-  public synchronized void putFile(String repo, String sha, String path, byte[] bytes) {
-    put(repo, sha, path, new FileEntry(bytes.clone()));
+  public void putFile(String repo, String sha, String path, byte[] bytes) {
+    contents.putFile(norm(repo), sha, path, bytes);
   }
 
   public void putFile(String repo, String sha, String path, String text) {
@@ -416,19 +406,12 @@ public final class GitHubSimulator {
     compares.put(norm(repo) + ":" + base + "..." + head, List.copyOf(paths));
   }
 
-  public synchronized void putSymlink(String repo, String sha, String path, String target) {
-    put(repo, sha, path, new SymlinkEntry(target));
+  public void putSymlink(String repo, String sha, String path, String target) {
+    contents.putSymlink(norm(repo), sha, path, target);
   }
 
-  public synchronized void putSubmodule(String repo, String sha, String path, String gitUrl) {
-    put(repo, sha, path, new SubmoduleEntry(gitUrl));
-  }
-
-  private void put(String repo, String sha, String path, Entry e) {
-    files
-        .computeIfAbsent(norm(repo), k -> new HashMap<>())
-        .computeIfAbsent(sha, k -> new TreeMap<>())
-        .put(stripSlash(path), e);
+  public void putSubmodule(String repo, String sha, String path, String gitUrl) {
+    contents.putSubmodule(norm(repo), sha, path, gitUrl);
   }
 
   /** Check runs of a repository, as GitHub would return them, oldest first. */
@@ -996,95 +979,6 @@ public final class GitHubSimulator {
     return true;
   }
 
-  private void getContent(RoutingContext ctx) {
-    if (!authorize(ctx, "contents", "read")) {
-      return;
-    }
-    String repo = repoOf(ctx);
-    String raw = ctx.request().path().substring(prefix.length());
-    String prefix = "/repos/" + ctx.pathParam("owner") + "/" + ctx.pathParam("repo") + "/contents/";
-    String path = decodePath(raw.length() > prefix.length() ? raw.substring(prefix.length()) : "");
-    String ref = ctx.request().getParam("ref", "main");
-    boolean rawMedia =
-        String.valueOf(ctx.request().getHeader("Accept")).contains("application/vnd.github.raw");
-    Entry entry;
-    List<String> children;
-    synchronized (this) {
-      Map<String, Entry> tree = files.getOrDefault(repo, Map.of()).get(ref);
-      if (tree == null) {
-        error(ctx, 404, "No commit found for the ref " + ref, null);
-        return;
-      }
-      entry = tree.get(path);
-      if (entry instanceof SymlinkEntry link
-          && tree.get(resolve(path, link.target())) instanceof FileEntry target) {
-        // GitHub answers a symlink to a regular file with that file's content.
-        entry = target;
-      }
-      String dir = path.isEmpty() ? "" : path + "/";
-      children =
-          tree.keySet().stream()
-              .filter(k -> k.startsWith(dir))
-              .map(k -> k.substring(dir.length()).split("/")[0])
-              .distinct()
-              .collect(Collectors.toList());
-    }
-    if (entry == null && children.isEmpty()) {
-      error(ctx, 404, "Not Found", null);
-      return;
-    }
-    if (entry == null) {
-      JsonArray list = new JsonArray();
-      synchronized (this) {
-        Map<String, Entry> tree = files.get(repo).get(ref);
-        for (String c : children) {
-          String p = join(path, c);
-          Entry e = tree.get(p);
-          // GitHub lists submodules as "file" (backwards compatibility) and subtrees as "dir"
-          String type = e == null ? "dir" : e instanceof SymlinkEntry ? "symlink" : "file";
-          list.add(meta(type, p, 0));
-        }
-      }
-      conditional(ctx, 200, list.toBuffer(), "application/json; charset=utf-8");
-      return;
-    }
-    if (entry instanceof FileEntry f) {
-      if (rawMedia) {
-        conditional(
-            ctx, 200, Buffer.buffer(f.bytes()), "application/vnd.github.raw; charset=utf-8");
-        return;
-      }
-      boolean big = f.bytes().length > 1024 * 1024;
-      JsonObject meta =
-          meta("file", path, f.bytes().length)
-              .put("encoding", big ? "none" : "base64")
-              .put("content", big ? "" : Base64.getMimeEncoder().encodeToString(f.bytes()));
-      conditional(ctx, 200, meta.toBuffer(), "application/json; charset=utf-8");
-    } else if (entry instanceof SymlinkEntry s) {
-      conditional(
-          ctx,
-          200,
-          meta("symlink", path, s.target().length()).put("target", s.target()).toBuffer(),
-          "application/json; charset=utf-8");
-    } else if (entry instanceof SubmoduleEntry s) {
-      conditional(
-          ctx,
-          200,
-          meta("submodule", path, 0).put("submodule_git_url", s.url()).toBuffer(),
-          "application/json; charset=utf-8");
-    }
-  }
-
-  private JsonObject meta(String type, String path, int size) {
-    String name = path.substring(path.lastIndexOf('/') + 1);
-    return new JsonObject()
-        .put("type", type)
-        .put("name", name)
-        .put("path", path)
-        .put("size", size)
-        .put("sha", sha1Hex(type + path + size));
-  }
-
   private void createCheckRun(RoutingContext ctx) {
     JsonObject body = authorizedBody(ctx, "checks");
     if (body == null) {
@@ -1517,7 +1411,7 @@ public final class GitHubSimulator {
   }
 
   /** A GET answer with an ETag; 304 (free) when the client already has it. */
-  private void conditional(RoutingContext ctx, int status, Buffer body, String contentType) {
+  void conditional(RoutingContext ctx, int status, Buffer body, String contentType) {
     String etag = "W/\"" + sha256Hex(body) + "\"";
     ctx.response().putHeader("etag", etag);
     String inm = ctx.request().getHeader("If-None-Match");
@@ -1728,42 +1622,6 @@ public final class GitHubSimulator {
     return norm(ctx.pathParam("owner") + "/" + ctx.pathParam("repo"));
   }
 
-  private static String stripSlash(String p) {
-    return p.startsWith("/") ? p.substring(1) : p;
-  }
-
-  /** A symlink target relative to the link's directory, normalised ("a/../b" -> "b"). */
-  private static String resolve(String linkPath, String target) {
-    String base = linkPath.contains("/") ? linkPath.substring(0, linkPath.lastIndexOf('/')) : "";
-    java.util.Deque<String> parts = new java.util.ArrayDeque<>();
-    for (String seg : ((base.isEmpty() ? "" : base + "/") + target).split("/")) {
-      if (seg.isEmpty() || seg.equals(".")) {
-        continue;
-      }
-      if (seg.equals("..")) {
-        parts.pollLast();
-      } else {
-        parts.addLast(seg);
-      }
-    }
-    return String.join("/", parts);
-  }
-
-  private static String join(String dir, String name) {
-    return dir.isEmpty() ? name : dir + "/" + name;
-  }
-
-  private static String decodePath(String p) {
-    StringBuilder sb = new StringBuilder();
-    for (String seg : p.split("/", -1)) {
-      if (sb.length() > 0) {
-        sb.append('/');
-      }
-      sb.append(URLDecoder.decode(seg.replace("+", "%2B"), StandardCharsets.UTF_8));
-    }
-    return sb.toString();
-  }
-
   private String randomAlnum(int n) {
     String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
     StringBuilder sb = new StringBuilder(n);
@@ -1865,8 +1723,16 @@ public final class GitHubSimulator {
   }
 
   /** The sha GET /contents answers for a file, or null when there is none. */
-  synchronized String fileSha(String repo, String ref, String path) {
-    Entry e = files.getOrDefault(norm(repo), Map.of()).getOrDefault(ref, Map.of()).get(path);
-    return e instanceof FileEntry f ? meta("file", path, f.bytes().length).getString("sha") : null;
+  String fileSha(String repo, String ref, String path) {
+    return contents.fileSha(norm(repo), ref, path);
+  }
+
+  /** The path of a request below the API base (the simulator may serve under a prefix). */
+  String apiPath(RoutingContext ctx) {
+    return ctx.request().path().substring(prefix.length());
+  }
+
+  boolean authorizeAccess(RoutingContext ctx, String permission, String level) {
+    return authorize(ctx, permission, level);
   }
 }
