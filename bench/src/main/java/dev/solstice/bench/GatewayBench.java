@@ -26,6 +26,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.function.IntFunction;
 import org.HdrHistogram.Histogram;
 
@@ -60,10 +62,7 @@ final class GatewayBench {
     Vertx vertx = Vertx.vertx();
     GitHubSimulator sim = SimulatorLauncher.on(vertx).forLoad().start();
     ChildJvm service = null;
-    HttpClient http =
-        vertx.createHttpClient(
-            new HttpClientOptions().setKeepAlive(true),
-            new PoolOptions().setHttp1MaxSize(Math.max(8, o.concurrency())));
+    HttpClient http = client(vertx);
     try {
       sim.installation(INSTALLATION, REPO);
       sim.acceptStaticToken(STATIC_TOKEN);
@@ -85,17 +84,17 @@ final class GatewayBench {
           new Target("http://127.0.0.1:" + gatewayPort, i -> "Bearer " + tokens.get(i % CLIENTS));
       // The first reads fill the cache; then warm-up, unmeasured.
       for (int i = 0; i < RESOURCES; i++) {
-        await(get(http, gateway, i, null));
+        await(http, gateway, i);
       }
       Duration warm = Duration.ofSeconds(o.warmupSeconds());
-      closedLoop(http, direct, false, warm);
-      closedLoop(http, gateway, false, warm);
+      closedLoop(vertx, direct, false, warm);
+      closedLoop(vertx, gateway, false, warm);
       Duration phase = Duration.ofSeconds(o.phaseSeconds());
       BenchRun.log(
           "gateway: direct, through the gateway, own If-None-Match; %d s each", o.phaseSeconds());
-      JsonObject directStats = closedLoop(http, direct, false, phase);
-      JsonObject cachedStats = closedLoop(http, gateway, false, phase);
-      JsonObject notModifiedStats = closedLoop(http, gateway, true, phase);
+      JsonObject directStats = closedLoop(vertx, direct, false, phase);
+      JsonObject cachedStats = closedLoop(vertx, gateway, false, phase);
+      JsonObject notModifiedStats = closedLoop(vertx, gateway, true, phase);
       JsonObject r =
           new JsonObject()
               .put("concurrency", concurrency())
@@ -111,7 +110,7 @@ final class GatewayBench {
                   "added_p50_ms",
                   PhaseStats.round(
                       cachedStats.getDouble("p50_ms") - directStats.getDouble("p50_ms")))
-              .put("economy", economy(sim, http, gateway));
+              .put("economy", economy(sim, vertx, gateway));
       BenchRun.log("  gateway: %s", r.encode());
       return r;
     } finally {
@@ -128,6 +127,15 @@ final class GatewayBench {
    * 100 clients read the same 20 resources (fresh ones, not yet cached), each once; then again,
    * each with the ETag it got (as a client with its own cache does).
    */
+  private JsonObject economy(GitHubSimulator sim, Vertx vertx, Target gateway) throws Exception {
+    HttpClient http = client(vertx);
+    try {
+      return economy(sim, http, gateway);
+    } finally {
+      http.close();
+    }
+  }
+
   private JsonObject economy(GitHubSimulator sim, HttpClient http, Target gateway)
       throws Exception {
     List<Integer> order = new ArrayList<>();
@@ -207,9 +215,31 @@ final class GatewayBench {
         .onComplete(ar -> lane(items, one, next, done));
   }
 
-  /** One request's answer, waited for at most a little longer than its own timeout. */
-  private static Answer await(Future<Answer> answer) throws Exception {
-    return answer.toCompletionStage().toCompletableFuture().get(40, TimeUnit.SECONDS);
+  /**
+   * A client of its own for each phase, so a phase ends with its connections closed and the next
+   * one does not start from a pool the last one left behind.
+   */
+  private HttpClient client(Vertx vertx) {
+    return vertx.createHttpClient(
+        new HttpClientOptions().setKeepAlive(true),
+        new PoolOptions().setHttp1MaxSize(Math.max(8, o.concurrency())));
+  }
+
+  /**
+   * One GET's answer, waited for at most a little longer than its own timeouts; when it does not
+   * come, the exception says how far the exchange got.
+   */
+  private static Answer await(HttpClient http, Target t, int resource) throws Exception {
+    AtomicReference<String> stage = new AtomicReference<>("waiting for a connection");
+    try {
+      return get(http, t, resource, null, stage::set)
+          .toCompletionStage()
+          .toCompletableFuture()
+          .get(40, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new IllegalStateException(
+          "GET r" + resource + " from " + t.base() + " unanswered after 40 s: " + stage.get(), e);
+    }
   }
 
   /** Where requests go, and the Authorization of the i-th request. */
@@ -222,34 +252,59 @@ final class GatewayBench {
   private record Answer(int status, String etag) {}
 
   private static Future<Answer> get(HttpClient http, Target t, int resource, String etag) {
+    return get(http, t, resource, etag, stage -> {});
+  }
+
+  private static Future<Answer> get(
+      HttpClient http, Target t, int resource, String etag, Consumer<String> stage) {
     RequestOptions options =
         new RequestOptions()
             .setMethod(HttpMethod.GET)
             .setAbsoluteURI(t.base() + "/repos/" + REPO + "/contents/r" + resource + ".json")
             .putHeader("Authorization", t.authorization().apply(resource))
             .putHeader("Accept", "application/vnd.github+json")
-            .setTimeout(30_000);
+            // Both bounds: idle alone does not cover the wait for a pooled connection, and a
+            // request stuck there once held a CI run to its limit.
+            .setConnectTimeout(10_000)
+            .setIdleTimeout(30_000);
     if (etag != null) {
       options.putHeader("If-None-Match", etag);
     }
     return http.request(options)
-        .compose(req -> req.send())
         .compose(
-            resp ->
-                resp.body()
-                    .map((Buffer b) -> new Answer(resp.statusCode(), resp.getHeader("ETag"))));
+            req -> {
+              stage.accept("request sent on " + req.connection().localAddress());
+              return req.send();
+            })
+        .compose(
+            resp -> {
+              stage.accept("status " + resp.statusCode() + " received, waiting for the body");
+              return resp.body()
+                  .map((Buffer b) -> new Answer(resp.statusCode(), resp.getHeader("ETag")));
+            })
+        .onFailure(e -> stage.accept("failed: " + e));
   }
 
   /**
    * {@code o.concurrency()} requests in flight for {@code length}, round robin over the resources;
    * with {@code ownEtag}, each carries the ETag of its resource (got once beforehand).
    */
+  private JsonObject closedLoop(Vertx vertx, Target t, boolean ownEtag, Duration length)
+      throws Exception {
+    HttpClient http = client(vertx);
+    try {
+      return closedLoop(http, t, ownEtag, length);
+    } finally {
+      http.close();
+    }
+  }
+
   private JsonObject closedLoop(HttpClient http, Target t, boolean ownEtag, Duration length)
       throws Exception {
     Map<Integer, String> etags = new LinkedHashMap<>();
     if (ownEtag) {
       for (int i = 0; i < RESOURCES; i++) {
-        etags.put(i, await(get(http, t, i, null)).etag());
+        etags.put(i, await(http, t, i).etag());
       }
     }
     Histogram h = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
