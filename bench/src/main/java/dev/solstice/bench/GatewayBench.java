@@ -84,7 +84,7 @@ final class GatewayBench {
           new Target("http://127.0.0.1:" + gatewayPort, i -> "Bearer " + tokens.get(i % CLIENTS));
       // The first reads fill the cache; then warm-up, unmeasured.
       for (int i = 0; i < RESOURCES; i++) {
-        await(http, gateway, i);
+        awaitRetrying(http, gateway, i);
       }
       Duration warm = Duration.ofSeconds(o.warmupSeconds());
       closedLoop(vertx, direct, false, warm);
@@ -226,6 +226,23 @@ final class GatewayBench {
   }
 
   /**
+   * A GET the phase needs before it starts, tried up to three times: an unanswered one is logged
+   * (with how far it got) and sent again rather than ending the run.
+   */
+  private static Answer awaitRetrying(HttpClient http, Target t, int resource) throws Exception {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return await(http, t, resource);
+      } catch (IllegalStateException e) {
+        if (attempt == 3) {
+          throw e;
+        }
+        BenchRun.log("gateway: %s; sending it again", e.getMessage());
+      }
+    }
+  }
+
+  /**
    * One GET's answer, waited for at most a little longer than its own timeouts; when it does not
    * come, the exception says how far the exchange got.
    */
@@ -235,10 +252,10 @@ final class GatewayBench {
       return get(http, t, resource, null, stage::set)
           .toCompletionStage()
           .toCompletableFuture()
-          .get(40, TimeUnit.SECONDS);
-    } catch (java.util.concurrent.TimeoutException e) {
+          .get(60, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
       throw new IllegalStateException(
-          "GET r" + resource + " from " + t.base() + " unanswered after 40 s: " + stage.get(), e);
+          "GET r" + resource + " from " + t.base() + " unanswered within 60 s: " + stage.get(), e);
     }
   }
 
@@ -304,7 +321,7 @@ final class GatewayBench {
     Map<Integer, String> etags = new LinkedHashMap<>();
     if (ownEtag) {
       for (int i = 0; i < RESOURCES; i++) {
-        etags.put(i, await(http, t, i).etag());
+        etags.put(i, awaitRetrying(http, t, i).etag());
       }
     }
     Histogram h = new Histogram(TimeUnit.SECONDS.toMicros(60), 3);
