@@ -36,8 +36,12 @@ final class RedisCheckRunMap implements CheckRunMap {
   /** How often a completion looks whether an {@code in_progress} write was answered. */
   private static final long POLL_MS = 25;
 
-  /** A pending create is looked up by external_id for this long; past it the delivery is old. */
-  private static final Duration CREATE_MARK_TTL = Duration.ofDays(1);
+  /**
+   * How long the create and completion notes are kept: results and replays of a job come within
+   * hours; past this, {@code done:{id}} (kept {@code CHECK_RUN_TTL}) still refuses an {@code
+   * in_progress}, and a replay a day late is looked up by the map alone.
+   */
+  private static final Duration MARK_TTL = Duration.ofDays(1);
 
   private final Vertx vertx;
   private final RedisAPI redis;
@@ -93,11 +97,7 @@ final class RedisCheckRunMap implements CheckRunMap {
     return redis
         .set(
             List.of(
-                key("creating", requestId),
-                "1",
-                "NX",
-                "EX",
-                Long.toString(CREATE_MARK_TTL.toSeconds())))
+                key("creating", requestId), "1", "NX", "EX", Long.toString(MARK_TTL.toSeconds())))
         .map(r -> r != null && "OK".equals(r.toString()));
   }
 
@@ -105,7 +105,7 @@ final class RedisCheckRunMap implements CheckRunMap {
   public Future<Void> beginCompletion(UUID requestId) {
     Instant until = Instant.now().plus(writeLease);
     return redis
-        .set(List.of(key("completing", requestId), "1", "EX", Long.toString(ttl.toSeconds())))
+        .set(List.of(key("completing", requestId), "1", "EX", Long.toString(MARK_TTL.toSeconds())))
         .compose(v -> noStartedWrite(requestId, until));
   }
 
