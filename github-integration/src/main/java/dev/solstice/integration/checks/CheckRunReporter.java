@@ -209,7 +209,8 @@ public record CheckRunReporter(
   /**
    * As {@link #complete}, for a running job being cancelled: the run is not noted as completed, so
    * the orchestrator's own final result (it stopped the job, or it finished first) is still written
-   * over this one, once.
+   * over this one, once. Like an {@code in_progress} write, it is a provisional one ({@link
+   * CheckRunMap#startedWrite}): not sent once that result began, so it never lands after it.
    */
   public Future<Void> completeUntilResult(
       JobRequest job, String conclusion, String title, String summary) {
@@ -225,8 +226,8 @@ public record CheckRunReporter(
         () ->
             last
                 ? completeRun(job, repo, conclusion, title, summary)
-                : runs.beginCompletion(job.requestId())
-                    .compose(v -> completeRunNow(job, repo, conclusion, title, summary)),
+                : completeRunNow(
+                    job, repo, conclusion, title, summary, runs.startedWrite(job.requestId())),
         () ->
             github.createCommitStatus(
                 job.installationId(),
@@ -242,7 +243,7 @@ public record CheckRunReporter(
   private Future<Void> completeRun(
       JobRequest job, RepoRef repo, String conclusion, String title, String summary) {
     return onceCompleted(
-        job.requestId(), () -> completeRunNow(job, repo, conclusion, title, summary));
+        job.requestId(), () -> completeRunNow(job, repo, conclusion, title, summary, null));
   }
 
   /**
@@ -263,8 +264,16 @@ public record CheckRunReporter(
                         .compose(v -> runs.markCompleted(requestId).otherwiseEmpty()));
   }
 
+  /**
+   * @param provisional the condition of a write the job's final result must override, or null
+   */
   private Future<Void> completeRunNow(
-      JobRequest job, RepoRef repo, String conclusion, String title, String summary) {
+      JobRequest job,
+      RepoRef repo,
+      String conclusion,
+      String title,
+      String summary,
+      WriteGuard provisional) {
     Future<Optional<Long>> id =
         job.checkRunId() != null
             ? Future.succeededFuture(Optional.of(job.checkRunId()))
@@ -288,13 +297,13 @@ public record CheckRunReporter(
                         CheckRunOutput.of(title, summary)))
                 .mapEmpty();
           }
-          return github
-              .updateCheckRun(
-                  job.installationId(),
-                  repo,
-                  found.get(),
-                  new CheckRunUpdate(
-                      "completed", conclusion, null, now, CheckRunOutput.of(title, summary)))
+          CheckRunUpdate update =
+              new CheckRunUpdate(
+                  "completed", conclusion, null, now, CheckRunOutput.of(title, summary));
+          return (provisional == null
+                  ? github.updateCheckRun(job.installationId(), repo, found.get(), update)
+                  : github.updateCheckRunIf(
+                      job.installationId(), repo, found.get(), update, provisional))
               .mapEmpty();
         });
   }
