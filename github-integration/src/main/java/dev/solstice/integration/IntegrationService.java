@@ -214,7 +214,12 @@ public final class IntegrationService {
           redisApi == null
               ? CheckRunMap.inMemory()
               : CheckRunMap.redis(
-                  redisApi, config.redisKeys().checkRuns(), config.redisKeys().checkRunTtl());
+                  vertx,
+                  redisApi,
+                  config.redisKeys().checkRuns(),
+                  config.redisKeys().checkRunTtl(),
+                  // longer than one GitHub exchange: a live in_progress writer is answered by then
+                  config.github().retryPolicy().requestTimeout().plusSeconds(5));
       checkRunMap = runs;
       CheckRunReporter reporter =
           new CheckRunReporter(
