@@ -236,7 +236,7 @@ public final class IntegrationService {
       // Issue 9: needs gating and superseded runs (state shared through Redis when configured).
       runStore =
           redisApi == null
-              ? RunStore.inMemory(clock)
+              ? RunStore.inMemory(clock, config.redisKeys().runTtl())
               : RunStore.redis(redisApi, config.redisKeys().runs(), config.redisKeys().runTtl());
       RunCoordinator coordinator =
           new RunCoordinator(
