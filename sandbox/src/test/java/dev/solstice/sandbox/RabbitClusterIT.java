@@ -233,13 +233,14 @@ class RabbitClusterIT {
       // A JobRequest whose confirm was lost with its connection is published again, same
       // request_id (at-least-once); the stub completes each request_id once. Copies are bounded by
       // the publishes in flight when connections dropped: at most the intake and results prefetch.
+      int inFlight = stack.config().intakePrefetch() + stack.config().resultsPrefetch();
       assertThat(duplicateRequests)
           .as("request_ids that reached the stub's queue more than once")
-          .isLessThanOrEqualTo(16 + 32);
+          .isLessThanOrEqualTo(inFlight);
       // The same holds for the stub's JobResults; the service writes a completed run once.
       assertThat(duplicateResults)
           .as("completed JobResults published more than once")
-          .isLessThanOrEqualTo(16 + 32);
+          .isLessThanOrEqualTo(inFlight);
       assertThat(checkRunsCreated)
           .as("check runs created (one per job)")
           .isEqualTo((long) all.size() * JOBS_PER_PUSH);
