@@ -439,7 +439,7 @@ final class BenchRun {
   }
 
   private void sweepLeftovers() {
-    List<List<String>> left = Broker.leftovers(BenchTopology.PREFIX);
+    List<List<String>> left = Broker.abandoned(BenchTopology.PREFIX);
     if (left.get(0).isEmpty() && left.get(1).isEmpty()) {
       return;
     }

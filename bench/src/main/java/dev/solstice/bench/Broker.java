@@ -133,17 +133,52 @@ final class Broker implements AutoCloseable {
     return List.of(listByPrefix("list_queues", prefix), listByPrefix("list_exchanges", prefix));
   }
 
+  /**
+   * Leftovers of runs that are gone: names under {@code prefix} (then a run's tag and a dot) of the
+   * runs none of whose queues has a consumer. A run still going (another session's bench on the
+   * same broker) keeps its consumers, so its queues are left alone.
+   */
+  static List<List<String>> abandoned(String prefix) {
+    java.util.Set<String> live = new java.util.HashSet<>();
+    for (String line : listByPrefix("list_queues", prefix, "name", "consumers")) {
+      String[] cols = line.split("\\s+");
+      if (cols.length == 2 && !"0".equals(cols[1])) {
+        live.add(runOf(prefix, cols[0]));
+      }
+    }
+    List<List<String>> all = leftovers(prefix);
+    return all.stream()
+        .map(names -> names.stream().filter(n -> !live.contains(runOf(prefix, n))).toList())
+        .toList();
+  }
+
+  private static String runOf(String prefix, String name) {
+    int dot = name.indexOf('.', prefix.length());
+    return dot < 0 ? name : name.substring(0, dot);
+  }
+
   private static List<String> listByPrefix(String command, String prefix) {
+    return listByPrefix(command, prefix, "name").stream()
+        .map(line -> line.split("\\s+")[0])
+        .toList();
+  }
+
+  /** Lines of {@code rabbitmqctl -q COMMAND COLUMNS...} whose first column starts with prefix. */
+  private static List<String> listByPrefix(String command, String prefix, String... columns) {
     List<String> names = new ArrayList<>();
     try {
       Process p =
-          new ProcessBuilder("rabbitmqctl", "-q", command, "name")
+          new ProcessBuilder(
+                  java.util.stream.Stream.concat(
+                          java.util.stream.Stream.of("rabbitmqctl", "-q", command),
+                          java.util.Arrays.stream(columns))
+                      .toList())
               .redirectErrorStream(true)
               .start();
       for (String line : new String(p.getInputStream().readAllBytes()).split("\n")) {
         String n = line.trim();
         if (n.startsWith(prefix)) {
-          names.add(n);
+          names.add(n); // the whole line: name, then the other columns
         }
       }
       p.waitFor(30, TimeUnit.SECONDS);

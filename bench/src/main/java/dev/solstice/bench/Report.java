@@ -335,7 +335,7 @@ final class Report {
         "- **What limits the service**: the HTTP side does per request an HMAC-SHA256 over the body, a JSON "
             + "parse and a persistent publish of the body to the intake queue, answering only after the broker's "
             + "confirm, on one HTTP event loop; the intake side does per delivery a contents read (ETag-cached), two "
-            + "check-run creates, a KDL parse and two confirmed publishes, at most `INTAKE_PREFETCH` (16) deliveries at "
+            + "check-run creates, a KDL parse and two confirmed publishes, at most `INTAKE_PREFETCH` (64) deliveries at "
             + "a time. The two cores were busy throughout every load phase (CPU table), the service itself using less "
             + "than one of them: the first limit here is the machine's CPU, shared with the broker, the bench and other "
             + "work. Whether the service has a limit of its own just beyond that (its single HTTP event loop, the intake "

@@ -64,6 +64,7 @@ public final class IntegrationService {
       Vertx vertx,
       AmqpConnector connector,
       ConfirmingPublisher publisher,
+      ConfirmingPublisher workPublisher,
       Redis redis,
       GitHubClient github,
       List<String> deployments,
@@ -78,6 +79,7 @@ public final class IntegrationService {
     /** Closes what the service opened, the connection last but the clients'. */
     Future<Void> close() {
       publisher.close();
+      workPublisher.close();
       depths.close();
       connector.close();
       if (github != null) {
@@ -127,20 +129,22 @@ public final class IntegrationService {
             "solstice-github-integration-" + java.util.UUID.randomUUID().toString().substring(0, 8),
             tracing);
     Metrics.bindJvm(registry);
+    List<dev.solstice.jobrequest.amqp.QueueTopology> flows =
+        config.github() == null
+            ? List.of(config.intake(), config.jobs())
+            : List.of(
+                config.intake(),
+                config.jobs(),
+                config.results(),
+                dev.solstice.jobrequest.amqp.QueueTopology.cancelsOf(config.jobs()));
+    // Issue 18: two channels, each with its own publishing thread. Webhooks' intake publishes (the
+    // 202 waits on them) never queue behind the consumers' JobRequests, retries and safety copies,
+    // and the broker serves the two channels in parallel.
     ConfirmingPublisher publisher =
         new ConfirmingPublisher(
-            vertx,
-            connector,
-            config.confirmTimeout(),
-            config.github() == null
-                ? List.of(config.intake(), config.jobs())
-                : List.of(
-                    config.intake(),
-                    config.jobs(),
-                    config.results(),
-                    dev.solstice.jobrequest.amqp.QueueTopology.cancelsOf(config.jobs())),
-            "main",
-            registry);
+            vertx, connector, config.confirmTimeout(), flows, "webhooks", registry);
+    ConfirmingPublisher workPublisher =
+        new ConfirmingPublisher(vertx, connector, config.confirmTimeout(), flows, "work", registry);
     QueueDepthGauge depths =
         new QueueDepthGauge(
             connector,
@@ -197,7 +201,7 @@ public final class IntegrationService {
                 registry);
     // Issue 15: the PostgreSQL record (or none, without DATABASE_URL).
     RecordWiring records = new RecordWiring(vertx, config, github, registry, clock);
-    JobPublisher jobPublisher = new JobPublisher(publisher, config.jobs());
+    JobPublisher jobPublisher = new JobPublisher(workPublisher, config.jobs());
     java.util.function.IntConsumer published =
         n -> metrics.registry().counter("solstice_jobrequests_published").increment(n);
     Planner planner;
@@ -214,7 +218,12 @@ public final class IntegrationService {
           redisApi == null
               ? CheckRunMap.inMemory()
               : CheckRunMap.redis(
-                  redisApi, config.redisKeys().checkRuns(), config.redisKeys().checkRunTtl());
+                  vertx,
+                  redisApi,
+                  config.redisKeys().checkRuns(),
+                  config.redisKeys().checkRunTtl(),
+                  // longer than one GitHub exchange: a live in_progress writer is answered by then
+                  config.github().retryPolicy().requestTimeout().plusSeconds(5));
       checkRunMap = runs;
       CheckRunReporter reporter =
           new CheckRunReporter(
@@ -227,7 +236,7 @@ public final class IntegrationService {
       // Issue 9: needs gating and superseded runs (state shared through Redis when configured).
       runStore =
           redisApi == null
-              ? RunStore.inMemory(clock)
+              ? RunStore.inMemory(clock, config.redisKeys().runTtl())
               : RunStore.redis(redisApi, config.redisKeys().runs(), config.redisKeys().runTtl());
       RunCoordinator coordinator =
           new RunCoordinator(
@@ -256,7 +265,7 @@ public final class IntegrationService {
           new JobResultVerticle(
               new SettlingConsumer.Settings(
                   connector,
-                  publisher,
+                  workPublisher,
                   config.results(),
                   new RetrySchedule(config.resultsRetryDelays(), config.resultsMaxAttempts()),
                   config.resultsPrefetch(),
@@ -268,7 +277,7 @@ public final class IntegrationService {
     // Issue 14: deliveries waiting for their installation's write budget leave the intake slot.
     FairnessWiring fairness =
         FairnessWiring.create(
-            vertx, config, redisApi, github, connector, publisher, intake, registry, clock);
+            vertx, config, redisApi, github, connector, workPublisher, intake, registry, clock);
     DeliveryProcessor processor =
         new DeliveryProcessor(
             planner,
@@ -288,7 +297,7 @@ public final class IntegrationService {
         new IntakeVerticle(
             new SettlingConsumer.Settings(
                 connector,
-                publisher,
+                workPublisher,
                 intake.topology(),
                 intake.retries(),
                 config.intakePrefetch(),
@@ -300,7 +309,7 @@ public final class IntegrationService {
     Readiness readiness =
         new Readiness(vertx)
             .check("amqp-connection", connector::isOpen)
-            .check("amqp-publisher", publisher::isReady)
+            .check("amqp-publisher", () -> publisher.isReady() && workPublisher.isReady())
             .check("intake-consumer", intakeVerticle::isConsuming);
     if (results != null) {
       readiness.check("results-consumer", results::isConsuming);
@@ -444,6 +453,7 @@ public final class IntegrationService {
                         vertx,
                         connector,
                         publisher,
+                        workPublisher,
                         redis,
                         github,
                         ids,
@@ -549,6 +559,7 @@ public final class IntegrationService {
   public boolean isReady() {
     return parts.connector().isOpen()
         && parts.publisher().isReady()
+        && parts.workPublisher().isReady()
         && parts.intakeVerticle().isConsuming()
         && (parts.results() == null || parts.results().isConsuming());
   }
@@ -597,7 +608,8 @@ public final class IntegrationService {
   }
 
   private Future<Void> drain(long deadline) {
-    if (parts.publisher().inFlight() == 0 || System.currentTimeMillis() > deadline) {
+    if (parts.publisher().inFlight() + parts.workPublisher().inFlight() == 0
+        || System.currentTimeMillis() > deadline) {
       return Future.succeededFuture();
     }
     return parts.vertx().timer(50).compose(v -> drain(deadline));

@@ -191,8 +191,9 @@ public final class DeadLetters {
   private List<GetResponse> take(
       Channel ch, Set<String> ids, boolean all, int limit, Set<String> found) throws IOException {
     List<GetResponse> taken = new ArrayList<>();
-    long total = Math.min(limit, ch.messageCount(topology.deadLetterQueue()));
-    for (long n = 0; n < total; n++) {
+    // Until the queue answers empty, not up to its message count: messages another channel just
+    // gave back may not be counted yet.
+    for (int n = 0; n < limit; n++) {
       GetResponse r = ch.basicGet(topology.deadLetterQueue(), false);
       if (r == null) {
         break;

@@ -1,9 +1,10 @@
 package dev.solstice.integration.checks;
 
+import dev.solstice.integration.github.WriteGuard;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.redis.client.RedisAPI;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -32,10 +33,86 @@ public interface CheckRunMap {
     return Future.succeededFuture();
   }
 
+  /**
+   * Notes that a check run is about to be created for the job (issue 14): true for the first
+   * attempt; false when an earlier attempt began, which may have created the run at GitHub and died
+   * before {@link #put} (the caller then looks for it by {@code external_id} before creating).
+   */
+  default Future<Boolean> beginCreate(UUID requestId) {
+    return Future.succeededFuture(true);
+  }
+
+  /**
+   * Notes that the job's check run is being completed, before the completing write is sent: from
+   * then on no {@link #startedWrite} is let through. Completes once no {@code in_progress} write of
+   * the run is in flight (one let through before this call is answered first).
+   */
+  default Future<Void> beginCompletion(UUID requestId) {
+    return Future.succeededFuture();
+  }
+
+  /**
+   * The condition of an {@code in_progress} write to the job's run: let through only while neither
+   * a completion began nor the run is completed, checked when the write is about to be sent.
+   */
+  default WriteGuard startedWrite(UUID requestId) {
+    return new WriteGuard() {
+      @Override
+      public Future<Boolean> acquire() {
+        return isCompleted(requestId).map(done -> !done);
+      }
+
+      @Override
+      public Future<Void> release() {
+        return Future.succeededFuture();
+      }
+    };
+  }
+
+  /**
+   * One process's map; in one process the write pacer runs an installation's writes in order, so a
+   * completion queued after an {@code in_progress} write is sent after it, and an {@code
+   * in_progress} write still queued when the completion began is dropped.
+   */
   static CheckRunMap inMemory() {
     ConcurrentHashMap<UUID, Long> map = new ConcurrentHashMap<>();
     java.util.Set<UUID> completed = ConcurrentHashMap.newKeySet();
+    java.util.Set<UUID> completing = ConcurrentHashMap.newKeySet();
+    java.util.Set<UUID> creating = ConcurrentHashMap.newKeySet();
     return new CheckRunMap() {
+      @Override
+      public Future<Boolean> beginCreate(UUID requestId) {
+        if (creating.size() > 1_000_000) {
+          creating.clear(); // a bound: a lookup is then skipped, as before issue 14
+        }
+        return Future.succeededFuture(creating.add(requestId));
+      }
+
+      @Override
+      public Future<Void> beginCompletion(UUID requestId) {
+        if (completing.size() > 1_000_000) {
+          completing.clear();
+        }
+        completing.add(requestId);
+        return Future.succeededFuture();
+      }
+
+      @Override
+      public WriteGuard startedWrite(UUID requestId) {
+        return new WriteGuard() {
+          @Override
+          public Future<Boolean> acquire() {
+            return Future.succeededFuture(
+                !completing.contains(requestId) && !completed.contains(requestId));
+          }
+
+          @Override
+          public Future<Void> release() {
+            return Future.succeededFuture();
+          }
+        };
+      }
+
       @Override
       public Future<Boolean> isCompleted(UUID requestId) {
         return Future.succeededFuture(completed.contains(requestId));
@@ -66,38 +143,13 @@ public interface CheckRunMap {
     };
   }
 
-  static CheckRunMap redis(RedisAPI redis, String prefix, Duration ttl) {
-    return new CheckRunMap() {
-      @Override
-      public Future<Boolean> isCompleted(UUID requestId) {
-        return redis.exists(List.of(prefix + "done:" + requestId)).map(r -> r.toInteger() > 0);
-      }
-
-      @Override
-      public Future<Void> markCompleted(UUID requestId) {
-        return redis
-            .set(List.of(prefix + "done:" + requestId, "1", "EX", Long.toString(ttl.toSeconds())))
-            .mapEmpty();
-      }
-
-      @Override
-      public Future<Optional<Long>> get(UUID requestId) {
-        return redis
-            .get(prefix + requestId)
-            .map(r -> r == null ? Optional.empty() : Optional.of(r.toLong()));
-      }
-
-      @Override
-      public Future<Void> put(UUID requestId, long checkRunId) {
-        return redis
-            .set(
-                List.of(
-                    prefix + requestId,
-                    Long.toString(checkRunId),
-                    "EX",
-                    Long.toString(ttl.toSeconds())))
-            .mapEmpty();
-      }
-    };
+  /**
+   * Shared by replicas through Redis: the map, the completion marks and the write lease of {@link
+   * #startedWrite}, which a completion waits out for at most {@code writeLease} (longer than one
+   * GitHub exchange, so a live writer's answer is in by then; a dead one's lease lapses).
+   */
+  static CheckRunMap redis(
+      Vertx vertx, RedisAPI redis, String prefix, Duration ttl, Duration writeLease) {
+    return new RedisCheckRunMap(vertx, redis, prefix, ttl, writeLease);
   }
 }

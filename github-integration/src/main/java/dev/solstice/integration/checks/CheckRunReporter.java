@@ -14,6 +14,7 @@ import dev.solstice.integration.github.CheckRunUpdate;
 import dev.solstice.integration.github.CommitStatus;
 import dev.solstice.integration.github.GitHubClient;
 import dev.solstice.integration.github.RepoRef;
+import dev.solstice.integration.github.WriteGuard;
 import dev.solstice.jobrequest.JobRequest;
 import dev.solstice.jobrequest.JobResult;
 import dev.solstice.jobrequest.JobStatus;
@@ -89,10 +90,12 @@ public record CheckRunReporter(
                       job.requestId().toString(),
                       detailsUrl(job),
                       CheckRunOutput.of("Queued", waitingSummary(job)));
-              return github
-                  .createCheckRun(job.installationId(), RepoRef.parse(job.repository()), create)
-                  .compose(
-                      run -> runs.put(job.requestId(), run.id()).map(job.withCheckRunId(run.id())));
+              return createOnce(
+                      job.requestId(),
+                      job.installationId(),
+                      RepoRef.parse(job.repository()),
+                      create)
+                  .map(job::withCheckRunId);
             });
   }
 
@@ -187,9 +190,8 @@ public record CheckRunReporter(
                       chain =
                           chain.compose(
                               v ->
-                                  github
-                                      .createCheckRun(installationId, repo, create)
-                                      .compose(run -> runs.put(job.requestId(), run.id())));
+                                  createOnce(job.requestId(), installationId, repo, create)
+                                      .<Void>mapEmpty());
                     }
                     return chain;
                   });
@@ -207,7 +209,8 @@ public record CheckRunReporter(
   /**
    * As {@link #complete}, for a running job being cancelled: the run is not noted as completed, so
    * the orchestrator's own final result (it stopped the job, or it finished first) is still written
-   * over this one, once.
+   * over this one, once. Like an {@code in_progress} write, it is a provisional one ({@link
+   * CheckRunMap#startedWrite}): not sent once that result began, so it never lands after it.
    */
   public Future<Void> completeUntilResult(
       JobRequest job, String conclusion, String title, String summary) {
@@ -223,7 +226,8 @@ public record CheckRunReporter(
         () ->
             last
                 ? completeRun(job, repo, conclusion, title, summary)
-                : completeRunNow(job, repo, conclusion, title, summary),
+                : completeRunNow(
+                    job, repo, conclusion, title, summary, runs.startedWrite(job.requestId())),
         () ->
             github.createCommitStatus(
                 job.installationId(),
@@ -239,12 +243,14 @@ public record CheckRunReporter(
   private Future<Void> completeRun(
       JobRequest job, RepoRef repo, String conclusion, String title, String summary) {
     return onceCompleted(
-        job.requestId(), () -> completeRunNow(job, repo, conclusion, title, summary));
+        job.requestId(), () -> completeRunNow(job, repo, conclusion, title, summary, null));
   }
 
   /**
    * Write economy (issue 14): a run we completed is not written again (a redelivered result, a late
-   * {@code started}, a cancel after the job finished); a completing write marks it.
+   * {@code started}, a cancel after the job finished); a completing write marks it. The completion
+   * is noted before it is sent ({@link CheckRunMap#beginCompletion}), so no replica sends an {@code
+   * in_progress} write after it.
    */
   private Future<Void> onceCompleted(UUID requestId, Supplier<Future<Void>> completing) {
     return runs.isCompleted(requestId)
@@ -253,13 +259,21 @@ public record CheckRunReporter(
             done ->
                 done
                     ? Future.<Void>succeededFuture()
-                    : completing
-                        .get()
+                    : runs.beginCompletion(requestId)
+                        .compose(v -> completing.get())
                         .compose(v -> runs.markCompleted(requestId).otherwiseEmpty()));
   }
 
+  /**
+   * @param provisional the condition of a write the job's final result must override, or null
+   */
   private Future<Void> completeRunNow(
-      JobRequest job, RepoRef repo, String conclusion, String title, String summary) {
+      JobRequest job,
+      RepoRef repo,
+      String conclusion,
+      String title,
+      String summary,
+      WriteGuard provisional) {
     Future<Optional<Long>> id =
         job.checkRunId() != null
             ? Future.succeededFuture(Optional.of(job.checkRunId()))
@@ -268,8 +282,8 @@ public record CheckRunReporter(
         found -> {
           java.time.Instant now = clock.instant();
           if (found.isEmpty()) {
-            return github
-                .createCheckRun(
+            return createOnce(
+                    job.requestId(),
                     job.installationId(),
                     repo,
                     CheckRunCreate.completed(
@@ -281,15 +295,15 @@ public record CheckRunReporter(
                         now,
                         now,
                         CheckRunOutput.of(title, summary)))
-                .compose(run -> runs.put(job.requestId(), run.id()));
+                .mapEmpty();
           }
-          return github
-              .updateCheckRun(
-                  job.installationId(),
-                  repo,
-                  found.get(),
-                  new CheckRunUpdate(
-                      "completed", conclusion, null, now, CheckRunOutput.of(title, summary)))
+          CheckRunUpdate update =
+              new CheckRunUpdate(
+                  "completed", conclusion, null, now, CheckRunOutput.of(title, summary));
+          return (provisional == null
+                  ? github.updateCheckRun(job.installationId(), repo, found.get(), update)
+                  : github.updateCheckRunIf(
+                      job.installationId(), repo, found.get(), update, provisional))
               .mapEmpty();
         });
   }
@@ -364,9 +378,7 @@ public record CheckRunReporter(
                       clock.instant(),
                       clock.instant(),
                       output);
-              return github
-                  .createCheckRun(installationId, repo, create)
-                  .compose(run -> runs.put(requestId, run.id()));
+              return createOnce(requestId, installationId, repo, create).<Void>mapEmpty();
             });
   }
 
@@ -412,9 +424,37 @@ public record CheckRunReporter(
           .otherwise(false)
           .compose(
               done ->
-                  done ? Future.<Void>succeededFuture() : reportRunNow(result, repo, installation));
+                  done
+                      ? Future.<Void>succeededFuture()
+                      : reportStarted(result, repo, installation));
     }
     return onceCompleted(result.requestId(), () -> reportRunNow(result, repo, installation));
+  }
+
+  /**
+   * The {@code in_progress} write, sent only if the run's completion has not begun when it is about
+   * to be sent (issue 14: a redelivered STARTED result handled beside its COMPLETED one, here or on
+   * another replica, must not reopen the run).
+   */
+  private Future<Void> reportStarted(JobResult result, RepoRef repo, long installation) {
+    WriteGuard guard = runs.startedWrite(result.requestId());
+    return checkRunOf(result, repo, installation)
+        .compose(
+            id -> {
+              if (id.isPresent()) {
+                return github
+                    .updateCheckRunIf(installation, repo, id.get(), update(result), guard)
+                    .mapEmpty();
+              }
+              return guard
+                  .acquire()
+                  .compose(
+                      allowed ->
+                          allowed
+                              ? createCompleted(result, repo, installation)
+                                  .eventually(guard::release)
+                              : Future.<Void>succeededFuture());
+            });
   }
 
   private Future<Void> reportRunNow(JobResult result, RepoRef repo, long installation) {
@@ -476,9 +516,65 @@ public record CheckRunReporter(
               u.completedAt(),
               u.output());
     }
+    return createOnce(result.requestId(), installation, repo, create).mapEmpty();
+  }
+
+  /**
+   * Creates the job's check run once across replicas and crashes (issue 14): the create is noted
+   * first ({@link CheckRunMap#beginCreate}); when an earlier attempt had noted it (a replica that
+   * died between GitHub's answer and {@link CheckRunMap#put}), the run is looked up by its {@code
+   * external_id} (the request_id) and adopted, brought to the state {@code create} asks for.
+   * Returns the run's id.
+   */
+  private Future<Long> createOnce(
+      UUID requestId, long installation, RepoRef repo, CheckRunCreate create) {
+    return runs.beginCreate(requestId)
+        .otherwise(false) // cannot tell: look before creating
+        .compose(
+            first ->
+                first
+                    ? Future.succeededFuture(Optional.<CheckRun>empty())
+                    : findByExternalId(
+                        installation, repo, create.headSha(), create.name(), requestId))
+        .compose(
+            found -> {
+              if (found.isEmpty()) {
+                return github
+                    .createCheckRun(installation, repo, create)
+                    .compose(run -> runs.put(requestId, run.id()).map(run.id()));
+              }
+              long id = found.get().id();
+              Future<Void> adopted = runs.put(requestId, id);
+              if (!"queued".equals(create.status())
+                  && !create.status().equals(found.get().status())) {
+                adopted =
+                    adopted.compose(
+                        v ->
+                            github
+                                .updateCheckRun(
+                                    installation,
+                                    repo,
+                                    id,
+                                    new CheckRunUpdate(
+                                        create.status(),
+                                        create.conclusion(),
+                                        create.startedAt(),
+                                        create.completedAt(),
+                                        create.output()))
+                                .mapEmpty());
+              }
+              return adopted.map(id);
+            });
+  }
+
+  /** Our run of that name on that commit whose {@code external_id} is the request_id, if any. */
+  private Future<Optional<CheckRun>> findByExternalId(
+      long installation, RepoRef repo, String sha, String name, UUID requestId) {
     return github
-        .createCheckRun(installation, repo, create)
-        .compose(run -> runs.put(result.requestId(), run.id()));
+        .listCheckRuns(installation, repo, sha, new CheckRunQuery(name, "all", appId))
+        .map(
+            list ->
+                list.stream().filter(r -> requestId.toString().equals(r.externalId())).findFirst());
   }
 
   private CheckRunUpdate update(JobResult result) {

@@ -242,7 +242,7 @@ public record AppConfig(
             results,
             intake,
             in.duration("AMQP_CONFIRM_TIMEOUT", Duration.ofSeconds(5)),
-            in.integer("INTAKE_PREFETCH", 16, 1, 10_000),
+            in.integer("INTAKE_PREFETCH", 64, 1, 10_000),
             in.integer("RESULTS_PREFETCH", 32, 1, 10_000),
             intakeAttempts,
             intakeDelays,

@@ -104,7 +104,7 @@ public final class Help {
               "AMQP_CONFIRM_TIMEOUT",
               "5s",
               "longest wait for a publisher confirm before 503 / retry"),
-          Variable.of("INTAKE_PREFETCH", "16", "webhook deliveries processed at once per replica"),
+          Variable.of("INTAKE_PREFETCH", "64", "webhook deliveries processed at once per replica"),
           Variable.of(
               "INTAKE_MAX_ATTEMPTS", "8", "processing attempts of a delivery before it is parked"),
           Variable.of(

@@ -1,5 +1,7 @@
 package dev.solstice.integration.execution;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.solstice.integration.core.JobState;
 import dev.solstice.jobrequest.JobCodec;
 import dev.solstice.jobrequest.JobRequest;
@@ -83,31 +85,67 @@ public interface RunStore {
     return new InMemory(clock);
   }
 
+  /** In this process, each run kept for {@code ttl} (RUN_STATE_TTL) and at most 20,000 runs. */
+  static RunStore inMemory(Clock clock, Duration ttl) {
+    return new InMemory(clock, ttl, InMemory.MAX_RUNS);
+  }
+
   static RunStore redis(RedisAPI redis, String prefix, Duration ttl) {
     return new Redis(redis, prefix, ttl);
   }
 
   /** One process's store; bounded by dropping everything past a million runs. */
+  /**
+   * One process's runs, for a single replica without Redis: kept for {@code ttl} after they were
+   * saved, and at most {@link #MAX_RUNS} of them (beyond that Caffeine evicts the least used), so
+   * the heap stays bounded however many deliveries the process sees.
+   */
   final class InMemory implements RunStore {
+    /** About 4 KB a run of two jobs: some 80 MB at the bound. */
+    static final int MAX_RUNS = 20_000;
+
     private final Clock clock;
-    private final Map<UUID, Map<String, JobRequest>> jobs = new ConcurrentHashMap<>();
-    private final Map<UUID, Map<String, String>> states = new ConcurrentHashMap<>();
-    private final Map<UUID, UUID> runOf = new ConcurrentHashMap<>();
+    private final Cache<UUID, Map<String, JobRequest>> jobs;
+    private final Cache<UUID, Map<String, String>> states;
+    private final Cache<UUID, UUID> runOf;
     private final Map<String, Instant> claims = new ConcurrentHashMap<>();
-    private final Map<String, Head> heads = new ConcurrentHashMap<>();
+    private final Cache<String, Head> heads;
 
     InMemory(Clock clock) {
+      this(clock, Duration.ofDays(7), MAX_RUNS);
+    }
+
+    InMemory(Clock clock, Duration ttl, int maxRuns) {
       this.clock = clock;
+      this.jobs =
+          Caffeine.newBuilder()
+              .executor(Runnable::run)
+              .expireAfterWrite(ttl)
+              .maximumSize(maxRuns)
+              .build();
+      this.states =
+          Caffeine.newBuilder()
+              .executor(Runnable::run)
+              .expireAfterWrite(ttl)
+              .maximumSize(maxRuns)
+              .build();
+      this.runOf =
+          Caffeine.newBuilder()
+              .executor(Runnable::run)
+              .expireAfterWrite(ttl)
+              .maximumSize(16L * maxRuns)
+              .build();
+      this.heads =
+          Caffeine.newBuilder()
+              .executor(Runnable::run)
+              .expireAfterWrite(ttl)
+              .maximumSize(maxRuns)
+              .build();
     }
 
     @Override
     public Future<Void> save(UUID runId, List<JobRequest> list) {
-      if (jobs.size() > 1_000_000) {
-        jobs.clear();
-        states.clear();
-        runOf.clear();
-      }
-      Map<String, JobRequest> byId = jobs.computeIfAbsent(runId, k -> new ConcurrentHashMap<>());
+      Map<String, JobRequest> byId = jobs.get(runId, k -> new ConcurrentHashMap<>());
       for (JobRequest j : list) {
         byId.put(j.workflowJobId(), j);
         runOf.put(j.requestId(), runId);
@@ -117,29 +155,31 @@ public interface RunStore {
 
     @Override
     public Future<Optional<UUID>> runOf(UUID requestId) {
-      return Future.succeededFuture(Optional.ofNullable(runOf.get(requestId)));
+      return Future.succeededFuture(Optional.ofNullable(runOf.getIfPresent(requestId)));
     }
 
     @Override
     public Future<Map<String, JobRequest>> jobs(UUID runId) {
-      return Future.succeededFuture(Map.copyOf(jobs.getOrDefault(runId, Map.of())));
+      Map<String, JobRequest> run = jobs.getIfPresent(runId);
+      return Future.succeededFuture(run == null ? Map.of() : Map.copyOf(run));
     }
 
     @Override
     public Future<Map<String, String>> states(UUID runId) {
-      return Future.succeededFuture(Map.copyOf(states.getOrDefault(runId, Map.of())));
+      Map<String, String> run = states.getIfPresent(runId);
+      return Future.succeededFuture(run == null ? Map.of() : Map.copyOf(run));
     }
 
     @Override
     public Future<Void> setState(UUID runId, String jobId, String state) {
-      states.computeIfAbsent(runId, k -> new ConcurrentHashMap<>()).put(jobId, state);
+      states.get(runId, k -> new ConcurrentHashMap<>()).put(jobId, state);
       return Future.succeededFuture();
     }
 
     @Override
     public Future<Void> setStartedUnlessFinished(UUID runId, String jobId) {
       states
-          .computeIfAbsent(runId, k -> new ConcurrentHashMap<>())
+          .get(runId, k -> new ConcurrentHashMap<>())
           .compute(jobId, (k, old) -> JobState.terminal(old) ? old : JobState.STARTED);
       return Future.succeededFuture();
     }
@@ -147,6 +187,9 @@ public interface RunStore {
     @Override
     public Future<Boolean> claim(UUID runId, String jobId, Duration lease) {
       Instant now = clock.instant();
+      if (claims.size() > MAX_RUNS) {
+        claims.values().removeIf(until -> !until.isAfter(now)); // leases of holders that died
+      }
       String key = runId + ":" + jobId;
       boolean[] acquired = {false};
       claims.compute(
@@ -169,7 +212,7 @@ public interface RunStore {
 
     @Override
     public Future<Optional<Head>> head(String group) {
-      return Future.succeededFuture(Optional.ofNullable(heads.get(group)));
+      return Future.succeededFuture(Optional.ofNullable(heads.getIfPresent(group)));
     }
 
     @Override

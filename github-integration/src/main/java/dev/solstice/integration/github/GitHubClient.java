@@ -36,6 +36,24 @@ public interface GitHubClient {
   Future<CheckRun> updateCheckRun(
       long installationId, RepoRef repo, long checkRunId, CheckRunUpdate update);
 
+  /**
+   * As {@link #updateCheckRun}, but sent only if {@code guard} allows it when the write leaves the
+   * installation's write queue (issue 14: an {@code in_progress} update overtaken by the run's
+   * completion is dropped). Empty when it was not sent.
+   */
+  default Future<Optional<CheckRun>> updateCheckRunIf(
+      long installationId, RepoRef repo, long checkRunId, CheckRunUpdate update, WriteGuard guard) {
+    return guard
+        .acquire()
+        .compose(
+            allowed ->
+                allowed
+                    ? updateCheckRun(installationId, repo, checkRunId, update)
+                        .map(Optional::of)
+                        .eventually(guard::release)
+                    : Future.succeededFuture(Optional.<CheckRun>empty()));
+  }
+
   /** Check runs for a ref (SHA, branch or tag), all pages. */
   Future<List<CheckRun>> listCheckRuns(
       long installationId, RepoRef repo, String ref, CheckRunQuery query);

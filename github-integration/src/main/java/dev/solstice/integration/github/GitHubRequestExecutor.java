@@ -52,11 +52,22 @@ final class GitHubRequestExecutor {
       Buffer body,
       Auth auth,
       String accept,
-      Reconciler reconciler) {
+      Reconciler reconciler,
+      WriteGuard guard) {
 
     /** This request, made safe to retry after a lost answer by first asking what was applied. */
     ApiRequest withReconciler(Reconciler lookup) {
-      return new ApiRequest(operation, method, route, path, body, auth, accept, lookup);
+      return new ApiRequest(operation, method, route, path, body, auth, accept, lookup, guard);
+    }
+
+    /**
+     * This write, sent only if {@code condition} allows it once the write leaves the pacer; sent
+     * once (a retry would outlive the condition's lease): a failure goes to the caller, who asks
+     * again.
+     */
+    ApiRequest withGuard(WriteGuard condition) {
+      return new ApiRequest(
+          operation, method, route, path, body, auth, accept, reconciler, condition);
     }
 
     boolean mutating() {
@@ -83,6 +94,10 @@ final class GitHubRequestExecutor {
   }
 
   record ApiResponse(int status, MultiMap headers, Buffer body, boolean fromCache) {
+    /** The answer of a guarded write its guard did not let through: nothing was sent. */
+    static final ApiResponse NOT_SENT =
+        new ApiResponse(0, MultiMap.caseInsensitiveMultiMap(), null, false);
+
     String header(String name) {
       return headers.get(name);
     }
@@ -185,8 +200,26 @@ final class GitHubRequestExecutor {
         .compose(v -> credential(r, parent))
         .compose(
             cred ->
-                sendOnce(r, cred, parent)
-                    .recover(err -> afterFailure(r, parent, cred, err, attempt, reauthenticated)));
+                r.guard() != null
+                    ? guardedSend(r, cred, parent)
+                    : sendOnce(r, cred, parent)
+                        .recover(
+                            err -> afterFailure(r, parent, cred, err, attempt, reauthenticated)));
+  }
+
+  /** The guard is asked last, after the pacer and the token: as late before sending as can be. */
+  private Future<ApiResponse> guardedSend(ApiRequest r, Credential cred, Context parent) {
+    WriteGuard guard = r.guard();
+    return guard
+        .acquire()
+        .compose(
+            allowed -> {
+              if (!allowed) {
+                LOG.debug("{} {}: not sent, its condition no longer holds", r.method(), r.route());
+                return Future.succeededFuture(ApiResponse.NOT_SENT);
+              }
+              return sendOnce(r, cred, parent).eventually(guard::release);
+            });
   }
 
   private Future<ApiResponse> afterFailure(

@@ -39,7 +39,15 @@ public final class InstallationTokenProvider {
   /** How long a fallback decision is kept before the exchange is tried again. */
   static final Duration FALLBACK_TTL = Duration.ofMinutes(1);
 
-  private static final Duration LOCK_TTL = Duration.ofSeconds(30);
+  /**
+   * The mint lock's lease, renewed every third of it while the holder mints (issue 14): a replica
+   * killed between its mint and sharing the token frees the lock within this, not 30 s.
+   */
+  static final Duration LOCK_TTL = Duration.ofSeconds(3);
+
+  /** Past this, a waiter mints itself: Redis answers but the lock never frees. */
+  private static final Duration MAX_WAIT = Duration.ofSeconds(30);
+
   private static final long POLL_MS = 50;
 
   /** Mints a token at GitHub. */
@@ -156,7 +164,7 @@ public final class InstallationTokenProvider {
     if (shared == null) {
       return mintAndKeep(key, installationId, repo, scope);
     }
-    Instant deadline = clock.instant().plus(LOCK_TTL);
+    Instant deadline = clock.instant().plus(MAX_WAIT);
     return fromShared(key)
         .compose(
             found ->
@@ -199,6 +207,18 @@ public final class InstallationTokenProvider {
               if (locked) {
                 // Another replica may have minted and shared the token (and released the lock)
                 // between our look at the cache and our lock: look again before minting.
+                long renewal =
+                    vertx.setPeriodic(
+                        LOCK_TTL.toMillis() / 3,
+                        id ->
+                            shared
+                                .renewLock(key, owner, LOCK_TTL)
+                                .onFailure(
+                                    e ->
+                                        LOG.warn(
+                                            "Could not renew the mint lock {}: {}",
+                                            key,
+                                            e.toString())));
                 return fromShared(key)
                     .compose(
                         found ->
@@ -218,7 +238,11 @@ public final class InstallationTokenProvider {
                                         })
                                     .map(t)
                                 : Future.succeededFuture(t))
-                    .andThen(ar -> shared.unlock(key, owner));
+                    .andThen(
+                        ar -> {
+                          vertx.cancelTimer(renewal);
+                          shared.unlock(key, owner);
+                        });
               }
               if (clock.instant().isAfter(deadline)) {
                 // The lock holder died without publishing; do not wait forever.

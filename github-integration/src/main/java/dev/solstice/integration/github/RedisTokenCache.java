@@ -22,6 +22,10 @@ public final class RedisTokenCache implements SharedTokenCache {
   private static final String UNLOCK_SCRIPT =
       "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
 
+  private static final String RENEW_SCRIPT =
+      "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2])"
+          + " else return 0 end";
+
   /** Redis is an optimisation: a slow one must not hold up GitHub calls for long. */
   private static final long TIMEOUT_MS = 2_000;
 
@@ -121,6 +125,16 @@ public final class RedisTokenCache implements SharedTokenCache {
         .set(List.of(prefix + key + ":lock", owner, "NX", "PX", Long.toString(ttl.toMillis())))
         .timeout(TIMEOUT_MS, TimeUnit.MILLISECONDS)
         .map(r -> r != null && "OK".equals(r.toString()));
+  }
+
+  @Override
+  public Future<Void> renewLock(String key, String owner, Duration ttl) {
+    return redis
+        .eval(
+            List.of(
+                RENEW_SCRIPT, "1", prefix + key + ":lock", owner, Long.toString(ttl.toMillis())))
+        .timeout(TIMEOUT_MS, TimeUnit.MILLISECONDS)
+        .mapEmpty();
   }
 
   @Override

@@ -32,6 +32,14 @@ public interface SharedTokenCache {
    */
   Future<Boolean> tryLock(String key, String owner, Duration ttl);
 
+  /**
+   * Extends the lock to {@code ttl} from now if {@code owner} still holds it (the holder renews a
+   * short lock while it mints, so a holder that died frees it within one {@code ttl}).
+   */
+  default Future<Void> renewLock(String key, String owner, Duration ttl) {
+    return Future.succeededFuture();
+  }
+
   /** Releases the lock if {@code owner} still holds it. */
   Future<Void> unlock(String key, String owner);
 }

@@ -520,6 +520,30 @@ public final class WebClientGitHubClient implements GitHubClient {
     return f;
   }
 
+  @Override
+  public Future<Optional<CheckRun>> updateCheckRunIf(
+      long installationId, RepoRef repo, long checkRunId, CheckRunUpdate update, WriteGuard guard) {
+    CheckRunOutput out = update.output();
+    if (out != null && out.annotations().size() > MAX_ANNOTATIONS) {
+      return GitHubClient.super.updateCheckRunIf(installationId, repo, checkRunId, update, guard);
+    }
+    return executor
+        .execute(
+            asInstallation(
+                    UPDATE_CHECK_RUN,
+                    repoPath(repo) + "/check-runs/" + checkRunId,
+                    update.toJson(out, true),
+                    installationId,
+                    repo,
+                    JSON)
+                .withGuard(guard))
+        .map(
+            resp ->
+                resp == ApiResponse.NOT_SENT
+                    ? Optional.<CheckRun>empty()
+                    : Optional.of(CheckRun.fromJson(resp.body().toJsonObject())));
+  }
+
   private Future<CheckRun> patchCheckRun(
       long installationId, RepoRef repo, long checkRunId, JsonObject body) {
     return executor
@@ -924,6 +948,7 @@ public final class WebClientGitHubClient implements GitHubClient {
         body == null ? null : body.toBuffer(),
         auth,
         accept,
+        null,
         null);
   }
 

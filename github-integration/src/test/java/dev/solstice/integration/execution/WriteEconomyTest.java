@@ -87,6 +87,15 @@ class WriteEconomyTest {
   }
 
   @Test
+  void cancellingARunningJobWhoseResultWasWrittenKeepsTheResult() throws Exception {
+    JobRequest job = queued();
+    await(checks.report(done(job)));
+    await(checks.completeUntilResult(job, "cancelled", "Cancelled", "closed, while it ran."));
+    assertThat(github.updates).hasSize(1);
+    assertThat(github.updates.get(0).conclusion()).isEqualTo("success");
+  }
+
+  @Test
   void aResultForAJobWithoutACheckRunCreatesItOnceAlreadyCompleted() throws Exception {
     JobRequest job =
         JobRequest.builder(

@@ -193,7 +193,9 @@ class BrokerOutageIT extends VertxPerClass {
       assertThat(rescheduleRetries)
           .as("reschedules retried in place during the black hole")
           .isPositive();
-      assertThat(tally.duplicates()).as(tally.toString()).isLessThanOrEqualTo(2 * 16);
+      assertThat(tally.duplicates())
+          .as(tally.toString())
+          .isLessThanOrEqualTo(2 * h.config().intakePrefetch());
       // A copy comes from a processing attempt whose JobRequest reached the broker but whose
       // confirm
       // was lost in the black hole: at most one per attempt (seen: 3 for one request_id).

@@ -109,6 +109,59 @@ class RedisTokenCacheIT {
   }
 
   @Test
+  void aMintLockLeftByAKilledReplicaLapsesWithinSeconds() {
+    // What a replica killed between its mint and sharing the token leaves: its lock, at most one
+    // lease long (it renewed it while alive).
+    String tokenKey = InstallationTokenProvider.key(INST, A, TokenScope.CHECKS);
+    RedisTokenCache killed = new RedisTokenCache(redis(), key, prefix, Clock.systemUTC());
+    assertThat(
+            await(killed.tryLock(tokenKey, "killed-replica", InstallationTokenProvider.LOCK_TTL)))
+        .isTrue();
+    long t0 = System.nanoTime();
+    assertThat(await(replica(key).getContent(INST, A, "ci.kdl", SHA))).isPresent();
+    assertThat(Duration.ofNanos(System.nanoTime() - t0))
+        .isLessThan(InstallationTokenProvider.LOCK_TTL.plusSeconds(3));
+    assertThat(sim.mints()).isEqualTo(1);
+  }
+
+  @Test
+  void aMintSlowerThanTheLockLeaseKeepsItsLockSoOnlyOneReplicaMints() {
+    WebClientGitHubClient one = patientReplica();
+    WebClientGitHubClient two = patientReplica();
+    String lock = prefix + InstallationTokenProvider.key(INST, A, TokenScope.CHECKS) + ":lock";
+    sim.inject(
+        Fault.latency(InstallationTokenProvider.LOCK_TTL.multipliedBy(2))
+            .on("POST", "/app/installations/.*"));
+    Future<Optional<RepoFile>> first = one.getContent(INST, A, "ci.kdl", SHA);
+    RedisAPI r = redis();
+    org.awaitility.Awaitility.await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> await(r.exists(List.of(lock))).toInteger() == 1);
+    Future<Optional<RepoFile>> second = two.getContent(INST, A, "ci.kdl", SHA);
+    assertThat(await(first)).isPresent();
+    assertThat(await(second)).isPresent();
+    assertThat(sim.mints()).isEqualTo(1);
+  }
+
+  /** A replica whose GitHub calls may take longer than the mint lock's lease. */
+  private WebClientGitHubClient patientReplica() {
+    WebClientGitHubClient c =
+        ClientFixture.builder(vertx, sim)
+            .retryPolicy(
+                new RetryPolicy(
+                    4,
+                    Duration.ofMillis(5),
+                    Duration.ofMillis(20),
+                    Duration.ofSeconds(5),
+                    Duration.ofMinutes(10),
+                    Duration.ofSeconds(15)))
+            .sharedCache(new RedisTokenCache(redis(), key, prefix, Clock.systemUTC()))
+            .build();
+    clients.add(c);
+    return c;
+  }
+
+  @Test
   void productionFactoryWithRedisUrlSharesTokens() {
     List<WebClientGitHubClient> replicas = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
