@@ -72,6 +72,7 @@ public final class SandboxMain {
           S3 logs            %s/%s
           job pages          http://%s/jobs/<request_id>   (a check run's external_id)
           sign in            %s   (the simulated GitHub asks: octocat, admin; visitor, no access)
+          operator console   %s
           health / metrics   http://%s/health/ready   http://%s:%d/metrics
 
         Deliver a real push webhook (its commit has a 3-job .solstice/workflow.kdl):
@@ -97,6 +98,9 @@ public final class SandboxMain {
         stack.config().auth().loginEnabled()
             ? stack.config().auth().publicUrl() + "/login"
             : "off (set PUBLIC_URL, or HTTP_ADDR with a port)",
+        stack.config().auth().loginEnabled()
+            ? "http://" + addr + "/console   (deliveries, parked messages, queues; admins only)"
+            : "off (it needs the sign-in)",
         addr,
         stack.config().managementHost(),
         stack.service().managementPort(),

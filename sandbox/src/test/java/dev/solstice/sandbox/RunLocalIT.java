@@ -104,6 +104,24 @@ class RunLocalIT {
                   HttpResponse.BodyHandlers.ofString());
       assertThat(jobPage.statusCode()).as(page.group(1)).isEqualTo(200);
       assertThat(jobPage.body()).contains("<pre class=\"log\">").contains("href=\"#L1\"");
+
+      // The operator console line tells the truth: there, behind the GitHub sign-in, or off (this
+      // test binds port 0, so the sign-in and with it the console are off).
+      Matcher console = Pattern.compile("operator console\\s+(\\S+)").matcher(printed);
+      assertThat(console.find()).as(printed).isTrue();
+      HttpResponse<String> consolePage =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/console"))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
+      if (console.group(1).equals("off")) {
+        assertThat(consolePage.statusCode()).isEqualTo(404);
+      } else {
+        assertThat(consolePage.statusCode()).isEqualTo(302);
+        assertThat(consolePage.headers().firstValue("Location"))
+            .hasValueSatisfying(location -> assertThat(location).contains("/login"));
+      }
     } finally {
       process.destroy(); // SIGTERM: the sandbox deletes nothing, so remove its queues below
       process.waitFor(30, TimeUnit.SECONDS);
