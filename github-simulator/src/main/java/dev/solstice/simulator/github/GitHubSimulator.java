@@ -1639,7 +1639,8 @@ public final class GitHubSimulator {
     }
   }
 
-  private static String sha1Hex(String s) {
+  /** The hex SHA-1 of a string (GitHub's blob and file shas look like this). */
+  static String sha1Hex(String s) {
     try {
       return HexFormat.of()
           .formatHex(MessageDigest.getInstance("SHA-1").digest(s.getBytes(StandardCharsets.UTF_8)));

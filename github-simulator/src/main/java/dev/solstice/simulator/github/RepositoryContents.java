@@ -7,13 +7,10 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayDeque;
 import java.util.Base64;
 import java.util.Deque;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -161,7 +158,7 @@ final class RepositoryContents {
         .put("name", name)
         .put("path", path)
         .put("size", size)
-        .put("sha", sha1Hex(type + path + size));
+        .put("sha", GitHubSimulator.sha1Hex(type + path + size));
   }
 
   /** A symlink target relative to the link's directory, normalised ("a/../b" -> "b"). */
@@ -190,14 +187,5 @@ final class RepositoryContents {
       sb.append(URLDecoder.decode(seg.replace("+", "%2B"), StandardCharsets.UTF_8));
     }
     return sb.toString();
-  }
-
-  private static String sha1Hex(String s) {
-    try {
-      return HexFormat.of()
-          .formatHex(MessageDigest.getInstance("SHA-1").digest(s.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }
