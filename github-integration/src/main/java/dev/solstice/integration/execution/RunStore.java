@@ -94,7 +94,6 @@ public interface RunStore {
     return new Redis(redis, prefix, ttl);
   }
 
-  /** One process's store; bounded by dropping everything past a million runs. */
   /**
    * One process's runs, for a single replica without Redis: kept for {@code ttl} after they were
    * saved, and at most {@link #MAX_RUNS} of them (beyond that Caffeine evicts the least used), so
@@ -117,30 +116,19 @@ public interface RunStore {
 
     InMemory(Clock clock, Duration ttl, int maxRuns) {
       this.clock = clock;
-      this.jobs =
-          Caffeine.newBuilder()
-              .executor(Runnable::run)
-              .expireAfterWrite(ttl)
-              .maximumSize(maxRuns)
-              .build();
-      this.states =
-          Caffeine.newBuilder()
-              .executor(Runnable::run)
-              .expireAfterWrite(ttl)
-              .maximumSize(maxRuns)
-              .build();
-      this.runOf =
-          Caffeine.newBuilder()
-              .executor(Runnable::run)
-              .expireAfterWrite(ttl)
-              .maximumSize(16L * maxRuns)
-              .build();
-      this.heads =
-          Caffeine.newBuilder()
-              .executor(Runnable::run)
-              .expireAfterWrite(ttl)
-              .maximumSize(maxRuns)
-              .build();
+      this.jobs = bounded(ttl, maxRuns);
+      this.states = bounded(ttl, maxRuns);
+      this.runOf = bounded(ttl, 16L * maxRuns);
+      this.heads = bounded(ttl, maxRuns);
+    }
+
+    /** Evicted in the caller's thread, so the bound holds as soon as a save returns. */
+    private static <K, V> Cache<K, V> bounded(Duration ttl, long maxSize) {
+      return Caffeine.newBuilder()
+          .executor(Runnable::run)
+          .expireAfterWrite(ttl)
+          .maximumSize(maxSize)
+          .<K, V>build();
     }
 
     @Override
